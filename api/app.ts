@@ -1,0 +1,38 @@
+// The HTTP API as a Fastify plugin: OpenAPI at /docs, one error shape, a MikroORM
+// RequestContext per request, and the routes of each resource.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { RequestContext } from '@mikro-orm/core';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppServices } from './services.ts';
+import { registerErrorHandler } from './plugins/error-handler.ts';
+import { healthRoutes } from './routes/health/index.ts';
+
+export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
+  fastify.decorate('services', services);
+  registerErrorHandler(fastify);
+
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: '基层党建考核周期服务 Party-building cycles API',
+        description: 'Dual commitments (双向承诺), star rating (星级评定) and first-secretary postings (第一书记).',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A login token from POST /auth/login or an API token' },
+        },
+      },
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+
+  // Each request works in its own EntityManager, so identity maps never leak between requests.
+  fastify.addHook('onRequest', (_request, _reply, done) => {
+    RequestContext.create(services.orm.em, done);
+  });
+
+  await fastify.register(healthRoutes);
+};

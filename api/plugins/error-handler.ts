@@ -1,0 +1,56 @@
+// One error shape for every route: { error, message, details }. Validation failures list each
+// field path with its rule; 5xx answers never carry internals (they are logged instead).
+import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { NotFoundError, UniqueConstraintViolationException, OptimisticLockError } from '@mikro-orm/core';
+import { ApiError, type ErrorDetail } from '../errors.ts';
+
+export function validationDetails(errors: FastifySchemaValidationError[], context: string): ErrorDetail[] {
+  return errors.map((e) => {
+    const base = [context, ...e.instancePath.split('/').filter(Boolean)];
+    const missing = typeof e.params?.missingProperty === 'string' ? e.params.missingProperty : undefined;
+    if (missing) base.push(missing);
+    const extra = typeof e.params?.additionalProperty === 'string' ? e.params.additionalProperty : undefined;
+    if (extra) base.push(extra);
+    const field = base.map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+    let rule = e.message ?? e.keyword;
+    if (e.keyword === 'required') rule = 'is required';
+    if (e.keyword === 'additionalProperties') rule = 'is not an allowed field';
+    return { field, rule };
+  });
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const details = validationDetails(error.validation, error.validationContext ?? 'request');
+      return reply.status(400).send({
+        error: 'validation_failed',
+        message: `invalid request: ${details.map((d) => `${d.field} ${d.rule}`).join('; ')}`,
+        details,
+      });
+    }
+    if (error instanceof ApiError) {
+      return reply.status(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
+    }
+    if (error instanceof NotFoundError) {
+      return reply.status(404).send({ error: 'not_found', message: 'record not found', details: [] });
+    }
+    if (error instanceof UniqueConstraintViolationException) {
+      return reply.status(409).send({ error: 'conflict', message: 'a record with the same key already exists', details: [] });
+    }
+    if (error instanceof OptimisticLockError) {
+      return reply.status(409).send({ error: 'conflict', message: 'the record was changed by someone else; reload and try again', details: [] });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own 4xx (body too large, bad JSON, unsupported media type...) are safe to show.
+      return reply.status(status).send({ error: error.code ?? 'bad_request', message: error.message, details: [] });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: 'internal_error', message: 'internal server error', details: [] });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] }),
+  );
+}

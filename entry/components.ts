@@ -1,0 +1,95 @@
+// The parts of the service, each started from the configuration and registered with the
+// lifecycle so it is stopped in order. The entry points combine them.
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { initOrm } from '../db/orm.ts';
+import { createActivities } from '../activities/index.ts';
+import { connectTemporalClient } from '../temporal/client.ts';
+import { temporalLogger } from '../temporal/logger.ts';
+import { startWorkers } from '../temporal/worker.ts';
+import { buildServer } from '../api/server.ts';
+import type { Lifecycle } from './lifecycle.ts';
+
+export const EMBEDDED_DATABASE = 'party_cycles';
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL, base: { service: 'party-cycles' } });
+}
+
+/** DATABASE_URL, or the embedded PostgreSQL under DATA_DIR when it is unset. */
+export async function startDatabase(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<string> {
+  if (config.DATABASE_URL) return config.DATABASE_URL;
+  const log = logger.child({ component: 'embedded-postgres' });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(config.DATA_DIR, 'postgres'),
+    port: config.EMBEDDED_PG_PORT,
+    database: EMBEDDED_DATABASE,
+    log: (message) => log.debug(message),
+  });
+  lifecycle.add('embedded postgres', () => pg.stop());
+  log.info({ port: pg.port, dataDir: path.join(config.DATA_DIR, 'postgres') }, 'embedded PostgreSQL started');
+  return pg.url;
+}
+
+export async function startOrm(databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<MikroORM> {
+  const orm = await initOrm({ url: databaseUrl, logger });
+  lifecycle.add('orm', () => orm.close(true));
+  return orm;
+}
+
+/** TEMPORAL_ADDRESS, or the project's own Temporal-compatible server on the service's database. */
+export async function startTemporalServer(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<string> {
+  if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
+  const { startDevServer } = await import('../devserver/index.ts');
+  const server = await startDevServer({
+    host: '127.0.0.1',
+    port: config.DEVSERVER_PORT,
+    store: { kind: 'postgres', url: databaseUrl },
+    timeSkipping: false,
+    logger: logger.child({ component: 'devserver' }),
+  });
+  lifecycle.add('temporal devserver', () => server.stop());
+  logger.info({ address: server.address }, 'embedded Temporal-compatible server started');
+  return server.address;
+}
+
+export async function startWorker(config: Config, temporalAddress: string, orm: MikroORM, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+  installTemporalRuntime(logger);
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  lifecycle.add('worker connection', () => connection.close());
+  const workers = await startWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ orm }),
+  });
+  workers.done.catch((error) => logger.fatal({ err: error }, 'worker stopped with an error'));
+  lifecycle.add('worker', () => workers.shutdown());
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+}
+
+export function startTemporalClient(config: Config, temporalAddress: string, lifecycle: Lifecycle): Client {
+  const client = connectTemporalClient({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE });
+  lifecycle.add('temporal client', () => client.connection.close());
+  return client;
+}
+
+export async function startApi(config: Config, orm: MikroORM, temporal: Client, logger: Logger, lifecycle: Lifecycle): Promise<string> {
+  const server = await buildServer({ config, orm, temporal }, { logger });
+  await server.listen({ host: config.HOST, port: config.PORT });
+  lifecycle.add('api', () => server.close());
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return `http://${shownHost}:${config.PORT}`;
+}
+
+let runtimeInstalled = false;
+function installTemporalRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: [] });
+}

@@ -1,0 +1,10 @@
+// Every migration, in order, listed explicitly (no folder discovery).
+// `npm run migration:create <name>` writes a new one and adds it here.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121144503_init } from './Migration20261121144503_init.ts';
+// <imports>
+
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261121144503_init', class: Migration20261121144503_init },
+  // <list>
+];
