@@ -2,7 +2,7 @@
 // has a schema whose `description` is the rule quoted back when a value breaks it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,13 +52,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // An empty variable means "not set", as in most shells' `FOO= cmd`.
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, { ...raw }));
   const problems = new Map<string, string>();
-  for (const error of Value.Errors(ConfigSchema, value)) {
-    const key = error.instancePath.split('/')[1];
-    if (!key || problems.has(key)) continue;
-    const rule = (ConfigSchema.properties as Record<string, { description?: string }>)[key]?.description ?? error.message;
-    problems.set(key, `${key} ${rule} (got ${JSON.stringify(raw[key])})`);
+  // Checked one variable at a time so a noisy rule (a union) cannot crowd out the others.
+  for (const [key, schema] of Object.entries(ConfigSchema.properties) as [string, TSchema & { description?: string }][]) {
+    const entry = (value as Record<string, unknown>)[key];
+    if (entry === undefined || Value.Check(schema, entry)) continue;
+    problems.set(key, `${key} ${schema.description ?? 'is invalid'} (got ${JSON.stringify(raw[key])})`);
   }
   if (problems.size > 0) throw new ConfigError([...problems.values()]);
   const config = value as Config;
