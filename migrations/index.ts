@@ -2,9 +2,11 @@
 // `npm run migration:create <name>` writes a new one and adds it here.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121144503_init } from './Migration20261121144503_init.ts';
+import { Migration20261121145031_domain } from './Migration20261121145031_domain.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261121144503_init', class: Migration20261121144503_init },
+  { name: 'Migration20261121145031_domain', class: Migration20261121145031_domain },
   // <list>
 ];

@@ -1,4 +1,37 @@
 // Every entity the ORM knows, listed explicitly (no folder discovery): add new ones here.
 import { SystemSetting } from './system-setting.ts';
+import { AdministrativeUnit } from './administrative-unit.ts';
+import { Organization } from './organization.ts';
+import { Person } from './person.ts';
+import { Account } from './account.ts';
+import { RoleAssignment } from './role-assignment.ts';
+import { ApiToken } from './api-token.ts';
+import { EvaluatorAssignment } from './evaluator-assignment.ts';
+import { CatalogVersion } from './catalog-version.ts';
+import { Cycle } from './cycle.ts';
+import { Posting } from './posting.ts';
+import { EvidenceFile, EvidenceVersion } from './evidence.ts';
+import { Notification } from './notification.ts';
+import { AuditEntry } from './audit-entry.ts';
+import { AccessLink } from './access-link.ts';
+import { ImportJob } from './import-job.ts';
 
-export const entities = [SystemSetting];
+export const entities = [
+  SystemSetting,
+  AdministrativeUnit,
+  Organization,
+  Person,
+  Account,
+  RoleAssignment,
+  ApiToken,
+  EvaluatorAssignment,
+  CatalogVersion,
+  Cycle,
+  Posting,
+  EvidenceFile,
+  EvidenceVersion,
+  Notification,
+  AuditEntry,
+  AccessLink,
+  ImportJob,
+];

@@ -1,0 +1,2 @@
+export const CATALOG_KINDS = ['dual_commitment', 'star_rating', 'incentive'] as const;
+export type CatalogKind = (typeof CATALOG_KINDS)[number];
