@@ -107,7 +107,7 @@ export function refusal(state: DualCommitmentState, action: Action): Refusal | n
       return null;
     }
     case 'fileItemStatus': {
-      if (state.gate !== 'practice') return refuse('WrongGate', `evidence is filed in gate practice, not ${state.gate}`);
+      if (state.gate !== 'practice' && state.gate !== 'show') return refuse('WrongGate', `evidence is filed while commitments are in force, not in gate ${state.gate}`);
       const item = state.items.find((i) => i.key === action.itemKey);
       if (!item) return refuse('UnknownItem', `no approved commitment ${action.itemKey}`);
       if (!holds(action.actor, [SIDE_ROLE[item.side]])) return refuse('WrongRole', `only ${SIDE_ROLE[item.side]} files the ${item.side} side's commitments`);

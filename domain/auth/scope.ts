@@ -1,0 +1,89 @@
+// Authorization checks every route and later cycle code reuse. The rule of the service:
+// a wrong role answers 403 (`requireRole`); a record outside the caller's tenant answers 404
+// (`requireUnitInScope`, `requireOrganizationInScope`, ...), so its existence is not revealed.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { forbidden, notFound } from '../../api/errors.ts';
+import { EvaluatorAssignment } from '../entities/evaluator-assignment.ts';
+import type { Grant, Principal } from './principal.ts';
+import type { Role } from './roles.ts';
+
+export function hasRole(principal: Principal, roles: readonly Role[]): boolean {
+  return principal.grants.some((g) => roles.includes(g.role));
+}
+
+/** 403 unless the caller holds one of `roles` somewhere. */
+export function requireRole(principal: Principal, roles: readonly Role[]): void {
+  if (!hasRole(principal, roles)) throw forbidden(`requires one of the roles: ${roles.join(', ')}`);
+}
+
+export function grantsFor(principal: Principal, roles: readonly Role[]): Grant[] {
+  return principal.grants.filter((g) => roles.includes(g.role));
+}
+
+export const isAdmin = (principal: Principal) => principal.grants.some((g) => g.role === 'admin');
+
+/**
+ * What the caller may see through `roles`: everything (admin), or the subtrees of some units
+ * plus some organizations.
+ */
+export interface Scope {
+  all: boolean;
+  unitPaths: string[];
+  organizationIds: string[];
+}
+
+export function scopeOf(principal: Principal, roles: readonly Role[]): Scope {
+  const grants = grantsFor(principal, [...roles, 'admin']);
+  return {
+    all: grants.some((g) => g.role === 'admin'),
+    unitPaths: grants.flatMap((g) => (g.unitPath ? [g.unitPath] : [])),
+    organizationIds: grants.flatMap((g) => (g.organizationId ? [g.organizationId] : [])),
+  };
+}
+
+export function unitPathInScope(scope: Scope, unitPath: string): boolean {
+  return scope.all || scope.unitPaths.some((prefix) => unitPath.startsWith(prefix));
+}
+
+/** 404 unless the unit with this path lies in one of the caller's subtrees. */
+export function requireUnitInScope(scope: Scope, unitPath: string, what = 'unit'): void {
+  if (!unitPathInScope(scope, unitPath)) throw notFound(what);
+}
+
+/** 404 unless the organization is the caller's own or lies under one of the caller's units. */
+export function requireOrganizationInScope(scope: Scope, organization: { id: string; unitPath: string }, what = 'organization'): void {
+  if (scope.organizationIds.includes(organization.id)) return;
+  if (!unitPathInScope(scope, organization.unitPath)) throw notFound(what);
+}
+
+/** A MikroORM `where` on an entity with a `unit` relation: the rows under the caller's units. */
+export function unitSubtreeWhere(scope: Scope, unitField = 'unit'): Record<string, unknown> {
+  if (scope.all) return {};
+  if (scope.unitPaths.length === 0) return { id: { $in: [] } };
+  return { $or: scope.unitPaths.map((prefix) => ({ [unitField]: { path: { $like: `${escapeLike(prefix)}%` } } })) };
+}
+
+/** A `where` for Organization: those under the caller's units plus the caller's own. */
+export function organizationWhere(scope: Scope): Record<string, unknown> {
+  if (scope.all) return {};
+  const or: Record<string, unknown>[] = scope.unitPaths.map((prefix) => ({ unit: { path: { $like: `${escapeLike(prefix)}%` } } }));
+  if (scope.organizationIds.length > 0) or.push({ id: { $in: scope.organizationIds } });
+  return or.length > 0 ? { $or: or } : { id: { $in: [] } };
+}
+
+/** The materialized path as a `$like` prefix; ids are UUIDs, but never trust that. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Whether an evaluator was assigned this subject (e.g. 'organization', id). */
+export async function isAssigned(em: EntityManager, principal: Principal, subjectType: string, subjectId: string): Promise<boolean> {
+  if (!hasRole(principal, ['evaluator'])) return false;
+  const count = await em.count(EvaluatorAssignment, { account: principal.accountId, subjectType, subjectId });
+  return count > 0;
+}
+
+/** 404 unless the evaluator was assigned this subject: an evaluator acts only on what is assigned. */
+export async function requireAssignment(em: EntityManager, principal: Principal, subjectType: string, subjectId: string, what = subjectType): Promise<void> {
+  if (!(await isAssigned(em, principal, subjectType, subjectId))) throw notFound(what);
+}
