@@ -1,0 +1,102 @@
+// Handlebars helpers: formatting the way Chinese official documents print dates, money and
+// scores. All return plain strings (escaped by Handlebars) except cssString, which escapes
+// itself because it writes into a <style> element where HTML escaping does not apply.
+import type { HelperDelegate } from 'handlebars';
+
+function pad(value: string, length: number): string {
+  return value.padStart(length, '0');
+}
+
+/** 2024-12-31 → 2024年12月31日 */
+function date(value: string): string {
+  const [year, month, day] = value.split('-');
+  return `${year}年${Number(month)}月${Number(day)}日`;
+}
+
+/** 2024-03 → 2024年3月 */
+function month(value: string): string {
+  const [year, monthOfYear] = value.split('-');
+  return `${year}年${Number(monthOfYear)}月`;
+}
+
+/** Scores print with one decimal, as on the paper forms. */
+function score(value: number): string {
+  return value.toFixed(1);
+}
+
+/** 1000000 → 1,000,000 */
+function yuan(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function percent(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}
+
+/** ★★★☆☆ for 3 of 5 stars. */
+function stars(count: number): string {
+  return '★'.repeat(count) + '☆'.repeat(Math.max(0, 5 - count));
+}
+
+const CHINESE_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+/** 3 → 三 (small counts only: star levels, quarters). */
+function chineseNumber(value: number): string {
+  return CHINESE_DIGITS[value] ?? String(value);
+}
+
+/** Row numbers in tables start at 1. */
+function inc(value: number): number {
+  return value + 1;
+}
+
+const ATTENDANCE_MARKS: Record<string, string> = { present: '√', business: '△', leave: '○', absent: '×', off: '' };
+function attendanceMark(value: string): string {
+  return ATTENDANCE_MARKS[value] ?? '?';
+}
+
+/** Star movement against the previous rating: 新评 / 升 / 降 / 保持. */
+function starMove(stars: number, previous: number | null): string {
+  if (previous === null) return '新评';
+  if (stars > previous) return '升星';
+  if (stars < previous) return '降星';
+  return '保持';
+}
+
+function eq(a: unknown, b: unknown): boolean {
+  return a === b;
+}
+
+function atLeast(value: number, minimum: number): boolean {
+  return value >= minimum;
+}
+
+/**
+ * A quoted CSS string for `content:` in @page margin boxes. Every character outside [A-Za-z0-9]
+ * becomes a 6-digit CSS escape (spaces too: CSS swallows one space after an escape), so user
+ * text cannot close the string or the <style> element.
+ */
+export function cssString(value: string): string {
+  const escaped = Array.from(String(value), (char) =>
+    /[A-Za-z0-9]/.test(char) ? char : `\\${pad((char.codePointAt(0) as number).toString(16), 6)}`,
+  ).join('');
+  return `"${escaped}"`;
+}
+
+export function reportHelpers(SafeString: new (value: string) => unknown): Record<string, HelperDelegate> {
+  return {
+    date,
+    month,
+    score,
+    yuan,
+    percent,
+    stars,
+    chineseNumber,
+    inc,
+    attendanceMark,
+    starMove,
+    eq,
+    atLeast,
+    // Safe to mark as such: cssString leaves no character that could end the string or element.
+    cssString: (value: string) => new SafeString(cssString(value)),
+  };
+}

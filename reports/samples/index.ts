@@ -1,0 +1,29 @@
+// Realistic sample data for every report type: used by the tests, the benchmark and the demo.
+import type { ReportMeta } from '../contracts/meta.ts';
+import type { ReportDataByType, ReportTypeName } from '../report-types.ts';
+import { attendanceSheet } from './attendance-sheet.ts';
+import { commitmentNotice } from './commitment-notice.ts';
+import { evaluationRecord } from './evaluation-record.ts';
+import { finalAssessment } from './final-assessment.ts';
+import { quarterlyReview } from './quarterly-review.ts';
+import { starPlaque } from './star-plaque.ts';
+import { starRatingList } from './star-rating-list.ts';
+import { yearEndRanking } from './year-end-ranking.ts';
+
+export type ReportSample<K extends ReportTypeName> = { data: ReportDataByType[K]; meta: ReportMeta };
+
+const ORGANIZATION_DEPARTMENT = '中共济宁市任城区委组织部';
+
+export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
+  'commitment-notice': {
+    data: commitmentNotice,
+    meta: { issuingUnit: '中共济宁经济开发区工作委员会', documentNumber: '济开党〔2024〕9号' },
+  },
+  'evaluation-record': { data: evaluationRecord, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
+  'star-rating-list': { data: starRatingList, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组字〔2024〕58号' } },
+  'star-plaque': { data: starPlaque, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
+  'attendance-sheet': { data: attendanceSheet, meta: { issuingUnit: '中共济宁市任城区济阳街道工作委员会' } },
+  'quarterly-review': { data: quarterlyReview, meta: { issuingUnit: '中共济宁市任城区济阳街道工作委员会' } },
+  'year-end-ranking': { data: yearEndRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组字〔2025〕6号' } },
+  'final-assessment': { data: finalAssessment, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
+};
