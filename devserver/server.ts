@@ -1,0 +1,93 @@
+// startDevServer: wires store, clock, engine and the two gRPC services onto one port.
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { RealClock, SkippingClock, type Clock } from './clock.ts';
+import { Engine } from './engine.ts';
+import { bindService } from './grpc.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { Namespaces } from './namespaces.ts';
+import { workflowServiceHandlers } from './service.ts';
+import { MemoryStore } from './store/memory.ts';
+import type { WorkflowStore } from './store/types.ts';
+import { testServiceHandlers } from './testservice.ts';
+
+export interface DevServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** 'memory' (default), PostgreSQL ({ kind: 'postgres', url } or { databaseUrl }), or any WorkflowStore. */
+  store?: StoreOption;
+  /** Enables TestService time skipping (the Java test server's semantics). */
+  timeSkipping?: boolean;
+  /** With time skipping: start with skipping unlocked (like --enable-time-skipping). */
+  timeSkippingUnlocked?: boolean;
+  logger?: Logger;
+}
+
+export interface DevServer {
+  /** host:port to give Temporal clients and workers. */
+  address: string;
+  port: number;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+export type StoreOption =
+  | 'memory'
+  | { kind: 'memory'; maxClosedRuns?: number }
+  | { kind: 'postgres'; url: string; schema?: string }
+  | { databaseUrl: string; schema?: string }
+  | WorkflowStore;
+
+async function openStore(option: StoreOption | undefined): Promise<WorkflowStore> {
+  if (!option || option === 'memory') return new MemoryStore();
+  if ('kind' in option && option.kind === 'memory') return new MemoryStore({ maxClosedRuns: option.maxClosedRuns });
+  if (('kind' in option && option.kind === 'postgres') || 'databaseUrl' in option) {
+    const url = 'url' in option ? option.url : (option as { databaseUrl: string }).databaseUrl;
+    // Loaded lazily so bin/devserver (memory store) never pays for pg.
+    const { PostgresStore } = await import('./store/postgres.ts');
+    return new PostgresStore({ connectionString: url, schema: (option as { schema?: string }).schema });
+  }
+  return option as WorkflowStore;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  const store = await openStore(options.store);
+  await store.open();
+  const clock: Clock = options.timeSkipping ? new SkippingClock(!options.timeSkippingUnlocked) : new RealClock();
+  const namespaces = new Namespaces(store);
+  await namespaces.load();
+  const engine = new Engine({ store, clock, logger, namespaces });
+  const recovered = await engine.recover();
+  if (recovered > 0) logger.info({ recovered }, 'devserver resumed open workflows');
+
+  const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
+  bindService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(engine, namespaces, store), logger);
+  if (clock instanceof SkippingClock) {
+    bindService(server, 'temporal.api.testservice.v1.TestService', testServiceHandlers(clock), logger);
+  } else {
+    bindService(server, 'temporal.api.testservice.v1.TestService', {}, logger);
+  }
+  bindService(server, 'grpc.health.v1.Health', { check: () => ({ status: 'SERVING' }) }, logger);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  logger.info({ host, port, timeSkipping: !!options.timeSkipping }, 'devserver listening');
+  let stopped = false;
+  return {
+    address: `${host}:${port}`,
+    port,
+    engine,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      engine.stop();
+      if (clock instanceof SkippingClock) clock.stop();
+      server.forceShutdown();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Task queues with long polls. A queue holds references to tasks (the engine validates them
+// when they are handed out, so stale entries are simply skipped). Pollers wait in FIFO order;
+// a poller whose call is cancelled leaves the queue at once, so no task is handed to a dead call.
+
+export interface TaskRef {
+  kind: 'workflow' | 'activity' | 'query';
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  /** Activity scheduled event id, or query id for query tasks. */
+  id?: string;
+}
+
+interface Poller {
+  resolve(task: TaskRef | undefined): void;
+}
+
+class Queue {
+  tasks: TaskRef[] = [];
+  head = 0;
+  pollers: Poller[] = [];
+
+  take(): TaskRef | undefined {
+    if (this.head >= this.tasks.length) return undefined;
+    const task = this.tasks[this.head++];
+    // Compact now and then instead of shifting on every take.
+    if (this.head > 1024 && this.head * 2 > this.tasks.length) {
+      this.tasks = this.tasks.slice(this.head);
+      this.head = 0;
+    }
+    return task;
+  }
+
+  get size(): number {
+    return this.tasks.length - this.head;
+  }
+}
+
+export class TaskQueues {
+  private queues = new Map<string, Queue>();
+
+  private queue(key: string): Queue {
+    let q = this.queues.get(key);
+    if (!q) {
+      q = new Queue();
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+
+  static key(namespace: string, kind: 'workflow' | 'activity', name: string): string {
+    return `${namespace}\u0000${kind}\u0000${name}`;
+  }
+
+  offer(key: string, task: TaskRef): void {
+    const q = this.queue(key);
+    const poller = q.pollers.shift();
+    if (poller) poller.resolve(task);
+    else q.tasks.push(task);
+  }
+
+  /** Waits for a task until `until` (epoch ms, wall clock) or the signal aborts. */
+  poll(key: string, signal: AbortSignal, until: number): Promise<TaskRef | undefined> {
+    const q = this.queue(key);
+    const ready = q.take();
+    if (ready) return Promise.resolve(ready);
+    if (signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const finish = (task: TaskRef | undefined) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(task);
+      };
+      const poller: Poller = { resolve: finish };
+      const leave = () => {
+        const i = q.pollers.indexOf(poller);
+        if (i >= 0) q.pollers.splice(i, 1);
+        finish(undefined);
+      };
+      const onAbort = () => leave();
+      const timer = setTimeout(leave, Math.max(0, until - Date.now()));
+      signal.addEventListener('abort', onAbort);
+      q.pollers.push(poller);
+    });
+  }
+
+  /** Moves every waiting task of one queue to another (a dead sticky queue to the normal one). */
+  drain(key: string): TaskRef[] {
+    const q = this.queues.get(key);
+    if (!q) return [];
+    const tasks = q.tasks.slice(q.head);
+    q.tasks = [];
+    q.head = 0;
+    return tasks;
+  }
+
+  /** Ends every waiting poll with no task (server shutdown). */
+  releaseAll(): void {
+    for (const q of this.queues.values()) {
+      for (const p of q.pollers.splice(0)) p.resolve(undefined);
+    }
+  }
+
+  hasPollers(key: string): boolean {
+    return (this.queues.get(key)?.pollers.length ?? 0) > 0;
+  }
+}
