@@ -1,0 +1,69 @@
+// Drives the devserver through the SDK's own TestWorkflowEnvironment.createTimeSkipping with
+// bin/devserver as the test server executable, and replays every finished workflow.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowFailedError } from '@temporalio/client';
+import * as activities from './workflows/activities.ts';
+import { approve, setLimit, status } from './workflows/index.ts';
+import { bundle, devserverBin, replayAll } from './support.ts';
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkflowBundleWithSourceMap;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'ts-suite';
+const finished: { workflowId: string; runId?: string }[] = [];
+
+beforeAll(async () => {
+  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as never });
+  [env, workflowBundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
+    bundle(),
+  ]);
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await replayAll(env.client, workflowBundle, finished);
+  await env?.teardown();
+});
+
+describe('devserver with createTimeSkipping', () => {
+  it('runs an activity and a day-long timer in skipped time', async () => {
+    const started = Date.now();
+    const result = await env.client.workflow.execute('activityAndTimer', { args: ['ada'], taskQueue, workflowId: 'ts-timer' });
+    expect(result).toMatch(/^hello ada after a day/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    finished.push({ workflowId: 'ts-timer' });
+  });
+
+  it('retries a flaky activity on the server and fails non-retryable errors at once', async () => {
+    expect(await env.client.workflow.execute('flakyThenOk', { taskQueue, workflowId: 'ts-flaky' })).toBe(3);
+    await expect(env.client.workflow.execute('nonRetryable', { taskQueue, workflowId: 'ts-fatal' })).rejects.toBeInstanceOf(WorkflowFailedError);
+    finished.push({ workflowId: 'ts-flaky' }, { workflowId: 'ts-fatal' });
+  });
+
+  it('delivers signals, answers queries and runs updates with validators', async () => {
+    const handle = await env.client.workflow.start('signalsQueriesUpdates', { taskQueue, workflowId: 'ts-sqa' });
+    await handle.signal(approve, 'alice');
+    expect(await handle.query(status)).toBe('approvals=1 limit=10');
+    expect(await handle.executeUpdate(setLimit, { args: [20] })).toBe(10);
+    const rejected = await handle.executeUpdate(setLimit, { args: [-1] }).catch((error: Error & { cause?: Error }) => error);
+    expect((rejected as Error & { cause?: Error }).cause?.message).toMatch(/negative/);
+    expect(await handle.query(status)).toBe('approvals=1 limit=20');
+    await handle.signal(approve, 'bob');
+    expect(await handle.result()).toEqual(['alice', 'bob', 'limit=20']);
+    expect(await handle.query(status)).toBe('approvals=2 limit=20');
+    finished.push({ workflowId: 'ts-sqa' });
+  });
+
+  it('moves workflow time with env.sleep', async () => {
+    const before = await env.currentTimeMs();
+    await env.sleep('3 days');
+    expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(3 * 24 * 3600 * 1000);
+  });
+});

@@ -1,0 +1,36 @@
+// Activities for the devserver conformance workflows.
+import { CancelledFailure, Context, ApplicationFailure } from '@temporalio/activity';
+
+export async function greet(name: string): Promise<string> {
+  return `hello ${name}`;
+}
+
+export async function flaky(succeedOnAttempt: number): Promise<number> {
+  const { attempt } = Context.current().info;
+  if (attempt < succeedOnAttempt) throw new Error(`attempt ${attempt} fails`);
+  return attempt;
+}
+
+export async function failHard(): Promise<string> {
+  throw ApplicationFailure.nonRetryable('no point retrying', 'Fatal');
+}
+
+export async function heartbeatUntilCancelled(): Promise<string> {
+  const ctx = Context.current();
+  for (let i = 0; ; i++) {
+    ctx.heartbeat(i);
+    try {
+      await ctx.sleep(100);
+    } catch (error) {
+      if (error instanceof CancelledFailure) throw error;
+      throw error;
+    }
+  }
+}
+
+export async function stopsHeartbeating(): Promise<string> {
+  const ctx = Context.current();
+  ctx.heartbeat('once');
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  return 'late';
+}
