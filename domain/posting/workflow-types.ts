@@ -1,0 +1,165 @@
+// What the posting workflows exchange with their callers and activities. Types only: the
+// workflows, activities and API all import them.
+import type { Role } from '../auth/roles.ts';
+import type { CohortSettings, Grade } from './settings.ts';
+import type { Guarantees, MissingGuarantee } from './guarantees.ts';
+import type { TallyEntry } from './tally.ts';
+import type { Actor, FinalDecision, FinalSignature, FinalSigner } from './sign-off.ts';
+
+export const POSTING_TASK_QUEUE_DEFAULT = 'cycles';
+export const postingWorkflowId = (postingId: string) => `posting/${postingId}`;
+export const quarterWorkflowId = (postingId: string, quarter: number) => `posting/${postingId}/quarter/${quarter}`;
+
+export interface PostingWorkflowInput {
+  postingId: string;
+  cohortId: string;
+  secretaryName: string;
+  /** Planned first day (YYYY-MM-DD, Shanghai). */
+  startsOn: string;
+  settings: CohortSettings;
+  guarantees?: Guarantees;
+}
+
+export type PostingPhase = 'awaiting_guarantees' | 'awaiting_start' | 'active' | 'year_end' | 'awaiting_ranking' | 'final_assessment' | 'completed' | 'cancelled';
+
+export interface MonthResult {
+  month: string;
+  from: string;
+  to: string;
+  confirmedDays: number;
+  requiredDays: number;
+  shortfall: boolean;
+}
+
+export interface QuarterOutcome {
+  quarter: number;
+  from: string;
+  to: string;
+  workReport: 'on_time' | 'late' | 'missing';
+  headVisits: number;
+  visitMissing: boolean;
+  score: number | null;
+  escalations: number;
+  deductions: TallyEntry[];
+}
+
+export interface YearEndState {
+  self: { score: number; summary: string } | null;
+  organization: { score: number; comment: string; by: string } | null;
+  residents: { respondents: number; score: number | null } | null;
+  routine: number | null;
+  total: number | null;
+  ranking: CohortRanking | null;
+}
+
+export interface CohortRanking {
+  rank: number;
+  cohortSize: number;
+  grade: Grade;
+}
+
+export interface PostingStatus {
+  postingId: string;
+  phase: PostingPhase;
+  missingGuarantees: MissingGuarantee[];
+  guarantees: Guarantees;
+  startedOn: string | null;
+  endsOn: string | null;
+  recalled: { on: string; reason: string } | null;
+  extendedMonths: number;
+  months: MonthResult[];
+  quarters: QuarterOutcome[];
+  tally: TallyEntry[];
+  routineScore: number;
+  yearEnd: YearEndState;
+  finalSignatures: FinalSignature[];
+  missingFinalSigners: FinalSigner[];
+  outcome: 'pending' | 'passed' | 'not_passed' | 'cancelled';
+}
+
+export interface QuarterlyReviewInput {
+  postingId: string;
+  quarter: number;
+  from: string;
+  to: string;
+  /** When the quarter closed (epoch ms); deadlines count from here. */
+  closedAt: number;
+  attendance: { month: string; confirmedDays: number; requiredDays: number }[];
+  settings: Pick<CohortSettings, 'deadlines' | 'deductions' | 'minHeadVisitsPerQuarter'>;
+}
+
+export interface QuarterStatus {
+  quarter: number;
+  stage: 'work_report' | 'scoring' | 'done';
+  workReport: { summary: string; achievements: string[]; submittedAt: number; late: boolean } | null;
+  workReportDueAt: number;
+  scoringDueAt: number | null;
+  headVisits: number | null;
+  score: { score: number; comment: string; by: string; at: number } | null;
+  escalations: number;
+}
+
+// Messages (payloads of updates and signals).
+export interface GuaranteesUpdate {
+  actor: Actor;
+  insuranceYuan?: number;
+  workFundsYuan?: number;
+}
+export interface RecallUpdate {
+  actor: Actor;
+  reason: string;
+}
+export interface ExtendUpdate {
+  actor: Actor;
+  months: number;
+}
+export interface SelfAssessmentUpdate {
+  actor: Actor;
+  score: number;
+  summary: string;
+}
+export interface OrganizationRatingUpdate {
+  actor: Actor;
+  score: number;
+  comment: string;
+}
+export interface FinalSignatureUpdate {
+  actor: Actor;
+  as: FinalSigner;
+  decision: FinalDecision;
+  comment: string;
+}
+export interface WorkReportUpdate {
+  actor: Actor;
+  summary: string;
+  achievements: string[];
+}
+export interface QuarterScoreUpdate {
+  actor: Actor;
+  score: number;
+  comment: string;
+}
+
+// Activity contract (implemented by activities/posting.ts and by fakes in tests).
+export interface PostingNotice {
+  postingId: string;
+  /** Idempotency key: the same notice is written once. */
+  key: string;
+  to: Role[];
+  kind: 'reminder' | 'escalation' | 'warning' | 'task' | 'result';
+  title: string;
+  body: string;
+}
+
+export interface PostingActivityContract {
+  notifyPosting(notice: PostingNotice): Promise<void>;
+  savePostingProgress(status: PostingStatus): Promise<void>;
+  closeAttendanceMonth(input: { postingId: string; month: string; from: string; to: string; requiredDays: number }): Promise<{ confirmedDays: number }>;
+  countHeadVisits(input: { postingId: string; from: string; to: string }): Promise<number>;
+  saveQuarterResult(input: { postingId: string; outcome: QuarterOutcome; status: QuarterStatus }): Promise<void>;
+  openResidentsSurvey(input: { postingId: string; expiresAt: number }): Promise<{ links: number }>;
+  collectResidentsRatings(input: { postingId: string }): Promise<{ ratings: number[] }>;
+  /** Files the year-end total; ranks the cohort (and signals every posting's workflow) once all are in. */
+  submitYearEndResult(input: { postingId: string; cohortId: string; secretaryName: string; total: number; organization: number | null }): Promise<void>;
+  saveFinalAssessment(input: { postingId: string; signatures: FinalSignature[]; outcome: 'passed' | 'not_passed' }): Promise<void>;
+}
