@@ -1,13 +1,20 @@
 // All activities of the service, built from their dependencies (no globals), so tests can
 // pass their own ORM, renderer or clock.
 import type { MikroORM } from '@mikro-orm/core';
+import { createDualCommitmentActivities, type CommitmentReportRenderer } from './dual-commitment.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
+  /** Where generated files (report PDFs) are kept. */
+  dataDir?: string;
+  /** The PDF renderer; without it activities skip PDFs. */
+  reports?: CommitmentReportRenderer | null;
 }
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDualCommitmentActivities({ orm: deps.orm, dataDir: deps.dataDir ?? 'data', reports: deps.reports ?? null }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

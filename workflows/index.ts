@@ -1,2 +1,4 @@
 // Every workflow the worker runs; the worker bundles this file (deterministic code only).
-export {};
+export { dualCommitment } from './dual-commitment.ts';
+export { postingWorkflow } from './posting.ts';
+export { quarterlyReviewWorkflow } from './quarterly-review.ts';

@@ -15,6 +15,7 @@ import { Notification } from './notification.ts';
 import { AuditEntry } from './audit-entry.ts';
 import { AccessLink } from './access-link.ts';
 import { ImportJob } from './import-job.ts';
+import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from './commitment.ts';
 
 export const entities = [
   SystemSetting,
@@ -34,4 +35,8 @@ export const entities = [
   AuditEntry,
   AccessLink,
   ImportJob,
+  CommitmentSet,
+  CommitmentSetVersion,
+  CommitmentItemProgress,
+  CommitmentFeedback,
 ];

@@ -1,0 +1,362 @@
+// Activities of the dual commitments workflow. Each forks its own EntityManager and writes
+// idempotently (state-keyed updates, get-or-create links), so a retried activity changes
+// nothing twice. PDFs go through the report renderer; their SHA-256 goes to the audit log.
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
+import { hashSecret } from '../domain/auth/secrets.ts';
+import { ACCESS_LINK_PREFIX } from '../domain/auth/access-links.ts';
+import type { Actor, Gate } from '../domain/rules/dual-commitment-state.ts';
+import { scoreEvaluation, shanghaiDate, type CommitmentDraft, type EvaluationWeights } from '../domain/rules/dual-commitment.ts';
+import { defaultDualCommitmentCatalog } from '../domain/catalogs/dual-commitment.ts';
+import type { DualCommitmentCatalog } from '../domain/catalogs/schemas.ts';
+import { notify } from '../domain/notifications/notify.ts';
+import { Account } from '../domain/entities/account.ts';
+import { RoleAssignment } from '../domain/entities/role-assignment.ts';
+import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts';
+import { SystemSetting } from '../domain/entities/system-setting.ts';
+import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../domain/entities/commitment.ts';
+
+/** What the activities need from the report renderer (reports/renderer.ts fits). */
+export interface CommitmentReportRenderer {
+  render(type: string, data: unknown, meta: { issuingUnit: string; documentNumber?: string }): Promise<{ pdf: Buffer; sha256: string }>;
+}
+
+export interface DualCommitmentActivityDeps {
+  orm: MikroORM;
+  /** Without a renderer no PDF is made (the notice page still works); tests of the workflow alone pass none. */
+  reports?: CommitmentReportRenderer | null;
+  /** PDFs are stored under <dataDir>/reports/<sha256>.pdf. */
+  dataDir: string;
+  /** 发文机关 printed on the PDFs. */
+  issuingUnit?: string;
+}
+
+export const PUBLIC_COMMITMENTS = 'public_commitments';
+export const STAFF_SURVEY = 'staff_survey';
+const LINK_SECRET_KEY = 'dual_commitment.link_secret';
+
+/**
+ * The unguessable link token of a set's public page or survey. Derived (HMAC) from a secret
+ * kept in system_setting, so a retried activity and the API compute the same token while
+ * the database keeps only its hash, as for every access link.
+ */
+export async function commitmentLinkToken(em: EntityManager, purpose: string, setId: string): Promise<string> {
+  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do nothing', [
+    LINK_SECRET_KEY,
+    JSON.stringify(randomBytes(48).toString('base64url')),
+  ]);
+  const secret = (await em.findOneOrFail(SystemSetting, { key: LINK_SECRET_KEY })).value as string;
+  return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${setId}`).digest('base64url')}`;
+}
+
+export const reportPath = (dataDir: string, sha256: string) => path.join(dataDir, 'reports', `${sha256}.pdf`);
+
+const AREA_OF = (catalog: DualCommitmentCatalog) => {
+  const map = new Map<string, string>();
+  for (const side of [catalog.partySide, catalog.enterpriseSide]) for (const area of side.areas) for (const item of area.items) map.set(item.code, area.name);
+  return map;
+};
+
+const SIDE_NAMES = { party: '党组织', enterprise: '企业' } as const;
+
+export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps) {
+  const fork = () => deps.orm.em.fork() as EntityManager;
+  const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
+
+  const loadSet = (em: EntityManager, setId: string) =>
+    em.findOneOrFail(CommitmentSet, { id: setId }, { populate: ['organization', 'organization.unit', 'cycle', 'cycle.catalogVersion'] });
+
+  /** Accounts holding `roles` over the organization: its own roles, or unit roles on an ancestor unit. */
+  async function accountsOver(em: EntityManager, set: CommitmentSet, roles: string[]): Promise<string[]> {
+    const org = set.organization.getEntity();
+    const unitPath = org.unit.getEntity().path;
+    const grants = await em.find(RoleAssignment, { role: { $in: roles as never } }, { populate: ['unit'] });
+    const ids = grants
+      .filter((g) => (g.organization ? g.organization.id === org.id : g.unit ? unitPath.startsWith(g.unit.getEntity().path) : false))
+      .map((g) => g.account.id);
+    if (roles.includes('evaluator')) {
+      const assigned = await em.find(EvaluatorAssignment, { subjectType: 'organization', subjectId: org.id });
+      ids.push(...assigned.map((a) => a.account.id));
+    }
+    return [...new Set(ids)].sort();
+  }
+
+  async function tell(em: EntityManager, recipients: string[], kind: string, title: string, body: string) {
+    for (const recipientAccountId of recipients) notify(em, { recipientAccountId, kind, title, body, link: null });
+  }
+
+  async function approvedItems(em: EntityManager, set: CommitmentSet): Promise<CommitmentDraft[]> {
+    if (!set.approvedVersion) return [];
+    const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: set.approvedVersion });
+    return version.items;
+  }
+
+  async function storePdf(sha256: string, pdf: Buffer) {
+    const file = reportPath(deps.dataDir, sha256);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, pdf);
+  }
+
+  const catalogOf = (set: CommitmentSet) => (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ?? defaultDualCommitmentCatalog;
+
+  return {
+    async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
+      const em = fork();
+      await em.nativeUpdate(CommitmentSet, { id: input.setId, gate: { $ne: input.gate } }, { gate: input.gate, gateEnteredAt: new Date() });
+    },
+
+    async recordSetSubmitted(input: { setId: string; version: number; actor: Actor }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const set = await loadSet(tx, input.setId);
+        const version = await tx.findOneOrFail(CommitmentSetVersion, { set: set.id, version: input.version });
+        if (version.status === 'submitted') return;
+        version.status = 'submitted';
+        version.submittedBy = tx.getReference(Account, input.actor.accountId) as never;
+        version.submittedAt = new Date();
+        set.status = 'submitted';
+        await tell(tx, await accountsOver(tx, set, ['community_committee', 'street_committee', 'evaluator']), 'commitment_submitted', `${set.organization.getEntity().name} 提交双向承诺待审核`, `第${input.version}版承诺已提交，请审核。`);
+        await tx.flush();
+        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: 'commitment_set.submit', entityType: 'commitment_set', entityId: set.id, after: { version: input.version } });
+      });
+    },
+
+    async recordSetReviewed(input: { setId: string; version: number; decision: 'approve' | 'return'; comments: string; actor: Actor }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const set = await loadSet(tx, input.setId);
+        const version = await tx.findOneOrFail(CommitmentSetVersion, { set: set.id, version: input.version });
+        if (version.status !== 'submitted') return;
+        version.status = input.decision === 'approve' ? 'approved' : 'returned';
+        version.reviewedBy = tx.getReference(Account, input.actor.accountId) as never;
+        version.reviewedAt = new Date();
+        version.reviewComments = input.comments || null;
+        if (input.decision === 'approve') {
+          if (set.approvedVersion) await tx.nativeUpdate(CommitmentSetVersion, { set: set.id, version: set.approvedVersion }, { status: 'superseded' });
+          set.approvedVersion = input.version;
+          set.status = 'approved';
+          for (const item of version.items) {
+            const existing = await tx.findOne(CommitmentItemProgress, { set: set.id, itemKey: item.key });
+            if (!existing) tx.create(CommitmentItemProgress, { set: set.id, itemKey: item.key } as never);
+          }
+        } else {
+          set.status = set.approvedVersion ? 'approved' : 'returned';
+        }
+        const title = input.decision === 'approve' ? '双向承诺已审核通过' : '双向承诺被退回修改';
+        await tell(tx, await accountsOver(tx, set, ['enterprise_rep', 'enterprise_party_org']), `commitment_${input.decision === 'approve' ? 'approved' : 'returned'}`, title, input.comments || title);
+        await tx.flush();
+        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.${input.decision}`, entityType: 'commitment_set', entityId: set.id, after: { version: input.version, comments: input.comments } });
+      });
+    },
+
+    /** 亮诺: the public page's link (valid through the year), the notice PDF, and the window. */
+    async publishCommitments(input: { setId: string; version: number; from: string; to: string }): Promise<{ noticeSha256: string | null }> {
+      const em = fork();
+      const set = await loadSet(em, input.setId);
+      const token = await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id);
+      const expiresAt = new Date(Date.UTC(set.year + 1, 2, 31));
+      await em.execute(
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
+        [hashSecret(token), PUBLIC_COMMITMENTS, 'commitment_set', set.id, expiresAt],
+      );
+      let noticeSha256 = set.noticeSha256;
+      if (!noticeSha256 && deps.reports) {
+        const org = set.organization.getEntity();
+        const items = await approvedItems(em, set);
+        const areas = AREA_OF(catalogOf(set));
+        const group = (side: 'party' | 'enterprise') => {
+          const byArea = new Map<string, { content: string; target: string; deadline: string }[]>();
+          for (const item of items.filter((i) => i.side === side)) {
+            const area = (item.catalogItemCode && areas.get(item.catalogItemCode)) || '自定承诺';
+            byArea.set(area, [...(byArea.get(area) ?? []), { content: `${item.title}：${item.content}`, target: `${item.target}（${item.indicator}）`, deadline: item.deadline }]);
+          }
+          return [...byArea].map(([area, list]) => ({ area, items: list }));
+        };
+        const contact = org.responsiblePeople[0];
+        const rendered = await deps.reports.render(
+          'commitment-notice',
+          {
+            year: set.year,
+            organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
+            publication: { from: shanghaiDate(new Date(input.from)), to: shanghaiDate(new Date(input.to)) },
+            partyCommitments: group('party'),
+            enterpriseCommitments: group('enterprise'),
+            supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
+            signatures: [
+              { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: shanghaiDate(new Date(input.from)), decision: null },
+              { role: '企业', signer: org.name, date: shanghaiDate(new Date(input.from)), decision: null },
+            ],
+          },
+          { issuingUnit },
+        );
+        await storePdf(rendered.sha256, rendered.pdf);
+        noticeSha256 = rendered.sha256;
+      }
+      await em.transactional(async (tx) => {
+        const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
+        if (fresh.publishedFrom) return;
+        fresh.publishedFrom = new Date(input.from);
+        fresh.publishedTo = new Date(input.to);
+        fresh.noticeSha256 = noticeSha256;
+        await tx.flush();
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'commitment_set.publish', entityType: 'commitment_set', entityId: set.id, after: { version: input.version, from: input.from, to: input.to, noticeSha256 } });
+      });
+      return { noticeSha256: noticeSha256 ?? null };
+    },
+
+    async closePublication(input: { setId: string }): Promise<void> {
+      const em = fork();
+      await em.nativeUpdate(CommitmentSet, { id: input.setId, publicationClosedAt: null }, { publicationClosedAt: new Date() });
+    },
+
+    async sendReminder(input: { setId: string; subject: 'submission' | 'item' | 'evaluation'; itemKey: string | null; daysBefore: number }): Promise<void> {
+      const em = fork();
+      const set = await loadSet(em, input.setId);
+      if (input.subject === 'evaluation') {
+        await tell(em, await accountsOver(em, set, ['evaluator']), 'deadline_reminder', '评诺即将截止', `${set.organization.getEntity().name} 的评诺将于${input.daysBefore}天后截止，请完成评分和签字。`);
+      } else if (input.subject === 'submission') {
+        await tell(em, await accountsOver(em, set, ['enterprise_rep', 'enterprise_party_org']), 'deadline_reminder', '定诺即将截止', `双向承诺须在${input.daysBefore}天内提交并通过审核。`);
+      } else {
+        const item = (await approvedItems(em, set)).find((i) => i.key === input.itemKey);
+        const role = item?.side === 'party' ? 'enterprise_party_org' : 'enterprise_rep';
+        await tell(em, await accountsOver(em, set, [role]), 'deadline_reminder', '承诺事项即将到期', `“${item?.title ?? input.itemKey}”将于${input.daysBefore}天后到期，请上传佐证材料并填报完成情况。`);
+        await em.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey! }, { remindedAt: new Date() });
+      }
+      await em.flush();
+    },
+
+    /** Tells the supervising units (street committee, department) what is overdue. */
+    async escalate(input: { setId: string; subject: 'submission' | 'item' | 'evaluation'; itemKey: string | null; reviewPending: boolean }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const set = await loadSet(tx, input.setId);
+        const org = set.organization.getEntity();
+        const supervisors = await accountsOver(tx, set, ['street_committee', 'org_department']);
+        let body: string;
+        if (input.subject === 'submission') {
+          body = input.reviewPending ? `${org.name} 的双向承诺已提交但逾期未审核。` : `${org.name} 逾期未完成定诺。`;
+          if (!set.escalatedAt) set.escalatedAt = new Date();
+        } else if (input.subject === 'item') {
+          const item = (await approvedItems(tx, set)).find((i) => i.key === input.itemKey);
+          body = `${org.name} 的承诺事项“${item?.title ?? input.itemKey}”已逾期未填报完成情况。`;
+          await tx.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey!, escalatedAt: null }, { escalatedAt: new Date() });
+        } else {
+          body = `${org.name} 的评诺逾期未签字。`;
+        }
+        await tell(tx, supervisors, 'escalation', '双向承诺逾期督办', body);
+        await tx.flush();
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: `commitment_set.escalate_${input.subject}`, entityType: 'commitment_set', entityId: set.id, after: { itemKey: input.itemKey } });
+      });
+    },
+
+    /** 评诺 opens: a staff survey link and notices to both sides and the evaluator. */
+    async openEvaluation(input: { setId: string }): Promise<void> {
+      const em = fork();
+      const set = await loadSet(em, input.setId);
+      const token = await commitmentLinkToken(em, STAFF_SURVEY, set.id);
+      await em.execute(
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
+        [hashSecret(token), STAFF_SURVEY, 'commitment_set', set.id, new Date(Date.UTC(set.year + 1, 2, 31))],
+      );
+      await tell(em, await accountsOver(em, set, ['enterprise_rep', 'enterprise_party_org', 'evaluator']), 'evaluation_open', '评诺开始', `${org(set)} 的双向承诺进入评诺：请双方自评，评审人评分。`);
+      await em.flush();
+    },
+
+    async recordSignOff(input: { setId: string; step: 'evaluator' | 'department'; actor: Actor }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const set = await tx.findOneOrFail(CommitmentSet, { id: input.setId });
+        const by = tx.getReference(Account, input.actor.accountId) as never;
+        if (input.step === 'evaluator') {
+          if (set.evaluatorSignedAt) return;
+          set.evaluatorSignedBy = by;
+          set.evaluatorSignedAt = new Date();
+        } else {
+          if (set.countersignedAt) return;
+          set.countersignedBy = by;
+          set.countersignedAt = new Date();
+        }
+        await tx.flush();
+        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.sign_off_${input.step}`, entityType: 'commitment_set', entityId: set.id });
+      });
+    },
+
+    /** 备案: the weighted total, the record PDF, and its SHA-256 in the audit log. */
+    async fileEvaluationRecord(input: { setId: string; weights: EvaluationWeights }): Promise<{ totalScore: number; grade: string; sha256: string | null }> {
+      const em = fork();
+      const set = await loadSet(em, input.setId);
+      if (set.filedAt && set.totalScore != null) return { totalScore: Number(set.totalScore), grade: set.grade!, sha256: set.recordSha256 ?? null };
+      const items = await approvedItems(em, set);
+      const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
+      const ratings = (await em.find(CommitmentFeedback, { set: set.id, kind: 'satisfaction' })).filter((f) => f.rating != null).map((f) => Number(f.rating));
+      const selfScores = Object.fromEntries(Object.entries(set.selfEvaluations).map(([side, e]) => [side, e!.score]));
+      const scored = items.map((i) => ({ item: i, score: Number(progress.get(i.key)?.score ?? 0), p: progress.get(i.key) }));
+      const result = scoreEvaluation({ selfScores, staffRatings: ratings, itemScores: scored.map((s) => s.score), weights: input.weights });
+      let sha256: string | null = null;
+      if (deps.reports) {
+        const org = set.organization.getEntity();
+        const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
+        const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+        const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
+        const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
+        const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
+        const rendered = await deps.reports.render(
+          'evaluation-record',
+          {
+            year: set.year,
+            recordNumber: `双诺备〔${set.year}〕${set.id.slice(0, 8)}`,
+            organization: {
+              name: org.name,
+              partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
+              partySecretary: secretary?.name ?? '—',
+              contactPhone: secretary?.phone ?? '—',
+              staffCount: 0,
+              partyMemberCount: 0,
+            },
+            commitments: {
+              partyTotal: items.filter((i) => i.side === 'party').length,
+              partyFulfilled: fulfilled('party'),
+              enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
+              enterpriseFulfilled: fulfilled('enterprise'),
+            },
+            evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
+            scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
+            totalScore: result.total,
+            grade: result.grade,
+            summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
+            filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
+            signatures: [
+              { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
+              { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
+            ],
+          },
+          { issuingUnit },
+        );
+        await storePdf(rendered.sha256, rendered.pdf);
+        sha256 = rendered.sha256;
+      }
+      await em.transactional(async (tx) => {
+        const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
+        if (fresh.filedAt) return;
+        Object.assign(fresh, { totalScore: result.total, grade: result.grade, evaluation: result, recordSha256: sha256, filedAt: new Date() });
+        await tx.flush();
+        await recordAudit(tx, {
+          actor: SYSTEM_ACTOR,
+          action: 'commitment_set.file_record',
+          entityType: 'commitment_set',
+          entityId: set.id,
+          after: { report: 'evaluation-record', sha256, totalScore: result.total, grade: result.grade },
+        });
+      });
+      return { totalScore: result.total, grade: result.grade, sha256 };
+    },
+  };
+}
+
+const org = (set: CommitmentSet) => set.organization.getEntity().name;
+
+export type DualCommitmentActivities = ReturnType<typeof createDualCommitmentActivities>;

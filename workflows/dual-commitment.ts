@@ -1,0 +1,192 @@
+// One organization's dual commitments for one year (双向承诺): 定诺 → 亮诺 → 践诺 → 评诺 → 备案.
+// Workflow ID `dual-commitment/<orgId>/<year>`. People act through updates whose validators
+// say at once why an action is refused; reminders and escalations run on timers; the
+// database is written by activities only.
+import { ApplicationFailure, allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { DualCommitmentActivities } from '../activities/dual-commitment.ts';
+import type { GatePlan } from '../domain/rules/dual-commitment.ts';
+import type { CommitmentSide, FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
+import {
+  DAY_MS,
+  apply,
+  initialState,
+  pendingAlarms,
+  refusal,
+  submissionReminders,
+  takeDueAlarms,
+  type Action,
+  type Actor,
+  type DualCommitmentState,
+  type ItemSummary,
+} from '../domain/rules/dual-commitment-state.ts';
+
+export interface DualCommitmentInput {
+  setId: string;
+  cycleId: string;
+  organizationId: string;
+  year: number;
+  plan: GatePlan;
+}
+
+export interface DualCommitmentResult {
+  outcome: 'filed' | 'never_approved';
+  totalScore: number | null;
+  grade: string | null;
+  recordSha256: string | null;
+}
+
+export interface DualCommitmentStatus extends DualCommitmentState {
+  setId: string;
+  publication: { from: string; to: string; closed: boolean } | null;
+  escalations: string[];
+}
+
+export const dualCommitmentWorkflowId = (organizationId: string, year: number) => `dual-commitment/${organizationId}/${year}`;
+
+export const submitCommitmentSet = defineUpdate<DualCommitmentStatus, [{ actor: Actor; version: number; items: ItemSummary[] }]>('submitCommitmentSet');
+export const reviewCommitmentSet = defineUpdate<DualCommitmentStatus, [{ actor: Actor; version: number; decision: 'approve' | 'return'; comments: string }]>('reviewCommitmentSet');
+export const fileItemStatus = defineUpdate<DualCommitmentStatus, [{ actor: Actor; itemKey: string; status: FulfilmentStatus }]>('fileItemStatus');
+export const submitSelfEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor; side: CommitmentSide }]>('submitSelfEvaluation');
+export const scoreCommitments = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('scoreCommitments');
+export const signOffEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('signOffEvaluation');
+export const countersignEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('countersignEvaluation');
+export const dualCommitmentStatus = defineQuery<DualCommitmentStatus>('dualCommitmentStatus');
+
+const acts = proxyActivities<DualCommitmentActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ReportDataError'] },
+});
+
+/** How often an unapproved set is escalated again after its deadline. */
+const ESCALATION_REPEAT_MS = 7 * DAY_MS;
+/** Reminder to the evaluator this many days before the evaluation window closes. */
+const EVALUATION_REMINDER_DAYS = 3;
+
+export async function dualCommitment(input: DualCommitmentInput): Promise<DualCommitmentResult> {
+  const { setId, plan } = input;
+  const state = initialState();
+  let publication: DualCommitmentStatus['publication'] = null;
+  const escalations: string[] = [];
+  const status = (): DualCommitmentStatus => ({ ...state, items: state.items.map((i) => ({ ...i })), setId, publication, escalations: [...escalations] });
+
+  setHandler(dualCommitmentStatus, status);
+
+  const check = (action: Action) => {
+    const refused = refusal(state, action);
+    if (refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
+  };
+  const accept = async (action: Action, record?: () => Promise<void>) => {
+    apply(state, action);
+    await record?.();
+    return status();
+  };
+
+  setHandler(submitCommitmentSet, (a) => accept({ kind: 'submit', ...a }, () => acts.recordSetSubmitted({ setId, version: a.version, actor: a.actor })), {
+    validator: (a) => check({ kind: 'submit', ...a }),
+  });
+  setHandler(
+    reviewCommitmentSet,
+    (a) => accept({ kind: 'review', ...a }, () => acts.recordSetReviewed({ setId, version: a.version, decision: a.decision, comments: a.comments, actor: a.actor })),
+    { validator: (a) => check({ kind: 'review', ...a }) },
+  );
+  setHandler(fileItemStatus, (a) => accept({ kind: 'fileItemStatus', ...a }), { validator: (a) => check({ kind: 'fileItemStatus', ...a }) });
+  setHandler(submitSelfEvaluation, (a) => accept({ kind: 'selfEvaluate', ...a }), { validator: (a) => check({ kind: 'selfEvaluate', ...a }) });
+  setHandler(scoreCommitments, (a) => accept({ kind: 'score', ...a }), { validator: (a) => check({ kind: 'score', ...a }) });
+  setHandler(signOffEvaluation, (a) => accept({ kind: 'signOff', ...a }, () => acts.recordSignOff({ setId, step: 'evaluator', actor: a.actor })), {
+    validator: (a) => check({ kind: 'signOff', ...a }),
+  });
+  setHandler(countersignEvaluation, (a) => accept({ kind: 'countersign', ...a }, () => acts.recordSignOff({ setId, step: 'department', actor: a.actor })), {
+    validator: (a) => check({ kind: 'countersign', ...a }),
+  });
+
+  const enterGate = async (gate: DualCommitmentState['gate']) => {
+    state.gate = gate;
+    state.revision += 1;
+    await acts.recordGate({ setId, gate });
+  };
+  const waitUntil = (at: number, done: () => boolean) => {
+    const ms = at - Date.now();
+    return ms > 0 ? condition(done, ms) : Promise.resolve(done());
+  };
+
+  // 定诺: reminders before the deadline, escalation after it (again weekly) until approved.
+  await acts.recordGate({ setId, gate: 'set' });
+  const approved = () => state.setStatus === 'approved';
+  for (const reminder of submissionReminders(plan.submissionDeadline, plan.submissionReminderDays, Date.now())) {
+    if (await waitUntil(reminder.at, approved)) break;
+    await acts.sendReminder({ setId, subject: 'submission', itemKey: null, daysBefore: reminder.daysBefore });
+  }
+  let nextEscalation = Date.parse(plan.submissionDeadline);
+  const giveUpAt = Date.parse(plan.evaluationEnd);
+  while (!approved()) {
+    const at = Math.min(nextEscalation, giveUpAt);
+    if (await waitUntil(at, approved)) break;
+    if (Date.now() >= giveUpAt) break;
+    await acts.escalate({ setId, subject: 'submission', itemKey: null, reviewPending: state.setStatus === 'submitted' });
+    escalations.push(`submission@${new Date(Date.now()).toISOString()}`);
+    nextEscalation += ESCALATION_REPEAT_MS;
+  }
+  if (!approved()) {
+    await enterGate('filed');
+    await condition(allHandlersFinished);
+    return { outcome: 'never_approved', totalScore: null, grade: null, recordSha256: null };
+  }
+
+  // 亮诺: publish, let the window close by itself.
+  await enterGate('show');
+  const from = Date.now();
+  const to = from + plan.publicationDays * DAY_MS;
+  publication = { from: new Date(from).toISOString(), to: new Date(to).toISOString(), closed: false };
+  await acts.publishCommitments({ setId, version: state.approvedVersion!, from: publication.from, to: publication.to });
+
+  // 践诺 runs alongside the end of the publication window: reminders before each item's
+  // deadline, escalation after it, recomputed whenever an item is filed or a change approved.
+  const handled = new Set<string>();
+  const practiceEnd = Math.max(Date.parse(plan.practiceEnd), Date.parse(plan.evaluationStart));
+  let practiceEntered = false;
+  for (;;) {
+    const now = Date.now();
+    if (!publication.closed && now >= to) {
+      await acts.closePublication({ setId });
+      publication = { ...publication, closed: true };
+    }
+    if (!practiceEntered && publication.closed) {
+      practiceEntered = true;
+      await enterGate('practice');
+    }
+    const due = takeDueAlarms(pendingAlarms(state.items, plan.itemReminderDays, handled), now);
+    for (const alarm of due.send) {
+      if (alarm.kind === 'remind') await acts.sendReminder({ setId, subject: 'item', itemKey: alarm.itemKey, daysBefore: alarm.daysBefore });
+      else {
+        await acts.escalate({ setId, subject: 'item', itemKey: alarm.itemKey, reviewPending: false });
+        escalations.push(`item:${alarm.itemKey}@${new Date(now).toISOString()}`);
+      }
+    }
+    due.handled.forEach((id) => handled.add(id));
+    if (now >= practiceEnd && publication.closed) break;
+    const next = pendingAlarms(state.items, plan.itemReminderDays, handled)[0]?.at ?? Infinity;
+    const wakeAt = Math.min(next, practiceEnd, publication.closed ? Infinity : to);
+    const revision = state.revision;
+    await waitUntil(wakeAt, () => state.revision !== revision);
+  }
+
+  // 评诺: self-evaluation, survey, scoring, the evaluator's sign-off, then the countersignature.
+  // A change submitted but not reviewed by now lapses: the approved version is evaluated.
+  if (state.setStatus === 'submitted') state.setStatus = 'approved';
+  await enterGate('evaluate');
+  await acts.openEvaluation({ setId });
+  const signed = () => state.evaluatorSignedBy !== null;
+  const evaluationEnd = Date.parse(plan.evaluationEnd);
+  if (!(await waitUntil(evaluationEnd - EVALUATION_REMINDER_DAYS * DAY_MS, signed))) {
+    await acts.sendReminder({ setId, subject: 'evaluation', itemKey: null, daysBefore: EVALUATION_REMINDER_DAYS });
+  }
+  if (!(await waitUntil(evaluationEnd, signed))) {
+    await acts.escalate({ setId, subject: 'evaluation', itemKey: null, reviewPending: false });
+    escalations.push(`evaluation@${new Date(Date.now()).toISOString()}`);
+  }
+  await condition(() => state.countersignedBy !== null);
+  const record = await acts.fileEvaluationRecord({ setId, weights: plan.weights });
+  await enterGate('filed');
+  await condition(allHandlersFinished);
+  return { outcome: 'filed', totalScore: record.totalScore, grade: record.grade, recordSha256: record.sha256 };
+}
