@@ -71,13 +71,14 @@ function atLeast(value: number, minimum: number): boolean {
 }
 
 /**
- * A quoted CSS string for `content:` in @page margin boxes. Every character outside [A-Za-z0-9]
- * becomes a 6-digit CSS escape (spaces too: CSS swallows one space after an escape), so user
- * text cannot close the string or the <style> element.
+ * A quoted CSS string for `content:` in @page margin boxes. Every ASCII character other than
+ * [A-Za-z0-9] becomes a 6-digit CSS escape (spaces too: CSS swallows one space after an
+ * escape), so user text cannot close the string or the <style> element; non-ASCII text (the
+ * Chinese) cannot end either and stays readable.
  */
 export function cssString(value: string): string {
   const escaped = Array.from(String(value), (char) =>
-    /[A-Za-z0-9]/.test(char) ? char : `\\${pad((char.codePointAt(0) as number).toString(16), 6)}`,
+    /[A-Za-z0-9]|[^\u0000-\u007f]/u.test(char) ? char : `\\${pad((char.codePointAt(0) as number).toString(16), 6)}`,
   ).join('');
   return `"${escaped}"`;
 }

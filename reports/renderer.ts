@@ -76,7 +76,7 @@ export function createReportRenderer(options: ReportRendererOptions): ReportRend
   const timeout = options.renderTimeoutMs ?? 30_000;
   const types: Record<string, ReportTypeDefinition> = options.reportTypes ?? REPORT_TYPES;
   const templates = compileTemplates(types);
-  const checkers = new Map(Object.entries(types).map(([name, definition]) => [name, compileChecker(definition.schema)]));
+  const checkers = new Map(Object.entries(types).map(([name, definition]) => [name, compileChecker(definition.schema, 'data')]));
   const checkMeta = compileChecker(ReportMeta, 'meta');
   const stats: RendererStats = { rendered: 0, browserLaunches: 0, blockedRequests: 0, blockedUrls: [] };
 
