@@ -1,8 +1,12 @@
 // JSON that keeps binary fields (payload data and metadata) intact: Uint8Array values are
 // written as {"$b": base64}. Used for run snapshots and visibility blobs.
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Uint8Array) return { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  // A replacer sees Buffers after their toJSON ran, so look at the holder's original value.
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const original = this[key];
+    if (original instanceof Uint8Array) {
+      return { $b: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
+    }
     return v;
   });
 }

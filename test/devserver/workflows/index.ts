@@ -65,8 +65,8 @@ export async function signalsQueriesUpdates(): Promise<string[]> {
 
 export async function waitForCancel(): Promise<string> {
   try {
-    await sleep('30 days');
-    return 'slept';
+    await condition(() => false);
+    return 'never';
   } catch (error) {
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(() => acts.greet('cleanup'));
