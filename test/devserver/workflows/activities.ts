@@ -34,3 +34,12 @@ export async function stopsHeartbeating(): Promise<string> {
   await new Promise((resolve) => setTimeout(resolve, 2500));
   return 'late';
 }
+
+/** Counts executions per name so the crash test can tell whether anything ran twice. */
+export const executions = new Map<string, number>();
+
+export async function slowGreet(name: string): Promise<string> {
+  executions.set(name, (executions.get(name) ?? 0) + 1);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return `hello ${name}`;
+}

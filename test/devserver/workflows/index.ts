@@ -162,3 +162,13 @@ export async function failsOnce(): Promise<string> {
   if (workflowInfo().attempt < 2) throw ApplicationFailure.retryable('first attempt fails', 'Transient');
   return `attempt ${workflowInfo().attempt}`;
 }
+
+export async function durable(name: string): Promise<string> {
+  const slowActs = proxyActivities<typeof activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '100ms' } });
+  const approvals: string[] = [];
+  setHandler(approve, (who) => void approvals.push(who));
+  const greeting = await slowActs.slowGreet(name);
+  await sleep('3s');
+  await condition(() => approvals.length > 0);
+  return `${greeting}/${approvals.join(',')}`;
+}
