@@ -96,12 +96,12 @@ export function refusal(state: DualCommitmentState, action: Action): Refusal | n
     }
     case 'review': {
       if (!holds(action.actor, REVIEWER_ROLES)) return refuse('WrongRole', 'only the assigned reviewer approves or returns commitments');
-      if (state.gate !== 'set' && state.gate !== 'practice') return refuse('WrongGate', `commitments cannot be reviewed in gate ${state.gate}`);
       if (state.setStatus !== 'submitted') {
         return state.setStatus === 'approved' || state.setStatus === 'returned'
           ? refuse('AlreadyDecided', `the set was already ${state.setStatus}`)
           : refuse('WrongState', 'nothing is waiting for review');
       }
+      if (state.gate !== 'set' && state.gate !== 'practice') return refuse('WrongGate', `commitments cannot be reviewed in gate ${state.gate}`);
       if (action.version !== state.submittedVersion) return refuse('StaleVersion', `version ${state.submittedVersion} is under review, not ${action.version}`);
       if (action.decision === 'return' && action.comments.trim().length === 0) return refuse('Invalid', 'a return needs comments saying what to revise');
       return null;

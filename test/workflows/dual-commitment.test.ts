@@ -1,0 +1,193 @@
+// The dual commitments workflow on the project's devserver with time skipping: the four
+// gates, refusals from the update validators, reminders and escalations on timers, the
+// publication window closing by itself; every final history is replayed.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { DualCommitmentActivities } from '../../activities/dual-commitment.ts';
+import type { GatePlan } from '../../domain/rules/dual-commitment.ts';
+import { DAY_MS, type Actor, type ItemSummary } from '../../domain/rules/dual-commitment-state.ts';
+import {
+  countersignEvaluation,
+  dualCommitment,
+  dualCommitmentStatus,
+  dualCommitmentWorkflowId,
+  fileItemStatus,
+  reviewCommitmentSet,
+  scoreCommitments,
+  signOffEvaluation,
+  submitCommitmentSet,
+  submitSelfEvaluation,
+} from '../../workflows/dual-commitment.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
+const noop = () => undefined;
+const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkflowBundleWithSourceMap;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'dual-commitment-test';
+const calls: { name: string; at: number; input: Record<string, unknown> }[] = [];
+
+// Stub activities record what the workflow asked for, stamped with the workflow clock.
+function stubActivities(): DualCommitmentActivities {
+  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord'] as const;
+  const result: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {};
+  for (const name of names) {
+    result[name] = async (input) => {
+      calls.push({ name, at: await env.currentTimeMs(), input });
+      if (name === 'publishCommitments') return { noticeSha256: 'n'.repeat(64) };
+      if (name === 'fileEvaluationRecord') return { totalScore: 88.5, grade: '良好', sha256: 'r'.repeat(64) };
+      return undefined;
+    };
+  }
+  return result as unknown as DualCommitmentActivities;
+}
+
+const actor = (role: string): Actor => ({ accountId: `acc-${role}`, login: role, roles: [role] });
+
+function planFrom(now: number): GatePlan {
+  return {
+    year: new Date(now).getUTCFullYear(),
+    cycleStart: new Date(now - DAY_MS).toISOString(),
+    submissionDeadline: new Date(now + 10 * DAY_MS).toISOString(),
+    publicationDays: 7,
+    practiceEnd: new Date(now + 60 * DAY_MS).toISOString(),
+    evaluationStart: new Date(now + 61 * DAY_MS).toISOString(),
+    evaluationEnd: new Date(now + 80 * DAY_MS).toISOString(),
+    submissionReminderDays: [7, 1],
+    itemReminderDays: [14, 3],
+    weights: { self: 20, staff: 30, organization: 50 },
+    deadlineWindow: { from: '2000-01-01', to: '2100-01-01' },
+  };
+}
+
+async function refusalType(promise: Promise<unknown>): Promise<string | undefined> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
+
+beforeAll(async () => {
+  Runtime.install({ logger: quiet as never });
+  [env, workflowBundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
+    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
+  ]);
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities() });
+  running = worker.run();
+}, 60_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function replay(workflowId: string) {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+}
+
+describe('dualCommitment workflow', () => {
+  it('runs 定诺 → 亮诺 → 践诺 → 评诺 with refusals, reminders, escalation and the window closing itself', async () => {
+    const start = await env.currentTimeMs();
+    const plan = planFrom(start);
+    const workflowId = dualCommitmentWorkflowId('org-1', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-1', cycleId: 'cycle-1', organizationId: 'org-1', year: plan.year, plan }],
+    });
+    const items: ItemSummary[] = [
+      { key: 'p1', side: 'party', dueAt: new Date(start + 30 * DAY_MS).toISOString() },
+      { key: 'e1', side: 'enterprise', dueAt: new Date(start + 40 * DAY_MS).toISOString() },
+    ];
+
+    // 定诺: wrong role, then submit, return, stale resubmit, resubmit, approve; a second decision is refused.
+    expect(await refusalType(handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('evaluator'), version: 1, items }] }))).toBe('WrongRole');
+    await handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_rep'), version: 1, items }] });
+    expect(await refusalType(handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('enterprise_rep'), version: 1, decision: 'approve', comments: '' }] }))).toBe('WrongRole');
+    const returned = await handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('community_committee'), version: 1, decision: 'return', comments: '目标不够具体' }] });
+    expect(returned.setStatus).toBe('returned');
+    expect(await refusalType(handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_rep'), version: 1, items }] }))).toBe('StaleVersion');
+    await handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_party_org'), version: 2, items }] });
+    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] }))).toBe('WrongGate');
+    await handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('community_committee'), version: 2, decision: 'approve', comments: '' }] });
+    expect(await refusalType(handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('street_committee'), version: 2, decision: 'approve', comments: '' }] }))).toBe('AlreadyDecided');
+
+    // 亮诺 → 践诺: after 8 skipped days the window has closed by itself.
+    await env.sleep(8 * DAY_MS);
+    let status = await handle.query(dualCommitmentStatus);
+    expect(status.gate).toBe('practice');
+    expect(status.publication?.closed).toBe(true);
+    expect(calls.filter((c) => c.name === 'closePublication')).toHaveLength(1);
+    const published = calls.find((c) => c.name === 'publishCommitments')!;
+    expect(published.input).toMatchObject({ setId: 'set-1', version: 2 });
+
+    // p1 is filed before its deadline; e1 is not, so it is reminded at 14 and 3 days and escalated.
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] });
+    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'e1', status: 'fulfilled' }] }))).toBe('WrongRole');
+    await env.sleep(55 * DAY_MS);
+    status = await handle.query(dualCommitmentStatus);
+    expect(status.gate).toBe('evaluate');
+    const reminders = calls.filter((c) => c.name === 'sendReminder' && c.input.subject === 'item');
+    expect(reminders.map((c) => [c.input.itemKey, c.input.daysBefore])).toEqual([
+      ['e1', 14],
+      ['e1', 3],
+    ]);
+    const e1Due = start + 40 * DAY_MS;
+    expect(reminders[0]!.at).toBeGreaterThanOrEqual(e1Due - 14 * DAY_MS);
+    expect(reminders[0]!.at).toBeLessThan(e1Due - 13 * DAY_MS);
+    const escalations = calls.filter((c) => c.name === 'escalate');
+    expect(escalations.map((c) => c.input.itemKey)).toEqual(['e1']);
+    expect(escalations[0]!.at).toBeGreaterThanOrEqual(e1Due);
+    expect(calls.filter((c) => c.name === 'sendReminder' && c.input.subject === 'submission')).toEqual([]);
+
+    // 评诺: sign-off needs scores; the evaluator signs once; the department countersigns once.
+    await handle.executeUpdate(submitSelfEvaluation, { args: [{ actor: actor('enterprise_party_org'), side: 'party' }] });
+    expect(await refusalType(handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] }))).toBe('WrongState');
+    expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] }))).toBe('WrongState');
+    await handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator') }] });
+    await handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] });
+    expect(await refusalType(handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] }))).toBe('AlreadyDecided');
+    expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('evaluator') }] }))).toBe('WrongRole');
+    await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
+    expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
+    expect(calls.filter((c) => c.name === 'recordSignOff').map((c) => c.input.step)).toEqual(['evaluator', 'department']);
+    // The evaluation window passed unsigned for 19 days but not to its end: no evaluation escalation.
+    expect(calls.filter((c) => c.name === 'escalate' && c.input.subject === 'evaluation')).toEqual([]);
+    await replay(workflowId);
+  });
+
+  it('reminds before the submission deadline, escalates weekly after it, and gives up at the end of the evaluation window', async () => {
+    calls.length = 0;
+    const start = await env.currentTimeMs();
+    const plan = planFrom(start);
+    const workflowId = dualCommitmentWorkflowId('org-2', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-2', cycleId: 'cycle-1', organizationId: 'org-2', year: plan.year, plan }],
+    });
+    // A second start of the same business key is refused, not duplicated.
+    await expect(
+      env.client.workflow.start(dualCommitment, { taskQueue, workflowId, args: [{ setId: 'set-2', cycleId: 'cycle-1', organizationId: 'org-2', year: plan.year, plan }] }),
+    ).rejects.toThrow(/already started|AlreadyStarted/i);
+    expect(await handle.result()).toEqual({ outcome: 'never_approved', totalScore: null, grade: null, recordSha256: null });
+    const mine = calls.filter((c) => c.input.setId === 'set-2');
+    expect(mine.filter((c) => c.name === 'sendReminder').map((c) => c.input.daysBefore)).toEqual([7, 1]);
+    const escalations = mine.filter((c) => c.name === 'escalate');
+    // Deadline at day 10, then weekly until day 80: days 10, 17, ..., 73.
+    expect(escalations).toHaveLength(10);
+    expect(escalations[0]!.at).toBeGreaterThanOrEqual(start + 10 * DAY_MS);
+    expect(mine.some((c) => c.name === 'publishCommitments')).toBe(false);
+    await replay(workflowId);
+  });
+});
