@@ -1,0 +1,290 @@
+// A cohort of first secretaries through a full, time-skipped posting year on the project's
+// devserver (createTimeSkipping), with in-memory activities; every history is replayed.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  cohortRankedSignal,
+  extendPostingUpdate,
+  postingStatusQuery,
+  rateOrganizationUpdate,
+  recallPostingUpdate,
+  recordGuaranteesUpdate,
+  signFinalAssessmentUpdate,
+  submitSelfAssessmentUpdate,
+} from '../../workflows/posting.ts';
+import { scoreQuarterUpdate, submitWorkReportUpdate } from '../../workflows/quarterly-review.ts';
+import { addDays, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
+import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
+import { rankCohort } from '../../domain/posting/assessment.ts';
+import type { Actor, FinalSignature } from '../../domain/posting/sign-off.ts';
+import { postingWorkflowId, quarterWorkflowId, type PostingActivityContract, type PostingNotice, type PostingStatus } from '../../domain/posting/workflow-types.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
+const taskQueue = 'posting-test';
+const noop = () => undefined;
+const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+const secretary: Actor = { accountId: 's', name: '第一书记', roles: ['first_secretary'] };
+const street: Actor = { accountId: 'st', name: '街道党工委', roles: ['street_committee'] };
+const department: Actor = { accountId: 'od', name: '县委组织部', roles: ['org_department'] };
+const unit: Actor = { accountId: 'du', name: '派出单位', roles: ['dispatching_unit'] };
+const fullGuarantees = { insuranceYuan: 1_000_000, workFundsYuan: 10_000 };
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkflowBundleWithSourceMap;
+let worker: Worker;
+let running: Promise<void>;
+
+// In-memory world the fake activities read and write.
+const notices: PostingNotice[] = [];
+const queue: PostingNotice[] = [];
+const shortMonths = new Map<string, number>(); // `${postingId}/${month}` → days short
+const noVisitQuarters = new Set<string>(); // `${postingId}/${from}`
+const residents = new Map<string, number[]>();
+const yearEnd = new Map<string, { cohortId: string; name: string; total: number; organization: number | null }>();
+const cohortSizes = new Map<string, number>();
+const finals = new Map<string, { outcome: string; signatures: FinalSignature[] }>();
+const monthCalls: string[] = [];
+
+const activities: PostingActivityContract = {
+  async notifyPosting(n) {
+    if (notices.some((x) => x.postingId === n.postingId && x.key === n.key)) return;
+    notices.push(n);
+    queue.push(n);
+  },
+  async savePostingProgress() {},
+  async closeAttendanceMonth({ postingId, month, requiredDays }) {
+    monthCalls.push(`${postingId}/${month}`);
+    return { confirmedDays: requiredDays - (shortMonths.get(`${postingId}/${month}`) ?? 0) };
+  },
+  async countHeadVisits({ postingId, from }) {
+    return noVisitQuarters.has(`${postingId}/${from}`) ? 0 : 1;
+  },
+  async saveQuarterResult() {},
+  async openResidentsSurvey() {
+    return { links: 10 };
+  },
+  async collectResidentsRatings({ postingId }) {
+    return { ratings: residents.get(postingId) ?? [] };
+  },
+  async submitYearEndResult({ postingId, cohortId, secretaryName, total, organization }) {
+    yearEnd.set(postingId, { cohortId, name: secretaryName, total, organization });
+    const members = [...yearEnd.entries()].filter(([, v]) => v.cohortId === cohortId);
+    if (members.length < (cohortSizes.get(cohortId) ?? 1)) return;
+    const ranked = rankCohort(members.map(([id, v]) => ({ postingId: id, name: v.name, total: v.total, organization: v.organization })), DEFAULT_COHORT_SETTINGS.grading);
+    for (const r of ranked) {
+      await env.client.workflow.getHandle(postingWorkflowId(r.postingId)).signal(cohortRankedSignal, { rank: r.rank, cohortSize: ranked.length, grade: r.grade });
+    }
+  },
+  async saveFinalAssessment({ postingId, outcome, signatures }) {
+    finals.set(postingId, { outcome, signatures });
+  },
+};
+
+/** Steps the clock a day at a time, answering notices as people would, until done(). */
+async function advance(done: () => boolean, respond: (n: PostingNotice) => Promise<void>, maxDays = 500): Promise<void> {
+  for (let day = 0; day < maxDays; day++) {
+    while (queue.length > 0) await respond(queue.shift()!);
+    if (done()) return;
+    await env.sleep('1 day');
+  }
+  throw new Error(`not done after ${maxDays} days; last notices: ${JSON.stringify(notices.slice(-5))}`);
+}
+
+async function refusal(p: Promise<unknown>): Promise<string | undefined> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
+
+const quarterOf = (key: string) => Number(/^Q(\d+)\//.exec(key)?.[1]);
+
+async function replay(workflowId: string) {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+}
+
+beforeAll(async () => {
+  Runtime.install({ logger: quiet as never });
+  [env, workflowBundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
+    bundleWorkflowCode({ workflowsPath: path.resolve(here, 'posting-workflows.ts'), logger: quiet }),
+  ]);
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  running = worker.run();
+}, 60_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+describe('posting year (第一书记)', () => {
+  it('runs a cohort of three through a year: short month, missing visit, late report, ranking, joint sign-off with refusals', async () => {
+    const today = shanghaiDate(await env.currentTimeMs());
+    const startsOn = addDays(lastDayOfMonth(today), 1);
+    const endsOn = postingEndDate(startsOn, 12);
+    const quarters = postingQuarters(startsOn, endsOn);
+    const secondMonth = quarters[0]!.months[1]!;
+    shortMonths.set(`A/${secondMonth}`, 4);
+    noVisitQuarters.add(`B/${quarters[2]!.from}`);
+    residents.set('A', [90, 85]);
+    residents.set('B', [80]);
+    cohortSizes.set('cohort-1', 3);
+
+    const names: Record<string, string> = { A: '甲书记', B: '乙书记', C: '丙书记' };
+    const handles = await Promise.all(
+      ['A', 'B', 'C'].map((id) =>
+        env.client.workflow.start('postingWorkflow', {
+          taskQueue,
+          workflowId: postingWorkflowId(id),
+          args: [{ postingId: id, cohortId: 'cohort-1', secretaryName: names[id]!, startsOn, settings: DEFAULT_COHORT_SETTINGS, guarantees: fullGuarantees }],
+        }),
+      ),
+    );
+    const refusals: Record<string, string | undefined> = {};
+
+    await advance(
+      () => finals.size === 3,
+      async (n) => {
+        const q = quarterOf(n.key);
+        const child = () => env.client.workflow.getHandle(quarterWorkflowId(n.postingId, q));
+        const posting = env.client.workflow.getHandle(postingWorkflowId(n.postingId));
+        if (n.key.endsWith('/report-task') && !(n.postingId === 'C' && q === 2)) {
+          await child().executeUpdate(submitWorkReportUpdate, { args: [{ actor: secretary, summary: `第${q}季度工作`, achievements: ['联席会'] }] });
+        } else if (n.key === 'Q2/report-escalation-1' && n.postingId === 'C') {
+          await child().executeUpdate(submitWorkReportUpdate, { args: [{ actor: secretary, summary: '补交', achievements: [] }] });
+        } else if (n.key.endsWith('/scoring-task')) {
+          if (n.postingId === 'A' && q === 1) refusals.scoreBySecretary = await refusal(child().executeUpdate(scoreQuarterUpdate, { args: [{ actor: secretary, score: 100, comment: '自评' }] }));
+          await child().executeUpdate(scoreQuarterUpdate, { args: [{ actor: street, score: 88, comment: '良好' }] });
+        } else if (n.key === 'year-end-task') {
+          const scores: Record<string, [number, number]> = { A: [95, 95], B: [85, 80], C: [70, 60] };
+          const [self, org] = scores[n.postingId]!;
+          await posting.executeUpdate(submitSelfAssessmentUpdate, { args: [{ actor: secretary, score: self, summary: '晒绩' }] });
+          await posting.executeUpdate(rateOrganizationUpdate, { args: [{ actor: department, score: org, comment: '组织考评' }] });
+        } else if (n.key === 'final-0') {
+          if (n.postingId === 'A') {
+            refusals.wrongRole = await refusal(posting.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor: street, as: 'org_department', decision: 'agree', comment: '同意' }] }));
+            await posting.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor: street, as: 'street_committee', decision: 'agree', comment: '同意' }] });
+            refusals.twice = await refusal(posting.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor: street, as: 'street_committee', decision: 'agree', comment: '再签' }] }));
+            const midway = await posting.query(postingStatusQuery);
+            expect(midway.missingFinalSigners).toEqual(['org_department', 'dispatching_unit']);
+          } else {
+            await posting.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor: street, as: 'street_committee', decision: 'agree', comment: '同意' }] });
+          }
+          await posting.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor: department, as: 'org_department', decision: 'agree', comment: '同意' }] });
+          const decision = n.postingId === 'C' ? 'disagree' : 'agree';
+          await posting.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor: unit, as: 'dispatching_unit', decision, comment: decision === 'agree' ? '同意' : '不同意' }] });
+        }
+      },
+    );
+
+    // One result() at a time: each unlocks and relocks time skipping around its wait.
+    const results: PostingStatus[] = [];
+    for (const h of handles) results.push(await h.result());
+    const [a, b, c] = results;
+    expect(refusals).toEqual({ scoreBySecretary: 'wrong_role', wrongRole: 'wrong_role', twice: 'already_signed' });
+
+    // 小考: A's short month (4 days), B's quarter without a visit, C's late report.
+    expect(a!.months).toHaveLength(12);
+    expect(a!.months.find((m) => m.month === secondMonth)).toMatchObject({ shortfall: true, confirmedDays: expect.any(Number) });
+    expect(a!.tally).toEqual([expect.objectContaining({ kind: 'attendance_shortfall', period: secondMonth, points: 4 })]);
+    expect(notices.some((x) => x.postingId === 'A' && x.key === `attendance-${secondMonth}` && x.to.includes('street_committee'))).toBe(true);
+    expect(b!.tally).toEqual([expect.objectContaining({ kind: 'missing_head_visit', period: 'Q3', points: 3 })]);
+    expect(b!.quarters[2]).toMatchObject({ visitMissing: true, headVisits: 0 });
+    expect(notices.some((x) => x.postingId === 'B' && x.key === 'Q3/visit-missing')).toBe(true);
+    expect(c!.tally).toEqual([expect.objectContaining({ kind: 'late_work_report', period: 'Q2', points: 2 })]);
+    expect(c!.quarters[1]).toMatchObject({ workReport: 'late', escalations: 1 });
+    expect(notices.some((x) => x.postingId === 'C' && x.key === 'Q2/report-reminder')).toBe(true);
+    expect(a!.quarters.map((q) => q.score)).toEqual([88, 88, 88, 88]);
+
+    // 年终考核 and ranking.
+    expect(a!.yearEnd).toMatchObject({ routine: 96, total: 92.95, ranking: { rank: 1, cohortSize: 3, grade: '优秀' } });
+    expect(b!.yearEnd).toMatchObject({ routine: 97, total: 84.4, ranking: { rank: 2, grade: '称职' } });
+    expect(c!.yearEnd).toMatchObject({ routine: 98, total: 51.6, residents: { respondents: 0, score: null }, ranking: { rank: 3, grade: '不称职' } });
+
+    // 期满联合考核.
+    expect(a!.outcome).toBe('passed');
+    expect(c!.outcome).toBe('not_passed');
+    expect(finals.get('A')!.signatures.map((s) => s.as)).toEqual(['street_committee', 'org_department', 'dispatching_unit']);
+    expect(a!.startedOn).toBe(startsOn);
+    expect(a!.endsOn).toBe(endsOn);
+
+    for (const id of ['A', 'B', 'C']) {
+      await replay(postingWorkflowId(id));
+      for (let q = 1; q <= 4; q++) await replay(quarterWorkflowId(id, q));
+    }
+  }, 300_000);
+
+  it('waits for the guarantees, naming what is missing; recall ends the posting early and extension is then refused', async () => {
+    const today = shanghaiDate(await env.currentTimeMs());
+    const startsOn = addDays(today, 2);
+    cohortSizes.set('cohort-2', 1);
+    const handle = await env.client.workflow.start('postingWorkflow', {
+      taskQueue,
+      workflowId: postingWorkflowId('D'),
+      args: [{ postingId: 'D', cohortId: 'cohort-2', secretaryName: '丁书记', startsOn, settings: DEFAULT_COHORT_SETTINGS }],
+    });
+    const waiting = await handle.query(postingStatusQuery);
+    expect(waiting.phase).toBe('awaiting_guarantees');
+    expect(waiting.missingGuarantees.map((m) => m.kind)).toEqual(['accident_insurance', 'work_funds']);
+
+    expect(await refusal(handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: street, insuranceYuan: 1_000_000 }] }))).toBe('wrong_role');
+    const partial = await handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: unit, insuranceYuan: 500_000, workFundsYuan: 10_000 }] });
+    expect(partial.missingGuarantees).toEqual([expect.objectContaining({ kind: 'accident_insurance', recordedYuan: 500_000, requiredYuan: 1_000_000 })]);
+    await env.sleep('3 days');
+    expect((await handle.query(postingStatusQuery)).phase).toBe('awaiting_guarantees');
+    expect(notices.some((n) => n.postingId === 'D' && n.to.includes('dispatching_unit') && n.body.includes('人身意外保险'))).toBe(true);
+
+    await handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: unit, insuranceYuan: 1_000_000 }] });
+    await env.sleep('1 day');
+    const active = await handle.query(postingStatusQuery);
+    expect(active.phase).toBe('active');
+    // The year counts from the day the guarantees were complete, not the planned date.
+    expect(active.startedOn! > startsOn).toBe(true);
+
+    const extended = await handle.executeUpdate(extendPostingUpdate, { args: [{ actor: department, months: 2 }] });
+    expect(extended.endsOn).toBe(postingEndDate(active.startedOn!, 14));
+    await env.sleep('40 days');
+    const recalled = await handle.executeUpdate(recallPostingUpdate, { args: [{ actor: department, reason: '工作需要' }] });
+    expect(recalled.endsOn).toBe(recalled.recalled!.on);
+    expect(await refusal(handle.executeUpdate(extendPostingUpdate, { args: [{ actor: department, months: 1 }] }))).toBe('not_open');
+
+    await advance(
+      () => finals.has('D'),
+      async (n) => {
+        if (n.postingId !== 'D') return;
+        if (n.key === 'year-end-task') {
+          await handle.executeUpdate(submitSelfAssessmentUpdate, { args: [{ actor: secretary, score: 80, summary: '晒绩' }] });
+          await handle.executeUpdate(rateOrganizationUpdate, { args: [{ actor: department, score: 80, comment: '组织考评' }] });
+        } else if (n.key === 'final-0') {
+          for (const [actor, as] of [[street, 'street_committee'], [department, 'org_department'], [unit, 'dispatching_unit']] as const) {
+            await handle.executeUpdate(signFinalAssessmentUpdate, { args: [{ actor, as, decision: 'agree', comment: '同意' }] });
+          }
+        } else if (n.key.endsWith('/report-task')) {
+          await env.client.workflow.getHandle(quarterWorkflowId('D', quarterOf(n.key))).executeUpdate(submitWorkReportUpdate, { args: [{ actor: secretary, summary: '述评', achievements: [] }] });
+        } else if (n.key.endsWith('/scoring-task')) {
+          await env.client.workflow.getHandle(quarterWorkflowId('D', quarterOf(n.key))).executeUpdate(scoreQuarterUpdate, { args: [{ actor: street, score: 80, comment: '好' }] });
+        }
+      },
+    );
+    const result = await handle.result();
+    expect(result.outcome).toBe('passed');
+    // Recalled in its second month: two attendance periods, the last one cut at the recall day.
+    expect(result.months.length).toBeGreaterThanOrEqual(2);
+    expect(result.months.at(-1)!.to).toBe(result.recalled!.on);
+    expect(result.quarters).toHaveLength(1);
+    expect(result.yearEnd.ranking).toEqual({ rank: 1, cohortSize: 1, grade: '基本称职' });
+    await replay(postingWorkflowId('D'));
+    await replay(quarterWorkflowId('D', 1));
+  }, 300_000);
+});
