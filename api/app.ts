@@ -7,6 +7,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { AppServices } from './services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { healthRoutes } from './routes/health/index.ts';
+import { registerDomainApi } from './routes/index.ts';
+import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
 
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
   fastify.decorate('services', services);
@@ -35,4 +37,6 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   });
 
   await fastify.register(healthRoutes);
+  await registerDomainApi(fastify, services);
+  await fastify.register(dualCommitmentRoutes);
 };

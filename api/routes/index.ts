@@ -1,0 +1,20 @@
+// The domain API (issue 4): authentication and the per-route rule first, then every resource.
+// Registered by app.ts after the swagger plugin, so each route appears in /docs.
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import type { AppServices } from '../services.ts';
+import { registerAuth } from '../plugins/auth.ts';
+import { ensureDefaultCatalogs } from '../../domain/catalogs/defaults.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { authRoutes } from './auth/index.ts';
+import { unitRoutes } from './units/index.ts';
+
+export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
+  await ensureDefaultCatalogs(services.orm.em as EntityManager);
+  await fastify.register(rateLimit, { global: false });
+  // Size limits are per route (evidence, imports); these are the outer bounds.
+  await fastify.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 10_000 } });
+  await registerAuth(fastify, services);
+  for (const routes of [authRoutes, unitRoutes]) await fastify.register(routes);
+}

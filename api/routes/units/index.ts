@@ -1,0 +1,119 @@
+// The administrative tree: staff see and manage their own subtree only.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AdministrativeUnit, UNIT_LEVELS } from '../../../domain/entities/administrative-unit.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { Person } from '../../../domain/entities/person.ts';
+import { recordAudit } from '../../../domain/audit/record.ts';
+import { auditActor } from '../../../domain/auth/principal.ts';
+import { escapeLike, requireUnitInScope, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
+import type { Role } from '../../../domain/auth/roles.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+import { IdParams, Page } from '../../schemas/common.ts';
+import { allOf, anyOf } from '../../support/query.ts';
+import { Unit, UnitCreate, UnitQuery, UnitUpdate, unitDto, unitExample } from '../../schemas/units.ts';
+
+const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'admin'];
+const WRITE: Role[] = ['org_department', 'street_committee', 'admin'];
+const tags = ['units'];
+
+export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/units', {
+    config: { auth: { roles: READ } },
+    schema: { tags, summary: 'Search units in your subtree (行政区划/党组织树)', querystring: UnitQuery, response: { 200: Page(Unit, unitExample) } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const scope = scopeOf(principal, READ);
+    const { q, level, parentId, underId, limit, offset } = request.query;
+    const em = emOf(request);
+    const and: Record<string, unknown>[] = [];
+    if (!scope.all) and.push(anyOf(scope.unitPaths.map((p) => ({ path: { $like: `${escapeLike(p)}%` } }))));
+    if (q) and.push({ $or: [{ name: { $ilike: `%${escapeLike(q)}%` } }, { code: { $ilike: `%${escapeLike(q)}%` } }] });
+    if (level) and.push({ level });
+    if (parentId) and.push({ parent: parentId });
+    if (underId) {
+      const under = await em.findOne(AdministrativeUnit, { id: underId });
+      if (!under || !unitPathInScope(scope, under.path)) throw notFound('unit');
+      and.push({ path: { $like: `${escapeLike(under.path)}%` } });
+    }
+    const [items, total] = await em.findAndCount(AdministrativeUnit, allOf(and), { limit, offset, orderBy: { depth: 'asc', code: 'asc' } });
+    return { items: items.map(unitDto), total, limit, offset };
+  });
+
+  app.get('/units/:id', {
+    config: { auth: { roles: READ } },
+    schema: { tags, summary: 'One unit', params: IdParams, response: { 200: Unit } },
+  }, async (request) => {
+    const unit = await emOf(request).findOne(AdministrativeUnit, { id: request.params.id });
+    if (!unit) throw notFound('unit');
+    requireUnitInScope(scopeOf(principalOf(request), READ), unit.path);
+    return unitDto(unit);
+  });
+
+  app.post('/units', {
+    config: { auth: { roles: WRITE } },
+    schema: { tags, summary: 'Create a unit under a unit of your subtree (a root unit: admin only)', body: UnitCreate, response: { 201: Unit } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const scope = scopeOf(principal, WRITE);
+    const body = request.body;
+    const dto = await emOf(request).transactional(async (em) => {
+      let parent: AdministrativeUnit | null = null;
+      if (body.parentId) {
+        parent = await em.findOne(AdministrativeUnit, { id: body.parentId });
+        if (!parent || !unitPathInScope(scope, parent.path)) throw badRequest('unknown parent', [{ field: 'body.parentId', rule: 'must be a unit in your subtree' }]);
+        if (UNIT_LEVELS.indexOf(body.level) <= UNIT_LEVELS.indexOf(parent.level)) {
+          throw badRequest('level below the parent', [{ field: 'body.level', rule: `must be a level below the parent's (${parent.level})` }]);
+        }
+      } else if (!scope.all) {
+        throw forbidden('only an administrator creates a root unit');
+      }
+      if (await em.count(AdministrativeUnit, { code: body.code })) throw conflict('code in use', [{ field: 'body.code', rule: 'must be unique' }]);
+      const unit = em.create(AdministrativeUnit, { code: body.code, name: body.name, level: body.level, partyOrgName: body.partyOrgName, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
+      unit.path = `${parent?.path ?? ''}${unit.id}/`;
+      await em.flush();
+      const after = unitDto(unit);
+      await recordAudit(em, { actor: auditActor(principal), action: 'unit.create', entityType: 'unit', entityId: unit.id, after });
+      return after;
+    });
+    return reply.status(201).send(dto);
+  });
+
+  app.patch('/units/:id', {
+    config: { auth: { roles: WRITE } },
+    schema: { tags, summary: 'Rename a unit or its Party organization', params: IdParams, body: UnitUpdate, response: { 200: Unit } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    return emOf(request).transactional(async (em) => {
+      const unit = await em.findOne(AdministrativeUnit, { id: request.params.id });
+      if (!unit) throw notFound('unit');
+      requireUnitInScope(scopeOf(principal, WRITE), unit.path);
+      const before = unitDto(unit);
+      em.assign(unit, request.body);
+      await em.flush();
+      const after = unitDto(unit);
+      await recordAudit(em, { actor: auditActor(principal), action: 'unit.update', entityType: 'unit', entityId: unit.id, before, after });
+      return after;
+    });
+  });
+
+  app.delete('/units/:id', {
+    config: { auth: { roles: WRITE } },
+    schema: { tags, summary: 'Delete an empty unit (no child units, organizations or people)', params: IdParams, response: { 204: Type.Null() } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    await emOf(request).transactional(async (em) => {
+      const unit = await em.findOne(AdministrativeUnit, { id: request.params.id });
+      if (!unit) throw notFound('unit');
+      requireUnitInScope(scopeOf(principal, WRITE), unit.path);
+      const inUse = (await em.count(AdministrativeUnit, { parent: unit.id })) + (await em.count(Organization, { unit: unit.id })) + (await em.count(Person, { unit: unit.id }));
+      if (inUse > 0) throw conflict('the unit is not empty', [{ field: 'params.id', rule: 'must have no child units, organizations or people' }]);
+      const before = unitDto(unit);
+      em.remove(unit);
+      await em.flush();
+      await recordAudit(em, { actor: auditActor(principal), action: 'unit.delete', entityType: 'unit', entityId: before.id, before });
+    });
+    return reply.status(204).send(null);
+  });
+};
