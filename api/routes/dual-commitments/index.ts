@@ -1,0 +1,531 @@
+// The dual commitments cycle over HTTP (双向承诺). The API writes what people filed, then
+// tells the organization's workflow through an update; a refused update (wrong role, wrong
+// gate, already decided) answers 403/409 with the workflow's reason.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import Type from 'typebox';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+import type { Principal } from '../../../domain/auth/principal.ts';
+import type { Role } from '../../../domain/auth/roles.ts';
+import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
+import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { hashSecret } from '../../../domain/auth/secrets.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
+import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
+import { Organization, ORGANIZATION_KINDS } from '../../../domain/entities/organization.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { EvidenceFile, EvidenceVersion } from '../../../domain/entities/evidence.ts';
+import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../../../domain/entities/commitment.ts';
+import type { DualCommitmentCatalog } from '../../../domain/catalogs/schemas.ts';
+import { defaultDualCommitmentCatalog } from '../../../domain/catalogs/dual-commitment.ts';
+import {
+  endOfShanghaiDay,
+  gatePlan,
+  resolveSettings,
+  validateCommitmentSet,
+  type CatalogItemRef,
+  type CommitmentDraft,
+  type GatePlan,
+} from '../../../domain/rules/dual-commitment.ts';
+import type { Actor } from '../../../domain/rules/dual-commitment-state.ts';
+import { commitmentLinkToken, PUBLIC_COMMITMENTS, reportPath, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
+import {
+  countersignEvaluation,
+  dualCommitmentStatus,
+  dualCommitmentWorkflowId,
+  fileItemStatus,
+  reviewCommitmentSet,
+  scoreCommitments,
+  signOffEvaluation,
+  submitCommitmentSet,
+  submitSelfEvaluation,
+  type DualCommitmentInput,
+} from '../../../workflows/dual-commitment.ts';
+
+const tags = ['dual-commitments'];
+const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];
+const ANY_CYCLE_ROLE: Role[] = [...STAFF, 'enterprise_rep', 'enterprise_party_org'];
+/** Workflows started at once while a cycle starts; the rest queue behind them. */
+const START_CONCURRENCY = 32;
+/** A set that stays this long in one gate with an action pending counts as stuck. */
+const STUCK_AFTER_DAYS = 14;
+
+const SetParams = Type.Object({ setId: Type.String({ format: 'uuid' }) });
+const Draft = Type.Object({
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  side: Type.Union([Type.Literal('party'), Type.Literal('enterprise')]),
+  catalogItemCode: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Null()])),
+  title: Type.String({ maxLength: 200 }),
+  content: Type.String({ maxLength: 2000 }),
+  target: Type.String({ maxLength: 1000 }),
+  indicator: Type.String({ maxLength: 500 }),
+  deadline: Type.String({ maxLength: 10 }),
+  responsiblePerson: Type.Object({ name: Type.String({ maxLength: 100 }), phone: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])) }),
+});
+
+/** The roles the caller holds over this organization, as the workflow's validators see them. */
+async function rolesOver(em: EntityManager, principal: Principal, org: Organization): Promise<string[]> {
+  const unitPath = org.unit.getEntity().path;
+  const roles = new Set<string>();
+  for (const grant of principal.grants) {
+    if (grant.role === 'admin') continue;
+    if (grant.organizationId === org.id) roles.add(grant.role);
+    if (grant.unitPath && unitPath.startsWith(grant.unitPath)) roles.add(grant.role);
+  }
+  if (await isAssigned(em, principal, 'organization', org.id)) roles.add('evaluator');
+  return [...roles];
+}
+
+async function loadSetFor(request: FastifyRequest, setId: string): Promise<{ set: CommitmentSet; actor: Actor; em: EntityManager }> {
+  const em = emOf(request);
+  const principal = principalOf(request);
+  const set = await em.findOne(CommitmentSet, { id: setId }, { populate: ['organization', 'organization.unit', 'cycle'] });
+  if (!set) throw notFound('commitment set');
+  const roles = await rolesOver(em, principal, set.organization.getEntity());
+  const admin = principal.grants.some((g) => g.role === 'admin');
+  if (roles.length === 0 && !admin) throw notFound('commitment set');
+  return { set, em, actor: { accountId: principal.accountId, login: principal.login, roles } };
+}
+
+/** Runs an update and turns the workflow's refusal into 403 (role) or 409 (state). */
+async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const cause = error.cause as { type?: string; message?: string } | undefined;
+      const type = cause?.type ?? 'Refused';
+      if (type === 'WrongRole') throw new ApiError(403, 'wrong_role', cause?.message ?? 'not allowed');
+      if (type === 'Invalid') throw badRequest(cause?.message ?? 'invalid');
+      throw new ApiError(409, type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(), cause?.message ?? 'refused');
+    }
+    throw error;
+  }
+}
+
+function catalogRefs(content: DualCommitmentCatalog): CatalogItemRef[] {
+  const refs: CatalogItemRef[] = [];
+  for (const [side, part] of [['party', content.partySide], ['enterprise', content.enterpriseSide]] as const) {
+    for (const area of part.areas) for (const item of area.items) refs.push({ code: item.code, side, area: area.name });
+  }
+  return refs;
+}
+
+const planOf = (set: CommitmentSet): GatePlan => {
+  const cycle = set.cycle.getEntity();
+  return gatePlan(cycle.year, resolveSettings(cycle.year, cycle.settings).settings);
+};
+
+export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { temporal, config } = app.services;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const dataDir = config.DATA_DIR;
+  const progress = new Map<string, { total: number; started: number; alreadyRunning: number; failed: number; done: boolean }>();
+
+  async function startWorkflows(cycleId: string) {
+    const em = app.services.orm.em.fork() as EntityManager;
+    const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null }, { populate: ['cycle'] });
+    const state = progress.get(cycleId)!;
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const set = sets[next++];
+        if (!set) return;
+        const input: DualCommitmentInput = { setId: set.id, cycleId, organizationId: set.organization.id, year: set.year, plan: planOf(set) };
+        try {
+          await temporal.workflow.start('dualCommitment', { taskQueue, workflowId: set.workflowId, args: [input] });
+          state.started += 1;
+        } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) state.alreadyRunning += 1;
+          else {
+            state.failed += 1;
+            app.log.error({ err: error, setId: set.id }, 'could not start a dual commitment workflow');
+            continue;
+          }
+        }
+        await em.nativeUpdate(CommitmentSet, { id: set.id }, { startedAt: new Date() });
+      }
+    };
+    await Promise.all(Array.from({ length: START_CONCURRENCY }, worker));
+    state.done = true;
+  }
+
+  app.post('/dual-commitments/cycles', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Start a dual commitments cycle (双向承诺) over your jurisdiction or chosen organizations',
+      description: 'One workflow per organization, ID dual-commitment/<orgId>/<year>; an organization already in a cycle of that year is refused (409). Starts in the background: poll GET /dual-commitments/cycles/:id.',
+      body: Type.Object({
+        year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        unitId: Type.Optional(Type.String({ format: 'uuid', description: 'jurisdiction: organizations under this unit (default: yours)' })),
+        organizationIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 100_000 })),
+        kinds: Type.Optional(Type.Array(Type.Union(ORGANIZATION_KINDS.map((k) => Type.Literal(k))))),
+        settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      }),
+    },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const body = request.body;
+    const { problems } = resolveSettings(body.year, body.settings ?? {});
+    if (problems.length) throw badRequest('the cycle settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    const deptPaths = principal.grants.filter((g) => g.role === 'org_department' && g.unitPath).map((g) => g.unitPath!);
+    let underPath: string[] = deptPaths;
+    if (body.unitId) {
+      const unit = await em.findOne(AdministrativeUnit, { id: body.unitId });
+      if (!unit || (!admin && !deptPaths.some((p) => unit.path.startsWith(p)))) throw notFound('unit');
+      underPath = [unit.path];
+    }
+    const where: Record<string, unknown>[] = [];
+    if (!admin || body.unitId) where.push({ $or: underPath.map((p) => ({ unit: { path: { $like: `${escapeLike(p)}%` } } })) });
+    if (body.organizationIds) where.push({ id: { $in: body.organizationIds } });
+    if (body.kinds) where.push({ kind: { $in: body.kinds } });
+    else where.push({ kind: { $in: ['non_public_enterprise', 'social_organization'] } });
+    const orgIds = (await em.getConnection().execute<{ id: string }[]>(
+      em.createQueryBuilder(Organization, 'o').select('o.id').leftJoin('o.unit', 'u').where({ $and: where } as never).getFormattedQuery(),
+    )).map((r) => r.id);
+    if (orgIds.length === 0) throw badRequest('no organization matches', [{ field: 'body', rule: 'selects no organization in your jurisdiction' }]);
+    const taken = await em.getConnection().execute<{ organization_id: string }[]>(
+      'select organization_id from commitment_set where year = ? and organization_id = any(?)', [body.year, orgIds],
+    );
+    if (taken.length > 0) {
+      throw conflict(`${taken.length} organizations already have a dual commitments cycle in ${body.year}`, taken.slice(0, 20).map((t) => ({ field: 'body.organizationIds', rule: `organization ${t.organization_id} is already in a ${body.year} cycle` })));
+    }
+    const catalog = await em.findOne(CatalogVersion, { kind: 'dual_commitment' }, { orderBy: { version: 'desc' } });
+    const cycle = em.create(Cycle, {
+      type: 'dual_commitment',
+      year: body.year,
+      name: body.name ?? `${body.year}年度双向承诺`,
+      scope: { unitIds: body.unitId ? [body.unitId] : [], organizationIds: body.organizationIds },
+      catalogVersion: catalog?.id ?? null,
+      settings: body.settings ?? {},
+      status: 'running',
+      createdBy: principal.accountId,
+    } as never);
+    await em.flush();
+    const now = new Date();
+    const rows = orgIds.map((orgId) => [randomUUID(), cycle.id, orgId, body.year, dualCommitmentWorkflowId(orgId, body.year), now, now, now]);
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      await em.getConnection().execute(
+        `insert into commitment_set (id, cycle_id, organization_id, year, workflow_id, gate_entered_at, created_at, updated_at, self_evaluations, gate, status, latest_version) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, '{}', 'set', 'drafting', 0)").join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    progress.set(cycle.id, { total: orgIds.length, started: 0, alreadyRunning: 0, failed: 0, done: false });
+    void startWorkflows(cycle.id).catch((error) => app.log.error({ err: error, cycleId: cycle.id }, 'cycle start stopped'));
+    reply.code(202);
+    return { id: cycle.id, year: body.year, organizations: orgIds.length, progress: `/dual-commitments/cycles/${cycle.id}` };
+  });
+
+  app.get('/dual-commitments/cycles/:id', {
+    config: { auth: { roles: STAFF } },
+    schema: { tags, summary: 'Start progress and the cycle dashboard: counts per gate, overdue, stuck', params: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
+  }, async (request) => {
+    const em = emOf(request);
+    const cycle = await em.findOne(Cycle, { id: request.params.id, type: 'dual_commitment' });
+    if (!cycle) throw notFound('cycle');
+    const conn = em.getConnection();
+    const { settings } = resolveSettings(cycle.year, cycle.settings);
+    const deadline = endOfShanghaiDay(settings.submissionDeadline);
+    const [counts, startedRow, overdueSets, overdueItems, stuck] = await Promise.all([
+      conn.execute<{ gate: string; status: string; n: string }[]>('select gate, status, count(*) n from commitment_set where cycle_id = ? group by gate, status', [cycle.id]),
+      conn.execute<{ total: string; started: string }[]>('select count(*) total, count(started_at) started from commitment_set where cycle_id = ?', [cycle.id]),
+      conn.execute<{ id: string; organization_id: string; status: string }[]>(
+        "select id, organization_id, status from commitment_set where cycle_id = ? and gate = 'set' and ? < now() order by organization_id limit 200", [cycle.id, deadline],
+      ),
+      conn.execute<{ set_id: string; item_key: string; escalated_at: Date }[]>(
+        'select p.set_id, p.item_key, p.escalated_at from commitment_item_progress p join commitment_set s on s.id = p.set_id where s.cycle_id = ? and p.status is null and p.escalated_at is not null order by p.escalated_at limit 200', [cycle.id],
+      ),
+      conn.execute<{ id: string; organization_id: string; gate: string; status: string; since: Date }[]>(
+        `select id, organization_id, gate, status, gate_entered_at since from commitment_set where cycle_id = ? and gate in ('set', 'evaluate') and gate_entered_at < now() - interval '${STUCK_AFTER_DAYS} days' order by gate_entered_at limit 200`, [cycle.id],
+      ),
+    ]);
+    const perGate: Record<string, number> = { set: 0, show: 0, practice: 0, evaluate: 0, filed: 0 };
+    const setStatuses: Record<string, number> = { drafting: 0, submitted: 0, returned: 0, approved: 0 };
+    for (const row of counts) {
+      perGate[row.gate] = (perGate[row.gate] ?? 0) + Number(row.n);
+      if (row.gate === 'set') setStatuses[row.status] = (setStatuses[row.status] ?? 0) + Number(row.n);
+    }
+    const live = progress.get(cycle.id);
+    return {
+      id: cycle.id,
+      year: cycle.year,
+      start: { total: Number(startedRow[0]!.total), started: Number(startedRow[0]!.started), failed: live?.failed ?? 0, done: live ? live.done : Number(startedRow[0]!.started) === Number(startedRow[0]!.total) },
+      perGate,
+      setStatuses,
+      overdue: {
+        submissions: overdueSets.map((s) => ({ setId: s.id, organizationId: s.organization_id, status: s.status })),
+        items: overdueItems.map((i) => ({ setId: i.set_id, itemKey: i.item_key, escalatedAt: i.escalated_at })),
+      },
+      stuck: stuck.map((s) => ({ setId: s.id, organizationId: s.organization_id, gate: s.gate, status: s.status, since: s.since })),
+    };
+  });
+
+  app.get('/dual-commitments/sets/:setId', {
+    config: { auth: { roles: ANY_CYCLE_ROLE } },
+    schema: { tags, summary: 'One organization\'s commitments: versions, progress, workflow state and links', params: SetParams },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const versions = await em.find(CommitmentSetVersion, { set: set.id }, { orderBy: { version: 'asc' } });
+    const items = await em.find(CommitmentItemProgress, { set: set.id }, { orderBy: { itemKey: 'asc' } });
+    const workflow = await temporal.workflow.getHandle(set.workflowId).query(dualCommitmentStatus).catch(() => null);
+    const publicToken = set.publishedFrom ? await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id) : null;
+    const surveyToken = set.gate === 'evaluate' || set.gate === 'filed' ? await commitmentLinkToken(em, STAFF_SURVEY, set.id) : null;
+    return {
+      id: set.id,
+      organizationId: set.organization.id,
+      organizationName: set.organization.getEntity().name,
+      year: set.year,
+      workflowId: set.workflowId,
+      gate: set.gate,
+      status: set.status,
+      yourRoles: actor.roles,
+      approvedVersion: set.approvedVersion,
+      versions: versions.map((v) => ({ version: v.version, status: v.status, isChange: v.isChange, items: v.items, submittedAt: v.submittedAt, reviewedAt: v.reviewedAt, reviewComments: v.reviewComments })),
+      progress: items.map((i) => ({ itemKey: i.itemKey, status: i.status, description: i.description, reason: i.reason, evidenceFileId: i.evidenceFileId, filedAt: i.filedAt, escalatedAt: i.escalatedAt, score: i.score })),
+      publication: set.publishedFrom ? { from: set.publishedFrom, to: set.publishedTo, closedAt: set.publicationClosedAt, noticeSha256: set.noticeSha256, publicPath: `/public/commitments/${publicToken}` } : null,
+      surveyPath: surveyToken ? `/public/commitment-surveys/${surveyToken}` : null,
+      result: set.filedAt ? { totalScore: set.totalScore, grade: set.grade, evaluation: set.evaluation, recordSha256: set.recordSha256, filedAt: set.filedAt } : null,
+      workflow,
+    };
+  });
+
+  app.put('/dual-commitments/sets/:setId/draft', {
+    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
+    schema: { tags, summary: '定诺: save the draft set (both sides), every save of a submitted set starts a new version', params: SetParams, body: Type.Object({ commitments: Type.Array(Draft, { maxItems: 200 }) }) },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    if (!actor.roles.some((r) => r === 'enterprise_rep' || r === 'enterprise_party_org')) throw forbidden('only the enterprise or its Party organization drafts commitments');
+    if (!['set', 'show', 'practice'].includes(set.gate)) throw new ApiError(409, 'wrong_gate', `commitments cannot change in gate ${set.gate}`);
+    const items: CommitmentDraft[] = request.body.commitments.map((c) => ({ ...c, key: c.key ?? randomUUID(), catalogItemCode: c.catalogItemCode ?? null, responsiblePerson: { name: c.responsiblePerson.name, phone: c.responsiblePerson.phone ?? null } }));
+    const latest = set.latestVersion ? await em.findOne(CommitmentSetVersion, { set: set.id, version: set.latestVersion }) : null;
+    if (latest && latest.status === 'draft') {
+      latest.items = items;
+    } else {
+      set.latestVersion += 1;
+      em.create(CommitmentSetVersion, { set: set.id, version: set.latestVersion, items, status: 'draft', isChange: set.approvedVersion !== null && set.approvedVersion !== undefined, savedBy: actor.accountId } as never);
+    }
+    await em.flush();
+    const plan = planOf(set);
+    const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
+    const problems = validateCommitmentSet(items, plan.deadlineWindow, catalogRefs((catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog));
+    return { version: set.latestVersion, problems: problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })) };
+  });
+
+  app.post('/dual-commitments/sets/:setId/submit', {
+    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
+    schema: { tags, summary: '定诺: submit the latest draft for review (also a change during practice, which needs re-approval)', params: SetParams },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const draft = set.latestVersion ? await em.findOne(CommitmentSetVersion, { set: set.id, version: set.latestVersion }) : null;
+    if (!draft || draft.status !== 'draft') throw new ApiError(409, 'wrong_state', 'there is no unsubmitted draft; save one with PUT .../draft');
+    const plan = planOf(set);
+    const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
+    const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs((catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog));
+    if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
+    const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
+    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
+    return { version: draft.version, gate: status.gate, setStatus: status.setStatus };
+  });
+
+  app.post('/dual-commitments/sets/:setId/review', {
+    config: { auth: { roles: ['community_committee', 'street_committee', 'evaluator', 'org_department'] } },
+    schema: {
+      tags,
+      summary: '定诺: approve or return the submitted version (returns need comments)',
+      params: SetParams,
+      body: Type.Object({ version: Type.Integer({ minimum: 1 }), decision: Type.Union([Type.Literal('approve'), Type.Literal('return')]), comments: Type.Optional(Type.String({ maxLength: 2000 })) }),
+    },
+  }, async (request) => {
+    const { set, actor } = await loadSetFor(request, request.params.setId);
+    const { version, decision, comments } = request.body;
+    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
+    return { gate: status.gate, setStatus: status.setStatus, approvedVersion: status.approvedVersion };
+  });
+
+  app.post('/dual-commitments/sets/:setId/items/:itemKey/status', {
+    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
+    schema: {
+      tags,
+      summary: '践诺: file evidence (optional upload as base64) and the status of one commitment',
+      params: Type.Object({ setId: Type.String({ format: 'uuid' }), itemKey: Type.String({ minLength: 1, maxLength: 100 }) }),
+      body: Type.Object({
+        status: Type.Union([Type.Literal('fulfilled'), Type.Literal('partly'), Type.Literal('not_fulfilled')]),
+        description: Type.String({ minLength: 1, maxLength: 2000 }),
+        reason: Type.Optional(Type.String({ maxLength: 2000 })),
+        evidence: Type.Optional(Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), mimeType: Type.String({ minLength: 1, maxLength: 100 }), contentBase64: Type.String({ minLength: 1, maxLength: 14_000_000 }) })),
+      }),
+    },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const body = request.body;
+    if (body.status !== 'fulfilled' && !body.reason?.trim()) throw badRequest('a reason is required unless fulfilled', [{ field: 'body.reason', rule: 'is required when the status is partly or not_fulfilled' }]);
+    const progress = await em.findOne(CommitmentItemProgress, { set: set.id, itemKey: request.params.itemKey });
+    if (!progress) throw notFound('commitment item');
+    // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
+    await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
+    let evidenceFileId = progress.evidenceFileId ?? null;
+    if (body.evidence) {
+      const content = Buffer.from(body.evidence.contentBase64, 'base64');
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      const storagePath = path.join('evidence', sha256.slice(0, 2), sha256);
+      await mkdir(path.join(dataDir, path.dirname(storagePath)), { recursive: true });
+      await writeFile(path.join(dataDir, storagePath), content);
+      let file = evidenceFileId ? await em.findOne(EvidenceFile, { id: evidenceFileId }) : null;
+      if (!file) {
+        file = em.create(EvidenceFile, { title: body.evidence.fileName, organization: set.organization.id, subjectType: 'commitment_item', subjectId: progress.id, latestVersion: 0, createdBy: actor.accountId } as never);
+      }
+      file.latestVersion += 1;
+      em.create(EvidenceVersion, { file, version: file.latestVersion, sha256, sizeBytes: content.length, mimeType: body.evidence.mimeType, originalName: body.evidence.fileName, storagePath, uploadedBy: actor.accountId, effectiveFrom: new Date() } as never);
+      await em.flush();
+      evidenceFileId = file.id;
+    }
+    Object.assign(progress, { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId, filedBy: actor.accountId, filedAt: new Date() });
+    await em.flush();
+    return { itemKey: progress.itemKey, status: progress.status, evidenceFileId };
+  });
+
+  app.post('/dual-commitments/sets/:setId/self-evaluation', {
+    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
+    schema: { tags, summary: '评诺: a side\'s self-evaluation', params: SetParams, body: Type.Object({ side: Type.Union([Type.Literal('party'), Type.Literal('enterprise')]), score: Type.Number({ minimum: 0, maximum: 100 }), summary: Type.String({ minLength: 1, maxLength: 2000 }) }) },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const { side, score, summary } = request.body;
+    await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
+    set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
+    await em.flush();
+    return { side, score };
+  });
+
+  app.post('/dual-commitments/sets/:setId/scores', {
+    config: { auth: { roles: ['evaluator'] } },
+    schema: { tags, summary: '评诺: the evaluator scores every approved item (0-100)', params: SetParams, body: Type.Object({ scores: Type.Array(Type.Object({ itemKey: Type.String({ minLength: 1 }), score: Type.Number({ minimum: 0, maximum: 100 }), remark: Type.Optional(Type.String({ maxLength: 500 })) }), { minItems: 1 }) }) },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const rows = await em.find(CommitmentItemProgress, { set: set.id });
+    const given = new Map(request.body.scores.map((s) => [s.itemKey, s]));
+    const missing = rows.filter((r) => !given.has(r.itemKey));
+    const unknown = request.body.scores.filter((s) => !rows.some((r) => r.itemKey === s.itemKey));
+    if (missing.length || unknown.length) {
+      throw badRequest('score every approved commitment, and only those', [
+        ...missing.map((r) => ({ field: 'body.scores', rule: `misses item ${r.itemKey}` })),
+        ...unknown.map((s) => ({ field: 'body.scores', rule: `item ${s.itemKey} is not an approved commitment` })),
+      ]);
+    }
+    await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
+    for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
+    await em.flush();
+    return { scored: rows.length };
+  });
+
+  app.post('/dual-commitments/sets/:setId/sign-off', {
+    config: { auth: { roles: ['evaluator'] } },
+    schema: { tags, summary: '评诺: the evaluator signs off (once)', params: SetParams },
+  }, async (request) => {
+    const { set, actor } = await loadSetFor(request, request.params.setId);
+    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
+    return { gate: status.gate, evaluatorSignedBy: status.evaluatorSignedBy };
+  });
+
+  app.post('/dual-commitments/sets/:setId/countersign', {
+    config: { auth: { roles: ['org_department'] } },
+    schema: { tags, summary: '评诺: the organization department countersigns for filing (备案); the record PDF follows', params: SetParams },
+  }, async (request) => {
+    const { set, actor } = await loadSetFor(request, request.params.setId);
+    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
+    return { gate: status.gate, countersignedBy: status.countersignedBy };
+  });
+
+  app.get('/dual-commitments/sets/:setId/reports/:kind', {
+    config: { auth: { roles: ANY_CYCLE_ROLE } },
+    schema: { tags, summary: 'The notice (承诺公示) or the filed record (评诺备案表) as PDF', params: Type.Object({ setId: Type.String({ format: 'uuid' }), kind: Type.Union([Type.Literal('commitment-notice'), Type.Literal('evaluation-record')]) }) },
+  }, async (request, reply) => {
+    const { set } = await loadSetFor(request, request.params.setId);
+    const sha = request.params.kind === 'commitment-notice' ? set.noticeSha256 : set.recordSha256;
+    if (!sha) throw notFound('report');
+    reply.header('content-type', 'application/pdf').header('x-sha256', sha);
+    return readFile(reportPath(dataDir, sha));
+  });
+
+  // Anonymous pages: the public commitments (亮诺) and the staff survey (评诺), by unguessable link.
+  const clientHash = (request: FastifyRequest) => hashSecret(`client:${request.ip}`);
+
+  app.get('/public/commitments/:token', {
+    config: { auth: { public: true } },
+    schema: { tags, summary: '亮诺: the published commitments (public link)', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }) },
+  }, async (request) => {
+    const em = emOf(request);
+    const check = await verifyAccessLink(em, request.params.token, PUBLIC_COMMITMENTS);
+    if (!check.ok) throw notFound('page');
+    const set = await em.findOneOrFail(CommitmentSet, { id: check.link.subjectId }, { populate: ['organization'] });
+    const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: set.approvedVersion! });
+    const org = set.organization.getEntity();
+    return {
+      organization: org.name,
+      partyOrganization: org.partyOrgName,
+      year: set.year,
+      publication: { from: set.publishedFrom, to: set.publishedTo, feedbackOpen: !set.publicationClosedAt },
+      commitments: version.items.map((i) => ({ side: i.side, title: i.title, content: i.content, target: i.target, indicator: i.indicator, deadline: i.deadline, responsible: i.responsiblePerson.name })),
+    };
+  });
+
+  app.post('/public/commitments/:token/feedback', {
+    config: { auth: { public: true } },
+    schema: { tags, summary: '亮诺: supervision feedback during the publication window (rate- and length-limited)', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }), body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 5000 }) }) },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const check = await verifyAccessLink(em, request.params.token, PUBLIC_COMMITMENTS);
+    if (!check.ok) throw notFound('page');
+    const set = await em.findOneOrFail(CommitmentSet, { id: check.link.subjectId }, { populate: ['cycle'] });
+    if (set.publicationClosedAt) throw new ApiError(409, 'window_closed', 'the publication window has closed');
+    const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
+    const text = request.body.body.trim();
+    if (text.length > settings.feedback.maxLength) throw badRequest('feedback is too long', [{ field: 'body.body', rule: `must be at most ${settings.feedback.maxLength} characters` }]);
+    const client = clientHash(request);
+    const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'supervision', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
+    if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', `at most ${settings.feedback.perHourPerClient} messages an hour`);
+    em.create(CommitmentFeedback, { set: set.id, kind: 'supervision', body: text, clientHash: client } as never);
+    await em.flush();
+    reply.code(201);
+    return { accepted: true };
+  });
+
+  app.get('/dual-commitments/sets/:setId/feedback', {
+    config: { auth: { roles: ['enterprise_party_org', 'community_committee', 'street_committee', 'evaluator', 'org_department'] } },
+    schema: { tags, summary: 'Supervision feedback, visible to the Party organization and the reviewers', params: SetParams },
+  }, async (request) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    if (actor.roles.length === 1 && actor.roles[0] === 'enterprise_rep') throw forbidden('feedback is visible to the Party organization and the reviewers');
+    const rows = await em.find(CommitmentFeedback, { set: set.id, kind: 'supervision' }, { orderBy: { createdAt: 'asc' } });
+    return { items: rows.map((r) => ({ body: r.body, at: r.createdAt })) };
+  });
+
+  app.post('/public/commitment-surveys/:token', {
+    config: { auth: { public: true } },
+    schema: { tags, summary: '评诺: a staff satisfaction answer (1-5) through the survey link', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }), body: Type.Object({ rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 500 })) }) },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const check = await verifyAccessLink(em, request.params.token, STAFF_SURVEY);
+    if (!check.ok) throw notFound('survey');
+    const set = await em.findOneOrFail(CommitmentSet, { id: check.link.subjectId }, { populate: ['cycle'] });
+    if (set.gate !== 'evaluate' || set.evaluatorSignedAt) throw new ApiError(409, 'survey_closed', 'the survey is closed');
+    const client = clientHash(request);
+    const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
+    const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
+    if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', 'too many answers from this client');
+    em.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: request.body.rating, body: request.body.comment ?? null, clientHash: client } as never);
+    await em.flush();
+    reply.code(201);
+    return { accepted: true };
+  });
+};
