@@ -10,6 +10,18 @@ import { EvaluatorAssignment } from './evaluator-assignment.ts';
 import { CatalogVersion } from './catalog-version.ts';
 import { Cycle } from './cycle.ts';
 import { Posting } from './posting.ts';
+import { PostingCohort } from './posting-cohort.ts';
+import {
+  PostingCheckIn,
+  PostingFinalAssessment,
+  PostingGuarantee,
+  PostingHeadVisit,
+  PostingMonth,
+  PostingNoticeSent,
+  PostingQuarterReview,
+  PostingResidentRating,
+  PostingYearEnd,
+} from './posting-records.ts';
 import { EvidenceFile, EvidenceVersion } from './evidence.ts';
 import { Notification } from './notification.ts';
 import { AuditEntry } from './audit-entry.ts';
@@ -29,6 +41,16 @@ export const entities = [
   CatalogVersion,
   Cycle,
   Posting,
+  PostingCohort,
+  PostingGuarantee,
+  PostingCheckIn,
+  PostingMonth,
+  PostingHeadVisit,
+  PostingQuarterReview,
+  PostingResidentRating,
+  PostingYearEnd,
+  PostingFinalAssessment,
+  PostingNoticeSent,
   EvidenceFile,
   EvidenceVersion,
   Notification,
