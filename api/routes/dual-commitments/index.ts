@@ -123,6 +123,7 @@ const planOf = (set: CommitmentSet): GatePlan => {
 };
 
 export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onError', async (_req, _reply, error) => { if (process.env.DC_DEBUG) console.error('DCDEBUG', error); });
   const { temporal, config } = app.services;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const dataDir = config.DATA_DIR;
@@ -190,13 +191,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.organizationIds) where.push({ id: { $in: body.organizationIds } });
     if (body.kinds) where.push({ kind: { $in: body.kinds } });
     else where.push({ kind: { $in: ['non_public_enterprise', 'social_organization'] } });
-    const orgIds = (await em.getConnection().execute<{ id: string }[]>(
-      em.createQueryBuilder(Organization, 'o').select('o.id').leftJoin('o.unit', 'u').where({ $and: where } as never).getFormattedQuery(),
-    )).map((r) => r.id);
+    const orgIds = (await em.find(Organization, { $and: where } as never, { fields: ['id'] as never, orderBy: { id: 'asc' } })).map((o) => o.id);
     if (orgIds.length === 0) throw badRequest('no organization matches', [{ field: 'body', rule: 'selects no organization in your jurisdiction' }]);
-    const taken = await em.getConnection().execute<{ organization_id: string }[]>(
-      'select organization_id from commitment_set where year = ? and organization_id = any(?)', [body.year, orgIds],
-    );
+    const taken = (await em.find(CommitmentSet, { year: body.year, organization: { $in: orgIds } }, { fields: ['organization'] as never })).map((s) => ({ organization_id: s.organization.id }));
     if (taken.length > 0) {
       throw conflict(`${taken.length} organizations already have a dual commitments cycle in ${body.year}`, taken.slice(0, 20).map((t) => ({ field: 'body.organizationIds', rule: `organization ${t.organization_id} is already in a ${body.year} cycle` })));
     }

@@ -1,0 +1,219 @@
+// A whole dual commitments cycle through HTTP on the devserver with time skipping: start,
+// draft, return, resubmit, approve, publish, feedback, evidence, overdue escalation,
+// evaluation, sign-offs and the filed record PDF, with the refusals on the way.
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pino from 'pino';
+import { addDays } from 'date-fns';
+import { createTestApp, type TestApp } from '../../support/app.ts';
+import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
+import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
+import { shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
+import { hashSecret } from '../../../domain/auth/secrets.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { Account } from '../../../domain/entities/account.ts';
+import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
+import { ApiToken } from '../../../domain/entities/api-token.ts';
+import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
+import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
+import { Notification } from '../../../domain/entities/notification.ts';
+import { pdfText } from '../../reports/pdf-text.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
+const noop = () => undefined;
+const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+const DAY = 86_400_000;
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let app: TestApp;
+let worker: Worker;
+let running: Promise<void>;
+let renderer: ReportRenderer;
+const tokens: Record<string, string> = {};
+let orgId = '';
+
+beforeAll(async () => {
+  Runtime.install({ logger: quiet as never });
+  [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
+    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../../workflows/index.ts'), logger: quiet }),
+  ]);
+  app = await createTestApp({ temporalAddress: env.address });
+  renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: bundle,
+    activities: createDualCommitmentActivities({ orm: app.orm, reports: renderer, dataDir: app.config.DATA_DIR, issuingUnit: '中共测试区委组织部' }),
+  });
+  running = worker.run();
+
+  const em = app.orm.em.fork() as EntityManager;
+  const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
+  district.path = `${district.id}/`;
+  const street = em.create(AdministrativeUnit, { code: 's1', name: '东街道', level: 'street', parent: district, path: '', depth: 1, partyOrgName: '东街道党工委' } as never);
+  street.path = `${district.path}${street.id}/`;
+  const community = em.create(AdministrativeUnit, { code: 'c1', name: '东社区', level: 'community', parent: street, path: '', depth: 2, partyOrgName: '东社区党委' } as never);
+  community.path = `${street.path}${community.id}/`;
+  const org = em.create(Organization, { name: '济宁鲁恒机械有限公司', kind: 'non_public_enterprise', unit: community, partyOrgName: '中共鲁恒机械支部委员会', responsiblePeople: [{ role: '党组织书记', name: '王建国', phone: '13800000000' }] } as never);
+  const other = em.create(Organization, { name: '另一家公司', kind: 'non_public_enterprise', unit: street, responsiblePeople: [] } as never);
+  orgId = org.id;
+  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => {
+    const account = em.create(Account, { login, displayName: login, passwordHash: 'x' } as never);
+    em.create(RoleAssignment, { account, role, unit: scope.unit ?? null, organization: scope.organization ?? null } as never);
+    tokens[login] = `pct_${login}_${'x'.repeat(32)}`;
+    em.create(ApiToken, { account, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
+    return account;
+  };
+  grant('dept', 'org_department', { unit: district });
+  grant('street', 'street_committee', { unit: street });
+  grant('community', 'community_committee', { unit: community });
+  grant('rep', 'enterprise_rep', { organization: org });
+  grant('party', 'enterprise_party_org', { organization: org });
+  grant('otherrep', 'enterprise_rep', { organization: other });
+  const evaluator = grant('evaluator', 'evaluator', {});
+  em.create(EvaluatorAssignment, { account: evaluator, subjectType: 'organization', subjectId: org.id } as never);
+  await em.flush();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await renderer?.close();
+  await app?.close();
+  await env?.teardown();
+});
+
+const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
+  const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: login ? { authorization: `Bearer ${tokens[login]}` } : {} });
+  return { status: response.statusCode, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
+};
+
+describe('dual commitments through HTTP', () => {
+  it('runs a cycle end to end with refusals, and files a record whose hash is in the audit log', async () => {
+    const now = await env.currentTimeMs();
+    const day = (n: number) => shanghaiDate(addDays(new Date(now), n));
+    const year = Number(day(0).slice(0, 4));
+    const settings = { submissionDeadline: day(10), practiceEnd: day(25), evaluationStart: day(26), evaluationEnd: day(35), publicationDays: 7 };
+
+    // Start: only the department; enterprise accounts are refused by role.
+    expect((await call('rep', 'POST', '/dual-commitments/cycles', { year, settings })).status).toBe(403);
+    const started = await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, organizationIds: [orgId] });
+    expect(started.status).toBe(202);
+    const cycleId = (started.body as { id: string }).id;
+    let dashboard: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      dashboard = (await call('dept', 'GET', `/dual-commitments/cycles/${cycleId}`)).body as Record<string, unknown>;
+      if ((dashboard.start as { done: boolean }).done) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(dashboard.start).toMatchObject({ total: 1, started: 1, failed: 0 });
+    // A repeated start for the same organization and year is refused, not duplicated.
+    expect((await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, organizationIds: [orgId] })).status).toBe(409);
+
+    const em = app.orm.em.fork() as EntityManager;
+    const setId = (await em.getConnection().execute<{ id: string }[]>('select id from commitment_set where cycle_id = ?', [cycleId]))[0]!.id;
+    const base = `/dual-commitments/sets/${setId}`;
+    expect((await call('otherrep', 'GET', base)).status).toBe(404);
+
+    // 定诺: the draft names what is missing; submit refuses it with details.
+    const commitments = [
+      { key: 'p1', side: 'party', catalogItemCode: 'P1-01', title: '形势政策宣讲', content: '每季度组织职工宣讲', target: '', indicator: '宣讲≥1次', deadline: day(15), responsiblePerson: { name: '王建国' } },
+      { key: 'e1', side: 'enterprise', catalogItemCode: null, title: '提供党建活动场所', content: '提供固定活动室', target: '活动室挂牌使用', indicator: '面积≥30平方米', deadline: day(20), responsiblePerson: { name: '李总' } },
+    ];
+    const draft = await call('rep', 'PUT', `${base}/draft`, { commitments });
+    expect(draft.body).toMatchObject({ version: 1, problems: [{ field: 'body.commitments[0].target', rule: 'is required: a concrete target that can be seen' }] });
+    const refused = await call('rep', 'POST', `${base}/submit`);
+    expect(refused.status).toBe(400);
+    expect((refused.body as { details: unknown[] }).details).toEqual([{ field: 'draft.commitments[0].target', rule: 'is required: a concrete target that can be seen' }]);
+    commitments[0]!.target = '全年宣讲4次，职工知晓率90%';
+    expect((await call('rep', 'PUT', `${base}/draft`, { commitments })).body).toMatchObject({ version: 1, problems: [] });
+    expect((await call('rep', 'POST', `${base}/submit`)).body).toMatchObject({ version: 1, setStatus: 'submitted' });
+    // Wrong role (route guard) and a returned set, then a resubmission as a new version.
+    expect((await call('rep', 'POST', `${base}/review`, { version: 1, decision: 'approve' })).status).toBe(403);
+    expect((await call('community', 'POST', `${base}/review`, { version: 1, decision: 'return', comments: '请细化企业承诺指标' })).body).toMatchObject({ setStatus: 'returned' });
+    commitments[1]!.indicator = '面积≥40平方米，每周开放';
+    expect((await call('party', 'PUT', `${base}/draft`, { commitments })).body).toMatchObject({ version: 2 });
+    expect((await call('party', 'POST', `${base}/submit`)).status).toBe(200);
+    expect((await call('street', 'POST', `${base}/review`, { version: 2, decision: 'approve' })).body).toMatchObject({ approvedVersion: 2 });
+    const twice = await call('community', 'POST', `${base}/review`, { version: 2, decision: 'approve' });
+    expect(twice.status).toBe(409);
+    expect((twice.body as { error: string }).error).toBe('already_decided');
+
+    // 亮诺: the public page and feedback through the unguessable link.
+    let set = (await call('rep', 'GET', base)).body as Record<string, any>;
+    for (let i = 0; i < 100 && !set.publication; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      set = (await call('rep', 'GET', base)).body as Record<string, any>;
+    }
+    expect(set.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[1, 'returned'], [2, 'approved']]);
+    const publicPath = set.publication.publicPath as string;
+    const page = await call(null, 'GET', publicPath);
+    expect(page.body).toMatchObject({ organization: '济宁鲁恒机械有限公司', publication: { feedbackOpen: true } });
+    expect((page.body as { commitments: unknown[] }).commitments).toHaveLength(2);
+    expect((await call(null, 'GET', '/public/commitments/pcl_guessed_token_123')).status).toBe(404);
+    expect((await call(null, 'POST', `${publicPath}/feedback`, { body: '希望宣讲安排在午休时间' })).status).toBe(201);
+    expect((await call(null, 'POST', `${publicPath}/feedback`, { body: '长'.repeat(501) })).status).toBe(400);
+    expect(((await call('party', 'GET', `${base}/feedback`)).body as { items: unknown[] }).items).toHaveLength(1);
+
+    // 践诺: the Party side files p1 with evidence; the enterprise may not file the Party side's item.
+    const evidence = { fileName: '宣讲记录.pdf', mimeType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.4 test').toString('base64') };
+    expect((await call('rep', 'POST', `${base}/items/p1/status`, { status: 'fulfilled', description: '已宣讲', evidence })).status).toBe(403);
+    expect((await call('party', 'POST', `${base}/items/p1/status`, { status: 'fulfilled', description: '已完成4次宣讲', evidence })).body).toMatchObject({ status: 'fulfilled' });
+
+    // The window closes by itself; e1 passes its deadline unfiled and is escalated.
+    await env.sleep(22 * DAY);
+    expect((await call(null, 'POST', `${publicPath}/feedback`, { body: '迟到的意见' })).status).toBe(409);
+    dashboard = (await call('dept', 'GET', `/dual-commitments/cycles/${cycleId}`)).body as Record<string, unknown>;
+    expect(dashboard.perGate).toMatchObject({ practice: 1 });
+    expect((dashboard.overdue as { items: { itemKey: string }[] }).items.map((i) => i.itemKey)).toEqual(['e1']);
+    const inbox = await em.fork().find(Notification, { kind: 'escalation' }, { populate: ['recipient'] });
+    expect(inbox.map((n) => n.recipient.getEntity().login).sort()).toEqual(['dept', 'street']);
+    expect((await call('rep', 'POST', `${base}/items/e1/status`, { status: 'partly', description: '活动室装修中', reason: '场地改造延期' })).status).toBe(200);
+
+    // 评诺: wrong gate before it opens is gone; self-evaluations, survey, scores, sign-offs.
+    await env.sleep(5 * DAY);
+    set = (await call('rep', 'GET', base)).body as Record<string, any>;
+    expect(set.gate).toBe('evaluate');
+    expect((await call('rep', 'POST', `${base}/items/e1/status`, { status: 'fulfilled', description: '完成' })).status).toBe(409);
+    expect((await call('party', 'POST', `${base}/self-evaluation`, { side: 'party', score: 90, summary: '较好完成' })).status).toBe(200);
+    expect((await call('rep', 'POST', `${base}/self-evaluation`, { side: 'enterprise', score: 80, summary: '基本完成' })).status).toBe(200);
+    expect((await call(null, 'POST', set.surveyPath, { rating: 5 })).status).toBe(201);
+    expect((await call(null, 'POST', set.surveyPath, { rating: 4 })).status).toBe(201);
+    expect((await call('evaluator', 'POST', `${base}/sign-off`)).status).toBe(409);
+    expect((await call('evaluator', 'POST', `${base}/scores`, { scores: [{ itemKey: 'p1', score: 95 }, { itemKey: 'e1', score: 75, remark: '延期' }] })).status).toBe(200);
+    expect((await call('dept', 'POST', `${base}/countersign`)).status).toBe(409);
+    expect((await call('evaluator', 'POST', `${base}/sign-off`)).status).toBe(200);
+    const again = await call('evaluator', 'POST', `${base}/sign-off`);
+    expect(again.status).toBe(409);
+    expect((again.body as { error: string }).error).toBe('already_decided');
+    expect((await call('evaluator', 'POST', `${base}/countersign`)).status).toBe(403);
+    expect((await call('dept', 'POST', `${base}/countersign`)).status).toBe(200);
+
+    const result = await env.client.workflow.getHandle(set.workflowId).result();
+    // self 85 × 20% + staff 87.5 × 30% + organization 85 × 50% = 17 + 26.25 + 42.5
+    expect(result).toMatchObject({ outcome: 'filed', totalScore: 85.8, grade: '良好' });
+    set = (await call('dept', 'GET', base)).body as Record<string, any>;
+    expect(set.result).toMatchObject({ totalScore: 85.8, grade: '良好' });
+    const pdf = await call('dept', 'GET', `${base}/reports/evaluation-record`);
+    expect(pdf.status).toBe(200);
+    const text = await pdfText(pdf.body as Buffer);
+    expect(text).toContain('济宁鲁恒机械有限公司');
+    expect(text).toContain('85.8');
+    expect(text).toContain('良好');
+    const audit = await em.fork().findOneOrFail(AuditEntry, { action: 'commitment_set.file_record', entityId: setId });
+    expect((audit.after as { sha256: string }).sha256).toBe(set.result.recordSha256);
+    expect(await readFile(path.join(app.config.DATA_DIR, 'reports', `${set.result.recordSha256}.pdf`))).toEqual(pdf.body);
+
+    const history = await env.client.workflow.getHandle(set.workflowId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, set.workflowId);
+  }, 180_000);
+});
