@@ -145,6 +145,7 @@ export class Engine {
   private readonly queries = new Map<string, QueryWaiter>();
   private readonly deadStickyQueues = new Set<string>();
   private taskSeq = Date.now();
+  private readonly counters = { workflowTasks: 0, stickyWorkflowTasks: 0, activityTasks: 0, commits: 0 };
   private stopped = false;
 
   constructor(options: EngineOptions) {
@@ -307,6 +308,7 @@ export class Engine {
       });
       run.uncommitted = [];
     }
+    this.counters.commits++;
     await this.store.commit(units);
     for (const run of runs) {
       if (run.closing && run.uncommitted.length === 0 && !this.dirty.has(run)) {
@@ -946,6 +948,8 @@ export class Engine {
     const sticky = queueName !== s.taskQueue;
     if (ref.id !== `${sticky ? 's' : 'n'}:${wft.attempt}`) return undefined;
     run.wftEnqueued = false;
+    this.counters.workflowTasks++;
+    if (sticky) this.counters.stickyWorkflowTasks++;
     const now = this.now();
     const scheduled = this.write(run, 'workflowTaskScheduled', {
       taskQueue: sticky
@@ -1561,6 +1565,7 @@ export class Engine {
     const act = run.s.activities[sid!];
     if (!act || act.attempt !== Number(attempt) || act.startedTime !== undefined) return undefined;
     const now = this.now();
+    this.counters.activityTasks++;
     act.startedTime = now;
     act.startedIdentity = req.identity;
     act.nonce = randomUUID().slice(0, 8);
@@ -2060,8 +2065,8 @@ export class Engine {
   }
 
   /** Counts for tests and the benchmark: how much workflow state is held in RAM. */
-  stats(): { runsInMemory: number; openRuns: number; queries: number } {
-    return { runsInMemory: this.runs.size, openRuns: this.openByWorkflowId.size, queries: this.queries.size };
+  stats(): { runsInMemory: number; openRuns: number; queries: number; workflowTasks: number; stickyWorkflowTasks: number; activityTasks: number; commits: number } {
+    return { runsInMemory: this.runs.size, openRuns: this.openByWorkflowId.size, queries: this.queries.size, ...this.counters };
   }
 }
 
