@@ -123,7 +123,6 @@ const planOf = (set: CommitmentSet): GatePlan => {
 };
 
 export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('onError', async (_req, _reply, error) => { if (process.env.DC_DEBUG) console.error('DCDEBUG', error); });
   const { temporal, config } = app.services;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const dataDir = config.DATA_DIR;
