@@ -99,6 +99,16 @@ describe('report renderer', () => {
     for (const page of text) expect(page.replace(/\s+/g, '')).toContain('名次姓名驻村社区所属街道派出单位');
   });
 
+  it('prints rare characters outside the common font from the fallback slices', async () => {
+    const { data, meta } = structuredClone(REPORT_SAMPLES['quarterly-review']);
+    data.secretary.name = '赵堃喆';
+    data.secretary.community = '犇淼社区';
+    const report = await renderer.render('quarterly-review', data, meta);
+    expect(await pdfText(report.pdf)).toContain('赵堃喆');
+    expect(await pdfText(report.pdf)).toContain('犇淼社区');
+    expect(pdfFontNames(report.pdf).filter((name) => !name.startsWith('NotoSansSC'))).toEqual([]);
+  });
+
   it('renders concurrent requests beyond the pool size', async () => {
     const { data, meta } = REPORT_SAMPLES['quarterly-review'];
     const reports = await Promise.all(Array.from({ length: 6 }, () => renderer.render('quarterly-review', data, meta)));
