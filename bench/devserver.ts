@@ -33,8 +33,8 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
     taskQueue,
     workflowBundle,
     activities: { touch: async (n: number) => n },
-    // Tuned like a busy production worker: more pollers, one workflow thread per core.
-    workflowThreadPoolSize: Number(process.env.BENCH_WORKFLOW_THREADS ?? 2),
+    // Tuned like a busy production worker: more pollers, the SDK default of one workflow thread (two was slower at N = 1000).
+    workflowThreadPoolSize: Number(process.env.BENCH_WORKFLOW_THREADS ?? 1),
     reuseV8Context: process.env.BENCH_REUSE_V8 !== '0',
     maxConcurrentWorkflowTaskPolls: 16,
     maxConcurrentActivityTaskPolls: 16,
