@@ -9,6 +9,10 @@ import { ensureDefaultCatalogs } from '../../domain/catalogs/defaults.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authRoutes } from './auth/index.ts';
 import { unitRoutes } from './units/index.ts';
+import { organizationRoutes } from './organizations/index.ts';
+import { peopleRoutes } from './people/index.ts';
+import { accountRoutes } from './accounts/index.ts';
+import { evaluatorAssignmentRoutes } from './evaluator-assignments/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -16,5 +20,5 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
   // Size limits are per route (evidence, imports); these are the outer bounds.
   await fastify.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 10_000 } });
   await registerAuth(fastify, services);
-  for (const routes of [authRoutes, unitRoutes]) await fastify.register(routes);
+  for (const routes of [authRoutes, unitRoutes, organizationRoutes, peopleRoutes, accountRoutes, evaluatorAssignmentRoutes]) await fastify.register(routes);
 }

@@ -87,3 +87,20 @@ export async function isAssigned(em: EntityManager, principal: Principal, subjec
 export async function requireAssignment(em: EntityManager, principal: Principal, subjectType: string, subjectId: string, what = subjectType): Promise<void> {
   if (!(await isAssigned(em, principal, subjectType, subjectId))) throw notFound(what);
 }
+
+/** Ids of the subjects of one type assigned to the caller as an evaluator. */
+export async function assignedSubjectIds(em: EntityManager, principal: Principal, subjectType: string): Promise<string[]> {
+  if (!hasRole(principal, ['evaluator'])) return [];
+  const rows = await em.find(EvaluatorAssignment, { account: principal.accountId, subjectType }, { fields: ['subjectId'] });
+  return rows.map((r) => r.subjectId);
+}
+
+/**
+ * The organizations the caller may read through `roles`: under their units, their own, and
+ * (for evaluators among `roles`) those assigned to them.
+ */
+export async function readableOrganizationScope(em: EntityManager, principal: Principal, roles: readonly Role[]): Promise<Scope> {
+  const scope = scopeOf(principal, roles);
+  if (roles.includes('evaluator')) scope.organizationIds.push(...(await assignedSubjectIds(em, principal, 'organization')));
+  return scope;
+}

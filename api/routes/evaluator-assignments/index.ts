@@ -1,0 +1,97 @@
+// What each evaluator (考核组/评审人) may act on. Staff assign organizations of their subtree;
+// an evaluator sees only their own assignments.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { Account } from '../../../domain/entities/account.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
+import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
+import { recordAudit } from '../../../domain/audit/record.ts';
+import { auditActor } from '../../../domain/auth/principal.ts';
+import { hasRole, organizationWhere, requireOrganizationInScope, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
+import type { Role } from '../../../domain/auth/roles.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+import { IdParams, Page } from '../../schemas/common.ts';
+import { EvaluatorAssignmentCreate, EvaluatorAssignmentDto, EvaluatorAssignmentQuery, evaluatorAssignmentDto, evaluatorAssignmentExample } from '../../schemas/accounts.ts';
+import { allOf } from '../../support/query.ts';
+
+const MANAGE: Role[] = ['org_department', 'street_committee', 'admin'];
+const tags = ['evaluator-assignments'];
+
+export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/evaluator-assignments', {
+    config: { auth: { roles: [...MANAGE, 'evaluator'] } },
+    schema: { tags, summary: 'Evaluator assignments: your own (evaluators) or those on organizations of your subtree (staff)', querystring: EvaluatorAssignmentQuery, response: { 200: Page(EvaluatorAssignmentDto, evaluatorAssignmentExample) } },
+  }, async (request) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const { accountId, subjectId, limit, offset } = request.query;
+    const and: Record<string, unknown>[] = [];
+    const scope = scopeOf(principal, MANAGE);
+    if (!scope.all) {
+      const visible: Record<string, unknown>[] = [{ account: principal.accountId }];
+      if (hasRole(principal, MANAGE)) {
+        // Bounded by the number of organizations in the subtree; fine at district scale.
+        const orgs = await em.find(Organization, organizationWhere({ ...scope, organizationIds: [] }), { fields: ['id'] });
+        visible.push({ subjectType: 'organization', subjectId: { $in: orgs.map((o) => o.id) } });
+      }
+      and.push({ $or: visible });
+    }
+    if (accountId) and.push({ account: accountId });
+    if (subjectId) and.push({ subjectId });
+    const [items, total] = await em.findAndCount(EvaluatorAssignment, allOf(and), { limit, offset, orderBy: { createdAt: 'asc', id: 'asc' } });
+    return { items: items.map(evaluatorAssignmentDto), total, limit, offset };
+  });
+
+  app.post('/evaluator-assignments', {
+    config: { auth: { roles: MANAGE } },
+    schema: { tags, summary: 'Assign an organization of your subtree to an evaluator', body: EvaluatorAssignmentCreate, response: { 201: EvaluatorAssignmentDto } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = request.body;
+    const dto = await emOf(request).transactional(async (em) => {
+      const org = await em.findOne(Organization, { id: body.subjectId }, { populate: ['unit'] });
+      if (!org) throw badRequest('unknown organization', [{ field: 'body.subjectId', rule: 'must be an organization in your subtree' }]);
+      try {
+        requireOrganizationInScope({ ...scopeOf(principal, MANAGE), organizationIds: [] }, { id: org.id, unitPath: org.unit.getEntity().path });
+      } catch {
+        throw badRequest('unknown organization', [{ field: 'body.subjectId', rule: 'must be an organization in your subtree' }]);
+      }
+      const account = await em.findOne(Account, { id: body.accountId });
+      if (!account || !(await em.count(RoleAssignment, { account: account.id, role: 'evaluator' }))) {
+        throw badRequest('not an evaluator', [{ field: 'body.accountId', rule: 'must be an account holding the evaluator role' }]);
+      }
+      if (body.cycleId && !(await em.count(Cycle, { id: body.cycleId }))) throw badRequest('unknown cycle', [{ field: 'body.cycleId', rule: 'must be an existing cycle' }]);
+      if (await em.count(EvaluatorAssignment, { account: account.id, subjectType: body.subjectType, subjectId: body.subjectId })) {
+        throw conflict('already assigned', [{ field: 'body.subjectId', rule: 'must not be assigned to the same evaluator twice' }]);
+      }
+      const assignment = em.create(EvaluatorAssignment, { account, subjectType: body.subjectType, subjectId: body.subjectId, cycle: body.cycleId ?? null });
+      await em.flush();
+      const after = evaluatorAssignmentDto(assignment);
+      await recordAudit(em, { actor: auditActor(principal), action: 'evaluator.assign', entityType: 'evaluator_assignment', entityId: assignment.id, after });
+      return after;
+    });
+    return reply.status(201).send(dto);
+  });
+
+  app.delete('/evaluator-assignments/:id', {
+    config: { auth: { roles: MANAGE } },
+    schema: { tags, summary: 'Withdraw an assignment', params: IdParams, response: { 204: Type.Null() } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    await emOf(request).transactional(async (em) => {
+      const assignment = await em.findOne(EvaluatorAssignment, { id: request.params.id });
+      if (!assignment) throw notFound('evaluator assignment');
+      const org = assignment.subjectType === 'organization' ? await em.findOne(Organization, { id: assignment.subjectId }, { populate: ['unit'] }) : null;
+      const scope = scopeOf(principal, MANAGE);
+      if (!scope.all && (!org || !unitPathInScope(scope, org.unit.getEntity().path))) throw notFound('evaluator assignment');
+      const before = evaluatorAssignmentDto(assignment);
+      em.remove(assignment);
+      await em.flush();
+      await recordAudit(em, { actor: auditActor(principal), action: 'evaluator.unassign', entityType: 'evaluator_assignment', entityId: before.id, before });
+    });
+    return reply.status(204).send(null);
+  });
+};

@@ -1,0 +1,33 @@
+// Rules for granting a role: the scope must fit the role, and a non-administrator grants only
+// within their own subtree and never the administrator role.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badRequest, forbidden } from '../../api/errors.ts';
+import { AdministrativeUnit } from '../entities/administrative-unit.ts';
+import { Organization } from '../entities/organization.ts';
+import { ORGANIZATION_ROLES, UNIT_ROLES, type Role } from './roles.ts';
+import { unitPathInScope, type Scope } from './scope.ts';
+
+export interface GrantRequest {
+  role: Role;
+  unitId?: string | null;
+  organizationId?: string | null;
+}
+
+/** Throws 400 naming `field` when the grant is malformed or outside `scope`; returns the normalized grant. */
+export async function checkGrant(em: EntityManager, scope: Scope, grant: GrantRequest, field: string): Promise<{ role: Role; unitId: string | null; organizationId: string | null }> {
+  if (grant.role === 'admin' && !scope.all) throw forbidden('only an administrator grants the admin role');
+  if (UNIT_ROLES.includes(grant.role)) {
+    if (!grant.unitId || grant.organizationId) throw badRequest('scope does not fit the role', [{ field: `${field}.unitId`, rule: `role ${grant.role} needs a unitId and no organizationId` }]);
+    const unit = await em.findOne(AdministrativeUnit, { id: grant.unitId });
+    if (!unit || !unitPathInScope(scope, unit.path)) throw badRequest('unknown unit', [{ field: `${field}.unitId`, rule: 'must be a unit in your subtree' }]);
+    return { role: grant.role, unitId: unit.id, organizationId: null };
+  }
+  if (ORGANIZATION_ROLES.includes(grant.role)) {
+    if (!grant.organizationId || grant.unitId) throw badRequest('scope does not fit the role', [{ field: `${field}.organizationId`, rule: `role ${grant.role} needs an organizationId and no unitId` }]);
+    const org = await em.findOne(Organization, { id: grant.organizationId }, { populate: ['unit'] });
+    if (!org || !unitPathInScope(scope, org.unit.getEntity().path)) throw badRequest('unknown organization', [{ field: `${field}.organizationId`, rule: 'must be an organization in your subtree' }]);
+    return { role: grant.role, unitId: null, organizationId: org.id };
+  }
+  if (grant.unitId || grant.organizationId) throw badRequest('scope does not fit the role', [{ field: `${field}.role`, rule: `role ${grant.role} takes no unitId or organizationId` }]);
+  return { role: grant.role, unitId: null, organizationId: null };
+}
