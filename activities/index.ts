@@ -2,6 +2,7 @@
 // pass their own ORM, renderer or clock.
 import type { MikroORM } from '@mikro-orm/core';
 import { createDualCommitmentActivities, type CommitmentReportRenderer } from './dual-commitment.ts';
+import { createStarRatingActivities } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
 
 export interface ActivityDeps {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPostingActivities({ orm: deps.orm }),
     ...createDualCommitmentActivities({ orm: deps.orm, dataDir: deps.dataDir ?? 'data', reports: deps.reports ?? null }),
+    ...createStarRatingActivities({ orm: deps.orm, dataDir: deps.dataDir ?? 'data', reports: deps.reports ?? null }),
   };
 }
 

@@ -5,6 +5,7 @@ import { Migration20261121144503_init } from './Migration20261121144503_init.ts'
 import { Migration20261121145031_domain } from './Migration20261121145031_domain.ts';
 import { Migration20261121145650_dual_commitment } from './Migration20261121145650_dual_commitment.ts';
 import { Migration20261121150722_posting } from './Migration20261121150722_posting.ts';
+import { Migration20261121151534_star_rating } from './Migration20261121151534_star_rating.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -12,5 +13,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121145031_domain', class: Migration20261121145031_domain },
   { name: 'Migration20261121145650_dual_commitment', class: Migration20261121145650_dual_commitment },
   { name: 'Migration20261121150722_posting', class: Migration20261121150722_posting },
+  { name: 'Migration20261121151534_star_rating', class: Migration20261121151534_star_rating },
   // <list>
 ];

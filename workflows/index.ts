@@ -2,3 +2,4 @@
 export { dualCommitment } from './dual-commitment.ts';
 export { postingWorkflow } from './posting.ts';
 export { quarterlyReviewWorkflow } from './quarterly-review.ts';
+export { starRating, starRatingList } from './star-rating.ts';

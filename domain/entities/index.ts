@@ -27,6 +27,8 @@ import { Notification } from './notification.ts';
 import { AuditEntry } from './audit-entry.ts';
 import { AccessLink } from './access-link.ts';
 import { ImportJob } from './import-job.ts';
+import { StarEnrolment, StarMove, StarRound } from './star-rating.ts';
+import { StarIncentiveGrant, StarTrackingEvent } from './star-tracking.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from './commitment.ts';
 
 export const entities = [
@@ -61,4 +63,9 @@ export const entities = [
   CommitmentSetVersion,
   CommitmentItemProgress,
   CommitmentFeedback,
+  StarEnrolment,
+  StarRound,
+  StarMove,
+  StarTrackingEvent,
+  StarIncentiveGrant,
 ];

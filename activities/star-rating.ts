@@ -1,0 +1,288 @@
+// Activities of the star rating workflow. Each forks its own EntityManager and writes
+// idempotently (upserts keyed by organization and year, moves keyed by their move key), so a
+// retried activity changes nothing twice. PDFs go through the report renderer; their SHA-256
+// goes to the move and the audit log.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
+import { notify } from '../domain/notifications/notify.ts';
+import { defaultStarRatingCatalog } from '../domain/catalogs/star-rating.ts';
+import { defaultIncentiveCatalog } from '../domain/catalogs/incentives.ts';
+import type { IncentiveCatalog, StarRatingCatalog } from '../domain/catalogs/schemas.ts';
+import { autoIndicatorsOf, incentiveChanges, incentivesFor, indicatorsOf, satisfactionRate, type StarLevel } from '../domain/rules/star-rating.ts';
+import { resolveStarSettings, shanghaiDate, yearPlan } from '../domain/rules/star-rating-calendar.ts';
+import type { StarMoveSummary, StarRatingState, YearConfig } from '../domain/rules/star-rating-state.ts';
+import { Account } from '../domain/entities/account.ts';
+import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
+import { CatalogVersion } from '../domain/entities/catalog-version.ts';
+import { Cycle } from '../domain/entities/cycle.ts';
+import { Organization } from '../domain/entities/organization.ts';
+import { RoleAssignment } from '../domain/entities/role-assignment.ts';
+import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts';
+import { CommitmentFeedback, CommitmentSet } from '../domain/entities/commitment.ts';
+import { StarEnrolment, StarMove } from '../domain/entities/star-rating.ts';
+import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
+
+/** What the activities need from the report renderer (reports/renderer.ts fits). */
+export interface StarReportRenderer {
+  render(type: string, data: unknown, meta: { issuingUnit: string; documentNumber?: string }): Promise<{ pdf: Buffer; sha256: string }>;
+}
+
+export interface StarRatingActivityDeps {
+  orm: MikroORM;
+  reports?: StarReportRenderer | null;
+  /** PDFs are stored under <dataDir>/reports/<sha256>.pdf. */
+  dataDir: string;
+  issuingUnit?: string;
+}
+
+export const starReportPath = (dataDir: string, sha256: string) => path.join(dataDir, 'reports', `${sha256}.pdf`);
+
+export interface StarMoveInput {
+  key: string;
+  organizationId: string;
+  year: number;
+  trigger: StarMoveSummary['trigger'];
+  outcome: StarMoveSummary['outcome'];
+  from: StarLevel;
+  to: StarLevel;
+  total: number | null;
+  reason: string;
+  decidedByAccountId: string | null;
+  decidedByLabel: string;
+  eventIds: string[];
+  evidenceFileIds: string[];
+  objectionIds: string[];
+  plaqueValidUntil: string;
+}
+
+/** The star-rating cycle whose rules are in force for an enrolment in a year: the department's latest up to that year. */
+export async function cycleInForce(em: EntityManager, enrolment: StarEnrolment, year: number): Promise<Cycle | null> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from cycle where type = 'star_rating' and year <= ? and scope->'unitIds' @> ?::jsonb order by year desc, created_at desc limit 1`,
+    [year, JSON.stringify([enrolment.departmentUnit.id])],
+  );
+  return rows[0] ? em.findOne(Cycle, { id: rows[0].id }, { populate: ['catalogVersion', 'incentiveCatalogVersion'] }) : null;
+}
+
+export function createStarRatingActivities(deps: StarRatingActivityDeps) {
+  const fork = () => deps.orm.em.fork() as EntityManager;
+  const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
+
+  async function storePdf(sha256: string, pdf: Buffer) {
+    const file = starReportPath(deps.dataDir, sha256);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, pdf);
+  }
+
+  /** Accounts holding `roles` over the organization: its own roles, unit roles on an ancestor, assigned evaluators. */
+  async function accountsOver(em: EntityManager, org: Organization, roles: string[]): Promise<string[]> {
+    const unitPath = org.unit.getEntity().path;
+    const grants = await em.find(RoleAssignment, { role: { $in: roles as never } }, { populate: ['unit'] });
+    const ids = grants
+      .filter((g) => (g.organization ? g.organization.id === org.id : g.unit ? unitPath.startsWith(g.unit.getEntity().path) : false))
+      .map((g) => g.account.id);
+    if (roles.includes('evaluator')) ids.push(...(await em.find(EvaluatorAssignment, { subjectType: 'organization', subjectId: org.id })).map((a) => a.account.id));
+    return [...new Set(ids)].sort();
+  }
+
+  const loadOrg = (em: EntityManager, id: string) => em.findOneOrFail(Organization, { id }, { populate: ['unit'] });
+
+  async function incentiveCatalogFor(em: EntityManager, organizationId: string, year: number): Promise<IncentiveCatalog> {
+    const enrolment = await em.findOne(StarEnrolment, { organization: organizationId });
+    const cycle = enrolment ? await cycleInForce(em, enrolment, year) : null;
+    return (cycle?.incentiveCatalogVersion?.getEntity().content as IncentiveCatalog | undefined) ?? defaultIncentiveCatalog;
+  }
+
+  return {
+    /** The year's plan and rules: the indicator system, thresholds and event effects of the cycle in force. */
+    async loadStarYear(input: { organizationId: string; year: number; firstYear: number }): Promise<YearConfig> {
+      const em = fork();
+      const enrolment = await em.findOne(StarEnrolment, { organization: input.organizationId });
+      const cycle = enrolment ? await cycleInForce(em, enrolment, input.year) : null;
+      const { settings } = resolveStarSettings((cycle?.settings ?? {}) as Record<string, unknown>);
+      const catalogVersion = cycle?.catalogVersion?.getEntity() ?? null;
+      const catalog = (catalogVersion?.content as StarRatingCatalog | undefined) ?? defaultStarRatingCatalog;
+      if (catalogVersion && !catalogVersion.usedAt) await em.nativeUpdate(CatalogVersion, { id: catalogVersion.id, usedAt: null }, { usedAt: new Date() });
+      const indicators = indicatorsOf(catalog);
+      return {
+        plan: yearPlan(input.year, input.firstYear, settings),
+        indicators,
+        auto: autoIndicatorsOf(indicators, settings.autoIndicators),
+        thresholds: catalog.starThresholds,
+        eventTypes: settings.eventTypes,
+        trackingCap: settings.trackingCap,
+        allowRaiseOnReview: settings.allowRaiseOnReview,
+        catalogVersionId: catalogVersion?.id ?? null,
+      };
+    },
+
+    /** Mirrors the workflow's status into star_round; an older revision never overwrites a newer one. */
+    async syncStarRound(input: { organizationId: string; year: number; status: StarRatingState }): Promise<void> {
+      const em = fork();
+      const s = input.status;
+      await em.execute(
+        `insert into star_round (id, organization_id, year, kind, phase, stars, proposed_stars, total, status, revision, updated_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, now())
+         on conflict (organization_id, year) do update set kind = excluded.kind, phase = excluded.phase, stars = excluded.stars,
+           proposed_stars = excluded.proposed_stars, total = excluded.total, status = excluded.status, revision = excluded.revision, updated_at = now()
+         where star_round.revision <= excluded.revision`,
+        [input.organizationId, input.year, s.config?.plan.kind ?? 'rating', s.phase, s.stars, s.proposal?.stars ?? null, s.proposal?.total ?? null, JSON.stringify(s), s.revision],
+      );
+    },
+
+    /** The year's filed dual-commitment total (助力发展) and the staff survey's satisfaction rate (企业形象). */
+    async loadYearRecords(input: { organizationId: string; year: number }): Promise<{ dualCommitmentScore: number | null; staffSatisfaction: number | null }> {
+      const em = fork();
+      const set = await em.findOne(CommitmentSet, { organization: input.organizationId, year: input.year, filedAt: { $ne: null } });
+      if (!set) return { dualCommitmentScore: null, staffSatisfaction: null };
+      const ratings = (await em.find(CommitmentFeedback, { set: set.id, kind: 'satisfaction' }, { fields: ['rating'] })).filter((f) => f.rating != null).map((f) => Number(f.rating));
+      return { dualCommitmentScore: set.totalScore == null ? null : Number(set.totalScore), staffSatisfaction: satisfactionRate(ratings) };
+    },
+
+    async notifyStarParties(input: { organizationId: string; year: number; subject: string; detail: string | null }): Promise<void> {
+      const em = fork();
+      const org = await loadOrg(em, input.organizationId);
+      const messages: Record<string, { roles: string[]; title: string; body: string }> = {
+        self_assessment_overdue: { roles: ['enterprise_rep', 'enterprise_party_org', 'street_committee'], title: '星级评定自评逾期', body: `${org.name} 尚未提交${input.year}年度星级评定自评材料。` },
+        self_assessment_returned: { roles: ['enterprise_rep', 'enterprise_party_org'], title: '星级评定自评被退回', body: input.detail ?? '' },
+        preliminary_overdue: { roles: ['street_committee', 'community_committee', 'org_department'], title: '星级评定初审逾期', body: `${org.name} 的星级评定初审已逾期。` },
+        evidence_requested: { roles: ['enterprise_rep', 'enterprise_party_org'], title: '请补充星级评定佐证材料', body: input.detail ?? '' },
+        scoring_overdue: { roles: ['evaluator', 'org_department'], title: '星级评定评分逾期', body: `${org.name} 的星级评定评分已逾期。` },
+        approval_due: { roles: ['org_department'], title: '星级评定结果待审定', body: `${org.name}：${input.detail ?? ''}` },
+        self_report_overdue: { roles: ['enterprise_rep', 'enterprise_party_org', 'street_committee'], title: '年度自查报告逾期', body: `${org.name} 未按期提交${input.year}年度自查报告。` },
+        review_decision_due: { roles: ['org_department'], title: '星级年度复审待审定', body: `${org.name}：${input.detail ?? ''}` },
+        immediate_review: { roles: ['org_department', 'enterprise_rep', 'enterprise_party_org'], title: '星级立即复审', body: `${org.name}：${input.detail ?? ''}` },
+      };
+      const m = messages[input.subject] ?? { roles: ['org_department'], title: '星级评定', body: input.detail ?? input.subject };
+      for (const recipientAccountId of await accountsOver(em, org, m.roles)) notify(em, { recipientAccountId, kind: `star_${input.subject}`, title: m.title, body: m.body });
+      await em.flush();
+    },
+
+    async openStarPublication(input: { organizationId: string; year: number; from: string; to: string; stars: number; total: number }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const done = await tx.execute<{ n: string }[]>(`select count(*) as n from audit_entry where action = 'star_rating.publish' and entity_id = ?`, [`${input.organizationId}/${input.year}`]);
+        if (Number(done[0]?.n ?? 0) > 0) return;
+        const org = await loadOrg(tx, input.organizationId);
+        for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org', 'street_committee', 'community_committee'])) {
+          notify(tx, { recipientAccountId, kind: 'star_publication', title: '星级评定结果公示', body: `${org.name} 拟评定${input.stars}星（${input.total}分），公示期至${shanghaiDate(new Date(input.to))}。` });
+        }
+        await tx.flush();
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.publish', entityType: 'star_round', entityId: `${input.organizationId}/${input.year}`, after: input });
+      });
+    },
+
+    /** A decision on the level: the move, the incentives that follow it, and for a rating the plaque certificate (授牌). */
+    async recordStarMove(input: StarMoveInput): Promise<{ plaqueSha256: string | null }> {
+      const em = fork();
+      const existing = await em.findOne(StarMove, { moveKey: input.key });
+      if (existing) return { plaqueSha256: existing.plaqueSha256 ?? null };
+      const org = await loadOrg(em, input.organizationId);
+      const incentives = await incentiveCatalogFor(em, input.organizationId, input.year);
+      const awarded = input.trigger === 'rating' && input.to > 0;
+      const certificateNumber = awarded ? `XJ-${input.year}-${org.id.slice(0, 8).toUpperCase()}` : null;
+      let plaqueSha256: string | null = null;
+      if (awarded && deps.reports) {
+        const rendered = await deps.reports.render(
+          'star-plaque',
+          {
+            certificateNumber,
+            partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
+            enterprise: org.name,
+            stars: input.to,
+            year: input.year,
+            validUntil: input.plaqueValidUntil,
+            awardedOn: shanghaiDate(new Date()),
+            incentives: incentivesFor(input.to, incentives).map((m) => `${m.text}（${m.department}）`),
+          },
+          { issuingUnit },
+        );
+        await storePdf(rendered.sha256, rendered.pdf);
+        plaqueSha256 = rendered.sha256;
+      }
+      await em.transactional(async (tx) => {
+        if (await tx.findOne(StarMove, { moveKey: input.key })) return;
+        tx.create(StarMove, {
+          moveKey: input.key,
+          organization: input.organizationId,
+          year: input.year,
+          trigger: input.trigger,
+          outcome: input.outcome,
+          fromStars: input.from,
+          toStars: input.to,
+          total: input.total,
+          reason: input.reason,
+          eventIds: input.eventIds,
+          evidenceFileIds: input.evidenceFileIds,
+          objectionIds: input.objectionIds,
+          decidedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null,
+          decidedByLabel: input.decidedByLabel,
+          certificateNumber,
+          validUntil: awarded ? input.plaqueValidUntil : null,
+          plaqueSha256,
+        } as never);
+        await tx.nativeUpdate(StarEnrolment, { organization: input.organizationId }, { currentStars: input.to });
+        // A new rating re-grants from scratch; a review withdraws what the lower level no longer earns.
+        const active = await tx.find(StarIncentiveGrant, { organization: input.organizationId, withdrawnAt: null });
+        const { grant, withdraw } = awarded ? { grant: incentivesFor(input.to, incentives), withdraw: [] } : incentiveChanges(input.from, input.to, incentives);
+        const withdrawCodes = new Set(awarded ? active.map((g) => g.measureCode) : withdraw.map((m) => m.code));
+        for (const g of active) {
+          if (withdrawCodes.has(g.measureCode)) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: new Date() });
+        }
+        for (const m of grant) {
+          tx.create(StarIncentiveGrant, { organization: input.organizationId, measureCode: m.code, category: m.category, department: m.department, minStars: m.minStars, text: m.text, grantedByMove: input.key, grantedYear: input.year } as never);
+        }
+        for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org'])) {
+          notify(tx, { recipientAccountId, kind: 'star_level', title: `星级${{ awarded: '评定', kept: '保留', lowered: '下调', raised: '上调', revoked: '撤销', not_rated: '评定' }[input.outcome]}`, body: input.reason });
+        }
+        await tx.flush();
+        await recordAudit(tx, {
+          actor: input.decidedByAccountId ? { accountId: input.decidedByAccountId, label: input.decidedByLabel } : SYSTEM_ACTOR,
+          action: `star_rating.${input.outcome}`,
+          entityType: 'organization',
+          entityId: input.organizationId,
+          before: { stars: input.from },
+          after: { stars: input.to, key: input.key, trigger: input.trigger, reason: input.reason, plaqueSha256 },
+        });
+      });
+      return { plaqueSha256 };
+    },
+
+    /** 星级评定名单 of a jurisdiction for a year: the level each organization holds after that year's decisions. */
+    async renderStarRatingList(input: { unitId: string; year: number; kind: '评定' | '复审'; decidedByLogin: string }): Promise<{ sha256: string | null; entries: number }> {
+      const em = fork();
+      const rows = await em.execute<{ org_id: string; name: string; party: string | null; street: string | null; to_stars: number; total: number | null; from_stars: number }[]>(
+        `select distinct on (m.organization_id) m.organization_id as org_id, o.name, o.party_org_name as party, s.name as street, m.to_stars, m.total, m.from_stars
+           from star_move m join organization o on o.id = m.organization_id join administrative_unit u on u.id = o.unit_id
+           left join administrative_unit s on s.level = 'street' and u.path like s.path || '%'
+          where m.year = ? and u.path like (select path from administrative_unit where id = ?) || '%'
+          order by m.organization_id, m.decided_at desc`,
+        [input.year, input.unitId],
+      );
+      const entries = rows.filter((r) => r.to_stars > 0).sort((a, b) => b.to_stars - a.to_stars || Number(b.total ?? 0) - Number(a.total ?? 0));
+      if (!deps.reports || entries.length === 0) return { sha256: null, entries: entries.length };
+      const unit = await em.findOneOrFail(AdministrativeUnit, { id: input.unitId });
+      const today = shanghaiDate(new Date());
+      const rendered = await deps.reports.render(
+        'star-rating-list',
+        {
+          year: input.year,
+          kind: input.kind,
+          region: unit.name,
+          decidedOn: today,
+          entries: entries.map((r) => ({ partyOrganization: r.party ?? `${r.name}党组织`, enterprise: r.name, street: r.street ?? unit.name, score: Number(r.total ?? 0), stars: r.to_stars, previousStars: r.from_stars > 0 ? r.from_stars : null })),
+          note: '对评定结果有异议的，请在公示期内向组织部门反映。',
+          signatures: [{ role: '组织部门', signer: input.decidedByLogin, date: today, decision: '同意上述评定结果。' }],
+        },
+        { issuingUnit },
+      );
+      await storePdf(rendered.sha256, rendered.pdf);
+      return { sha256: rendered.sha256, entries: entries.length };
+    },
+  };
+}
+
+export type StarRatingActivities = ReturnType<typeof createStarRatingActivities>;

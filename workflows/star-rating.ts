@@ -1,0 +1,352 @@
+// One organization's star rating (星级评定) for as long as it is rated: 一年一审、两年一评、
+// 日常跟踪管理. Workflow ID `star-rating/<orgId>`; each run is one year and continues as new
+// into the next, carrying the level, the last rating's lines and the events not yet counted.
+// Rating year: self-assessment → 初审 → evaluator scoring (with requests for more evidence)
+// → combined with the year's dual-commitment result and staff survey → department approval →
+// 公示 with objections and answers → award. Review year: self-report → proposal from the
+// year's records → department decision (or the proposal by rule at the deadline). Serious
+// tracked events start an immediate review at any time. Every move of the level goes to
+// `recordStarMove` with its reason, evidence and who decided.
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { StarRatingActivities } from '../activities/star-rating.ts';
+import { eventType, outcomeOf, proposeReview, scoreRating, trackingPoints, type StarLevel, type TrackedEvent } from '../domain/rules/star-rating.ts';
+import {
+  apply,
+  initialState,
+  refusal,
+  starsAfterObjections,
+  type Action,
+  type LastRating,
+  type PendingReview,
+  type StarMoveSummary,
+  type StarRatingState,
+} from '../domain/rules/star-rating-state.ts';
+
+export interface StarRatingInput {
+  organizationId: string;
+  year: number;
+  /** The year the organization entered the rating; rating years are every second year from it. */
+  firstYear: number;
+  stars: StarLevel;
+  lastRating: LastRating | null;
+  /** Tracked events not yet counted by a decision. */
+  events: TrackedEvent[];
+}
+
+export type StarRatingStatus = StarRatingState;
+
+export const starRatingWorkflowId = (organizationId: string) => `star-rating/${organizationId}`;
+
+type Args<K extends Action['kind']> = Omit<Extract<Action, { kind: K }>, 'kind'>;
+
+export const submitStarSelfAssessment = defineUpdate<StarRatingStatus, [Args<'selfAssess'>]>('submitStarSelfAssessment');
+export const reviewStarPreliminary = defineUpdate<StarRatingStatus, [Args<'preliminary'>]>('reviewStarPreliminary');
+export const scoreStarIndicators = defineUpdate<StarRatingStatus, [Args<'score'>]>('scoreStarIndicators');
+export const requestStarEvidence = defineUpdate<StarRatingStatus, [Args<'requestEvidence'>]>('requestStarEvidence');
+export const provideStarEvidence = defineUpdate<StarRatingStatus, [Args<'provideEvidence'>]>('provideStarEvidence');
+export const submitStarScores = defineUpdate<StarRatingStatus, [Args<'submitScores'>]>('submitStarScores');
+export const approveStarProposal = defineUpdate<StarRatingStatus, [Args<'approve'>]>('approveStarProposal');
+export const fileStarObjection = defineUpdate<StarRatingStatus, [Args<'object'>]>('fileStarObjection');
+export const answerStarObjection = defineUpdate<StarRatingStatus, [Args<'answerObjection'>]>('answerStarObjection');
+export const submitStarSelfReport = defineUpdate<StarRatingStatus, [Args<'selfReport'>]>('submitStarSelfReport');
+export const decideStarReview = defineUpdate<StarRatingStatus, [Args<'decideReview'>]>('decideStarReview');
+export const recordTrackingEvent = defineUpdate<StarRatingStatus, [Args<'recordEvent'>]>('recordTrackingEvent');
+export const starRatingStatus = defineQuery<StarRatingStatus>('starRatingStatus');
+
+const acts = proxyActivities<StarRatingActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ReportDataError'] },
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A decision due date already passed (a late self-report) still leaves the department this long. */
+const MIN_DECISION_MS = 3 * DAY_MS;
+
+export async function starRating(input: StarRatingInput): Promise<void> {
+  const state = initialState(input);
+  const { organizationId, year } = input;
+  const snapshot = (): StarRatingStatus => JSON.parse(JSON.stringify(state)) as StarRatingStatus;
+  setHandler(starRatingStatus, snapshot);
+
+  const sync = () => acts.syncStarRound({ organizationId, year, status: snapshot() });
+  const check = (action: Action) => {
+    const refused = refusal(state, action);
+    if (refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
+  };
+  const register = <K extends Action['kind']>(update: UpdateDefinition<StarRatingStatus, [Args<K>]>, kind: K, after?: (a: Args<K>) => Promise<void> | void) => {
+    setHandler(
+      update,
+      async (a: Args<K>) => {
+        apply(state, { kind, ...a } as Action);
+        await after?.(a);
+        await sync();
+        return snapshot();
+      },
+      { validator: (a: Args<K>) => check({ kind, ...a } as Action) },
+    );
+  };
+
+  register(submitStarSelfAssessment, 'selfAssess');
+  register(reviewStarPreliminary, 'preliminary');
+  register(scoreStarIndicators, 'score');
+  register(requestStarEvidence, 'requestEvidence', (a) => acts.notifyStarParties({ organizationId, year, subject: 'evidence_requested', detail: a.request }));
+  register(provideStarEvidence, 'provideEvidence');
+  register(submitStarScores, 'submitScores');
+  register(approveStarProposal, 'approve');
+  register(fileStarObjection, 'object');
+  register(answerStarObjection, 'answerObjection');
+  register(submitStarSelfReport, 'selfReport');
+  register(decideStarReview, 'decideReview');
+  register(recordTrackingEvent, 'recordEvent', (a) => openImmediateReview(a.event));
+
+  const waitUntil = (at: number | string, done: () => boolean) => {
+    const ms = (typeof at === 'string' ? Date.parse(at) : at) - Date.now();
+    return ms > 0 ? condition(done, ms) : Promise.resolve(done());
+  };
+  const enter = async (phase: StarRatingState['phase']) => {
+    state.phase = phase;
+    state.revision += 1;
+    await sync();
+  };
+
+  /** Moves the level (or confirms it) and records why, on what evidence, and who decided. */
+  const moveLevel = async (m: {
+    key: string;
+    trigger: StarMoveSummary['trigger'];
+    to: StarLevel;
+    total: number | null;
+    reason: string;
+    decidedBy: { accountId: string | null; label: string };
+    eventIds: string[];
+    evidenceFileIds: string[];
+    objectionIds: string[];
+  }) => {
+    const from = state.stars;
+    const outcome: StarMoveSummary['outcome'] = m.trigger === 'rating' && from === 0 ? (m.to > 0 ? 'awarded' : 'not_rated') : outcomeOf(from, m.to);
+    await acts.recordStarMove({
+      key: m.key,
+      organizationId,
+      year,
+      trigger: m.trigger,
+      outcome,
+      from,
+      to: m.to,
+      total: m.total,
+      reason: m.reason,
+      decidedByAccountId: m.decidedBy.accountId,
+      decidedByLabel: m.decidedBy.label,
+      eventIds: m.eventIds,
+      evidenceFileIds: m.evidenceFileIds,
+      objectionIds: m.objectionIds,
+      plaqueValidUntil: state.config!.plan.plaqueValidUntil,
+    });
+    state.stars = m.to;
+    state.moves.push({ key: m.key, year, trigger: m.trigger, outcome, from, to: m.to, reason: m.reason, decidedBy: m.decidedBy.label });
+    state.events = state.events.filter((e) => !m.eventIds.includes(e.id));
+    state.revision += 1;
+  };
+
+  // ------------------------------------------------------------ immediate reviews (立即复审)
+  const openImmediateReview = (event: TrackedEvent) => {
+    const config = state.config!;
+    if (!eventType(config.eventTypes, event.type)?.serious || state.stars === 0 || !state.lastRating) return;
+    const proposal = proposeReview({
+      trigger: 'immediate',
+      current: state.stars,
+      lastRating: state.lastRating.lines,
+      auto: config.auto,
+      dualCommitmentScore: undefined,
+      events: state.events,
+      types: config.eventTypes,
+      selfReportFiled: true,
+      trackingCap: config.trackingCap,
+      thresholds: config.thresholds,
+      allowRaise: false,
+    });
+    const pending = state.reviews.find((r) => r.trigger === 'immediate' && !r.decision);
+    if (pending) pending.proposal = proposal;
+    else state.reviews.push({ id: `immediate-${event.id}`, trigger: 'immediate', proposal, decideBy: new Date(Date.now() + config.plan.immediateReviewDays * DAY_MS).toISOString(), decision: null });
+  };
+
+  /** Waits for the department's decision on a review, or applies the proposal by rule at the deadline. */
+  const settleReview = async (review: PendingReview) => {
+    await acts.notifyStarParties({ organizationId, year, subject: review.trigger === 'immediate' ? 'immediate_review' : 'review_decision_due', detail: review.proposal.reasons.join('；') });
+    const deadline = Math.max(Date.parse(review.decideBy), Date.now() + (review.trigger === 'annual' ? MIN_DECISION_MS : 0));
+    await waitUntil(deadline, () => review.decision !== null);
+    const decision = review.decision ?? { to: review.proposal.to, reason: `${review.proposal.reasons.join('；')}（组织部门逾期未审定，按规则生效）`, by: null, byLogin: 'system' };
+    // A level lowered meanwhile (by another review) is not restored by this one.
+    const to = (state.config!.allowRaiseOnReview ? decision.to : Math.min(decision.to, state.stars)) as StarLevel;
+    if (!review.decision) review.decision = { to, reason: decision.reason, by: 'system', byLogin: 'system' };
+    const evidence = state.events.filter((e) => review.proposal.eventIds.includes(e.id)).flatMap((e) => e.evidenceFileIds);
+    await moveLevel({
+      key: `${organizationId}/${year}/${review.id}`,
+      trigger: review.trigger === 'immediate' ? 'immediate_review' : 'annual_review',
+      to,
+      total: review.proposal.total,
+      reason: decision.reason,
+      decidedBy: { accountId: decision.by, label: decision.byLogin },
+      eventIds: review.proposal.eventIds,
+      evidenceFileIds: evidence,
+      objectionIds: [],
+    });
+    await sync();
+  };
+
+  // Reviews whose move is recorded; the year does not end with one unsettled.
+  const settled = new Set<string>();
+  const immediateLane = async () => {
+    const next = () => state.reviews.find((r) => r.trigger === 'immediate' && !settled.has(r.id));
+    for (;;) {
+      await condition(() => next() !== undefined);
+      const review = next()!;
+      await settleReview(review);
+      settled.add(review.id);
+    }
+  };
+
+  // ------------------------------------------------------------------------ the year
+  state.config = await acts.loadStarYear({ organizationId, year, firstYear: input.firstYear });
+  const plan = state.config.plan;
+  void immediateLane();
+
+  if (plan.kind === 'rating') await ratingYear();
+  else if (state.stars > 0) await reviewYear();
+  else await enter('idle');
+
+  await waitUntil(plan.nextYearStart, () => false);
+  await condition(() => state.reviews.every((r) => settled.has(r.id)));
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof starRating>({ organizationId, year: year + 1, firstYear: input.firstYear, stars: state.stars, lastRating: state.lastRating, events: state.events });
+
+  async function notRated(reason: string) {
+    await moveLevel({ key: `${organizationId}/${year}/rating`, trigger: 'rating', to: 0, total: null, reason, decidedBy: { accountId: null, label: 'system' }, eventIds: [], evidenceFileIds: [], objectionIds: [] });
+    await enter('not_rated');
+  }
+
+  async function ratingYear() {
+    // Self-assessment and 初审, round again when the street or community returns it.
+    for (;;) {
+      await enter('self_assessment');
+      const version = state.selfAssessment?.version ?? 0;
+      const submitted = () => (state.selfAssessment?.version ?? 0) > version;
+      if (!(await waitUntil(plan.selfAssessmentDue, submitted))) {
+        await acts.notifyStarParties({ organizationId, year, subject: 'self_assessment_overdue', detail: null });
+        if (!(await waitUntil(plan.preliminaryDue, submitted))) return notRated('未按期提交星级评定自评材料，本轮不予评定');
+      }
+      state.preliminary = null;
+      await enter('preliminary_review');
+      if (!(await waitUntil(plan.preliminaryDue, () => state.preliminary !== null))) {
+        await acts.notifyStarParties({ organizationId, year, subject: 'preliminary_overdue', detail: null });
+        await condition(() => state.preliminary !== null);
+      }
+      if (state.preliminary!.decision === 'pass') break;
+      if (state.preliminary!.decision === 'reject') return notRated(`初审不予推荐：${state.preliminary!.comments}`);
+      await acts.notifyStarParties({ organizationId, year, subject: 'self_assessment_returned', detail: state.preliminary!.comments });
+    }
+
+    await enter('scoring');
+    if (!(await waitUntil(plan.scoringDue, () => state.scoresSubmittedBy !== null))) {
+      await acts.notifyStarParties({ organizationId, year, subject: 'scoring_overdue', detail: null });
+      await condition(() => state.scoresSubmittedBy !== null);
+    }
+
+    // Combine with the year's records: dual-commitment total (助力发展), staff survey (企业形象).
+    const records = await acts.loadYearRecords({ organizationId, year });
+    const config = state.config!;
+    const counted = [...state.events];
+    state.proposal = scoreRating({
+      indicators: config.indicators,
+      auto: config.auto,
+      evaluatorScores: Object.fromEntries(Object.entries(state.scores).map(([c, s]) => [c, s.points])),
+      comments: Object.fromEntries(Object.entries(state.scores).map(([c, s]) => [c, s.comment])),
+      dualCommitmentScore: records.dualCommitmentScore,
+      staffSatisfaction: records.staffSatisfaction,
+      trackingPoints: trackingPoints(counted, config.eventTypes),
+      trackingCap: config.trackingCap,
+      thresholds: config.thresholds,
+    });
+    await enter('approval');
+    await acts.notifyStarParties({ organizationId, year, subject: 'approval_due', detail: `拟评定${state.proposal.stars}星（${state.proposal.total}分）` });
+    await condition(() => state.approvedBy !== null);
+
+    // 公示: the window closes by itself; the award waits for every objection's answer.
+    const from = Date.now();
+    state.publication = { from: new Date(from).toISOString(), to: new Date(from + plan.publicationDays * DAY_MS).toISOString(), closed: false };
+    await enter('publication');
+    await acts.openStarPublication({ organizationId, year, from: state.publication.from, to: state.publication.to, stars: state.proposal.stars, total: state.proposal.total });
+    await waitUntil(state.publication.to, () => false);
+    state.publication.closed = true;
+    state.revision += 1;
+    await sync();
+    await condition(() => state.objections.every((o) => o.answer !== null));
+
+    const stars = starsAfterObjections(state);
+    const upheld = state.objections.filter((o) => o.answer?.decision === 'upheld');
+    const reason = [
+      `两年一评：总分${state.proposal.total}分（日常跟踪${state.proposal.trackingAdjustment >= 0 ? '+' : ''}${state.proposal.trackingAdjustment}分），拟评定${state.proposal.stars > 0 ? `${state.proposal.stars}星` : '未达到一星标准'}`,
+      `公示${plan.publicationDays}天，收到异议${state.objections.length}件`,
+      ...upheld.map((o) => `异议成立：${o.answer!.reply}`),
+      stars > 0 ? `评定为${stars}星` : '不予授星',
+    ].join('；');
+    const evidence = [...state.evidenceRequests.flatMap((r) => r.answer?.evidenceFileIds ?? []), ...counted.flatMap((e) => e.evidenceFileIds)];
+    await moveLevel({
+      key: `${organizationId}/${year}/rating`,
+      trigger: 'rating',
+      to: stars,
+      total: state.proposal.total,
+      reason,
+      decidedBy: { accountId: state.approvedBy!.accountId, label: state.approvedBy!.login },
+      eventIds: counted.map((e) => e.id),
+      evidenceFileIds: evidence,
+      objectionIds: state.objections.map((o) => o.id),
+    });
+    state.lastRating = { year, total: state.proposal.total, stars, lines: state.proposal.lines };
+    await enter(stars > 0 ? 'awarded' : 'not_rated');
+  }
+
+  async function reviewYear() {
+    await enter('review_self_report');
+    if (!(await waitUntil(plan.reviewSelfReportDue, () => state.selfReport !== null))) {
+      await acts.notifyStarParties({ organizationId, year, subject: 'self_report_overdue', detail: null });
+    }
+    const records = await acts.loadYearRecords({ organizationId, year });
+    const config = state.config!;
+    const review: PendingReview = {
+      id: `annual-${year}`,
+      trigger: 'annual',
+      proposal: proposeReview({
+        trigger: 'annual',
+        current: state.stars,
+        lastRating: state.lastRating?.lines ?? [],
+        auto: config.auto,
+        dualCommitmentScore: records.dualCommitmentScore,
+        events: state.events,
+        types: config.eventTypes,
+        selfReportFiled: state.selfReport !== null,
+        trackingCap: config.trackingCap,
+        thresholds: config.thresholds,
+        allowRaise: config.allowRaiseOnReview,
+      }),
+      decideBy: plan.reviewDecisionDue,
+      decision: null,
+    };
+    state.reviews.push(review);
+    await enter('review_decision');
+    await settleReview(review);
+    settled.add(review.id);
+    await enter('reviewed');
+  }
+}
+
+export interface StarRatingListInput {
+  unitId: string;
+  year: number;
+  kind: '评定' | '复审';
+  decidedByLogin: string;
+}
+
+/** Renders a jurisdiction's 星级评定名单 on the worker (the PDF renderer lives there); ID `star-rating-list/<unitId>/<year>/<n>`. */
+export async function starRatingList(input: StarRatingListInput): Promise<{ sha256: string | null; entries: number }> {
+  return acts.renderStarRatingList(input);
+}
