@@ -6,6 +6,7 @@ import { Migration20261121145031_domain } from './Migration20261121145031_domain
 import { Migration20261121145650_dual_commitment } from './Migration20261121145650_dual_commitment.ts';
 import { Migration20261121150722_posting } from './Migration20261121150722_posting.ts';
 import { Migration20261121151534_star_rating } from './Migration20261121151534_star_rating.ts';
+import { Migration20261121151844_report_file } from './Migration20261121151844_report_file.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -14,5 +15,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121145650_dual_commitment', class: Migration20261121145650_dual_commitment },
   { name: 'Migration20261121150722_posting', class: Migration20261121150722_posting },
   { name: 'Migration20261121151534_star_rating', class: Migration20261121151534_star_rating },
+  { name: 'Migration20261121151844_report_file', class: Migration20261121151844_report_file },
   // <list>
 ];

@@ -30,6 +30,7 @@ import { ImportJob } from './import-job.ts';
 import { StarEnrolment, StarMove, StarRound } from './star-rating.ts';
 import { StarIncentiveGrant, StarTrackingEvent } from './star-tracking.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from './commitment.ts';
+import { ReportFile } from './report-file.ts';
 
 export const entities = [
   SystemSetting,
@@ -68,4 +69,5 @@ export const entities = [
   StarMove,
   StarTrackingEvent,
   StarIncentiveGrant,
+  ReportFile,
 ];
