@@ -13,6 +13,10 @@ import { organizationRoutes } from './organizations/index.ts';
 import { peopleRoutes } from './people/index.ts';
 import { accountRoutes } from './accounts/index.ts';
 import { evaluatorAssignmentRoutes } from './evaluator-assignments/index.ts';
+import { catalogRoutes } from './catalogs/index.ts';
+import { notificationRoutes } from './notifications/index.ts';
+import { auditRoutes } from './audit/index.ts';
+import { accessLinkRoutes } from './access-links/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -20,5 +24,5 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
   // Size limits are per route (evidence, imports); these are the outer bounds.
   await fastify.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 10_000 } });
   await registerAuth(fastify, services);
-  for (const routes of [authRoutes, unitRoutes, organizationRoutes, peopleRoutes, accountRoutes, evaluatorAssignmentRoutes]) await fastify.register(routes);
+  for (const routes of [authRoutes, unitRoutes, organizationRoutes, peopleRoutes, accountRoutes, evaluatorAssignmentRoutes, catalogRoutes, notificationRoutes, auditRoutes, accessLinkRoutes]) await fastify.register(routes);
 }

@@ -1,0 +1,90 @@
+// Unguessable, expiring links for anonymous access (public commitment pages, surveys).
+// Staff create them for organizations of their subtree; the public route only says whether a
+// link is valid and what it opens: the cycles' own public pages call `verifyAccessLink`.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AccessLink } from '../../../domain/entities/access-link.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { recordAudit } from '../../../domain/audit/record.ts';
+import { auditActor } from '../../../domain/auth/principal.ts';
+import { createAccessLink, verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { requireOrganizationInScope, scopeOf } from '../../../domain/auth/scope.ts';
+import type { Role } from '../../../domain/auth/roles.ts';
+import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+import { DateTime, IdParams, Nullable, Uuid, iso } from '../../schemas/common.ts';
+
+const MANAGE: Role[] = ['org_department', 'street_committee', 'community_committee', 'admin'];
+const PURPOSES = ['public_commitments', 'resident_survey', 'staff_survey'] as const;
+const tags = ['access-links'];
+const MAX_DAYS = 366;
+
+const linkExample = { id: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a', purpose: 'public_commitments', subjectType: 'organization', subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', expiresAt: '2026-12-31T16:00:00.000Z', revokedAt: null, createdAt: '2026-11-21T08:00:00.000Z' };
+const LinkDto = Type.Object({
+  id: Uuid, purpose: Type.String(), subjectType: Type.String(), subjectId: Uuid, expiresAt: DateTime, revokedAt: Nullable(DateTime), createdAt: DateTime,
+}, { examples: [linkExample] });
+const linkDto = (l: AccessLink) => ({ id: l.id, purpose: l.purpose, subjectType: l.subjectType, subjectId: l.subjectId, expiresAt: iso(l.expiresAt)!, revokedAt: iso(l.revokedAt), createdAt: iso(l.createdAt)! });
+
+export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/access-links', {
+    config: { auth: { roles: MANAGE } },
+    schema: {
+      tags, summary: 'Create an anonymous link for an organization of your subtree; the token is shown once',
+      body: Type.Object({
+        purpose: Type.Enum(PURPOSES),
+        subjectType: Type.Literal('organization'),
+        subjectId: Uuid,
+        expiresAt: Type.String({ format: 'date-time', description: `in the future, at most ${MAX_DAYS} days ahead` }),
+      }, { additionalProperties: false, examples: [{ purpose: 'public_commitments', subjectType: 'organization', subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', expiresAt: '2026-12-31T16:00:00.000Z' }] }),
+      response: { 201: Type.Object({ link: LinkDto, token: Type.String(), path: Type.String() }, { examples: [{ link: linkExample, token: 'pcl_Qm9…', path: '/public/access-links/pcl_Qm9…' }] }) },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = request.body;
+    const expiresAt = new Date(body.expiresAt);
+    const days = (expiresAt.getTime() - Date.now()) / 86_400_000;
+    if (days <= 0 || days > MAX_DAYS) throw badRequest('bad expiry', [{ field: 'body.expiresAt', rule: `must be in the future and at most ${MAX_DAYS} days ahead` }]);
+    const created = await emOf(request).transactional(async (em) => {
+      const org = await em.findOne(Organization, { id: body.subjectId }, { populate: ['unit'] });
+      if (!org) throw notFound('organization');
+      requireOrganizationInScope({ ...scopeOf(principal, MANAGE), organizationIds: [] }, { id: org.id, unitPath: org.unit.getEntity().path });
+      return createAccessLink(em, { purpose: body.purpose, subjectType: body.subjectType, subjectId: org.id, expiresAt, actor: auditActor(principal) });
+    });
+    return reply.status(201).send({ link: linkDto(created.link), token: created.token, path: `/public/access-links/${created.token}` });
+  });
+
+  app.delete('/access-links/:id', {
+    config: { auth: { roles: MANAGE } },
+    schema: { tags, summary: 'Revoke a link', params: IdParams, response: { 200: LinkDto } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    return emOf(request).transactional(async (em) => {
+      const link = await em.findOne(AccessLink, { id: request.params.id });
+      if (!link) throw notFound('access link');
+      const org = await em.findOne(Organization, { id: link.subjectId }, { populate: ['unit'] });
+      if (!org) throw notFound('access link');
+      requireOrganizationInScope({ ...scopeOf(principal, MANAGE), organizationIds: [] }, { id: org.id, unitPath: org.unit.getEntity().path }, 'access link');
+      const before = linkDto(link);
+      link.revokedAt ??= new Date();
+      await em.flush();
+      await recordAudit(em, { actor: auditActor(principal), action: 'access_link.revoke', entityType: 'access_link', entityId: link.id, before, after: linkDto(link) });
+      return linkDto(link);
+    });
+  });
+
+  app.get('/public/access-links/:token', {
+    config: { auth: { public: true }, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    schema: {
+      tags, summary: 'Anonymous: what a link opens, if it is valid (404 unknown, 410 expired or revoked)',
+      params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }),
+      response: { 200: Type.Object({ purpose: Type.String(), subjectType: Type.String(), subjectId: Uuid, expiresAt: DateTime }, { examples: [{ purpose: 'public_commitments', subjectType: 'organization', subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', expiresAt: '2026-12-31T16:00:00.000Z' }] }) },
+    },
+  }, async (request) => {
+    const check = await verifyAccessLink(emOf(request), request.params.token);
+    if (!check.ok) {
+      if (check.reason === 'expired' || check.reason === 'revoked') throw new ApiError(410, 'link_gone', `the link is ${check.reason}`);
+      throw notFound('link');
+    }
+    return { purpose: check.link.purpose, subjectType: check.link.subjectType, subjectId: check.link.subjectId, expiresAt: iso(check.link.expiresAt)! };
+  });
+};
