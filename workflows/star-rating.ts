@@ -251,7 +251,9 @@ export async function starRating(input: StarRatingInput): Promise<void> {
       await condition(() => state.scoresSubmittedBy !== null);
     }
 
-    // Combine with the year's records: dual-commitment total (助力发展), staff survey (企业形象).
+    // Combine with the year's records once they are complete: the dual-commitment total
+    // (助力发展) and the staff survey (企业形象).
+    await waitUntil(plan.recordsDue, () => false);
     const records = await acts.loadYearRecords({ organizationId, year });
     const config = state.config!;
     const counted = [...state.events];
@@ -310,6 +312,7 @@ export async function starRating(input: StarRatingInput): Promise<void> {
     if (!(await waitUntil(plan.reviewSelfReportDue, () => state.selfReport !== null))) {
       await acts.notifyStarParties({ organizationId, year, subject: 'self_report_overdue', detail: null });
     }
+    await waitUntil(plan.recordsDue, () => false);
     const records = await acts.loadYearRecords({ organizationId, year });
     const config = state.config!;
     const review: PendingReview = {

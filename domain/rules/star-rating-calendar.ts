@@ -14,6 +14,8 @@ export interface StarRatingSettings {
   selfAssessmentDue: string;
   preliminaryDue: string;
   scoringDue: string;
+  /** When the year's records are complete: the dual commitments' 评诺 closes (12-20 by default). */
+  recordsDue: string;
   /** 公示 length in days. */
   publicationDays: number;
   reviewSelfReportDue: string;
@@ -29,12 +31,13 @@ export interface StarRatingSettings {
 }
 
 export const DEFAULT_STAR_SETTINGS: StarRatingSettings = {
-  selfAssessmentDue: '11-30',
-  preliminaryDue: '12-10',
-  scoringDue: '12-25',
+  selfAssessmentDue: '10-31',
+  preliminaryDue: '11-15',
+  scoringDue: '12-15',
+  recordsDue: '12-20',
   publicationDays: 7,
-  reviewSelfReportDue: '11-30',
-  reviewDecisionDue: '12-25',
+  reviewSelfReportDue: '12-10',
+  reviewDecisionDue: '12-31',
   immediateReviewDays: 15,
   allowRaiseOnReview: false,
   trackingCap: 10,
@@ -50,7 +53,7 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
   const settings: StarRatingSettings = { ...DEFAULT_STAR_SETTINGS, eventTypes: [...DEFAULT_STAR_SETTINGS.eventTypes] };
   const problems: RuleViolation[] = [];
   const g = given ?? {};
-  for (const key of ['selfAssessmentDue', 'preliminaryDue', 'scoringDue', 'reviewSelfReportDue', 'reviewDecisionDue'] as const) {
+  for (const key of ['selfAssessmentDue', 'preliminaryDue', 'scoringDue', 'recordsDue', 'reviewSelfReportDue', 'reviewDecisionDue'] as const) {
     if (g[key] === undefined) continue;
     if (typeof g[key] !== 'string' || !MMDD.test(g[key])) problems.push({ field: `settings.${key}`, rule: 'must be a month and day, MM-DD' });
     else settings[key] = g[key];
@@ -83,7 +86,7 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
   for (let i = 1; i < order.length; i++) {
     if (settings[order[i]!] <= settings[order[i - 1]!]) problems.push({ field: `settings.${order[i]}`, rule: `must come after ${order[i - 1]}` });
   }
-  if (settings.reviewDecisionDue <= settings.reviewSelfReportDue) problems.push({ field: 'settings.reviewDecisionDue', rule: 'must come after reviewSelfReportDue' });
+  if (settings.reviewDecisionDue <= settings.recordsDue) problems.push({ field: 'settings.reviewDecisionDue', rule: 'must come after recordsDue' });
   return { settings, problems };
 }
 
@@ -111,6 +114,7 @@ export interface StarYearPlan {
   selfAssessmentDue: string;
   preliminaryDue: string;
   scoringDue: string;
+  recordsDue: string;
   publicationDays: number;
   reviewSelfReportDue: string;
   reviewDecisionDue: string;
@@ -129,6 +133,7 @@ export function yearPlan(year: number, firstYear: number, settings: StarRatingSe
     selfAssessmentDue: due(settings.selfAssessmentDue),
     preliminaryDue: due(settings.preliminaryDue),
     scoringDue: due(settings.scoringDue),
+    recordsDue: due(settings.recordsDue),
     publicationDays: settings.publicationDays,
     reviewSelfReportDue: due(settings.reviewSelfReportDue),
     reviewDecisionDue: due(settings.reviewDecisionDue),

@@ -135,11 +135,12 @@ describe('incentives, enrolment, rhythm, calendar', () => {
   it('puts deadlines at the end of Shanghai days and validates settings', () => {
     const plan = yearPlan(2025, 2025, DEFAULT_STAR_SETTINGS);
     expect(plan.kind).toBe('rating');
-    expect(plan.selfAssessmentDue).toBe('2025-11-30T16:00:00.000Z');
+    expect(plan.selfAssessmentDue).toBe('2025-10-31T16:00:00.000Z');
+    expect(plan.recordsDue).toBe('2025-12-20T16:00:00.000Z');
     expect(plan.nextYearStart).toBe('2025-12-31T16:00:00.000Z');
     expect(plan.plaqueValidUntil).toBe('2027-12-31');
     expect(shanghaiDate(new Date('2025-12-31T16:30:00Z'))).toBe('2026-01-01');
-    const { problems } = resolveStarSettings({ scoringDue: '12-01', publicationDays: 0 });
+    const { problems } = resolveStarSettings({ scoringDue: '11-01', publicationDays: 0 });
     expect(problems.map((p) => p.field).sort()).toEqual(['settings.publicationDays', 'settings.scoringDue']);
   });
 });
