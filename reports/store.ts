@@ -31,6 +31,8 @@ export interface ReportStore {
   exists(sha256: string): Promise<boolean>;
   /** Absolute path of a stored PDF (for streaming downloads). */
   absolutePath(sha256: string): string;
+  /** Path relative to the data dir (what the database records). */
+  relativePath(sha256: string): string;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -55,6 +57,7 @@ export function createReportStore(options: { dataDir: string }): ReportStore {
 
   return {
     absolutePath,
+    relativePath: reportRelativePath,
 
     async put(pdf, expected) {
       const sha256 = createHash('sha256').update(pdf).digest('hex');

@@ -1,0 +1,156 @@
+// The renderReport activity: render a report, store the PDF content-addressed and, with an
+// ORM, file a ReportFile row with the next version for its subject. Registered by a worker on
+// its own task queue (REPORTS_TASK_QUEUE) with bounded concurrency, so a burst of year-end
+// reports waits in Temporal instead of opening pages until memory runs out.
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { ReportFile } from '../domain/entities/report-file.ts';
+import type { ReportMeta } from '../reports/contracts/meta.ts';
+import { ReportDataError, ReportTemplateError, UnknownReportTypeError } from '../reports/errors.ts';
+import type { ReportStore } from '../reports/store.ts';
+
+/** Task queue of the report worker; workflows schedule renderReport here. */
+export const REPORTS_TASK_QUEUE = 'reports';
+
+/**
+ * Activities a report worker runs at once. Each holds a browser page while printing, so this
+ * matches the renderer's page pool (more would only queue inside the process, where Temporal
+ * cannot see or time them).
+ */
+export const reportWorkerConcurrency = (maxConcurrentPages: number) => maxConcurrentPages;
+
+/** What the activity needs from the renderer (reports/renderer.ts). */
+export interface ReportRendererPort {
+  render(type: string, data: unknown, meta: ReportMeta): Promise<{ pdf: Buffer; sha256: string; bytes: number; pages: number }>;
+}
+
+export interface ReportActivityDeps {
+  renderer: ReportRendererPort;
+  store: ReportStore;
+  /** Without an ORM the PDF is rendered and stored but no ReportFile row is written. */
+  orm?: MikroORM | null;
+}
+
+export interface RenderReportInput {
+  type: string;
+  data: unknown;
+  meta: ReportMeta;
+  /** What the report shows, for download authorization: e.g. commitment_set, posting, unit. */
+  subjectType: string;
+  subjectId: string;
+  cycleId?: string | null;
+  /** Account id, or a system label such as workflow:<id>. */
+  createdBy: string;
+  /**
+   * Makes a retried render find its row instead of adding a version. Defaults to the Temporal
+   * workflow, run and activity ids, which stay the same across retries of one activity.
+   */
+  requestKey?: string;
+}
+
+export interface RenderReportResult {
+  sha256: string;
+  bytes: number;
+  pages: number;
+  /** Relative to DATA_DIR. */
+  storagePath: string;
+  /** Null without an ORM. */
+  reportFileId: string | null;
+  version: number | null;
+}
+
+const VERSION_ATTEMPTS = 5;
+
+function currentRequestKey(): string | undefined {
+  try {
+    const info = activityInfo();
+    // Standalone activities (no workflow) have no execution; their activity id is unique enough.
+    const execution = info.workflowExecution;
+    return execution ? `${execution.workflowId}/${execution.runId}/${info.activityId}` : `activity/${info.activityId}`;
+  } catch {
+    // Called outside an activity (a script, a test): no key, every call is a new version.
+    return undefined;
+  }
+}
+
+export function createReportActivities(deps: ReportActivityDeps) {
+  async function existingFor(requestKey: string | undefined): Promise<ReportFile | null> {
+    if (!deps.orm || !requestKey) return null;
+    return (deps.orm.em.fork() as EntityManager).findOne(ReportFile, { requestKey });
+  }
+
+  /** Inserts the next version; two renders of one subject at once race on the unique key and the loser takes the next number. */
+  async function fileVersion(input: RenderReportInput, requestKey: string | undefined, rendered: { sha256: string; bytes: number; pages: number }): Promise<ReportFile> {
+    const orm = deps.orm as MikroORM;
+    for (let attempt = 1; ; attempt += 1) {
+      const em = orm.em.fork() as EntityManager;
+      try {
+        return await em.transactional(async (tx) => {
+          const [row] = await tx.execute<{ next: number }[]>(
+            'select coalesce(max(version), 0) + 1 as next from report_file where type = ? and subject_type = ? and subject_id = ?',
+            [input.type, input.subjectType, input.subjectId],
+          );
+          const file = tx.create(ReportFile, {
+            id: randomUUID(),
+            type: input.type,
+            subjectType: input.subjectType,
+            subjectId: input.subjectId,
+            cycleId: input.cycleId ?? null,
+            version: Number(row?.next ?? 1),
+            sha256: rendered.sha256,
+            bytes: rendered.bytes,
+            pages: rendered.pages,
+            createdBy: input.createdBy,
+            requestKey: requestKey ?? null,
+            createdAt: new Date(),
+          });
+          await tx.flush();
+          return file;
+        });
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        // The same request already filed (a retry racing itself): that row is the answer.
+        const filed = await existingFor(requestKey);
+        if (filed) return filed;
+        if (attempt >= VERSION_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  return {
+    async renderReport(input: RenderReportInput): Promise<RenderReportResult> {
+      const requestKey = input.requestKey ?? currentRequestKey();
+      const filed = await existingFor(requestKey);
+      if (filed && (await deps.store.exists(filed.sha256))) {
+        const storagePath = deps.store.relativePath(filed.sha256);
+        return { sha256: filed.sha256, bytes: filed.bytes, pages: filed.pages, storagePath, reportFileId: filed.id, version: filed.version };
+      }
+      let rendered;
+      try {
+        rendered = await deps.renderer.render(input.type, input.data, input.meta);
+      } catch (error) {
+        // Bad data or a broken template fails the same way on every attempt: do not retry it.
+        if (error instanceof ReportDataError || error instanceof UnknownReportTypeError || error instanceof ReportTemplateError) {
+          throw ApplicationFailure.nonRetryable(error.message, error.name, { code: error.code, path: error instanceof ReportDataError ? error.path : null });
+        }
+        throw error;
+      }
+      const stored = await deps.store.put(rendered.pdf, rendered.sha256);
+      const file = deps.orm ? await fileVersion(input, requestKey, rendered) : null;
+      return {
+        sha256: stored.sha256,
+        bytes: stored.bytes,
+        pages: rendered.pages,
+        storagePath: stored.relativePath,
+        reportFileId: file?.id ?? null,
+        version: file?.version ?? null,
+      };
+    },
+  };
+}
+
+export type ReportActivities = ReturnType<typeof createReportActivities>;
