@@ -9,6 +9,7 @@ import { registerErrorHandler } from './plugins/error-handler.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
+import { starRatingRoutes } from './routes/star-ratings/index.ts';
 
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
   fastify.decorate('services', services);
@@ -39,4 +40,5 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   await fastify.register(healthRoutes);
   await registerDomainApi(fastify, services);
   await fastify.register(dualCommitmentRoutes);
+  await fastify.register(starRatingRoutes);
 };

@@ -1,0 +1,424 @@
+// The star rating over HTTP (星级评定): a department enrols a count or a growing share of its
+// organizations each year (one long-lived workflow each, star-rating/<orgId>); people act on
+// an organization's rating through updates whose refusals answer 403/409; dashboards read
+// the records the activities keep; PDFs (plaques, the jurisdiction's list) come from the worker.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import Type from 'typebox';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+import type { Principal } from '../../../domain/auth/principal.ts';
+import type { Role } from '../../../domain/auth/roles.ts';
+import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
+import { recordAudit } from '../../../domain/audit/record.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { StarEnrolment, StarMove, StarRound } from '../../../domain/entities/star-rating.ts';
+import { StarIncentiveGrant, StarTrackingEvent } from '../../../domain/entities/star-tracking.ts';
+import { enrolmentRuleProblem, enrolmentTarget, eventType, type EnrolmentRule, type StarLevel } from '../../../domain/rules/star-rating.ts';
+import { resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
+import type { Actor } from '../../../domain/rules/star-rating-state.ts';
+import { starReportPath } from '../../../activities/star-rating.ts';
+import {
+  answerStarObjection,
+  approveStarProposal,
+  decideStarReview,
+  fileStarObjection,
+  provideStarEvidence,
+  recordTrackingEvent,
+  requestStarEvidence,
+  reviewStarPreliminary,
+  scoreStarIndicators,
+  starRatingStatus,
+  starRatingWorkflowId,
+  submitStarScores,
+  submitStarSelfAssessment,
+  submitStarSelfReport,
+  type StarRatingInput,
+  type StarRatingListInput,
+  type StarRatingStatus,
+} from '../../../workflows/star-rating.ts';
+
+const tags = ['star-ratings'];
+const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];
+const ANY: Role[] = [...STAFF, 'enterprise_rep', 'enterprise_party_org'];
+const START_CONCURRENCY = 16;
+
+const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
+const Stars = Type.Integer({ minimum: 0, maximum: 5 });
+
+/** The roles the caller holds over this organization, as the workflow's validators see them. */
+async function rolesOver(em: EntityManager, principal: Principal, org: Organization): Promise<string[]> {
+  const unitPath = org.unit.getEntity().path;
+  const roles = new Set<string>();
+  for (const grant of principal.grants) {
+    if (grant.organizationId === org.id) roles.add(grant.role);
+    if (grant.unitPath && unitPath.startsWith(grant.unitPath)) roles.add(grant.role);
+  }
+  if (await isAssigned(em, principal, 'organization', org.id)) roles.add('evaluator');
+  return [...roles];
+}
+
+async function loadFor(request: FastifyRequest, orgId: string): Promise<{ em: EntityManager; org: Organization; enrolment: StarEnrolment; actor: Actor; principal: Principal }> {
+  const em = emOf(request);
+  const principal = principalOf(request);
+  const org = await em.findOne(Organization, { id: orgId }, { populate: ['unit'] });
+  if (!org) throw notFound('organization');
+  const roles = await rolesOver(em, principal, org);
+  const admin = principal.grants.some((g) => g.role === 'admin');
+  if (roles.length === 0 && !admin) throw notFound('organization');
+  const enrolment = await em.findOne(StarEnrolment, { organization: org.id });
+  if (!enrolment) throw notFound('star rating of this organization');
+  return { em, org, enrolment, principal, actor: { accountId: principal.accountId, login: principal.login, roles } };
+}
+
+/** Runs an update and turns the workflow's refusal into 403 (role), 400 (invalid) or 409 (state). */
+async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const cause = error.cause as { type?: string; message?: string } | undefined;
+      const type = cause?.type ?? 'Refused';
+      if (type === 'WrongRole') throw new ApiError(403, 'wrong_role', cause?.message ?? 'not allowed');
+      if (type === 'Invalid') throw badRequest(cause?.message ?? 'invalid');
+      if (type === 'Unknown') throw new ApiError(404, 'unknown', cause?.message ?? 'unknown');
+      throw new ApiError(409, type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(), cause?.message ?? 'refused');
+    }
+    throw error;
+  }
+}
+
+export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { temporal, config } = app.services;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+
+  const act = async <A extends { actor: Actor }>(request: FastifyRequest, orgId: string, update: UpdateDefinition<StarRatingStatus, [A]>, args: NoInfer<Omit<A, 'actor'>>): Promise<StarRatingStatus> => {
+    const { enrolment, actor } = await loadFor(request, orgId);
+    return tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(update, { args: [{ ...args, actor } as A] }));
+  };
+
+  app.post('/star-ratings/enrolments', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Enrol organizations of your jurisdiction into the star rating for a year (a count, or a share that may only grow)',
+      description: 'Creates the year\'s star-rating cycle (indicator system, incentive list, settings) and starts one workflow per newly enrolled organization, ID star-rating/<orgId>.',
+      body: Type.Object({
+        year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+        unitId: Type.Optional(Type.String({ format: 'uuid' })),
+        rule: Type.Union([
+          Type.Object({ mode: Type.Literal('count'), count: Type.Integer({ minimum: 0, maximum: 100_000 }) }),
+          Type.Object({ mode: Type.Literal('share'), share: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) }),
+        ]),
+        organizationIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 100_000 })),
+        settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      }),
+    },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const body = request.body;
+    const { problems } = resolveStarSettings(body.settings ?? {});
+    if (problems.length) throw badRequest('the star-rating settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    const deptGrants = principal.grants.filter((g) => g.role === 'org_department' && g.unitId);
+    const unitId = body.unitId ?? deptGrants[0]?.unitId;
+    if (!unitId) throw badRequest('name the jurisdiction', [{ field: 'body.unitId', rule: 'is required for an account without a department unit' }]);
+    const unit = await em.findOne(AdministrativeUnit, { id: unitId });
+    if (!unit || (!admin && !deptGrants.some((g) => unit.path.startsWith(g.unitPath!)))) throw notFound('unit');
+
+    const previous = await em.execute<{ settings: { enrolment?: EnrolmentRule } }[]>(
+      `select settings from cycle where type = 'star_rating' and year < ? and scope->'unitIds' @> ?::jsonb order by year desc, created_at desc limit 1`,
+      [body.year, JSON.stringify([unit.id])],
+    );
+    const prevRule = previous[0]?.settings?.enrolment;
+    const ruleProblem = enrolmentRuleProblem(body.rule, prevRule?.mode === 'share' ? prevRule.share : null);
+    if (ruleProblem) throw badRequest('the enrolment rule is refused', [{ field: 'body.rule', rule: ruleProblem }]);
+
+    const eligible = await em.getConnection().execute<{ id: string; enrolled: boolean }[]>(
+      `select o.id, (e.id is not null) as enrolled from organization o join administrative_unit u on u.id = o.unit_id
+         left join star_enrolment e on e.organization_id = o.id
+        where u.path like ? and o.kind in ('non_public_enterprise', 'social_organization') order by o.name, o.id`,
+      [`${escapeLike(unit.path)}%`],
+    );
+    const already = eligible.filter((o) => o.enrolled).length;
+    const target = enrolmentTarget(body.rule, eligible.length, already);
+    const free = eligible.filter((o) => !o.enrolled).map((o) => o.id);
+    let chosen: string[];
+    if (body.organizationIds) {
+      const wrong = body.organizationIds.filter((id) => !free.includes(id));
+      if (wrong.length) throw badRequest('some organizations cannot be enrolled', wrong.map((id) => ({ field: 'body.organizationIds', rule: `${id} is not an unenrolled enterprise or social organization of the jurisdiction` })));
+      if (body.organizationIds.length > target.newThisYear) throw badRequest('too many organizations for the rule', [{ field: 'body.organizationIds', rule: `the rule admits ${target.newThisYear} new organizations this year` }]);
+      chosen = body.organizationIds;
+    } else chosen = free.slice(0, target.newThisYear);
+
+    const [catalog] = await em.find(CatalogVersion, { kind: 'star_rating' }, { orderBy: { version: 'desc' }, limit: 1 });
+    const [incentives] = await em.find(CatalogVersion, { kind: 'incentive' }, { orderBy: { version: 'desc' }, limit: 1 });
+    const cycle = em.create(Cycle, {
+      type: 'star_rating',
+      year: body.year,
+      name: `${body.year}年度非公企业和社会组织党建工作星级评定`,
+      scope: { unitIds: [unit.id], organizationIds: chosen },
+      catalogVersion: catalog?.id ?? null,
+      incentiveCatalogVersion: incentives?.id ?? null,
+      settings: { ...(body.settings ?? {}), enrolment: body.rule },
+      status: 'running',
+      createdBy: principal.accountId,
+    } as never);
+    const enrolments = chosen.map((orgId) => em.create(StarEnrolment, { organization: orgId, departmentUnit: unit.id, cycle, firstYear: body.year, workflowId: starRatingWorkflowId(orgId), enrolledBy: principal.accountId } as never));
+    await em.transactional(async (tx) => {
+      tx.persist(cycle);
+      enrolments.forEach((e) => tx.persist(e));
+      await tx.flush();
+      await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.enrol', entityType: 'cycle', entityId: cycle.id, after: { year: body.year, unitId: unit.id, rule: body.rule, organizations: chosen.length } });
+    });
+
+    let next = 0;
+    let failed = 0;
+    const start = async () => {
+      for (;;) {
+        const enrolment = enrolments[next++];
+        if (!enrolment) return;
+        const input: StarRatingInput = { organizationId: enrolment.organization.id, year: body.year, firstYear: body.year, stars: 0, lastRating: null, events: [] };
+        try {
+          await temporal.workflow.start('starRating', { taskQueue, workflowId: enrolment.workflowId, args: [input] });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+            failed += 1;
+            app.log.error({ err: error, organizationId: input.organizationId }, 'could not start a star rating workflow');
+            continue;
+          }
+        }
+        await em.nativeUpdate(StarEnrolment, { id: enrolment.id }, { startedAt: new Date() });
+      }
+    };
+    await Promise.all(Array.from({ length: START_CONCURRENCY }, start));
+    reply.code(201);
+    return { cycleId: cycle.id, year: body.year, eligible: eligible.length, alreadyEnrolled: already, targetTotal: target.targetTotal, enrolled: chosen, failedToStart: failed };
+  });
+
+  app.get('/star-ratings/organizations/:orgId', {
+    config: { auth: { roles: ANY } },
+    schema: { tags, summary: 'An organization\'s star rating: where it stands, its star history with reasons, incentives and tracked events', params: OrgParams },
+  }, async (request) => {
+    const { em, org, enrolment, actor } = await loadFor(request, request.params.orgId);
+    const status = await temporal.workflow.getHandle(enrolment.workflowId).query(starRatingStatus).catch(() => null);
+    const [moves, grants, events, rounds] = await Promise.all([
+      em.find(StarMove, { organization: org.id }, { orderBy: { decidedAt: 'asc' } }),
+      em.find(StarIncentiveGrant, { organization: org.id }, { orderBy: { measureCode: 'asc', grantedAt: 'asc' } }),
+      em.find(StarTrackingEvent, { organization: org.id }, { orderBy: { createdAt: 'asc' } }),
+      em.find(StarRound, { organization: org.id }, { orderBy: { year: 'asc' } }),
+    ]);
+    return {
+      organizationId: org.id,
+      organizationName: org.name,
+      firstYear: enrolment.firstYear,
+      currentStars: enrolment.currentStars,
+      yourRoles: actor.roles,
+      status,
+      rounds: rounds.map((r) => ({ year: r.year, kind: r.kind, phase: r.phase, stars: r.stars, proposedStars: r.proposedStars, total: r.total })),
+      history: moves.map((m) => ({
+        year: m.year, trigger: m.trigger, outcome: m.outcome, from: m.fromStars, to: m.toStars, total: m.total, reason: m.reason,
+        evidence: { eventIds: m.eventIds, evidenceFileIds: m.evidenceFileIds, objectionIds: m.objectionIds },
+        decidedBy: m.decidedByLabel, decidedAt: m.decidedAt, certificateNumber: m.certificateNumber, validUntil: m.validUntil,
+        plaque: m.plaqueSha256 ? `/star-ratings/organizations/${org.id}/plaques/${m.year}` : null,
+      })),
+      incentives: grants.map((g) => ({ code: g.measureCode, category: g.category, department: g.department, text: g.text, minStars: g.minStars, grantedYear: g.grantedYear, withdrawnAt: g.withdrawnAt })),
+      events: events.map((e) => ({ id: e.id, type: e.type, occurredOn: e.occurredOn, summary: e.summary, points: e.points, serious: e.serious, accepted: e.accepted, evidenceFileIds: e.evidenceFileIds })),
+    };
+  });
+
+  const route = <B extends ReturnType<typeof Type.Object>>(url: string, summary: string, roles: Role[], body: B | null, run: (request: FastifyRequest<{ Params: { orgId: string } & Record<string, string>; Body: Type.Static<B> }>) => Promise<StarRatingStatus>) => {
+    app.post(url, {
+      config: { auth: { roles } },
+      schema: { tags, summary, params: Type.Object({ orgId: Type.String({ format: 'uuid' }) }, { additionalProperties: Type.String() }), ...(body ? { body } : {}) },
+    }, async (request) => run(request as never));
+  };
+
+  const Scores = Type.Record(Type.String({ maxLength: 20 }), Type.Number({ minimum: 0, maximum: 1000 }));
+  route('/star-ratings/organizations/:orgId/self-assessment', '自评: the organization self-assesses against the indicator system', ['enterprise_rep', 'enterprise_party_org'],
+    Type.Object({ scores: Scores, summary: Type.String({ minLength: 1, maxLength: 5000 }) }),
+    (r) => act(r, r.params.orgId, submitStarSelfAssessment, r.body));
+  route('/star-ratings/organizations/:orgId/preliminary-review', '初审: the street or community passes, returns or does not recommend', ['street_committee', 'community_committee'],
+    Type.Object({ decision: Type.Union([Type.Literal('pass'), Type.Literal('return'), Type.Literal('reject')]), comments: Type.String({ maxLength: 2000 }) }),
+    (r) => act(r, r.params.orgId, reviewStarPreliminary, r.body));
+  route('/star-ratings/organizations/:orgId/scores', 'Evaluators score indicators with comments (repeatable until submitted)', ['evaluator'],
+    Type.Object({ scores: Type.Record(Type.String({ maxLength: 20 }), Type.Object({ points: Type.Number({ minimum: 0, maximum: 1000 }), comment: Type.String({ maxLength: 2000 }) })) }),
+    (r) => act(r, r.params.orgId, scoreStarIndicators, r.body));
+  route('/star-ratings/organizations/:orgId/scores/submit', 'Evaluators submit the scores (all indicators scored, no evidence request open)', ['evaluator'], null,
+    (r) => act(r, r.params.orgId, submitStarScores, {}));
+  route('/star-ratings/organizations/:orgId/evidence-requests', 'Evaluators ask for more evidence', ['evaluator'],
+    Type.Object({ indicatorCode: Type.Optional(Type.String({ maxLength: 20 })), request: Type.String({ minLength: 1, maxLength: 2000 }) }),
+    (r) => act(r, r.params.orgId, requestStarEvidence, { requestId: randomUUID(), indicatorCode: r.body.indicatorCode ?? null, request: r.body.request }));
+  route('/star-ratings/organizations/:orgId/evidence-requests/:requestId/answer', 'The organization answers an evidence request with files', ['enterprise_rep', 'enterprise_party_org'],
+    Type.Object({ note: Type.String({ maxLength: 2000 }), evidenceFileIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50 }) }),
+    (r) => act(r, r.params.orgId, provideStarEvidence, { requestId: r.params.requestId!, note: r.body.note, evidenceFileIds: r.body.evidenceFileIds }));
+  route('/star-ratings/organizations/:orgId/approval', '部务会审定: the department approves the proposed level before 公示', ['org_department'], null,
+    (r) => act(r, r.params.orgId, approveStarProposal, {}));
+  route('/star-ratings/organizations/:orgId/objections', '公示: file an objection while the window is open', ANY,
+    Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }) }),
+    (r) => act(r, r.params.orgId, fileStarObjection, { objectionId: randomUUID(), text: r.body.text }));
+  route('/star-ratings/organizations/:orgId/objections/:objectionId/answer', 'The department answers an objection (dismissed, or upheld with the level it sets)', ['org_department'],
+    Type.Object({ decision: Type.Union([Type.Literal('dismissed'), Type.Literal('upheld')]), stars: Type.Optional(Stars), reply: Type.String({ minLength: 1, maxLength: 5000 }) }),
+    (r) => act(r, r.params.orgId, answerStarObjection, { objectionId: r.params.objectionId!, decision: r.body.decision, stars: (r.body.stars ?? null) as StarLevel | null, reply: r.body.reply }));
+  route('/star-ratings/organizations/:orgId/self-report', '一年一审: the light yearly self-report', ['enterprise_rep', 'enterprise_party_org'],
+    Type.Object({ summary: Type.String({ minLength: 1, maxLength: 5000 }) }),
+    (r) => act(r, r.params.orgId, submitStarSelfReport, r.body));
+  route('/star-ratings/organizations/:orgId/reviews/:reviewId/decision', 'The department decides an annual or immediate review (the proposal, or another level with a written reason)', ['org_department'],
+    Type.Object({ stars: Type.Optional(Stars), reason: Type.String({ maxLength: 5000 }) }),
+    (r) => act(r, r.params.orgId, decideStarReview, { reviewId: r.params.reviewId!, stars: (r.body.stars ?? null) as StarLevel | null, reason: r.body.reason }));
+
+  app.post('/star-ratings/organizations/:orgId/events', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'community_committee', 'evaluator'] } },
+    schema: {
+      tags,
+      summary: '日常跟踪: record an event with evidence; a serious type starts an immediate review',
+      params: OrgParams,
+      body: Type.Object({
+        type: Type.String({ minLength: 1, maxLength: 50 }),
+        occurredOn: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+        summary: Type.String({ minLength: 1, maxLength: 5000 }),
+        evidenceFileIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50 }),
+      }),
+    },
+  }, async (request, reply) => {
+    const { em, org, enrolment, actor } = await loadFor(request, request.params.orgId);
+    const handle = temporal.workflow.getHandle(enrolment.workflowId);
+    const types = (await handle.query(starRatingStatus)).config?.eventTypes ?? [];
+    const type = eventType(types, request.body.type);
+    if (!type) throw badRequest('unknown event type', [{ field: 'body.type', rule: `must be one of ${types.map((t) => t.code).join(', ')}` }]);
+    const row = em.create(StarTrackingEvent, { organization: org.id, type: type.code, occurredOn: request.body.occurredOn, summary: request.body.summary, points: type.points, serious: type.serious, evidenceFileIds: request.body.evidenceFileIds, recordedBy: actor.accountId } as never);
+    await em.flush();
+    const status = await tellWorkflow(() => handle.executeUpdate(recordTrackingEvent, { args: [{ actor, event: { id: row.id, type: type.code, occurredOn: row.occurredOn, summary: row.summary, evidenceFileIds: row.evidenceFileIds, recordedBy: actor.login } }] }));
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(StarTrackingEvent, { id: row.id }, { accepted: true });
+      await recordAudit(tx, { actor: { accountId: actor.accountId, label: actor.login }, action: 'star_rating.track_event', entityType: 'organization', entityId: org.id, after: { eventId: row.id, type: type.code, serious: type.serious } });
+    });
+    reply.code(201);
+    return { eventId: row.id, immediateReview: status.reviews.find((r) => r.trigger === 'immediate' && !r.decision) ?? null, status };
+  });
+
+  // ---------------------------------------------------------------------- dashboards
+  const jurisdiction = async (request: FastifyRequest, unitId: string | undefined): Promise<AdministrativeUnit> => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    const paths = principal.grants.filter((g) => ['org_department', 'street_committee', 'community_committee'].includes(g.role) && g.unitPath);
+    const id = unitId ?? paths[0]?.unitId;
+    const unit = id ? await em.findOne(AdministrativeUnit, { id }) : null;
+    if (!unit || (!admin && !paths.some((g) => unit.path.startsWith(g.unitPath!)))) throw notFound('unit');
+    return unit;
+  };
+  const DashQuery = Type.Object({ unitId: Type.Optional(Type.String({ format: 'uuid' })), year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) });
+  const DASH_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'admin'];
+
+  app.get('/star-ratings/distribution', {
+    config: { auth: { roles: DASH_ROLES } },
+    schema: { tags, summary: 'The jurisdiction\'s distribution of stars by year (the level each organization held at the end of each year)', querystring: DashQuery },
+  }, async (request) => {
+    const unit = await jurisdiction(request, request.query.unitId);
+    const rows = await emOf(request).getConnection().execute<{ year: number; stars: number; n: string }[]>(
+      `with years as (select distinct year from star_move m join organization o on o.id = m.organization_id join administrative_unit u on u.id = o.unit_id where u.path like ?),
+            last as (select distinct on (y.year, m.organization_id) y.year, m.to_stars from years y join star_move m on m.year <= y.year
+                       join organization o on o.id = m.organization_id join administrative_unit u on u.id = o.unit_id
+                      where u.path like ? order by y.year, m.organization_id, m.year desc, m.decided_at desc)
+       select year, to_stars as stars, count(*) as n from last group by year, to_stars order by year, to_stars desc`,
+      [`${escapeLike(unit.path)}%`, `${escapeLike(unit.path)}%`],
+    );
+    const years = new Map<number, Record<string, number>>();
+    for (const r of rows) {
+      if (request.query.year && r.year !== request.query.year) continue;
+      const counts = years.get(r.year) ?? { '5': 0, '4': 0, '3': 0, '2': 0, '1': 0, '0': 0 };
+      counts[String(r.stars)] = Number(r.n);
+      years.set(r.year, counts);
+    }
+    return { unitId: unit.id, unitName: unit.name, years: [...years].map(([year, counts]) => ({ year, counts })) };
+  });
+
+  app.get('/star-ratings/due-for-review', {
+    config: { auth: { roles: DASH_ROLES } },
+    schema: { tags, summary: 'Organizations due for review: the annual review of the year, immediate reviews waiting for a decision', querystring: DashQuery },
+  }, async (request) => {
+    const unit = await jurisdiction(request, request.query.unitId);
+    const rows = await emOf(request).getConnection().execute<{ organization_id: string; name: string; year: number; kind: string; phase: string; stars: number; status: StarRatingStatus }[]>(
+      `select r.organization_id, o.name, r.year, r.kind, r.phase, r.stars, r.status from star_round r join organization o on o.id = r.organization_id
+         join administrative_unit u on u.id = o.unit_id
+        where u.path like ? and (r.phase in ('review_self_report', 'review_decision') or jsonb_path_exists(r.status, '$.reviews[*] ? (@.decision == null)'))
+          and r.year = (select max(year) from star_round r2 where r2.organization_id = r.organization_id) order by o.name`,
+      [`${escapeLike(unit.path)}%`],
+    );
+    return {
+      items: rows.map((r) => ({
+        organizationId: r.organization_id, name: r.name, year: r.year, phase: r.phase, stars: r.stars,
+        pending: (r.status.reviews ?? []).filter((v) => !v.decision).map((v) => ({ reviewId: v.id, trigger: v.trigger, proposal: v.proposal, decideBy: v.decideBy })),
+      })),
+    };
+  });
+
+  app.get('/star-ratings/incentives', {
+    config: { auth: { roles: DASH_ROLES } },
+    schema: { tags, summary: 'Incentive measures granted (and still in force) per organization of the jurisdiction', querystring: DashQuery },
+  }, async (request) => {
+    const unit = await jurisdiction(request, request.query.unitId);
+    const grants = await emOf(request).find(StarIncentiveGrant, { withdrawnAt: null, organization: { unit: { path: { $like: `${escapeLike(unit.path)}%` } } } } as never, { populate: ['organization'], orderBy: { organization: { name: 'asc' }, measureCode: 'asc' } as never });
+    const byOrg = new Map<string, { organizationId: string; name: string; measures: { code: string; category: string; department: string; text: string; grantedYear: number }[] }>();
+    for (const g of grants) {
+      const org = g.organization.getEntity();
+      const entry = byOrg.get(org.id) ?? { organizationId: org.id, name: org.name, measures: [] };
+      entry.measures.push({ code: g.measureCode, category: g.category, department: g.department, text: g.text, grantedYear: g.grantedYear });
+      byOrg.set(org.id, entry);
+    }
+    return { items: [...byOrg.values()] };
+  });
+
+  // ---------------------------------------------------------------------- PDFs
+  app.get('/star-ratings/organizations/:orgId/plaques/:year', {
+    config: { auth: { roles: ANY } },
+    schema: { tags, summary: '授牌证书 PDF of a rating year', params: Type.Object({ orgId: Type.String({ format: 'uuid' }), year: Type.Integer({ minimum: 2000, maximum: 2100 }) }) },
+  }, async (request, reply) => {
+    const { em, org } = await loadFor(request, request.params.orgId);
+    const move = await em.findOne(StarMove, { organization: org.id, year: request.params.year, trigger: 'rating', plaqueSha256: { $ne: null } });
+    if (!move) throw notFound('plaque');
+    reply.header('content-type', 'application/pdf').header('x-sha256', move.plaqueSha256!);
+    return readFile(starReportPath(config.DATA_DIR, move.plaqueSha256!));
+  });
+
+  app.post('/star-ratings/lists', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: '星级评定名单: render the jurisdiction\'s list for a year (评定 after a rating, 复审 after reviews)',
+      body: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), kind: Type.Union([Type.Literal('评定'), Type.Literal('复审')]), unitId: Type.Optional(Type.String({ format: 'uuid' })) }),
+    },
+  }, async (request) => {
+    const unit = await jurisdiction(request, request.body.unitId);
+    const principal = principalOf(request);
+    const input: StarRatingListInput = { unitId: unit.id, year: request.body.year, kind: request.body.kind, decidedByLogin: principal.displayName };
+    const result = await temporal.workflow.execute('starRatingList', { taskQueue, workflowId: `star-rating-list/${unit.id}/${input.year}/${randomUUID()}`, args: [input] }) as { sha256: string | null; entries: number };
+    if (!result.sha256) throw new ApiError(409, 'nothing_to_list', result.entries === 0 ? 'no organization holds a star after that year' : 'the worker has no PDF renderer');
+    const em = emOf(request);
+    await em.transactional((tx) => recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.list', entityType: 'administrative_unit', entityId: unit.id, after: { year: input.year, kind: input.kind, sha256: result.sha256, entries: result.entries } }));
+    return { sha256: result.sha256, entries: result.entries, download: `/star-ratings/lists/${result.sha256}` };
+  });
+
+  app.get('/star-ratings/lists/:sha256', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'community_committee', 'admin'] } },
+    schema: { tags, summary: 'Download a rendered rating list', params: Type.Object({ sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) }) },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const rows = await em.execute<{ entity_id: string }[]>(`select entity_id from audit_entry where action = 'star_rating.list' and after->>'sha256' = ? limit 1`, [request.params.sha256]);
+    if (!rows[0]) throw notFound('list');
+    await jurisdiction(request, rows[0].entity_id);
+    reply.header('content-type', 'application/pdf').header('x-sha256', request.params.sha256);
+    return readFile(starReportPath(config.DATA_DIR, request.params.sha256));
+  });
+
+};
