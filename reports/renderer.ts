@@ -189,9 +189,19 @@ export function createReportRenderer(options: ReportRendererOptions): ReportRend
   }
 
   async function print(slot: PageSlot, html: string): Promise<Uint8Array> {
-    await slot.page.evaluate(replaceBody, html);
-    // Page size, margins, header and footer come from the template's @page rules.
-    return slot.page.pdf({ preferCSSPageSize: true, printBackground: true, timeout, tagged: options.taggedPdf ?? false });
+    // page.evaluate has no timeout of its own (a font that never loads would hang it): past the
+    // limit the page's context is closed, which fails the pending calls, and the slot is dropped.
+    const watchdog = setTimeout(() => {
+      slot.broken = true;
+      void slot.context.close().catch(() => undefined);
+    }, timeout);
+    try {
+      await slot.page.evaluate(replaceBody, html);
+      // Page size, margins, header and footer come from the template's @page rules.
+      return await slot.page.pdf({ preferCSSPageSize: true, printBackground: true, timeout, tagged: options.taggedPdf ?? false });
+    } finally {
+      clearTimeout(watchdog);
+    }
   }
 
   return {
