@@ -141,61 +141,52 @@ export class PostgresStore implements WorkflowStore {
       if (unit.makeCurrent) current.set(`${unit.key.namespace}\u0000${unit.key.workflowId}`, unit);
     }
     const runs = [...latest.values()];
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      if (eventRuns.length) {
-        await client.query(
-          `insert into ${this.t('events')} (run_id, event_id, data)
-           select * from unnest($1::text[], $2::int[], $3::bytea[]) on conflict do nothing`,
-          [eventRuns, eventIds, eventData],
-        );
-      }
-      const v = (u: CommitUnit) => u.visibility;
-      await client.query(
-        `insert into ${this.t('runs')} (run_id, namespace, workflow_id, snapshot, closed, next_event_id, workflow_type,
-           task_queue, status, start_time, execution_time, close_time, history_length, search, visibility)
-         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::int[], $7::text[],
-           $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::int[], $14::jsonb[], $15::text[])
-         on conflict (run_id) do update set snapshot = excluded.snapshot, closed = excluded.closed,
-           next_event_id = excluded.next_event_id, status = excluded.status, close_time = excluded.close_time,
-           history_length = excluded.history_length, search = excluded.search, visibility = excluded.visibility,
-           workflow_type = excluded.workflow_type, task_queue = excluded.task_queue,
-           execution_time = excluded.execution_time`,
-        [
-          runs.map((u) => u.key.runId),
-          runs.map((u) => u.key.namespace),
-          runs.map((u) => u.key.workflowId),
-          runs.map((u) => u.snapshot),
-          runs.map((u) => u.closed),
-          runs.map((u) => v(u).historyLength + 1),
-          runs.map((u) => v(u).workflowType),
-          runs.map((u) => v(u).taskQueue),
-          runs.map((u) => v(u).status),
-          runs.map((u) => v(u).startTime),
-          runs.map((u) => v(u).executionTime),
-          runs.map((u) => v(u).closeTime ?? null),
-          runs.map((u) => v(u).historyLength),
-          runs.map((u) => JSON.stringify(v(u).searchValues ?? {})),
-          runs.map((u) => toJson(v(u))),
-        ],
-      );
-      if (current.size) {
-        const cur = [...current.values()];
-        await client.query(
-          `insert into ${this.t('current_runs')} (namespace, workflow_id, run_id)
-           select * from unnest($1::text[], $2::text[], $3::text[])
-           on conflict (namespace, workflow_id) do update set run_id = excluded.run_id`,
-          [cur.map((u) => u.key.namespace), cur.map((u) => u.key.workflowId), cur.map((u) => u.key.runId)],
-        );
-      }
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const cur = [...current.values()];
+    const v = (u: CommitUnit) => u.visibility;
+    // One statement (its data-modifying CTEs commit atomically as one implicit transaction):
+    // one round trip per group commit instead of five (begin, three inserts, commit).
+    await this.pool.query(
+      `with ev as (
+         insert into ${this.t('events')} (run_id, event_id, data)
+         select * from unnest($1::text[], $2::int[], $3::bytea[]) on conflict do nothing
+       ), cur as (
+         insert into ${this.t('current_runs')} (namespace, workflow_id, run_id)
+         select * from unnest($19::text[], $20::text[], $21::text[])
+         on conflict (namespace, workflow_id) do update set run_id = excluded.run_id
+       )
+       insert into ${this.t('runs')} (run_id, namespace, workflow_id, snapshot, closed, next_event_id, workflow_type,
+         task_queue, status, start_time, execution_time, close_time, history_length, search, visibility)
+       select * from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int[], $10::text[],
+         $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::int[], $17::jsonb[], $18::text[])
+       on conflict (run_id) do update set snapshot = excluded.snapshot, closed = excluded.closed,
+         next_event_id = excluded.next_event_id, status = excluded.status, close_time = excluded.close_time,
+         history_length = excluded.history_length, search = excluded.search, visibility = excluded.visibility,
+         workflow_type = excluded.workflow_type, task_queue = excluded.task_queue,
+         execution_time = excluded.execution_time`,
+      [
+        eventRuns,
+        eventIds,
+        eventData,
+        runs.map((u) => u.key.runId),
+        runs.map((u) => u.key.namespace),
+        runs.map((u) => u.key.workflowId),
+        runs.map((u) => u.snapshot),
+        runs.map((u) => u.closed),
+        runs.map((u) => v(u).historyLength + 1),
+        runs.map((u) => v(u).workflowType),
+        runs.map((u) => v(u).taskQueue),
+        runs.map((u) => v(u).status),
+        runs.map((u) => v(u).startTime),
+        runs.map((u) => v(u).executionTime),
+        runs.map((u) => v(u).closeTime ?? null),
+        runs.map((u) => v(u).historyLength),
+        runs.map((u) => JSON.stringify(v(u).searchValues ?? {})),
+        runs.map((u) => toJson(v(u))),
+        cur.map((u) => u.key.namespace),
+        cur.map((u) => u.key.workflowId),
+        cur.map((u) => u.key.runId),
+      ],
+    );
   }
 
   async loadOpenRuns(): Promise<StoredRun[]> {
