@@ -1,15 +1,20 @@
 // Benchmark of the embedded Temporal-compatible server (devserver/): N concurrent workflows,
 // each one activity and one 1 s timer, through the real client and worker, on both stores.
-// Prints workflows/s, p50/p99 start-to-close latency and RSS before, after and after closing.
+// The server runs in a child process (bench/devserver-server.ts), the client and the worker in
+// this one, as in real use. Prints workflows/s, p50/p99 start-to-close latency, CPU per workflow
+// of each process, and RSS before, after and after closing (server process and worker process).
 //   npm run bench:devserver -- [N]        (default 1000; DATABASE_URL uses that PostgreSQL,
 //                                          otherwise an embedded one in a temp folder)
+// Env: BENCH_STORES=memory|postgres|memory,postgres, BENCH_IN_PROCESS=1 (server in this process, as
+// before), BENCH_WORKFLOW_THREADS, BENCH_REUSE_V8=0, BENCH_VERBOSE=1 (engine counters).
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startDevServer, type StoreOption } from '../devserver/index.ts';
+import { startDevServer, type DevServer, type StoreOption } from '../devserver/index.ts';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_WORKFLOWS ?? 1000);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,8 +27,87 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+interface ServerStats {
+  stats: ReturnType<DevServer['engine']['stats']>;
+  rss: number;
+  cpuMs: number;
+}
+
+interface BenchServer {
+  address: string;
+  stats(): Promise<ServerStats>;
+  stop(): Promise<void>;
+}
+
+async function startServer(store: StoreOption): Promise<BenchServer> {
+  if (process.env.BENCH_IN_PROCESS === '1') {
+    const server = await startDevServer({ port: 0, store });
+    return {
+      address: server.address,
+      // In process the server's RSS and CPU are part of this process's figures.
+      stats: async () => ({ stats: server.engine.stats(), rss: 0, cpuMs: 0 }),
+      stop: () => server.stop(),
+    };
+  }
+  const child: ChildProcess = fork(path.join(here, 'devserver-server.ts'), [JSON.stringify(store)], {
+    execArgv: ['--expose-gc', ...process.execArgv.filter((a) => a.startsWith('--cpu-prof'))],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string } & T) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m);
+      };
+      const onExit = (code: number | null) => reject(new Error(`devserver child exited with ${code}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { address } = await next<{ address: string }>('ready');
+  return {
+    address,
+    stats: () => {
+      const answer = next<ServerStats>('stats');
+      child.send({ type: 'stats' });
+      return answer;
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+// Mean time between consecutive history events over a sample of workflows: shows where a
+// workflow's latency goes (queue waits before WorkflowTaskStarted/ActivityTaskStarted, worker
+// time before WorkflowTaskCompleted, the timer).
+async function printGaps(client: Client, label: string): Promise<void> {
+  const gaps = new Map<string, number[]>();
+  const time = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) =>
+    Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+  for (let i = 0; i < N; i += Math.max(1, Math.floor(N / 50))) {
+    const { events } = await client.workflow.getHandle(`bench-${label}-${i}`).fetchHistory();
+    for (let j = 1; j < events!.length; j++) {
+      const name = (k: number) => String(events![k]!.eventType).replace('EVENT_TYPE_', '');
+      const key = `${String(j).padStart(2)} ${name(j - 1)} -> ${name(j)}`;
+      const list = gaps.get(key) ?? [];
+      list.push(time(events![j]!) - time(events![j - 1]!));
+      gaps.set(key, list);
+    }
+  }
+  for (const [key, list] of gaps) console.log(`${key.padEnd(60)} mean ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(0)} ms, max ${Math.max(...list)} ms`);
+}
+
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
 async function run(label: string, store: StoreOption, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
-  const server = await startDevServer({ port: 0, store });
+  const server = await startServer(store);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const native = await NativeConnection.connect({ address: server.address });
@@ -33,12 +117,15 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
     taskQueue,
     workflowBundle,
     activities: { touch: async (n: number) => n },
-    // Tuned like a busy production worker: more pollers, the SDK default of one workflow thread (two was slower at N = 1000).
-    workflowThreadPoolSize: Number(process.env.BENCH_WORKFLOW_THREADS ?? 1),
+    // Tuned like a busy production worker: more pollers; two workflow threads (each workflow
+    // activation pays a vm watchdog thread start for the isolate timeout, ~0.2-0.5 ms on this
+    // loaded machine; two threads overlap those waits: 36 -> 60 wf/s at load 12-13).
+    workflowThreadPoolSize: Number(process.env.BENCH_WORKFLOW_THREADS ?? 2),
     reuseV8Context: process.env.BENCH_REUSE_V8 !== '0',
-    maxConcurrentWorkflowTaskPolls: 16,
-    maxConcurrentActivityTaskPolls: 16,
-    maxConcurrentWorkflowTaskExecutions: 200,
+    maxConcurrentWorkflowTaskPolls: Number(process.env.BENCH_WFT_POLLS ?? 16),
+    maxConcurrentActivityTaskPolls: Number(process.env.BENCH_ACT_POLLS ?? 16),
+    nonStickyToStickyPollRatio: Number(process.env.BENCH_NONSTICKY_RATIO ?? 0.2),
+    maxConcurrentWorkflowTaskExecutions: Number(process.env.BENCH_WFT_EXECUTIONS ?? 200),
     maxConcurrentActivityTaskExecutions: 500,
     maxCachedWorkflows: Math.max(N, 100),
   });
@@ -47,6 +134,8 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
   await Promise.all(Array.from({ length: 20 }, (_v, i) => client.workflow.execute('activityThenTimer', { taskQueue, workflowId: `warm-${label}-${i}`, args: [i] })));
   global.gc?.();
   const rssBefore = mb();
+  const serverBefore = await server.stats();
+  const cpuBefore = cpuMs();
   const started = Date.now();
   const latencies: number[] = [];
   await Promise.all(
@@ -58,7 +147,10 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const workerCpu = cpuMs() - cpuBefore;
+  if (process.env.BENCH_TRACE) await printGaps(client, label);
   const rssAfter = mb();
+  const serverAfter = await server.stats();
   latencies.sort((a, b) => a - b);
   worker.shutdown();
   await running;
@@ -66,11 +158,17 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
   global.gc?.();
   await new Promise((r) => setTimeout(r, 500));
   const rssClosed = mb();
-  const stats = server.engine.stats();
+  const serverClosed = await server.stats();
+  const stats = serverClosed.stats;
+  const smb = (s: ServerStats) => Math.round(s.rss / 1024 / 1024);
+  const serverCpu = serverAfter.cpuMs - serverBefore.cpuMs;
   console.log(
     `${label.padEnd(10)} ${N} workflows in ${elapsed.toFixed(2)} s = ${(N / elapsed).toFixed(1)} wf/s; ` +
       `latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms; ` +
-      `RSS before ${rssBefore} MB, after ${rssAfter} MB, after close ${rssClosed} MB; runs in engine RAM after close: ${stats.runsInMemory}`,
+      `CPU per workflow: worker+client ${(workerCpu / N).toFixed(1)} ms, server ${(serverCpu / N).toFixed(1)} ms; ` +
+      `RSS server ${smb(serverBefore)} / ${smb(serverAfter)} / ${smb(serverClosed)} MB, ` +
+      `worker ${rssBefore} / ${rssAfter} / ${rssClosed} MB (before / after / after close); ` +
+      `runs in engine RAM after close: ${stats.runsInMemory}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     process.env.BENCH_VERBOSE ? stats : '',
   );
   await connection.close();
@@ -80,8 +178,9 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
 async function main(): Promise<void> {
   Runtime.install({ logger: quiet as never });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: path.join(here, 'devserver-workflows.ts'), logger: quiet });
-  await run('memory', { kind: 'memory' }, workflowBundle);
-  if (process.env.BENCH_STORES === 'memory') return;
+  const stores = (process.env.BENCH_STORES ?? 'memory,postgres').split(',');
+  if (stores.includes('memory')) await run('memory', { kind: 'memory' }, workflowBundle);
+  if (!stores.includes('postgres')) return;
 
   let url = process.env.DATABASE_URL;
   let cleanup = async () => undefined as void;
