@@ -18,6 +18,7 @@ import { notificationRoutes } from './notifications/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { accessLinkRoutes } from './access-links/index.ts';
 import { evidenceRoutes } from './evidence/index.ts';
+import { importRoutes } from './imports/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -25,6 +26,6 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
   // Size limits are per route (evidence, imports); these are the outer bounds.
   await fastify.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 10_000 } });
   await registerAuth(fastify, services);
-  for (const routes of [authRoutes, unitRoutes, organizationRoutes, peopleRoutes, accountRoutes, evaluatorAssignmentRoutes, catalogRoutes, notificationRoutes, auditRoutes, accessLinkRoutes]) await fastify.register(routes);
+  for (const routes of [authRoutes, unitRoutes, organizationRoutes, peopleRoutes, accountRoutes, evaluatorAssignmentRoutes, catalogRoutes, notificationRoutes, auditRoutes, accessLinkRoutes, importRoutes]) await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});
 }

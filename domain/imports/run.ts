@@ -1,0 +1,195 @@
+// Runs a CSV import: parse, check every row (collecting every broken rule with its row and
+// column), then write all rows in one transaction or none. Progress goes to the ImportJob row
+// through a separate connection, so a client polling GET /imports/:id sees it move.
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { parse } from 'csv-parse/sync';
+import { AdministrativeUnit, UNIT_LEVELS, type UnitLevel } from '../entities/administrative-unit.ts';
+import { Organization, type OrganizationKind } from '../entities/organization.ts';
+import { Person } from '../entities/person.ts';
+import { ImportJob, type ImportKind, type ImportRowError } from '../entities/import-job.ts';
+import { recordAudit, type AuditActor } from '../audit/record.ts';
+import { unitPathInScope, type Scope } from '../auth/scope.ts';
+import { COLUMNS } from './columns.ts';
+
+const PROGRESS_EVERY = 200;
+const MAX_ERRORS = 1000;
+
+type Row = Record<string, string>;
+
+export interface ImportContext {
+  orm: MikroORM;
+  jobId: string;
+  kind: ImportKind;
+  csv: string;
+  scope: Scope;
+  actor: AuditActor;
+}
+
+export async function runImport(ctx: ImportContext): Promise<void> {
+  const progressEm = ctx.orm.em.fork() as EntityManager;
+  const setJob = (data: Partial<Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'errors' | 'finishedAt'>>) =>
+    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId }, data);
+  try {
+    const parsed = parseCsv(ctx.kind, ctx.csv);
+    if ('errors' in parsed) {
+      await setJob({ status: 'failed', errors: parsed.errors, finishedAt: new Date() });
+      return;
+    }
+    const rows = parsed.rows;
+    await setJob({ total: rows.length });
+    const em = ctx.orm.em.fork() as EntityManager;
+    const errors: ImportRowError[] = [];
+    const plan = await checkRows(em, ctx, rows, errors);
+    if (errors.length > 0) {
+      await setJob({ status: 'failed', errors: errors.slice(0, MAX_ERRORS), finishedAt: new Date() });
+      return;
+    }
+    await em.transactional(async (tx) => {
+      for (let i = 0; i < plan.length; i++) {
+        const entity = plan[i]!(tx);
+        await tx.flush();
+        await recordAudit(tx, { actor: ctx.actor, action: `import.${ctx.kind}`, entityType: entityTypeOf(ctx.kind), entityId: entity.id, after: { ...entity.snapshot, importJobId: ctx.jobId } });
+        if ((i + 1) % PROGRESS_EVERY === 0) await setJob({ processed: i + 1 });
+      }
+    });
+    await setJob({ status: 'succeeded', processed: rows.length, imported: rows.length, finishedAt: new Date() });
+  } catch (error) {
+    await setJob({ status: 'failed', errors: [{ row: 0, column: '', rule: `import stopped: ${error instanceof Error ? error.message : String(error)}` }], finishedAt: new Date() }).catch(() => {});
+    throw error;
+  }
+}
+
+const entityTypeOf = (kind: ImportKind) => (kind === 'units' ? 'unit' : kind === 'organizations' ? 'organization' : 'person');
+
+export function parseCsv(kind: ImportKind, csv: string): { rows: Row[] } | { errors: ImportRowError[] } {
+  let records: string[][];
+  try {
+    records = parse(csv, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 0;
+    return { errors: [{ row: line, column: '', rule: `is not valid CSV: ${(error as Error).message}` }] };
+  }
+  if (records.length === 0) return { errors: [{ row: 1, column: '', rule: 'the file is empty; the first line must be the header' }] };
+  const header = records[0]!.map((h) => h.trim());
+  const specs = COLUMNS[kind];
+  const errors: ImportRowError[] = [];
+  for (const spec of specs) if (spec.required && !header.includes(spec.name)) errors.push({ row: 1, column: spec.name, rule: 'required column is missing from the header' });
+  for (const name of header) if (!specs.some((s) => s.name === name)) errors.push({ row: 1, column: name, rule: `is not a known column (known: ${specs.map((s) => s.name).join(', ')})` });
+  if (errors.length > 0) return { errors };
+  const rows = records.slice(1).map((values) => Object.fromEntries(header.map((h, i) => [h, values[i] ?? ''])));
+  return { rows };
+}
+
+interface Planned {
+  id: string;
+  snapshot: Record<string, unknown>;
+}
+type Step = (tx: EntityManager) => Planned;
+
+/** Checks every row and returns the writes to make, in order; fills `errors` instead when rows break rules. */
+async function checkRows(em: EntityManager, ctx: ImportContext, rows: Row[], errors: ImportRowError[]): Promise<Step[]> {
+  const specs = COLUMNS[ctx.kind];
+  const fail = (row: number, column: string, rule: string) => errors.push({ row, column, rule });
+  rows.forEach((row, i) => {
+    for (const spec of specs) {
+      const value = row[spec.name] ?? '';
+      if (!value) {
+        if (spec.required) fail(i + 2, spec.name, 'is required');
+        continue;
+      }
+      const broken = spec.check?.(value);
+      if (broken) fail(i + 2, spec.name, broken);
+    }
+  });
+  const unitsByCode = await loadUnits(em, rows, ctx.kind);
+  if (ctx.kind === 'units') return planUnits(em, ctx, rows, unitsByCode, fail);
+  if (ctx.kind === 'organizations') return planOrganizations(em, ctx, rows, unitsByCode, fail);
+  return planPeople(em, ctx, rows, unitsByCode, fail);
+}
+
+async function loadUnits(em: EntityManager, rows: Row[], kind: ImportKind): Promise<Map<string, { id: string; path: string; depth: number; level: UnitLevel }>> {
+  const codes = new Set<string>();
+  for (const row of rows) {
+    for (const key of kind === 'units' ? ['code', 'parent_code'] : ['unit_code']) if (row[key]) codes.add(row[key]!);
+  }
+  const units = codes.size ? await em.find(AdministrativeUnit, { code: { $in: [...codes] } }) : [];
+  return new Map(units.map((u) => [u.code, { id: u.id, path: u.path, depth: u.depth, level: u.level }]));
+}
+
+type Fail = (row: number, column: string, rule: string) => void;
+
+function planUnits(_em: EntityManager, ctx: ImportContext, rows: Row[], existing: Map<string, { id: string; path: string; depth: number; level: UnitLevel }>, fail: Fail): Step[] {
+  const known = new Map(existing);
+  const steps: Step[] = [];
+  rows.forEach((row, i) => {
+    const line = i + 2;
+    if (!row.code || !row.level) return;
+    if (known.has(row.code)) return fail(line, 'code', existing.has(row.code) ? 'a unit with this code already exists' : 'is used by an earlier row');
+    let parent: { id: string; path: string; depth: number; level: UnitLevel } | undefined;
+    if (row.parent_code) {
+      parent = known.get(row.parent_code);
+      if (!parent || !unitPathInScope(ctx.scope, parent.path)) return fail(line, 'parent_code', 'must be the code of a unit in your subtree or of an earlier row');
+      if (UNIT_LEVELS.indexOf(row.level as UnitLevel) <= UNIT_LEVELS.indexOf(parent.level)) return fail(line, 'level', `must be a level below the parent's (${parent.level})`);
+    } else if (!ctx.scope.all) {
+      return fail(line, 'parent_code', 'is required (only an administrator imports root units)');
+    }
+    const id = crypto.randomUUID();
+    const placed = { id, path: `${parent?.path ?? ''}${id}/`, depth: parent ? parent.depth + 1 : 0, level: row.level as UnitLevel };
+    known.set(row.code, placed);
+    steps.push((tx) => {
+      const unit = tx.create(AdministrativeUnit, { id, code: row.code!, name: row.name!, level: placed.level, parent: parent?.id ?? null, path: placed.path, depth: placed.depth, partyOrgName: row.party_org_name! });
+      return { id: unit.id, snapshot: { code: unit.code, name: unit.name, level: unit.level, parentId: parent?.id ?? null, partyOrgName: unit.partyOrgName } };
+    });
+  });
+  return steps;
+}
+
+async function planOrganizations(em: EntityManager, ctx: ImportContext, rows: Row[], units: Map<string, { id: string; path: string }>, fail: Fail): Promise<Step[]> {
+  const codes = rows.map((r) => r.credit_code).filter((c): c is string => Boolean(c));
+  const taken = new Set((codes.length ? await em.find(Organization, { creditCode: { $in: codes } }, { fields: ['creditCode'] }) : []).map((o) => o.creditCode));
+  const seen = new Set<string>();
+  const steps: Step[] = [];
+  rows.forEach((row, i) => {
+    const line = i + 2;
+    const unit = row.unit_code ? units.get(row.unit_code) : undefined;
+    if (row.unit_code && (!unit || !unitPathInScope(ctx.scope, unit.path))) fail(line, 'unit_code', 'must be the code of a unit in your subtree');
+    if (row.credit_code) {
+      if (taken.has(row.credit_code)) fail(line, 'credit_code', 'an organization with this credit code already exists');
+      else if (seen.has(row.credit_code)) fail(line, 'credit_code', 'is used by an earlier row');
+      seen.add(row.credit_code);
+    }
+    if (!unit) return;
+    steps.push((tx) => {
+      const org = tx.create(Organization, {
+        name: row.name!, kind: row.kind as OrganizationKind, unit: unit.id, creditCode: row.credit_code || null, partyOrgName: row.party_org_name || null,
+        address: row.address || null, responsiblePeople: row.responsible_name ? [{ role: '负责人', name: row.responsible_name, ...(row.responsible_phone ? { phone: row.responsible_phone } : {}) }] : [],
+      });
+      return { id: org.id, snapshot: { name: org.name, kind: org.kind, unitId: unit.id, creditCode: org.creditCode, partyOrgName: org.partyOrgName } };
+    });
+  });
+  return steps;
+}
+
+async function planPeople(em: EntityManager, ctx: ImportContext, rows: Row[], units: Map<string, { id: string; path: string }>, fail: Fail): Promise<Step[]> {
+  const codes = [...new Set(rows.map((r) => r.organization_credit_code).filter((c): c is string => Boolean(c)))];
+  const orgs = codes.length ? await em.find(Organization, { creditCode: { $in: codes } }, { populate: ['unit'] }) : [];
+  const orgsByCode = new Map(orgs.map((o) => [o.creditCode!, { id: o.id, path: o.unit.getEntity().path }]));
+  const steps: Step[] = [];
+  rows.forEach((row, i) => {
+    const line = i + 2;
+    if (!row.unit_code && !row.organization_credit_code) return fail(line, 'unit_code', 'unit_code or organization_credit_code is required');
+    const unit = row.unit_code ? units.get(row.unit_code) : undefined;
+    if (row.unit_code && (!unit || !unitPathInScope(ctx.scope, unit.path))) fail(line, 'unit_code', 'must be the code of a unit in your subtree');
+    const org = row.organization_credit_code ? orgsByCode.get(row.organization_credit_code) : undefined;
+    if (row.organization_credit_code && (!org || !unitPathInScope(ctx.scope, org.path))) fail(line, 'organization_credit_code', 'must be the credit code of an organization in your subtree');
+    steps.push((tx) => {
+      const person = tx.create(Person, {
+        name: row.name!, phone: row.phone || null, title: row.title || null, isPartyMember: ['是', 'true', '1', 'yes'].includes(row.is_party_member ?? ''),
+        unit: unit?.id ?? null, organization: org?.id ?? null,
+      });
+      return { id: person.id, snapshot: { name: person.name, unitId: unit?.id ?? null, organizationId: org?.id ?? null } };
+    });
+  });
+  return steps;
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { multipartFile } from './support/multipart.ts';
+
+let app: TestApp;
+let world: World;
+beforeAll(async () => {
+  app = await startTestApp();
+  world = await buildWorld(app);
+});
+afterAll(async () => app?.close());
+
+async function importCsv(token: string, kind: string, csv: string) {
+  const body = multipartFile(csv, `${kind}.csv`, 'text/csv');
+  const res = await app.server.inject({ method: 'POST', url: `/imports/${kind}`, headers: { ...bearer(token), ...body.headers }, payload: body.payload });
+  expect(res.statusCode).toBe(202);
+  for (let i = 0; i < 200; i++) {
+    const job = await app.server.inject({ method: 'GET', url: `/imports/${res.json().id}`, headers: bearer(token) });
+    if (job.json().status !== 'running') return job.json();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import did not finish');
+}
+
+const count = async (token: string, url: string) => (await app.server.inject({ method: 'GET', url, headers: bearer(token) })).json().total;
+
+describe('CSV import', () => {
+  it('imports a tree of units in one go, parents from earlier rows', async () => {
+    const csv = ['code,name,level,parent_code,party_org_name', 'C-A2,甲二社区,community,S-A,甲二社区党委', 'G-A2-1,甲二社区第一网格,grid,C-A2,第一网格党支部'].join('\n');
+    const job = await importCsv(world.tokens.streetA!, 'units', csv);
+    expect(job).toMatchObject({ status: 'succeeded', total: 2, processed: 2, imported: 2, errors: [] });
+    expect(await count(world.tokens.streetA!, '/units?q=甲二')).toBe(2);
+  });
+
+  it('reports every bad row with its column and rule and imports nothing', async () => {
+    const before = await count(world.tokens.streetA!, '/organizations');
+    const csv = [
+      'name,kind,unit_code,credit_code,party_org_name',
+      '好企业有限公司,non_public_enterprise,C-A,91370800MA3C000101,好企业党支部',
+      '坏类型公司,company,C-A,,',
+      '别人家公司,non_public_enterprise,C-B,,',
+      ',social_organization,C-A,91370800MA3C000001,',
+    ].join('\n');
+    const job = await importCsv(world.tokens.streetA!, 'organizations', csv);
+    expect(job.status).toBe('failed');
+    expect(job.imported).toBe(0);
+    expect(job.errors).toEqual(expect.arrayContaining([
+      { row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' },
+      { row: 4, column: 'unit_code', rule: 'must be the code of a unit in your subtree' },
+      { row: 5, column: 'name', rule: 'is required' },
+      { row: 5, column: 'credit_code', rule: 'an organization with this credit code already exists' },
+    ]));
+    expect(job.errors.some((e: { row: number }) => e.row === 2)).toBe(false);
+    expect(await count(world.tokens.streetA!, '/organizations')).toBe(before);
+  });
+
+  it('names a missing or unknown header column', async () => {
+    const job = await importCsv(world.tokens.streetA!, 'people', 'name,mobile\n张三,13800000000\n');
+    expect(job.errors).toEqual([{ row: 1, column: 'mobile', rule: expect.stringContaining('is not a known column') }]);
+  });
+
+  it('imports people into organizations by credit code', async () => {
+    const job = await importCsv(world.tokens.streetA!, 'people', 'name,phone,is_party_member,organization_credit_code\n赵六,13800000009,是,91370800MA3C000001\n');
+    expect(job.status).toBe('succeeded');
+    const people = await app.server.inject({ method: 'GET', url: `/people?organizationId=${world.orgA.id}`, headers: bearer(world.tokens.enterpriseA!) });
+    expect(people.json().items.map((p: { name: string }) => p.name)).toContain('赵六');
+  });
+
+  it('is refused to roles that do not import (403) and hides other people\'s jobs', async () => {
+    const body = multipartFile('name\n', 'x.csv', 'text/csv');
+    const res = await app.server.inject({ method: 'POST', url: '/imports/people', headers: { ...bearer(world.tokens.enterpriseA!), ...body.headers }, payload: body.payload });
+    expect(res.statusCode).toBe(403);
+  });
+});
