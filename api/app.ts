@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health/index.ts';
 import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
 import { starRatingRoutes } from './routes/star-ratings/index.ts';
+import { postingRoutes } from './routes/postings/index.ts';
 
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
   fastify.decorate('services', services);
@@ -41,4 +42,5 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   await registerDomainApi(fastify, services);
   await fastify.register(dualCommitmentRoutes);
   await fastify.register(starRatingRoutes);
+  await fastify.register(postingRoutes);
 };

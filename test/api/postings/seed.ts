@@ -19,12 +19,13 @@ export interface PostingWorld {
   unitId: string;
   cohortId: string;
   postingIds: string[];
+  personIds: string[];
   /** login → bearer token */
   tokens: Record<string, string>;
   accounts: Record<string, string>;
 }
 
-export async function seedPostingWorld(em: EntityManager, options: { postings?: number; startsOn?: string; withCohortPostings?: boolean } = {}): Promise<PostingWorld> {
+export async function seedPostingWorld(em: EntityManager, options: { postings?: number; startsOn?: string; createPostings?: boolean } = {}): Promise<PostingWorld> {
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null, partyOrgName: string) => {
     const u = em.create(AdministrativeUnit, { code, name, level, parent, path: '', depth: parent ? parent.depth + 1 : 0, partyOrgName } as never);
     u.path = `${parent ? parent.path : ''}${u.id}/`;
@@ -51,14 +52,17 @@ export async function seedPostingWorld(em: EntityManager, options: { postings?: 
   grant('community', 'community_committee', { unit: community });
   grant('unit', 'dispatching_unit', { organization: dispatching });
   const postingIds: string[] = [];
+  const personIds: string[] = [];
   for (let i = 0; i < (options.postings ?? 1); i++) {
     const person = em.create(Person, { name: `书记${i + 1}`, unit: community, isPartyMember: true } as never);
     grant(`sec${i + 1}`, 'first_secretary', { unit: community }, person);
+    personIds.push(person.id);
+    if (options.createPostings === false) continue;
     const posting = em.create(Posting, {
       person,
       community,
       dispatchingOrganization: dispatching,
-      cohort: options.withCohortPostings === false ? null : cohort,
+      cohort,
       startsOn,
       endsOn: startsOn,
       phase: 'awaiting_guarantees',
@@ -66,5 +70,5 @@ export async function seedPostingWorld(em: EntityManager, options: { postings?: 
     postingIds.push(posting.id);
   }
   await em.flush();
-  return { districtId: district.id, streetId: street.id, communityId: community.id, unitId: dispatching.id, cohortId: cohort.id, postingIds, tokens, accounts };
+  return { districtId: district.id, streetId: street.id, communityId: community.id, unitId: dispatching.id, cohortId: cohort.id, postingIds, personIds, tokens, accounts };
 }

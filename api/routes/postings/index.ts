@@ -1,0 +1,295 @@
+// First-secretary postings over HTTP (第一书记). The API writes what people filed (check-ins,
+// visits, guarantees, ratings), then tells the posting's workflow through an update; a refused
+// update answers 403 (wrong role), 400 (invalid) or 409 (already signed, not open) with the
+// workflow's reason. Callers see only postings they hold a role over (404 otherwise).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import Type from 'typebox';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+import type { Role } from '../../../domain/auth/roles.ts';
+import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { Person } from '../../../domain/entities/person.ts';
+import { Posting } from '../../../domain/entities/posting.ts';
+import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
+import { PostingCheckIn, PostingGuarantee, PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../../../domain/entities/posting-records.ts';
+import { isDateString, postingEndDate } from '../../../domain/posting/calendar.ts';
+import { resolveCohortSettings } from '../../../domain/posting/settings.ts';
+import { FINAL_DECISIONS, FINAL_SIGNERS, type Actor } from '../../../domain/posting/sign-off.ts';
+import { postingWorkflowId, quarterWorkflowId, type PostingStatus, type PostingWorkflowInput } from '../../../domain/posting/workflow-types.ts';
+import { RESIDENT_SURVEY } from '../../../activities/posting.ts';
+
+const tags = ['postings'];
+const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'dispatching_unit', 'admin'];
+const PostingParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const QuarterParams = Type.Object({ id: Type.String({ format: 'uuid' }), quarter: Type.Integer({ minimum: 1, maximum: 8 }) });
+const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const Score = Type.Number({ minimum: 0, maximum: 100 });
+
+/** The roles the caller holds over a posting, as the workflow's validators see them. */
+async function actorFor(request: FastifyRequest, postingId: string): Promise<{ em: EntityManager; posting: Posting; actor: Actor }> {
+  const em = emOf(request);
+  const principal = principalOf(request);
+  const posting = await em.findOne(Posting, { id: postingId }, { populate: ['community', 'person', 'dispatchingOrganization'] });
+  if (!posting) throw notFound('posting');
+  const path = posting.community.getEntity().path;
+  const roles = new Set<Role>();
+  for (const g of principal.grants) {
+    if (g.role === 'first_secretary') {
+      if (principal.personId === posting.person.id) roles.add('first_secretary');
+    } else if (g.organizationId && g.organizationId === posting.dispatchingOrganization.id) roles.add(g.role);
+    else if (g.unitPath && path.startsWith(g.unitPath)) roles.add(g.role);
+  }
+  const admin = principal.grants.some((g) => g.role === 'admin');
+  if (roles.size === 0 && !admin) throw notFound('posting');
+  return { em, posting, actor: { accountId: principal.accountId, name: principal.displayName, roles: [...roles] } };
+}
+
+const needRole = (actor: Actor, role: Role, what: string) => {
+  if (!actor.roles.includes(role)) throw new ApiError(403, 'wrong_role', `${what} needs the role ${role} over this posting`);
+};
+
+/** Runs an update and turns the workflow's refusal into 403/400/409. */
+async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const cause = error.cause as { type?: string; message?: string } | undefined;
+      const type = cause?.type ?? 'refused';
+      if (type === 'wrong_role') throw new ApiError(403, 'wrong_role', cause?.message ?? 'not allowed');
+      if (type === 'invalid') throw badRequest(cause?.message ?? 'invalid');
+      throw new ApiError(409, type, cause?.message ?? 'refused');
+    }
+    // A finished posting (cancelled, completed) or a quarter not yet started takes no more updates.
+    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'not_open', 'that workflow is not running (finished, or not started yet)');
+    throw error;
+  }
+}
+
+export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { temporal, config } = app.services;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const postingHandle = (id: string): WorkflowHandle => temporal.workflow.getHandle(postingWorkflowId(id));
+
+  app.post('/postings/cohorts', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Create a cohort of first-secretary postings and start one workflow per posting (posting/<id>)',
+      description: 'Settings default to the Dafang rules: 12 months, 22 days a month (capped at the working days of the month), insurance >= 1,000,000 yuan, work funds >= 10,000 yuan. Each posting waits until its dispatching unit’s guarantees are on record.',
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        regionUnitId: Type.String({ format: 'uuid' }),
+        startsOn: DateString,
+        settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        postings: Type.Array(
+          Type.Object({
+            personId: Type.String({ format: 'uuid' }),
+            communityId: Type.String({ format: 'uuid' }),
+            dispatchingOrganizationId: Type.String({ format: 'uuid' }),
+            originalPosition: Type.Optional(Type.String({ maxLength: 100 })),
+          }),
+          { minItems: 1, maxItems: 1000 },
+        ),
+      }),
+    },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const body = request.body;
+    if (!isDateString(body.startsOn)) throw badRequest('startsOn is not a date', [{ field: 'body.startsOn', rule: 'YYYY-MM-DD calendar date' }]);
+    const { settings, problems } = resolveCohortSettings(body.settings as never);
+    if (problems.length) throw badRequest('the cohort settings are invalid', problems.map((p) => ({ field: `body.settings.${p.path}`, rule: p.message })));
+    const region = await em.findOne(AdministrativeUnit, { id: body.regionUnitId });
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    const inRegion = (path: string) => admin || principal.grants.some((g) => g.role === 'org_department' && g.unitPath && path.startsWith(g.unitPath));
+    if (!region || !inRegion(region.path)) throw notFound('unit');
+    const cohort = em.create(PostingCohort, { name: body.name, region, startsOn: body.startsOn, settings } as never);
+    const postings: Posting[] = [];
+    for (const [i, p] of body.postings.entries()) {
+      const [person, community, org] = await Promise.all([
+        em.findOne(Person, { id: p.personId }),
+        em.findOne(AdministrativeUnit, { id: p.communityId, level: 'community' }),
+        em.findOne(Organization, { id: p.dispatchingOrganizationId }),
+      ]);
+      const field = `body.postings.${i}`;
+      if (!person) throw badRequest('unknown person', [{ field: `${field}.personId`, rule: 'an existing person' }]);
+      if (!community || !community.path.startsWith(region.path)) throw badRequest('unknown community', [{ field: `${field}.communityId`, rule: 'a community inside the region' }]);
+      if (!org) throw badRequest('unknown dispatching unit', [{ field: `${field}.dispatchingOrganizationId`, rule: 'an existing organization' }]);
+      postings.push(em.create(Posting, { person, community, dispatchingOrganization: org, cohort, originalPosition: p.originalPosition ?? null, startsOn: body.startsOn, endsOn: postingEndDate(body.startsOn, settings.lengthMonths), phase: 'awaiting_guarantees' } as never));
+    }
+    await em.flush();
+    for (const posting of postings) {
+      const input: PostingWorkflowInput = { postingId: posting.id, cohortId: cohort.id, secretaryName: posting.person.getEntity().name, startsOn: body.startsOn, settings };
+      try {
+        await temporal.workflow.start('postingWorkflow', { taskQueue, workflowId: postingWorkflowId(posting.id), args: [input] });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    }
+    reply.code(201);
+    return { id: cohort.id, postings: postings.map((p) => ({ id: p.id, workflowId: postingWorkflowId(p.id) })) };
+  });
+
+  app.get('/postings/cohorts/:id/ranking', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
+    schema: { tags, summary: '年终考核 ranking of a cohort (filled in once every posting has its year-end result)', params: PostingParams },
+  }, async (request) => {
+    const em = emOf(request);
+    const cohort = await em.findOne(PostingCohort, { id: request.params.id });
+    if (!cohort) throw notFound('cohort');
+    const rows = await em.find(PostingYearEnd, { cohortId: cohort.id }, { orderBy: { rank: 'asc', total: 'desc' }, populate: ['posting', 'posting.person'] });
+    return {
+      cohortId: cohort.id,
+      entries: rows.map((r) => ({ postingId: r.posting.id, name: r.posting.getEntity().person.getEntity().name, total: Number(r.total), rank: r.rank ?? null, grade: r.grade ?? null })),
+    };
+  });
+
+  app.get('/postings/:id', {
+    config: { auth: { roles: POSTING_ROLES } },
+    schema: { tags, summary: 'A posting and where its workflow stands (what is missing, months, quarters, tally, year end, signatures)', params: PostingParams },
+  }, async (request) => {
+    const { posting } = await actorFor(request, request.params.id);
+    let status: PostingStatus | null = posting.status ?? null;
+    try {
+      status = await postingHandle(posting.id).query<PostingStatus>('postingStatus');
+    } catch (error) {
+      request.log.warn({ err: error, postingId: posting.id }, 'posting workflow not queryable; answering from the last saved status');
+    }
+    return { id: posting.id, secretary: posting.person.getEntity().name, community: posting.community.getEntity().name, dispatchingUnit: posting.dispatchingOrganization.getEntity().name, phase: status?.phase ?? posting.phase, status };
+  });
+
+  app.put('/postings/:id/guarantees', {
+    config: { auth: { roles: ['dispatching_unit', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Record the dispatching unit’s accident insurance and work funds (保障); answers what is still missing',
+      params: PostingParams,
+      body: Type.Object({ insuranceYuan: Type.Optional(Type.Integer({ minimum: 0 })), insurancePolicy: Type.Optional(Type.String({ maxLength: 100 })), workFundsYuan: Type.Optional(Type.Integer({ minimum: 0 })) }),
+    },
+  }, async (request) => {
+    const { em, posting, actor } = await actorFor(request, request.params.id);
+    needRole(actor, 'dispatching_unit', 'recording guarantees');
+    const body = request.body;
+    const row = (await em.findOne(PostingGuarantee, { posting: posting.id })) ?? em.create(PostingGuarantee, { posting } as never);
+    if (body.insuranceYuan !== undefined) row.insuranceYuan = body.insuranceYuan;
+    if (body.insurancePolicy !== undefined) row.insurancePolicy = body.insurancePolicy;
+    if (body.workFundsYuan !== undefined) row.workFundsYuan = body.workFundsYuan;
+    row.recordedBy = actor.accountId as never;
+    await em.flush();
+    const status = await tellWorkflow(() =>
+      postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>('recordGuarantees', { args: [{ actor, insuranceYuan: row.insuranceYuan ?? undefined, workFundsYuan: row.workFundsYuan ?? undefined }] }),
+    );
+    return { phase: status.phase, missing: status.missingGuarantees };
+  });
+
+  app.post('/postings/:id/check-ins', {
+    config: { auth: { roles: ['first_secretary'] } },
+    schema: { tags, summary: 'A day in the community (check-in with a note); the community confirms or disputes it', params: PostingParams, body: Type.Object({ date: DateString, note: Type.String({ minLength: 1, maxLength: 2000 }) }) },
+  }, async (request, reply) => {
+    const { em, posting, actor } = await actorFor(request, request.params.id);
+    needRole(actor, 'first_secretary', 'a check-in');
+    if (!isDateString(request.body.date)) throw badRequest('not a date', [{ field: 'body.date', rule: 'YYYY-MM-DD calendar date' }]);
+    if (await em.findOne(PostingCheckIn, { posting: posting.id, date: request.body.date })) throw conflict(`a check-in for ${request.body.date} exists already`);
+    const row = em.create(PostingCheckIn, { posting, date: request.body.date, note: request.body.note, status: 'pending' } as never);
+    await em.flush();
+    reply.code(201);
+    return { id: row.id, date: row.date, status: row.status };
+  });
+
+  app.post('/postings/:id/check-ins/:date/review', {
+    config: { auth: { roles: ['community_committee'] } },
+    schema: {
+      tags,
+      summary: 'The community confirms or disputes a check-in',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }), date: DateString }),
+      body: Type.Object({ status: Type.Union([Type.Literal('confirmed'), Type.Literal('disputed')]), note: Type.Optional(Type.String({ maxLength: 1000 })) }),
+    },
+  }, async (request) => {
+    const { em, posting, actor } = await actorFor(request, request.params.id);
+    needRole(actor, 'community_committee', 'reviewing a check-in');
+    const row = await em.findOne(PostingCheckIn, { posting: posting.id, date: request.params.date });
+    if (!row) throw notFound('check-in');
+    row.status = request.body.status;
+    row.reviewNote = request.body.note ?? null;
+    row.reviewedBy = actor.accountId as never;
+    await em.flush();
+    return { date: row.date, status: row.status };
+  });
+
+  app.post('/postings/:id/head-visits', {
+    config: { auth: { roles: ['dispatching_unit'] } },
+    schema: { tags, summary: 'The dispatching unit’s head visited the community (at least once a quarter)', params: PostingParams, body: Type.Object({ visitedOn: DateString, visitor: Type.String({ minLength: 1, maxLength: 100 }), position: Type.String({ minLength: 1, maxLength: 100 }), purpose: Type.String({ minLength: 1, maxLength: 2000 }) }) },
+  }, async (request, reply) => {
+    const { em, posting, actor } = await actorFor(request, request.params.id);
+    needRole(actor, 'dispatching_unit', 'recording a visit');
+    const row = em.create(PostingHeadVisit, { posting, ...request.body, recordedBy: actor.accountId } as never);
+    await em.flush();
+    reply.code(201);
+    return { id: row.id };
+  });
+
+  app.post('/postings/:id/quarters/:quarter/work-report', {
+    config: { auth: { roles: ['first_secretary'] } },
+    schema: { tags, summary: '晒绩: the quarterly work report', params: QuarterParams, body: Type.Object({ summary: Type.String({ minLength: 1, maxLength: 10_000 }), achievements: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 }) }) },
+  }, async (request) => {
+    const { posting, actor } = await actorFor(request, request.params.id);
+    return tellWorkflow(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('submitWorkReport', { args: [{ actor, ...request.body }] }));
+  });
+
+  app.post('/postings/:id/quarters/:quarter/score', {
+    config: { auth: { roles: ['street_committee'] } },
+    schema: { tags, summary: '按季述评: the street committee scores the quarter and signs off', params: QuarterParams, body: Type.Object({ score: Score, comment: Type.String({ minLength: 1, maxLength: 2000 }) }) },
+  }, async (request) => {
+    const { posting, actor } = await actorFor(request, request.params.id);
+    return tellWorkflow(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('scoreQuarter', { args: [{ actor, ...request.body }] }));
+  });
+
+  const postingUpdate = (url: string, update: string, summary: string, roles: Role[], body: Parameters<typeof Type.Object>[0]) =>
+    app.post(url, { config: { auth: { roles } }, schema: { tags, summary, params: PostingParams, body: Type.Object(body) } }, async (request) => {
+      const { posting, actor } = await actorFor(request, (request.params as { id: string }).id);
+      const status = await tellWorkflow(() => postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>(update, { args: [{ actor, ...(request.body as object) }] }));
+      return { phase: status.phase, status };
+    });
+
+  postingUpdate('/postings/:id/self-assessment', 'submitSelfAssessment', '晒绩自评: the year-end self-assessment', ['first_secretary'], { score: Score, summary: Type.String({ minLength: 1, maxLength: 10_000 }) });
+  postingUpdate('/postings/:id/organization-rating', 'rateOrganization', '组织考评: the organization department’s year-end rating', ['org_department'], { score: Score, comment: Type.String({ minLength: 1, maxLength: 2000 }) });
+  postingUpdate('/postings/:id/final-signatures', 'signFinalAssessment', '期满联合考核: sign once as org_department, street_committee or dispatching_unit', ['org_department', 'street_committee', 'dispatching_unit'], {
+    as: Type.Union(FINAL_SIGNERS.map((r) => Type.Literal(r))),
+    decision: Type.Union(FINAL_DECISIONS.map((d) => Type.Literal(d))),
+    comment: Type.String({ minLength: 1, maxLength: 2000 }),
+  });
+  postingUpdate('/postings/:id/recall', 'recallPosting', 'Recall the secretary early; the posting ends today and goes to the year-end assessment', ['org_department'], { reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+  postingUpdate('/postings/:id/extend', 'extendPosting', 'Extend the posting by some months', ['org_department'], { months: Type.Integer({ minimum: 1, maximum: 12 }) });
+
+  app.post('/postings/:id/resident-ratings', {
+    config: { auth: { roles: ['community_committee', 'street_committee'] } },
+    schema: { tags, summary: '群众测评 entered from paper forms (0–100 each)', params: PostingParams, body: Type.Object({ scores: Type.Array(Score, { minItems: 1, maxItems: 1000 }) }) },
+  }, async (request, reply) => {
+    const { em, posting, actor } = await actorFor(request, request.params.id);
+    if (!actor.roles.includes('community_committee') && !actor.roles.includes('street_committee')) throw new ApiError(403, 'wrong_role', 'paper ratings are entered by the community or street committee');
+    for (const score of request.body.scores) em.create(PostingResidentRating, { posting, score, source: 'paper', enteredBy: actor.accountId } as never);
+    await em.flush();
+    reply.code(201);
+    return { entered: request.body.scores.length };
+  });
+
+  app.post('/public/posting-surveys/:token', {
+    config: { auth: { public: true }, rateLimit: { max: 30, timeWindow: '1 minute' } },
+    schema: { tags, summary: '群众测评 through an expiring survey link', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }), body: Type.Object({ score: Score, comment: Type.Optional(Type.String({ maxLength: 1000 })) }) },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const check = await verifyAccessLink(em, request.params.token, RESIDENT_SURVEY);
+    if (!check.ok) throw new ApiError(check.reason === 'expired' ? 410 : 404, `link_${check.reason}`, `the survey link is ${check.reason}`);
+    em.create(PostingResidentRating, { posting: check.link.subjectId, score: request.body.score, source: 'link', comment: request.body.comment ?? null } as never);
+    await em.flush();
+    reply.code(201);
+    return { thanks: true };
+  });
+};
+

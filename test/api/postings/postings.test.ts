@@ -1,0 +1,111 @@
+// Postings through HTTP on a test database and the devserver: a department creates a cohort,
+// the dispatching unit's guarantees gate the start, check-ins are filed and confirmed, and
+// every refusal names its reason (role, state, scope).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createTestApp, type TestApp } from '../../support/app.ts';
+import { createPostingActivities } from '../../../activities/posting.ts';
+import { addDays, shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
+import { seedPostingWorld, type PostingWorld } from './seed.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
+const noop = () => undefined;
+const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let app: TestApp;
+let worker: Worker;
+let running: Promise<void>;
+let world: PostingWorld;
+
+beforeAll(async () => {
+  Runtime.install({ logger: quiet as never });
+  [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
+    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/posting-workflows.ts'), logger: quiet }),
+  ]);
+  app = await createTestApp({ temporalAddress: env.address });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: app.config.TEMPORAL_TASK_QUEUE, workflowBundle: bundle, activities: createPostingActivities({ orm: app.orm }) });
+  running = worker.run();
+  world = await seedPostingWorld(app.orm.em.fork() as EntityManager, { postings: 2, createPostings: false });
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await app?.close();
+  await env?.teardown();
+});
+
+const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
+  const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: login ? { authorization: `Bearer ${world.tokens[login]}` } : {} });
+  return { status: response.statusCode, body: response.json() as Record<string, any> };
+};
+
+describe('postings through HTTP', () => {
+  it('creates a cohort, waits for guarantees naming what is missing, takes check-ins, and refuses by role, scope and state', async () => {
+    const today = shanghaiDate(await env.currentTimeMs());
+    const cohort = {
+      name: '城市社区第一书记',
+      regionUnitId: world.districtId,
+      startsOn: addDays(today, 1),
+      postings: world.personIds.map((personId) => ({ personId, communityId: world.communityId, dispatchingOrganizationId: world.unitId, originalPosition: '科员' })),
+    };
+    expect((await call('street', 'POST', '/postings/cohorts', cohort)).status).toBe(403);
+    const badSettings = await call('dept', 'POST', '/postings/cohorts', { ...cohort, settings: { weights: { self: 0.9 } } });
+    expect(badSettings.status).toBe(400);
+    expect(badSettings.body.details?.[0]?.field ?? JSON.stringify(badSettings.body)).toContain('weights');
+
+    const created = await call('dept', 'POST', '/postings/cohorts', cohort);
+    expect(created.status).toBe(201);
+    const [p1, p2] = created.body.postings.map((p: { id: string }) => p.id) as [string, string];
+    expect(created.body.postings[0].workflowId).toBe(`posting/${p1}`);
+
+    const waiting = await call('sec1', 'GET', `/postings/${p1}`);
+    expect(waiting.status).toBe(200);
+    expect(waiting.body.phase).toBe('awaiting_guarantees');
+    expect(waiting.body.status.missingGuarantees.map((m: { kind: string }) => m.kind)).toEqual(['accident_insurance', 'work_funds']);
+    // Another secretary of the same community does not see this posting.
+    expect((await call('sec2', 'GET', `/postings/${p1}`)).status).toBe(404);
+
+    expect((await call('street', 'PUT', `/postings/${p1}/guarantees`, { insuranceYuan: 1_000_000 })).status).toBe(403);
+    const partial = await call('unit', 'PUT', `/postings/${p1}/guarantees`, { insuranceYuan: 500_000, workFundsYuan: 10_000 });
+    expect(partial.status).toBe(200);
+    expect(partial.body.missing).toEqual([expect.objectContaining({ kind: 'accident_insurance', recordedYuan: 500_000, requiredYuan: 1_000_000 })]);
+    const complete = await call('unit', 'PUT', `/postings/${p1}/guarantees`, { insuranceYuan: 1_000_000, insurancePolicy: 'PICC-001' });
+    expect(complete.body.missing).toEqual([]);
+
+    // Recalling the second before it starts cancels it; only the department may.
+    expect((await call('street', 'POST', `/postings/${p2}/recall`, { reason: '调整' })).status).toBe(403);
+    const recalled = await call('dept', 'POST', `/postings/${p2}/recall`, { reason: '工作调整' });
+    expect(recalled.body.phase).toBe('cancelled');
+    expect((await call('dept', 'POST', `/postings/${p2}/recall`, { reason: '再次' })).status).toBe(409);
+
+    await env.sleep('2 days');
+    const active = await call('dept', 'GET', `/postings/${p1}`);
+    expect(active.body.phase).toBe('active');
+    expect(active.body.status.startedOn).toBe(cohort.startsOn);
+
+    const day = addDays(today, 1);
+    expect((await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: day, note: '走访困难群众' })).status).toBe(201);
+    expect((await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: day, note: '重复' })).status).toBe(409);
+    expect((await call('street', 'POST', `/postings/${p1}/check-ins/${day}/review`, { status: 'confirmed' })).status).toBe(403);
+    expect((await call('community', 'POST', `/postings/${p1}/check-ins/${day}/review`, { status: 'confirmed' })).body.status).toBe('confirmed');
+    const rows = await app.orm.em.fork().find(PostingCheckIn, { posting: p1 });
+    expect(rows.map((r) => [r.date, r.status])).toEqual([[day, 'confirmed']]);
+    expect((await call('unit', 'POST', `/postings/${p1}/head-visits`, { visitedOn: day, visitor: '陈局长', position: '局长', purpose: '调研指导' })).status).toBe(201);
+
+    // The joint assessment is not open during the posting; the reason comes from the workflow.
+    const early = await call('dept', 'POST', `/postings/${p1}/final-signatures`, { as: 'org_department', decision: 'agree', comment: '同意' });
+    expect(early.status).toBe(409);
+    expect(early.body.code ?? early.body.error).toBe('not_open');
+    expect((await call(null, 'POST', '/public/posting-surveys/pcl_not-a-real-token', { score: 90 })).status).toBe(404);
+  }, 120_000);
+});
