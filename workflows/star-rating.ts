@@ -78,6 +78,11 @@ export async function starRating(input: StarRatingInput): Promise<void> {
     setHandler(
       update,
       async (a: Args<K>) => {
+        // An action that arrives while the year's rules load is checked again against them.
+        if (!state.config) {
+          await condition(() => state.config !== null);
+          check({ kind, ...a } as Action);
+        }
         apply(state, { kind, ...a } as Action);
         await after?.(a);
         await sync();
@@ -226,14 +231,15 @@ export async function starRating(input: StarRatingInput): Promise<void> {
 
   async function ratingYear() {
     // Self-assessment and 初审, round again when the street or community returns it.
+    let reviewedVersion = 0;
     for (;;) {
       await enter('self_assessment');
-      const version = state.selfAssessment?.version ?? 0;
-      const submitted = () => (state.selfAssessment?.version ?? 0) > version;
+      const submitted = () => (state.selfAssessment?.version ?? 0) > reviewedVersion;
       if (!(await waitUntil(plan.selfAssessmentDue, submitted))) {
         await acts.notifyStarParties({ organizationId, year, subject: 'self_assessment_overdue', detail: null });
         if (!(await waitUntil(plan.preliminaryDue, submitted))) return notRated('未按期提交星级评定自评材料，本轮不予评定');
       }
+      reviewedVersion = state.selfAssessment!.version;
       state.preliminary = null;
       await enter('preliminary_review');
       if (!(await waitUntil(plan.preliminaryDue, () => state.preliminary !== null))) {

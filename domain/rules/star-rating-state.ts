@@ -3,7 +3,7 @@
 // update, so the API learns at once why an action is refused. Deterministic (bundled into
 // the workflow): no dates, no I/O.
 import type { IndicatorDef, RatingResult, ReviewProposal, ReviewTrigger, ScoredLine, StarLevel, TrackedEvent, TrackingEventType, AutoIndicators, Threshold } from './star-rating.ts';
-import { manualIndicators } from './star-rating.ts';
+import { isRatingYear, manualIndicators } from './star-rating.ts';
 import type { StarYearPlan } from './star-rating-calendar.ts';
 
 /** Who acts, with the roles the API found they hold over this organization. */
@@ -105,12 +105,18 @@ export interface StarRatingState {
   revision: number;
 }
 
+/** The phase a year opens in, known from the rhythm alone (before the year's rules are loaded). */
+export function openingPhase(year: number, firstYear: number, stars: StarLevel): Phase {
+  if (isRatingYear(year, firstYear)) return 'self_assessment';
+  return stars > 0 ? 'review_self_report' : 'idle';
+}
+
 export function initialState(input: { organizationId: string; year: number; firstYear: number; stars: StarLevel; lastRating: LastRating | null; events: TrackedEvent[] }): StarRatingState {
   return {
     organizationId: input.organizationId,
     year: input.year,
     firstYear: input.firstYear,
-    phase: 'idle',
+    phase: openingPhase(input.year, input.firstYear, input.stars),
     stars: input.stars,
     lastRating: input.lastRating,
     config: null,
@@ -184,8 +190,9 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
       const wrong = inPhase('self_assessment');
       if (wrong) return wrong;
       if (blank(action.summary)) return refuse('Invalid', 'a self-assessment needs a summary');
+      // Before the year's indicator system is loaded the workflow checks again once it is.
       const indicators = state.config?.indicators ?? [];
-      for (const [code, points] of Object.entries(action.scores)) {
+      if (state.config) for (const [code, points] of Object.entries(action.scores)) {
         const ind = indicators.find((i) => i.code === code);
         if (!ind) return refuse('Unknown', `no indicator ${code} in this year's indicator system`);
         if (typeof points !== 'number' || !(points >= 0 && points <= ind.maxPoints)) return refuse('Invalid', `indicator ${code} scores 0-${ind.maxPoints}`);
@@ -294,8 +301,7 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
     }
     case 'recordEvent': {
       if (!holds(action.actor, TRACKING_ROLES)) return refuse('WrongRole', 'tracking events are recorded by the managing Party organizations and evaluators');
-      if (!state.config) return refuse('WrongPhase', 'the year is not loaded yet');
-      if (!state.config.eventTypes.some((t) => t.code === action.event.type)) return refuse('Unknown', `no event type ${action.event.type}`);
+      if (state.config && !state.config.eventTypes.some((t) => t.code === action.event.type)) return refuse('Unknown', `no event type ${action.event.type}`);
       if (state.events.some((e) => e.id === action.event.id)) return refuse('AlreadyDecided', `event ${action.event.id} is already recorded`);
       if (blank(action.event.summary)) return refuse('Invalid', 'an event needs a summary');
       return null;

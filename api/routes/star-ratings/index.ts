@@ -162,23 +162,22 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     const [catalog] = await em.find(CatalogVersion, { kind: 'star_rating' }, { orderBy: { version: 'desc' }, limit: 1 });
     const [incentives] = await em.find(CatalogVersion, { kind: 'incentive' }, { orderBy: { version: 'desc' }, limit: 1 });
-    const cycle = em.create(Cycle, {
-      type: 'star_rating',
-      year: body.year,
-      name: `${body.year}年度非公企业和社会组织党建工作星级评定`,
-      scope: { unitIds: [unit.id], organizationIds: chosen },
-      catalogVersion: catalog?.id ?? null,
-      incentiveCatalogVersion: incentives?.id ?? null,
-      settings: { ...(body.settings ?? {}), enrolment: body.rule },
-      status: 'running',
-      createdBy: principal.accountId,
-    } as never);
-    const enrolments = chosen.map((orgId) => em.create(StarEnrolment, { organization: orgId, departmentUnit: unit.id, cycle, firstYear: body.year, workflowId: starRatingWorkflowId(orgId), enrolledBy: principal.accountId } as never));
-    await em.transactional(async (tx) => {
-      tx.persist(cycle);
-      enrolments.forEach((e) => tx.persist(e));
+    const { cycle, enrolments } = await em.transactional(async (tx) => {
+      const cycle = tx.create(Cycle, {
+        type: 'star_rating',
+        year: body.year,
+        name: `${body.year}年度非公企业和社会组织党建工作星级评定`,
+        scope: { unitIds: [unit.id], organizationIds: chosen },
+        catalogVersion: catalog?.id ?? null,
+        incentiveCatalogVersion: incentives?.id ?? null,
+        settings: { ...(body.settings ?? {}), enrolment: body.rule },
+        status: 'running',
+        createdBy: principal.accountId,
+      } as never);
+      const enrolments = chosen.map((orgId) => tx.create(StarEnrolment, { organization: orgId, departmentUnit: unit.id, cycle, firstYear: body.year, workflowId: starRatingWorkflowId(orgId), enrolledBy: principal.accountId } as never));
       await tx.flush();
       await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.enrol', entityType: 'cycle', entityId: cycle.id, after: { year: body.year, unitId: unit.id, rule: body.rule, organizations: chosen.length } });
+      return { cycle, enrolments: enrolments.map((e) => ({ id: e.id, organizationId: e.organization.id, workflowId: e.workflowId })) };
     });
 
     let next = 0;
@@ -187,7 +186,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       for (;;) {
         const enrolment = enrolments[next++];
         if (!enrolment) return;
-        const input: StarRatingInput = { organizationId: enrolment.organization.id, year: body.year, firstYear: body.year, stars: 0, lastRating: null, events: [] };
+        const input: StarRatingInput = { organizationId: enrolment.organizationId, year: body.year, firstYear: body.year, stars: 0, lastRating: null, events: [] };
         try {
           await temporal.workflow.start('starRating', { taskQueue, workflowId: enrolment.workflowId, args: [input] });
         } catch (error) {
@@ -351,7 +350,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await emOf(request).getConnection().execute<{ organization_id: string; name: string; year: number; kind: string; phase: string; stars: number; status: StarRatingStatus }[]>(
       `select r.organization_id, o.name, r.year, r.kind, r.phase, r.stars, r.status from star_round r join organization o on o.id = r.organization_id
          join administrative_unit u on u.id = o.unit_id
-        where u.path like ? and (r.phase in ('review_self_report', 'review_decision') or jsonb_path_exists(r.status, '$.reviews[*] ? (@.decision == null)'))
+        where u.path like ? and (r.phase in ('review_self_report', 'review_decision') or exists (select 1 from jsonb_array_elements(r.status->'reviews') v where v->'decision' = 'null'::jsonb))
           and r.year = (select max(year) from star_round r2 where r2.organization_id = r.organization_id) order by o.name`,
       [`${escapeLike(unit.path)}%`],
     );
