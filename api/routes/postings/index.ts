@@ -22,6 +22,7 @@ import { resolveCohortSettings } from '../../../domain/posting/settings.ts';
 import { FINAL_DECISIONS, FINAL_SIGNERS, type Actor } from '../../../domain/posting/sign-off.ts';
 import { postingWorkflowId, quarterWorkflowId, type PostingStatus, type PostingWorkflowInput } from '../../../domain/posting/workflow-types.ts';
 import { RESIDENT_SURVEY } from '../../../activities/posting.ts';
+import { attendanceSheetData, quarterlyReviewData, yearEndRankingData } from './reports.ts';
 
 const tags = ['postings'];
 const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'dispatching_unit', 'admin'];
@@ -148,6 +149,40 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       cohortId: cohort.id,
       entries: rows.map((r) => ({ postingId: r.posting.id, name: r.posting.getEntity().person.getEntity().name, total: Number(r.total), rank: r.rank ?? null, grade: r.grade ?? null })),
     };
+  });
+
+  // Report data to the reports/contracts (the PDF is printed from the same data by the report renderer).
+  app.get('/postings/reports/attendance-sheet', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
+    schema: { tags, summary: '月度考勤表 data of one street for a month', querystring: Type.Object({ streetId: Type.String({ format: 'uuid' }), month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }) }) },
+  }, async (request) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const street = await em.findOne(AdministrativeUnit, { id: request.query.streetId });
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    if (!street || !(admin || principal.grants.some((g) => g.unitPath && street.path.startsWith(g.unitPath)))) throw notFound('street');
+    const data = await attendanceSheetData(em, street.id, request.query.month);
+    if (!data) throw notFound('postings in that street and month');
+    return data;
+  });
+
+  app.get('/postings/:id/quarters/:quarter/report', {
+    config: { auth: { roles: POSTING_ROLES } },
+    schema: { tags, summary: '季度述评报告 data of a finished quarterly review', params: QuarterParams },
+  }, async (request) => {
+    const { em, posting } = await actorFor(request, request.params.id);
+    const data = await quarterlyReviewData(em, posting.id, request.params.quarter);
+    if (!data) throw notFound('finished quarterly review');
+    return data;
+  });
+
+  app.get('/postings/cohorts/:id/ranking/report', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: { tags, summary: '年终考核排名 data of a ranked cohort', params: PostingParams },
+  }, async (request) => {
+    const data = await yearEndRankingData(emOf(request), request.params.id);
+    if (!data) throw notFound('ranked cohort');
+    return data;
   });
 
   app.get('/postings/:id', {
