@@ -1,10 +1,12 @@
 // Activities of the dual commitments workflow. Each forks its own EntityManager and writes
 // idempotently (state-keyed updates, get-or-create links), so a retried activity changes
-// nothing twice. PDFs go through the report renderer; their SHA-256 goes to the audit log.
+// nothing twice. PDFs are not made here: these activities build the report data from the
+// database, the workflow has it rendered and stored by the shared report pipeline on the
+// reports task queue (`renderReport`), then `recordReport` files the PDF's SHA-256 on the set
+// and in the audit log.
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
+import type { RenderReportInput, RenderReportResult, ReportActivities } from './reports.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
@@ -20,17 +22,20 @@ import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts'
 import { SystemSetting } from '../domain/entities/system-setting.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../domain/entities/commitment.ts';
 
-/** What the activities need from the report renderer (reports/renderer.ts fits). */
-export interface CommitmentReportRenderer {
-  render(type: string, data: unknown, meta: { issuingUnit: string; documentNumber?: string }): Promise<{ pdf: Buffer; sha256: string }>;
-}
+export type CommitmentReportType = 'commitment-notice' | 'evaluation-record';
+
+/**
+ * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,
+ * on the reports task queue): the data is checked against the type's contract there.
+ */
+export type ReportRequest = RenderReportInput & { type: CommitmentReportType };
+
+/** The one activity of the report pipeline the workflow calls. */
+export type ReportRenderingActivities = Pick<ReportActivities, 'renderReport'>;
+
 
 export interface DualCommitmentActivityDeps {
   orm: MikroORM;
-  /** Without a renderer no PDF is made (the notice page still works); tests of the workflow alone pass none. */
-  reports?: CommitmentReportRenderer | null;
-  /** PDFs are stored under <dataDir>/reports/<sha256>.pdf. */
-  dataDir: string;
   /** 发文机关 printed on the PDFs. */
   issuingUnit?: string;
 }
@@ -52,8 +57,6 @@ export async function commitmentLinkToken(em: EntityManager, purpose: string, se
   const secret = (await em.findOneOrFail(SystemSetting, { key: LINK_SECRET_KEY })).value as string;
   return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${setId}`).digest('base64url')}`;
 }
-
-export const reportPath = (dataDir: string, sha256: string) => path.join(dataDir, 'reports', `${sha256}.pdf`);
 
 const AREA_OF = (catalog: DualCommitmentCatalog) => {
   const map = new Map<string, string>();
@@ -93,12 +96,6 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     if (!set.approvedVersion) return [];
     const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: set.approvedVersion });
     return version.items;
-  }
-
-  async function storePdf(sha256: string, pdf: Buffer) {
-    const file = reportPath(deps.dataDir, sha256);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, pdf);
   }
 
   const catalogOf = (set: CommitmentSet) => (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ?? defaultDualCommitmentCatalog;
@@ -153,8 +150,11 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       });
     },
 
-    /** 亮诺: the public page's link (valid through the year), the notice PDF, and the window. */
-    async publishCommitments(input: { setId: string; version: number; from: string; to: string }): Promise<{ noticeSha256: string | null }> {
+    /**
+     * 亮诺: the public page's link (valid through the year) and the window; returns the notice
+     * (承诺公示) to render unless one is already filed.
+     */
+    async publishCommitments(input: { setId: string; version: number; from: string; to: string }): Promise<{ notice: ReportRequest | null }> {
       const em = fork();
       const set = await loadSet(em, input.setId);
       const token = await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id);
@@ -163,49 +163,41 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
         [hashSecret(token), PUBLIC_COMMITMENTS, 'commitment_set', set.id, expiresAt],
       );
-      let noticeSha256 = set.noticeSha256;
-      if (!noticeSha256 && deps.reports) {
-        const org = set.organization.getEntity();
-        const items = await approvedItems(em, set);
-        const areas = AREA_OF(catalogOf(set));
-        const group = (side: 'party' | 'enterprise') => {
-          const byArea = new Map<string, { content: string; target: string; deadline: string }[]>();
-          for (const item of items.filter((i) => i.side === side)) {
-            const area = (item.catalogItemCode && areas.get(item.catalogItemCode)) || '自定承诺';
-            byArea.set(area, [...(byArea.get(area) ?? []), { content: `${item.title}：${item.content}`, target: `${item.target}（${item.indicator}）`, deadline: item.deadline }]);
-          }
-          return [...byArea].map(([area, list]) => ({ area, items: list }));
-        };
-        const contact = org.responsiblePeople[0];
-        const rendered = await deps.reports.render(
-          'commitment-notice',
-          {
-            year: set.year,
-            organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
-            publication: { from: shanghaiDate(new Date(input.from)), to: shanghaiDate(new Date(input.to)) },
-            partyCommitments: group('party'),
-            enterpriseCommitments: group('enterprise'),
-            supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
-            signatures: [
-              { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: shanghaiDate(new Date(input.from)), decision: null },
-              { role: '企业', signer: org.name, date: shanghaiDate(new Date(input.from)), decision: null },
-            ],
-          },
-          { issuingUnit },
-        );
-        await storePdf(rendered.sha256, rendered.pdf);
-        noticeSha256 = rendered.sha256;
-      }
       await em.transactional(async (tx) => {
         const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
         if (fresh.publishedFrom) return;
         fresh.publishedFrom = new Date(input.from);
         fresh.publishedTo = new Date(input.to);
-        fresh.noticeSha256 = noticeSha256;
         await tx.flush();
-        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'commitment_set.publish', entityType: 'commitment_set', entityId: set.id, after: { version: input.version, from: input.from, to: input.to, noticeSha256 } });
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'commitment_set.publish', entityType: 'commitment_set', entityId: set.id, after: { version: input.version, from: input.from, to: input.to } });
       });
-      return { noticeSha256: noticeSha256 ?? null };
+      if (set.noticeSha256) return { notice: null };
+      const org = set.organization.getEntity();
+      const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: input.version });
+      const areas = AREA_OF(catalogOf(set));
+      const group = (side: 'party' | 'enterprise') => {
+        const byArea = new Map<string, { content: string; target: string; deadline: string }[]>();
+        for (const item of version.items.filter((i) => i.side === side)) {
+          const area = (item.catalogItemCode && areas.get(item.catalogItemCode)) || '自定承诺';
+          byArea.set(area, [...(byArea.get(area) ?? []), { content: `${item.title}：${item.content}`, target: `${item.target}（${item.indicator}）`, deadline: item.deadline }]);
+        }
+        return [...byArea].map(([area, list]) => ({ area, items: list }));
+      };
+      const contact = org.responsiblePeople[0];
+      const from = shanghaiDate(new Date(input.from));
+      const data = {
+        year: set.year,
+        organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
+        publication: { from, to: shanghaiDate(new Date(input.to)) },
+        partyCommitments: group('party'),
+        enterpriseCommitments: group('enterprise'),
+        supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
+        signatures: [
+          { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: from, decision: null },
+          { role: '企业', signer: org.name, date: from, decision: null },
+        ],
+      };
+      return { notice: { type: 'commitment-notice', data, meta: { issuingUnit }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy: `workflow:${set.workflowId}` } };
     },
 
     async closePublication(input: { setId: string }): Promise<void> {
@@ -285,74 +277,117 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       });
     },
 
-    /** 备案: the weighted total, the record PDF, and its SHA-256 in the audit log. */
-    async fileEvaluationRecord(input: { setId: string; weights: EvaluationWeights }): Promise<{ totalScore: number; grade: string; sha256: string | null }> {
+    /**
+     * 备案: the weighted total and grade, filed on the set and in the audit log; returns the
+     * record (评诺备案表) to render unless one is already filed.
+     */
+    async fileEvaluationRecord(input: { setId: string; weights: EvaluationWeights }): Promise<{ totalScore: number; grade: string; recordSha256: string | null; record: ReportRequest | null }> {
       const em = fork();
       const set = await loadSet(em, input.setId);
-      if (set.filedAt && set.totalScore != null) return { totalScore: Number(set.totalScore), grade: set.grade!, sha256: set.recordSha256 ?? null };
       const items = await approvedItems(em, set);
       const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
       const ratings = (await em.find(CommitmentFeedback, { set: set.id, kind: 'satisfaction' })).filter((f) => f.rating != null).map((f) => Number(f.rating));
       const selfScores = Object.fromEntries(Object.entries(set.selfEvaluations).map(([side, e]) => [side, e!.score]));
       const scored = items.map((i) => ({ item: i, score: Number(progress.get(i.key)?.score ?? 0), p: progress.get(i.key) }));
-      const result = scoreEvaluation({ selfScores, staffRatings: ratings, itemScores: scored.map((s) => s.score), weights: input.weights });
-      let sha256: string | null = null;
-      if (deps.reports) {
-        const org = set.organization.getEntity();
-        const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
-        const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
-        const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
-        const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
-        const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
-        const rendered = await deps.reports.render(
-          'evaluation-record',
-          {
-            year: set.year,
-            recordNumber: `双诺备〔${set.year}〕${set.id.slice(0, 8)}`,
-            organization: {
-              name: org.name,
-              partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
-              partySecretary: secretary?.name ?? '—',
-              contactPhone: secretary?.phone ?? '—',
-              staffCount: 0,
-              partyMemberCount: 0,
-            },
-            commitments: {
-              partyTotal: items.filter((i) => i.side === 'party').length,
-              partyFulfilled: fulfilled('party'),
-              enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
-              enterpriseFulfilled: fulfilled('enterprise'),
-            },
-            evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
-            scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
-            totalScore: result.total,
-            grade: result.grade,
-            summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
-            filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
-            signatures: [
-              { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
-              { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
-            ],
-          },
-          { issuingUnit },
-        );
-        await storePdf(rendered.sha256, rendered.pdf);
-        sha256 = rendered.sha256;
-      }
+      // Filed once: a retry (or a re-render after a failed PDF) reports what was filed.
+      const result = set.filedAt && set.evaluation
+        ? (set.evaluation as ReturnType<typeof scoreEvaluation>)
+        : scoreEvaluation({ selfScores, staffRatings: ratings, itemScores: scored.map((s) => s.score), weights: input.weights });
       await em.transactional(async (tx) => {
         const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
         if (fresh.filedAt) return;
-        Object.assign(fresh, { totalScore: result.total, grade: result.grade, evaluation: result, recordSha256: sha256, filedAt: new Date() });
+        Object.assign(fresh, { totalScore: result.total, grade: result.grade, evaluation: result, filedAt: new Date() });
         await tx.flush();
         await recordAudit(tx, {
           actor: SYSTEM_ACTOR,
           action: 'commitment_set.file_record',
           entityType: 'commitment_set',
           entityId: set.id,
-          after: { report: 'evaluation-record', sha256, totalScore: result.total, grade: result.grade },
+          after: { totalScore: result.total, grade: result.grade, components: result.components },
         });
       });
-      return { totalScore: result.total, grade: result.grade, sha256 };
+      if (set.recordSha256) return { totalScore: result.total, grade: result.grade, recordSha256: set.recordSha256, record: null };
+      const org = set.organization.getEntity();
+      const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
+      const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+      const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
+      const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
+      const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
+      const recordNumber = `双诺备〔${set.year}〕${set.id.slice(0, 8)}`;
+      const data = {
+        year: set.year,
+        recordNumber,
+        organization: {
+          name: org.name,
+          partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
+          partySecretary: secretary?.name ?? '—',
+          contactPhone: secretary?.phone ?? '—',
+          staffCount: 0,
+          partyMemberCount: 0,
+        },
+        commitments: {
+          partyTotal: items.filter((i) => i.side === 'party').length,
+          partyFulfilled: fulfilled('party'),
+          enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
+          enterpriseFulfilled: fulfilled('enterprise'),
+        },
+        evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
+        scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
+        totalScore: result.total,
+        grade: result.grade,
+        summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
+        filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
+        signatures: [
+          { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
+          { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
+        ],
+      };
+      return {
+        totalScore: result.total,
+        grade: result.grade,
+        recordSha256: null,
+        record: { type: 'evaluation-record', data, meta: { issuingUnit, documentNumber: recordNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy: `workflow:${set.workflowId}` },
+      };
+    },
+
+    /** Files a rendered PDF on the set; its SHA-256 goes to the audit log. */
+    async recordReport(input: { setId: string; type: CommitmentReportType; report: Pick<RenderReportResult, 'sha256' | 'reportFileId' | 'version'> }): Promise<void> {
+      const em = fork();
+      const column = input.type === 'commitment-notice' ? 'noticeSha256' : 'recordSha256';
+      await em.transactional(async (tx) => {
+        const set = await tx.findOneOrFail(CommitmentSet, { id: input.setId });
+        if (set[column]) return;
+        set[column] = input.report.sha256;
+        await tx.flush();
+        await recordAudit(tx, {
+          actor: SYSTEM_ACTOR,
+          action: 'commitment_set.report_filed',
+          entityType: 'commitment_set',
+          entityId: set.id,
+          after: { report: input.type, sha256: input.report.sha256, reportFileId: input.report.reportFileId, version: input.report.version },
+        });
+      });
+    },
+
+    /**
+     * A PDF could not be made (bad data, renderer down past the retry window): the cycle goes
+     * on without it, the audit log says why, and the department is told, so someone can fix
+     * the data or the renderer and re-render.
+     */
+    async recordReportFailure(input: { setId: string; type: CommitmentReportType; reason: string }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const set = await loadSet(tx, input.setId);
+        const already = await tx.execute<{ n: string }[]>(
+          "select count(*) n from audit_entry where action = 'commitment_set.report_failed' and entity_id = ? and after->>'report' = ?",
+          [set.id, input.type],
+        );
+        if (Number(already[0]?.n ?? 0) > 0) return;
+        const title = input.type === 'commitment-notice' ? '承诺公示' : '评诺备案表';
+        await tell(tx, await accountsOver(tx, set, ['org_department']), 'report_failed', `${title}生成失败`, `${org(set)} 的${title}未能生成：${input.reason.slice(0, 500)}`);
+        await tx.flush();
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'commitment_set.report_failed', entityType: 'commitment_set', entityId: set.id, after: { report: input.type, reason: input.reason.slice(0, 1000) } });
+      });
     },
   };
 }

@@ -1,8 +1,8 @@
 // All activities of the service, built from their dependencies (no globals), so tests can
 // pass their own ORM, renderer or clock.
 import type { MikroORM } from '@mikro-orm/core';
-import { createDualCommitmentActivities, type CommitmentReportRenderer } from './dual-commitment.ts';
-import { createStarRatingActivities } from './star-rating.ts';
+import { createDualCommitmentActivities } from './dual-commitment.ts';
+import { createStarRatingActivities, type StarReportRenderer } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
 
 export interface ActivityDeps {
@@ -10,13 +10,13 @@ export interface ActivityDeps {
   /** Where generated files (report PDFs) are kept. */
   dataDir?: string;
   /** The PDF renderer; without it activities skip PDFs. */
-  reports?: CommitmentReportRenderer | null;
+  reports?: StarReportRenderer | null;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPostingActivities({ orm: deps.orm }),
-    ...createDualCommitmentActivities({ orm: deps.orm, dataDir: deps.dataDir ?? 'data', reports: deps.reports ?? null }),
+    ...createDualCommitmentActivities({ orm: deps.orm }),
     ...createStarRatingActivities({ orm: deps.orm, dataDir: deps.dataDir ?? 'data', reports: deps.reports ?? null }),
   };
 }

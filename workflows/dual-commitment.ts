@@ -1,9 +1,22 @@
 // One organization's dual commitments for one year (双向承诺): 定诺 → 亮诺 → 践诺 → 评诺 → 备案.
 // Workflow ID `dual-commitment/<orgId>/<year>`. People act through updates whose validators
 // say at once why an action is refused; reminders and escalations run on timers; the
-// database is written by activities only.
-import { ApplicationFailure, allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { DualCommitmentActivities } from '../activities/dual-commitment.ts';
+// database is written by activities only. PDFs (承诺公示, 评诺备案表) are rendered by the shared
+// report pipeline on the reports task queue; a PDF that cannot be made is recorded and the
+// cycle goes on without it, since a years-long cycle must not end over a document.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CommitmentReportType, DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../activities/dual-commitment.ts';
+import { reportsTaskQueueFor } from './task-queues.ts';
 import type { GatePlan } from '../domain/rules/dual-commitment.ts';
 import type { CommitmentSide, FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
 import {
@@ -35,10 +48,17 @@ export interface DualCommitmentResult {
   recordSha256: string | null;
 }
 
+export interface ReportStatus {
+  status: 'rendering' | 'stored' | 'failed';
+  sha256: string | null;
+  problem: string | null;
+}
+
 export interface DualCommitmentStatus extends DualCommitmentState {
   setId: string;
   publication: { from: string; to: string; closed: boolean } | null;
   escalations: string[];
+  reports: Partial<Record<CommitmentReportType, ReportStatus>>;
 }
 
 export const dualCommitmentWorkflowId = (organizationId: string, year: number) => `dual-commitment/${organizationId}/${year}`;
@@ -54,8 +74,11 @@ export const dualCommitmentStatus = defineQuery<DualCommitmentStatus>('dualCommi
 
 const acts = proxyActivities<DualCommitmentActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ReportDataError'] },
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes' },
 });
+
+/** Error types of the report pipeline that a retry cannot fix (see activities/dual-commitment.ts). */
+const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError', 'ReportTemplateError', 'ReportStoreError'];
 
 /** How often an unapproved set is escalated again after its deadline. */
 const ESCALATION_REPEAT_MS = 7 * DAY_MS;
@@ -67,7 +90,38 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   const state = initialState();
   let publication: DualCommitmentStatus['publication'] = null;
   const escalations: string[] = [];
-  const status = (): DualCommitmentStatus => ({ ...state, items: state.items.map((i) => ({ ...i })), setId, publication, escalations: [...escalations] });
+  const reports: DualCommitmentStatus['reports'] = {};
+  const status = (): DualCommitmentStatus => ({
+    ...state,
+    items: state.items.map((i) => ({ ...i })),
+    setId,
+    publication,
+    escalations: [...escalations],
+    reports: Object.fromEntries(Object.entries(reports).map(([k, v]) => [k, { ...v }])),
+  });
+  // Rendering waits in the reports queue with bounded concurrency; a renderer that stays down
+  // past a day (or bad data at once) fails only the document, never the cycle.
+  const reportRendering = proxyActivities<ReportRenderingActivities>({
+    taskQueue: reportsTaskQueueFor(workflowInfo().taskQueue),
+    startToCloseTimeout: '5 minutes',
+    scheduleToCloseTimeout: '1 day',
+    retry: { initialInterval: '10s', maximumInterval: '30 minutes', nonRetryableErrorTypes: NON_RETRYABLE_REPORT_ERRORS },
+  });
+  const renderAndRecord = async (request: ReportRequest): Promise<string | null> => {
+    reports[request.type] = { status: 'rendering', sha256: null, problem: null };
+    try {
+      const stored = await reportRendering.renderReport(request);
+      await acts.recordReport({ setId, type: request.type, report: { sha256: stored.sha256, reportFileId: stored.reportFileId, version: stored.version } });
+      reports[request.type] = { status: 'stored', sha256: stored.sha256, problem: null };
+      return stored.sha256;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      const reason = error.cause?.message ?? error.message;
+      reports[request.type] = { status: 'failed', sha256: null, problem: reason };
+      await acts.recordReportFailure({ setId, type: request.type, reason });
+      return null;
+    }
+  };
 
   setHandler(dualCommitmentStatus, status);
 
@@ -75,11 +129,22 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     const refused = refusal(state, action);
     if (refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
   };
+  // The state changes at once (so a second, concurrent action is refused), but the gates
+  // read what the handlers write: they wait until every handler's record is in the database.
+  let recording = 0;
   const accept = async (action: Action, record?: () => Promise<void>) => {
     apply(state, action);
-    await record?.();
+    if (record) {
+      recording += 1;
+      try {
+        await record();
+      } finally {
+        recording -= 1;
+      }
+    }
     return status();
   };
+  const recorded = () => condition(() => recording === 0);
 
   setHandler(submitCommitmentSet, (a) => accept({ kind: 'submit', ...a }, () => acts.recordSetSubmitted({ setId, version: a.version, actor: a.actor })), {
     validator: (a) => check({ kind: 'submit', ...a }),
@@ -132,12 +197,14 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     return { outcome: 'never_approved', totalScore: null, grade: null, recordSha256: null };
   }
 
-  // 亮诺: publish, let the window close by itself.
+  // 亮诺: publish, let the window close by itself. The notice PDF renders alongside.
+  await recorded();
   await enterGate('show');
   const from = Date.now();
   const to = from + plan.publicationDays * DAY_MS;
   publication = { from: new Date(from).toISOString(), to: new Date(to).toISOString(), closed: false };
-  await acts.publishCommitments({ setId, version: state.approvedVersion!, from: publication.from, to: publication.to });
+  const { notice } = await acts.publishCommitments({ setId, version: state.approvedVersion!, from: publication.from, to: publication.to });
+  const noticeRendered = notice ? renderAndRecord(notice) : Promise.resolve(null);
 
   // 践诺 runs alongside the end of the publication window: reminders before each item's
   // deadline, escalation after it, recomputed whenever an item is filed or a change approved.
@@ -185,8 +252,11 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     escalations.push(`evaluation@${new Date(Date.now()).toISOString()}`);
   }
   await condition(() => state.countersignedBy !== null);
-  const record = await acts.fileEvaluationRecord({ setId, weights: plan.weights });
+  await recorded();
+  const filed = await acts.fileEvaluationRecord({ setId, weights: plan.weights });
+  const recordSha256 = filed.record ? await renderAndRecord(filed.record) : filed.recordSha256;
   await enterGate('filed');
+  await noticeRendered;
   await condition(allHandlersFinished);
-  return { outcome: 'filed', totalScore: record.totalScore, grade: record.grade, recordSha256: record.sha256 };
+  return { outcome: 'filed', totalScore: filed.totalScore, grade: filed.grade, recordSha256 };
 }

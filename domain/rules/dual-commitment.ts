@@ -2,7 +2,7 @@
 // commitment is (承诺目标看得见、任务能落实、完成有时限), when each gate opens and closes for a
 // cycle's settings, and how the 评诺 total is weighted. Plain functions, no I/O.
 import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
 
 export const SHANGHAI = 'Asia/Shanghai';
 

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { DualCommitmentActivities } from '../../activities/dual-commitment.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../../activities/dual-commitment.ts';
+import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 import type { GatePlan } from '../../domain/rules/dual-commitment.ts';
 import { DAY_MS, type Actor, type ItemSummary } from '../../domain/rules/dual-commitment-state.ts';
 import {
@@ -31,23 +33,44 @@ const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, err
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 let worker: Worker;
+let reportsWorker: Worker;
 let running: Promise<void>;
 const taskQueue = 'dual-commitment-test';
 const calls: { name: string; at: number; input: Record<string, unknown> }[] = [];
 
+const report = (type: ReportRequest['type'], setId: unknown): ReportRequest => ({
+  type, data: { setId }, meta: { issuingUnit: '测试' }, subjectType: 'commitment_set', subjectId: String(setId), createdBy: 'test',
+});
+/** Sets whose notice PDF the fake renderer refuses as bad data (a contract the data breaks). */
+const badNoticeData = new Set<string>();
+
 // Stub activities record what the workflow asked for, stamped with the workflow clock.
 function stubActivities(): DualCommitmentActivities {
-  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord'] as const;
+  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord', 'recordReport', 'recordReportFailure'] as const;
   const result: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {};
   for (const name of names) {
     result[name] = async (input) => {
       calls.push({ name, at: await env.currentTimeMs(), input });
-      if (name === 'publishCommitments') return { noticeSha256: 'n'.repeat(64) };
-      if (name === 'fileEvaluationRecord') return { totalScore: 88.5, grade: '良好', sha256: 'r'.repeat(64) };
+      if (name === 'publishCommitments') return { notice: report('commitment-notice', input.setId) };
+      if (name === 'fileEvaluationRecord') return { totalScore: 88.5, grade: '良好', recordSha256: null, record: report('evaluation-record', input.setId) };
       return undefined;
     };
   }
   return result as unknown as DualCommitmentActivities;
+}
+
+// The report queue's renderReport, faked: no browser here, only what the workflow sees.
+function fakeReportActivities(): ReportRenderingActivities {
+  return {
+    async renderReport(input) {
+      calls.push({ name: 'renderReport', at: await env.currentTimeMs(), input: input as never });
+      if (input.type === 'commitment-notice' && badNoticeData.has(input.subjectId)) {
+        throw ApplicationFailure.nonRetryable('report "commitment-notice": field /partyCommitments must not have fewer than 1 items', 'ReportDataError');
+      }
+      const sha256 = (input.type === 'commitment-notice' ? 'n' : 'r').repeat(64);
+      return { sha256, bytes: 1, pages: 1, storagePath: `reports/${sha256}.pdf`, reportFileId: `file-${input.type}`, version: 1 };
+    },
+  };
 }
 
 const actor = (role: string): Actor => ({ accountId: `acc-${role}`, login: role, roles: [role] });
@@ -81,11 +104,13 @@ beforeAll(async () => {
     bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
   ]);
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities() });
-  running = worker.run();
+  reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: fakeReportActivities() });
+  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
 }, 60_000);
 
 afterAll(async () => {
   worker?.shutdown();
+  reportsWorker?.shutdown();
   await running;
   await env?.teardown();
 });
@@ -161,6 +186,11 @@ describe('dualCommitment workflow', () => {
     await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
     expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
     expect(calls.filter((c) => c.name === 'recordSignOff').map((c) => c.input.step)).toEqual(['evaluator', 'department']);
+    // Both PDFs went through the reports queue and were filed on the set.
+    expect(calls.filter((c) => c.name === 'recordReport').map((c) => [c.input.type, (c.input.report as { sha256: string }).sha256])).toEqual([
+      ['commitment-notice', 'n'.repeat(64)],
+      ['evaluation-record', 'r'.repeat(64)],
+    ]);
     // The evaluation window passed unsigned for 19 days but not to its end: no evaluation escalation.
     expect(calls.filter((c) => c.name === 'escalate' && c.input.subject === 'evaluation')).toEqual([]);
     await replay(workflowId);
@@ -188,6 +218,41 @@ describe('dualCommitment workflow', () => {
     expect(escalations).toHaveLength(10);
     expect(escalations[0]!.at).toBeGreaterThanOrEqual(start + 10 * DAY_MS);
     expect(mine.some((c) => c.name === 'publishCommitments')).toBe(false);
+    await replay(workflowId);
+  });
+
+  it('goes on through the cycle when the notice PDF cannot be made, and says so', async () => {
+    calls.length = 0;
+    const start = await env.currentTimeMs();
+    const plan = planFrom(start);
+    badNoticeData.add('set-3');
+    const workflowId = dualCommitmentWorkflowId('org-3', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-3', cycleId: 'cycle-1', organizationId: 'org-3', year: plan.year, plan }],
+    });
+    const items: ItemSummary[] = [{ key: 'p1', side: 'party', dueAt: new Date(start + 30 * DAY_MS).toISOString() }];
+    await handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_party_org'), version: 1, items }] });
+    await handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('street_committee'), version: 1, decision: 'approve', comments: '' }] });
+    await env.sleep(8 * DAY_MS);
+    let status = await handle.query(dualCommitmentStatus);
+    expect(status.gate).toBe('practice');
+    expect(status.reports['commitment-notice']).toMatchObject({ status: 'failed', sha256: null });
+    expect(status.reports['commitment-notice']?.problem).toContain('partyCommitments');
+    const failures = calls.filter((c) => c.name === 'recordReportFailure');
+    expect(failures.map((c) => c.input.type)).toEqual(['commitment-notice']);
+    // Refused bad data is not retried.
+    expect(calls.filter((c) => c.name === 'renderReport' && c.input.type === 'commitment-notice')).toHaveLength(1);
+
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] });
+    await env.sleep(55 * DAY_MS);
+    status = await handle.query(dualCommitmentStatus);
+    expect(status.gate).toBe('evaluate');
+    await handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator') }] });
+    await handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] });
+    await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
+    expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
     await replay(workflowId);
   });
 });

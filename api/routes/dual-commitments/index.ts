@@ -1,14 +1,12 @@
 // The dual commitments cycle over HTTP (双向承诺). The API writes what people filed, then
 // tells the organization's workflow through an update; a refused update (wrong role, wrong
 // gate, already decided) answers 403/409 with the workflow's reason.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
@@ -20,7 +18,7 @@ import { Cycle } from '../../../domain/entities/cycle.ts';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
 import { Organization, ORGANIZATION_KINDS } from '../../../domain/entities/organization.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
-import { EvidenceFile, EvidenceVersion } from '../../../domain/entities/evidence.ts';
+import { EvidenceFile } from '../../../domain/entities/evidence.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../../../domain/entities/commitment.ts';
 import type { DualCommitmentCatalog } from '../../../domain/catalogs/schemas.ts';
 import { defaultDualCommitmentCatalog } from '../../../domain/catalogs/dual-commitment.ts';
@@ -34,7 +32,8 @@ import {
   type GatePlan,
 } from '../../../domain/rules/dual-commitment.ts';
 import type { Actor } from '../../../domain/rules/dual-commitment-state.ts';
-import { commitmentLinkToken, PUBLIC_COMMITMENTS, reportPath, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
+import { commitmentLinkToken, PUBLIC_COMMITMENTS, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
+import { createReportStore } from '../../../reports/store.ts';
 import {
   countersignEvaluation,
   dualCommitmentStatus,
@@ -93,8 +92,14 @@ async function loadSetFor(request: FastifyRequest, setId: string): Promise<{ set
   return { set, em, actor: { accountId: principal.accountId, login: principal.login, roles } };
 }
 
-/** Runs an update and turns the workflow's refusal into 403 (role) or 409 (state). */
-async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
+const GATE_NAMES: Record<string, string> = { set: '定诺 (set)', show: '亮诺 (show)', practice: '践诺 (practice)', evaluate: '评诺 (evaluate)', filed: '备案 (filed)' };
+
+/**
+ * Runs an update and turns the workflow's refusal into 403 (role) or 409 (state). A workflow
+ * that is no longer running (filed, or ended by a failure) answers 409 naming where the set
+ * stands, not 500: the caller asked for something the cycle can no longer take.
+ */
+async function tellWorkflow<T>(temporal: Client, set: CommitmentSet, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -105,8 +110,26 @@ async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
       if (type === 'Invalid') throw badRequest(cause?.message ?? 'invalid');
       throw new ApiError(409, type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(), cause?.message ?? 'refused');
     }
+    const closed = await workflowClosedState(temporal, set, error);
+    if (closed) throw new ApiError(409, 'cycle_closed', closed);
     throw error;
   }
+}
+
+/** Why the set's workflow cannot take actions any more, or null when it still runs. */
+async function workflowClosedState(temporal: Client, set: CommitmentSet, error: unknown): Promise<string | null> {
+  const where = `the ${set.year} dual commitments of this organization are in gate ${GATE_NAMES[set.gate] ?? set.gate}`;
+  let state: string;
+  try {
+    state = (await temporal.workflow.getHandle(set.workflowId).describe()).status.name;
+  } catch (describeError) {
+    if (!(describeError instanceof WorkflowNotFoundError)) return null;
+    return `${where}, but their workflow ${set.workflowId} does not exist (not started yet?); nothing can be filed now`;
+  }
+  if (state === 'COMPLETED') return `${where}: the cycle is closed (workflow completed) and takes no further actions`;
+  if (state !== 'RUNNING') return `${where}: the cycle's workflow ${set.workflowId} ended (${state}) and takes no further actions; ask the organization department`;
+  if (error instanceof WorkflowNotFoundError) return `${where}: the cycle's workflow ${set.workflowId} takes no further actions`;
+  return null;
 }
 
 function catalogRefs(content: DualCommitmentCatalog): CatalogItemRef[] {
@@ -126,6 +149,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const dataDir = config.DATA_DIR;
+  const reportStore = createReportStore({ dataDir });
   const progress = new Map<string, { total: number; started: number; alreadyRunning: number; failed: number; done: boolean }>();
 
   async function startWorkflows(cycleId: string) {
@@ -288,7 +312,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       yourRoles: actor.roles,
       approvedVersion: set.approvedVersion,
       versions: versions.map((v) => ({ version: v.version, status: v.status, isChange: v.isChange, items: v.items, submittedAt: v.submittedAt, reviewedAt: v.reviewedAt, reviewComments: v.reviewComments })),
-      progress: items.map((i) => ({ itemKey: i.itemKey, status: i.status, description: i.description, reason: i.reason, evidenceFileId: i.evidenceFileId, filedAt: i.filedAt, escalatedAt: i.escalatedAt, score: i.score })),
+      progress: items.map((i) => ({ id: i.id, itemKey: i.itemKey, status: i.status, description: i.description, reason: i.reason, evidenceFileId: i.evidenceFileId, filedAt: i.filedAt, escalatedAt: i.escalatedAt, score: i.score })),
       publication: set.publishedFrom ? { from: set.publishedFrom, to: set.publishedTo, closedAt: set.publicationClosedAt, noticeSha256: set.noticeSha256, publicPath: `/public/commitments/${publicToken}` } : null,
       surveyPath: surveyToken ? `/public/commitment-surveys/${surveyToken}` : null,
       result: set.filedAt ? { totalScore: set.totalScore, grade: set.grade, evaluation: set.evaluation, recordSha256: set.recordSha256, filedAt: set.filedAt } : null,
@@ -330,7 +354,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs((catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog));
     if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
     const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
-    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
+    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
     return { version: draft.version, gate: status.gate, setStatus: status.setStatus };
   });
 
@@ -345,7 +369,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
     const { version, decision, comments } = request.body;
-    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
+    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
     return { gate: status.gate, setStatus: status.setStatus, approvedVersion: status.approvedVersion };
   });
 
@@ -353,13 +377,14 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
     schema: {
       tags,
-      summary: '践诺: file evidence (optional upload as base64) and the status of one commitment',
+      summary: '践诺: file the status of one commitment, with evidence uploaded through POST /evidence',
+      description: 'Upload the evidence first (multipart, content-addressed, versioned): POST /evidence?title=…&organizationId=<org>&subjectType=commitment_item&subjectId=<progress id>&effectiveFrom=YYYY-MM-DD, then pass its id here. A later upload to POST /evidence/:id/versions adds a version to the same evidence.',
       params: Type.Object({ setId: Type.String({ format: 'uuid' }), itemKey: Type.String({ minLength: 1, maxLength: 100 }) }),
       body: Type.Object({
         status: Type.Union([Type.Literal('fulfilled'), Type.Literal('partly'), Type.Literal('not_fulfilled')]),
         description: Type.String({ minLength: 1, maxLength: 2000 }),
         reason: Type.Optional(Type.String({ maxLength: 2000 })),
-        evidence: Type.Optional(Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), mimeType: Type.String({ minLength: 1, maxLength: 100 }), contentBase64: Type.String({ minLength: 1, maxLength: 14_000_000 }) })),
+        evidenceFileId: Type.Optional(Type.String({ format: 'uuid', description: 'evidence of this organization from POST /evidence' })),
       }),
     },
   }, async (request) => {
@@ -368,27 +393,18 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.status !== 'fulfilled' && !body.reason?.trim()) throw badRequest('a reason is required unless fulfilled', [{ field: 'body.reason', rule: 'is required when the status is partly or not_fulfilled' }]);
     const progress = await em.findOne(CommitmentItemProgress, { set: set.id, itemKey: request.params.itemKey });
     if (!progress) throw notFound('commitment item');
-    // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
-    await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
-    let evidenceFileId = progress.evidenceFileId ?? null;
-    if (body.evidence) {
-      const content = Buffer.from(body.evidence.contentBase64, 'base64');
-      const sha256 = createHash('sha256').update(content).digest('hex');
-      const storagePath = path.join('evidence', sha256.slice(0, 2), sha256);
-      await mkdir(path.join(dataDir, path.dirname(storagePath)), { recursive: true });
-      await writeFile(path.join(dataDir, storagePath), content);
-      let file = evidenceFileId ? await em.findOne(EvidenceFile, { id: evidenceFileId }) : null;
-      if (!file) {
-        file = em.create(EvidenceFile, { title: body.evidence.fileName, organization: set.organization.id, subjectType: 'commitment_item', subjectId: progress.id, latestVersion: 0, createdBy: actor.accountId } as never);
+    if (body.evidenceFileId) {
+      const file = await em.findOne(EvidenceFile, { id: body.evidenceFileId });
+      if (!file || file.organization?.id !== set.organization.id) throw badRequest('unknown evidence', [{ field: 'body.evidenceFileId', rule: 'must be evidence uploaded for this organization (POST /evidence)' }]);
+      if (file.subjectType && (file.subjectType !== 'commitment_item' || file.subjectId !== progress.id)) {
+        throw badRequest('evidence of another record', [{ field: 'body.evidenceFileId', rule: `supports ${file.subjectType} ${file.subjectId}, not this commitment item (${progress.id})` }]);
       }
-      file.latestVersion += 1;
-      em.create(EvidenceVersion, { file, version: file.latestVersion, sha256, sizeBytes: content.length, mimeType: body.evidence.mimeType, originalName: body.evidence.fileName, storagePath, uploadedBy: actor.accountId, effectiveFrom: new Date() } as never);
-      await em.flush();
-      evidenceFileId = file.id;
     }
-    Object.assign(progress, { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId, filedBy: actor.accountId, filedAt: new Date() });
+    // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
+    await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
+    Object.assign(progress, { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null, filedBy: actor.accountId, filedAt: new Date() });
     await em.flush();
-    return { itemKey: progress.itemKey, status: progress.status, evidenceFileId };
+    return { itemKey: progress.itemKey, status: progress.status, evidenceFileId: progress.evidenceFileId };
   });
 
   app.post('/dual-commitments/sets/:setId/self-evaluation', {
@@ -397,7 +413,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
     const { side, score, summary } = request.body;
-    await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
+    await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
     set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
     await em.flush();
     return { side, score };
@@ -418,7 +434,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...unknown.map((s) => ({ field: 'body.scores', rule: `item ${s.itemKey} is not an approved commitment` })),
       ]);
     }
-    await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
+    await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
     for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
     await em.flush();
     return { scored: rows.length };
@@ -429,7 +445,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the evaluator signs off (once)', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
+    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
     return { gate: status.gate, evaluatorSignedBy: status.evaluatorSignedBy };
   });
 
@@ -438,7 +454,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the organization department countersigns for filing (备案); the record PDF follows', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellWorkflow(() => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
+    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
     return { gate: status.gate, countersignedBy: status.countersignedBy };
   });
 
@@ -450,7 +466,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const sha = request.params.kind === 'commitment-notice' ? set.noticeSha256 : set.recordSha256;
     if (!sha) throw notFound('report');
     reply.header('content-type', 'application/pdf').header('x-sha256', sha);
-    return readFile(reportPath(dataDir, sha));
+    return reportStore.read(sha);
   });
 
   // Anonymous pages: the public commitments (亮诺) and the staff survey (评诺), by unguessable link.

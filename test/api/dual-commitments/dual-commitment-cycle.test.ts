@@ -2,17 +2,20 @@
 // draft, return, resubmit, approve, publish, feedback, evidence, overdue escalation,
 // evaluation, sign-offs and the filed record PDF, with the refusals on the way.
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pino from 'pino';
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
+import { createReportActivities } from '../../../activities/reports.ts';
 import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
+import { createReportStore } from '../../../reports/store.ts';
+import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
+import { ReportFile } from '../../../domain/entities/report-file.ts';
 import { shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
@@ -35,6 +38,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let app: TestApp;
 let worker: Worker;
+let reportsWorker: Worker;
 let running: Promise<void>;
 let renderer: ReportRenderer;
 const tokens: Record<string, string> = {};
@@ -52,9 +56,16 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: bundle,
-    activities: createDualCommitmentActivities({ orm: app.orm, reports: renderer, dataDir: app.config.DATA_DIR, issuingUnit: '中共测试区委组织部' }),
+    activities: createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }),
   });
-  running = worker.run();
+  // PDFs render on their own queue, as the service's report worker runs them.
+  reportsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
+    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
+    maxConcurrentActivityTaskExecutions: 1,
+  });
+  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
 
   const em = app.orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
@@ -86,6 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   worker?.shutdown();
+  reportsWorker?.shutdown();
   await running;
   await renderer?.close();
   await app?.close();
@@ -94,7 +106,7 @@ afterAll(async () => {
 
 const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
   const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: login ? { authorization: `Bearer ${tokens[login]}` } : {} });
-  return { status: response.statusCode, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
+  return { status: response.statusCode, headers: response.headers, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
 };
 
 describe('dual commitments through HTTP', () => {
@@ -164,10 +176,35 @@ describe('dual commitments through HTTP', () => {
     expect((await call(null, 'POST', `${publicPath}/feedback`, { body: '长'.repeat(501) })).status).toBe(400);
     expect(((await call('party', 'GET', `${base}/feedback`)).body as { items: unknown[] }).items).toHaveLength(1);
 
-    // 践诺: the Party side files p1 with evidence; the enterprise may not file the Party side's item.
-    const evidence = { fileName: '宣讲记录.pdf', mimeType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.4 test').toString('base64') };
-    expect((await call('rep', 'POST', `${base}/items/p1/status`, { status: 'fulfilled', description: '已宣讲', evidence })).status).toBe(403);
-    expect((await call('party', 'POST', `${base}/items/p1/status`, { status: 'fulfilled', description: '已完成4次宣讲', evidence })).body).toMatchObject({ status: 'fulfilled' });
+    // The notice PDF (承诺公示) renders on the reports queue while the window is open.
+    for (let i = 0; i < 200 && !set.publication.noticeSha256; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      set = (await call('rep', 'GET', base)).body as Record<string, any>;
+    }
+    const notice = await call('rep', 'GET', `${base}/reports/commitment-notice`);
+    expect(notice.status).toBe(200);
+    const noticeText = await pdfText(notice.body as Buffer);
+    expect(noticeText).toContain('济宁鲁恒机械有限公司');
+    expect(noticeText).toContain('全年宣讲4次');
+
+    // 践诺: the Party side uploads evidence (the shared multipart upload) and files p1; the
+    // enterprise may not file the Party side's item.
+    const p1 = (set.progress as { id: string; itemKey: string }[]).find((p) => p.itemKey === 'p1')!;
+    const boundary = '----dualcommitment';
+    const upload = await app.server.inject({
+      method: 'POST',
+      url: `/evidence?title=${encodeURIComponent('宣讲记录')}&organizationId=${orgId}&subjectType=commitment_item&subjectId=${p1.id}&effectiveFrom=${day(0)}`,
+      headers: { authorization: `Bearer ${tokens.party}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="record.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+        Buffer.from('%PDF-1.4 宣讲记录'),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+    });
+    expect(upload.statusCode).toBe(201);
+    const evidenceFileId = upload.json().id as string;
+    expect((await call('rep', 'POST', `${base}/items/p1/status`, { status: 'fulfilled', description: '已宣讲', evidenceFileId })).status).toBe(403);
+    expect((await call('party', 'POST', `${base}/items/p1/status`, { status: 'fulfilled', description: '已完成4次宣讲', evidenceFileId })).body).toMatchObject({ status: 'fulfilled', evidenceFileId });
 
     // The window closes by itself; e1 passes its deadline unfiled and is escalated.
     await env.sleep(22 * DAY);
@@ -209,9 +246,21 @@ describe('dual commitments through HTTP', () => {
     expect(text).toContain('济宁鲁恒机械有限公司');
     expect(text).toContain('85.8');
     expect(text).toContain('良好');
-    const audit = await em.fork().findOneOrFail(AuditEntry, { action: 'commitment_set.file_record', entityId: setId });
-    expect((audit.after as { sha256: string }).sha256).toBe(set.result.recordSha256);
-    expect(await readFile(path.join(app.config.DATA_DIR, 'reports', `${set.result.recordSha256}.pdf`))).toEqual(pdf.body);
+    expect(pdf.headers['x-sha256']).toBe(result.recordSha256);
+    const filedReports = await em.fork().find(AuditEntry, { action: 'commitment_set.report_filed', entityId: setId }, { orderBy: { seq: 'asc' } });
+    expect(filedReports.map((a) => (a.after as { report: string; sha256: string }))).toEqual([
+      expect.objectContaining({ report: 'commitment-notice', sha256: set.publication.noticeSha256 }),
+      expect.objectContaining({ report: 'evaluation-record', sha256: set.result.recordSha256 }),
+    ]);
+    const reportFile = await em.fork().findOneOrFail(ReportFile, { type: 'evaluation-record', subjectId: setId });
+    expect(reportFile.sha256).toBe(set.result.recordSha256);
+    expect(await createReportStore({ dataDir: app.config.DATA_DIR }).read(set.result.recordSha256)).toEqual(pdf.body);
+
+    // The cycle is closed: a late action is a 409 naming the state, not a 500.
+    const late = await call('evaluator', 'POST', `${base}/sign-off`);
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ error: 'cycle_closed' });
+    expect((late.body as { message: string }).message).toContain('备案');
 
     const history = await env.client.workflow.getHandle(set.workflowId).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, set.workflowId);
