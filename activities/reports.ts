@@ -1,6 +1,6 @@
 // The renderReport activity: render a report, store the PDF content-addressed and, with an
 // ORM, file a ReportFile row with the next version for its subject. Registered by a worker on
-// its own task queue (REPORTS_TASK_QUEUE) with bounded concurrency, so a burst of year-end
+// its own task queue (reportsTaskQueueFor in workflows/task-queues.ts) with bounded concurrency, so a burst of year-end
 // reports waits in Temporal instead of opening pages until memory runs out.
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
@@ -12,9 +12,6 @@ import { ReportFile } from '../domain/entities/report-file.ts';
 import type { ReportMeta } from '../reports/contracts/meta.ts';
 import { ReportDataError, ReportTemplateError, UnknownReportTypeError } from '../reports/errors.ts';
 import type { ReportStore } from '../reports/store.ts';
-
-/** Task queue of the report worker; workflows schedule renderReport here. */
-export const REPORTS_TASK_QUEUE = 'reports';
 
 /**
  * Activities a report worker runs at once. Each holds a browser page while printing, so this

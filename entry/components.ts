@@ -9,6 +9,9 @@ import type { Config } from '../config/config.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { initOrm } from '../db/orm.ts';
 import { createActivities } from '../activities/index.ts';
+import { createReportActivities, reportWorkerConcurrency } from '../activities/reports.ts';
+import { createReportRenderer } from '../reports/index.ts';
+import { createReportStore } from '../reports/store.ts';
 import { connectTemporalClient } from '../temporal/client.ts';
 import { temporalLogger } from '../temporal/logger.ts';
 import { startWorkers } from '../temporal/worker.ts';
@@ -58,15 +61,25 @@ export async function startTemporalServer(config: Config, databaseUrl: string, l
   return server.address;
 }
 
+/** Pages printing at once per worker process; each holds a browser context. */
+const REPORT_PAGES = 2;
+
 export async function startWorker(config: Config, temporalAddress: string, orm: MikroORM, logger: Logger, lifecycle: Lifecycle): Promise<void> {
   installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   lifecycle.add('worker connection', () => connection.close());
+  // The browser starts on the first render, so a worker that never prints never pays for it.
+  const renderer = createReportRenderer({ maxConcurrentPages: REPORT_PAGES, logger, browserExecutablePath: config.CHROMIUM_PATH });
+  lifecycle.add('report renderer', () => renderer.close());
   const workers = await startWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ orm }),
+    activities: createActivities({ orm, dataDir: config.DATA_DIR }),
+    reports: {
+      activities: createReportActivities({ renderer, store: createReportStore({ dataDir: config.DATA_DIR }), orm }),
+      concurrency: reportWorkerConcurrency(REPORT_PAGES),
+    },
   });
   workers.done.catch((error) => logger.fatal({ err: error }, 'worker stopped with an error'));
   lifecycle.add('worker', () => workers.shutdown());

@@ -3,7 +3,7 @@
 // 公示 runs. The defaults put scoring after the dual commitments' 评诺 closes (12-20), so the
 // year's commitment result is on file when the rating combines it.
 import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
 import type { RuleViolation } from './dual-commitment.ts';
 import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type TrackingEventType } from './star-rating.ts';
 
