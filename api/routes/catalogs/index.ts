@@ -3,7 +3,6 @@
 // them; the organization department writes them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type TSchema } from 'typebox';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
@@ -27,16 +26,6 @@ const KINDS: { kind: CatalogKind; path: string; content: TSchema; example: unkno
   { kind: 'star_rating', path: 'star-rating', content: StarRatingCatalogSchema, example: defaultStarRatingCatalog, summary: 'New version of the star-rating indicator system (三维一体; weights add up to 100)' },
   { kind: 'incentive', path: 'incentive', content: IncentiveCatalogSchema, example: defaultIncentiveCatalog, summary: 'New version of the incentive list (激励措施清单)' },
 ];
-
-/**
- * Marks a catalog version as used by a cycle (from then on it is immutable and kept).
- * Cycle code calls this in the transaction that starts the cycle.
- */
-export async function useCatalogVersion(em: EntityManager, id: string): Promise<CatalogVersion> {
-  const version = await em.findOneOrFail(CatalogVersion, { id });
-  version.usedAt ??= new Date();
-  return version;
-}
 
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/catalogs', {

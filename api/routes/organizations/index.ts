@@ -15,6 +15,7 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import { OrganizationCreate, OrganizationDto, OrganizationQuery, OrganizationUpdate, organizationDto, organizationExample } from '../../schemas/organizations.ts';
+import { refuseIfReferenced } from '../../support/db-errors.ts';
 import { allOf } from '../../support/query.ts';
 
 const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'enterprise_rep', 'enterprise_party_org', 'dispatching_unit', 'evaluator', 'admin'];
@@ -47,9 +48,9 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (q) and.push({ $or: [{ name: { $ilike: `%${escapeLike(q)}%` } }, { creditCode: { $ilike: `%${escapeLike(q)}%` } }] });
     if (kind) and.push({ kind });
     if (underUnitId) {
+      // An unknown unit and a unit outside the caller's scope both give an empty page.
       const under = await em.findOne(AdministrativeUnit, { id: underUnitId });
-      if (!under) throw notFound('unit');
-      and.push({ unit: { path: { $like: `${escapeLike(under.path)}%` } } });
+      and.push(under ? { unit: { path: { $like: `${escapeLike(under.path)}%` } } } : { id: { $in: [] } });
     }
     const [items, total] = await em.findAndCount(Organization, allOf(and), { populate: ['unit'], limit, offset, orderBy: { name: 'asc', id: 'asc' } });
     return { items: items.map(organizationDto), total, limit, offset };
@@ -112,7 +113,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Delete an organization without people or evidence', params: IdParams, response: { 204: Type.Null() } },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    await emOf(request).transactional(async (em) => {
+    await refuseIfReferenced('organization', () => emOf(request).transactional(async (em) => {
       const org = await loadOrganization(em, request.params.id, { ...scopeOf(principal, WRITE), organizationIds: [] });
       if ((await em.count(Person, { organization: org.id })) + (await em.count(EvidenceFile, { organization: org.id })) > 0) {
         throw conflict('the organization has people or evidence', [{ field: 'params.id', rule: 'must have no people or evidence' }]);
@@ -121,7 +122,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       em.remove(org);
       await em.flush();
       await recordAudit(em, { actor: auditActor(principal), action: 'organization.delete', entityType: 'organization', entityId: before.id, before });
-    });
+    }));
     return reply.status(204).send(null);
   });
 };

@@ -15,6 +15,7 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import { PersonCreate, PersonDto, PersonQuery, PersonUpdate, personDto, personExample } from '../../schemas/people.ts';
+import { refuseIfReferenced } from '../../support/db-errors.ts';
 import { allOf, anyOf } from '../../support/query.ts';
 
 const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'enterprise_rep', 'enterprise_party_org', 'admin'];
@@ -114,14 +115,14 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Delete a person without an account', params: IdParams, response: { 204: Type.Null() } },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    await emOf(request).transactional(async (em) => {
+    await refuseIfReferenced('person', () => emOf(request).transactional(async (em) => {
       const person = await loadPerson(em, request.params.id, { ...scopeOf(principal, WRITE), organizationIds: [] });
       if (await em.count(Account, { person: person.id })) throw conflict('the person has an account', [{ field: 'params.id', rule: 'must have no account' }]);
       const before = personDto(person);
       em.remove(person);
       await em.flush();
       await recordAudit(em, { actor: auditActor(principal), action: 'person.delete', entityType: 'person', entityId: before.id, before });
-    });
+    }));
     return reply.status(204).send(null);
   });
 };

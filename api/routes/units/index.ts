@@ -11,6 +11,7 @@ import type { Role } from '../../../domain/auth/roles.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
+import { refuseIfReferenced } from '../../support/db-errors.ts';
 import { allOf, anyOf } from '../../support/query.ts';
 import { Unit, UnitCreate, UnitQuery, UnitUpdate, unitDto, unitExample } from '../../schemas/units.ts';
 
@@ -103,7 +104,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Delete an empty unit (no child units, organizations or people)', params: IdParams, response: { 204: Type.Null() } },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    await emOf(request).transactional(async (em) => {
+    await refuseIfReferenced('unit', () => emOf(request).transactional(async (em) => {
       const unit = await em.findOne(AdministrativeUnit, { id: request.params.id });
       if (!unit) throw notFound('unit');
       requireUnitInScope(scopeOf(principal, WRITE), unit.path);
@@ -113,7 +114,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       em.remove(unit);
       await em.flush();
       await recordAudit(em, { actor: auditActor(principal), action: 'unit.delete', entityType: 'unit', entityId: before.id, before });
-    });
+    }));
     return reply.status(204).send(null);
   });
 };
