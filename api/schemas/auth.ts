@@ -38,6 +38,7 @@ export const ApiTokenCreate = Type.Object({
   expiresAt: Type.Optional(Nullable(DateTime)),
 }, { additionalProperties: false, examples: [{ name: '考勤机对接', expiresAt: '2027-12-31T00:00:00.000Z' }] });
 
+export const apiTokenExample = { id: '0b6f2d5e-3c1a-4f7e-9a55-1f2e3d4c5b6a', name: '考勤机对接', expiresAt: null, revokedAt: null, lastUsedAt: null, createdAt: '2026-11-21T08:00:00.000Z' };
 export const ApiTokenInfo = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -45,7 +46,7 @@ export const ApiTokenInfo = Type.Object({
   revokedAt: Nullable(DateTime),
   lastUsedAt: Nullable(DateTime),
   createdAt: DateTime,
-}, { examples: [{ id: '0b6f2d5e-3c1a-4f7e-9a55-1f2e3d4c5b6a', name: '考勤机对接', expiresAt: null, revokedAt: null, lastUsedAt: null, createdAt: '2026-11-21T08:00:00.000Z' }] });
+}, { examples: [apiTokenExample] });
 
 export const ApiTokenCreated = Type.Object({
   id: Uuid,

@@ -12,7 +12,7 @@ import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../../domain/auth/se
 import { badRequest, notFound, unauthorized } from '../../errors.ts';
 import { ACCESS_TOKEN_SECONDS, emOf, principalOf, signAccessToken } from '../../plugins/auth.ts';
 import { ErrorBody, IdParams, iso } from '../../schemas/common.ts';
-import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, LoginBody, LoginReply, Me } from '../../schemas/auth.ts';
+import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, Me } from '../../schemas/auth.ts';
 
 const tags = ['auth'];
 
@@ -34,7 +34,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Slows password guessing per login name, not per address (many staff share one NAT).
       rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `login:${(request.body as { login?: string } | undefined)?.login ?? request.ip}` },
     },
-    schema: { tags, summary: 'Log in with login name and password; returns a 15-minute bearer token', body: LoginBody, response: { 200: LoginReply, 401: ErrorBody, 429: ErrorBody } },
+    schema: { tags, summary: 'Log in with login name and password; returns a 15-minute bearer token', body: LoginBody, response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
   }, async (request) => {
     const em = emOf(request);
     const account = await em.findOne(Account, { login: request.body.login, active: true });
@@ -55,7 +55,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/auth/tokens', {
     config: { auth: { roles: 'any' } },
-    schema: { tags, summary: 'Your API tokens (without their secrets)', response: { 200: Type.Array(ApiTokenInfo) } },
+    schema: { tags, summary: 'Your API tokens (without their secrets)', response: { 200: Type.Array(ApiTokenInfo, { examples: [[apiTokenExample]] }) } },
   }, async (request) => {
     const tokens = await emOf(request).find(ApiToken, { account: principalOf(request).accountId }, { orderBy: { createdAt: 'desc' } });
     return tokens.map(tokenDto);
