@@ -6,6 +6,11 @@ import { startApi, startDatabase, startOrm, startTemporalClient, startTemporalSe
 await main(async (config, logger, lifecycle) => {
   const databaseUrl = await startDatabase(config, logger, lifecycle);
   const orm = await startOrm(databaseUrl, logger, lifecycle);
+  if (config.SEED_DEMO) {
+    const { seedDemo } = await import('../seeds/demo.ts');
+    const summary = await seedDemo(orm);
+    logger.info(summary, summary.seeded ? 'demo jurisdiction loaded (see docs/demo-accounts.md)' : 'demo jurisdiction already present');
+  }
   const temporalAddress = await startTemporalServer(config, databaseUrl, logger, lifecycle);
   await startWorker(config, temporalAddress, orm, logger, lifecycle);
   const temporal = startTemporalClient(config, temporalAddress, lifecycle);
