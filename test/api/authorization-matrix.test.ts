@@ -112,6 +112,16 @@ describe('authorization matrix', () => {
     expect((await app.server.inject({ method: 'GET', url: '/auth/me', headers: bearer(tampered) })).statusCode).toBe(401);
   });
 
+  it('slows password guessing: the 11th login for one name within a minute answers 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: 'ghost', password: `guess-${i}` } })).statusCode);
+    }
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    // Another login name is not affected.
+    expect((await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: 'streetA', password: 'wrong' } })).statusCode).toBe(401);
+  });
+
   it('an anonymous link opens its subject until it expires or is revoked', async () => {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const created = await app.server.inject({ method: 'POST', url: '/access-links', headers: bearer(world.tokens.communityA!), payload: { purpose: 'public_commitments', subjectType: 'organization', subjectId: world.orgA.id, expiresAt } });
