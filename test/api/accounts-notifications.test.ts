@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { notify } from '../../domain/notifications/notify.ts';
+
+let app: TestApp;
+let world: World;
+beforeAll(async () => {
+  app = await startTestApp();
+  world = await buildWorld(app);
+});
+afterAll(async () => app?.close());
+
+const call = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+  app.server.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+
+describe('accounts', () => {
+  it('the department creates an account with a role in its subtree; the new account logs in with it', async () => {
+    const created = await call(world.tokens.orgDept!, 'POST', '/accounts', { login: 'new.community', displayName: '乙社区新书记', password: 'Long-enough-1', grants: [{ role: 'community_committee', unitId: world.communityB.id }] });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().roles).toEqual([{ role: 'community_committee', unitId: world.communityB.id, organizationId: null }]);
+    const login = await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: 'new.community', password: 'Long-enough-1' } });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().me.grants[0].role).toBe('community_committee');
+  });
+
+  it('names the broken fields, and refuses an account that would sit outside the subtree', async () => {
+    const bad = await call(world.tokens.orgDept!, 'POST', '/accounts', { login: 'x y', displayName: '', password: 'short' });
+    expect(bad.json().details.map((d: { field: string }) => d.field).sort()).toEqual(['body.displayName', 'body.login', 'body.password']);
+    const orphan = await call(world.tokens.orgDept!, 'POST', '/accounts', { login: 'orphan', displayName: '无角色', password: 'Long-enough-1' });
+    expect(orphan.statusCode).toBe(409);
+    expect(orphan.json().details[0].field).toBe('body.grants');
+  });
+
+  it('a deactivated account is refused at once, even with a valid token', async () => {
+    const res = await call(world.tokens.orgDept!, 'PATCH', `/accounts/${world.accounts.communityA}`, { active: false });
+    expect(res.statusCode).toBe(200);
+    expect((await call(world.tokens.communityA!, 'GET', '/auth/me')).statusCode).toBe(401);
+    await call(world.tokens.orgDept!, 'PATCH', `/accounts/${world.accounts.communityA}`, { active: true });
+    expect((await call(world.tokens.communityA!, 'GET', '/auth/me')).statusCode).toBe(200);
+  });
+});
+
+describe('notifications', () => {
+  it('lists the inbox of the caller only and marks messages read', async () => {
+    const em = app.orm.em.fork() as EntityManager;
+    const mine = notify(em, { recipientAccountId: world.accounts.enterpriseA!, kind: 'deadline_reminder', title: '承诺即将到期', body: '请上传佐证材料', link: '/evidence' });
+    notify(em, { recipientAccountId: world.accounts.enterpriseB!, kind: 'deadline_reminder', title: '别人的消息', body: '…' });
+    await em.flush();
+    const inbox = await call(world.tokens.enterpriseA!, 'GET', '/notifications?unread=true');
+    expect(inbox.json()).toMatchObject({ total: 1, unread: 1 });
+    expect(inbox.json().items[0].title).toBe('承诺即将到期');
+    expect((await call(world.tokens.enterpriseB!, 'POST', `/notifications/${mine.id}/read`)).statusCode).toBe(404);
+    const read = await call(world.tokens.enterpriseA!, 'POST', `/notifications/${mine.id}/read`);
+    expect(read.json().readAt).not.toBeNull();
+    expect((await call(world.tokens.enterpriseA!, 'GET', '/notifications?unread=true')).json().total).toBe(0);
+    expect((await call(world.tokens.enterpriseA!, 'GET', '/notifications')).json().total).toBe(1);
+  });
+});
