@@ -128,6 +128,8 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
     maxConcurrentWorkflowTaskExecutions: Number(process.env.BENCH_WFT_EXECUTIONS ?? 200),
     maxConcurrentActivityTaskExecutions: 500,
     maxCachedWorkflows: Math.max(N, 100),
+    // BENCH_EAGER=0: no eager activity dispatch (every activity goes through an activity poll).
+    ...(process.env.BENCH_EAGER === '0' ? { maxEagerActivityReservationsPerWorkflowTask: 0 } : {}),
   });
   const running = worker.run();
   // Warm up: the first workflows pay for the worker's isolate creation.

@@ -145,7 +145,7 @@ export class Engine {
   private readonly queries = new Map<string, QueryWaiter>();
   private readonly deadStickyQueues = new Set<string>();
   private taskSeq = Date.now();
-  private readonly counters = { workflowTasks: 0, stickyWorkflowTasks: 0, activityTasks: 0, commits: 0 };
+  private readonly counters = { workflowTasks: 0, stickyWorkflowTasks: 0, activityTasks: 0, eagerActivityTasks: 0, commits: 0 };
   private stopped = false;
 
   constructor(options: EngineOptions) {
@@ -1070,6 +1070,20 @@ export class Engine {
       this.applyCommand(run, command, completed.eventId, req.identity);
     }
     for (const message of messages.values()) if (this.isOpen(run)) this.applyProtocolMessage(run, message, completed.eventId);
+    // Eager activity dispatch, as Temporal does: an activity the worker asked to run itself
+    // (it reserved a slot) on the workflow's own task queue starts now and goes back in this
+    // answer instead of through a poll of the activity queue.
+    const activityTasks: Obj[] = [];
+    for (const command of commands) {
+      if (!this.isOpen(run)) break;
+      const a = command.scheduleActivityTaskCommandAttributes;
+      if (command.commandType !== 'COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK' || !a?.requestEagerExecution) continue;
+      if ((a.taskQueue?.name || s.taskQueue) !== s.taskQueue) continue;
+      const act = Object.values(s.activities).find((x) => x.activityId === a.activityId && x.scheduledEventId > completed.eventId);
+      if (!act || act.startedTime !== undefined || act.attempt !== 1) continue;
+      this.counters.eagerActivityTasks++;
+      activityTasks.push(this.startActivityTask(run, act, req.identity));
+    }
     if (this.isOpen(run)) {
       const hadBuffered = this.flushBuffered(run);
       const undelivered = [...run.admitted.values()].some((u) => !u.delivered);
@@ -1085,7 +1099,7 @@ export class Engine {
     this.dirty.add(run);
     await this.commit();
     this.startPendingChildren(run);
-    return { activityTasks: [] };
+    return { activityTasks };
   }
 
   async respondWorkflowTaskFailed(req: Obj): Promise<void> {
@@ -1564,10 +1578,15 @@ export class Engine {
     const [sid, attempt] = ref.id!.split(':');
     const act = run.s.activities[sid!];
     if (!act || act.attempt !== Number(attempt) || act.startedTime !== undefined) return undefined;
+    return this.startActivityTask(run, act, req.identity);
+  }
+
+  /** Starts an activity attempt and builds its PollActivityTaskQueueResponse (the caller commits). */
+  private startActivityTask(run: Run, act: ActivityState, identity: string | undefined): Obj {
     const now = this.now();
     this.counters.activityTasks++;
     act.startedTime = now;
-    act.startedIdentity = req.identity;
+    act.startedIdentity = identity;
     act.nonce = randomUUID().slice(0, 8);
     this.dirty.add(run);
     const scheduled = attrsOf(run.events[act.scheduledEventId - 1]!);
@@ -2065,7 +2084,7 @@ export class Engine {
   }
 
   /** Counts for tests and the benchmark: how much workflow state is held in RAM. */
-  stats(): { runsInMemory: number; openRuns: number; queries: number; workflowTasks: number; stickyWorkflowTasks: number; activityTasks: number; commits: number } {
+  stats(): { runsInMemory: number; openRuns: number; queries: number; workflowTasks: number; stickyWorkflowTasks: number; activityTasks: number; eagerActivityTasks: number; commits: number } {
     return { runsInMemory: this.runs.size, openRuns: this.openByWorkflowId.size, queries: this.queries.size, ...this.counters };
   }
 }
