@@ -23,6 +23,9 @@ import { FINAL_DECISIONS, FINAL_SIGNERS, type Actor } from '../../../domain/post
 import { postingWorkflowId, quarterWorkflowId, type PostingStatus, type PostingWorkflowInput } from '../../../domain/posting/workflow-types.ts';
 import { RESIDENT_SURVEY } from '../../../activities/posting.ts';
 import { attendanceSheetData, quarterlyReviewData, yearEndRankingData } from './reports.ts';
+import type { FastifyReply } from 'fastify';
+import pino from 'pino';
+import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
 
 const tags = ['postings'];
 const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'dispatching_unit', 'admin'];
@@ -76,6 +79,19 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const postingHandle = (id: string): WorkflowHandle => temporal.workflow.getHandle(postingWorkflowId(id));
+  // One browser for this process, started on the first PDF asked for and closed with the app.
+  let renderer: ReportRenderer | null = null;
+  app.addHook('onClose', async () => {
+    await renderer?.close();
+  });
+  const reportFormat = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')])) });
+  async function answerReport(reply: FastifyReply, format: string | undefined, type: string, data: unknown, issuingUnit: string, filename: string) {
+    if (format !== 'pdf') return data;
+    renderer ??= createReportRenderer({ maxConcurrentPages: 2, logger: pino({ level: 'warn' }) });
+    const { pdf } = await renderer.render(type, data, { issuingUnit });
+    reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${encodeURIComponent(filename)}.pdf"`);
+    return reply.send(pdf);
+  }
 
   app.post('/postings/cohorts', {
     config: { auth: { roles: ['org_department', 'admin'] } },
@@ -154,8 +170,8 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Report data to the reports/contracts (the PDF is printed from the same data by the report renderer).
   app.get('/postings/reports/attendance-sheet', {
     config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
-    schema: { tags, summary: '月度考勤表 data of one street for a month', querystring: Type.Object({ streetId: Type.String({ format: 'uuid' }), month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }) }) },
-  }, async (request) => {
+    schema: { tags, summary: '月度考勤表 of one street for a month (JSON data, or ?format=pdf)', querystring: Type.Object({ streetId: Type.String({ format: 'uuid' }), month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }), format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')])) }) },
+  }, async (request, reply) => {
     const em = emOf(request);
     const principal = principalOf(request);
     const street = await em.findOne(AdministrativeUnit, { id: request.query.streetId });
@@ -163,26 +179,26 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!street || !(admin || principal.grants.some((g) => g.unitPath && street.path.startsWith(g.unitPath)))) throw notFound('street');
     const data = await attendanceSheetData(em, street.id, request.query.month);
     if (!data) throw notFound('postings in that street and month');
-    return data;
+    return answerReport(reply, request.query.format, 'attendance-sheet', data, street.partyOrgName, `attendance-${request.query.month}`);
   });
 
   app.get('/postings/:id/quarters/:quarter/report', {
     config: { auth: { roles: POSTING_ROLES } },
-    schema: { tags, summary: '季度述评报告 data of a finished quarterly review', params: QuarterParams },
-  }, async (request) => {
+    schema: { tags, summary: '季度述评报告 of a finished quarterly review (JSON data, or ?format=pdf)', params: QuarterParams, querystring: reportFormat },
+  }, async (request, reply) => {
     const { em, posting } = await actorFor(request, request.params.id);
     const data = await quarterlyReviewData(em, posting.id, request.params.quarter);
     if (!data) throw notFound('finished quarterly review');
-    return data;
+    return answerReport(reply, request.query.format, 'quarterly-review', data, `${data.secretary.street}党工委`, `quarterly-review-${request.params.quarter}`);
   });
 
   app.get('/postings/cohorts/:id/ranking/report', {
     config: { auth: { roles: ['org_department', 'admin'] } },
-    schema: { tags, summary: '年终考核排名 data of a ranked cohort', params: PostingParams },
-  }, async (request) => {
+    schema: { tags, summary: '年终考核排名 of a ranked cohort (JSON data, or ?format=pdf)', params: PostingParams, querystring: reportFormat },
+  }, async (request, reply) => {
     const data = await yearEndRankingData(emOf(request), request.params.id);
     if (!data) throw notFound('ranked cohort');
-    return data;
+    return answerReport(reply, request.query.format, 'year-end-ranking', data, data.signatures[0]!.signer, `year-end-ranking-${data.year}`);
   });
 
   app.get('/postings/:id', {
