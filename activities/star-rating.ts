@@ -1,8 +1,8 @@
 // Activities of the star rating workflow. Each forks its own EntityManager and writes
 // idempotently (upserts keyed by organization and year, moves keyed by their move key), so a
-// retried activity changes nothing twice. PDFs go through the report renderer; their SHA-256
-// goes to the move and the audit log.
-import { mkdir, writeFile } from 'node:fs/promises';
+// retried activity changes nothing twice. PDFs are not printed here: these activities build the
+// report data, the workflow hands it to the shared `renderReport` on the reports queue
+// (activities/reports.ts), and `recordPlaque` files the PDF's SHA-256 on the move.
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -24,21 +24,22 @@ import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts'
 import { CommitmentFeedback, CommitmentSet } from '../domain/entities/commitment.ts';
 import { StarEnrolment, StarMove } from '../domain/entities/star-rating.ts';
 import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
-
-/** What the activities need from the report renderer (reports/renderer.ts fits). */
-export interface StarReportRenderer {
-  render(type: string, data: unknown, meta: { issuingUnit: string; documentNumber?: string }): Promise<{ pdf: Buffer; sha256: string }>;
-}
+import { reportRelativePath } from '../reports/store.ts';
+import type { RenderReportInput, ReportActivities } from './reports.ts';
 
 export interface StarRatingActivityDeps {
   orm: MikroORM;
-  reports?: StarReportRenderer | null;
-  /** PDFs are stored under <dataDir>/reports/<sha256>.pdf. */
-  dataDir: string;
+  /** 发文机关 printed on the PDFs. */
   issuingUnit?: string;
 }
 
-export const starReportPath = (dataDir: string, sha256: string) => path.join(dataDir, 'reports', `${sha256}.pdf`);
+export type StarReportType = 'star-plaque' | 'star-rating-list';
+/** What the workflow hands to the shared report pipeline's `renderReport`. */
+export type StarReportRequest = RenderReportInput & { type: StarReportType };
+export type StarReportRenderingActivities = Pick<ReportActivities, 'renderReport'>;
+
+/** Where the report store keeps a PDF, under DATA_DIR. */
+export const starReportPath = (dataDir: string, sha256: string) => path.join(dataDir, reportRelativePath(sha256));
 
 export interface StarMoveInput {
   key: string;
@@ -70,12 +71,6 @@ export async function cycleInForce(em: EntityManager, enrolment: StarEnrolment, 
 export function createStarRatingActivities(deps: StarRatingActivityDeps) {
   const fork = () => deps.orm.em.fork() as EntityManager;
   const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
-
-  async function storePdf(sha256: string, pdf: Buffer) {
-    const file = starReportPath(deps.dataDir, sha256);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, pdf);
-  }
 
   /** Accounts holding `roles` over the organization: its own roles, unit roles on an ancestor, assigned evaluators. */
   async function accountsOver(em: EntityManager, org: Organization, roles: string[]): Promise<string[]> {
@@ -175,34 +170,35 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       });
     },
 
-    /** A decision on the level: the move, the incentives that follow it, and for a rating the plaque certificate (授牌). */
-    async recordStarMove(input: StarMoveInput): Promise<{ plaqueSha256: string | null }> {
+    /** A decision on the level: the move and the incentives that follow it; for a rating, the plaque certificate's (授牌) report data. */
+    async recordStarMove(input: StarMoveInput): Promise<{ plaque: StarReportRequest | null }> {
       const em = fork();
-      const existing = await em.findOne(StarMove, { moveKey: input.key });
-      if (existing) return { plaqueSha256: existing.plaqueSha256 ?? null };
       const org = await loadOrg(em, input.organizationId);
       const incentives = await incentiveCatalogFor(em, input.organizationId, input.year);
       const awarded = input.trigger === 'rating' && input.to > 0;
       const certificateNumber = awarded ? `XJ-${input.year}-${org.id.slice(0, 8).toUpperCase()}` : null;
-      let plaqueSha256: string | null = null;
-      if (awarded && deps.reports) {
-        const rendered = await deps.reports.render(
-          'star-plaque',
-          {
-            certificateNumber,
-            partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
-            enterprise: org.name,
-            stars: input.to,
-            year: input.year,
-            validUntil: input.plaqueValidUntil,
-            awardedOn: shanghaiDate(new Date()),
-            incentives: incentivesFor(input.to, incentives).map((m) => `${m.text}（${m.department}）`),
-          },
-          { issuingUnit },
-        );
-        await storePdf(rendered.sha256, rendered.pdf);
-        plaqueSha256 = rendered.sha256;
-      }
+      const existing = await em.findOne(StarMove, { moveKey: input.key });
+      const plaque: StarReportRequest | null = awarded
+        ? {
+            type: 'star-plaque',
+            data: {
+              certificateNumber,
+              partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
+              enterprise: org.name,
+              stars: input.to,
+              year: input.year,
+              validUntil: input.plaqueValidUntil,
+              awardedOn: shanghaiDate(existing?.decidedAt ?? new Date()),
+              incentives: incentivesFor(input.to, incentives).map((m) => `${m.text}（${m.department}）`),
+            },
+            meta: { issuingUnit },
+            subjectType: 'organization',
+            subjectId: org.id,
+            createdBy: `workflow:star-rating/${org.id}`,
+            requestKey: `star-plaque/${input.key}`,
+          }
+        : null;
+      if (existing) return { plaque: existing.plaqueSha256 ? null : plaque };
       await em.transactional(async (tx) => {
         if (await tx.findOne(StarMove, { moveKey: input.key })) return;
         tx.create(StarMove, {
@@ -222,7 +218,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
           decidedByLabel: input.decidedByLabel,
           certificateNumber,
           validUntil: awarded ? input.plaqueValidUntil : null,
-          plaqueSha256,
+          plaqueSha256: null,
         } as never);
         await tx.nativeUpdate(StarEnrolment, { organization: input.organizationId }, { currentStars: input.to });
         // A new rating re-grants from scratch; a review withdraws what the lower level no longer earns.
@@ -245,14 +241,24 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
           entityType: 'organization',
           entityId: input.organizationId,
           before: { stars: input.from },
-          after: { stars: input.to, key: input.key, trigger: input.trigger, reason: input.reason, plaqueSha256 },
+          after: { stars: input.to, key: input.key, trigger: input.trigger, reason: input.reason },
         });
       });
-      return { plaqueSha256 };
+      return { plaque };
+    },
+
+    /** Files the plaque PDF's SHA-256 on its move, once. */
+    async recordPlaque(input: { key: string; sha256: string }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const updated = await tx.nativeUpdate(StarMove, { moveKey: input.key, plaqueSha256: null }, { plaqueSha256: input.sha256 });
+        if (updated === 0) return;
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.plaque', entityType: 'star_move', entityId: input.key, after: { report: 'star-plaque', sha256: input.sha256 } });
+      });
     },
 
     /** 星级评定名单 of a jurisdiction for a year: the level each organization holds after that year's decisions. */
-    async renderStarRatingList(input: { unitId: string; year: number; kind: '评定' | '复审'; decidedByLogin: string }): Promise<{ sha256: string | null; entries: number }> {
+    async prepareStarRatingList(input: { unitId: string; year: number; kind: '评定' | '复审'; decidedByLogin: string; requestKey: string }): Promise<{ request: StarReportRequest | null; entries: number }> {
       const em = fork();
       const rows = await em.execute<{ org_id: string; name: string; party: string | null; street: string | null; to_stars: number; total: number | null; from_stars: number }[]>(
         `select distinct on (m.organization_id) m.organization_id as org_id, o.name, o.party_org_name as party, s.name as street, m.to_stars, m.total, m.from_stars
@@ -263,24 +269,29 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         [input.year, input.unitId],
       );
       const entries = rows.filter((r) => r.to_stars > 0).sort((a, b) => b.to_stars - a.to_stars || Number(b.total ?? 0) - Number(a.total ?? 0));
-      if (!deps.reports || entries.length === 0) return { sha256: null, entries: entries.length };
+      if (entries.length === 0) return { request: null, entries: 0 };
       const unit = await em.findOneOrFail(AdministrativeUnit, { id: input.unitId });
       const today = shanghaiDate(new Date());
-      const rendered = await deps.reports.render(
-        'star-rating-list',
-        {
-          year: input.year,
-          kind: input.kind,
-          region: unit.name,
-          decidedOn: today,
-          entries: entries.map((r) => ({ partyOrganization: r.party ?? `${r.name}党组织`, enterprise: r.name, street: r.street ?? unit.name, score: Number(r.total ?? 0), stars: r.to_stars, previousStars: r.from_stars > 0 ? r.from_stars : null })),
-          note: '对评定结果有异议的，请在公示期内向组织部门反映。',
-          signatures: [{ role: '组织部门', signer: input.decidedByLogin, date: today, decision: '同意上述评定结果。' }],
+      return {
+        entries: entries.length,
+        request: {
+          type: 'star-rating-list',
+          data: {
+            year: input.year,
+            kind: input.kind,
+            region: unit.name,
+            decidedOn: today,
+            entries: entries.map((r) => ({ partyOrganization: r.party ?? `${r.name}党组织`, enterprise: r.name, street: r.street ?? unit.name, score: Number(r.total ?? 0), stars: r.to_stars, previousStars: r.from_stars > 0 ? r.from_stars : null })),
+            note: '对评定结果有异议的，请在公示期内向组织部门反映。',
+            signatures: [{ role: '组织部门', signer: input.decidedByLogin, date: today, decision: '同意上述评定结果。' }],
+          },
+          meta: { issuingUnit },
+          subjectType: 'unit',
+          subjectId: unit.id,
+          createdBy: `workflow:star-rating-list/${unit.id}`,
+          requestKey: input.requestKey,
         },
-        { issuingUnit },
-      );
-      await storePdf(rendered.sha256, rendered.pdf);
-      return { sha256: rendered.sha256, entries: entries.length };
+      };
     },
   };
 }

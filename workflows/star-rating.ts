@@ -7,9 +7,10 @@
 // year's records → department decision (or the proposal by rule at the deadline). Serious
 // tracked events start an immediate review at any time. Every move of the level goes to
 // `recordStarMove` with its reason, evidence and who decided.
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { StarRatingActivities } from '../activities/star-rating.ts';
+import type { StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../activities/star-rating.ts';
+import { reportsTaskQueueFor } from './task-queues.ts';
 import { eventType, outcomeOf, proposeReview, scoreRating, trackingPoints, type StarLevel, type TrackedEvent } from '../domain/rules/star-rating.ts';
 import {
   apply,
@@ -58,6 +59,27 @@ const acts = proxyActivities<StarRatingActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ReportDataError'] },
 });
+
+const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError', 'ReportTemplateError', 'ReportStoreError'];
+
+/** PDFs wait in the reports queue with bounded concurrency; a renderer down for a day fails the document, never the rating. */
+const reportRendering = () =>
+  proxyActivities<StarReportRenderingActivities>({
+    taskQueue: reportsTaskQueueFor(workflowInfo().taskQueue),
+    startToCloseTimeout: '5 minutes',
+    scheduleToCloseTimeout: '1 day',
+    retry: { initialInterval: '10s', maximumInterval: '30 minutes', nonRetryableErrorTypes: NON_RETRYABLE_REPORT_ERRORS },
+  });
+
+/** Renders a report on the reports queue; null (and the reason) when it cannot be made. */
+async function render(request: StarReportRequest): Promise<{ sha256: string | null; problem: string | null }> {
+  try {
+    return { sha256: (await reportRendering().renderReport(request)).sha256, problem: null };
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    return { sha256: null, problem: error.cause?.message ?? error.message };
+  }
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A decision due date already passed (a late self-report) still leaves the department this long. */
@@ -129,7 +151,7 @@ export async function starRating(input: StarRatingInput): Promise<void> {
   }) => {
     const from = state.stars;
     const outcome: StarMoveSummary['outcome'] = m.trigger === 'rating' && from === 0 ? (m.to > 0 ? 'awarded' : 'not_rated') : outcomeOf(from, m.to);
-    await acts.recordStarMove({
+    const recorded = await acts.recordStarMove({
       key: m.key,
       organizationId,
       year,
@@ -147,9 +169,14 @@ export async function starRating(input: StarRatingInput): Promise<void> {
       plaqueValidUntil: state.config!.plan.plaqueValidUntil,
     });
     state.stars = m.to;
-    state.moves.push({ key: m.key, year, trigger: m.trigger, outcome, from, to: m.to, reason: m.reason, decidedBy: m.decidedBy.label });
+    state.moves.push({ key: m.key, year, trigger: m.trigger, outcome, from, to: m.to, reason: m.reason, decidedBy: m.decidedBy.label, plaqueSha256: null });
     state.events = state.events.filter((e) => !m.eventIds.includes(e.id));
     state.revision += 1;
+    if (recorded.plaque) {
+      const plaque = await render(recorded.plaque);
+      if (plaque.sha256) await acts.recordPlaque({ key: m.key, sha256: plaque.sha256 });
+      state.moves[state.moves.length - 1]!.plaqueSha256 = plaque.sha256;
+    }
   };
 
   // ------------------------------------------------------------ immediate reviews (立即复审)
@@ -355,7 +382,10 @@ export interface StarRatingListInput {
   decidedByLogin: string;
 }
 
-/** Renders a jurisdiction's 星级评定名单 on the worker (the PDF renderer lives there); ID `star-rating-list/<unitId>/<year>/<n>`. */
-export async function starRatingList(input: StarRatingListInput): Promise<{ sha256: string | null; entries: number }> {
-  return acts.renderStarRatingList(input);
+/** Renders a jurisdiction's 星级评定名单 through the reports queue; ID `star-rating-list/<unitId>/<year>/<n>`. */
+export async function starRatingList(input: StarRatingListInput): Promise<{ sha256: string | null; entries: number; problem: string | null }> {
+  const prepared = await acts.prepareStarRatingList({ ...input, requestKey: workflowInfo().workflowId });
+  if (!prepared.request) return { sha256: null, entries: 0, problem: 'no organization holds a star after that year' };
+  const rendered = await render(prepared.request);
+  return { sha256: rendered.sha256, entries: prepared.entries, problem: rendered.problem };
 }

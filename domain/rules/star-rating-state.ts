@@ -78,6 +78,8 @@ export interface StarMoveSummary {
   to: StarLevel;
   reason: string;
   decidedBy: string;
+  /** The plaque PDF of an award, once rendered. */
+  plaqueSha256: string | null;
 }
 
 export interface StarRatingState {

@@ -11,6 +11,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createStarRatingActivities } from '../../activities/star-rating.ts';
+import { createReportActivities } from '../../activities/reports.ts';
+import { createReportStore } from '../../reports/store.ts';
+import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 import { createReportRenderer, type ReportRenderer } from '../../reports/index.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
@@ -36,6 +39,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let app: TestApp;
 let worker: Worker;
+let reportsWorker: Worker;
 let running: Promise<void>;
 let renderer: ReportRenderer;
 const tokens: Record<string, string> = {};
@@ -57,9 +61,16 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: bundle,
-    activities: createStarRatingActivities({ orm: app.orm, reports: renderer, dataDir: app.config.DATA_DIR, issuingUnit: '中共测试区委组织部' }),
+    activities: createStarRatingActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }),
   });
-  running = worker.run();
+  // PDFs render on their own queue, as the service's report worker runs them.
+  reportsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
+    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
+    maxConcurrentActivityTaskExecutions: 1,
+  });
+  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
 
   const em = app.orm.em.fork() as EntityManager;
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
@@ -94,6 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   worker?.shutdown();
+  reportsWorker?.shutdown();
   await running;
   await renderer?.close();
   await app?.close();

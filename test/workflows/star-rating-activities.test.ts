@@ -26,7 +26,7 @@ let acts: ReturnType<typeof createStarRatingActivities>;
 beforeAll(async () => {
   db = await createTestDatabase('star_acts');
   orm = await initOrm({ url: db.url });
-  acts = createStarRatingActivities({ orm, dataDir: '/nonexistent', reports: null });
+  acts = createStarRatingActivities({ orm });
   const em = orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'd', name: '区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '区委' } as never);
   district.path = `${district.id}/`;
@@ -64,9 +64,15 @@ describe('star rating activities', () => {
   });
 
   it('writes a retried move once, grants the level\'s incentives, and withdraws those above a lowered level', async () => {
-    await acts.recordStarMove(move({}));
-    await acts.recordStarMove(move({}));
+    const first = await acts.recordStarMove(move({}));
+    expect(first.plaque).toMatchObject({ type: 'star-plaque', subjectId: orgId, requestKey: `star-plaque/${orgId}/2030/rating`, data: { enterprise: '甲公司', stars: 4, year: 2030, validUntil: '2032-12-31' } });
+    // A retry before the plaque is filed asks for the same plaque again (renderReport finds it by its key); after, for none.
+    expect((await acts.recordStarMove(move({}))).plaque?.requestKey).toBe(first.plaque!.requestKey);
+    await acts.recordPlaque({ key: `${orgId}/2030/rating`, sha256: 'a'.repeat(64) });
+    await acts.recordPlaque({ key: `${orgId}/2030/rating`, sha256: 'b'.repeat(64) });
+    expect((await acts.recordStarMove(move({}))).plaque).toBeNull();
     const em = orm.em.fork() as EntityManager;
+    expect((await em.findOneOrFail(StarMove, { moveKey: `${orgId}/2030/rating` })).plaqueSha256).toBe('a'.repeat(64));
     expect(await em.count(StarMove, { organization: orgId })).toBe(1);
     expect(await em.count(StarIncentiveGrant, { organization: orgId, withdrawnAt: null })).toBe(incentivesFor(4, defaultIncentiveCatalog).length);
     expect((await em.findOneOrFail(StarEnrolment, { organization: orgId })).currentStars).toBe(4);
@@ -77,7 +83,7 @@ describe('star rating activities', () => {
     const active = await fresh.find(StarIncentiveGrant, { organization: orgId, withdrawnAt: null });
     expect(active.map((g) => g.measureCode).sort()).toEqual(incentivesFor(2, defaultIncentiveCatalog).map((m) => m.code).sort());
     expect(await fresh.count(StarIncentiveGrant, { organization: orgId, withdrawnByMove: `${orgId}/2031/annual-2031` })).toBe(incentivesFor(4, defaultIncentiveCatalog).length - incentivesFor(2, defaultIncentiveCatalog).length);
-    expect(await fresh.count(AuditEntry, { action: { $like: 'star_rating.%' } })).toBe(2);
+    expect(await fresh.count(AuditEntry, { action: { $like: 'star_rating.%' } })).toBe(3);
   });
 
   it('never lets an older status overwrite a newer one', async () => {

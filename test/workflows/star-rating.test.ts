@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { StarMoveInput, StarRatingActivities } from '../../activities/star-rating.ts';
+import type { StarMoveInput, StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../../activities/star-rating.ts';
+import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/rules/star-rating.ts';
 import { DEFAULT_STAR_SETTINGS, shanghaiDate, startOfShanghaiDay, yearPlan } from '../../domain/rules/star-rating-calendar.ts';
@@ -41,6 +42,7 @@ const HOUR = 3600_000;
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 let worker: Worker;
+let reportsWorker: Worker;
 let running: Promise<void>;
 const taskQueue = 'star-rating-test';
 const calls: { name: string; at: number; input: Record<string, unknown> }[] = [];
@@ -78,10 +80,24 @@ function stubActivities(): StarRatingActivities {
     openStarPublication: record('openStarPublication'),
     recordStarMove: async (input: StarMoveInput) => {
       calls.push({ name: 'recordStarMove', at: await env.currentTimeMs(), input: input as unknown as Record<string, unknown> });
-      return { plaqueSha256: input.trigger === 'rating' && input.to > 0 ? 'p'.repeat(64) : null };
+      const plaque: StarReportRequest | null = input.trigger === 'rating' && input.to > 0
+        ? { type: 'star-plaque', data: { stars: input.to }, meta: { issuingUnit: '组织部' }, subjectType: 'organization', subjectId: input.organizationId, createdBy: 'test', requestKey: `star-plaque/${input.key}` }
+        : null;
+      return { plaque };
     },
-    renderStarRatingList: async () => ({ sha256: null, entries: 0 }),
+    recordPlaque: record('recordPlaque'),
+    prepareStarRatingList: async () => ({ request: null, entries: 0 }),
   } as unknown as StarRatingActivities;
+}
+
+// The report queue's renderReport, faked: no browser here, only what the workflow sees.
+function fakeReportActivities(): StarReportRenderingActivities {
+  return {
+    async renderReport(input) {
+      calls.push({ name: 'renderReport', at: await env.currentTimeMs(), input: input as never });
+      return { sha256: 'f'.repeat(64), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: null };
+    },
+  };
 }
 
 const actor = (role: string): Actor => ({ accountId: `acc-${role}`, login: role, roles: [role] });
@@ -107,11 +123,13 @@ beforeAll(async () => {
     bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
   ]);
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities() });
-  running = worker.run();
+  reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: fakeReportActivities() });
+  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
 }, 60_000);
 
 afterAll(async () => {
   worker?.shutdown();
+  reportsWorker?.shutdown();
   await running;
   await env?.teardown();
 });
@@ -193,6 +211,7 @@ describe('starRating workflow', () => {
     expect((await c.query(starRatingStatus)).phase).toBe('publication');
     await b.executeUpdate(answerStarObjection, { args: [{ actor: actor('org_department'), objectionId: 'obj-b', decision: 'dismissed', stars: null, reply: '经核查，活动记录完整，异议不成立' }] });
     await c.executeUpdate(answerStarObjection, { args: [{ actor: actor('org_department'), objectionId: 'obj-c', decision: 'upheld', stars: 4, reply: '经核查存在欠薪一个月，调整为四星' }] });
+    await skipTo(`${Y}-12-30`);
     const awarded = await Promise.all([a, b, c].map((h) => h.query(starRatingStatus)));
     expect(awarded.map((s) => [s.phase, s.stars])).toEqual([['awarded', 4], ['awarded', 3], ['awarded', 4]]);
     expect(moves('org-a')[0]).toMatchObject({ trigger: 'rating', outcome: 'awarded', from: 0, to: 4, decidedByLabel: 'org_department', evidenceFileIds: ['file-1'] });
@@ -200,6 +219,10 @@ describe('starRating workflow', () => {
     expect(moves('org-c')[0]!.objectionIds).toEqual(['obj-c']);
     const publicationOpened = calls.filter((cl) => cl.name === 'openStarPublication');
     expect(publicationOpened).toHaveLength(3);
+    // Each award's plaque is printed on the reports queue and filed on its move.
+    expect(calls.filter((cl) => cl.name === 'renderReport').map((cl) => (cl.input as { requestKey: string }).requestKey).sort()).toEqual(orgs.map((o) => `star-plaque/${o}/${Y}/rating`).sort());
+    expect(calls.filter((cl) => cl.name === 'recordPlaque').map((cl) => cl.input)).toContainEqual({ key: `org-a/${Y}/rating`, sha256: 'f'.repeat(64) });
+    expect(awarded[0]!.moves[0]!.plaqueSha256).toBe('f'.repeat(64));
     await noteRuns();
 
     // ---- Year Y+1: review (一年一审), with daily tracking.

@@ -401,8 +401,8 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const unit = await jurisdiction(request, request.body.unitId);
     const principal = principalOf(request);
     const input: StarRatingListInput = { unitId: unit.id, year: request.body.year, kind: request.body.kind, decidedByLogin: principal.displayName };
-    const result = await temporal.workflow.execute('starRatingList', { taskQueue, workflowId: `star-rating-list/${unit.id}/${input.year}/${randomUUID()}`, args: [input] }) as { sha256: string | null; entries: number };
-    if (!result.sha256) throw new ApiError(409, 'nothing_to_list', result.entries === 0 ? 'no organization holds a star after that year' : 'the worker has no PDF renderer');
+    const result = await temporal.workflow.execute('starRatingList', { taskQueue, workflowId: `star-rating-list/${unit.id}/${input.year}/${randomUUID()}`, args: [input] }) as { sha256: string | null; entries: number; problem: string | null };
+    if (!result.sha256) throw new ApiError(409, result.entries === 0 ? 'nothing_to_list' : 'report_failed', result.problem ?? 'the list could not be rendered');
     const em = emOf(request);
     await em.transactional((tx) => recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.list', entityType: 'administrative_unit', entityId: unit.id, after: { year: input.year, kind: input.kind, sha256: result.sha256, entries: result.entries } }));
     return { sha256: result.sha256, entries: result.entries, download: `/star-ratings/lists/${result.sha256}` };
