@@ -6,6 +6,7 @@ import { AuditEntry } from '../entities/audit-entry.ts';
 import { GENESIS_HASH, hashAuditEntry, toAuditJson, type AuditFields } from './chain.ts';
 
 const AUDIT_LOCK = 20_260_402;
+const AUDIT_HEAD_KEY = 'audit.head';
 
 export interface AuditActor {
   accountId: string | null;
@@ -43,7 +44,13 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
     after: toAuditJson(input.after),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  await em.insert(AuditEntry, { ...fields, hash: hashAuditEntry(fields) });
+  const hash = hashAuditEntry(fields);
+  await em.insert(AuditEntry, { ...fields, hash });
+  // The head, kept beside the chain, reveals rows cut off its end (which the chain alone cannot).
+  await em.execute(
+    `insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
+    [AUDIT_HEAD_KEY, JSON.stringify({ seq: fields.seq, hash })],
+  );
   return fields.seq;
 }
 
@@ -82,7 +89,15 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
       expectedSeq = seq + 1;
       checked += 1;
     }
-    if (rows.length < batchSize) return { ok: true, checked, lastSeq: checked > 0 ? expectedSeq - 1 : null };
+    if (rows.length < batchSize) {
+      const [head] = await em.execute<{ value: { seq: number; hash: string } | string }[]>('select value from system_setting where key = ?', [AUDIT_HEAD_KEY]);
+      const recorded = head ? (typeof head.value === 'string' ? JSON.parse(head.value) : head.value) as { seq: number; hash: string } : null;
+      const lastSeq = checked > 0 ? expectedSeq - 1 : null;
+      if (recorded && (recorded.seq !== lastSeq || recorded.hash !== prevHash)) {
+        return { ok: false, checked, brokenSeq: (lastSeq ?? 0) + 1, reason: `the log ends at seq ${lastSeq ?? 0} but seq ${recorded.seq} was written: rows are missing at the end` };
+      }
+      return { ok: true, checked, lastSeq };
+    }
   }
 }
 

@@ -87,4 +87,17 @@ describe('audit log', () => {
     const broken = await app.server.inject({ method: 'GET', url: '/audit/verify', headers: bearer(world.tokens.orgDept!) });
     expect(broken.json()).toEqual({ ok: false, checked: seq - 1, brokenSeq: seq, reason: 'hash does not match the row content' });
   });
+
+  it('finds rows cut off the end of the log', async () => {
+    // Repair the edited row's hash chain first by cutting everything from it on: the chain that
+    // remains is intact, but the recorded head says more was written.
+    const { rows } = await sql("select seq from audit_entry where action = 'organization.update' order by seq limit 1");
+    const seq = Number(rows[0].seq);
+    await sql(`alter table audit_entry disable trigger audit_entry_no_update_delete;
+      delete from audit_entry where seq >= ${seq};
+      alter table audit_entry enable trigger audit_entry_no_update_delete;`);
+    const res = await app.server.inject({ method: 'GET', url: '/audit/verify', headers: bearer(world.tokens.admin!) });
+    expect(res.json()).toMatchObject({ ok: false, checked: seq - 1, brokenSeq: seq });
+    expect(res.json().reason).toMatch(/rows are missing at the end/);
+  });
 });
