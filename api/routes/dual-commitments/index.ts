@@ -259,7 +259,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const deadline = endOfShanghaiDay(settings.submissionDeadline);
     const [counts, startedRow, overdueSets, overdueItems, stuck] = await Promise.all([
       conn.execute<{ gate: string; status: string; n: string }[]>('select gate, status, count(*) n from commitment_set where cycle_id = ? group by gate, status', [cycle.id]),
-      conn.execute<{ total: string; started: string }[]>('select count(*) total, count(started_at) started from commitment_set where cycle_id = ?', [cycle.id]),
+      conn.execute<{ total: string; started: string; waiting: string }[]>(
+        "select count(*) total, count(started_at) started, count(*) filter (where gate <> 'set' or gate_entered_at > created_at) waiting from commitment_set where cycle_id = ?", [cycle.id],
+      ),
       conn.execute<{ id: string; organization_id: string; status: string }[]>(
         "select id, organization_id, status from commitment_set where cycle_id = ? and gate = 'set' and ? < now() order by organization_id limit 200", [cycle.id, deadline],
       ),
@@ -280,7 +282,14 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       id: cycle.id,
       year: cycle.year,
-      start: { total: Number(startedRow[0]!.total), started: Number(startedRow[0]!.started), failed: live?.failed ?? 0, done: live ? live.done : Number(startedRow[0]!.started) === Number(startedRow[0]!.total) },
+      // started: workflows the server accepted; running: those whose workflow has taken its first step.
+      start: {
+        total: Number(startedRow[0]!.total),
+        started: Number(startedRow[0]!.started),
+        running: Number(startedRow[0]!.waiting),
+        failed: live?.failed ?? 0,
+        done: live ? live.done : Number(startedRow[0]!.started) === Number(startedRow[0]!.total),
+      },
       perGate,
       setStatuses,
       overdue: {
@@ -288,6 +297,49 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         items: overdueItems.map((i) => ({ setId: i.set_id, itemKey: i.item_key, escalatedAt: i.escalated_at })),
       },
       stuck: stuck.map((s) => ({ setId: s.id, organizationId: s.organization_id, gate: s.gate, status: s.status, since: s.since })),
+    };
+  });
+
+  app.get('/dual-commitments/sets', {
+    config: { auth: { roles: ANY_CYCLE_ROLE } },
+    schema: {
+      tags,
+      summary: 'The commitment sets you may see (your organization, or those in your jurisdiction / assigned to you)',
+      querystring: Type.Object({
+        year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+        cycleId: Type.Optional(Type.String({ format: 'uuid' })),
+        gate: Type.Optional(Type.Union(['set', 'show', 'practice', 'evaluate', 'filed'].map((g) => Type.Literal(g)))),
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        offset: Type.Integer({ minimum: 0, default: 0 }),
+      }),
+    },
+  }, async (request) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const { year, cycleId, gate, limit, offset } = request.query;
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    const within: Record<string, unknown>[] = [];
+    if (!admin) {
+      const orgIds = principal.grants.filter((g) => g.organizationId).map((g) => g.organizationId!);
+      const paths = principal.grants.filter((g) => g.unitPath).map((g) => g.unitPath!);
+      const assigned = (await em.getConnection().execute<{ subject_id: string }[]>(
+        "select subject_id from evaluator_assignment where account_id = ? and subject_type = 'organization'", [principal.accountId],
+      )).map((r) => r.subject_id);
+      within.push(
+        { organization: { $in: [...orgIds, ...assigned] } },
+        ...paths.map((p) => ({ organization: { unit: { path: { $like: `${escapeLike(p)}%` } } } })),
+      );
+    }
+    const where: Record<string, unknown> = {
+      ...(year ? { year } : {}),
+      ...(cycleId ? { cycle: cycleId } : {}),
+      ...(gate ? { gate } : {}),
+      ...(admin ? {} : { $or: within }),
+    };
+    const [rows, total] = await em.findAndCount(CommitmentSet, where as never, { populate: ['organization'], orderBy: { year: 'desc', organization: { name: 'asc' } } as never, limit, offset });
+    return {
+      total,
+      items: rows.map((s) => ({ id: s.id, year: s.year, cycleId: s.cycle.id, organizationId: s.organization.id, organizationName: s.organization.getEntity().name, gate: s.gate, status: s.status, approvedVersion: s.approvedVersion, href: `/dual-commitments/sets/${s.id}` })),
     };
   });
 

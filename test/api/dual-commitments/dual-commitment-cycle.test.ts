@@ -132,7 +132,12 @@ describe('dual commitments through HTTP', () => {
     expect((await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, organizationIds: [orgId] })).status).toBe(409);
 
     const em = app.orm.em.fork() as EntityManager;
-    const setId = (await em.getConnection().execute<{ id: string }[]>('select id from commitment_set where cycle_id = ?', [cycleId]))[0]!.id;
+    // The enterprise finds its set; another enterprise sees none.
+    const mine = (await call('rep', 'GET', `/dual-commitments/sets?year=${year}`)).body as { total: number; items: { id: string; cycleId: string }[] };
+    expect(mine).toMatchObject({ total: 1, items: [{ cycleId }] });
+    expect(((await call('otherrep', 'GET', `/dual-commitments/sets?year=${year}`)).body as { total: number }).total).toBe(0);
+    expect(((await call('evaluator', 'GET', `/dual-commitments/sets?year=${year}`)).body as { total: number }).total).toBe(1);
+    const setId = mine.items[0]!.id;
     const base = `/dual-commitments/sets/${setId}`;
     expect((await call('otherrep', 'GET', base)).status).toBe(404);
 

@@ -1,0 +1,222 @@
+// Benchmark of starting a dual commitments cycle (issue 6, point 8) on the embedded default:
+// embedded PostgreSQL, the project's Temporal-compatible server, the worker and the API in this
+// one process, as `npm start` runs them. Seeds N organizations, starts a cycle over all of them
+// through POST /dual-commitments/cycles and prints
+//   - the time until every workflow waits in 定诺 (its first step recorded; see recordGate),
+//   - the peak RSS of this process (PostgreSQL runs in its own processes, shown apart),
+//   - p50/p99 of a draft submission over HTTP while the workflows start: PUT .../draft
+//     (saved and validated) and POST .../submit (the workflow update) for sample enterprises.
+//   npm run bench:cycle -- [N]          (default 10000; data in a temporary folder, removed after)
+// Env: BENCH_KEEP=1 keeps the data folder; BENCH_SAMPLES (default 40) enterprises submitting.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfig } from '../config/config.ts';
+import { createLogger, startApi, startDatabase, startOrm, startTemporalClient, startTemporalServer, startWorker } from '../entry/components.ts';
+import { Lifecycle } from '../entry/lifecycle.ts';
+import { hashPassword } from '../domain/auth/passwords.ts';
+
+const N = Number(process.argv[2] ?? process.env.BENCH_ORGANIZATIONS ?? 10_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+const PASSWORD = 'Bench@2026';
+const STREETS = 20;
+const COMMUNITIES_PER_STREET = 10;
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** RSS of the embedded PostgreSQL processes (children of this one), in MB. */
+function postgresRssMb(): number {
+  try {
+    const out = execFileSync('ps', ['-o', 'rss=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    const direct = out.split('\n').filter(Boolean).map(Number);
+    const pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    let total = direct.reduce((a, b) => a + b, 0);
+    for (const pid of pids) {
+      const grand = execFileSync('ps', ['-o', 'rss=', '--ppid', pid], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      total += grand.reduce((a, b) => a + b, 0);
+    }
+    return Math.round(total / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-bench-'));
+const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
+const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), DEVSERVER_PORT: String(temporalPort) });
+const logger = createLogger(config);
+const lifecycle = new Lifecycle(logger);
+let peakRss = 0;
+const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+
+try {
+  console.log(`bench:cycle  N=${N} organizations, ${os.cpus().length} cores, node ${process.version}, data ${dataDir}`);
+  const databaseUrl = await startDatabase(config, logger, lifecycle);
+  const orm = await startOrm(databaseUrl, logger, lifecycle);
+  const temporalAddress = await startTemporalServer(config, databaseUrl, logger, lifecycle);
+  await startWorker(config, temporalAddress, orm, logger, lifecycle);
+  const temporal = startTemporalClient(config, temporalAddress, lifecycle);
+  const base = await startApi(config, orm, temporal, logger, lifecycle);
+  console.log(`ready: RSS ${mb(process.memoryUsage().rss)} MB`);
+
+  // A district of STREETS streets with COMMUNITIES_PER_STREET communities each, N enterprises
+  // spread over the communities, the department's account and one enterprise account per sample.
+  const seedStart = performance.now();
+  const em = orm.em.fork() as EntityManager;
+  const conn = em.getConnection();
+  const hash = await hashPassword(PASSWORD);
+  const districtId = randomUUID();
+  const units: unknown[][] = [[districtId, 'BENCH-D', '基准区', 'district', null, `${districtId}/`, 0, '中共基准区委']];
+  const communities: { id: string; path: string }[] = [];
+  for (let s = 0; s < STREETS; s++) {
+    const streetId = randomUUID();
+    const streetPath = `${districtId}/${streetId}/`;
+    units.push([streetId, `BENCH-S${s}`, `第${s + 1}街道`, 'street', districtId, streetPath, 1, `第${s + 1}街道党工委`]);
+    for (let c = 0; c < COMMUNITIES_PER_STREET; c++) {
+      const id = randomUUID();
+      units.push([id, `BENCH-S${s}-C${c}`, `第${s + 1}街道第${c + 1}社区`, 'community', streetId, `${streetPath}${id}/`, 2, `第${s + 1}街道第${c + 1}社区党委`]);
+      communities.push({ id, path: `${streetPath}${id}/` });
+    }
+  }
+  await conn.execute(
+    `insert into administrative_unit (id, code, name, level, parent_id, path, depth, party_org_name, created_at, updated_at) values ${units.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, now(), now())').join(', ')}`,
+    units.flat(),
+  );
+  const orgIds: string[] = [];
+  for (let i = 0; i < N; i += 1000) {
+    const rows: unknown[][] = [];
+    for (let j = i; j < Math.min(N, i + 1000); j++) {
+      const id = randomUUID();
+      orgIds.push(id);
+      rows.push([id, `基准企业${String(j + 1).padStart(5, '0')}有限公司`, 'non_public_enterprise', communities[j % communities.length]!.id, `基准企业${j + 1}党支部`, JSON.stringify([{ role: '党组织书记', name: `书记${j + 1}`, phone: '13800000000' }])]);
+    }
+    await conn.execute(
+      `insert into organization (id, name, kind, unit_id, party_org_name, responsible_people, created_at, updated_at) values ${rows.map(() => '(?, ?, ?, ?, ?, ?, now(), now())').join(', ')}`,
+      rows.flat(),
+    );
+  }
+  const account = async (login: string, role: string, scope: { unitId?: string; organizationId?: string }) => {
+    const id = randomUUID();
+    await conn.execute('insert into account (id, login, display_name, password_hash, active, created_at, updated_at) values (?, ?, ?, ?, true, now(), now())', [id, login, login, hash]);
+    await conn.execute('insert into role_assignment (id, account_id, role, unit_id, organization_id, created_at) values (?, ?, ?, ?, ?, now())', [randomUUID(), id, role, scope.unitId ?? null, scope.organizationId ?? null]);
+  };
+  await account('bench-dept', 'org_department', { unitId: districtId });
+  const sampleOrgs = Array.from({ length: SAMPLES }, (_, i) => orgIds[Math.floor((i * N) / SAMPLES)]!);
+  for (const [i, orgId] of sampleOrgs.entries()) await account(`bench-ent${i}`, 'enterprise_rep', { organizationId: orgId });
+  console.log(`seeded ${N} organizations in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  const http = async (method: string, url: string, token: string | null, body?: unknown) => {
+    const response = await fetch(`${base}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  const login = async (name: string) => (await http('POST', '/auth/login', null, { login: name, password: PASSWORD })).body.accessToken as string;
+  const deptToken = await login('bench-dept');
+  const entTokens = await Promise.all(sampleOrgs.map((_, i) => login(`bench-ent${i}`)));
+  const year = new Date().getFullYear() + 1;
+
+  // Start the cycle over the whole district.
+  const t0 = performance.now();
+  const started = await http('POST', '/dual-commitments/cycles', deptToken, { year });
+  if (started.status !== 202) throw new Error(`cycle start answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const cycleId = started.body.id as string;
+  const accepted = performance.now() - t0;
+  console.log(`POST /dual-commitments/cycles answered 202 in ${(accepted / 1000).toFixed(1)} s (${started.body.organizations} organizations)`);
+
+  const setIdOf = new Map<string, string>();
+  for (const row of await conn.execute<{ id: string; organization_id: string }[]>(`select id, organization_id from commitment_set where cycle_id = ? and organization_id in (${sampleOrgs.map(() => '?').join(', ')})`, [cycleId, ...sampleOrgs])) {
+    setIdOf.set(row.organization_id, row.id);
+  }
+  const commitments = (n: number) => [
+    { key: 'p1', side: 'party', catalogItemCode: null, title: '形势政策宣讲', content: '每季度组织职工宣讲', target: `全年宣讲4次（样本${n}）`, indicator: '宣讲≥4次', deadline: `${year}-06-30`, responsiblePerson: { name: '王建国' } },
+    { key: 'e1', side: 'enterprise', catalogItemCode: null, title: '提供党建活动场所', content: '提供固定活动室', target: '活动室挂牌使用', indicator: '面积≥30平方米', deadline: `${year}-09-30`, responsiblePerson: { name: '李总' } },
+  ];
+
+  // While the workflows start: the sample enterprises save their drafts and submit them, one
+  // request at a time, round after round, as people would.
+  const draftMs: number[] = [];
+  const submitMs: number[] = [];
+  const failures: string[] = [];
+  const submitted = new Set<number>();
+  let stop = false;
+  const drafting = (async () => {
+    for (let round = 0; !stop; round++) {
+      for (let i = 0; i < sampleOrgs.length && !stop; i++) {
+        const setId = setIdOf.get(sampleOrgs[i]!)!;
+        let t = performance.now();
+        const draft = await http('PUT', `/dual-commitments/sets/${setId}/draft`, entTokens[i]!, { commitments: commitments(round) });
+        draftMs.push(performance.now() - t);
+        if (draft.status !== 200) failures.push(`draft ${draft.status} ${JSON.stringify(draft.body).slice(0, 200)}`);
+        if (submitted.has(i)) continue;
+        t = performance.now();
+        const submit = await http('POST', `/dual-commitments/sets/${setId}/submit`, entTokens[i]!);
+        // 409 while its workflow has not started yet: it is tried again next round.
+        if (submit.status === 200) {
+          submitMs.push(performance.now() - t);
+          submitted.add(i);
+        } else if (submit.status !== 409) failures.push(`submit ${submit.status} ${JSON.stringify(submit.body).slice(0, 200)}`);
+      }
+      await sleep(200);
+    }
+  })();
+
+  // Every workflow waits in 定诺 when its first step is recorded (the dashboard's start.running).
+  let lastPrint = 0;
+  let allWaitingMs = NaN;
+  for (;;) {
+    const dashboard = await http('GET', `/dual-commitments/cycles/${cycleId}`, deptToken);
+    const start = dashboard.body.start as { total: number; started: number; running: number; failed: number; done: boolean };
+    const elapsed = performance.now() - t0;
+    if (elapsed - lastPrint > 10_000) {
+      lastPrint = elapsed;
+      console.log(`  ${(elapsed / 1000).toFixed(0)} s: started ${start.started}, waiting in 定诺 ${start.running}, failed ${start.failed}; RSS ${mb(process.memoryUsage().rss)} MB`);
+    }
+    if (start.failed > 0) throw new Error(`${start.failed} workflows failed to start`);
+    if (start.running >= N) {
+      allWaitingMs = elapsed;
+      break;
+    }
+    if (elapsed > 30 * 60_000) throw new Error('gave up after 30 minutes');
+    await sleep(500);
+  }
+  stop = true;
+  await drafting;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const maxRssKb = process.resourceUsage().maxRSS;
+
+  console.log('');
+  console.log(`organizations                       ${N}`);
+  console.log(`every workflow waiting in 定诺 after ${(allWaitingMs / 1000).toFixed(1)} s  (${(N / (allWaitingMs / 1000)).toFixed(1)} workflows/s; target < 120 s)`);
+  console.log(`peak RSS of this process            ${Math.max(mb(peakRss), Math.round(maxRssKb / 1024))} MB  (target < 1536 MB; embedded PostgreSQL apart: ${postgresRssMb()} MB now)`);
+  console.log(`draft save  PUT .../draft           p50 ${percentile(draftMs, 50).toFixed(0)} ms, p99 ${percentile(draftMs, 99).toFixed(0)} ms  (${draftMs.length} requests)`);
+  console.log(`draft submit POST .../submit        p50 ${percentile(submitMs, 50).toFixed(0)} ms, p99 ${percentile(submitMs, 99).toFixed(0)} ms  (${submitMs.length} requests)`);
+  if (failures.length) console.log(`unexpected answers: ${failures.length}, first: ${failures[0]}`);
+} finally {
+  clearInterval(rssSampler);
+  await lifecycle.stop(config.SHUTDOWN_TIMEOUT_MS);
+  if (process.env.BENCH_KEEP !== '1') await rm(dataDir, { recursive: true, force: true });
+}
