@@ -25,6 +25,29 @@ export const EVIDENCE_MIME_TYPES: Record<string, string> = {
 
 export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
 
+/** The first bytes each accepted type starts with, so a declared type cannot hide another content. */
+const SIGNATURES: Record<string, (head: Buffer) => boolean> = {
+  'application/pdf': (h) => h.subarray(0, 5).toString('latin1') === '%PDF-',
+  'image/jpeg': (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff,
+  'image/png': (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/webp': (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
+  'application/msword': (h) => h.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0])),
+  'application/vnd.ms-excel': (h) => h.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0])),
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': (h) => h.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': (h) => h.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+  'video/mp4': (h) => h.subarray(4, 8).toString('latin1') === 'ftyp',
+};
+
+/** Thrown when the content does not start like its declared type. */
+export class EvidenceContentMismatch extends Error {
+  readonly mimeType: string;
+  constructor(mimeType: string) {
+    super(`the content is not ${mimeType}`);
+    this.name = 'EvidenceContentMismatch';
+    this.mimeType = mimeType;
+  }
+}
+
 export interface StoredBlob {
   sha256: string;
   sizeBytes: number;
@@ -35,14 +58,16 @@ export interface StoredBlob {
 export const blobPath = (sha256: string) => path.join(EVIDENCE_FOLDER, sha256.slice(0, 2), sha256);
 
 /** Writes the stream; if it fails (e.g. the size limit cut it off) nothing is left behind. */
-export async function storeEvidenceStream(dataDir: string, source: Readable): Promise<StoredBlob> {
+export async function storeEvidenceStream(dataDir: string, source: Readable, mimeType: string): Promise<StoredBlob> {
   const tmpDir = path.join(dataDir, EVIDENCE_FOLDER, 'tmp');
   await mkdir(tmpDir, { recursive: true });
   const tmp = path.join(tmpDir, randomUUID());
   const hash = createHash('sha256');
   let size = 0;
+  let head = Buffer.alloc(0);
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
       hash.update(chunk);
       size += chunk.length;
       callback(null, chunk);
@@ -50,6 +75,8 @@ export async function storeEvidenceStream(dataDir: string, source: Readable): Pr
   });
   try {
     await pipeline(source, tap, createWriteStream(tmp, { flags: 'wx' }));
+    const matches = SIGNATURES[mimeType];
+    if (size > 0 && (!matches || !matches(head))) throw new EvidenceContentMismatch(mimeType);
     const sha256 = hash.digest('hex');
     const storagePath = blobPath(sha256);
     const target = path.join(dataDir, storagePath);

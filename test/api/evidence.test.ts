@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
 
@@ -64,10 +66,14 @@ describe('evidence', () => {
     const exe = await upload(world.tokens.enterpriseA!, `title=x&organizationId=${world.orgA.id}&effectiveFrom=2026-07-01`, multipart(Buffer.from('MZ...'), 'run.exe', 'application/x-msdownload'));
     expect(exe.statusCode).toBe(415);
     expect(exe.json().details[0].field).toBe('body.file');
-    const big = await upload(world.tokens.enterpriseA!, `title=x&organizationId=${world.orgA.id}&effectiveFrom=2026-07-01`, multipart(Buffer.alloc(20 * 1024 * 1024 + 1, 1), 'big.pdf', 'application/pdf'));
+    const disguised = await upload(world.tokens.enterpriseA!, `title=x&organizationId=${world.orgA.id}&effectiveFrom=2026-07-01`, multipart(Buffer.from('<html><script>alert(1)</script></html>'), 'photo.png', 'image/png'));
+    expect(disguised.statusCode).toBe(415);
+    expect(disguised.json().details).toEqual([{ field: 'body.file', rule: 'content must match its declared type image/png' }]);
+    const big = await upload(world.tokens.enterpriseA!, `title=x&organizationId=${world.orgA.id}&effectiveFrom=2026-07-01`, multipart(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20 * 1024 * 1024, 1)]), 'big.pdf', 'application/pdf'));
     expect(big.statusCode).toBe(413);
     const list = await app.server.inject({ method: 'GET', url: `/evidence?organizationId=${world.orgA.id}`, headers: bearer(world.tokens.enterpriseA!) });
     expect(list.json().total).toBe(1);
+    expect(await readdir(path.join(app.dataDir, 'evidence', 'tmp'))).toEqual([]);
   });
 
   it('names the field of a broken rule in the effective period', async () => {

@@ -14,7 +14,7 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { escapeLike, organizationWhere, readableOrganizationScope, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_MIME_TYPES, openEvidence, storeEvidenceStream, type StoredBlob } from '../../../domain/evidence/storage.ts';
+import { DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_MIME_TYPES, EvidenceContentMismatch, openEvidence, storeEvidenceStream, type StoredBlob } from '../../../domain/evidence/storage.ts';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { ErrorBody, IdParams, Page } from '../../schemas/common.ts';
@@ -66,7 +66,7 @@ async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<{
     throw new ApiError(415, 'unsupported_media_type', `files of type ${part.mimetype} are not accepted`, [{ field: 'body.file', rule: `type must be one of ${Object.keys(EVIDENCE_MIME_TYPES).join(', ')}` }]);
   }
   try {
-    const blob = await storeEvidenceStream(request.server.services.config.DATA_DIR, part.file);
+    const blob = await storeEvidenceStream(request.server.services.config.DATA_DIR, part.file, part.mimetype);
     if (part.file.truncated) throw new Error('truncated');
     if (blob.sizeBytes === 0) throw badRequest('empty file', [{ field: 'body.file', rule: 'must not be empty' }]);
     return { blob, mimeType: part.mimetype, originalName: part.filename.slice(0, 255) || 'file' };
@@ -74,6 +74,9 @@ async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<{
     if (error instanceof ApiError) throw error;
     if (part.file.truncated || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       throw new ApiError(413, 'payload_too_large', `the file is larger than ${maxBytes} bytes`, [{ field: 'body.file', rule: `must be at most ${maxBytes} bytes` }]);
+    }
+    if (error instanceof EvidenceContentMismatch) {
+      throw new ApiError(415, 'unsupported_media_type', error.message, [{ field: 'body.file', rule: `content must match its declared type ${error.mimeType}` }]);
     }
     throw error;
   }
