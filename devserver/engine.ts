@@ -140,7 +140,7 @@ export class Engine {
   private readonly runs = new Map<string, Run>();
   private readonly openByWorkflowId = new Map<string, Run>();
   private readonly dirty = new Set<Run>();
-  private readonly historyWaiters = new Map<string, Set<() => void>>();
+  private readonly historyWaiters = new Map<string, Set<(run: Run) => void>>();
   private readonly updateWaiters = new Map<string, Set<() => void>>();
   private readonly queries = new Map<string, QueryWaiter>();
   private readonly deadStickyQueues = new Set<string>();
@@ -318,14 +318,15 @@ export class Engine {
         });
       }
     }
-    for (const run of withEvents) this.notifyHistory(run.s.runId);
+    for (const run of withEvents) this.notifyHistory(run);
   }
 
-  private notifyHistory(runId: string): void {
-    const waiters = this.historyWaiters.get(runId);
+  /** Wakes history long polls; they get the run itself, which may just have left RAM (closed). */
+  private notifyHistory(run: Run): void {
+    const waiters = this.historyWaiters.get(run.s.runId);
     if (!waiters) return;
-    this.historyWaiters.delete(runId);
-    for (const w of waiters) w();
+    this.historyWaiters.delete(run.s.runId);
+    for (const w of waiters) w(run);
   }
 
   private notifyUpdate(key: string): void {
@@ -1947,8 +1948,11 @@ export class Engine {
     let next = token?.n ?? 1;
     const until = Math.min(deadline - 1000, Date.now() + MAX_POLL_WAIT_MS);
     const key = { namespace: state.namespace, workflowId: state.workflowId, runId };
+    // A run that closed while we waited has left RAM once its close committed; the wake-up hands
+    // it over, so the answer needs no store read (the result long poll of every workflow).
+    let woken: Run | undefined;
     for (;;) {
-      const run = this.runs.get(runId);
+      const run = this.runs.get(runId) ?? woken;
       const s = run?.s ?? (await this.loadRunState(key));
       if (!s) throw new WorkflowNotFoundError(key.workflowId, runId);
       const closed = s.status !== 'Running';
@@ -1975,20 +1979,21 @@ export class Engine {
         // An empty long-poll answer must carry a token, or the client spins.
         return { history: { events: [] }, nextPageToken: this.pageToken(runId, next) };
       }
-      await new Promise<void>((resolve) => {
+      woken = await new Promise<Run | undefined>((resolve) => {
         let set = this.historyWaiters.get(runId);
         if (!set) {
           set = new Set();
           this.historyWaiters.set(runId, set);
         }
-        const done = () => {
+        const done = (wokenBy?: Run) => {
           clearTimeout(timer);
           set!.delete(done);
-          signal.removeEventListener('abort', done);
-          resolve();
+          signal.removeEventListener('abort', onAbort);
+          resolve(wokenBy);
         };
-        const timer = setTimeout(done, Math.max(0, until - Date.now()));
-        signal.addEventListener('abort', done);
+        const onAbort = () => done();
+        const timer = setTimeout(() => done(), Math.max(0, until - Date.now()));
+        signal.addEventListener('abort', onAbort);
         set.add(done);
       });
       next = token?.n ?? next;
