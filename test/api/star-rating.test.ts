@@ -19,6 +19,7 @@ import { hashSecret } from '../../domain/auth/secrets.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { Account } from '../../domain/entities/account.ts';
+import { EvidenceFile } from '../../domain/entities/evidence.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
@@ -214,7 +215,13 @@ describe('star rating through HTTP', () => {
 
     // A serious event against o2 starts an immediate review; the department lowers it at once.
     expect((await call('rep0', 'POST', `/star-ratings/organizations/${o2}/events`, { type: 'major_safety_incident', occurredOn: `${Y + 1}-03-01`, summary: '仓库火灾', evidenceFileIds: [] })).status).toBe(403);
-    const tracked = await ok('streetB', 'POST', `/star-ratings/organizations/${o2}/events`, { type: 'major_safety_incident', occurredOn: `${Y + 1}-03-01`, summary: '仓库火灾造成人员受伤', evidenceFileIds: [] });
+    const emE = app.orm.em.fork() as EntityManager;
+    const photo = emE.create(EvidenceFile, { title: '事故调查报告', organization: o2, latestVersion: 1, createdBy: await emE.findOneOrFail(Account, { login: 'streetB' }) } as never);
+    const elsewhere = emE.create(EvidenceFile, { title: '别家的材料', organization: o1, latestVersion: 1, createdBy: await emE.findOneOrFail(Account, { login: 'streetB' }) } as never);
+    await emE.flush();
+    const wrongEvidence = await call('streetB', 'POST', `/star-ratings/organizations/${o2}/events`, { type: 'major_safety_incident', occurredOn: `${Y + 1}-03-01`, summary: '仓库火灾', evidenceFileIds: [elsewhere.id] });
+    expect(wrongEvidence.status).toBe(400);
+    const tracked = await ok('streetB', 'POST', `/star-ratings/organizations/${o2}/events`, { type: 'major_safety_incident', occurredOn: `${Y + 1}-03-01`, summary: '仓库火灾造成人员受伤', evidenceFileIds: [photo.id] });
     expect(tracked.immediateReview.proposal).toMatchObject({ outcome: 'lowered', from: 3, to: 2 });
     const due = await ok('dept', 'GET', '/star-ratings/due-for-review');
     expect(due.items.map((i: { organizationId: string }) => i.organizationId)).toContain(o2);
@@ -222,7 +229,7 @@ describe('star rating through HTTP', () => {
     await skipTo(`${Y + 1}-03-05`);
     const view2 = await ok('dept', 'GET', `/star-ratings/organizations/${o2}`);
     expect(view2.currentStars).toBe(2);
-    expect(view2.history[1]).toMatchObject({ trigger: 'immediate_review', outcome: 'lowered', from: 3, to: 2, reason: '发生较大安全生产事故，下调一星', evidence: { eventIds: [tracked.eventId] } });
+    expect(view2.history[1]).toMatchObject({ trigger: 'immediate_review', outcome: 'lowered', from: 3, to: 2, reason: '发生较大安全生产事故，下调一星', evidence: { eventIds: [tracked.eventId], evidenceFileIds: [photo.id] } });
     expect(view2.events[0]).toMatchObject({ id: tracked.eventId, accepted: true, serious: true });
     const em = app.orm.em.fork() as EntityManager;
     // Measures above two stars are withdrawn with the lowering.

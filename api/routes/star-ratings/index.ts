@@ -18,6 +18,7 @@ import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
+import { EvidenceFile } from '../../../domain/entities/evidence.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { StarEnrolment, StarMove, StarRound } from '../../../domain/entities/star-rating.ts';
@@ -94,6 +95,15 @@ async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** 400 unless every evidence file was filed for this organization (through the shared evidence upload). */
+async function requireEvidence(em: EntityManager, orgId: string, ids: string[], field: string): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await em.find(EvidenceFile, { id: { $in: ids }, organization: orgId }, { fields: ['id'] });
+  const known = new Set(found.map((f) => f.id));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length) throw badRequest('unknown evidence', missing.map((id) => ({ field, rule: `${id} is not an evidence file of this organization` })));
 }
 
 export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -259,7 +269,10 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     (r) => act(r, r.params.orgId, requestStarEvidence, { requestId: randomUUID(), indicatorCode: r.body.indicatorCode ?? null, request: r.body.request }));
   route('/star-ratings/organizations/:orgId/evidence-requests/:requestId/answer', 'The organization answers an evidence request with files', ['enterprise_rep', 'enterprise_party_org'],
     Type.Object({ note: Type.String({ maxLength: 2000 }), evidenceFileIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50 }) }),
-    (r) => act(r, r.params.orgId, provideStarEvidence, { requestId: r.params.requestId!, note: r.body.note, evidenceFileIds: r.body.evidenceFileIds }));
+    async (r) => {
+      await requireEvidence(emOf(r), r.params.orgId, r.body.evidenceFileIds, 'body.evidenceFileIds');
+      return act(r, r.params.orgId, provideStarEvidence, { requestId: r.params.requestId!, note: r.body.note, evidenceFileIds: r.body.evidenceFileIds });
+    });
   route('/star-ratings/organizations/:orgId/approval', '部务会审定: the department approves the proposed level before 公示', ['org_department'], null,
     (r) => act(r, r.params.orgId, approveStarProposal, {}));
   route('/star-ratings/organizations/:orgId/objections', '公示: file an objection while the window is open', ANY,
@@ -294,6 +307,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const types = (await handle.query(starRatingStatus)).config?.eventTypes ?? [];
     const type = eventType(types, request.body.type);
     if (!type) throw badRequest('unknown event type', [{ field: 'body.type', rule: `must be one of ${types.map((t) => t.code).join(', ')}` }]);
+    await requireEvidence(em, org.id, request.body.evidenceFileIds, 'body.evidenceFileIds');
     const row = em.create(StarTrackingEvent, { organization: org.id, type: type.code, occurredOn: request.body.occurredOn, summary: request.body.summary, points: type.points, serious: type.serious, evidenceFileIds: request.body.evidenceFileIds, recordedBy: actor.accountId } as never);
     await em.flush();
     const status = await tellWorkflow(() => handle.executeUpdate(recordTrackingEvent, { args: [{ actor, event: { id: row.id, type: type.code, occurredOn: row.occurredOn, summary: row.summary, evidenceFileIds: row.evidenceFileIds, recordedBy: actor.login } }] }));
