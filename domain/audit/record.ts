@@ -28,30 +28,43 @@ export interface AuditInput {
 
 /** Appends one row to the audit log in the caller's transaction and returns its seq. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<number> {
+  const [seq] = await recordAuditBatch(em, [input]);
+  return seq!;
+}
+
+/** Appends several rows in order with one lock, one read and one insert (imports, bulk notices). */
+export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]): Promise<number[]> {
   if (!em.isInTransaction()) throw new Error('recordAudit must be called inside em.transactional(...) with the change it records');
+  if (inputs.length === 0) return [];
   await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK]);
   const [last] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_entry order by seq desc limit 1');
-  const fields: AuditFields = {
-    seq: last ? Number(last.seq) + 1 : 1,
-    // Millisecond precision, as stored and read back (timestamptz keeps microseconds; JS has none).
-    at: new Date(),
-    actorAccountId: input.actor.accountId,
-    actor: input.actor.label,
-    action: input.action,
-    entityType: input.entityType,
-    entityId: input.entityId,
-    before: toAuditJson(input.before),
-    after: toAuditJson(input.after),
-    prevHash: last?.hash ?? GENESIS_HASH,
-  };
-  const hash = hashAuditEntry(fields);
-  await em.insert(AuditEntry, { ...fields, hash });
+  let seq = last ? Number(last.seq) : 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  // Millisecond precision, as stored and read back (timestamptz keeps microseconds; JS has none).
+  const at = new Date();
+  const rows = inputs.map((input) => {
+    const fields: AuditFields = {
+      seq: ++seq,
+      at,
+      actorAccountId: input.actor.accountId,
+      actor: input.actor.label,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId,
+      before: toAuditJson(input.before),
+      after: toAuditJson(input.after),
+      prevHash,
+    };
+    prevHash = hashAuditEntry(fields);
+    return { ...fields, hash: prevHash };
+  });
+  await em.insertMany(AuditEntry, rows);
   // The head, kept beside the chain, reveals rows cut off its end (which the chain alone cannot).
   await em.execute(
     `insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-    [AUDIT_HEAD_KEY, JSON.stringify({ seq: fields.seq, hash })],
+    [AUDIT_HEAD_KEY, JSON.stringify({ seq, hash: prevHash })],
   );
-  return fields.seq;
+  return rows.map((r) => r.seq);
 }
 
 export type AuditVerification =

@@ -8,7 +8,7 @@ import { AdministrativeUnit, UNIT_LEVELS, type UnitLevel } from '../entities/adm
 import { Organization, type OrganizationKind } from '../entities/organization.ts';
 import { Person } from '../entities/person.ts';
 import { ImportJob, type ImportKind, type ImportRowError } from '../entities/import-job.ts';
-import { recordAudit, type AuditActor } from '../audit/record.ts';
+import { recordAuditBatch, type AuditActor } from '../audit/record.ts';
 import { unitPathInScope, type Scope } from '../auth/scope.ts';
 import { COLUMNS } from './columns.ts';
 
@@ -46,11 +46,14 @@ export async function runImport(ctx: ImportContext): Promise<void> {
       return;
     }
     await em.transactional(async (tx) => {
-      for (let i = 0; i < plan.length; i++) {
-        const entity = plan[i]!(tx);
+      // Batches keep memory and round trips bounded; rows are still written in file order, so a
+      // unit's parent from an earlier row is always inserted first.
+      for (let start = 0; start < plan.length; start += PROGRESS_EVERY) {
+        const batch = plan.slice(start, start + PROGRESS_EVERY).map((step) => step(tx));
         await tx.flush();
-        await recordAudit(tx, { actor: ctx.actor, action: `import.${ctx.kind}`, entityType: entityTypeOf(ctx.kind), entityId: entity.id, after: { ...entity.snapshot, importJobId: ctx.jobId } });
-        if ((i + 1) % PROGRESS_EVERY === 0) await setJob({ processed: i + 1 });
+        await recordAuditBatch(tx, batch.map((entity) => ({ actor: ctx.actor, action: `import.${ctx.kind}`, entityType: entityTypeOf(ctx.kind), entityId: entity.id, after: { ...entity.snapshot, importJobId: ctx.jobId } })));
+        tx.clear();
+        await setJob({ processed: Math.min(start + PROGRESS_EVERY, plan.length) });
       }
     });
     await setJob({ status: 'succeeded', processed: rows.length, imported: rows.length, finishedAt: new Date() });

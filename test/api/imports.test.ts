@@ -66,6 +66,15 @@ describe('CSV import', () => {
     expect(people.json().items.map((p: { name: string }) => p.name)).toContain('赵六');
   });
 
+  it('imports a large file whole, reporting progress, with one audit entry per row and an intact chain', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => `居民${i},1380000${String(i).padStart(4, '0')},否,C-A`);
+    const job = await importCsv(world.tokens.streetA!, 'people', ['name,phone,is_party_member,unit_code', ...rows].join('\n'));
+    expect(job).toMatchObject({ status: 'succeeded', total: 1200, processed: 1200, imported: 1200 });
+    const audit = await app.server.inject({ method: 'GET', url: '/audit?limit=1', headers: bearer(world.tokens.admin!) });
+    expect(audit.json().items[0].action).toBe('import.people');
+    expect((await app.server.inject({ method: 'GET', url: '/audit/verify', headers: bearer(world.tokens.admin!) })).json()).toMatchObject({ ok: true });
+  });
+
   it('is refused to roles that do not import (403) and hides other people\'s jobs', async () => {
     const body = multipartFile('name\n', 'x.csv', 'text/csv');
     const res = await app.server.inject({ method: 'POST', url: '/imports/people', headers: { ...bearer(world.tokens.enterpriseA!), ...body.headers }, payload: body.payload });
