@@ -103,12 +103,6 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
   return {
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
       const em = fork();
-      if (input.gate === 'set') {
-        // The row is created in 定诺 with gate_entered_at = created_at; the workflow's first
-        // step stamps it, so the dashboard tells sets whose workflow runs from those still starting.
-        await em.execute("update commitment_set set gate_entered_at = now() where id = ? and gate = 'set' and gate_entered_at = created_at", [input.setId]);
-        return;
-      }
       await em.nativeUpdate(CommitmentSet, { id: input.setId, gate: { $ne: input.gate } }, { gate: input.gate, gateEnteredAt: new Date() });
     },
 

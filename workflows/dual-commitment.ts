@@ -175,7 +175,8 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   };
 
   // 定诺: reminders before the deadline, escalation after it (again weekly) until approved.
-  await acts.recordGate({ setId, gate: 'set' });
+  // The set row starts in 定诺, so the first workflow task only arms a timer: starting a
+  // cycle for thousands of organizations costs one workflow task each, no activity.
   const approved = () => state.setStatus === 'approved';
   for (const reminder of submissionReminders(plan.submissionDeadline, plan.submissionReminderDays, Date.now())) {
     if (await waitUntil(reminder.at, approved)) break;

@@ -106,7 +106,7 @@ beforeAll(async () => {
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities() });
   reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: fakeReportActivities() });
   running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   worker?.shutdown();
@@ -194,7 +194,7 @@ describe('dualCommitment workflow', () => {
     // The evaluation window passed unsigned for 19 days but not to its end: no evaluation escalation.
     expect(calls.filter((c) => c.name === 'escalate' && c.input.subject === 'evaluation')).toEqual([]);
     await replay(workflowId);
-  });
+  }, 180_000);
 
   it('reminds before the submission deadline, escalates weekly after it, and gives up at the end of the evaluation window', async () => {
     calls.length = 0;
@@ -219,7 +219,7 @@ describe('dualCommitment workflow', () => {
     expect(escalations[0]!.at).toBeGreaterThanOrEqual(start + 10 * DAY_MS);
     expect(mine.some((c) => c.name === 'publishCommitments')).toBe(false);
     await replay(workflowId);
-  });
+  }, 180_000);
 
   it('goes on through the cycle when the notice PDF cannot be made, and says so', async () => {
     calls.length = 0;
@@ -254,5 +254,5 @@ describe('dualCommitment workflow', () => {
     await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
     expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
     await replay(workflowId);
-  });
+  }, 180_000);
 });

@@ -259,9 +259,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const deadline = endOfShanghaiDay(settings.submissionDeadline);
     const [counts, startedRow, overdueSets, overdueItems, stuck] = await Promise.all([
       conn.execute<{ gate: string; status: string; n: string }[]>('select gate, status, count(*) n from commitment_set where cycle_id = ? group by gate, status', [cycle.id]),
-      conn.execute<{ total: string; started: string; waiting: string }[]>(
-        "select count(*) total, count(started_at) started, count(*) filter (where gate <> 'set' or gate_entered_at > created_at) waiting from commitment_set where cycle_id = ?", [cycle.id],
-      ),
+      conn.execute<{ total: string; started: string }[]>('select count(*) total, count(started_at) started from commitment_set where cycle_id = ?', [cycle.id]),
       conn.execute<{ id: string; organization_id: string; status: string }[]>(
         "select id, organization_id, status from commitment_set where cycle_id = ? and gate = 'set' and ? < now() order by organization_id limit 200", [cycle.id, deadline],
       ),
@@ -282,11 +280,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       id: cycle.id,
       year: cycle.year,
-      // started: workflows the server accepted; running: those whose workflow has taken its first step.
       start: {
         total: Number(startedRow[0]!.total),
         started: Number(startedRow[0]!.started),
-        running: Number(startedRow[0]!.waiting),
         failed: live?.failed ?? 0,
         done: live ? live.done : Number(startedRow[0]!.started) === Number(startedRow[0]!.total),
       },
