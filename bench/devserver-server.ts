@@ -13,7 +13,8 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') {
     global.gc?.();
     const cpu = process.cpuUsage();
-    send({ type: 'stats', stats: server.engine.stats(), rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+    const memory = process.memoryUsage();
+    send({ type: 'stats', stats: server.engine.stats(), rss: memory.rss, heapUsed: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (message.type === 'stop') {
     void server.stop().then(() => process.exit(0));
   }

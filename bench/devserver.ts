@@ -30,6 +30,7 @@ function percentile(sorted: number[], p: number): number {
 interface ServerStats {
   stats: ReturnType<DevServer['engine']['stats']>;
   rss: number;
+  heapUsed: number;
   cpuMs: number;
 }
 
@@ -45,7 +46,7 @@ async function startServer(store: StoreOption): Promise<BenchServer> {
     return {
       address: server.address,
       // In process the server's RSS and CPU are part of this process's figures.
-      stats: async () => ({ stats: server.engine.stats(), rss: 0, cpuMs: 0 }),
+      stats: async () => ({ stats: server.engine.stats(), rss: 0, heapUsed: 0, cpuMs: 0 }),
       stop: () => server.stop(),
     };
   }
@@ -163,12 +164,14 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
   const serverClosed = await server.stats();
   const stats = serverClosed.stats;
   const smb = (s: ServerStats) => Math.round(s.rss / 1024 / 1024);
+  const hmb = (s: ServerStats) => Math.round(s.heapUsed / 1024 / 1024);
   const serverCpu = serverAfter.cpuMs - serverBefore.cpuMs;
   console.log(
     `${label.padEnd(10)} ${N} workflows in ${elapsed.toFixed(2)} s = ${(N / elapsed).toFixed(1)} wf/s; ` +
       `latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms; ` +
       `CPU per workflow: worker+client ${(workerCpu / N).toFixed(1)} ms, server ${(serverCpu / N).toFixed(1)} ms; ` +
-      `RSS server ${smb(serverBefore)} / ${smb(serverAfter)} / ${smb(serverClosed)} MB, ` +
+      `RSS server ${smb(serverBefore)} / ${smb(serverAfter)} / ${smb(serverClosed)} MB ` +
+      `(heap after GC ${hmb(serverBefore)} / ${hmb(serverAfter)} / ${hmb(serverClosed)} MB), ` +
       `worker ${rssBefore} / ${rssAfter} / ${rssClosed} MB (before / after / after close); ` +
       `runs in engine RAM after close: ${stats.runsInMemory}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     process.env.BENCH_VERBOSE ? stats : '',

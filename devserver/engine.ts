@@ -2061,7 +2061,7 @@ export class Engine {
 
   // ---------------------------------------------------------------- workers
 
-  shutdownWorker(stickyQueue: string | undefined): void {
+  shutdownWorker(stickyQueue: string | undefined, namespace: string): void {
     if (!stickyQueue) return;
     this.deadStickyQueues.add(stickyQueue);
     for (const run of this.runs.values()) {
@@ -2073,7 +2073,8 @@ export class Engine {
       }
       this.afterMutation(run);
     }
-    for (const ref of this.queues.drain(TaskQueues.key('', 'workflow', stickyQueue))) void ref;
+    // Its waiting entries are stale now (the tasks were re-offered above); drop the queue itself.
+    this.queues.remove(TaskQueues.key(namespace, 'workflow', stickyQueue));
   }
 
   async resetSticky(req: Obj): Promise<void> {

@@ -131,7 +131,7 @@ export function workflowServiceHandlers(engine: Engine, namespaces: Namespaces, 
       return {};
     },
     shutdownWorker: (req) => {
-      engine.shutdownWorker(req.stickyTaskQueue);
+      engine.shutdownWorker(req.stickyTaskQueue, req.namespace || 'default');
       return {};
     },
     recordWorkerHeartbeat: () => ({}),

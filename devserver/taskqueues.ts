@@ -84,14 +84,12 @@ export class TaskQueues {
     });
   }
 
-  /** Moves every waiting task of one queue to another (a dead sticky queue to the normal one). */
-  drain(key: string): TaskRef[] {
+  /** Forgets a queue nobody will poll again (a shut-down worker's sticky queue); its pollers get no task. */
+  remove(key: string): void {
     const q = this.queues.get(key);
-    if (!q) return [];
-    const tasks = q.tasks.slice(q.head);
-    q.tasks = [];
-    q.head = 0;
-    return tasks;
+    if (!q) return;
+    this.queues.delete(key);
+    for (const p of q.pollers.splice(0)) p.resolve(undefined);
   }
 
   /** Ends every waiting poll with no task (server shutdown). */
