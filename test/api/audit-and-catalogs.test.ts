@@ -69,6 +69,14 @@ describe('audit log', () => {
     expect((await sql('select count(*)::int as n from audit_entry')).rows[0].n).toBe(before);
   });
 
+  it('concurrent changes append one after the other: the chain never forks', async () => {
+    const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      app.server.inject({ method: 'PATCH', url: `/units/${i % 2 ? world.communityA.id : world.communityB.id}`, headers: bearer(world.tokens.orgDept!), payload: { name: `并发${i}` } })));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(16).fill(200));
+    const verify = await app.server.inject({ method: 'GET', url: '/audit/verify', headers: bearer(world.tokens.admin!) });
+    expect(verify.json()).toMatchObject({ ok: true });
+  });
+
   it('refuses UPDATE and DELETE on the log', async () => {
     await expect(sql('update audit_entry set action = $1 where seq = 1', ['x'])).rejects.toThrow(/append-only/);
     await expect(sql('delete from audit_entry where seq = 1')).rejects.toThrow(/append-only/);
