@@ -17,6 +17,7 @@ import type { Role } from '../../../domain/auth/roles.ts';
 import { DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_MIME_TYPES, EvidenceContentMismatch, openEvidence, storeEvidenceStream, type StoredBlob } from '../../../domain/evidence/storage.ts';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
+import { fileUploadBody } from '../../schemas/upload.ts';
 import { ErrorBody, IdParams, Page } from '../../schemas/common.ts';
 import { EvidenceFileDto, EvidenceListQuery, EvidenceUploadQuery, EvidenceVersionQuery, evidenceExample, evidenceFileDto } from '../../schemas/evidence.ts';
 import { allOf, anyOf } from '../../support/query.ts';
@@ -88,7 +89,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRouteOptions> = a
 
   app.post('/evidence', {
     config: { auth: { roles: WRITE } },
-    schema: { tags, summary: 'File evidence for an organization or unit you may see (version 1)', description: fileDescription, consumes: ['multipart/form-data'], querystring: EvidenceUploadQuery, response: { 201: EvidenceFileDto, ...uploadErrors } },
+    schema: { tags, summary: 'File evidence for an organization or unit you may see (version 1)', description: fileDescription, body: fileUploadBody('the evidence file'), querystring: EvidenceUploadQuery, response: { 201: EvidenceFileDto, ...uploadErrors } },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const q = request.query;
@@ -117,7 +118,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRouteOptions> = a
 
   app.post('/evidence/:id/versions', {
     config: { auth: { roles: WRITE } },
-    schema: { tags, summary: 'Upload a new version of evidence (earlier versions are kept)', description: fileDescription, consumes: ['multipart/form-data'], params: IdParams, querystring: EvidenceVersionQuery, response: { 201: EvidenceFileDto, ...uploadErrors } },
+    schema: { tags, summary: 'Upload a new version of evidence (earlier versions are kept)', description: fileDescription, body: fileUploadBody('the new version of the file'), params: IdParams, querystring: EvidenceVersionQuery, response: { 201: EvidenceFileDto, ...uploadErrors } },
   }, async (request, reply) => {
     const principal = principalOf(request);
     checkPeriod(request.query.effectiveFrom, request.query.effectiveTo);

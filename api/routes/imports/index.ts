@@ -11,6 +11,7 @@ import { isAdmin, scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
+import { fileUploadBody } from '../../schemas/upload.ts';
 import { DateTime, ErrorBody, IdParams, Nullable, Uuid, iso } from '../../schemas/common.ts';
 
 const WRITE: Role[] = ['org_department', 'street_committee', 'admin'];
@@ -45,7 +46,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Upload a UTF-8 CSV (multipart, one file) of units, organizations or people; answers 202 with a job to poll',
       description: IMPORT_KINDS.map((k) => `**${k}** columns — ${layout(k)}`).join('\n\n') + `\n\nAt most ${MAX_CSV_BYTES} bytes. Rows may only name units and organizations of your subtree.`,
-      consumes: ['multipart/form-data'],
+      body: fileUploadBody('the CSV file, UTF-8, first line the header'),
       params: Type.Object({ kind: Type.Enum(IMPORT_KINDS) }),
       response: { 202: JobDto, 413: ErrorBody, 415: ErrorBody },
     },
