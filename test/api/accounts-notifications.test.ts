@@ -41,6 +41,28 @@ describe('accounts', () => {
   });
 });
 
+describe('evaluator assignments', () => {
+  it('an evaluator sees an organization only while it is assigned', async () => {
+    expect((await call(world.tokens.evaluatorA!, 'GET', `/organizations/${world.orgB.id}`)).statusCode).toBe(404);
+    const other = await call(world.tokens.streetA!, 'POST', '/evaluator-assignments', { accountId: world.accounts.evaluatorA, subjectType: 'organization', subjectId: world.orgB.id });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().details).toEqual([{ field: 'body.subjectId', rule: 'must be an organization in your subtree' }]);
+    const assigned = await call(world.tokens.streetB!, 'POST', '/evaluator-assignments', { accountId: world.accounts.evaluatorA, subjectType: 'organization', subjectId: world.orgB.id });
+    expect(assigned.statusCode).toBe(201);
+    expect((await call(world.tokens.evaluatorA!, 'GET', `/organizations/${world.orgB.id}`)).statusCode).toBe(200);
+    const own = await call(world.tokens.evaluatorA!, 'GET', '/evaluator-assignments');
+    expect(own.json().items.map((a: { subjectId: string }) => a.subjectId).sort()).toEqual([world.orgA.id, world.orgB.id].sort());
+    expect((await call(world.tokens.streetA!, 'DELETE', `/evaluator-assignments/${assigned.json().id}`)).statusCode).toBe(404);
+    expect((await call(world.tokens.streetB!, 'DELETE', `/evaluator-assignments/${assigned.json().id}`)).statusCode).toBe(204);
+    expect((await call(world.tokens.evaluatorA!, 'GET', `/organizations/${world.orgB.id}`)).statusCode).toBe(404);
+  });
+
+  it('only accounts holding the evaluator role can be assigned', async () => {
+    const res = await call(world.tokens.streetA!, 'POST', '/evaluator-assignments', { accountId: world.accounts.enterpriseA, subjectType: 'organization', subjectId: world.orgA.id });
+    expect(res.json().details).toEqual([{ field: 'body.accountId', rule: 'must be an account holding the evaluator role' }]);
+  });
+});
+
 describe('notifications', () => {
   it('lists the inbox of the caller only and marks messages read', async () => {
     const em = app.orm.em.fork() as EntityManager;
