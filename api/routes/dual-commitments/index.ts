@@ -6,8 +6,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { tellWorkflow } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -99,21 +100,11 @@ const GATE_NAMES: Record<string, string> = { set: '定诺 (set)', show: '亮诺 
  * that is no longer running (filed, or ended by a failure) answers 409 naming where the set
  * stands, not 500: the caller asked for something the cycle can no longer take.
  */
-async function tellWorkflow<T>(temporal: Client, set: CommitmentSet, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const cause = error.cause as { type?: string; message?: string } | undefined;
-      const type = cause?.type ?? 'Refused';
-      if (type === 'WrongRole') throw new ApiError(403, 'wrong_role', cause?.message ?? 'not allowed');
-      if (type === 'Invalid') throw badRequest(cause?.message ?? 'invalid');
-      throw new ApiError(409, type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(), cause?.message ?? 'refused');
-    }
+function tellSetWorkflow<T>(temporal: Client, set: CommitmentSet, run: () => Promise<T>): Promise<T> {
+  return tellWorkflow(run, async (error) => {
     const closed = await workflowClosedState(temporal, set, error);
-    if (closed) throw new ApiError(409, 'cycle_closed', closed);
-    throw error;
-  }
+    return closed ? new ApiError(409, 'cycle_closed', closed) : undefined;
+  });
 }
 
 /** Why the set's workflow cannot take actions any more, or null when it still runs. */
@@ -402,7 +393,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs((catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog));
     if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
     const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
-    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
+    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
     return { version: draft.version, gate: status.gate, setStatus: status.setStatus };
   });
 
@@ -417,7 +408,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
     const { version, decision, comments } = request.body;
-    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
+    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
     return { gate: status.gate, setStatus: status.setStatus, approvedVersion: status.approvedVersion };
   });
 
@@ -449,7 +440,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
     // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
-    await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
+    await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
     Object.assign(progress, { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null, filedBy: actor.accountId, filedAt: new Date() });
     await em.flush();
     return { itemKey: progress.itemKey, status: progress.status, evidenceFileId: progress.evidenceFileId };
@@ -461,7 +452,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
     const { side, score, summary } = request.body;
-    await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
+    await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
     set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
     await em.flush();
     return { side, score };
@@ -482,7 +473,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...unknown.map((s) => ({ field: 'body.scores', rule: `item ${s.itemKey} is not an approved commitment` })),
       ]);
     }
-    await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
+    await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
     for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
     await em.flush();
     return { scored: rows.length };
@@ -493,7 +484,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the evaluator signs off (once)', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
+    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
     return { gate: status.gate, evaluatorSignedBy: status.evaluatorSignedBy };
   });
 
@@ -502,7 +493,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the organization department countersigns for filing (备案); the record PDF follows', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
+    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
     return { gate: status.gate, countersignedBy: status.countersignedBy };
   });
 

@@ -8,9 +8,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { tellWorkflow } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -78,23 +79,6 @@ async function loadFor(request: FastifyRequest, orgId: string): Promise<{ em: En
   const enrolment = await em.findOne(StarEnrolment, { organization: org.id });
   if (!enrolment) throw notFound('star rating of this organization');
   return { em, org, enrolment, principal, actor: { accountId: principal.accountId, login: principal.login, roles } };
-}
-
-/** Runs an update and turns the workflow's refusal into 403 (role), 400 (invalid) or 409 (state). */
-async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const cause = error.cause as { type?: string; message?: string } | undefined;
-      const type = cause?.type ?? 'Refused';
-      if (type === 'WrongRole') throw new ApiError(403, 'wrong_role', cause?.message ?? 'not allowed');
-      if (type === 'Invalid') throw badRequest(cause?.message ?? 'invalid');
-      if (type === 'Unknown') throw new ApiError(404, 'unknown', cause?.message ?? 'unknown');
-      throw new ApiError(409, type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(), cause?.message ?? 'refused');
-    }
-    throw error;
-  }
 }
 
 /** 400 unless every evidence file was filed for this organization (through the shared evidence upload). */
