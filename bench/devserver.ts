@@ -138,23 +138,41 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
   global.gc?.();
   const rssBefore = mb();
   const serverBefore = await server.stats();
-  const cpuBefore = cpuMs();
-  const started = Date.now();
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: N }, async (_v, i) => {
-      const t0 = Date.now();
-      const handle = await client.workflow.start('activityThenTimer', { taskQueue, workflowId: `bench-${label}-${i}`, args: [i] });
-      await handle.result();
-      latencies.push(Date.now() - t0);
-    }),
-  );
-  const elapsed = (Date.now() - started) / 1000;
-  const workerCpu = cpuMs() - cpuBefore;
-  if (process.env.BENCH_TRACE) await printGaps(client, label);
+  // BENCH_ROUNDS=k runs the batch k times on the same server and worker (memory must not grow
+  // from round to round); the summary line is for the last round.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+  let elapsed = 0;
+  let workerCpu = 0;
+  let latencies: number[] = [];
+  let serverRoundStart = serverBefore;
+  let serverAfter = serverBefore;
+  for (let round = 1; round <= rounds; round++) {
+    const cpuBefore = cpuMs();
+    const started = Date.now();
+    latencies = [];
+    await Promise.all(
+      Array.from({ length: N }, async (_v, i) => {
+        const t0 = Date.now();
+        const workflowId = round === 1 ? `bench-${label}-${i}` : `bench-${label}-${i}-r${round}`;
+        const handle = await client.workflow.start('activityThenTimer', { taskQueue, workflowId, args: [i] });
+        await handle.result();
+        latencies.push(Date.now() - t0);
+      }),
+    );
+    elapsed = (Date.now() - started) / 1000;
+    workerCpu = cpuMs() - cpuBefore;
+    if (round === 1 && process.env.BENCH_TRACE) await printGaps(client, label);
+    serverRoundStart = serverAfter;
+    serverAfter = await server.stats();
+    latencies.sort((a, b) => a - b);
+    if (rounds > 1) {
+      console.log(
+        `${label.padEnd(10)} round ${round}: ${(N / elapsed).toFixed(1)} wf/s, p50 ${percentile(latencies, 50)} ms; ` +
+          `server RSS ${Math.round(serverAfter.rss / 1048576)} MB, heap after GC ${Math.round(serverAfter.heapUsed / 1048576)} MB; worker RSS ${mb()} MB`,
+      );
+    }
+  }
   const rssAfter = mb();
-  const serverAfter = await server.stats();
-  latencies.sort((a, b) => a - b);
   worker.shutdown();
   await running;
   await native.close();
@@ -165,7 +183,7 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
   const stats = serverClosed.stats;
   const smb = (s: ServerStats) => Math.round(s.rss / 1024 / 1024);
   const hmb = (s: ServerStats) => Math.round(s.heapUsed / 1024 / 1024);
-  const serverCpu = serverAfter.cpuMs - serverBefore.cpuMs;
+  const serverCpu = serverAfter.cpuMs - serverRoundStart.cpuMs;
   console.log(
     `${label.padEnd(10)} ${N} workflows in ${elapsed.toFixed(2)} s = ${(N / elapsed).toFixed(1)} wf/s; ` +
       `latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms; ` +
