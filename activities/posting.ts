@@ -1,8 +1,13 @@
 // Activities of the first-secretary posting workflows. Each forks its own EntityManager and
 // writes by business key (posting + month/quarter/notice key; upserts), so a retried activity
 // writes once. Ranking the cohort happens in the activity that files the last year-end
-// result; it then signals every posting of the cohort (cohortRanked).
+// result of the postings that have started (a posting still waiting for its guarantees is not
+// waited for; if it starts later it is ranked with the others that finish after the ranking,
+// as a later group); it then signals every ranked posting (cohortRanked) and the cohort's
+// workflow (cohortRankingFiled), which files the ranking PDF. Report data for the shared
+// renderer is built here too (activities/posting-reports.ts), keyed by business key.
 import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notify } from '../domain/notifications/notify.ts';
@@ -14,7 +19,11 @@ import { PostingCohort } from '../domain/entities/posting-cohort.ts';
 import { PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
 import { rankCohort } from '../domain/posting/assessment.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../domain/posting/settings.ts';
-import { postingWorkflowId, type CohortRanking, type PostingActivityContract } from '../domain/posting/workflow-types.ts';
+import { cohortWorkflowId, postingWorkflowId, type CohortRanking, type PostingActivityContract, type PostingReportRequest } from '../domain/posting/workflow-types.ts';
+import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
+import { lastDayOfMonth } from '../domain/posting/calendar.ts';
+import { escapeLike } from '../domain/auth/scope.ts';
+import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './posting-reports.ts';
 import type { Role } from '../domain/auth/roles.ts';
 import { commitmentLinkToken } from './dual-commitment.ts';
 
@@ -24,6 +33,20 @@ export interface PostingActivityDeps {
   orm: MikroORM;
   /** Tells a posting's workflow its rank; defaults to a signal through the worker's client. */
   signalRanking?: (postingId: string, ranking: CohortRanking) => Promise<void>;
+  /** Tells the cohort's workflow how many postings are ranked; defaults to a signal through the worker's client. */
+  signalCohort?: (cohortId: string, ranked: number) => Promise<void>;
+}
+
+/** Phases of a posting that has not started (guarantees missing, or its start date not come). */
+const NOT_STARTED = ['awaiting_guarantees', 'awaiting_start'];
+
+/** A signal to a workflow that has finished (or was never started, as in older cohorts) is dropped. */
+async function signalIfRunning(send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }
 
 /** The token of a posting's residents' survey link (same on every call: HMAC of the posting id). */
@@ -55,6 +78,12 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
     (async (postingId: string, ranking: CohortRanking) => {
       await Context.current().client.workflow.getHandle(postingWorkflowId(postingId)).signal('cohortRanked', ranking);
     });
+  const signalCohort =
+    deps.signalCohort ??
+    (async (cohortId: string, ranked: number) => {
+      await Context.current().client.workflow.getHandle(cohortWorkflowId(cohortId)).signal('cohortRankingFiled', { ranked });
+    });
+  const system = (key: string) => `workflow:${key}`;
 
   return {
     async notifyPosting(n) {
@@ -121,26 +150,37 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
          on conflict (posting_id) do update set total = excluded.total, organization = excluded.organization`,
         [postingId, cohortId, total, organization],
       );
-      // One ranking per cohort, by whichever submission completes it (advisory lock per cohort).
-      const ranked = await em.transactional(async (tx) => {
+      // Ranked by whichever submission completes the group of started, unranked postings
+      // (advisory lock per cohort). Postings that never started are not waited for.
+      const outcome = await em.transactional(async (tx) => {
         await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`posting_cohort:${cohortId}`]);
-        const members = await tx.find(Posting, { cohort: cohortId, phase: { $ne: 'cancelled' } }, { populate: ['person'] });
+        const members = await tx.find(Posting, { cohort: cohortId, phase: { $nin: ['cancelled', ...NOT_STARTED] } }, { populate: ['person'] });
         const results = await tx.find(PostingYearEnd, { cohortId });
-        if (results.length < members.length) return [];
+        const rankedIds = new Set(results.filter((r) => r.rank !== null && r.rank !== undefined).map((r) => r.posting.id));
+        const pending = results.filter((r) => !rankedIds.has(r.posting.id));
+        const waitingFor = members.filter((m) => !rankedIds.has(m.id));
+        if (pending.length === 0 || pending.length < waitingFor.length) return { group: [], ranked: rankedIds.size };
         const cohort = await tx.findOne(PostingCohort, { id: cohortId });
         const grading = cohort?.settings.grading ?? DEFAULT_COHORT_SETTINGS.grading;
         const names = new Map(members.map((m) => [m.id, m.person.getEntity().name]));
-        const ranking = rankCohort(
-          results.map((r) => ({ postingId: r.posting.id, total: Number(r.total), organization: r.organization === null || r.organization === undefined ? null : Number(r.organization), name: names.get(r.posting.id) ?? r.posting.id })),
+        const group = rankCohort(
+          pending.map((r) => ({ postingId: r.posting.id, total: Number(r.total), organization: r.organization === null || r.organization === undefined ? null : Number(r.organization), name: names.get(r.posting.id) ?? r.posting.id })),
           grading,
         );
-        for (const r of ranking) {
-          await tx.nativeUpdate(PostingYearEnd, { posting: r.postingId }, { rank: r.rank, grade: r.grade, cohortSize: ranking.length });
+        for (const r of group) {
+          await tx.nativeUpdate(PostingYearEnd, { posting: r.postingId }, { rank: r.rank, grade: r.grade, cohortSize: group.length });
         }
-        return ranking;
+        return { group: group.map((r) => ({ postingId: r.postingId, ranking: { rank: r.rank, cohortSize: group.length, grade: r.grade } })), ranked: rankedIds.size + group.length };
       });
-      // Outside the transaction: signals are idempotent (the workflow just records the rank).
-      for (const r of ranked) await signalRanking(r.postingId, { rank: r.rank, cohortSize: ranked.length, grade: r.grade });
+      // Outside the transaction; signals are idempotent (the workflow just records its rank). A
+      // retry after the ranking was committed re-sends it to every ranked posting still waiting.
+      let toSignal = outcome.group;
+      if (toSignal.length === 0) {
+        const waiting = await em.fork().find(PostingYearEnd, { cohortId, rank: { $ne: null }, posting: { phase: 'awaiting_ranking' } } as never);
+        toSignal = waiting.map((r) => ({ postingId: r.posting.id, ranking: { rank: r.rank!, cohortSize: r.cohortSize ?? 1, grade: r.grade as CohortRanking['grade'] } }));
+      }
+      for (const r of toSignal) await signalIfRunning(() => signalRanking(r.postingId, r.ranking));
+      if (outcome.ranked > 0) await signalIfRunning(() => signalCohort(cohortId, outcome.ranked));
     },
 
     async saveFinalAssessment({ postingId, signatures, outcome }) {
@@ -150,5 +190,95 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
         [postingId, outcome, JSON.stringify(signatures)],
       );
     },
+
+    async preparePostingReport(input): Promise<PostingReportRequest | null> {
+      const em = fork();
+      const posting = await em.findOne(Posting, { id: input.postingId }, { populate: ['community', 'cohort', 'cohort.region'] });
+      if (!posting) return null;
+      const requestKey = input.type === 'quarterly-review' ? `${postingWorkflowId(input.postingId)}/quarterly-review/${input.quarter}` : `${postingWorkflowId(input.postingId)}/final-assessment`;
+      const common = { subjectType: 'posting', subjectId: input.postingId, cycleId: posting.cohort?.id ?? null, createdBy: system(postingWorkflowId(input.postingId)), requestKey };
+      if (input.type === 'quarterly-review') {
+        const data = await quarterlyReviewData(em, input.postingId, input.quarter);
+        const street = posting.community.getEntity().parent ? await em.findOne(AdministrativeUnit, { id: posting.community.getEntity().parent!.id }) : null;
+        return data && { ...common, type: 'quarterly-review', data, meta: { issuingUnit: street?.partyOrgName ?? `${data.secretary.street}党工委` } };
+      }
+      const data = await finalAssessmentData(em, input.postingId);
+      const region = posting.cohort?.getEntity().region.getEntity();
+      return data && { ...common, type: 'final-assessment', data, meta: { issuingUnit: region ? departmentName(region.partyOrgName) : '组织部' } };
+    },
+
+    async prepareCohortMonth({ cohortId, month }) {
+      const em = fork();
+      const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
+      if (!cohort) return { sheets: [], running: false, unranked: 0 };
+      const from = `${month}-01`;
+      const to = lastDayOfMonth(from);
+      const streets = await em.find(AdministrativeUnit, { level: 'street', path: { $like: `${escapeLike(cohort.region.getEntity().path)}%` } }, { orderBy: { code: 'asc' } });
+      const sheets: PostingReportRequest[] = [];
+      for (const street of streets) {
+        const data = await attendanceSheetData(em, street.id, month, cohortId);
+        if (!data) continue;
+        sheets.push({
+          type: 'attendance-sheet',
+          data,
+          meta: { issuingUnit: street.partyOrgName },
+          subjectType: 'unit',
+          subjectId: street.id,
+          cycleId: cohortId,
+          createdBy: system(cohortWorkflowId(cohortId)),
+          requestKey: `${cohortWorkflowId(cohortId)}/attendance-sheet/${street.id}/${month}`,
+        });
+      }
+      const running = await em.count(Posting, { cohort: cohortId, $or: [{ phase: { $in: NOT_STARTED } }, { phase: 'active', endsOn: { $gt: to } }] } as never);
+      return { sheets, running: running > 0, unranked: await unrankedOf(em, cohortId) };
+    },
+
+    async prepareRankingReport({ cohortId }) {
+      const em = fork();
+      const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
+      const data = cohort ? await yearEndRankingData(em, cohortId) : null;
+      const unranked = await unrankedOf(em, cohortId);
+      if (!cohort || !data) return { report: null, unranked };
+      return {
+        report: {
+          type: 'year-end-ranking',
+          data,
+          meta: { issuingUnit: departmentName(cohort.region.getEntity().partyOrgName) },
+          subjectType: 'posting_cohort',
+          subjectId: cohortId,
+          cycleId: cohortId,
+          createdBy: system(cohortWorkflowId(cohortId)),
+          requestKey: `${cohortWorkflowId(cohortId)}/year-end-ranking/${data.entries.length}`,
+        },
+        unranked,
+      };
+    },
+
+    async recordPostingReportFailure({ cohortId, postingId, type, key, reason }) {
+      await fork().transactional(async (em) => {
+        const fresh = await em.execute<{ key: string }[]>(
+          'insert into posting_notice_sent (posting_id, key, sent_at) select id, ?, now() from posting where id = coalesce(?, (select id from posting where cohort_id = ? order by id limit 1)) on conflict do nothing returning key',
+          [`report-failed/${key}`.slice(0, 100), postingId, cohortId],
+        );
+        if (fresh.length === 0) return;
+        const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
+        const path = cohort?.region.getEntity().path;
+        if (!path) return;
+        const grants = await em.find(RoleAssignment, { role: 'org_department', unit: { $ne: null } }, { populate: ['unit'] });
+        for (const g of grants.filter((x) => path.startsWith(x.unit!.getEntity().path))) {
+          notify(em, { recipientAccountId: g.account.id, kind: 'posting_report_failed', title: `PDF could not be made (${type})`, body: reason.slice(0, 500), link: postingId ? `/postings/${postingId}` : `/postings/cohorts/${cohortId}/reports` });
+        }
+      });
+    },
   };
+}
+
+/** Started, not cancelled postings of a cohort that have no rank yet. */
+async function unrankedOf(em: EntityManager, cohortId: string): Promise<number> {
+  const [row] = await em.execute<{ n: string }[]>(
+    `select count(*) as n from posting p left join posting_year_end y on y.posting_id = p.id
+      where p.cohort_id = ? and p.phase not in ('cancelled', 'awaiting_guarantees', 'awaiting_start') and y.rank is null`,
+    [cohortId],
+  );
+  return Number(row?.n ?? 0);
 }

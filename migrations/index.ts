@@ -7,6 +7,7 @@ import { Migration20261121145650_dual_commitment } from './Migration202611211456
 import { Migration20261121150722_posting } from './Migration20261121150722_posting.ts';
 import { Migration20261121151534_star_rating } from './Migration20261121151534_star_rating.ts';
 import { Migration20261121151844_report_file } from './Migration20261121151844_report_file.ts';
+import { Migration20261121155417_person_personnel_fields } from './Migration20261121155417_person_personnel_fields.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -16,5 +17,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121150722_posting', class: Migration20261121150722_posting },
   { name: 'Migration20261121151534_star_rating', class: Migration20261121151534_star_rating },
   { name: 'Migration20261121151844_report_file', class: Migration20261121151844_report_file },
+  { name: 'Migration20261121155417_person_personnel_fields', class: Migration20261121155417_person_personnel_fields },
   // <list>
 ];

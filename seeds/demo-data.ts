@@ -26,3 +26,10 @@ export const DISPATCHING_UNITS = ['区财政局', '区人社局', '区民政局'
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗', '梁', '宋', '郑', '谢', '韩', '唐', '冯', '于', '董', '萧'];
 const GIVEN = ['建国', '卫东', '秀英', '桂兰', '志强', '海燕', '丽娟', '俊杰', '晓明', '春梅', '国庆', '红霞', '文博', '雪梅', '振华', '子涵', '浩然', '思远', '玉兰', '德胜', '明辉', '淑珍', '立新', '静怡'];
 export const personName = (i: number) => `${SURNAMES[i % SURNAMES.length]}${GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]}`;
+
+/** Personnel details of person i (性别, 出生年月, 政治面貌), as a personnel form would carry them. */
+export const personDetails = (i: number, isPartyMember: boolean) => ({
+  gender: (i % 3 === 1 ? '女' : '男') as '男' | '女',
+  birthMonth: `${1970 + (i % 25)}-${String((i % 12) + 1).padStart(2, '0')}`,
+  politicalStatus: isPartyMember ? '中共党员' : '群众',
+});

@@ -18,7 +18,7 @@ import { hashPassword } from '../domain/auth/passwords.ts';
 import { recordAudit } from '../domain/audit/record.ts';
 import { ensureDefaultCatalogs } from '../domain/catalogs/defaults.ts';
 import { notify } from '../domain/notifications/notify.ts';
-import { DISPATCHING_UNITS, DISTRICT, GRIDS_PER_COMMUNITY, STREETS, enterpriseName, personName, socialOrganizationName } from './demo-data.ts';
+import { DISPATCHING_UNITS, DISTRICT, GRIDS_PER_COMMUNITY, STREETS, enterpriseName, personDetails, personName, socialOrganizationName } from './demo-data.ts';
 
 /** Documented in docs/demo-accounts.md. */
 export const DEMO_PASSWORD = 'Demo@2026';
@@ -62,7 +62,7 @@ export async function seedDemo(orm: MikroORM): Promise<SeedSummary> {
     const person = (title: string, place: { unit?: AdministrativeUnit; organization?: Organization }, isPartyMember = true) => {
       const i = personIndex++;
       counts.people++;
-      return em.create(Person, { name: personName(i), phone: `139${String(5370000 + i).padStart(8, '0')}`, title, isPartyMember, unit: place.unit ?? null, organization: place.organization ?? null });
+      return em.create(Person, { name: personName(i), phone: `139${String(5370000 + i).padStart(8, '0')}`, title, isPartyMember, ...personDetails(i, isPartyMember), unit: place.unit ?? null, organization: place.organization ?? null });
     };
 
     const district = unit(DISTRICT.code, DISTRICT.name, 'district', null, DISTRICT.partyOrgName);

@@ -1,5 +1,6 @@
 // Every workflow the worker runs; the worker bundles this file (deterministic code only).
 export { dualCommitment } from './dual-commitment.ts';
 export { postingWorkflow } from './posting.ts';
+export { postingCohortWorkflow } from './posting-cohort.ts';
 export { quarterlyReviewWorkflow } from './quarterly-review.ts';
 export { starRating, starRatingList } from './star-rating.ts';

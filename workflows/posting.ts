@@ -2,7 +2,8 @@
 // guarantees to the joint final assessment. Months close at midnight Asia/Shanghai and are
 // counted against the quota (domain/posting/calendar.ts); each posting quarter runs a
 // quarterlyReviewWorkflow child; the year end gathers the three sources, waits for the cohort's
-// ranking (cohortRanked signal) and then the three signatures of the joint assessment.
+// ranking (cohortRanked signal) and then the three signatures of the joint assessment, whose
+// form (期满联合考核表) is rendered through the shared report pipeline at the end.
 import { ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type {
   CohortRanking,
@@ -25,6 +26,7 @@ import { residentsScore, yearEndScore } from '../domain/posting/assessment.ts';
 import { checkFinalSignature, finalOutcome, missingFinalSigners, requireRole, SignOffRefused } from '../domain/posting/sign-off.ts';
 import { awaitDeadline, DAY_MS } from './posting-deadlines.ts';
 import { quarterlyReviewWorkflow, refuseUnless } from './quarterly-review.ts';
+import { renderPostingReport } from './posting-reports.ts';
 
 export const recordGuaranteesUpdate = defineUpdate<PostingStatus, [GuaranteesUpdate]>('recordGuarantees');
 export const recallPostingUpdate = defineUpdate<PostingStatus, [RecallUpdate]>('recallPosting');
@@ -59,6 +61,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
     finalSignatures: [],
     missingFinalSigners: missingFinalSigners([]),
     outcome: 'pending',
+    reports: [],
   };
   s.missingGuarantees = missingGuarantees(s.guarantees, settings);
   /** Bumped by recall and extension so the month loop recomputes its periods. */
@@ -72,9 +75,12 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   setHandler(postingStatusQuery, () => s);
   setHandler(
     recordGuaranteesUpdate,
-    (u) => {
+    async (u) => {
       s.guarantees = { insuranceYuan: u.insuranceYuan ?? s.guarantees.insuranceYuan, workFundsYuan: u.workFundsYuan ?? s.guarantees.workFundsYuan };
       s.missingGuarantees = missingGuarantees(s.guarantees, settings);
+      // Complete guarantees move the posting on (to awaiting_start, or active when the start
+      // date has come): answer with the phase the caller will find, not the one before.
+      if (s.missingGuarantees.length === 0) await condition(() => s.phase !== 'awaiting_guarantees');
       return s;
     },
     {
@@ -233,6 +239,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
             from: q.from,
             to: q.to,
             closedAt: q.closesAt,
+            cohortId: input.cohortId,
             attendance: s.months.filter((m) => q.months.includes(m.month)).map((m) => ({ month: m.month, confirmedDays: m.confirmedDays, requiredDays: m.requiredDays })),
             settings: { deadlines: settings.deadlines, deductions: settings.deductions, minHeadVisitsPerQuarter: settings.minHeadVisitsPerQuarter },
           },
@@ -284,5 +291,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   await acts.saveFinalAssessment({ postingId, signatures: s.finalSignatures, outcome });
   s.phase = 'completed';
   await acts.savePostingProgress(s);
+  const form = await acts.preparePostingReport({ postingId, type: 'final-assessment' });
+  if (form) s.reports.push(await renderPostingReport(form, { cohortId: input.cohortId, postingId }));
   return s;
 }

@@ -2,12 +2,14 @@
 // (ID posting/<postingId>/quarter/<n>). The secretary files the work report (晒绩) by a
 // deadline; the dispatching unit's head visits are counted (at least one, flagged when
 // missing); the street committee scores and signs off. Every deadline has a reminder and
-// escalations.
+// escalations. At sign-off the quarterly report (季度述评报告) is rendered and filed through the
+// shared report pipeline (workflows/posting-reports.ts).
 import { ApplicationFailure, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { PostingActivityContract, QuarterlyReviewInput, QuarterOutcome, QuarterScoreUpdate, QuarterStatus, WorkReportUpdate } from '../domain/posting/workflow-types.ts';
 import { quarterDeductions } from '../domain/posting/tally.ts';
 import { requireRole, SignOffRefused } from '../domain/posting/sign-off.ts';
 import { awaitDeadline, DAY_MS } from './posting-deadlines.ts';
+import { renderPostingReport } from './posting-reports.ts';
 
 export const submitWorkReportUpdate = defineUpdate<QuarterStatus, [WorkReportUpdate]>('submitWorkReport');
 export const scoreQuarterUpdate = defineUpdate<QuarterStatus, [QuarterScoreUpdate]>('scoreQuarter');
@@ -38,6 +40,7 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
     headVisits: null,
     score: null,
     escalations: 0,
+    report: null,
   };
   const notify = (key: string, to: Parameters<typeof acts.notifyPosting>[0]['to'], kind: Parameters<typeof acts.notifyPosting>[0]['kind'], title: string, body: string) =>
     acts.notifyPosting({ postingId: input.postingId, key: `${q}/${key}`, to, kind, title, body });
@@ -112,5 +115,7 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
     deductions: quarterDeductions(input.quarter, { headVisits: status.headVisits, workReport }, input.settings),
   };
   await acts.saveQuarterResult({ postingId: input.postingId, outcome, status });
+  const request = await acts.preparePostingReport({ postingId: input.postingId, type: 'quarterly-review', quarter: input.quarter });
+  if (request) status.report = await renderPostingReport(request, { cohortId: input.cohortId, postingId: input.postingId });
   return outcome;
 }

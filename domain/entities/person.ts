@@ -14,6 +14,10 @@ export const Person = defineEntity({
     phone: p.string().length(32).nullable(),
     title: p.string().length(100).nullable(),
     isPartyMember: p.boolean().default(false),
+    /** 性别 / 出生年月 (YYYY-MM) / 政治面貌 as on personnel forms (期满联合考核表); unknown until filed. */
+    gender: p.enum(['男', '女'] as const).nullable(),
+    birthMonth: p.string().length(7).nullable(),
+    politicalStatus: p.string().length(20).nullable(),
     unit: () => p.manyToOne(AdministrativeUnit).ref().nullable().index(),
     organization: () => p.manyToOne(Organization).ref().nullable().index(),
     createdAt: createdAt(),

@@ -5,10 +5,33 @@ import type { CohortSettings, Grade } from './settings.ts';
 import type { Guarantees, MissingGuarantee } from './guarantees.ts';
 import type { TallyEntry } from './tally.ts';
 import type { Actor, FinalDecision, FinalSignature, FinalSigner } from './sign-off.ts';
+import type { RenderReportInput } from '../../activities/reports.ts';
 
 export const POSTING_TASK_QUEUE_DEFAULT = 'cycles';
 export const postingWorkflowId = (postingId: string) => `posting/${postingId}`;
 export const quarterWorkflowId = (postingId: string, quarter: number) => `posting/${postingId}/quarter/${quarter}`;
+/** The cohort's own workflow: monthly attendance sheets per street and the year-end ranking PDF. */
+export const cohortWorkflowId = (cohortId: string) => `posting-cohort/${cohortId}`;
+
+export type PostingReportType = 'attendance-sheet' | 'quarterly-review' | 'year-end-ranking' | 'final-assessment';
+/** What a posting workflow hands to the shared renderReport activity (reports task queue). */
+export type PostingReportRequest = RenderReportInput & { type: PostingReportType; requestKey: string };
+
+export interface PostingCohortInput {
+  cohortId: string;
+  /** First month of the cohort (YYYY-MM); sheets are made for it and every later month while a posting runs. */
+  firstMonth: string;
+}
+
+/** Where a rendered report stands, as the workflows' queries show it. */
+export interface PostingReportStatus {
+  type: PostingReportType;
+  key: string;
+  status: 'stored' | 'failed';
+  sha256: string | null;
+  reportFileId: string | null;
+  problem: string | null;
+}
 
 export interface PostingWorkflowInput {
   postingId: string;
@@ -75,10 +98,13 @@ export interface PostingStatus {
   finalSignatures: FinalSignature[];
   missingFinalSigners: FinalSigner[];
   outcome: 'pending' | 'passed' | 'not_passed' | 'cancelled';
+  /** PDFs of this posting (final assessment form); quarterly reports are in the quarters' own status. */
+  reports: PostingReportStatus[];
 }
 
 export interface QuarterlyReviewInput {
   postingId: string;
+  cohortId: string;
   quarter: number;
   from: string;
   to: string;
@@ -97,6 +123,7 @@ export interface QuarterStatus {
   headVisits: number | null;
   score: { score: number; comment: string; by: string; at: number } | null;
   escalations: number;
+  report: PostingReportStatus | null;
 }
 
 // Messages (payloads of updates and signals).
@@ -162,4 +189,21 @@ export interface PostingActivityContract {
   /** Files the year-end total; ranks the cohort (and signals every posting's workflow) once all are in. */
   submitYearEndResult(input: { postingId: string; cohortId: string; secretaryName: string; total: number; organization: number | null }): Promise<void>;
   saveFinalAssessment(input: { postingId: string; signatures: FinalSignature[]; outcome: 'passed' | 'not_passed' }): Promise<void>;
+  /** Report data of one posting from the records (季度述评报告 or 期满联合考核表); null when there is nothing to print. */
+  preparePostingReport(input: { postingId: string; type: 'quarterly-review'; quarter: number } | { postingId: string; type: 'final-assessment' }): Promise<PostingReportRequest | null>;
+  /**
+   * The cohort's month: one 月度考勤表 request per street with postings of the cohort in that
+   * month; whether any posting still runs (or waits to start) after it; how many started
+   * postings still lack a rank.
+   */
+  prepareCohortMonth(input: { cohortId: string; month: string }): Promise<{ sheets: PostingReportRequest[]; running: boolean; unranked: number }>;
+  /** 年终考核排名 of the cohort as ranked so far (keyed by how many are ranked; null before any ranking) and how many started postings still lack a rank. */
+  prepareRankingReport(input: { cohortId: string }): Promise<{ report: PostingReportRequest | null; unranked: number }>;
+  /** A PDF that could not be made: the department is told; the cycle goes on. */
+  recordPostingReportFailure(input: { cohortId: string; postingId: string | null; type: PostingReportType; key: string; reason: string }): Promise<void>;
+}
+
+/** The one activity of the shared report pipeline the posting workflows call (reports task queue). */
+export interface PostingReportRendering {
+  renderReport(input: RenderReportInput): Promise<{ sha256: string; reportFileId: string | null; version: number | null }>;
 }

@@ -6,9 +6,10 @@ import { DateString, NullableText, ScoreItem, Score, Signatures, Text } from './
 export const FinalAssessmentData = Type.Object({
   secretary: Type.Object({
     name: Text,
-    gender: Type.Union([Type.Literal('男'), Type.Literal('女')]),
-    birthMonth: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),
-    politicalStatus: Text,
+    /** Null where the personnel record lacks it: the form prints a blank line to fill in by hand. */
+    gender: Type.Union([Type.Literal('男'), Type.Literal('女'), Type.Null()]),
+    birthMonth: Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}$' }), Type.Null()]),
+    politicalStatus: NullableText,
     dispatchingUnit: Text,
     originalPosition: Text,
     community: Text,

@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { initOrm } from '../../db/orm.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createPostingActivities } from '../../activities/posting.ts';
+import { Posting } from '../../domain/entities/posting.ts';
 import { Notification } from '../../domain/entities/notification.ts';
 import { PostingCheckIn, PostingHeadVisit, PostingMonth, PostingResidentRating, PostingYearEnd } from '../../domain/entities/posting-records.ts';
 import { seedPostingWorld, type PostingWorld } from '../api/postings/seed.ts';
@@ -19,7 +20,7 @@ const signals: [string, CohortRanking][] = [];
 beforeAll(async () => {
   db = await createTestDatabase('posting_acts');
   orm = await initOrm({ url: db.url });
-  world = await seedPostingWorld(orm.em.fork() as EntityManager, { postings: 3 });
+  world = await seedPostingWorld(orm.em.fork() as EntityManager, { postings: 4 });
 }, 60_000);
 
 afterAll(async () => {
@@ -27,7 +28,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const acts = () => createPostingActivities({ orm, signalRanking: async (id, r) => void signals.push([id, r]) });
+const cohortSignals: number[] = [];
+const acts = () => createPostingActivities({ orm, signalRanking: async (id, r) => void signals.push([id, r]), signalCohort: async (_, ranked) => void cohortSignals.push(ranked) });
 
 describe('posting activities', () => {
   it('sends a notice once per key to the accounts holding the roles over the posting', async () => {
@@ -65,8 +67,11 @@ describe('posting activities', () => {
     expect(await acts().collectResidentsRatings({ postingId })).toEqual({ ratings: [90] });
   });
 
-  it('ranks the cohort when the last result comes in, and signals every posting', async () => {
-    const [a, b, c] = world.postingIds as [string, string, string];
+  it('ranks the cohort when the last started posting’s result comes in (not waiting for one still without guarantees), and signals every posting', async () => {
+    const [a, b, c, d] = world.postingIds as [string, string, string, string];
+    // d never got its guarantees: it has not started by the ranking and is not waited for.
+    await orm.em.fork().nativeUpdate(Posting, { id: { $in: [a, b, c] } }, { phase: 'awaiting_ranking' });
+    expect((await orm.em.fork().findOneOrFail(Posting, { id: d })).phase).toBe('awaiting_guarantees');
     await acts().submitYearEndResult({ postingId: a, cohortId: world.cohortId, secretaryName: '书记1', total: 80, organization: 80 });
     await acts().submitYearEndResult({ postingId: b, cohortId: world.cohortId, secretaryName: '书记2', total: 93, organization: 90 });
     expect(signals).toEqual([]);
@@ -76,6 +81,11 @@ describe('posting activities', () => {
       [a, { rank: 2, cohortSize: 3, grade: '称职' }],
       [c, { rank: 3, cohortSize: 3, grade: '不称职' }],
     ]);
+    expect(cohortSignals).toEqual([3]);
+    // A retry of the last submission ranks nothing again, but re-sends the ranks to postings still waiting.
+    signals.length = 0;
+    await acts().submitYearEndResult({ postingId: c, cohortId: world.cohortId, secretaryName: '书记3', total: 55, organization: 50 });
+    expect(signals.map(([id]) => id).sort()).toEqual([a, b, c].sort());
     const rows = await orm.em.fork().find(PostingYearEnd, { cohortId: world.cohortId }, { orderBy: { rank: 'asc' } });
     expect(rows.map((r) => [r.posting.id, r.rank, r.grade])).toEqual([
       [b, 1, '优秀'],

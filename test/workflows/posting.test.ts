@@ -22,6 +22,7 @@ import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
 import { rankCohort } from '../../domain/posting/assessment.ts';
 import type { Actor, FinalSignature } from '../../domain/posting/sign-off.ts';
 import { postingWorkflowId, quarterWorkflowId, type PostingActivityContract, type PostingNotice, type PostingStatus } from '../../domain/posting/workflow-types.ts';
+import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
@@ -50,6 +51,7 @@ const yearEnd = new Map<string, { cohortId: string; name: string; total: number;
 const cohortSizes = new Map<string, number>();
 const finals = new Map<string, { outcome: string; signatures: FinalSignature[] }>();
 const monthCalls: string[] = [];
+const rendered: { type: string; requestKey: string | undefined; subjectId: string }[] = [];
 
 const activities: PostingActivityContract = {
   async notifyPosting(n) {
@@ -84,7 +86,27 @@ const activities: PostingActivityContract = {
   async saveFinalAssessment({ postingId, outcome, signatures }) {
     finals.set(postingId, { outcome, signatures });
   },
+  async preparePostingReport(input) {
+    const key = input.type === 'quarterly-review' ? `posting/${input.postingId}/quarterly-review/${input.quarter}` : `posting/${input.postingId}/final-assessment`;
+    return { type: input.type, data: {}, meta: { issuingUnit: '测试' }, subjectType: 'posting', subjectId: input.postingId, createdBy: 'test', requestKey: key };
+  },
+  async prepareCohortMonth() {
+    return { sheets: [], running: false, unranked: 0 };
+  },
+  async prepareRankingReport() {
+    return { report: null, unranked: 0 };
+  },
+  async recordPostingReportFailure() {},
 };
+
+/** The reports queue's renderReport, as the report worker runs it (here: only noted). */
+const reportActivities = {
+  async renderReport(input: { type: string; requestKey?: string; subjectId: string }) {
+    rendered.push({ type: input.type, requestKey: input.requestKey, subjectId: input.subjectId });
+    return { sha256: 'f'.repeat(64), reportFileId: null, version: null, bytes: 1, pages: 1, storagePath: 'x' };
+  },
+};
+let reportsWorker: Worker;
 
 /** Steps the clock a day at a time, answering notices as people would, until done(). */
 async function advance(done: () => boolean, respond: (n: PostingNotice) => Promise<void>, maxDays = 500): Promise<void> {
@@ -119,11 +141,13 @@ beforeAll(async () => {
     bundleWorkflowCode({ workflowsPath: path.resolve(here, 'posting-workflows.ts'), logger: quiet }),
   ]);
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
-  running = worker.run();
+  reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: reportActivities });
+  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
 }, 60_000);
 
 afterAll(async () => {
   worker?.shutdown();
+  reportsWorker?.shutdown();
   await running;
   await env?.teardown();
 });
@@ -219,6 +243,16 @@ describe('posting year (第一书记)', () => {
     expect(a!.startedOn).toBe(startsOn);
     expect(a!.endsOn).toBe(endsOn);
 
+    // PDFs on the reports queue, each once under its business key: four quarterly reports
+    // at the quarters' sign-offs and the final assessment form per posting.
+    for (const id of ['A', 'B', 'C']) {
+      expect(rendered.filter((r) => r.subjectId === id).map((r) => r.requestKey).sort()).toEqual([
+        `posting/${id}/final-assessment`,
+        ...[1, 2, 3, 4].map((q) => `posting/${id}/quarterly-review/${q}`),
+      ]);
+    }
+    expect(a!.reports).toEqual([expect.objectContaining({ type: 'final-assessment', status: 'stored', key: 'posting/A/final-assessment' })]);
+
     for (const id of ['A', 'B', 'C']) {
       await replay(postingWorkflowId(id));
       for (let q = 1; q <= 4; q++) await replay(quarterWorkflowId(id, q));
@@ -241,12 +275,13 @@ describe('posting year (第一书记)', () => {
     expect(await refusal(handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: street, insuranceYuan: 1_000_000 }] }))).toBe('wrong_role');
     const partial = await handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: unit, insuranceYuan: 500_000, workFundsYuan: 10_000 }] });
     expect(partial.missingGuarantees).toEqual([expect.objectContaining({ kind: 'accident_insurance', recordedYuan: 500_000, requiredYuan: 1_000_000 })]);
-    await env.sleep('3 days');
+    await env.sleep('5 days');
     expect((await handle.query(postingStatusQuery)).phase).toBe('awaiting_guarantees');
     expect(notices.some((n) => n.postingId === 'D' && n.to.includes('dispatching_unit') && n.body.includes('人身意外保险'))).toBe(true);
 
-    await handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: unit, insuranceYuan: 1_000_000 }] });
-    await env.sleep('1 day');
+    // The answer is the state after the update took effect: the start date has passed, so active.
+    const answered = await handle.executeUpdate(recordGuaranteesUpdate, { args: [{ actor: unit, insuranceYuan: 1_000_000 }] });
+    expect(answered.phase).toBe('active');
     const active = await handle.query(postingStatusQuery);
     expect(active.phase).toBe('active');
     // The year counts from the day the guarantees were complete, not the planned date.

@@ -2,6 +2,9 @@
 // visits, guarantees, ratings), then tells the posting's workflow through an update; a refused
 // update answers 403 (wrong role), 400 (invalid) or 409 (already signed, not open) with the
 // workflow's reason. Callers see only postings they hold a role over (404 otherwise).
+// PDFs are made by the workflows through the shared report pipeline (renderReport on the
+// reports task queue) and filed as ReportFile rows; these routes list and serve the filed
+// files with the authorization of the records they show, and never print on request.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -22,10 +25,10 @@ import { resolveCohortSettings } from '../../../domain/posting/settings.ts';
 import { FINAL_DECISIONS, FINAL_SIGNERS, type Actor } from '../../../domain/posting/sign-off.ts';
 import { postingWorkflowId, quarterWorkflowId, type PostingStatus, type PostingWorkflowInput } from '../../../domain/posting/workflow-types.ts';
 import { RESIDENT_SURVEY } from '../../../activities/posting.ts';
-import { attendanceSheetData, quarterlyReviewData, yearEndRankingData } from './reports.ts';
-import type { FastifyReply } from 'fastify';
-import pino from 'pino';
-import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
+import { attendanceSheetData, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './reports.ts';
+import { ReportFile } from '../../../domain/entities/report-file.ts';
+import { createReportStore } from '../../../reports/store.ts';
+import { cohortWorkflowId, type PostingCohortInput } from '../../../domain/posting/workflow-types.ts';
 
 const tags = ['postings'];
 const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'dispatching_unit', 'admin'];
@@ -79,19 +82,14 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const postingHandle = (id: string): WorkflowHandle => temporal.workflow.getHandle(postingWorkflowId(id));
-  // One browser for this process, started on the first PDF asked for and closed with the app.
-  let renderer: ReportRenderer | null = null;
-  app.addHook('onClose', async () => {
-    await renderer?.close();
-  });
-  const reportFormat = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')])) });
-  async function answerReport(reply: FastifyReply, format: string | undefined, type: string, data: unknown, issuingUnit: string, filename: string) {
-    if (format !== 'pdf') return data;
-    renderer ??= createReportRenderer({ maxConcurrentPages: 2, logger: pino({ level: 'warn' }) });
-    const { pdf } = await renderer.render(type, data, { issuingUnit });
-    reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${encodeURIComponent(filename)}.pdf"`);
-    return reply.send(pdf);
-  }
+  const store = createReportStore({ dataDir: config.DATA_DIR });
+  const isAdmin = (request: FastifyRequest) => principalOf(request).grants.some((g) => g.role === 'admin');
+  /** A street (or cohort region) the caller holds a unit role over. */
+  const overUnit = (request: FastifyRequest, path: string, roles?: Role[]) =>
+    isAdmin(request) || principalOf(request).grants.some((g) => g.unitPath && path.startsWith(g.unitPath) && (!roles || roles.includes(g.role)));
+  const listed = (rows: ReportFile[]) =>
+    rows.map((r) => ({ id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, version: r.version, sha256: r.sha256, bytes: r.bytes, pages: r.pages, createdAt: r.createdAt, download: `/postings/report-files/${r.id}` }));
+  const ReportList = Type.Object({ reports: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), subjectType: Type.String(), subjectId: Type.String(), version: Type.Integer(), sha256: Type.String(), bytes: Type.Number(), pages: Type.Integer(), createdAt: Type.Unknown(), download: Type.String() })) });
 
   app.post('/postings/cohorts', {
     config: { auth: { roles: ['org_department', 'admin'] } },
@@ -141,6 +139,12 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       postings.push(em.create(Posting, { person, community, dispatchingOrganization: org, cohort, originalPosition: p.originalPosition ?? null, startsOn: body.startsOn, endsOn: postingEndDate(body.startsOn, settings.lengthMonths), phase: 'awaiting_guarantees' } as never));
     }
     await em.flush();
+    const cohortInput: PostingCohortInput = { cohortId: cohort.id, firstMonth: body.startsOn.slice(0, 7) };
+    try {
+      await temporal.workflow.start('postingCohortWorkflow', { taskQueue, workflowId: cohortWorkflowId(cohort.id), args: [cohortInput] });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
     for (const posting of postings) {
       const input: PostingWorkflowInput = { postingId: posting.id, cohortId: cohort.id, secretaryName: posting.person.getEntity().name, startsOn: body.startsOn, settings };
       try {
@@ -167,38 +171,101 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  // Report data to the reports/contracts (the PDF is printed from the same data by the report renderer).
+  // Report data to the reports/contracts, as JSON (the filed PDFs are listed below).
   app.get('/postings/reports/attendance-sheet', {
     config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
-    schema: { tags, summary: '月度考勤表 of one street for a month (JSON data, or ?format=pdf)', querystring: Type.Object({ streetId: Type.String({ format: 'uuid' }), month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }), format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')])) }) },
-  }, async (request, reply) => {
+    schema: { tags, summary: '月度考勤表 data of one street for a month (the PDF is filed monthly by the cohort workflow)', querystring: Type.Object({ streetId: Type.String({ format: 'uuid' }), month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }), cohortId: Type.Optional(Type.String({ format: 'uuid' })) }) },
+  }, async (request) => {
     const em = emOf(request);
-    const principal = principalOf(request);
     const street = await em.findOne(AdministrativeUnit, { id: request.query.streetId });
-    const admin = principal.grants.some((g) => g.role === 'admin');
-    if (!street || !(admin || principal.grants.some((g) => g.unitPath && street.path.startsWith(g.unitPath)))) throw notFound('street');
-    const data = await attendanceSheetData(em, street.id, request.query.month);
+    if (!street || !overUnit(request, street.path)) throw notFound('street');
+    const data = await attendanceSheetData(em, street.id, request.query.month, request.query.cohortId);
     if (!data) throw notFound('postings in that street and month');
-    return answerReport(reply, request.query.format, 'attendance-sheet', data, street.partyOrgName, `attendance-${request.query.month}`);
+    return data;
   });
 
   app.get('/postings/:id/quarters/:quarter/report', {
     config: { auth: { roles: POSTING_ROLES } },
-    schema: { tags, summary: '季度述评报告 of a finished quarterly review (JSON data, or ?format=pdf)', params: QuarterParams, querystring: reportFormat },
-  }, async (request, reply) => {
+    schema: { tags, summary: '季度述评报告 data of a finished quarterly review', params: QuarterParams },
+  }, async (request) => {
     const { em, posting } = await actorFor(request, request.params.id);
     const data = await quarterlyReviewData(em, posting.id, request.params.quarter);
     if (!data) throw notFound('finished quarterly review');
-    return answerReport(reply, request.query.format, 'quarterly-review', data, `${data.secretary.street}党工委`, `quarterly-review-${request.params.quarter}`);
+    return data;
+  });
+
+  app.get('/postings/:id/final-assessment/report', {
+    config: { auth: { roles: POSTING_ROLES } },
+    schema: { tags, summary: '期满联合考核表 data of a signed joint assessment', params: PostingParams },
+  }, async (request) => {
+    const { em, posting } = await actorFor(request, request.params.id);
+    const data = await finalAssessmentData(em, posting.id);
+    if (!data) throw notFound('signed joint assessment');
+    return data;
   });
 
   app.get('/postings/cohorts/:id/ranking/report', {
     config: { auth: { roles: ['org_department', 'admin'] } },
-    schema: { tags, summary: '年终考核排名 of a ranked cohort (JSON data, or ?format=pdf)', params: PostingParams, querystring: reportFormat },
-  }, async (request, reply) => {
-    const data = await yearEndRankingData(emOf(request), request.params.id);
+    schema: { tags, summary: '年终考核排名 data of a ranked cohort', params: PostingParams },
+  }, async (request) => {
+    const em = emOf(request);
+    const cohort = await em.findOne(PostingCohort, { id: request.params.id }, { populate: ['region'] });
+    if (!cohort || !overUnit(request, cohort.region.getEntity().path, ['org_department'])) throw notFound('cohort');
+    const data = await yearEndRankingData(em, cohort.id);
     if (!data) throw notFound('ranked cohort');
-    return answerReport(reply, request.query.format, 'year-end-ranking', data, data.signatures[0]!.signer, `year-end-ranking-${data.year}`);
+    return data;
+  });
+
+  app.get('/postings/:id/reports', {
+    config: { auth: { roles: POSTING_ROLES } },
+    schema: { tags, summary: 'Filed PDFs of a posting: quarterly reports (季度述评报告) and the final assessment form (期满联合考核表)', params: PostingParams, response: { 200: ReportList } },
+  }, async (request) => {
+    const { em, posting } = await actorFor(request, request.params.id);
+    return { reports: listed(await em.find(ReportFile, { subjectType: 'posting', subjectId: posting.id }, { orderBy: { type: 'asc', createdAt: 'asc', version: 'asc' } })) };
+  });
+
+  app.get('/postings/cohorts/:id/reports', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Filed PDFs of a cohort: monthly attendance sheets per street (月度考勤表) and the year-end ranking (年终考核排名)',
+      description: 'A street committee sees its own streets’ sheets; the ranking is for the organization department over the cohort’s region.',
+      params: PostingParams,
+      querystring: Type.Object({ type: Type.Optional(Type.String({ maxLength: 50 })), month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' })) }),
+      response: { 200: ReportList },
+    },
+  }, async (request) => {
+    const em = emOf(request);
+    const cohort = await em.findOne(PostingCohort, { id: request.params.id }, { populate: ['region'] });
+    if (!cohort || !overUnit(request, cohort.region.getEntity().path) && !principalOf(request).grants.some((g) => g.role === 'street_committee' && g.unitPath?.startsWith(cohort.region.getEntity().path))) throw notFound('cohort');
+    const rows = await em.find(ReportFile, { cycleId: cohort.id, subjectType: { $in: ['unit', 'posting_cohort'] }, ...(request.query.type ? { type: request.query.type } : {}) }, { orderBy: { type: 'asc', createdAt: 'asc', version: 'asc' } });
+    const streets = new Map((await em.find(AdministrativeUnit, { id: { $in: rows.filter((r) => r.subjectType === 'unit').map((r) => r.subjectId) } })).map((u) => [u.id, u.path]));
+    const regionDept = overUnit(request, cohort.region.getEntity().path, ['org_department']);
+    const visible = rows.filter((r) => (r.subjectType === 'posting_cohort' ? regionDept : overUnit(request, streets.get(r.subjectId) ?? '\u0000')));
+    const month = request.query.month;
+    return { reports: listed(month ? visible.filter((r) => r.type !== 'attendance-sheet' || (r.requestKey ?? '').endsWith(`/${month}`)) : visible) };
+  });
+
+  app.get('/postings/report-files/:fileId', {
+    config: { auth: { roles: POSTING_ROLES } },
+    schema: { tags, summary: 'Download a filed posting PDF, with the authorization of the record it shows', params: Type.Object({ fileId: Type.String({ format: 'uuid' }) }) },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const file = await em.findOne(ReportFile, { id: request.params.fileId, subjectType: { $in: ['posting', 'unit', 'posting_cohort'] } });
+    if (!file) throw notFound('report');
+    if (file.subjectType === 'posting') {
+      await actorFor(request, file.subjectId);
+    } else if (file.subjectType === 'unit') {
+      const street = await em.findOne(AdministrativeUnit, { id: file.subjectId });
+      if (!street || !overUnit(request, street.path, ['org_department', 'street_committee'])) throw notFound('report');
+    } else {
+      const cohort = await em.findOne(PostingCohort, { id: file.subjectId }, { populate: ['region'] });
+      if (!cohort || !overUnit(request, cohort.region.getEntity().path, ['org_department'])) throw notFound('report');
+    }
+    const pdf = await store.read(file.sha256);
+    const name = `${file.type}-v${file.version}.pdf`;
+    reply.header('content-type', 'application/pdf').header('x-sha256', file.sha256).header('content-disposition', `attachment; filename="${name}"`);
+    return reply.send(pdf);
   });
 
   app.get('/postings/:id', {

@@ -1,14 +1,22 @@
-// Downloading a posting report as a PDF over HTTP: the department gets the year-end ranking,
-// others are refused by role.
+// Filed posting PDFs over HTTP: the ranking is rendered through the shared pipeline (the
+// renderReport activity: renderer, content-addressed store, ReportFile row) from the request
+// the cohort workflow would send; the department lists and downloads it, a street committee
+// neither sees nor downloads it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import pino from 'pino';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { PostingYearEnd } from '../../../domain/entities/posting-records.ts';
+import { createPostingActivities } from '../../../activities/posting.ts';
+import { createReportActivities } from '../../../activities/reports.ts';
+import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
+import { createReportStore } from '../../../reports/store.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
 
 let app: TestApp;
 let world: PostingWorld;
+let renderer: ReportRenderer;
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -17,27 +25,37 @@ beforeAll(async () => {
   em.create(PostingYearEnd, { posting: world.postingIds[0], cohortId: world.cohortId, total: 91, organization: 90, rank: 1, cohortSize: 2, grade: '优秀' } as never);
   em.create(PostingYearEnd, { posting: world.postingIds[1], cohortId: world.cohortId, total: 78, organization: 80, rank: 2, cohortSize: 2, grade: '称职' } as never);
   await em.flush();
+  renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
 }, 60_000);
 
 afterAll(async () => {
+  await renderer?.close();
   await app?.close();
 });
 
 describe('posting report downloads', () => {
-  it('serves the year-end ranking as JSON and as a PDF to the department only', async () => {
-    const url = `/postings/cohorts/${world.cohortId}/ranking/report`;
-    const as = (login: string, suffix = '') => app.server.inject({ method: 'GET', url: url + suffix, headers: { authorization: `Bearer ${world.tokens[login]}` } });
-    expect((await as('street')).statusCode).toBe(403);
-    const json = await as('dept');
-    expect(json.json().entries.map((e: { name: string; grade: string }) => [e.name, e.grade])).toEqual([
-      ['书记1', '优秀'],
-      ['书记2', '称职'],
-    ]);
-    const pdf = await as('dept', '?format=pdf');
+  it('files the ranking once through renderReport and serves it to the department only', async () => {
+    const { report, unranked } = await createPostingActivities({ orm: app.orm }).prepareRankingReport({ cohortId: world.cohortId });
+    expect(unranked).toBe(0);
+    expect(report).toMatchObject({ type: 'year-end-ranking', subjectType: 'posting_cohort', subjectId: world.cohortId, requestKey: `posting-cohort/${world.cohortId}/year-end-ranking/2` });
+    const reports = createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm });
+    const first = await reports.renderReport(report!);
+    const again = await reports.renderReport(report!);
+    expect(again).toMatchObject({ reportFileId: first.reportFileId, version: 1 });
+
+    const as = (login: string, url: string) => app.server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${world.tokens[login]}` } });
+    const list = (await as('dept', `/postings/cohorts/${world.cohortId}/reports`)).json();
+    expect(list.reports.map((r: { type: string; version: number }) => [r.type, r.version])).toEqual([['year-end-ranking', 1]]);
+    expect((await as('street', `/postings/cohorts/${world.cohortId}/reports`)).json().reports).toEqual([]);
+
+    const pdf = await as('dept', list.reports[0].download);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['x-sha256']).toBe(first.sha256);
     const text = await pdfText(pdf.rawPayload);
     expect(text).toContain('书记1');
     expect(text).toContain('优秀');
+    expect((await as('street', list.reports[0].download)).statusCode).toBe(404);
+    expect((await as('dept', `/postings/cohorts/${world.cohortId}/ranking/report`)).json().entries).toHaveLength(2);
   }, 120_000);
 });

@@ -1,0 +1,198 @@
+// Report data of the posting cycle, built from the records to the contracts in
+// reports/contracts (月度考勤表, 季度述评报告, 年终考核排名, 期满联合考核表). The posting workflows
+// turn them into requests for the shared renderReport activity (reports task queue), keyed by
+// business key so each report is rendered and filed once; the API lists and serves the filed
+// PDFs (ReportFile rows) and shows the same data as JSON.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AttendanceSheetData } from '../reports/contracts/attendance-sheet.ts';
+import type { QuarterlyReviewData } from '../reports/contracts/quarterly-review.ts';
+import type { YearEndRankingData } from '../reports/contracts/year-end-ranking.ts';
+import type { FinalAssessmentData } from '../reports/contracts/final-assessment.ts';
+import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
+import { Posting } from '../domain/entities/posting.ts';
+import { PostingCohort } from '../domain/entities/posting-cohort.ts';
+import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
+import { addDays, daysBetween, isWorkingDay, lastDayOfMonth, requiredDays, shanghaiDate, startOfShanghaiDay, workingDays } from '../domain/posting/calendar.ts';
+import { gradeByScore } from '../domain/posting/assessment.ts';
+import { DEFAULT_COHORT_SETTINGS, type CohortSettings } from '../domain/posting/settings.ts';
+import { escapeLike } from '../domain/auth/scope.ts';
+import type { FinalSigner } from '../domain/posting/sign-off.ts';
+
+const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
+const today = () => shanghaiDate(Date.now());
+
+/** 组织部 of a region, as printed in letterheads: 中共某区委员会 → 中共某区委组织部. */
+export const departmentName = (regionPartyOrgName: string) => `${regionPartyOrgName.replace(/委员会$/, '委')}组织部`;
+
+/** 月度考勤表 of one street: every posting in its communities active in the month (of one cohort when given). */
+export async function attendanceSheetData(em: EntityManager, streetId: string, month: string, cohortId?: string): Promise<AttendanceSheetData | null> {
+  const street = await em.findOne(AdministrativeUnit, { id: streetId, level: 'street' });
+  if (!street) return null;
+  const from = `${month}-01`;
+  const to = lastDayOfMonth(from);
+  const postings = await em.find(
+    Posting,
+    { community: { path: { $like: `${escapeLike(street.path)}%` } }, startsOn: { $lte: to }, endsOn: { $gte: from }, phase: { $nin: ['cancelled', 'awaiting_guarantees', 'awaiting_start'] }, ...(cohortId ? { cohort: cohortId } : {}) } as never,
+    { populate: ['person', 'community', 'dispatchingOrganization', 'cohort'], orderBy: { community: { name: 'asc' }, person: { name: 'asc' } } as never },
+  );
+  if (postings.length === 0) return null;
+  const settings = settingsOf(postings[0]!);
+  const quota = requiredDays(from, to, settings);
+  const secretaries = [];
+  for (const posting of postings) {
+    const confirmed = new Set((await em.find(PostingCheckIn, { posting: posting.id, status: 'confirmed', date: { $gte: from, $lte: to } })).map((c) => c.date));
+    const closed = await em.findOne(PostingMonth, { posting: posting.id, month });
+    const days = daysBetween(from, to).map((d) => (confirmed.has(d) ? 'present' : isWorkingDay(d, settingsOf(posting).holidayCalendar) ? 'absent' : 'off') as 'present' | 'absent' | 'off');
+    const presentDays = confirmed.size;
+    secretaries.push({
+      name: posting.person.getEntity().name,
+      community: posting.community.getEntity().name,
+      dispatchingUnit: posting.dispatchingOrganization.getEntity().name,
+      days,
+      presentDays,
+      leaveDays: 0,
+      metQuota: closed ? closed.confirmedDays >= closed.requiredDays : presentDays >= quota.required,
+    });
+  }
+  return {
+    month,
+    street: street.name,
+    requiredDays: quota.required,
+    workingDays: workingDays(from, to, settings.holidayCalendar),
+    secretaries,
+    signatures: [{ role: '街道党工委', signer: street.partyOrgName, date: today(), decision: null }],
+  };
+}
+
+/**
+ * 季度述评报告 of one posting quarter, once its review has finished. The residents' figure
+ * counts the ratings filed during that quarter (its first day to its last, Shanghai time).
+ */
+export async function quarterlyReviewData(em: EntityManager, postingId: string, quarter: number): Promise<QuarterlyReviewData | null> {
+  const posting = await em.findOne(Posting, { id: postingId }, { populate: ['person', 'community', 'community.parent', 'dispatchingOrganization', 'cohort'] });
+  const review = await em.findOne(PostingQuarterReview, { posting: postingId, quarter });
+  if (!posting || !review) return null;
+  const { outcome, detail } = review;
+  const months = await em.find(PostingMonth, { posting: postingId, fromDate: { $gte: outcome.from }, toDate: { $lte: outcome.to } }, { orderBy: { month: 'asc' } });
+  const visits = await em.find(PostingHeadVisit, { posting: postingId, visitedOn: { $gte: outcome.from, $lte: outcome.to } }, { orderBy: { visitedOn: 'asc' } });
+  const ratings = await em.find(PostingResidentRating, {
+    posting: postingId,
+    createdAt: { $gte: new Date(startOfShanghaiDay(outcome.from)), $lt: new Date(startOfShanghaiDay(addDays(outcome.to, 1))) },
+  } as never);
+  const score = outcome.score ?? 0;
+  const street = posting.community.getEntity().parent?.getEntity();
+  return {
+    year: Number(outcome.to.slice(0, 4)),
+    quarter: Math.min(4, quarter),
+    secretary: {
+      name: posting.person.getEntity().name,
+      dispatchingUnit: posting.dispatchingOrganization.getEntity().name,
+      community: posting.community.getEntity().name,
+      street: street?.name ?? '—',
+      postedFrom: posting.status?.startedOn ?? posting.startsOn,
+      postedTo: posting.status?.endsOn ?? posting.endsOn,
+    },
+    attendance: months.slice(0, 3).map((m) => ({ month: m.month, presentDays: m.confirmedDays, requiredDays: m.requiredDays })),
+    selfAssessment: detail.workReport ? detail.workReport.summary.split(/\n+/).filter((l) => l.trim()) : ['（本季度未提交晒绩报告）'],
+    achievements: detail.workReport?.achievements ?? [],
+    residentsRating: { respondents: ratings.length, satisfactionPercent: ratings.length ? Math.round((ratings.filter((r) => r.score >= 60).length / ratings.length) * 100) : 0 },
+    visits: visits.map((v) => ({ date: v.visitedOn, visitor: v.visitor, position: v.position, purpose: v.purpose })),
+    scores: [{ source: '组织考评（街道党工委）', weightPercent: 100, score }],
+    totalScore: score,
+    grade: gradeByScore(score, settingsOf(posting).grading),
+    organizationReview: detail.score?.comment ?? '（未评分）',
+    signatures: [{ role: '街道党工委', signer: detail.score?.by ?? street?.partyOrgName ?? '街道党工委', date: detail.score ? shanghaiDate(detail.score.at) : today(), decision: detail.score ? '同意' : null }],
+  };
+}
+
+/** 年终考核排名 of a cohort, once it has been ranked (every ranked posting so far). */
+export async function yearEndRankingData(em: EntityManager, cohortId: string): Promise<YearEndRankingData | null> {
+  const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
+  if (!cohort) return null;
+  const rows = await em.find(PostingYearEnd, { cohortId, rank: { $ne: null } }, { orderBy: { rank: 'asc', total: 'desc' }, populate: ['posting', 'posting.person', 'posting.community', 'posting.community.parent', 'posting.dispatchingOrganization'] });
+  if (rows.length === 0) return null;
+  const w = cohort.settings.weights;
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  return {
+    year: Number((rows[0]!.posting.getEntity().status?.endsOn ?? cohort.startsOn).slice(0, 4)),
+    region: cohort.region.getEntity().name,
+    decidedOn: today(),
+    weights: { selfPercent: pct(w.self), residentsPercent: pct(w.residents), organizationPercent: pct(w.organization) },
+    entries: rows.map((r) => {
+      const p = r.posting.getEntity();
+      const ye = p.status?.yearEnd;
+      return {
+        rank: r.rank!,
+        name: p.person.getEntity().name,
+        community: p.community.getEntity().name,
+        street: p.community.getEntity().parent?.getEntity().name ?? '—',
+        dispatchingUnit: p.dispatchingOrganization.getEntity().name,
+        selfScore: ye?.self?.score ?? 0,
+        residentsScore: ye?.residents?.score ?? 0,
+        organizationScore: ye?.organization?.score ?? 0,
+        totalScore: Number(r.total),
+        grade: r.grade ?? '—',
+      };
+    }),
+    note: `总分 = 晒绩自评×${pct(w.self)}% + 群众测评×${pct(w.residents)}% + 组织考评×${pct(w.organization)}% + 小考（日常量化）×${pct(w.routine)}%；优秀不超过${pct(cohort.settings.grading.excellentMaxShare)}%。`,
+    signatures: [{ role: '县委组织部', signer: departmentName(cohort.region.getEntity().partyOrgName), date: today(), decision: '同意' }],
+  };
+}
+
+const SIGNER_ROLE: Record<FinalSigner, string> = { street_committee: '街道党工委', dispatching_unit: '派出单位党组', org_department: '区委组织部' };
+const SIGNER_ORDER: FinalSigner[] = ['street_committee', 'dispatching_unit', 'org_department'];
+const DECISION: Record<string, string> = { agree: '同意', disagree: '不同意' };
+
+/**
+ * 期满联合考核表 of a posting whose joint assessment is signed. Gender, birth month and political
+ * status come from the person's record; where the record lacks them the form prints a blank
+ * line for the clerk to fill in by hand rather than refusing to print.
+ */
+export async function finalAssessmentData(em: EntityManager, postingId: string): Promise<FinalAssessmentData | null> {
+  const posting = await em.findOne(Posting, { id: postingId }, { populate: ['person', 'community', 'community.parent', 'dispatchingOrganization', 'cohort'] });
+  const final = await em.findOne(PostingFinalAssessment, { posting: postingId });
+  const status = posting?.status;
+  if (!posting || !final || !status) return null;
+  const person = posting.person.getEntity();
+  const settings = settingsOf(posting);
+  const guarantee = await em.findOne(PostingGuarantee, { posting: postingId });
+  const visits = await em.count(PostingHeadVisit, { posting: postingId, visitedOn: { $gte: status.startedOn ?? posting.startsOn, $lte: status.endsOn ?? posting.endsOn } });
+  const months = await em.find(PostingMonth, { posting: postingId });
+  const street = posting.community.getEntity().parent?.getEntity();
+  const ye = status.yearEnd;
+  const w = settings.weights;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const item = (label: string, weight: number, score: number | null, remark: string | null) => ({ item: `${label}（权重${Math.round(weight * 100)}%）`, maxScore: round(weight * 100), score: round(weight * (score ?? 0)), remark });
+  const quarterlyResults = status.quarters.map((q) => ({ period: `第${q.quarter}季度（${q.from}至${q.to}）`, score: q.score ?? 0, grade: q.score === null ? '未评分' : gradeByScore(q.score, settings.grading) }));
+  quarterlyResults.push({ period: '年终考核', score: ye.total ?? 0, grade: ye.ranking?.grade ?? (ye.total === null ? '—' : gradeByScore(ye.total, settings.grading)) });
+  const achievements = (await em.find(PostingQuarterReview, { posting: postingId }, { orderBy: { quarter: 'asc' } })).flatMap((r) => r.detail.workReport?.achievements ?? []);
+  const signatures = [...final.signatures].sort((a, b) => SIGNER_ORDER.indexOf(a.as) - SIGNER_ORDER.indexOf(b.as));
+  return {
+    secretary: {
+      name: person.name,
+      gender: person.gender ?? null,
+      birthMonth: person.birthMonth ?? null,
+      politicalStatus: person.politicalStatus ?? null,
+      dispatchingUnit: posting.dispatchingOrganization.getEntity().name,
+      originalPosition: posting.originalPosition ?? person.title ?? '—',
+      community: posting.community.getEntity().name,
+      street: street?.name ?? '',
+      postedFrom: status.startedOn ?? posting.startsOn,
+      postedTo: status.endsOn ?? posting.endsOn,
+    },
+    attendance: { presentDays: months.reduce((n, m) => n + m.confirmedDays, 0), requiredDays: months.reduce((n, m) => n + m.requiredDays, 0) },
+    support: { insuranceYuan: guarantee?.insuranceYuan ?? status.guarantees.insuranceYuan ?? 0, workFundsYuan: guarantee?.workFundsYuan ?? status.guarantees.workFundsYuan ?? 0, headVisits: visits },
+    quarterlyResults,
+    achievements,
+    scoreItems: [
+      item('晒绩自评', w.self, ye.self?.score ?? null, ye.self ? null : '未提交'),
+      item('群众测评', w.residents, ye.residents?.score ?? null, ye.residents ? `${ye.residents.respondents}人参评` : null),
+      item('组织考评', w.organization, ye.organization?.score ?? null, ye.organization ? null : '未评分'),
+      item('小考（日常量化）', w.routine, ye.routine ?? status.routineScore, status.tally.length ? `扣分${status.tally.length}项` : '无扣分'),
+    ],
+    totalScore: ye.total ?? 0,
+    grade: ye.ranking?.grade ?? (ye.total === null ? '—' : gradeByScore(ye.total, settings.grading)),
+    remark: `${ye.ranking ? `年终考核在本批${ye.ranking.cohortSize}名第一书记中排名第${ye.ranking.rank}。` : ''}联合考核结论：${final.outcome === 'passed' ? '通过' : '不通过'}。`,
+    signatures: signatures.map((s) => ({ role: SIGNER_ROLE[s.as], signer: s.name, date: shanghaiDate(s.signedAt), decision: `${DECISION[s.decision] ?? s.decision}。${s.comment}` })),
+  };
+}
