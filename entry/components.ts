@@ -76,6 +76,7 @@ export async function startWorker(config: Config, temporalAddress: string, orm: 
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ orm, dataDir: config.DATA_DIR }),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     reports: {
       activities: createReportActivities({ renderer, store: createReportStore({ dataDir: config.DATA_DIR }), orm }),
       concurrency: reportWorkerConcurrency(REPORT_PAGES),

@@ -19,6 +19,8 @@ export interface WorkerSetOptions {
   /** A prebuilt bundle (tests build one per file); otherwise workflowsPath is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
+  /** Cycles sleep for months between steps: keep only this many in the worker's cache. */
+  maxCachedWorkflows?: number;
 }
 
 export interface RunningWorkers {
@@ -36,6 +38,7 @@ export async function startWorkers(options: WorkerSetOptions): Promise<RunningWo
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
       activities: options.activities,
       maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 50,
+      ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
       shutdownGraceTime: '10s',
     }),
   ];
