@@ -17,7 +17,8 @@ import {
   submitSelfAssessmentUpdate,
 } from '../../workflows/posting.ts';
 import { scoreQuarterUpdate, submitWorkReportUpdate } from '../../workflows/quarterly-review.ts';
-import { addDays, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
+import { cohortRankingFiledSignal, cohortStatusQuery } from '../../workflows/posting-cohort.ts';
+import { addDays, addMonths, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
 import { rankCohort } from '../../domain/posting/assessment.ts';
 import type { Actor, FinalSignature } from '../../domain/posting/sign-off.ts';
@@ -52,6 +53,7 @@ const cohortSizes = new Map<string, number>();
 const finals = new Map<string, { outcome: string; signatures: FinalSignature[] }>();
 const monthCalls: string[] = [];
 const rendered: { type: string; requestKey: string | undefined; subjectId: string }[] = [];
+const cohortMonths = new Map<string, number>();
 
 const activities: PostingActivityContract = {
   async notifyPosting(n) {
@@ -90,11 +92,15 @@ const activities: PostingActivityContract = {
     const key = input.type === 'quarterly-review' ? `posting/${input.postingId}/quarterly-review/${input.quarter}` : `posting/${input.postingId}/final-assessment`;
     return { type: input.type, data: {}, meta: { issuingUnit: '测试' }, subjectType: 'posting', subjectId: input.postingId, createdBy: 'test', requestKey: key };
   },
-  async prepareCohortMonth() {
-    return { sheets: [], running: false, unranked: 0 };
+  async prepareCohortMonth({ cohortId, month }) {
+    const sheet = { type: 'attendance-sheet' as const, data: {}, meta: { issuingUnit: '街道' }, subjectType: 'unit', subjectId: 'street-1', cycleId: cohortId, createdBy: 'test', requestKey: `posting-cohort/${cohortId}/attendance-sheet/street-1/${month}` };
+    const n = (cohortMonths.get(cohortId) ?? 0) + 1;
+    cohortMonths.set(cohortId, n);
+    return { sheets: cohortId === 'cohort-9' ? [sheet] : [], running: cohortId === 'cohort-9' && n < 3, unranked: cohortId === 'cohort-9' ? 2 : 0 };
   },
-  async prepareRankingReport() {
-    return { report: null, unranked: 0 };
+  async prepareRankingReport({ cohortId }) {
+    const report = { type: 'year-end-ranking' as const, data: {}, meta: { issuingUnit: '组织部' }, subjectType: 'posting_cohort', subjectId: cohortId, createdBy: 'test', requestKey: `posting-cohort/${cohortId}/year-end-ranking/2` };
+    return { report, unranked: 0 };
   },
   async recordPostingReportFailure() {},
 };
@@ -322,4 +328,21 @@ describe('posting year (第一书记)', () => {
     await replay(postingWorkflowId('D'));
     await replay(quarterWorkflowId('D', 1));
   }, 300_000);
+
+  it('files a cohort’s monthly sheets while postings run and its ranking when ranked, then ends', async () => {
+    const month = shanghaiDate(await env.currentTimeMs()).slice(0, 7);
+    const handle = await env.client.workflow.start('postingCohortWorkflow', { taskQueue, workflowId: 'posting-cohort/cohort-9', args: [{ cohortId: 'cohort-9', firstMonth: month }] });
+    await env.sleep('100 days');
+    const waiting = await handle.query(cohortStatusQuery);
+    expect(waiting.nextMonth).toBeNull();
+    expect(waiting.reports.map((r) => r.type)).toEqual(['attendance-sheet', 'attendance-sheet', 'attendance-sheet']);
+    await handle.signal(cohortRankingFiledSignal, { ranked: 2 });
+    const done = await handle.result();
+    expect(done.ranked).toBe(2);
+    expect(rendered.filter((r) => r.subjectId === 'cohort-9' || r.requestKey?.startsWith('posting-cohort/cohort-9/')).map((r) => r.requestKey)).toEqual([
+      ...[0, 1, 2].map((k) => `posting-cohort/cohort-9/attendance-sheet/street-1/${addMonths(`${month}-01`, k).slice(0, 7)}`),
+      'posting-cohort/cohort-9/year-end-ranking/2',
+    ]);
+    await replay('posting-cohort/cohort-9');
+  }, 120_000);
 });
