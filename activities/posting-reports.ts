@@ -25,7 +25,7 @@ const today = () => shanghaiDate(Date.now());
 export const departmentName = (regionPartyOrgName: string) => `${regionPartyOrgName.replace(/委员会$/, '委')}组织部`;
 
 /** 月度考勤表 of one street: every posting in its communities active in the month (of one cohort when given). */
-export async function attendanceSheetData(em: EntityManager, streetId: string, month: string, cohortId?: string): Promise<AttendanceSheetData | null> {
+export async function attendanceSheetData(em: EntityManager, streetId: string, month: string, cohortId?: string, issuedOn: string = today()): Promise<AttendanceSheetData | null> {
   const street = await em.findOne(AdministrativeUnit, { id: streetId, level: 'street' });
   if (!street) return null;
   const from = `${month}-01`;
@@ -60,7 +60,7 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
     requiredDays: quota.required,
     workingDays: workingDays(from, to, settings.holidayCalendar),
     secretaries,
-    signatures: [{ role: '街道党工委', signer: street.partyOrgName, date: today(), decision: null }],
+    signatures: [{ role: '街道党工委', signer: street.partyOrgName, date: issuedOn, decision: null }],
   };
 }
 
@@ -106,7 +106,7 @@ export async function quarterlyReviewData(em: EntityManager, postingId: string, 
 }
 
 /** 年终考核排名 of a cohort, once it has been ranked (every ranked posting so far). */
-export async function yearEndRankingData(em: EntityManager, cohortId: string): Promise<YearEndRankingData | null> {
+export async function yearEndRankingData(em: EntityManager, cohortId: string, issuedOn: string = today()): Promise<YearEndRankingData | null> {
   const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
   if (!cohort) return null;
   const rows = await em.find(PostingYearEnd, { cohortId, rank: { $ne: null } }, { orderBy: { rank: 'asc', total: 'desc' }, populate: ['posting', 'posting.person', 'posting.community', 'posting.community.parent', 'posting.dispatchingOrganization'] });
@@ -116,7 +116,7 @@ export async function yearEndRankingData(em: EntityManager, cohortId: string): P
   return {
     year: Number((rows[0]!.posting.getEntity().status?.endsOn ?? cohort.startsOn).slice(0, 4)),
     region: cohort.region.getEntity().name,
-    decidedOn: today(),
+    decidedOn: issuedOn,
     weights: { selfPercent: pct(w.self), residentsPercent: pct(w.residents), organizationPercent: pct(w.organization) },
     entries: rows.map((r) => {
       const p = r.posting.getEntity();
@@ -135,7 +135,7 @@ export async function yearEndRankingData(em: EntityManager, cohortId: string): P
       };
     }),
     note: `总分 = 晒绩自评×${pct(w.self)}% + 群众测评×${pct(w.residents)}% + 组织考评×${pct(w.organization)}% + 小考（日常量化）×${pct(w.routine)}%；优秀不超过${pct(cohort.settings.grading.excellentMaxShare)}%。`,
-    signatures: [{ role: '县委组织部', signer: departmentName(cohort.region.getEntity().partyOrgName), date: today(), decision: '同意' }],
+    signatures: [{ role: '县委组织部', signer: departmentName(cohort.region.getEntity().partyOrgName), date: issuedOn, decision: '同意' }],
   };
 }
 

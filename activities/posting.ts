@@ -207,7 +207,7 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       return data && { ...common, type: 'final-assessment', data, meta: { issuingUnit: region ? departmentName(region.partyOrgName) : '组织部' } };
     },
 
-    async prepareCohortMonth({ cohortId, month }) {
+    async prepareCohortMonth({ cohortId, month, issuedOn }) {
       const em = fork();
       const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
       if (!cohort) return { sheets: [], running: false, unranked: 0 };
@@ -216,7 +216,7 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       const streets = await em.find(AdministrativeUnit, { level: 'street', path: { $like: `${escapeLike(cohort.region.getEntity().path)}%` } }, { orderBy: { code: 'asc' } });
       const sheets: PostingReportRequest[] = [];
       for (const street of streets) {
-        const data = await attendanceSheetData(em, street.id, month, cohortId);
+        const data = await attendanceSheetData(em, street.id, month, cohortId, issuedOn);
         if (!data) continue;
         sheets.push({
           type: 'attendance-sheet',
@@ -233,10 +233,10 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       return { sheets, running: running > 0, unranked: await unrankedOf(em, cohortId) };
     },
 
-    async prepareRankingReport({ cohortId }) {
+    async prepareRankingReport({ cohortId, issuedOn }) {
       const em = fork();
       const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
-      const data = cohort ? await yearEndRankingData(em, cohortId) : null;
+      const data = cohort ? await yearEndRankingData(em, cohortId, issuedOn) : null;
       const unranked = await unrankedOf(em, cohortId);
       if (!cohort || !data) return { report: null, unranked };
       return {

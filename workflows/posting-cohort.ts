@@ -5,7 +5,7 @@
 // still runs or waits to start and every started posting has a rank.
 import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { PostingActivityContract, PostingCohortInput, PostingReportStatus } from '../domain/posting/workflow-types.ts';
-import { addDays, addMonths, startOfShanghaiDay } from '../domain/posting/calendar.ts';
+import { addDays, addMonths, shanghaiDate, startOfShanghaiDay } from '../domain/posting/calendar.ts';
 import { renderPostingReport } from './posting-reports.ts';
 
 /** Sent by the activity that ranks postings: how many of the cohort are ranked now. */
@@ -43,7 +43,7 @@ export async function postingCohortWorkflow(input: PostingCohortInput): Promise<
       if (wait > 0 && (await condition(() => signalled > rendered, wait))) {
         // A ranking arrived before the month's sheets are due: file it now.
       } else {
-        const month = await acts.prepareCohortMonth({ cohortId: input.cohortId, month: status.nextMonth });
+        const month = await acts.prepareCohortMonth({ cohortId: input.cohortId, month: status.nextMonth, issuedOn: shanghaiDate(Date.now()) });
         for (const sheet of month.sheets) status.reports.push(await renderPostingReport(sheet, context));
         unranked = month.unranked;
         status.nextMonth = month.running ? addMonths(`${status.nextMonth}-01`, 1).slice(0, 7) : null;
@@ -53,7 +53,7 @@ export async function postingCohortWorkflow(input: PostingCohortInput): Promise<
     }
     if (signalled > rendered) {
       rendered = signalled;
-      const ranking = await acts.prepareRankingReport({ cohortId: input.cohortId });
+      const ranking = await acts.prepareRankingReport({ cohortId: input.cohortId, issuedOn: shanghaiDate(Date.now()) });
       if (ranking.report) status.reports.push(await renderPostingReport(ranking.report, context));
       status.ranked = rendered;
       unranked = ranking.unranked;

@@ -194,11 +194,11 @@ export interface PostingActivityContract {
   /**
    * The cohort's month: one 月度考勤表 request per street with postings of the cohort in that
    * month; whether any posting still runs (or waits to start) after it; how many started
-   * postings still lack a rank.
+   * postings still lack a rank. issuedOn (the workflow's date) is printed as the signing date.
    */
-  prepareCohortMonth(input: { cohortId: string; month: string }): Promise<{ sheets: PostingReportRequest[]; running: boolean; unranked: number }>;
+  prepareCohortMonth(input: { cohortId: string; month: string; issuedOn?: string }): Promise<{ sheets: PostingReportRequest[]; running: boolean; unranked: number }>;
   /** 年终考核排名 of the cohort as ranked so far (keyed by how many are ranked; null before any ranking) and how many started postings still lack a rank. */
-  prepareRankingReport(input: { cohortId: string }): Promise<{ report: PostingReportRequest | null; unranked: number }>;
+  prepareRankingReport(input: { cohortId: string; issuedOn?: string }): Promise<{ report: PostingReportRequest | null; unranked: number }>;
   /** A PDF that could not be made: the department is told; the cycle goes on. */
   recordPostingReportFailure(input: { cohortId: string; postingId: string | null; type: PostingReportType; key: string; reason: string }): Promise<void>;
 }
