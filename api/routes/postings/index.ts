@@ -9,8 +9,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
+import { tellWorkflow } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
@@ -60,22 +61,12 @@ const needRole = (actor: Actor, role: Role, what: string) => {
   if (!actor.roles.includes(role)) throw new ApiError(403, 'wrong_role', `${what} needs the role ${role} over this posting`);
 };
 
-/** Runs an update and turns the workflow's refusal into 403/400/409. */
-async function tellWorkflow<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const cause = error.cause as { type?: string; message?: string } | undefined;
-      const type = cause?.type ?? 'refused';
-      if (type === 'wrong_role') throw new ApiError(403, 'wrong_role', cause?.message ?? 'not allowed');
-      if (type === 'invalid') throw badRequest(cause?.message ?? 'invalid');
-      throw new ApiError(409, type, cause?.message ?? 'refused');
-    }
-    // A finished posting (cancelled, completed) or a quarter not yet started takes no more updates.
-    if (error instanceof WorkflowNotFoundError) throw new ApiError(409, 'not_open', 'that workflow is not running (finished, or not started yet)');
-    throw error;
-  }
+/** Runs an update; a refusal becomes 403/400/409, and a posting or quarter whose workflow is not
+ * running (finished, cancelled, or not started yet) answers 409 not_open. */
+function tellPosting<T>(run: () => Promise<T>): Promise<T> {
+  return tellWorkflow(run, async (error) =>
+    error instanceof WorkflowNotFoundError ? new ApiError(409, 'not_open', 'that workflow is not running (finished, or not started yet)') : undefined,
+  );
 }
 
 export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -300,7 +291,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.workFundsYuan !== undefined) row.workFundsYuan = body.workFundsYuan;
     row.recordedBy = actor.accountId as never;
     await em.flush();
-    const status = await tellWorkflow(() =>
+    const status = await tellPosting(() =>
       postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>('recordGuarantees', { args: [{ actor, insuranceYuan: row.insuranceYuan ?? undefined, workFundsYuan: row.workFundsYuan ?? undefined }] }),
     );
     return { phase: status.phase, missing: status.missingGuarantees };
@@ -357,7 +348,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '晒绩: the quarterly work report', params: QuarterParams, body: Type.Object({ summary: Type.String({ minLength: 1, maxLength: 10_000 }), achievements: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 }) }) },
   }, async (request) => {
     const { posting, actor } = await actorFor(request, request.params.id);
-    return tellWorkflow(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('submitWorkReport', { args: [{ actor, ...request.body }] }));
+    return tellPosting(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('submitWorkReport', { args: [{ actor, ...request.body }] }));
   });
 
   app.post('/postings/:id/quarters/:quarter/score', {
@@ -365,13 +356,13 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '按季述评: the street committee scores the quarter and signs off', params: QuarterParams, body: Type.Object({ score: Score, comment: Type.String({ minLength: 1, maxLength: 2000 }) }) },
   }, async (request) => {
     const { posting, actor } = await actorFor(request, request.params.id);
-    return tellWorkflow(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('scoreQuarter', { args: [{ actor, ...request.body }] }));
+    return tellPosting(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('scoreQuarter', { args: [{ actor, ...request.body }] }));
   });
 
   const postingUpdate = (url: string, update: string, summary: string, roles: Role[], body: Parameters<typeof Type.Object>[0]) =>
     app.post(url, { config: { auth: { roles } }, schema: { tags, summary, params: PostingParams, body: Type.Object(body) } }, async (request) => {
       const { posting, actor } = await actorFor(request, (request.params as { id: string }).id);
-      const status = await tellWorkflow(() => postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>(update, { args: [{ actor, ...(request.body as object) }] }));
+      const status = await tellPosting(() => postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>(update, { args: [{ actor, ...(request.body as object) }] }));
       return { phase: status.phase, status };
     });
 
