@@ -61,6 +61,20 @@ describe('devserver with createTimeSkipping', () => {
     finished.push({ workflowId: 'ts-sqa' });
   });
 
+  it('skips time while several results are awaited at once', async () => {
+    const handles = await Promise.all(
+      ['ts-many-1', 'ts-many-2', 'ts-many-3'].map((workflowId) => env.client.workflow.start('activityAndTimer', { args: [workflowId], taskQueue, workflowId })),
+    );
+    // Let each reach its day-long timer, so no workflow task holds a lock of its own when the
+    // results are awaited together (time stays locked until then).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const started = Date.now();
+    const results = await Promise.all(handles.map((handle) => handle.result()));
+    expect(results.map((r) => r.startsWith('hello ts-many-'))).toEqual([true, true, true]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    finished.push(...handles.map((h) => ({ workflowId: h.workflowId })));
+  });
+
   it('moves workflow time with env.sleep', async () => {
     const before = await env.currentTimeMs();
     await env.sleep('3 days');
