@@ -12,8 +12,9 @@ import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import { ACCESS_LINK_PREFIX } from '../domain/auth/access-links.ts';
 import type { Actor, Gate } from '../domain/rules/dual-commitment-state.ts';
-import { scoreEvaluation, shanghaiDate, type CommitmentDraft, type EvaluationWeights } from '../domain/rules/dual-commitment.ts';
+import { scoreEvaluation, shanghaiDate, variantForKind, type CommitmentDraft, type EvaluationWeights, type FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
 import { defaultDualCommitmentCatalog } from '../domain/catalogs/dual-commitment.ts';
+import { defaultResidentUnitCatalog } from '../domain/catalogs/resident-unit.ts';
 import type { DualCommitmentCatalog } from '../domain/catalogs/schemas.ts';
 import { notify } from '../domain/notifications/notify.ts';
 import { Account } from '../domain/entities/account.ts';
@@ -22,7 +23,37 @@ import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts'
 import { SystemSetting } from '../domain/entities/system-setting.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../domain/entities/commitment.ts';
 
-export type CommitmentReportType = 'commitment-notice' | 'evaluation-record';
+export type CommitmentReportType = 'commitment-notice' | 'evaluation-record' | 'factual-evaluation';
+
+/** 四双: the unit's superior Party organization, where the 写实评价 is sent. */
+export interface SuperiorOrganization {
+  name: string;
+  contact: string | null;
+}
+
+/** What the set's `evaluation` column holds in the 四双 variant. */
+export interface FactualEvaluationRecord {
+  variant: 'resident_unit';
+  text: string;
+  itemStatuses: { itemKey: string; status: FulfilmentStatus }[];
+  by: string;
+  byLogin: string;
+  at: string;
+  superior: SuperiorOrganization | null;
+  sentAt?: string;
+}
+
+/**
+ * The superior Party organization of a resident unit: the one named with the 写实评价, else a
+ * responsible person of the unit whose role names it (role 上级党组织, name, phone).
+ */
+export function superiorOf(responsiblePeople: { role: string; name: string; phone?: string }[], given: SuperiorOrganization | null | undefined): SuperiorOrganization | null {
+  if (given?.name?.trim()) return { name: given.name.trim(), contact: given.contact?.trim() || null };
+  const entry = responsiblePeople.find((p) => p.role.includes('上级党组织') || p.role.includes('上级主管'));
+  return entry ? { name: entry.name, contact: entry.phone ?? null } : null;
+}
+
+const STATUS_NAMES: Record<FulfilmentStatus, string> = { fulfilled: '已兑现', partly: '部分兑现', not_fulfilled: '未兑现' };
 
 /**
  * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,
@@ -65,6 +96,7 @@ const AREA_OF = (catalog: DualCommitmentCatalog) => {
 };
 
 const SIDE_NAMES = { party: '党组织', enterprise: '企业' } as const;
+const RESIDENT_SIDE_NAMES = { party: '街道（社区）党组织', enterprise: '驻区单位' } as const;
 
 export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps) {
   const fork = () => deps.orm.em.fork() as EntityManager;
@@ -98,7 +130,10 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     return version.items;
   }
 
-  const catalogOf = (set: CommitmentSet) => (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ?? defaultDualCommitmentCatalog;
+  const catalogOf = (set: CommitmentSet) =>
+    variantForKind(set.organization.getEntity().kind) === 'resident_unit'
+      ? defaultResidentUnitCatalog
+      : ((set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ?? defaultDualCommitmentCatalog);
 
   return {
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
@@ -350,6 +385,97 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       };
     },
 
+    /**
+     * 四双: the street or community writes the 写实评价 (text, its view of each item's status,
+     * the superior Party organization to send it to); it also signs as the evaluator. Once.
+     */
+    async recordFactualEvaluation(input: { setId: string; text: string; itemStatuses: { itemKey: string; status: FulfilmentStatus }[]; superior?: SuperiorOrganization | null; actor: Actor }): Promise<void> {
+      const em = fork();
+      await em.transactional(async (tx) => {
+        const set = await loadSet(tx, input.setId);
+        if (set.evaluatorSignedAt) return;
+        const at = new Date();
+        const record: FactualEvaluationRecord = {
+          variant: 'resident_unit',
+          text: input.text.trim(),
+          itemStatuses: input.itemStatuses,
+          by: input.actor.accountId,
+          byLogin: input.actor.login,
+          at: at.toISOString(),
+          superior: superiorOf(set.organization.getEntity().responsiblePeople, input.superior),
+        };
+        set.evaluation = record;
+        set.evaluatorSignedBy = tx.getReference(Account, input.actor.accountId) as never;
+        set.evaluatorSignedAt = at;
+        await tell(tx, await accountsOver(tx, set, ['org_department']), 'factual_evaluation_written', `${org(set)} 的“四双”写实评价待会签`, '街道（社区）党组织已完成写实评价，请组织部会签。');
+        await tx.flush();
+        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: 'commitment_set.factual_evaluation', entityType: 'commitment_set', entityId: set.id, after: { length: record.text.length, itemStatuses: record.itemStatuses, superior: record.superior } });
+      });
+    },
+
+    /**
+     * 四双 备案: files the countersigned 写实评价 and sends it to the unit's superior Party
+     * organization (a notification to the department and an audit entry naming the recipient);
+     * returns the PDF to render unless one is already filed.
+     */
+    async fileFactualEvaluation(input: { setId: string }): Promise<{ recordSha256: string | null; record: ReportRequest | null }> {
+      const em = fork();
+      const set = await loadSet(em, input.setId);
+      const record = set.evaluation as FactualEvaluationRecord | null;
+      if (!record || record.variant !== 'resident_unit') throw new Error(`set ${set.id} has no factual evaluation to file`);
+      const organization = set.organization.getEntity();
+      const superior = record.superior;
+      await em.transactional(async (tx) => {
+        const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
+        if (fresh.filedAt) return;
+        const sentAt = new Date();
+        fresh.filedAt = sentAt;
+        fresh.evaluation = { ...record, sentAt: sentAt.toISOString() };
+        const body = superior
+          ? `${organization.name} ${set.year}年度“四双”写实评价已会签，已送达上级党组织：${superior.name}${superior.contact ? `（${superior.contact}）` : ''}。`
+          : `${organization.name} ${set.year}年度“四双”写实评价已会签，但未登记上级党组织，请补充后送达。`;
+        await tell(tx, await accountsOver(tx, set, ['org_department']), 'factual_evaluation_sent', '“四双”写实评价报送', body);
+        await tx.flush();
+        await recordAudit(tx, {
+          actor: SYSTEM_ACTOR,
+          action: 'commitment_set.factual_evaluation_sent',
+          entityType: 'commitment_set',
+          entityId: set.id,
+          after: { superior, delivered: superior !== null, text: record.text },
+        });
+      });
+      if (set.recordSha256) return { recordSha256: set.recordSha256, record: null };
+      const items = await approvedItems(em, set);
+      const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
+      const judged = new Map(record.itemStatuses.map((s) => [s.itemKey, s.status]));
+      const statusOf = (key: string): FulfilmentStatus | null => judged.get(key) ?? (progress.get(key)?.status as FulfilmentStatus | null | undefined) ?? null;
+      const count = (status: FulfilmentStatus) => items.filter((i) => statusOf(i.key) === status).length;
+      const writer = await em.findOne(Account, { id: record.by });
+      const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+      const unit = organization.unit.getEntity();
+      const documentNumber = `四双评〔${set.year}〕${set.id.slice(0, 8)}`;
+      const writtenOn = shanghaiDate(new Date(record.at));
+      const data = {
+        year: set.year,
+        documentNumber,
+        unit: { name: organization.name, partyOrganization: organization.partyOrgName ?? `${organization.name}党组织`, address: organization.address ?? null },
+        evaluatingOrganization: unit.partyOrgName || unit.name,
+        superior: { name: superior?.name ?? '（未登记）', contact: superior?.contact ?? null },
+        commitments: items.map((i) => ({ side: RESIDENT_SIDE_NAMES[i.side], title: i.title, deadline: i.deadline, status: (statusOf(i.key) && STATUS_NAMES[statusOf(i.key)!]) || '未填报' })),
+        counts: { total: items.length, fulfilled: count('fulfilled'), partly: count('partly'), notFulfilled: count('not_fulfilled') },
+        evaluation: record.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0),
+        writtenOn,
+        signatures: [
+          { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。' },
+          { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意，报送上级党组织。' },
+        ],
+      };
+      return {
+        recordSha256: null,
+        record: { type: 'factual-evaluation', data, meta: { issuingUnit, documentNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy: `workflow:${set.workflowId}` },
+      };
+    },
+
     /** Files a rendered PDF on the set; its SHA-256 goes to the audit log. */
     async recordReport(input: { setId: string; type: CommitmentReportType; report: Pick<RenderReportResult, 'sha256' | 'reportFileId' | 'version'> }): Promise<void> {
       const em = fork();
@@ -383,7 +509,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
           [set.id, input.type],
         );
         if (Number(already[0]?.n ?? 0) > 0) return;
-        const title = input.type === 'commitment-notice' ? '承诺公示' : '评诺备案表';
+        const title = input.type === 'commitment-notice' ? '承诺公示' : input.type === 'factual-evaluation' ? '“四双”写实评价' : '评诺备案表';
         await tell(tx, await accountsOver(tx, set, ['org_department']), 'report_failed', `${title}生成失败`, `${org(set)} 的${title}未能生成：${input.reason.slice(0, 500)}`);
         await tx.flush();
         await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'commitment_set.report_failed', entityType: 'commitment_set', entityId: set.id, after: { report: input.type, reason: input.reason.slice(0, 1000) } });

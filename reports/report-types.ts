@@ -5,6 +5,7 @@ import type Type from 'typebox';
 import { AttendanceSheetData } from './contracts/attendance-sheet.ts';
 import { CommitmentNoticeData } from './contracts/commitment-notice.ts';
 import { EvaluationRecordData } from './contracts/evaluation-record.ts';
+import { FactualEvaluationData } from './contracts/factual-evaluation.ts';
 import { FinalAssessmentData } from './contracts/final-assessment.ts';
 import { QuarterlyReviewData } from './contracts/quarterly-review.ts';
 import { StarPlaqueData } from './contracts/star-plaque.ts';
@@ -44,6 +45,7 @@ export const REPORT_TYPES = {
     schema: EvaluationRecordData,
     title: (d) => `${d.year}年度“双向承诺”评诺备案表`,
   }),
+  'factual-evaluation': define({ name: 'factual-evaluation', schema: FactualEvaluationData, title: (d) => `${d.unit.name}${d.year}年度“四双”写实评价` }),
   'star-rating-list': define({
     name: 'star-rating-list',
     schema: StarRatingListData,
@@ -84,6 +86,7 @@ export type ReportTypeName = keyof typeof REPORT_TYPES;
 export interface ReportDataByType {
   'commitment-notice': Type.Static<typeof CommitmentNoticeData>;
   'evaluation-record': Type.Static<typeof EvaluationRecordData>;
+  'factual-evaluation': Type.Static<typeof FactualEvaluationData>;
   'star-rating-list': Type.Static<typeof StarRatingListData>;
   'star-plaque': Type.Static<typeof StarPlaqueData>;
   'attendance-sheet': Type.Static<typeof AttendanceSheetData>;

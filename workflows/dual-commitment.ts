@@ -4,6 +4,11 @@
 // database is written by activities only. PDFs (承诺公示, 评诺备案表) are rendered by the shared
 // report pipeline on the reports task queue; a PDF that cannot be made is recorded and the
 // cycle goes on without it, since a years-long cycle must not end over a document.
+// The 四双 variant (input.variant 'resident_unit') runs the same gates between a street or
+// community Party organization and a resident unit: that organization reviews, and 评诺 ends
+// with its 写实评价 (no score), countersigned by the department and sent to the unit's
+// superior Party organization. Commands differ only on the variant's path, so histories of
+// the enterprise variant replay unchanged.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -18,7 +23,7 @@ import {
 import type { CommitmentReportType, DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../activities/dual-commitment.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 import type { GatePlan } from '../domain/rules/dual-commitment.ts';
-import type { CommitmentSide, FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
+import type { CommitmentSide, CommitmentVariant, FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
 import {
   DAY_MS,
   apply,
@@ -39,6 +44,8 @@ export interface DualCommitmentInput {
   organizationId: string;
   year: number;
   plan: GatePlan;
+  /** Absent: enterprise (双向承诺). 'resident_unit': 四双 with a 写实评价. */
+  variant?: CommitmentVariant;
 }
 
 export interface DualCommitmentResult {
@@ -69,6 +76,10 @@ export const fileItemStatus = defineUpdate<DualCommitmentStatus, [{ actor: Actor
 export const submitSelfEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor; side: CommitmentSide }]>('submitSelfEvaluation');
 export const scoreCommitments = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('scoreCommitments');
 export const signOffEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('signOffEvaluation');
+export const writeFactualEvaluation = defineUpdate<
+  DualCommitmentStatus,
+  [{ actor: Actor; text: string; itemStatuses?: { itemKey: string; status: FulfilmentStatus }[]; superior?: { name: string; contact: string | null } | null }]
+>('writeFactualEvaluation');
 export const countersignEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('countersignEvaluation');
 export const dualCommitmentStatus = defineQuery<DualCommitmentStatus>('dualCommitmentStatus');
 
@@ -87,7 +98,8 @@ const EVALUATION_REMINDER_DAYS = 3;
 
 export async function dualCommitment(input: DualCommitmentInput): Promise<DualCommitmentResult> {
   const { setId, plan } = input;
-  const state = initialState();
+  const variant: CommitmentVariant = input.variant ?? 'enterprise';
+  const state = initialState(variant);
   let publication: DualCommitmentStatus['publication'] = null;
   const escalations: string[] = [];
   const reports: DualCommitmentStatus['reports'] = {};
@@ -160,6 +172,14 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   setHandler(signOffEvaluation, (a) => accept({ kind: 'signOff', ...a }, () => acts.recordSignOff({ setId, step: 'evaluator', actor: a.actor })), {
     validator: (a) => check({ kind: 'signOff', ...a }),
   });
+  setHandler(
+    writeFactualEvaluation,
+    (a) => {
+      const action: Action = { kind: 'factualEvaluate', actor: a.actor, text: a.text, itemStatuses: a.itemStatuses ?? [] };
+      return accept(action, () => acts.recordFactualEvaluation({ setId, text: a.text, itemStatuses: a.itemStatuses ?? [], superior: a.superior ?? null, actor: a.actor }));
+    },
+    { validator: (a) => check({ kind: 'factualEvaluate', actor: a.actor, text: a.text, itemStatuses: a.itemStatuses ?? [] }) },
+  );
   setHandler(countersignEvaluation, (a) => accept({ kind: 'countersign', ...a }, () => acts.recordSignOff({ setId, step: 'department', actor: a.actor })), {
     validator: (a) => check({ kind: 'countersign', ...a }),
   });
@@ -243,7 +263,7 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   if (state.setStatus === 'submitted') state.setStatus = 'approved';
   await enterGate('evaluate');
   await acts.openEvaluation({ setId });
-  const signed = () => state.evaluatorSignedBy !== null;
+  const signed = () => (variant === 'resident_unit' ? state.factualEvaluatedBy !== null : state.evaluatorSignedBy !== null);
   const evaluationEnd = Date.parse(plan.evaluationEnd);
   if (!(await waitUntil(evaluationEnd - EVALUATION_REMINDER_DAYS * DAY_MS, signed))) {
     await acts.sendReminder({ setId, subject: 'evaluation', itemKey: null, daysBefore: EVALUATION_REMINDER_DAYS });
@@ -254,6 +274,15 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   }
   await condition(() => state.countersignedBy !== null);
   await recorded();
+  if (variant === 'resident_unit') {
+    // 写实评价: filed, sent to the unit's superior Party organization, its PDF rendered.
+    const sent = await acts.fileFactualEvaluation({ setId });
+    const sha256 = sent.record ? await renderAndRecord(sent.record) : sent.recordSha256;
+    await enterGate('filed');
+    await noticeRendered;
+    await condition(allHandlersFinished);
+    return { outcome: 'filed', totalScore: null, grade: null, recordSha256: sha256 };
+  }
   const filed = await acts.fileEvaluationRecord({ setId, weights: plan.weights });
   const recordSha256 = filed.record ? await renderAndRecord(filed.record) : filed.recordSha256;
   await enterGate('filed');

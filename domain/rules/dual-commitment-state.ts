@@ -2,7 +2,7 @@
 // The workflow keeps this state and uses `refusal` as the validator of every update, so the
 // API learns at once why an action is refused. Deterministic: no dates, no I/O, no imports
 // with side effects (it is bundled into the workflow).
-import type { CommitmentSide, FulfilmentStatus } from './dual-commitment.ts';
+import type { CommitmentSide, CommitmentVariant, FulfilmentStatus } from './dual-commitment.ts';
 
 export const GATES = ['set', 'show', 'practice', 'evaluate', 'filed'] as const;
 /** 定诺, 亮诺, 践诺, 评诺, then filed (备案). */
@@ -25,6 +25,8 @@ export interface ItemSummary {
 }
 
 export interface DualCommitmentState {
+  /** enterprise: 双向承诺; resident_unit: 四双 with a street/community reviewer and a 写实评价. */
+  variant: CommitmentVariant;
   gate: Gate;
   setStatus: SetStatus;
   /** The version waiting for review, if any. */
@@ -37,12 +39,15 @@ export interface DualCommitmentState {
   scored: boolean;
   evaluatorSignedBy: string | null;
   countersignedBy: string | null;
+  /** 四双 only: who wrote the 写实评价 (the street or community Party organization). */
+  factualEvaluatedBy: string | null;
   /** Bumped on every accepted action, so waiting loops notice a change. */
   revision: number;
 }
 
-export function initialState(): DualCommitmentState {
+export function initialState(variant: CommitmentVariant = 'enterprise'): DualCommitmentState {
   return {
+    variant,
     gate: 'set',
     setStatus: 'drafting',
     submittedVersion: null,
@@ -53,6 +58,7 @@ export function initialState(): DualCommitmentState {
     scored: false,
     evaluatorSignedBy: null,
     countersignedBy: null,
+    factualEvaluatedBy: null,
     revision: 0,
   };
 }
@@ -61,6 +67,19 @@ export const SUBMITTER_ROLES = ['enterprise_rep', 'enterprise_party_org'];
 /** 社区党委 / 街道党工委 / 组织部 evaluator or the department itself review sets. */
 export const REVIEWER_ROLES = ['community_committee', 'street_committee', 'evaluator', 'org_department'];
 export const SIDE_ROLE: Record<CommitmentSide, string> = { party: 'enterprise_party_org', enterprise: 'enterprise_rep' };
+/** 四双: the street or community Party organization reviews and writes the 写实评价. */
+export const RESIDENT_REVIEWER_ROLES = ['community_committee', 'street_committee'];
+/** 四双: the party side is the street/community's, the other side the resident unit's (its head or its Party organization). */
+export const RESIDENT_SIDE_ROLES: Record<CommitmentSide, string[]> = { party: RESIDENT_REVIEWER_ROLES, enterprise: ['enterprise_rep', 'enterprise_party_org'] };
+const SIDE_NAMES: Record<CommitmentVariant, Record<CommitmentSide, string>> = {
+  enterprise: { party: 'party', enterprise: 'enterprise' },
+  resident_unit: { party: 'street/community', enterprise: 'resident unit' },
+};
+
+const sideRoles = (state: DualCommitmentState, side: CommitmentSide): string[] => (state.variant === 'resident_unit' ? RESIDENT_SIDE_ROLES[side] : [SIDE_ROLE[side]]);
+const reviewerRoles = (state: DualCommitmentState) => (state.variant === 'resident_unit' ? RESIDENT_REVIEWER_ROLES : REVIEWER_ROLES);
+
+export const FACTUAL_EVALUATION_MAX_LENGTH = 5000;
 
 export type Action =
   | { kind: 'submit'; actor: Actor; version: number; items: ItemSummary[] }
@@ -69,7 +88,8 @@ export type Action =
   | { kind: 'selfEvaluate'; actor: Actor; side: CommitmentSide }
   | { kind: 'score'; actor: Actor }
   | { kind: 'signOff'; actor: Actor }
-  | { kind: 'countersign'; actor: Actor };
+  | { kind: 'countersign'; actor: Actor }
+  | { kind: 'factualEvaluate'; actor: Actor; text: string; itemStatuses: { itemKey: string; status: FulfilmentStatus }[] };
 
 export const REFUSAL_TYPES = ['WrongRole', 'WrongGate', 'WrongState', 'AlreadyDecided', 'StaleVersion', 'UnknownItem', 'Invalid'] as const;
 export type RefusalType = (typeof REFUSAL_TYPES)[number];
@@ -95,7 +115,9 @@ export function refusal(state: DualCommitmentState, action: Action): Refusal | n
       return null;
     }
     case 'review': {
-      if (!holds(action.actor, REVIEWER_ROLES)) return refuse('WrongRole', 'only the assigned reviewer approves or returns commitments');
+      if (!holds(action.actor, reviewerRoles(state))) {
+        return refuse('WrongRole', state.variant === 'resident_unit' ? 'only the street or community Party organization reviews a resident unit\'s commitments' : 'only the assigned reviewer approves or returns commitments');
+      }
       if (state.setStatus !== 'submitted') {
         return state.setStatus === 'approved' || state.setStatus === 'returned'
           ? refuse('AlreadyDecided', `the set was already ${state.setStatus}`)
@@ -110,22 +132,24 @@ export function refusal(state: DualCommitmentState, action: Action): Refusal | n
       if (state.gate !== 'practice' && state.gate !== 'show') return refuse('WrongGate', `evidence is filed while commitments are in force, not in gate ${state.gate}`);
       const item = state.items.find((i) => i.key === action.itemKey);
       if (!item) return refuse('UnknownItem', `no approved commitment ${action.itemKey}`);
-      if (!holds(action.actor, [SIDE_ROLE[item.side]])) return refuse('WrongRole', `only ${SIDE_ROLE[item.side]} files the ${item.side} side's commitments`);
+      if (!holds(action.actor, sideRoles(state, item.side))) return refuse('WrongRole', `only ${sideRoles(state, item.side).join(' or ')} files the ${SIDE_NAMES[state.variant][item.side]} side's commitments`);
       return null;
     }
     case 'selfEvaluate': {
       if (state.gate !== 'evaluate') return refuse('WrongGate', `self-evaluation is in gate evaluate, not ${state.gate}`);
-      if (!holds(action.actor, [SIDE_ROLE[action.side]])) return refuse('WrongRole', `only ${SIDE_ROLE[action.side]} evaluates the ${action.side} side`);
-      if (state.evaluatorSignedBy) return refuse('AlreadyDecided', 'the evaluation is already signed off');
+      if (!holds(action.actor, sideRoles(state, action.side))) return refuse('WrongRole', `only ${sideRoles(state, action.side).join(' or ')} evaluates the ${SIDE_NAMES[state.variant][action.side]} side`);
+      if (state.evaluatorSignedBy || state.factualEvaluatedBy) return refuse('AlreadyDecided', 'the evaluation is already signed off');
       return null;
     }
     case 'score': {
+      if (state.variant === 'resident_unit') return refuse('WrongState', 'a resident unit\'s commitments are not scored: the street or community writes a factual evaluation (写实评价)');
       if (!holds(action.actor, ['evaluator'])) return refuse('WrongRole', 'only an evaluator scores commitments');
       if (state.gate !== 'evaluate') return refuse('WrongGate', `scoring is in gate evaluate, not ${state.gate}`);
       if (state.evaluatorSignedBy) return refuse('AlreadyDecided', 'the evaluation is already signed off');
       return null;
     }
     case 'signOff': {
+      if (state.variant === 'resident_unit') return refuse('WrongState', 'a resident unit\'s evaluation is signed by writing the factual evaluation (写实评价)');
       if (!holds(action.actor, ['evaluator'])) return refuse('WrongRole', 'only an evaluator signs off the evaluation');
       if (state.gate !== 'evaluate') return refuse('WrongGate', `sign-off is in gate evaluate, not ${state.gate}`);
       if (state.evaluatorSignedBy) return refuse('AlreadyDecided', 'the evaluator has already signed off');
@@ -136,7 +160,20 @@ export function refusal(state: DualCommitmentState, action: Action): Refusal | n
       if (!holds(action.actor, ['org_department'])) return refuse('WrongRole', 'only the organization department countersigns');
       if (state.gate !== 'evaluate') return refuse(state.gate === 'filed' ? 'AlreadyDecided' : 'WrongGate', state.gate === 'filed' ? 'the record is already filed' : `countersigning is in gate evaluate, not ${state.gate}`);
       if (state.countersignedBy) return refuse('AlreadyDecided', 'already countersigned');
-      if (!state.evaluatorSignedBy) return refuse('WrongState', 'the evaluator signs off first');
+      if (state.variant === 'resident_unit') {
+        if (!state.factualEvaluatedBy) return refuse('WrongState', 'the street or community writes the factual evaluation (写实评价) first');
+      } else if (!state.evaluatorSignedBy) return refuse('WrongState', 'the evaluator signs off first');
+      return null;
+    }
+    case 'factualEvaluate': {
+      if (state.variant !== 'resident_unit') return refuse('WrongState', 'a factual evaluation (写实评价) belongs to the 四双 cycle of a resident unit');
+      if (!holds(action.actor, RESIDENT_REVIEWER_ROLES)) return refuse('WrongRole', 'only the street or community Party organization writes the factual evaluation');
+      if (state.gate !== 'evaluate') return refuse(state.gate === 'filed' ? 'AlreadyDecided' : 'WrongGate', state.gate === 'filed' ? 'the record is already filed' : `the factual evaluation is written in gate evaluate, not ${state.gate}`);
+      if (state.factualEvaluatedBy) return refuse('AlreadyDecided', 'the factual evaluation is already written');
+      if (typeof action.text !== 'string' || action.text.trim().length === 0) return refuse('Invalid', 'the factual evaluation needs a text describing the unit\'s participation and fulfilment');
+      if (action.text.length > FACTUAL_EVALUATION_MAX_LENGTH) return refuse('Invalid', `the factual evaluation is at most ${FACTUAL_EVALUATION_MAX_LENGTH} characters`);
+      const unknown = action.itemStatuses.find((s) => !state.items.some((i) => i.key === s.itemKey));
+      if (unknown) return refuse('UnknownItem', `no approved commitment ${unknown.itemKey}`);
       return null;
     }
   }
@@ -179,6 +216,9 @@ export function apply(state: DualCommitmentState, action: Action): void {
       return;
     case 'countersign':
       state.countersignedBy = action.actor.accountId;
+      return;
+    case 'factualEvaluate':
+      state.factualEvaluatedBy = action.actor.accountId;
       return;
   }
 }

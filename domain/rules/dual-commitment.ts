@@ -10,6 +10,19 @@ export const COMMITMENT_SIDES = ['party', 'enterprise'] as const;
 /** party: 党组织向企业承诺; enterprise: 企业向党组织承诺. */
 export type CommitmentSide = (typeof COMMITMENT_SIDES)[number];
 
+/**
+ * enterprise: 双向承诺 of a non-public enterprise or social organization with its Party
+ * organization; resident_unit: 四双 (双向协商、双向承诺、双向服务、双向评价) between a street or
+ * community Party organization and a resident unit (驻区单位), ending with a 写实评价.
+ */
+export const COMMITMENT_VARIANTS = ['enterprise', 'resident_unit'] as const;
+export type CommitmentVariant = (typeof COMMITMENT_VARIANTS)[number];
+
+/** The organization's kind decides the variant: resident units run 四双. */
+export function variantForKind(kind: string): CommitmentVariant {
+  return kind === 'resident_unit' ? 'resident_unit' : 'enterprise';
+}
+
 export interface CommitmentDraft {
   /** Stable key of the item across versions, chosen by the client or generated on save. */
   key: string;

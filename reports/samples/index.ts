@@ -4,6 +4,7 @@ import type { ReportDataByType, ReportTypeName } from '../report-types.ts';
 import { attendanceSheet } from './attendance-sheet.ts';
 import { commitmentNotice } from './commitment-notice.ts';
 import { evaluationRecord } from './evaluation-record.ts';
+import { factualEvaluation } from './factual-evaluation.ts';
 import { finalAssessment } from './final-assessment.ts';
 import { quarterlyReview } from './quarterly-review.ts';
 import { starPlaque } from './star-plaque.ts';
@@ -20,6 +21,7 @@ export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
     meta: { issuingUnit: '中共济宁经济开发区工作委员会', documentNumber: '济开党〔2024〕9号' },
   },
   'evaluation-record': { data: evaluationRecord, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
+  'factual-evaluation': { data: factualEvaluation, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '济阳四双评〔2024〕第012号' } },
   'star-rating-list': { data: starRatingList, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组字〔2024〕58号' } },
   'star-plaque': { data: starPlaque, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
   'attendance-sheet': { data: attendanceSheet, meta: { issuingUnit: '中共济宁市任城区济阳街道工作委员会' } },

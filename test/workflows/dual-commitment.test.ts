@@ -23,6 +23,7 @@ import {
   signOffEvaluation,
   submitCommitmentSet,
   submitSelfEvaluation,
+  writeFactualEvaluation,
 } from '../../workflows/dual-commitment.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,12 +47,13 @@ const badNoticeData = new Set<string>();
 
 // Stub activities record what the workflow asked for, stamped with the workflow clock.
 function stubActivities(): DualCommitmentActivities {
-  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord', 'recordReport', 'recordReportFailure'] as const;
+  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord', 'recordReport', 'recordReportFailure', 'recordFactualEvaluation', 'fileFactualEvaluation'] as const;
   const result: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {};
   for (const name of names) {
     result[name] = async (input) => {
       calls.push({ name, at: await env.currentTimeMs(), input });
       if (name === 'publishCommitments') return { notice: report('commitment-notice', input.setId) };
+      if (name === 'fileFactualEvaluation') return { recordSha256: null, record: report('factual-evaluation', input.setId) };
       if (name === 'fileEvaluationRecord') return { totalScore: 88.5, grade: '良好', recordSha256: null, record: report('evaluation-record', input.setId) };
       return undefined;
     };
@@ -67,7 +69,7 @@ function fakeReportActivities(): ReportRenderingActivities {
       if (input.type === 'commitment-notice' && badNoticeData.has(input.subjectId)) {
         throw ApplicationFailure.nonRetryable('report "commitment-notice": field /partyCommitments must not have fewer than 1 items', 'ReportDataError');
       }
-      const sha256 = (input.type === 'commitment-notice' ? 'n' : 'r').repeat(64);
+      const sha256 = (input.type === 'commitment-notice' ? 'n' : input.type === 'factual-evaluation' ? 'f' : 'r').repeat(64);
       return { sha256, bytes: 1, pages: 1, storagePath: `reports/${sha256}.pdf`, reportFileId: `file-${input.type}`, version: 1 };
     },
   };
@@ -253,6 +255,59 @@ describe('dualCommitment workflow', () => {
     await handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] });
     await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
     expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
+    await replay(workflowId);
+  }, 180_000);
+
+  it('runs the 四双 variant of a resident unit: street/community review, no score, a 写实评价 countersigned and sent', async () => {
+    calls.length = 0;
+    const start = await env.currentTimeMs();
+    const plan = planFrom(start);
+    const workflowId = dualCommitmentWorkflowId('unit-1', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-r1', cycleId: 'cycle-1', organizationId: 'unit-1', year: plan.year, plan, variant: 'resident_unit' }],
+    });
+    const items: ItemSummary[] = [
+      { key: 'p1', side: 'party', dueAt: new Date(start + 30 * DAY_MS).toISOString() },
+      { key: 'u1', side: 'enterprise', dueAt: new Date(start + 40 * DAY_MS).toISOString() },
+    ];
+    await handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_party_org'), version: 1, items }] });
+    // The reviewer is the street or community Party organization, not an evaluator.
+    expect(await refusalType(handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('evaluator'), version: 1, decision: 'approve', comments: '' }] }))).toBe('WrongRole');
+    await handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('community_committee'), version: 1, decision: 'approve', comments: '' }] });
+    await env.sleep(8 * DAY_MS);
+    expect((await handle.query(dualCommitmentStatus)).gate).toBe('practice');
+    // The street/community files its own side's items; the unit files its side.
+    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] }))).toBe('WrongRole');
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('community_committee'), itemKey: 'p1', status: 'fulfilled' }] });
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_rep'), itemKey: 'u1', status: 'partly' }] });
+    expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('community_committee'), text: '提前写' }] }))).toBe('WrongGate');
+    await env.sleep(55 * DAY_MS);
+    let status = await handle.query(dualCommitmentStatus);
+    expect(status.gate).toBe('evaluate');
+    expect(status.variant).toBe('resident_unit');
+
+    // No score in the variant; the 写实评价 is written once, by the right role, with a text.
+    expect(await refusalType(handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator') }] }))).toBe('WrongState');
+    expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] }))).toBe('WrongState');
+    expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('evaluator'), text: '积极参与' }] }))).toBe('WrongRole');
+    expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('street_committee'), text: '  ' }] }))).toBe('Invalid');
+    status = await handle.executeUpdate(writeFactualEvaluation, {
+      args: [{ actor: actor('street_committee'), text: '全年参加联席会议2次，在职党员报到率100%。', itemStatuses: [{ itemKey: 'u1', status: 'partly' }], superior: { name: '中共市税务局委员会', contact: '0537-2345678' } }],
+    });
+    expect(status.factualEvaluatedBy).toBe('acc-street_committee');
+    expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('community_committee'), text: '再写' }] }))).toBe('AlreadyDecided');
+    await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
+    expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] }))).toBe('AlreadyDecided');
+    expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: null, grade: null, recordSha256: 'f'.repeat(64) });
+
+    const mine = calls.filter((c) => c.input.setId === 'set-r1' || (c.input as { subjectId?: string }).subjectId === 'set-r1');
+    expect(mine.find((c) => c.name === 'recordFactualEvaluation')?.input).toMatchObject({ text: '全年参加联席会议2次，在职党员报到率100%。', superior: { name: '中共市税务局委员会' } });
+    expect(mine.some((c) => c.name === 'fileEvaluationRecord' || c.name === 'recordSignOff' && c.input.step === 'evaluator')).toBe(false);
+    expect(mine.filter((c) => c.name === 'fileFactualEvaluation')).toHaveLength(1);
+    expect(mine.filter((c) => c.name === 'renderReport').map((c) => c.input.type)).toEqual(['commitment-notice', 'factual-evaluation']);
+    expect(mine.filter((c) => c.name === 'recordReport').map((c) => c.input.type)).toEqual(['commitment-notice', 'factual-evaluation']);
     await replay(workflowId);
   }, 180_000);
 });

@@ -23,11 +23,13 @@ import { EvidenceFile } from '../../../domain/entities/evidence.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../../../domain/entities/commitment.ts';
 import type { DualCommitmentCatalog } from '../../../domain/catalogs/schemas.ts';
 import { defaultDualCommitmentCatalog } from '../../../domain/catalogs/dual-commitment.ts';
+import { defaultResidentUnitCatalog } from '../../../domain/catalogs/resident-unit.ts';
 import {
   endOfShanghaiDay,
   gatePlan,
   resolveSettings,
   validateCommitmentSet,
+  variantForKind,
   type CatalogItemRef,
   type CommitmentDraft,
   type GatePlan,
@@ -45,6 +47,7 @@ import {
   signOffEvaluation,
   submitCommitmentSet,
   submitSelfEvaluation,
+  writeFactualEvaluation,
   type DualCommitmentInput,
 } from '../../../workflows/dual-commitment.ts';
 
@@ -131,6 +134,13 @@ function catalogRefs(content: DualCommitmentCatalog): CatalogItemRef[] {
   return refs;
 }
 
+/** The catalog a set is drafted from: the 四双 catalog for a resident unit, else the cycle's. */
+async function catalogFor(em: EntityManager, set: CommitmentSet): Promise<DualCommitmentCatalog> {
+  if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') return defaultResidentUnitCatalog;
+  const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
+  return (catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog;
+}
+
 const planOf = (set: CommitmentSet): GatePlan => {
   const cycle = set.cycle.getEntity();
   return gatePlan(cycle.year, resolveSettings(cycle.year, cycle.settings).settings);
@@ -145,7 +155,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function startWorkflows(cycleId: string) {
     const em = app.services.orm.em.fork() as EntityManager;
-    const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null }, { populate: ['cycle'] });
+    const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null }, { populate: ['cycle', 'organization'] });
     const state = progress.get(cycleId)!;
     let next = 0;
     const worker = async () => {
@@ -153,6 +163,8 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const set = sets[next++];
         if (!set) return;
         const input: DualCommitmentInput = { setId: set.id, cycleId, organizationId: set.organization.id, year: set.year, plan: planOf(set) };
+        // The organization's kind decides the variant: resident units run 四双.
+        if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') input.variant = 'resident_unit';
         try {
           await temporal.workflow.start('dualCommitment', { taskQueue, workflowId: set.workflowId, args: [input] });
           state.started += 1;
@@ -376,8 +388,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     await em.flush();
     const plan = planOf(set);
-    const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
-    const problems = validateCommitmentSet(items, plan.deadlineWindow, catalogRefs((catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog));
+    const problems = validateCommitmentSet(items, plan.deadlineWindow, catalogRefs(await catalogFor(em, set)));
     return { version: set.latestVersion, problems: problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })) };
   });
 
@@ -389,8 +400,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const draft = set.latestVersion ? await em.findOne(CommitmentSetVersion, { set: set.id, version: set.latestVersion }) : null;
     if (!draft || draft.status !== 'draft') throw new ApiError(409, 'wrong_state', 'there is no unsubmitted draft; save one with PUT .../draft');
     const plan = planOf(set);
-    const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
-    const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs((catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog));
+    const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs(await catalogFor(em, set)));
     if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
     const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
     const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
@@ -413,7 +423,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/dual-commitments/sets/:setId/items/:itemKey/status', {
-    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
+    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org', 'community_committee', 'street_committee'] } },
     schema: {
       tags,
       summary: '践诺: file the status of one commitment, with evidence uploaded through POST /evidence',
@@ -447,7 +457,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/dual-commitments/sets/:setId/self-evaluation', {
-    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org'] } },
+    config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org', 'community_committee', 'street_committee'] } },
     schema: { tags, summary: '评诺: a side\'s self-evaluation', params: SetParams, body: Type.Object({ side: Type.Union([Type.Literal('party'), Type.Literal('enterprise')]), score: Type.Number({ minimum: 0, maximum: 100 }), summary: Type.String({ minLength: 1, maxLength: 2000 }) }) },
   }, async (request) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
@@ -488,6 +498,27 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { gate: status.gate, evaluatorSignedBy: status.evaluatorSignedBy };
   });
 
+  app.post('/dual-commitments/sets/:setId/factual-evaluation', {
+    config: { auth: { roles: ['community_committee', 'street_committee'] } },
+    schema: {
+      tags,
+      summary: '评诺 (四双, resident units): the street or community writes the factual evaluation (写实评价), once',
+      description: 'Only in the 四双 cycle of a resident unit. The text describes the unit\'s participation and fulfilment; itemStatuses record the evaluator\'s view of each approved item; superiorOrganization is where the department sends it after countersigning (default: the unit\'s responsible person with role 上级党组织).',
+      params: SetParams,
+      body: Type.Object({
+        text: Type.String({ minLength: 1, maxLength: 5000 }),
+        itemStatuses: Type.Optional(Type.Array(Type.Object({ itemKey: Type.String({ minLength: 1, maxLength: 100 }), status: Type.Union([Type.Literal('fulfilled'), Type.Literal('partly'), Type.Literal('not_fulfilled')]) }), { maxItems: 200 })),
+        superiorOrganization: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), contact: Type.Optional(Type.String({ maxLength: 100 })) })),
+      }),
+    },
+  }, async (request) => {
+    const { set, actor } = await loadSetFor(request, request.params.setId);
+    const { text, itemStatuses, superiorOrganization } = request.body;
+    const superior = superiorOrganization ? { name: superiorOrganization.name, contact: superiorOrganization.contact ?? null } : null;
+    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(writeFactualEvaluation, { args: [{ actor, text, itemStatuses: itemStatuses ?? [], superior }] }));
+    return { gate: status.gate, factualEvaluatedBy: status.factualEvaluatedBy };
+  });
+
   app.post('/dual-commitments/sets/:setId/countersign', {
     config: { auth: { roles: ['org_department'] } },
     schema: { tags, summary: '评诺: the organization department countersigns for filing (备案); the record PDF follows', params: SetParams },
@@ -499,10 +530,11 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/dual-commitments/sets/:setId/reports/:kind', {
     config: { auth: { roles: ANY_CYCLE_ROLE } },
-    schema: { tags, summary: 'The notice (承诺公示) or the filed record (评诺备案表) as PDF', params: Type.Object({ setId: Type.String({ format: 'uuid' }), kind: Type.Union([Type.Literal('commitment-notice'), Type.Literal('evaluation-record')]) }) },
+    schema: { tags, summary: 'The notice (承诺公示), the filed record (评诺备案表) or, for a resident unit, the factual evaluation (写实评价) as PDF', params: Type.Object({ setId: Type.String({ format: 'uuid' }), kind: Type.Union([Type.Literal('commitment-notice'), Type.Literal('evaluation-record'), Type.Literal('factual-evaluation')]) }) },
   }, async (request, reply) => {
     const { set } = await loadSetFor(request, request.params.setId);
-    const sha = request.params.kind === 'commitment-notice' ? set.noticeSha256 : set.recordSha256;
+    const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
+    const sha = request.params.kind === 'commitment-notice' ? set.noticeSha256 : (request.params.kind === 'factual-evaluation') === residentUnit ? set.recordSha256 : null;
     if (!sha) throw notFound('report');
     reply.header('content-type', 'application/pdf').header('x-sha256', sha);
     return reportStore.read(sha);
