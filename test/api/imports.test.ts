@@ -14,7 +14,7 @@ async function importCsv(token: string, kind: string, csv: string) {
   const body = multipartFile(csv, `${kind}.csv`, 'text/csv');
   const res = await app.server.inject({ method: 'POST', url: `/imports/${kind}`, headers: { ...bearer(token), ...body.headers }, payload: body.payload });
   expect(res.statusCode).toBe(202);
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     const job = await app.server.inject({ method: 'GET', url: `/imports/${res.json().id}`, headers: bearer(token) });
     if (job.json().status !== 'running') return job.json();
     await new Promise((r) => setTimeout(r, 50));

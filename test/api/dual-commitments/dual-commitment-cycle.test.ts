@@ -122,7 +122,7 @@ describe('dual commitments through HTTP', () => {
     expect(started.status).toBe(202);
     const cycleId = (started.body as { id: string }).id;
     let dashboard: Record<string, unknown> = {};
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 1200; i++) {
       dashboard = (await call('dept', 'GET', `/dual-commitments/cycles/${cycleId}`)).body as Record<string, unknown>;
       if ((dashboard.start as { done: boolean }).done) break;
       await new Promise((r) => setTimeout(r, 50));
@@ -167,7 +167,7 @@ describe('dual commitments through HTTP', () => {
 
     // 亮诺: the public page and feedback through the unguessable link.
     let set = (await call('rep', 'GET', base)).body as Record<string, any>;
-    for (let i = 0; i < 100 && !set.publication; i++) {
+    for (let i = 0; i < 1200 && !set.publication; i++) {
       await new Promise((r) => setTimeout(r, 50));
       set = (await call('rep', 'GET', base)).body as Record<string, any>;
     }

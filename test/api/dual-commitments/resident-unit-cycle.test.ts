@@ -112,7 +112,7 @@ describe('四双 for a resident unit through HTTP', () => {
     const started = await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, kinds: ['resident_unit'], organizationIds: [unitOrgId] });
     expect(started.status).toBe(202);
     const cycleId = (started.body as { id: string }).id;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1200; i++) {
       const dashboard = (await call('dept', 'GET', `/dual-commitments/cycles/${cycleId}`)).body as { start: { done: boolean } };
       if (dashboard.start.done) break;
       await new Promise((r) => setTimeout(r, 50));
