@@ -130,10 +130,10 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     return version.items;
   }
 
+  // The version the set's cycle started with; the shipped default only for a cycle without one.
   const catalogOf = (set: CommitmentSet) =>
-    variantForKind(set.organization.getEntity().kind) === 'resident_unit'
-      ? defaultResidentUnitCatalog
-      : ((set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ?? defaultDualCommitmentCatalog);
+    (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ??
+    (variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog);
 
   return {
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {

@@ -8,6 +8,7 @@ import { Migration20261121150722_posting } from './Migration20261121150722_posti
 import { Migration20261121151534_star_rating } from './Migration20261121151534_star_rating.ts';
 import { Migration20261121151844_report_file } from './Migration20261121151844_report_file.ts';
 import { Migration20261121155417_person_personnel_fields } from './Migration20261121155417_person_personnel_fields.ts';
+import { Migration20261121164225_resident_unit_catalog } from './Migration20261121164225_resident_unit_catalog.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -18,5 +19,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121151534_star_rating', class: Migration20261121151534_star_rating },
   { name: 'Migration20261121151844_report_file', class: Migration20261121151844_report_file },
   { name: 'Migration20261121155417_person_personnel_fields', class: Migration20261121155417_person_personnel_fields },
+  { name: 'Migration20261121164225_resident_unit_catalog', class: Migration20261121164225_resident_unit_catalog },
   // <list>
 ];

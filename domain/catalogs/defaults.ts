@@ -5,11 +5,13 @@ import { CatalogVersion } from '../entities/catalog-version.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
 import type { CatalogKind } from './kinds.ts';
 import { defaultDualCommitmentCatalog } from './dual-commitment.ts';
+import { defaultResidentUnitCatalog } from './resident-unit.ts';
 import { defaultStarRatingCatalog } from './star-rating.ts';
 import { defaultIncentiveCatalog } from './incentives.ts';
 
 export const DEFAULT_CATALOGS: { kind: CatalogKind; name: string; content: unknown }[] = [
   { kind: 'dual_commitment', name: '双向承诺事项目录（默认目录，请各地替换）', content: defaultDualCommitmentCatalog },
+  { kind: 'resident_unit_commitment', name: '驻区单位“四双”承诺事项目录（默认目录，请各地替换）', content: defaultResidentUnitCatalog },
   { kind: 'star_rating', name: '“三维一体”星级评定指标体系（默认，请各地替换）', content: defaultStarRatingCatalog },
   { kind: 'incentive', name: '星级党组织激励措施清单（默认，请各地替换）', content: defaultIncentiveCatalog },
 ];

@@ -4,7 +4,7 @@ import type { CatalogKind } from './kinds.ts';
 import type { DualCommitmentCatalog, IncentiveCatalog, StarRatingCatalog } from './schemas.ts';
 
 export function catalogRuleViolations(kind: CatalogKind, content: unknown): ErrorDetail[] {
-  if (kind === 'dual_commitment') return dualCommitmentViolations(content as DualCommitmentCatalog);
+  if (kind === 'dual_commitment' || kind === 'resident_unit_commitment') return dualCommitmentViolations(content as DualCommitmentCatalog);
   if (kind === 'star_rating') return starRatingViolations(content as StarRatingCatalog);
   return incentiveViolations(content as IncentiveCatalog);
 }

@@ -25,7 +25,7 @@ describe('catalogs', () => {
   it('ships the three default catalogs as version 1, marked as defaults to replace', async () => {
     const res = await app.server.inject({ method: 'GET', url: '/catalogs', headers: bearer(world.tokens.enterpriseA!) });
     const items = res.json().items as { kind: string; version: number; isDefault: boolean; id: string }[];
-    expect(items.map((c) => [c.kind, c.version, c.isDefault]).sort()).toEqual([['dual_commitment', 1, true], ['incentive', 1, true], ['star_rating', 1, true]]);
+    expect(items.map((c) => [c.kind, c.version, c.isDefault]).sort()).toEqual([['dual_commitment', 1, true], ['incentive', 1, true], ['resident_unit_commitment', 1, true], ['star_rating', 1, true]]);
     const dual = await app.server.inject({ method: 'GET', url: `/catalogs/${items.find((c) => c.kind === 'dual_commitment')!.id}`, headers: bearer(world.tokens.enterpriseA!) });
     const content = dual.json().content;
     expect(content.notice).toBe('默认目录，请各地替换');

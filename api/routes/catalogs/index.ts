@@ -11,6 +11,7 @@ import type { CatalogKind } from '../../../domain/catalogs/kinds.ts';
 import { catalogRuleViolations } from '../../../domain/catalogs/rules.ts';
 import { DualCommitmentCatalogSchema, IncentiveCatalogSchema, StarRatingCatalogSchema } from '../../../domain/catalogs/schemas.ts';
 import { defaultDualCommitmentCatalog } from '../../../domain/catalogs/dual-commitment.ts';
+import { defaultResidentUnitCatalog } from '../../../domain/catalogs/resident-unit.ts';
 import { defaultStarRatingCatalog } from '../../../domain/catalogs/star-rating.ts';
 import { defaultIncentiveCatalog } from '../../../domain/catalogs/incentives.ts';
 import { badRequest, notFound } from '../../errors.ts';
@@ -23,6 +24,7 @@ const tags = ['catalogs'];
 
 const KINDS: { kind: CatalogKind; path: string; content: TSchema; example: unknown; summary: string }[] = [
   { kind: 'dual_commitment', path: 'dual-commitment', content: DualCommitmentCatalogSchema, example: defaultDualCommitmentCatalog, summary: 'New version of the dual-commitment catalog (双向承诺事项目录)' },
+  { kind: 'resident_unit_commitment', path: 'resident-unit-commitment', content: DualCommitmentCatalogSchema, example: defaultResidentUnitCatalog, summary: 'New version of the 四双 catalog of resident units (驻区单位“四双”承诺事项目录)' },
   { kind: 'star_rating', path: 'star-rating', content: StarRatingCatalogSchema, example: defaultStarRatingCatalog, summary: 'New version of the star-rating indicator system (三维一体; weights add up to 100)' },
   { kind: 'incentive', path: 'incentive', content: IncentiveCatalogSchema, example: defaultIncentiveCatalog, summary: 'New version of the incentive list (激励措施清单)' },
 ];

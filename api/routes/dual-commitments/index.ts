@@ -134,11 +134,11 @@ function catalogRefs(content: DualCommitmentCatalog): CatalogItemRef[] {
   return refs;
 }
 
-/** The catalog a set is drafted from: the 四双 catalog for a resident unit, else the cycle's. */
+/** The catalog a set is drafted from: the version its cycle started with (四双 for resident units). */
 async function catalogFor(em: EntityManager, set: CommitmentSet): Promise<DualCommitmentCatalog> {
-  if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') return defaultResidentUnitCatalog;
   const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
-  return (catalogRow?.content as DualCommitmentCatalog) ?? defaultDualCommitmentCatalog;
+  if (catalogRow) return catalogRow.content as DualCommitmentCatalog;
+  return variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog;
 }
 
 const planOf = (set: CommitmentSet): GatePlan => {
@@ -223,7 +223,15 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (taken.length > 0) {
       throw conflict(`${taken.length} organizations already have a dual commitments cycle in ${body.year}`, taken.slice(0, 20).map((t) => ({ field: 'body.organizationIds', rule: `organization ${t.organization_id} is already in a ${body.year} cycle` })));
     }
-    const catalog = await em.findOne(CatalogVersion, { kind: 'dual_commitment' }, { orderBy: { version: 'desc' } });
+    // One cycle, one catalog: resident units (四双) commit from their own catalog, so they are
+    // started in a cycle of their own, which keeps the version it started with.
+    const kinds = body.kinds as string[] | undefined;
+    const residentUnits = kinds?.includes('resident_unit') ?? false;
+    if (residentUnits && kinds!.some((kind) => kind !== 'resident_unit')) {
+      throw badRequest('resident units (四双) use their own catalog', [{ field: 'body.kinds', rule: "start resident_unit in a cycle of its own, apart from enterprises and social organizations" }]);
+    }
+    const catalog = await em.findOne(CatalogVersion, { kind: residentUnits ? 'resident_unit_commitment' : 'dual_commitment' }, { orderBy: { version: 'desc' } });
+    if (catalog) catalog.usedAt ??= new Date();
     const cycle = em.create(Cycle, {
       type: 'dual_commitment',
       year: body.year,

@@ -24,6 +24,7 @@ import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
 import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { Notification } from '../../../domain/entities/notification.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,6 +110,10 @@ describe('四双 for a resident unit through HTTP', () => {
     const day = (n: number) => shanghaiDate(addDays(new Date(now), n));
     const year = Number(day(0).slice(0, 4));
     const settings = { submissionDeadline: day(10), practiceEnd: day(25), evaluationStart: day(26), evaluationEnd: day(35), publicationDays: 7 };
+    // Resident units commit from their own catalog, so they cannot share a cycle with enterprises.
+    const mixed = await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, kinds: ['resident_unit', 'non_public_enterprise'] });
+    expect(mixed.status).toBe(400);
+    expect((mixed.body as { details: { field: string }[] }).details.map((d) => d.field)).toEqual(['body.kinds']);
     const started = await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, kinds: ['resident_unit'], organizationIds: [unitOrgId] });
     expect(started.status).toBe(202);
     const cycleId = (started.body as { id: string }).id;
@@ -117,6 +122,10 @@ describe('四双 for a resident unit through HTTP', () => {
       if (dashboard.start.done) break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // The cycle keeps the 四双 catalog version it started with, marked as used.
+    const cycle = await app.orm.em.fork().findOneOrFail(Cycle, { id: cycleId }, { populate: ['catalogVersion'] });
+    expect(cycle.catalogVersion?.getEntity()).toMatchObject({ kind: 'resident_unit_commitment', version: 1 });
+    expect(cycle.catalogVersion?.getEntity().usedAt).toBeInstanceOf(Date);
     const setId = ((await call('unitparty', 'GET', `/dual-commitments/sets?year=${year}`)).body as { items: { id: string }[] }).items[0]!.id;
     const base = `/dual-commitments/sets/${setId}`;
 
