@@ -2,26 +2,16 @@
 // database and PDF renderer: a department enrols a growing share of its jurisdiction, runs
 // two rating rounds (with the review year between), answers an objection, records a serious
 // event, reads the dashboards, and downloads the plaques and the rating lists.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pino from 'pino';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness } from '../support/cycle-harness.ts';
+import type { TestApp } from '../support/app.ts';
 import { createStarRatingActivities } from '../../activities/star-rating.ts';
-import { createReportActivities } from '../../activities/reports.ts';
-import { createReportStore } from '../../reports/store.ts';
-import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
-import { createReportRenderer, type ReportRenderer } from '../../reports/index.ts';
-import { hashSecret } from '../../domain/auth/secrets.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { EvidenceFile } from '../../domain/entities/evidence.ts';
-import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
-import { ApiToken } from '../../domain/entities/api-token.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
 import { Cycle } from '../../domain/entities/cycle.ts';
 import { CommitmentFeedback, CommitmentSet } from '../../domain/entities/commitment.ts';
@@ -31,18 +21,10 @@ import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/r
 import { shanghaiDate, startOfShanghaiDay } from '../../domain/rules/star-rating-calendar.ts';
 import { pdfText } from '../reports/pdf-text.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
+let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let app: TestApp;
-let worker: Worker;
-let reportsWorker: Worker;
-let running: Promise<void>;
-let renderer: ReportRenderer;
 const tokens: Record<string, string> = {};
 const orgIds: string[] = [];
 let districtId = '';
@@ -51,27 +33,8 @@ const manual = manualIndicators(indicatorsOf(defaultStarRatingCatalog), autoIndi
 const ORG_NAMES = ['A鲁恒机械有限公司', 'B泰丰纺织有限公司', 'C宏达物流有限公司', 'D瑞康医药有限公司', 'E阳光社工服务中心'];
 
 beforeAll(async () => {
-  Runtime.install({ logger: quiet as never });
-  [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
-  ]);
-  app = await createTestApp({ temporalAddress: env.address });
-  renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-    workflowBundle: bundle,
-    activities: createStarRatingActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }),
-  });
-  // PDFs render on their own queue, as the service's report worker runs them.
-  reportsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
-    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
-    maxConcurrentActivityTaskExecutions: 1,
-  });
-  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
+  harness = await startCycleHarness((app) => createStarRatingActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  ({ env, app } = harness);
 
   const em = app.orm.em.fork() as EntityManager;
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
@@ -84,13 +47,7 @@ beforeAll(async () => {
   const streetA = unit('sa', '济阳街道', 'street', district);
   const streetB = unit('sb', '南张街道', 'street', district);
   const community = unit('ca', '东社区', 'community', streetA);
-  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => {
-    const account = em.create(Account, { login, displayName: login, passwordHash: 'x' } as never);
-    em.create(RoleAssignment, { account, role, unit: scope.unit ?? null, organization: scope.organization ?? null } as never);
-    tokens[login] = `pct_${login}_${'x'.repeat(32)}`;
-    em.create(ApiToken, { account, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
-    return account;
-  };
+  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => grantWithToken(em, tokens, login, role, scope);
   grant('dept', 'org_department', { unit: district });
   grant('streetA', 'street_committee', { unit: streetA });
   grant('streetB', 'street_committee', { unit: streetB });
@@ -105,12 +62,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  reportsWorker?.shutdown();
-  await running;
-  await renderer?.close();
-  await app?.close();
-  await env?.teardown();
+  await harness?.close();
 });
 
 const call = async (login: string, method: string, url: string, payload?: unknown) => {

@@ -1,71 +1,34 @@
 // A whole dual commitments cycle through HTTP on the devserver with time skipping: start,
 // draft, return, resubmit, approve, publish, feedback, evidence, overdue escalation,
 // evaluation, sign-offs and the filed record PDF, with the refusals on the way.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pino from 'pino';
 import { addDays } from 'date-fns/addDays';
-import { createTestApp, type TestApp } from '../../support/app.ts';
-import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
-import { createReportActivities } from '../../../activities/reports.ts';
-import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
 import { createReportStore } from '../../../reports/store.ts';
-import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
+import type { TestApp } from '../../support/app.ts';
+import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
 import { ReportFile } from '../../../domain/entities/report-file.ts';
 import { shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
-import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
-import { Account } from '../../../domain/entities/account.ts';
-import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
-import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { Notification } from '../../../domain/entities/notification.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 const DAY = 86_400_000;
 
+let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let app: TestApp;
-let worker: Worker;
-let reportsWorker: Worker;
-let running: Promise<void>;
-let renderer: ReportRenderer;
 const tokens: Record<string, string> = {};
 let orgId = '';
 
 beforeAll(async () => {
-  Runtime.install({ logger: quiet as never });
-  [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../../workflows/index.ts'), logger: quiet }),
-  ]);
-  app = await createTestApp({ temporalAddress: env.address });
-  renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-    workflowBundle: bundle,
-    activities: createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }),
-  });
-  // PDFs render on their own queue, as the service's report worker runs them.
-  reportsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
-    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
-    maxConcurrentActivityTaskExecutions: 1,
-  });
-  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
+  harness = await startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  ({ env, app } = harness);
 
   const em = app.orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
@@ -77,13 +40,7 @@ beforeAll(async () => {
   const org = em.create(Organization, { name: '济宁鲁恒机械有限公司', kind: 'non_public_enterprise', unit: community, partyOrgName: '中共鲁恒机械支部委员会', responsiblePeople: [{ role: '党组织书记', name: '王建国', phone: '13800000000' }] } as never);
   const other = em.create(Organization, { name: '另一家公司', kind: 'non_public_enterprise', unit: street, responsiblePeople: [] } as never);
   orgId = org.id;
-  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => {
-    const account = em.create(Account, { login, displayName: login, passwordHash: 'x' } as never);
-    em.create(RoleAssignment, { account, role, unit: scope.unit ?? null, organization: scope.organization ?? null } as never);
-    tokens[login] = `pct_${login}_${'x'.repeat(32)}`;
-    em.create(ApiToken, { account, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
-    return account;
-  };
+  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => grantWithToken(em, tokens, login, role, scope);
   grant('dept', 'org_department', { unit: district });
   grant('street', 'street_committee', { unit: street });
   grant('community', 'community_committee', { unit: community });
@@ -96,12 +53,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  reportsWorker?.shutdown();
-  await running;
-  await renderer?.close();
-  await app?.close();
-  await env?.teardown();
+  await harness?.close();
 });
 
 const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
@@ -267,7 +219,6 @@ describe('dual commitments through HTTP', () => {
     expect(late.body).toMatchObject({ error: 'cycle_closed' });
     expect((late.body as { message: string }).message).toContain('备案');
 
-    const history = await env.client.workflow.getHandle(set.workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history, set.workflowId);
+    await harness.replay(set.workflowId);
   }, 180_000);
 });

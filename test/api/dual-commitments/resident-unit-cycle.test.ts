@@ -1,69 +1,32 @@
 // The 四双 variant through HTTP with time skipping: a resident unit (驻区单位) started by kind,
 // drafted from the 四双 catalog, reviewed by its community, and evaluated by a 写实评价 that the
 // department countersigns and sends to the unit's superior Party organization (PDF checked).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pino from 'pino';
 import { addDays } from 'date-fns/addDays';
-import { createTestApp, type TestApp } from '../../support/app.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
+import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
-import { createReportActivities } from '../../../activities/reports.ts';
-import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
-import { createReportStore } from '../../../reports/store.ts';
-import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
 import { shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
-import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
-import { Account } from '../../../domain/entities/account.ts';
-import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
-import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { Notification } from '../../../domain/entities/notification.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 const DAY = 86_400_000;
 
+let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let app: TestApp;
-let worker: Worker;
-let reportsWorker: Worker;
-let running: Promise<void>;
-let renderer: ReportRenderer;
 const tokens: Record<string, string> = {};
 let unitOrgId = '';
 
 beforeAll(async () => {
-  Runtime.install({ logger: quiet as never });
-  [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../../workflows/index.ts'), logger: quiet }),
-  ]);
-  app = await createTestApp({ temporalAddress: env.address });
-  renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-    workflowBundle: bundle,
-    activities: createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }),
-  });
-  reportsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
-    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
-    maxConcurrentActivityTaskExecutions: 1,
-  });
-  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
+  harness = await startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  ({ env, app } = harness);
 
   const em = app.orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'rd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
@@ -77,13 +40,7 @@ beforeAll(async () => {
     responsiblePeople: [{ role: '党组织书记', name: '周明', phone: '13900000000' }, { role: '上级党组织', name: '中共测试市税务局委员会', phone: '0537-2345678' }],
   } as never);
   unitOrgId = unit.id;
-  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => {
-    const account = em.create(Account, { login, displayName: login, passwordHash: 'x' } as never);
-    em.create(RoleAssignment, { account, role, unit: scope.unit ?? null, organization: scope.organization ?? null } as never);
-    tokens[login] = `pct_${login}_${'x'.repeat(32)}`;
-    em.create(ApiToken, { account, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
-    return account;
-  };
+  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => grantWithToken(em, tokens, login, role, scope);
   grant('dept', 'org_department', { unit: district });
   grant('community', 'community_committee', { unit: community });
   grant('unitparty', 'enterprise_party_org', { organization: unit });
@@ -91,12 +48,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  reportsWorker?.shutdown();
-  await running;
-  await renderer?.close();
-  await app?.close();
-  await env?.teardown();
+  await harness?.close();
 });
 
 const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
@@ -176,7 +128,6 @@ describe('四双 for a resident unit through HTTP', () => {
     for (const expected of ['测试区税务局', '写实评价', '中共测试市税务局委员会', '报到率92%', '部分兑现', '东社区党委']) expect(pdfContent).toContain(expected);
     expect((await call('dept', 'GET', `${base}/reports/evaluation-record`)).status).toBe(404);
 
-    const history = await env.client.workflow.getHandle(set.workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history, set.workflowId);
+    await harness.replay(set.workflowId);
   }, 180_000);
 });

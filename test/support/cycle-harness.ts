@@ -1,0 +1,81 @@
+// What every HTTP test of a cycle needs: the project's devserver with time skipping through the
+// SDK's own TestWorkflowEnvironment, the API on a fresh database pointed at it, a worker with the
+// cycle's activities on the main queue and the real report activities (browser renderer and
+// content-addressed store) on the reports queue, as the service runs them.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pino from 'pino';
+import { createReportActivities } from '../../activities/reports.ts';
+import { createReportRenderer } from '../../reports/index.ts';
+import { createReportStore } from '../../reports/store.ts';
+import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
+import { hashSecret } from '../../domain/auth/secrets.ts';
+import { Account } from '../../domain/entities/account.ts';
+import { ApiToken } from '../../domain/entities/api-token.ts';
+import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
+import { createTestApp, type TestApp } from './app.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const noop = () => undefined;
+const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+export interface CycleHarness {
+  env: TestWorkflowEnvironment;
+  app: TestApp;
+  bundle: WorkflowBundleWithSourceMap;
+  /** Replays a finished workflow's history against the bundle: history-shape bugs fail here. */
+  replay(workflowId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startCycleHarness(activitiesFor: (app: TestApp) => object): Promise<CycleHarness> {
+  Runtime.install({ logger: quiet as never });
+  const [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: path.join(root, 'devserver/bin/devserver') } } }),
+    bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows/index.ts'), logger: quiet }),
+  ]);
+  const app = await createTestApp({ temporalAddress: env.address });
+  const renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: bundle,
+    activities: activitiesFor(app),
+  });
+  const reportsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
+    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
+    maxConcurrentActivityTaskExecutions: 1,
+  });
+  const running = Promise.all([worker.run(), reportsWorker.run()]);
+  return {
+    env,
+    app,
+    bundle,
+    async replay(workflowId) {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+    },
+    async close() {
+      worker.shutdown();
+      reportsWorker.shutdown();
+      await running;
+      await renderer.close();
+      await app.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** An account holding one role over a unit or an organization, with an API token kept in `tokens`. */
+export function grantWithToken(em: EntityManager, tokens: Record<string, string>, login: string, role: string, scope: { unit?: unknown; organization?: unknown }): Account {
+  const account = em.create(Account, { login, displayName: login, passwordHash: 'x' } as never);
+  em.create(RoleAssignment, { account, role, unit: scope.unit ?? null, organization: scope.organization ?? null } as never);
+  tokens[login] = `pct_${login}_${'x'.repeat(32)}`;
+  em.create(ApiToken, { account, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
+  return account;
+}
