@@ -906,23 +906,39 @@ export class Engine {
   // ---------------------------------------------------------------- workflow tasks
 
   async pollWorkflowTask(req: Obj, signal: AbortSignal, deadline: number): Promise<Obj> {
+    return this.longPoll(req, 'workflow', signal, deadline, async (ref, queueName) => {
+      const response = ref.kind === 'query' ? await this.dispatchQueryTask(ref) : this.dispatchWorkflowTask(ref, req, queueName);
+      if (response && ref.kind === 'workflow') await this.commit();
+      return response;
+    });
+  }
+
+  /**
+   * One long poll of a task queue: waits for a task until the caller's deadline, hands it to
+   * `dispatch`, and skips tasks that went stale meanwhile (dispatch answers undefined). A task
+   * taken for a caller that has gone is put back for someone else.
+   */
+  private async longPoll(
+    req: Obj,
+    kind: 'workflow' | 'activity',
+    signal: AbortSignal,
+    deadline: number,
+    dispatch: (ref: TaskRef, queueName: string) => Promise<Obj | undefined>,
+  ): Promise<Obj> {
     this.requireNamespace(req.namespace);
     const queueName: string = req.taskQueue?.name;
     if (!queueName) throw new InvalidArgumentError('TaskQueue is not set on request.');
-    const key = TaskQueues.key(req.namespace, 'workflow', queueName);
+    const key = TaskQueues.key(req.namespace, kind, queueName);
     const until = Math.min(deadline - 1000, Date.now() + MAX_POLL_WAIT_MS);
     for (;;) {
       const ref = await this.queues.poll(key, signal, until);
       if (!ref) return {};
       if (signal.aborted) {
-        // The caller is gone: put the task back for someone else.
         this.requeue(ref);
         return {};
       }
-      const response = ref.kind === 'query' ? await this.dispatchQueryTask(ref) : this.dispatchWorkflowTask(ref, req, queueName);
-      if (!response) continue;
-      if (ref.kind === 'workflow') await this.commit();
-      return response;
+      const response = await dispatch(ref, queueName);
+      if (response) return response;
     }
   }
 
@@ -1553,23 +1569,11 @@ export class Engine {
   }
 
   async pollActivityTask(req: Obj, signal: AbortSignal, deadline: number): Promise<Obj> {
-    this.requireNamespace(req.namespace);
-    const queueName: string = req.taskQueue?.name;
-    if (!queueName) throw new InvalidArgumentError('TaskQueue is not set on request.');
-    const key = TaskQueues.key(req.namespace, 'activity', queueName);
-    const until = Math.min(deadline - 1000, Date.now() + MAX_POLL_WAIT_MS);
-    for (;;) {
-      const ref = await this.queues.poll(key, signal, until);
-      if (!ref) return {};
-      if (signal.aborted) {
-        this.requeue(ref);
-        return {};
-      }
+    return this.longPoll(req, 'activity', signal, deadline, async (ref) => {
       const response = this.dispatchActivityTask(ref, req);
-      if (!response) continue;
-      await this.commit();
+      if (response) await this.commit();
       return response;
-    }
+    });
   }
 
   private dispatchActivityTask(ref: TaskRef, req: Obj): Obj | undefined {

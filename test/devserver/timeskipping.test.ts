@@ -71,7 +71,8 @@ describe('devserver with createTimeSkipping', () => {
     const started = Date.now();
     const results = await Promise.all(handles.map((handle) => handle.result()));
     expect(results.map((r) => r.startsWith('hello ts-many-'))).toEqual([true, true, true]);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // A day of timers in well under a minute (a lost workflow task costs its 10 s timeout under load).
+    expect(Date.now() - started).toBeLessThan(30_000);
     finished.push(...handles.map((h) => ({ workflowId: h.workflowId })));
   });
 
