@@ -9,6 +9,7 @@ import { Migration20261121151534_star_rating } from './Migration20261121151534_s
 import { Migration20261121151844_report_file } from './Migration20261121151844_report_file.ts';
 import { Migration20261121155417_person_personnel_fields } from './Migration20261121155417_person_personnel_fields.ts';
 import { Migration20261121164225_resident_unit_catalog } from './Migration20261121164225_resident_unit_catalog.ts';
+import { Migration20261121172051_commitment_start_error } from './Migration20261121172051_commitment_start_error.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -20,5 +21,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121151844_report_file', class: Migration20261121151844_report_file },
   { name: 'Migration20261121155417_person_personnel_fields', class: Migration20261121155417_person_personnel_fields },
   { name: 'Migration20261121164225_resident_unit_catalog', class: Migration20261121164225_resident_unit_catalog },
+  { name: 'Migration20261121172051_commitment_start_error', class: Migration20261121172051_commitment_start_error },
   // <list>
 ];

@@ -71,6 +71,25 @@ export function organizationWhere(scope: Scope): Record<string, unknown> {
   return or.length > 0 ? { $or: or } : { id: { $in: [] } };
 }
 
+/**
+ * The same rule as organizationWhere, as a SQL condition on a column holding an organization id
+ * (for the dashboards' aggregate queries). Returns the condition and its parameters.
+ */
+export function organizationScopeSql(scope: Scope, column: string): { sql: string; params: string[] } {
+  if (scope.all) return { sql: 'true', params: [] };
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (scope.unitPaths.length > 0) {
+    parts.push(`${column} in (select o.id from organization o join administrative_unit u on u.id = o.unit_id where ${scope.unitPaths.map(() => 'u.path like ?').join(' or ')})`);
+    params.push(...scope.unitPaths.map((prefix) => `${escapeLike(prefix)}%`));
+  }
+  if (scope.organizationIds.length > 0) {
+    parts.push(`${column} in (${scope.organizationIds.map(() => '?').join(', ')})`);
+    params.push(...scope.organizationIds);
+  }
+  return parts.length > 0 ? { sql: `(${parts.join(' or ')})`, params } : { sql: 'false', params: [] };
+}
+
 /** The materialized path as a `$like` prefix; ids are UUIDs, but never trust that. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -31,6 +31,8 @@ export const CommitmentSet = defineEntity({
     workflowId: p.string().length(200).unique(),
     /** Set when the workflow was started; null while a large start is still in progress. */
     startedAt: p.datetime().nullable(),
+    /** Why the workflow could not be started (kept until a retry starts it). */
+    startError: p.text().nullable(),
     gate: p.enum(COMMITMENT_GATES).default('set'),
     gateEnteredAt: p.datetime().onCreate(() => new Date()),
     status: p.enum(COMMITMENT_SET_STATUSES).default('drafting'),

@@ -6,13 +6,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { recordAudit, type AuditActor, type AuditInput } from '../../../domain/audit/record.ts';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { tellWorkflow } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
+import { escapeLike, isAssigned, organizationScopeSql, readableOrganizationScope } from '../../../domain/auth/scope.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
@@ -35,6 +37,7 @@ import {
   type GatePlan,
 } from '../../../domain/rules/dual-commitment.ts';
 import type { Actor } from '../../../domain/rules/dual-commitment-state.ts';
+import { createCycleStarter } from './cycle-start.ts';
 import { commitmentLinkToken, PUBLIC_COMMITMENTS, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import {
@@ -48,14 +51,11 @@ import {
   submitCommitmentSet,
   submitSelfEvaluation,
   writeFactualEvaluation,
-  type DualCommitmentInput,
 } from '../../../workflows/dual-commitment.ts';
 
 const tags = ['dual-commitments'];
 const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];
 const ANY_CYCLE_ROLE: Role[] = [...STAFF, 'enterprise_rep', 'enterprise_party_org'];
-/** Workflows started at once while a cycle starts; the rest queue behind them. */
-const START_CONCURRENCY = 32;
 /** A set that stays this long in one gate with an action pending counts as stuck. */
 const STUCK_AFTER_DAYS = 14;
 
@@ -95,6 +95,22 @@ async function loadSetFor(request: FastifyRequest, setId: string): Promise<{ set
   if (roles.length === 0 && !admin) throw notFound('commitment set');
   return { set, em, actor: { accountId: principal.accountId, login: principal.login, roles } };
 }
+
+/**
+ * Runs a change and appends its audit row in one transaction: both commit, or neither.
+ * Entities loaded before (the set, its items) may be changed inside; the flush writes them.
+ */
+async function changeWithAudit<T>(em: EntityManager, actor: AuditActor, audit: Omit<AuditInput, 'actor'>, change: (tx: EntityManager) => T | Promise<T>): Promise<T> {
+  return em.transactional(async (tx) => {
+    const result = await change(tx as EntityManager);
+    await tx.flush();
+    await recordAudit(tx as EntityManager, { actor, ...audit });
+    return result;
+  });
+}
+
+const auditActor = (actor: Actor): AuditActor => ({ accountId: actor.accountId, label: actor.login });
+const PUBLIC_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
 
 const GATE_NAMES: Record<string, string> = { set: '定诺 (set)', show: '亮诺 (show)', practice: '践诺 (practice)', evaluate: '评诺 (evaluate)', filed: '备案 (filed)' };
 
@@ -151,37 +167,11 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const dataDir = config.DATA_DIR;
   const reportStore = createReportStore({ dataDir });
-  const progress = new Map<string, { total: number; started: number; alreadyRunning: number; failed: number; done: boolean }>();
-
-  async function startWorkflows(cycleId: string) {
-    const em = app.services.orm.em.fork() as EntityManager;
-    const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null }, { populate: ['cycle', 'organization'] });
-    const state = progress.get(cycleId)!;
-    let next = 0;
-    const worker = async () => {
-      for (;;) {
-        const set = sets[next++];
-        if (!set) return;
-        const input: DualCommitmentInput = { setId: set.id, cycleId, organizationId: set.organization.id, year: set.year, plan: planOf(set) };
-        // The organization's kind decides the variant: resident units run 四双.
-        if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') input.variant = 'resident_unit';
-        try {
-          await temporal.workflow.start('dualCommitment', { taskQueue, workflowId: set.workflowId, args: [input] });
-          state.started += 1;
-        } catch (error) {
-          if (error instanceof WorkflowExecutionAlreadyStartedError) state.alreadyRunning += 1;
-          else {
-            state.failed += 1;
-            app.log.error({ err: error, setId: set.id }, 'could not start a dual commitment workflow');
-            continue;
-          }
-        }
-        await em.nativeUpdate(CommitmentSet, { id: set.id }, { startedAt: new Date() });
-      }
-    };
-    await Promise.all(Array.from({ length: START_CONCURRENCY }, worker));
-    state.done = true;
-  }
+  const starter = createCycleStarter({ orm: app.services.orm, temporal, taskQueue, log: app.log });
+  app.addHook('onReady', async () => {
+    void starter.resumePending().catch((error) => app.log.error({ err: error }, 'could not resume dual commitments cycle starts'));
+  });
+  app.addHook('onClose', () => starter.close());
 
   app.post('/dual-commitments/cycles', {
     config: { auth: { roles: ['org_department', 'admin'] } },
@@ -230,30 +220,45 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (residentUnits && kinds!.some((kind) => kind !== 'resident_unit')) {
       throw badRequest('resident units (四双) use their own catalog', [{ field: 'body.kinds', rule: "start resident_unit in a cycle of its own, apart from enterprises and social organizations" }]);
     }
-    const catalog = await em.findOne(CatalogVersion, { kind: residentUnits ? 'resident_unit_commitment' : 'dual_commitment' }, { orderBy: { version: 'desc' } });
-    if (catalog) catalog.usedAt ??= new Date();
-    const cycle = em.create(Cycle, {
-      type: 'dual_commitment',
-      year: body.year,
-      name: body.name ?? `${body.year}年度双向承诺`,
-      scope: { unitIds: body.unitId ? [body.unitId] : [], organizationIds: body.organizationIds },
-      catalogVersion: catalog?.id ?? null,
-      settings: body.settings ?? {},
-      status: 'running',
-      createdBy: principal.accountId,
-    } as never);
-    await em.flush();
-    const now = new Date();
-    const rows = orgIds.map((orgId) => [randomUUID(), cycle.id, orgId, body.year, dualCommitmentWorkflowId(orgId, body.year), now, now, now]);
-    for (let i = 0; i < rows.length; i += 1000) {
-      const chunk = rows.slice(i, i + 1000);
-      await em.getConnection().execute(
-        `insert into commitment_set (id, cycle_id, organization_id, year, workflow_id, gate_entered_at, created_at, updated_at, self_evaluations, gate, status, latest_version) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, '{}', 'set', 'drafting', 0)").join(', ')}`,
-        chunk.flat(),
-      );
-    }
-    progress.set(cycle.id, { total: orgIds.length, started: 0, alreadyRunning: 0, failed: 0, done: false });
-    void startWorkflows(cycle.id).catch((error) => app.log.error({ err: error, cycleId: cycle.id }, 'cycle start stopped'));
+    // The cycle, its sets and the audit row commit together; the workflows start after commit,
+    // in the background (GET /dual-commitments/cycles/:id shows the progress).
+    const cycle = await em.transactional(async (tx) => {
+      const catalog = await tx.findOne(CatalogVersion, { kind: residentUnits ? 'resident_unit_commitment' : 'dual_commitment' }, { orderBy: { version: 'desc' } });
+      if (catalog) catalog.usedAt ??= new Date();
+      const created = tx.create(Cycle, {
+        type: 'dual_commitment',
+        year: body.year,
+        name: body.name ?? `${body.year}年度双向承诺`,
+        scope: { unitIds: body.unitId ? [body.unitId] : [], organizationIds: body.organizationIds },
+        catalogVersion: catalog?.id ?? null,
+        settings: body.settings ?? {},
+        status: 'running',
+        createdBy: principal.accountId,
+      } as never);
+      await tx.flush();
+      const now = new Date();
+      const rows = orgIds.map((orgId) => [randomUUID(), created.id, orgId, body.year, dualCommitmentWorkflowId(orgId, body.year), now, now, now]);
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        await tx.execute(
+          `insert into commitment_set (id, cycle_id, organization_id, year, workflow_id, gate_entered_at, created_at, updated_at, self_evaluations, gate, status, latest_version) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, '{}', 'set', 'drafting', 0)").join(', ')}`,
+          chunk.flat(),
+        );
+      }
+      await recordAudit(tx, {
+        actor: { accountId: principal.accountId, label: principal.login },
+        action: 'dual_commitment.cycle_start',
+        entityType: 'cycle',
+        entityId: created.id,
+        after: { year: body.year, name: created.name, unitId: body.unitId ?? null, kinds: body.kinds ?? null, organizations: orgIds.length, catalogVersion: catalog?.version ?? null, settings: body.settings ?? {} },
+      });
+      return created;
+    }).catch((error: unknown) => {
+      // Two starts racing for the same organizations: the second finds the first's rows.
+      if (error instanceof UniqueConstraintViolationException) throw conflict(`some of these organizations already have a dual commitments cycle in ${body.year}`, [{ field: 'body.organizationIds', rule: `an organization is already in a ${body.year} cycle (started at the same time)` }]);
+      throw error;
+    });
+    starter.startInBackground(cycle.id);
     reply.code(202);
     return { id: cycle.id, year: body.year, organizations: orgIds.length, progress: `/dual-commitments/cycles/${cycle.id}` };
   });
@@ -265,37 +270,53 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const cycle = await em.findOne(Cycle, { id: request.params.id, type: 'dual_commitment' });
     if (!cycle) throw notFound('cycle');
+    // Everyone sees the part of the cycle in their jurisdiction (or assigned to them): a street
+    // its organizations, the department all of its own; a cycle with none of theirs is not found.
+    const visible = organizationScopeSql(await readableOrganizationScope(em, principalOf(request), STAFF), 's.organization_id');
     const conn = em.getConnection();
     const { settings } = resolveSettings(cycle.year, cycle.settings);
     const deadline = endOfShanghaiDay(settings.submissionDeadline);
-    const [counts, startedRow, overdueSets, overdueItems, stuck] = await Promise.all([
-      conn.execute<{ gate: string; status: string; n: string }[]>('select gate, status, count(*) n from commitment_set where cycle_id = ? group by gate, status', [cycle.id]),
-      conn.execute<{ total: string; started: string }[]>('select count(*) total, count(started_at) started from commitment_set where cycle_id = ?', [cycle.id]),
+    const inCycle = `s.cycle_id = ? and ${visible.sql}`;
+    const params = [cycle.id, ...visible.params];
+    const [counts, startRow, startFailures, overdueSets, overdueItems, stuck] = await Promise.all([
+      conn.execute<{ gate: string; status: string; n: string }[]>(`select gate, status, count(*) n from commitment_set s where ${inCycle} group by gate, status`, params),
+      conn.execute<{ total: string; started: string; failed: string }[]>(
+        `select count(*) total, count(started_at) started, count(*) filter (where started_at is null and start_error is not null) failed from commitment_set s where ${inCycle}`, params,
+      ),
+      conn.execute<{ id: string; organization_id: string; start_error: string }[]>(
+        `select id, organization_id, start_error from commitment_set s where ${inCycle} and started_at is null and start_error is not null order by organization_id limit 200`, params,
+      ),
       conn.execute<{ id: string; organization_id: string; status: string }[]>(
-        "select id, organization_id, status from commitment_set where cycle_id = ? and gate = 'set' and ? < now() order by organization_id limit 200", [cycle.id, deadline],
+        `select id, organization_id, status from commitment_set s where ${inCycle} and gate = 'set' and ? < now() order by organization_id limit 200`, [...params, deadline],
       ),
       conn.execute<{ set_id: string; item_key: string; escalated_at: Date }[]>(
-        'select p.set_id, p.item_key, p.escalated_at from commitment_item_progress p join commitment_set s on s.id = p.set_id where s.cycle_id = ? and p.status is null and p.escalated_at is not null order by p.escalated_at limit 200', [cycle.id],
+        `select p.set_id, p.item_key, p.escalated_at from commitment_item_progress p join commitment_set s on s.id = p.set_id where ${inCycle} and p.status is null and p.escalated_at is not null order by p.escalated_at limit 200`, params,
       ),
       conn.execute<{ id: string; organization_id: string; gate: string; status: string; since: Date }[]>(
-        `select id, organization_id, gate, status, gate_entered_at since from commitment_set where cycle_id = ? and gate in ('set', 'evaluate') and gate_entered_at < now() - interval '${STUCK_AFTER_DAYS} days' order by gate_entered_at limit 200`, [cycle.id],
+        `select id, organization_id, gate, status, gate_entered_at since from commitment_set s where ${inCycle} and gate in ('set', 'evaluate') and gate_entered_at < now() - interval '${STUCK_AFTER_DAYS} days' order by gate_entered_at limit 200`, params,
       ),
     ]);
+    const total = Number(startRow[0]!.total);
+    if (total === 0) throw notFound('cycle');
+    const started = Number(startRow[0]!.started);
+    const failed = Number(startRow[0]!.failed);
     const perGate: Record<string, number> = { set: 0, show: 0, practice: 0, evaluate: 0, filed: 0 };
     const setStatuses: Record<string, number> = { drafting: 0, submitted: 0, returned: 0, approved: 0 };
     for (const row of counts) {
       perGate[row.gate] = (perGate[row.gate] ?? 0) + Number(row.n);
       if (row.gate === 'set') setStatuses[row.status] = (setStatuses[row.status] ?? 0) + Number(row.n);
     }
-    const live = progress.get(cycle.id);
     return {
       id: cycle.id,
       year: cycle.year,
       start: {
-        total: Number(startedRow[0]!.total),
-        started: Number(startedRow[0]!.started),
-        failed: live?.failed ?? 0,
-        done: live ? live.done : Number(startedRow[0]!.started) === Number(startedRow[0]!.total),
+        total,
+        started,
+        failed,
+        pending: total - started - failed,
+        done: started + failed === total,
+        failures: startFailures.map((f) => ({ setId: f.id, organizationId: f.organization_id, reason: f.start_error })),
+        retry: failed > 0 ? `POST /dual-commitments/cycles/${cycle.id}/start-retries` : null,
       },
       perGate,
       setStatuses,
@@ -305,6 +326,34 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       stuck: stuck.map((s) => ({ setId: s.id, organizationId: s.organization_id, gate: s.gate, status: s.status, since: s.since })),
     };
+  });
+
+  app.post('/dual-commitments/cycles/:id/start-retries', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Start again the workflows of a cycle that could not be started (the dashboard lists them with the reason)',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+    },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const principal = principalOf(request);
+    const cycle = await em.findOne(Cycle, { id: request.params.id, type: 'dual_commitment' });
+    if (!cycle) throw notFound('cycle');
+    const visible = organizationScopeSql(await readableOrganizationScope(em, principal, ['org_department']), 's.organization_id');
+    const retried = await em.transactional(async (tx) => {
+      const rows = await tx.execute<{ id: string }[]>(
+        `update commitment_set s set start_error = null where s.cycle_id = ? and ${visible.sql} and s.started_at is null and s.start_error is not null returning s.id`,
+        [cycle.id, ...visible.params],
+      );
+      if (rows.length > 0) {
+        await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'dual_commitment.start_retry', entityType: 'cycle', entityId: cycle.id, after: { sets: rows.length } });
+      }
+      return rows.length;
+    });
+    if (retried > 0) starter.startInBackground(cycle.id);
+    reply.code(202);
+    return { id: cycle.id, retried, progress: `/dual-commitments/cycles/${cycle.id}` };
   });
 
   app.get('/dual-commitments/sets', {
@@ -388,13 +437,15 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!['set', 'show', 'practice'].includes(set.gate)) throw new ApiError(409, 'wrong_gate', `commitments cannot change in gate ${set.gate}`);
     const items: CommitmentDraft[] = request.body.commitments.map((c) => ({ ...c, key: c.key ?? randomUUID(), catalogItemCode: c.catalogItemCode ?? null, responsiblePerson: { name: c.responsiblePerson.name, phone: c.responsiblePerson.phone ?? null } }));
     const latest = set.latestVersion ? await em.findOne(CommitmentSetVersion, { set: set.id, version: set.latestVersion }) : null;
-    if (latest && latest.status === 'draft') {
-      latest.items = items;
-    } else {
-      set.latestVersion += 1;
-      em.create(CommitmentSetVersion, { set: set.id, version: set.latestVersion, items, status: 'draft', isChange: set.approvedVersion !== null && set.approvedVersion !== undefined, savedBy: actor.accountId } as never);
-    }
-    await em.flush();
+    const appends = !latest || latest.status !== 'draft';
+    await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.draft_save', entityType: 'commitment_set', entityId: set.id, before: latest?.status === 'draft' ? { version: latest.version, items: latest.items.length } : null, after: { version: appends ? set.latestVersion + 1 : set.latestVersion, items: items.length } }, (tx) => {
+      if (!appends) {
+        latest!.items = items;
+      } else {
+        set.latestVersion += 1;
+        tx.create(CommitmentSetVersion, { set: set.id, version: set.latestVersion, items, status: 'draft', isChange: set.approvedVersion !== null && set.approvedVersion !== undefined, savedBy: actor.accountId } as never);
+      }
+    });
     const plan = planOf(set);
     const problems = validateCommitmentSet(items, plan.deadlineWindow, catalogRefs(await catalogFor(em, set)));
     return { version: set.latestVersion, problems: problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })) };
@@ -459,8 +510,11 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
     await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
-    Object.assign(progress, { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null, filedBy: actor.accountId, filedAt: new Date() });
-    await em.flush();
+    const before = { status: progress.status, reason: progress.reason, evidenceFileId: progress.evidenceFileId };
+    const after = { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null };
+    await changeWithAudit(em, auditActor(actor), { action: 'commitment_item.file_status', entityType: 'commitment_item_progress', entityId: progress.id, before, after }, () => {
+      Object.assign(progress, { ...after, filedBy: actor.accountId, filedAt: new Date() });
+    });
     return { itemKey: progress.itemKey, status: progress.status, evidenceFileId: progress.evidenceFileId };
   });
 
@@ -471,8 +525,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
     const { side, score, summary } = request.body;
     await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
-    set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
-    await em.flush();
+    await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.self_evaluate', entityType: 'commitment_set', entityId: set.id, before: set.selfEvaluations[side] ?? null, after: { side, score, summary } }, () => {
+      set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
+    });
     return { side, score };
   });
 
@@ -492,8 +547,10 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ]);
     }
     await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
-    for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
-    await em.flush();
+    const scores = rows.map((row) => ({ itemKey: row.itemKey, score: given.get(row.itemKey)!.score, remark: given.get(row.itemKey)!.remark ?? null }));
+    await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.score', entityType: 'commitment_set', entityId: set.id, before: rows.map((r) => ({ itemKey: r.itemKey, score: r.score })), after: scores }, () => {
+      for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
+    });
     return { scored: rows.length };
   });
 
@@ -585,8 +642,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const client = clientHash(request);
     const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'supervision', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
     if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', `at most ${settings.feedback.perHourPerClient} messages an hour`);
-    em.create(CommitmentFeedback, { set: set.id, kind: 'supervision', body: text, clientHash: client } as never);
-    await em.flush();
+    await changeWithAudit(em, PUBLIC_ACTOR, { action: 'commitment_set.feedback', entityType: 'commitment_set', entityId: set.id, after: { kind: 'supervision', length: text.length, client } }, (tx) => {
+      tx.create(CommitmentFeedback, { set: set.id, kind: 'supervision', body: text, clientHash: client } as never);
+    });
     reply.code(201);
     return { accepted: true };
   });
@@ -614,8 +672,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
     const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
     if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', 'too many answers from this client');
-    em.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: request.body.rating, body: request.body.comment ?? null, clientHash: client } as never);
-    await em.flush();
+    await changeWithAudit(em, PUBLIC_ACTOR, { action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating: request.body.rating, client } }, (tx) => {
+      tx.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: request.body.rating, body: request.body.comment ?? null, clientHash: client } as never);
+    });
     reply.code(201);
     return { accepted: true };
   });

@@ -39,10 +39,13 @@ beforeAll(async () => {
   community.path = `${street.path}${community.id}/`;
   const org = em.create(Organization, { name: '济宁鲁恒机械有限公司', kind: 'non_public_enterprise', unit: community, partyOrgName: '中共鲁恒机械支部委员会', responsiblePeople: [{ role: '党组织书记', name: '王建国', phone: '13800000000' }] } as never);
   const other = em.create(Organization, { name: '另一家公司', kind: 'non_public_enterprise', unit: street, responsiblePeople: [] } as never);
+  const westStreet = em.create(AdministrativeUnit, { code: 's2', name: '西街道', level: 'street', parent: district, path: '', depth: 1, partyOrgName: '西街道党工委' } as never);
+  westStreet.path = `${district.path}${westStreet.id}/`;
   orgId = org.id;
   const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => grantWithToken(em, tokens, login, role, scope);
   grant('dept', 'org_department', { unit: district });
   grant('street', 'street_committee', { unit: street });
+  grant('weststreet', 'street_committee', { unit: westStreet });
   grant('community', 'community_committee', { unit: community });
   grant('rep', 'enterprise_rep', { organization: org });
   grant('party', 'enterprise_party_org', { organization: org });
@@ -79,7 +82,11 @@ describe('dual commitments through HTTP', () => {
       if ((dashboard.start as { done: boolean }).done) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(dashboard.start).toMatchObject({ total: 1, started: 1, failed: 0 });
+    expect(dashboard.start).toMatchObject({ total: 1, started: 1, failed: 0, pending: 0, failures: [] });
+    // The street over the organization sees the cycle; a street without any of its organizations does not.
+    expect(((await call('street', 'GET', `/dual-commitments/cycles/${cycleId}`)).body as { start: unknown }).start).toMatchObject({ total: 1 });
+    expect((await call('weststreet', 'GET', `/dual-commitments/cycles/${cycleId}`)).status).toBe(404);
+    expect((await call('weststreet', 'POST', `/dual-commitments/cycles/${cycleId}/start-retries`)).status).toBe(403);
     // A repeated start for the same organization and year is refused, not duplicated.
     expect((await call('dept', 'POST', '/dual-commitments/cycles', { year, settings, organizationIds: [orgId] })).status).toBe(409);
 
@@ -204,6 +211,10 @@ describe('dual commitments through HTTP', () => {
     expect(text).toContain('85.8');
     expect(text).toContain('良好');
     expect(pdf.headers['x-sha256']).toBe(result.recordSha256);
+    // What people filed directly through the API is in the audit log too, with who did it.
+    const direct = await em.fork().find(AuditEntry, { entityId: { $in: [setId, cycleId] } }, { orderBy: { seq: 'asc' } });
+    expect(direct.map((e) => e.action)).toEqual(expect.arrayContaining(['dual_commitment.cycle_start', 'commitment_set.draft_save', 'commitment_set.score', 'commitment_set.self_evaluate']));
+    expect(direct.find((e) => e.action === 'commitment_set.draft_save')!.actor).toBe('rep');
     const filedReports = await em.fork().find(AuditEntry, { action: 'commitment_set.report_filed', entityId: setId }, { orderBy: { seq: 'asc' } });
     expect(filedReports.map((a) => (a.after as { report: string; sha256: string }))).toEqual([
       expect.objectContaining({ report: 'commitment-notice', sha256: set.publication.noticeSha256 }),

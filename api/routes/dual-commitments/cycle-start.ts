@@ -1,0 +1,100 @@
+// Starting a dual commitments cycle's workflows in the background. The state is in the
+// database, not in memory: a set is pending while started_at and start_error are both null,
+// started once its workflow exists, failed with the reason otherwise. A start that was cut
+// short (the API process stopped) is resumed at the next boot, and failed starts can be
+// retried; the workflow ID is the business key, so starting twice never runs a cycle twice.
+import type { FastifyBaseLogger } from 'fastify';
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { CommitmentSet } from '../../../domain/entities/commitment.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
+import { gatePlan, resolveSettings, variantForKind } from '../../../domain/rules/dual-commitment.ts';
+import type { DualCommitmentInput } from '../../../workflows/dual-commitment.ts';
+
+/** Workflows started at once while a cycle starts; the rest queue behind them. */
+const START_CONCURRENCY = 32;
+/** Sets read from the database per round, so a 10,000-organization start stays small in memory. */
+const BATCH = 500;
+
+export interface CycleStarter {
+  /** Starts every pending set of the cycle in the background; returns at once. */
+  startInBackground(cycleId: string): void;
+  /** Resolves when no start of this cycle is running in this process (tests, shutdown). */
+  idle(cycleId: string): Promise<void>;
+  /** Resumes every cycle with pending sets (called at boot). */
+  resumePending(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; taskQueue: string; log: FastifyBaseLogger }): CycleStarter {
+  const running = new Map<string, Promise<void>>();
+  let closing = false;
+
+  async function startPending(cycleId: string): Promise<void> {
+    const em = deps.orm.em.fork() as EntityManager;
+    const cycle = await em.findOneOrFail(Cycle, { id: cycleId });
+    const plan = gatePlan(cycle.year, resolveSettings(cycle.year, cycle.settings).settings);
+    let started = 0;
+    let failed = 0;
+    for (;;) {
+      if (closing) return;
+      em.clear();
+      const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null, startError: null }, { populate: ['organization'], limit: BATCH, orderBy: { id: 'asc' } });
+      if (sets.length === 0) break;
+      let next = 0;
+      const worker = async () => {
+        for (let set = sets[next++]; set && !closing; set = sets[next++]) {
+          const input: DualCommitmentInput = { setId: set.id, cycleId, organizationId: set.organization.id, year: set.year, plan };
+          // The organization's kind decides the variant: resident units run 四双.
+          if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') input.variant = 'resident_unit';
+          try {
+            await deps.temporal.workflow.start('dualCommitment', { taskQueue: deps.taskQueue, workflowId: set.workflowId, args: [input] });
+          } catch (error) {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+              failed += 1;
+              deps.log.error({ err: error, setId: set.id, cycleId }, 'could not start a dual commitment workflow');
+              await em.nativeUpdate(CommitmentSet, { id: set.id }, { startError: reasonOf(error) });
+              continue;
+            }
+          }
+          started += 1;
+          await em.nativeUpdate(CommitmentSet, { id: set.id }, { startedAt: new Date(), startError: null });
+        }
+      };
+      await Promise.all(Array.from({ length: START_CONCURRENCY }, worker));
+    }
+    deps.log.info({ cycleId, started, failed }, 'dual commitments cycle start finished');
+  }
+
+  function startInBackground(cycleId: string): void {
+    const previous = running.get(cycleId);
+    // A start already running for this cycle picks up newly pending sets in its next round;
+    // one more round after it ends catches those it had already passed.
+    const run = (previous ?? Promise.resolve())
+      .then(() => startPending(cycleId))
+      .catch((error) => deps.log.error({ err: error, cycleId }, 'dual commitments cycle start stopped; it resumes at the next boot or retry'))
+      .finally(() => { if (running.get(cycleId) === run) running.delete(cycleId); });
+    running.set(cycleId, run);
+  }
+
+  return {
+    startInBackground,
+    async idle(cycleId) {
+      while (running.has(cycleId)) await running.get(cycleId);
+    },
+    async resumePending() {
+      const rows = await deps.orm.em.fork().getConnection().execute<{ cycle_id: string }[]>(
+        "select distinct s.cycle_id from commitment_set s join cycle c on c.id = s.cycle_id where c.status = 'running' and s.started_at is null and s.start_error is null",
+      );
+      for (const row of rows) startInBackground(row.cycle_id);
+      if (rows.length) deps.log.info({ cycles: rows.length }, 'resuming dual commitments cycle starts cut short');
+    },
+    async close() {
+      closing = true;
+      await Promise.all(running.values());
+    },
+  };
+}
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
