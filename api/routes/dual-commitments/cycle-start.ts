@@ -43,6 +43,7 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
       const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null, startError: null }, { populate: ['organization'], limit: BATCH, orderBy: { id: 'asc' } });
       if (sets.length === 0) break;
       let next = 0;
+      const startedIds: string[] = [];
       const worker = async () => {
         for (let set = sets[next++]; set && !closing; set = sets[next++]) {
           const input: DualCommitmentInput = { setId: set.id, cycleId, organizationId: set.organization.id, year: set.year, plan };
@@ -59,10 +60,13 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
             }
           }
           started += 1;
-          await em.nativeUpdate(CommitmentSet, { id: set.id }, { startedAt: new Date(), startError: null });
+          startedIds.push(set.id);
         }
       };
       await Promise.all(Array.from({ length: START_CONCURRENCY }, worker));
+      // One write per batch; a set started but not yet marked (the process stopped here) is
+      // started again at the next boot, which finds it running and marks it.
+      if (startedIds.length > 0) await em.nativeUpdate(CommitmentSet, { id: { $in: startedIds } }, { startedAt: new Date(), startError: null });
     }
     deps.log.info({ cycleId, started, failed }, 'dual commitments cycle start finished');
   }
