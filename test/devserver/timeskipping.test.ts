@@ -37,7 +37,8 @@ describe('devserver with createTimeSkipping', () => {
     const started = Date.now();
     const result = await env.client.workflow.execute('activityAndTimer', { args: ['ada'], taskQueue, workflowId: 'ts-timer' });
     expect(result).toMatch(/^hello ada after a day/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // A day of workflow time passed in far less than a day: time was skipped, not waited.
+    expect(Date.now() - started).toBeLessThan(60_000);
     finished.push({ workflowId: 'ts-timer' });
   });
 
