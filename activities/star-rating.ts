@@ -4,7 +4,7 @@
 // report data, the workflow hands it to the shared `renderReport` on the reports queue
 // (activities/reports.ts), and `recordPlaque` files the PDF's SHA-256 on the move.
 import path from 'node:path';
-import type { MikroORM } from '@mikro-orm/core';
+import { LockMode, type MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { notify } from '../domain/notifications/notify.ts';
@@ -25,6 +25,8 @@ import { CommitmentFeedback, CommitmentSet } from '../domain/entities/commitment
 import { StarEnrolment, StarMove } from '../domain/entities/star-rating.ts';
 import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
 import { reportRelativePath } from '../reports/store.ts';
+import { commitmentLinkToken } from './dual-commitment.ts';
+import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 
 export interface StarRatingActivityDeps {
@@ -58,6 +60,16 @@ export interface StarMoveInput {
   objectionIds: string[];
   plaqueValidUntil: string;
 }
+
+/** Purpose of the public 公示 link through which anyone may object to a round's proposed level. */
+export const STAR_OBJECTIONS = 'star_objections';
+
+/**
+ * The unguessable token of a round's public objection link: derived (HMAC, as the dual
+ * commitments' links) from the round's id, so the activity that opens the window and the API
+ * that shows the link compute the same token while the database keeps only its hash.
+ */
+export const starObjectionToken = (em: EntityManager, roundId: string) => commitmentLinkToken(em, STAR_OBJECTIONS, roundId);
 
 /** The star-rating cycle whose rules are in force for an enrolment in a year: the department's latest up to that year. */
 export async function cycleInForce(em: EntityManager, enrolment: StarEnrolment, year: number): Promise<Cycle | null> {
@@ -106,7 +118,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         plan: yearPlan(input.year, input.firstYear, settings),
         indicators,
         auto: autoIndicatorsOf(indicators, settings.autoIndicators),
-        thresholds: catalog.starThresholds,
+        thresholds: settings.thresholds ?? catalog.starThresholds,
         eventTypes: settings.eventTypes,
         trackingCap: settings.trackingCap,
         allowRaiseOnReview: settings.allowRaiseOnReview,
@@ -156,17 +168,25 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       await em.flush();
     },
 
+    /** 公示: the public objection link (expiring with the window), notices to the parties, the audit row; once. */
     async openStarPublication(input: { organizationId: string; year: number; from: string; to: string; stars: number; total: number }): Promise<void> {
       const em = fork();
+      const [round] = await em.execute<{ id: string }[]>(`select id from star_round where organization_id = ? and year = ?`, [input.organizationId, input.year]);
+      if (!round) throw new Error(`no star_round for ${input.organizationId}/${input.year}`);
+      const token = await starObjectionToken(em, round.id);
+      await em.execute(
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
+        [hashSecret(token), STAR_OBJECTIONS, 'star_round', round.id, new Date(input.to)],
+      );
       await em.transactional(async (tx) => {
         const done = await tx.execute<{ n: string }[]>(`select count(*) as n from audit_entry where action = 'star_rating.publish' and entity_id = ?`, [`${input.organizationId}/${input.year}`]);
         if (Number(done[0]?.n ?? 0) > 0) return;
         const org = await loadOrg(tx, input.organizationId);
         for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org', 'street_committee', 'community_committee'])) {
-          notify(tx, { recipientAccountId, kind: 'star_publication', title: '星级评定结果公示', body: `${org.name} 拟评定${input.stars}星（${input.total}分），公示期至${shanghaiDate(new Date(input.to))}。` });
+          notify(tx, { recipientAccountId, kind: 'star_publication', title: '星级评定结果公示', body: `${org.name} 拟评定${input.stars}星（${input.total}分），公示期至${shanghaiDate(new Date(input.to))}。公开异议链接：/public/star-objections/${token}` });
         }
         await tx.flush();
-        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.publish', entityType: 'star_round', entityId: `${input.organizationId}/${input.year}`, after: input });
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.publish', entityType: 'star_round', entityId: `${input.organizationId}/${input.year}`, after: { ...input, objectionLinkHash: hashSecret(token) } });
       });
     },
 
@@ -201,6 +221,9 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       if (existing) return { plaque: existing.plaqueSha256 ? null : plaque };
       await em.transactional(async (tx) => {
         if (await tx.findOne(StarMove, { moveKey: input.key })) return;
+        // A rating ended meanwhile by the department takes no later move (its activity may have been cancelled late).
+        const enrolment = await tx.findOne(StarEnrolment, { organization: input.organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (enrolment?.endedAt) return;
         tx.create(StarMove, {
           moveKey: input.key,
           organization: input.organizationId,
@@ -232,7 +255,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
           tx.create(StarIncentiveGrant, { organization: input.organizationId, measureCode: m.code, category: m.category, department: m.department, minStars: m.minStars, text: m.text, grantedByMove: input.key, grantedYear: input.year } as never);
         }
         for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org'])) {
-          notify(tx, { recipientAccountId, kind: 'star_level', title: `星级${{ awarded: '评定', kept: '保留', lowered: '下调', raised: '上调', revoked: '撤销', not_rated: '评定' }[input.outcome]}`, body: input.reason });
+          notify(tx, { recipientAccountId, kind: 'star_level', title: `星级${{ awarded: '评定', kept: '保留', lowered: '下调', raised: '上调', revoked: '撤销', not_rated: '评定', ended: '终止' }[input.outcome]}`, body: input.reason });
         }
         await tx.flush();
         await recordAudit(tx, {
@@ -245,6 +268,46 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         });
       });
       return { plaque };
+    },
+
+    /**
+     * The department ended the rating: the level in force is revoked with its reason (a move
+     * with trigger `ended`), every incentive still granted is withdrawn, the enrolment is closed
+     * and the parties told. Returns the level that was in force. Once per key.
+     */
+    async endStarEnrolment(input: { key: string; organizationId: string; year: number; reason: string; decidedByAccountId: string | null; decidedByLabel: string }): Promise<{ from: StarLevel }> {
+      const em = fork();
+      return em.transactional(async (tx) => {
+        const done = await tx.findOne(StarMove, { moveKey: input.key });
+        if (done) return { from: done.fromStars as StarLevel };
+        const enrolment = await tx.findOneOrFail(StarEnrolment, { organization: input.organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const org = await loadOrg(tx, input.organizationId);
+        const from = enrolment.currentStars as StarLevel;
+        const reason = `终止星级评定：${input.reason}${from > 0 ? `；撤销${from}星，激励措施停止` : ''}`;
+        tx.create(StarMove, {
+          moveKey: input.key, organization: input.organizationId, year: input.year, trigger: 'ended', outcome: from > 0 ? 'revoked' : 'ended', fromStars: from, toStars: 0, total: null,
+          reason, eventIds: [], evidenceFileIds: [], objectionIds: [],
+          decidedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null, decidedByLabel: input.decidedByLabel,
+          certificateNumber: null, validUntil: null, plaqueSha256: null,
+        } as never);
+        const active = await tx.find(StarIncentiveGrant, { organization: input.organizationId, withdrawnAt: null });
+        for (const g of active) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: new Date() });
+        const before = { currentStars: enrolment.currentStars, endedAt: null, incentives: active.length };
+        Object.assign(enrolment, { currentStars: 0, endedAt: new Date(), endReason: input.reason, endedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null });
+        for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org', 'street_committee', 'community_committee'])) {
+          notify(tx, { recipientAccountId, kind: 'star_ended', title: '星级评定终止', body: `${org.name}：${reason}` });
+        }
+        await tx.flush();
+        await recordAudit(tx, {
+          actor: input.decidedByAccountId ? { accountId: input.decidedByAccountId, label: input.decidedByLabel } : SYSTEM_ACTOR,
+          action: 'star_rating.ended',
+          entityType: 'organization',
+          entityId: input.organizationId,
+          before,
+          after: { currentStars: 0, key: input.key, reason: input.reason, incentivesWithdrawn: active.length },
+        });
+        return { from };
+      });
     },
 
     /** Files the plaque PDF's SHA-256 on its move, once. */

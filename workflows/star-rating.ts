@@ -6,8 +6,10 @@
 // 公示 with objections and answers → award. Review year: self-report → proposal from the
 // year's records → department decision (or the proposal by rule at the deadline). Serious
 // tracked events start an immediate review at any time. Every move of the level goes to
-// `recordStarMove` with its reason, evidence and who decided.
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+// `recordStarMove` with its reason, evidence and who decided. The department can end the
+// rating at any time with a written reason (`endStarRating`): the year stops where it is, the
+// level is revoked with that reason in the history, incentives stop, and the workflow finishes.
+import { ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../activities/star-rating.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
@@ -53,6 +55,7 @@ export const answerStarObjection = defineUpdate<StarRatingStatus, [Args<'answerO
 export const submitStarSelfReport = defineUpdate<StarRatingStatus, [Args<'selfReport'>]>('submitStarSelfReport');
 export const decideStarReview = defineUpdate<StarRatingStatus, [Args<'decideReview'>]>('decideStarReview');
 export const recordTrackingEvent = defineUpdate<StarRatingStatus, [Args<'recordEvent'>]>('recordTrackingEvent');
+export const endStarRating = defineUpdate<StarRatingStatus, [Args<'end'>]>('endStarRating');
 export const starRatingStatus = defineQuery<StarRatingStatus>('starRatingStatus');
 
 const acts = proxyActivities<StarRatingActivities>({
@@ -126,6 +129,7 @@ export async function starRating(input: StarRatingInput): Promise<void> {
   register(submitStarSelfReport, 'selfReport');
   register(decideStarReview, 'decideReview');
   register(recordTrackingEvent, 'recordEvent', (a) => openImmediateReview(a.event));
+  register(endStarRating, 'end');
 
   const waitUntil = (at: number | string, done: () => boolean) => {
     const ms = (typeof at === 'string' ? Date.parse(at) : at) - Date.now();
@@ -240,16 +244,42 @@ export async function starRating(input: StarRatingInput): Promise<void> {
   // ------------------------------------------------------------------------ the year
   state.config = await acts.loadStarYear({ organizationId, year, firstYear: input.firstYear });
   const plan = state.config.plan;
-  void immediateLane();
 
-  if (plan.kind === 'rating') await ratingYear();
-  else if (state.stars > 0) await reviewYear();
-  else await enter('idle');
-
-  await waitUntil(plan.nextYearStart, () => false);
-  await condition(() => state.reviews.every((r) => settled.has(r.id)));
+  // The year runs in its own scope, so that the department ending the rating stops it wherever it waits.
+  const yearScope = new CancellationScope();
+  const yearDone = yearScope.run(async () => {
+    void immediateLane().catch((error: unknown) => {
+      if (!isCancellation(error)) throw error;
+    });
+    if (plan.kind === 'rating') await ratingYear();
+    else if (state.stars > 0) await reviewYear();
+    else await enter('idle');
+    await waitUntil(plan.nextYearStart, () => false);
+    await condition(() => state.reviews.every((r) => settled.has(r.id)));
+  });
+  await Promise.race([yearDone, condition(() => state.ended !== null)]);
+  if (state.ended) {
+    yearScope.cancel();
+    await yearDone.catch((error: unknown) => {
+      if (!isCancellation(error)) throw error;
+    });
+    await endRating(state.ended);
+    await condition(allHandlersFinished);
+    return;
+  }
   await condition(allHandlersFinished);
   await continueAsNew<typeof starRating>({ organizationId, year: year + 1, firstYear: input.firstYear, stars: state.stars, lastRating: state.lastRating, events: state.events });
+
+  /** Ends the rating: the level is revoked with the department's reason, incentives stop, the enrolment is closed. */
+  async function endRating(ended: NonNullable<StarRatingState['ended']>) {
+    const key = `${organizationId}/${year}/ended`;
+    const { from } = await acts.endStarEnrolment({ key, organizationId, year, reason: ended.reason, decidedByAccountId: ended.by, decidedByLabel: ended.byLogin });
+    const outcome: StarMoveSummary['outcome'] = from > 0 ? 'revoked' : 'ended';
+    state.moves.push({ key, year, trigger: 'ended', outcome, from, to: 0, reason: ended.reason, decidedBy: ended.byLogin, plaqueSha256: null });
+    state.stars = 0;
+    state.events = [];
+    await enter('ended');
+  }
 
   async function notRated(reason: string) {
     await moveLevel({ key: `${organizationId}/${year}/rating`, trigger: 'rating', to: 0, total: null, reason, decidedBy: { accountId: null, label: 'system' }, eventIds: [], evidenceFileIds: [], objectionIds: [] });

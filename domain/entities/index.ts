@@ -28,7 +28,7 @@ import { AuditEntry } from './audit-entry.ts';
 import { AccessLink } from './access-link.ts';
 import { ImportJob } from './import-job.ts';
 import { StarEnrolment, StarMove, StarRound } from './star-rating.ts';
-import { StarIncentiveGrant, StarTrackingEvent } from './star-tracking.ts';
+import { StarIncentiveGrant, StarPublicObjection, StarTrackingEvent } from './star-tracking.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from './commitment.ts';
 import { ReportFile } from './report-file.ts';
 
@@ -68,6 +68,7 @@ export const entities = [
   StarRound,
   StarMove,
   StarTrackingEvent,
+  StarPublicObjection,
   StarIncentiveGrant,
   ReportFile,
 ];

@@ -24,6 +24,10 @@ export const StarEnrolment = defineEntity({
     currentStars: p.smallint().default(0),
     startedAt: p.datetime().nullable(),
     enrolledBy: () => p.manyToOne(Account).ref().nullable(),
+    /** Set when the department ended the rating (dissolved, left the jurisdiction), with its written reason. */
+    endedAt: p.datetime().nullable(),
+    endReason: p.text().nullable(),
+    endedBy: () => p.manyToOne(Account).ref().nullable(),
     createdAt: createdAt(),
   },
 });
@@ -52,8 +56,8 @@ export const StarRound = defineEntity({
 });
 export type StarRound = InferEntity<typeof StarRound>;
 
-export const STAR_MOVE_TRIGGERS = ['rating', 'annual_review', 'immediate_review'] as const;
-export const STAR_MOVE_OUTCOMES = ['awarded', 'kept', 'lowered', 'raised', 'revoked', 'not_rated'] as const;
+export const STAR_MOVE_TRIGGERS = ['rating', 'annual_review', 'immediate_review', 'ended'] as const;
+export const STAR_MOVE_OUTCOMES = ['awarded', 'kept', 'lowered', 'raised', 'revoked', 'not_rated', 'ended'] as const;
 
 export const StarMove = defineEntity({
   name: 'StarMove',

@@ -47,3 +47,26 @@ export const StarIncentiveGrant = defineEntity({
   uniques: [{ name: 'star_incentive_grant_unique', properties: ['organization', 'measureCode', 'grantedByMove'] }],
 });
 export type StarIncentiveGrant = InferEntity<typeof StarIncentiveGrant>;
+
+/**
+ * An objection lodged anonymously through the public 公示 link of a round. Kept for the rate
+ * limit (per client hash) and the record; the objection itself goes into the workflow's
+ * objections (id = this row's id) and is answered there like any other.
+ */
+export const StarPublicObjection = defineEntity({
+  name: 'StarPublicObjection',
+  tableName: 'star_public_objection',
+  properties: {
+    id: uuidKey(),
+    organization: () => p.manyToOne(Organization).ref(),
+    year: p.integer(),
+    text: p.text(),
+    /** SHA-256 of the client address: counts, never identifies. */
+    clientHash: p.string().length(64),
+    /** False until the workflow accepted it (a window that closed meanwhile refuses it). */
+    accepted: p.boolean().default(false),
+    createdAt: createdAt(),
+  },
+  indexes: [{ name: 'star_public_objection_client_idx', properties: ['organization', 'year', 'clientHash', 'createdAt'] }],
+});
+export type StarPublicObjection = InferEntity<typeof StarPublicObjection>;

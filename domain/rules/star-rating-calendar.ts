@@ -5,7 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import type { RuleViolation } from './dual-commitment.ts';
-import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type TrackingEventType } from './star-rating.ts';
+import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type Threshold, type TrackingEventType } from './star-rating.ts';
 
 export const SHANGHAI = 'Asia/Shanghai';
 
@@ -28,6 +28,10 @@ export interface StarRatingSettings {
   autoIndicators: Partial<AutoIndicators>;
   /** Years a plaque is valid (两年一评). */
   plaqueValidYears: number;
+  /** The score needed for each level; null: the thresholds of the indicator system (catalog). */
+  thresholds: Threshold[] | null;
+  /** Objections one client may lodge through the public 公示 link per hour. */
+  publicObjectionsPerHour: number;
 }
 
 export const DEFAULT_STAR_SETTINGS: StarRatingSettings = {
@@ -44,6 +48,8 @@ export const DEFAULT_STAR_SETTINGS: StarRatingSettings = {
   eventTypes: DEFAULT_EVENT_TYPES,
   autoIndicators: {},
   plaqueValidYears: 2,
+  thresholds: null,
+  publicObjectionsPerHour: 3,
 };
 
 const MMDD = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -58,7 +64,7 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
     if (typeof g[key] !== 'string' || !MMDD.test(g[key])) problems.push({ field: `settings.${key}`, rule: 'must be a month and day, MM-DD' });
     else settings[key] = g[key];
   }
-  for (const [key, lo, hi] of [['publicationDays', 1, 60], ['immediateReviewDays', 1, 90], ['trackingCap', 0, 50], ['plaqueValidYears', 1, 5]] as const) {
+  for (const [key, lo, hi] of [['publicationDays', 1, 60], ['immediateReviewDays', 1, 90], ['trackingCap', 0, 50], ['plaqueValidYears', 1, 5], ['publicObjectionsPerHour', 1, 100]] as const) {
     if (g[key] === undefined) continue;
     const v = g[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) problems.push({ field: `settings.${key}`, rule: `must be a whole number from ${lo} to ${hi}` });
@@ -75,10 +81,32 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
       list.forEach((t, i) => {
         if (!t || typeof t.code !== 'string' || !t.code || typeof t.label !== 'string' || typeof t.points !== 'number' || typeof t.serious !== 'boolean' || typeof t.revoke !== 'boolean' || typeof t.lowerBy !== 'number') {
           problems.push({ field: `settings.eventTypes[${i}]`, rule: 'needs code, label, points, serious, lowerBy and revoke' });
+          return;
         }
+        if (!/^[a-z][a-z0-9_]{0,49}$/.test(t.code)) problems.push({ field: `settings.eventTypes[${i}].code`, rule: 'must be lower-case letters, digits and _ (at most 50)' });
+        if (!Number.isFinite(t.points) || t.points < -100 || t.points > 100) problems.push({ field: `settings.eventTypes[${i}].points`, rule: 'must be a number from -100 to 100' });
+        if (!Number.isInteger(t.lowerBy) || t.lowerBy < 0 || t.lowerBy > 5) problems.push({ field: `settings.eventTypes[${i}].lowerBy`, rule: 'must be a whole number from 0 to 5' });
       });
       if (new Set(list.map((t) => t?.code)).size !== list.length) problems.push({ field: 'settings.eventTypes', rule: 'codes must be unique' });
       settings.eventTypes = list;
+    }
+  }
+  if (g.thresholds !== undefined && g.thresholds !== null) {
+    const list = g.thresholds as Threshold[];
+    if (!Array.isArray(list) || list.length === 0 || list.length > 5) problems.push({ field: 'settings.thresholds', rule: 'must be a list of 1 to 5 levels, or null for the indicator system\'s' });
+    else {
+      let ok = true;
+      list.forEach((t, i) => {
+        if (!t || typeof t !== 'object' || !Number.isInteger(t.stars) || t.stars < 1 || t.stars > 5) { ok = false; problems.push({ field: `settings.thresholds[${i}].stars`, rule: 'must be a whole number from 1 to 5' }); }
+        if (!t || typeof t.minScore !== 'number' || !(t.minScore >= 0 && t.minScore <= 100)) { ok = false; problems.push({ field: `settings.thresholds[${i}].minScore`, rule: 'must be a number from 0 to 100' }); }
+        if (!t || typeof t.label !== 'string' || t.label.trim() === '' || t.label.length > 20) { ok = false; problems.push({ field: `settings.thresholds[${i}].label`, rule: 'must be a text of 1 to 20 characters' }); }
+      });
+      if (ok) {
+        const sorted = [...list].sort((a, b) => a.stars - b.stars);
+        if (new Set(sorted.map((t) => t.stars)).size !== sorted.length) problems.push({ field: 'settings.thresholds', rule: 'each level appears once' });
+        else if (sorted.some((t, i) => i > 0 && t.minScore <= sorted[i - 1]!.minScore)) problems.push({ field: 'settings.thresholds', rule: 'a higher level needs a higher minScore' });
+        else settings.thresholds = sorted.map((t) => ({ stars: t.stars, minScore: t.minScore, label: t.label }));
+      }
     }
   }
   if (g.autoIndicators !== undefined) settings.autoIndicators = g.autoIndicators as Partial<AutoIndicators>;

@@ -24,7 +24,9 @@ export type Phase =
   | 'not_rated'
   | 'review_self_report'
   | 'review_decision'
-  | 'reviewed';
+  | 'reviewed'
+  /** The department ended the rating (organization dissolved, left the jurisdiction): the workflow finishes. */
+  | 'ended';
 
 /** What the year runs against: the indicator system and rules in force (loaded once a year). */
 export interface YearConfig {
@@ -72,8 +74,8 @@ export interface PendingReview {
 export interface StarMoveSummary {
   key: string;
   year: number;
-  trigger: 'rating' | 'annual_review' | 'immediate_review';
-  outcome: 'awarded' | 'kept' | 'lowered' | 'raised' | 'revoked' | 'not_rated';
+  trigger: 'rating' | 'annual_review' | 'immediate_review' | 'ended';
+  outcome: 'awarded' | 'kept' | 'lowered' | 'raised' | 'revoked' | 'not_rated' | 'ended';
   from: StarLevel;
   to: StarLevel;
   reason: string;
@@ -104,6 +106,8 @@ export interface StarRatingState {
   /** Events since the last decision on the level (carried into the next year). */
   events: TrackedEvent[];
   moves: StarMoveSummary[];
+  /** Set when the department ends the rating; the year stops and the workflow finishes. */
+  ended: { reason: string; by: string; byLogin: string } | null;
   revision: number;
 }
 
@@ -135,6 +139,7 @@ export function initialState(input: { organizationId: string; year: number; firs
     reviews: [],
     events: input.events,
     moves: [],
+    ended: null,
     revision: 0,
   };
 }
@@ -161,7 +166,8 @@ export type Action =
   | { kind: 'answerObjection'; actor: Actor; objectionId: string; decision: 'dismissed' | 'upheld'; stars: StarLevel | null; reply: string }
   | { kind: 'selfReport'; actor: Actor; summary: string }
   | { kind: 'decideReview'; actor: Actor; reviewId: string; stars: StarLevel | null; reason: string }
-  | { kind: 'recordEvent'; actor: Actor; event: TrackedEvent };
+  | { kind: 'recordEvent'; actor: Actor; event: TrackedEvent }
+  | { kind: 'end'; actor: Actor; reason: string };
 
 export const REFUSAL_TYPES = ['WrongRole', 'WrongPhase', 'AlreadyDecided', 'Unknown', 'Invalid', 'Incomplete', 'WindowClosed'] as const;
 export type RefusalType = (typeof REFUSAL_TYPES)[number];
@@ -186,6 +192,7 @@ export function unscoredIndicators(state: StarRatingState): string[] {
 /** Why the action cannot be taken now, or null when it can. */
 export function refusal(state: StarRatingState, action: Action): Refusal | null {
   const inPhase = (...phases: Phase[]) => (phases.includes(state.phase) ? null : refuse('WrongPhase', `not possible in phase ${state.phase}`));
+  if (state.ended) return refuse('WrongPhase', `the star rating has ended: ${state.ended.reason}`);
   switch (action.kind) {
     case 'selfAssess': {
       if (!holds(action.actor, ENTERPRISE_ROLES)) return refuse('WrongRole', 'only the enterprise or its Party organization self-assesses');
@@ -308,6 +315,11 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
       if (blank(action.event.summary)) return refuse('Invalid', 'an event needs a summary');
       return null;
     }
+    case 'end': {
+      if (!holds(action.actor, DEPARTMENT_ROLES)) return refuse('WrongRole', 'only the organization department ends a star rating');
+      if (blank(action.reason)) return refuse('Invalid', 'ending a star rating needs a written reason');
+      return null;
+    }
   }
 }
 
@@ -357,6 +369,9 @@ export function apply(state: StarRatingState, action: Action): void {
     }
     case 'recordEvent':
       state.events.push({ ...action.event, evidenceFileIds: [...action.event.evidenceFileIds] });
+      return;
+    case 'end':
+      state.ended = { reason: action.reason.trim(), by: action.actor.accountId, byLogin: action.actor.login };
       return;
   }
 }

@@ -19,6 +19,7 @@ import {
   answerStarObjection,
   approveStarProposal,
   decideStarReview,
+  endStarRating,
   fileStarObjection,
   provideStarEvidence,
   recordTrackingEvent,
@@ -86,6 +87,11 @@ function stubActivities(): StarRatingActivities {
       return { plaque };
     },
     recordPlaque: record('recordPlaque'),
+    endStarEnrolment: async (input: { key: string; organizationId: string }) => {
+      calls.push({ name: 'endStarEnrolment', at: await env.currentTimeMs(), input });
+      const last = calls.filter((c) => c.name === 'recordStarMove' && c.input.organizationId === input.organizationId).at(-1);
+      return { from: (last?.input.to as number | undefined) ?? 0 };
+    },
     prepareStarRatingList: async () => ({ request: null, entries: 0 }),
   } as unknown as StarRatingActivities;
 }
@@ -314,4 +320,46 @@ describe('starRating workflow', () => {
       }
     }
   }, 170_000);
+
+  it('ends a rating on the department\'s word: during scoring, and during 公示 with an objection pending; the level is revoked and the workflow finishes', async () => {
+    const Y = Number(shanghaiDate(await env.currentTimeMs()).slice(0, 4)) + 1;
+    await skipTo(`${Y}-01-02`);
+    const start = (org: string) => env.client.workflow.start(starRating, { taskQueue, workflowId: starRatingWorkflowId(org), args: [{ organizationId: org, year: Y, firstYear: Y, stars: 0, lastRating: null, events: [] }] });
+    const d = await start('org-d');
+    const e = await start('org-e');
+    records.set(`org-e/${Y}`, { dualCommitmentScore: 90, staffSatisfaction: 0.9 });
+
+    // d, dissolved while the evaluators score: refused for a wrong role or without a reason, then ended.
+    await d.executeUpdate(submitStarSelfAssessment, { args: [{ actor: actor('enterprise_rep'), scores: {}, summary: '自评' }] });
+    await d.executeUpdate(reviewStarPreliminary, { args: [{ actor: actor('street_committee'), decision: 'pass', comments: '' }] });
+    expect(await refusalType(d.executeUpdate(endStarRating, { args: [{ actor: actor('street_committee'), reason: '企业注销' }] }))).toBe('WrongRole');
+    expect(await refusalType(d.executeUpdate(endStarRating, { args: [{ actor: actor('org_department'), reason: '  ' }] }))).toBe('Invalid');
+    const endedD = await d.executeUpdate(endStarRating, { args: [{ actor: actor('org_department'), reason: '企业已注销登记' }] });
+    expect(endedD.ended).toMatchObject({ reason: '企业已注销登记', byLogin: 'org_department' });
+    await d.result();
+    expect((await d.describe()).status.name).toBe('COMPLETED');
+    expect(calls.filter((c) => c.name === 'endStarEnrolment' && c.input.organizationId === 'org-d').map((c) => c.input)).toEqual([
+      { key: `org-d/${Y}/ended`, organizationId: 'org-d', year: Y, reason: '企业已注销登记', decidedByAccountId: 'acc-org_department', decidedByLabel: 'org_department' },
+    ]);
+
+    // e is rated and in 公示 with an objection waiting for its answer; it leaves the jurisdiction.
+    await rate(e, 1);
+    await skipTo(`${Y}-12-21`);
+    await e.executeUpdate(approveStarProposal, { args: [{ actor: actor('org_department') }] });
+    await e.executeUpdate(fileStarObjection, { args: [{ actor: actor('public'), objectionId: 'obj-e', text: '公开链接提出的异议' }] });
+    await skipTo(`${Y}-12-29`);
+    expect((await e.query(starRatingStatus)).phase).toBe('publication');
+    await e.executeUpdate(endStarRating, { args: [{ actor: actor('org_department'), reason: '企业迁出本区' }] });
+    await e.result();
+    const final = await e.query(starRatingStatus);
+    expect([final.phase, final.stars]).toEqual(['ended', 0]);
+    expect(final.moves.at(-1)).toMatchObject({ trigger: 'ended', outcome: 'ended', from: 0, to: 0, reason: '企业迁出本区' });
+    // It was never awarded: no rating move was recorded for e.
+    expect(moves('org-e')).toEqual([]);
+
+    for (const h of [d, e]) {
+      const history = await h.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle }, history, h.workflowId);
+    }
+  }, 120_000);
 });
