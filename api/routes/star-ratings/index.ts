@@ -16,22 +16,25 @@ import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
-import { recordAudit } from '../../../domain/audit/record.ts';
+import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { hashSecret } from '../../../domain/auth/secrets.ts';
+import { recordAudit, type AuditActor } from '../../../domain/audit/record.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
 import { EvidenceFile } from '../../../domain/entities/evidence.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { StarEnrolment, StarMove, StarRound } from '../../../domain/entities/star-rating.ts';
-import { StarIncentiveGrant, StarTrackingEvent } from '../../../domain/entities/star-tracking.ts';
+import { StarIncentiveGrant, StarPublicObjection, StarTrackingEvent } from '../../../domain/entities/star-tracking.ts';
 import { enrolmentRuleProblem, enrolmentTarget, eventType, type EnrolmentRule, type StarLevel } from '../../../domain/rules/star-rating.ts';
-import { resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
+import { DEFAULT_STAR_SETTINGS, resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
 import type { Actor } from '../../../domain/rules/star-rating-state.ts';
-import { starReportPath } from '../../../activities/star-rating.ts';
+import { STAR_OBJECTIONS, starObjectionToken, starReportPath } from '../../../activities/star-rating.ts';
 import {
   answerStarObjection,
   approveStarProposal,
   decideStarReview,
+  endStarRating,
   fileStarObjection,
   provideStarEvidence,
   recordTrackingEvent,
@@ -54,6 +57,13 @@ const ANY: Role[] = [...STAFF, 'enterprise_rep', 'enterprise_party_org'];
 const START_CONCURRENCY = 16;
 
 const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
+/** Objections through the public 公示 link: at most this long (and per-client hourly limit from the settings). */
+const PUBLIC_OBJECTION_MAX_LENGTH = 2000;
+/** How long POST …/end waits for the workflow to record the end before answering (it finishes regardless). */
+const END_WAIT_MS = 15_000;
+const PUBLIC_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
+const objectionPath = (token: string) => `/public/star-objections/${token}`;
+const actorOf = (actor: Actor): AuditActor => ({ accountId: actor.accountId, label: actor.login });
 const Stars = Type.Integer({ minimum: 0, maximum: 5 });
 
 /** The roles the caller holds over this organization, as the workflow's validators see them. */
@@ -90,13 +100,34 @@ async function requireEvidence(em: EntityManager, orgId: string, ids: string[], 
   if (missing.length) throw badRequest('unknown evidence', missing.map((id) => ({ field, rule: `${id} is not an evidence file of this organization` })));
 }
 
+const EnrolmentRuleSchema = Type.Union([
+  Type.Object({ mode: Type.Literal('count'), count: Type.Integer({ minimum: 0, maximum: 100_000 }) }),
+  Type.Object({ mode: Type.Literal('share'), share: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) }),
+]);
+
+/** The department's latest star-rating cycle up to a year: its settings are the rules in force for rounds that start from then. */
+async function latestCycle(em: EntityManager, unitId: string, year = 9999): Promise<Cycle | null> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from cycle where type = 'star_rating' and year <= ? and scope->'unitIds' @> ?::jsonb order by year desc, created_at desc limit 1`,
+    [year, JSON.stringify([unitId])],
+  );
+  return rows[0] ? em.findOne(Cycle, { id: rows[0].id }) : null;
+}
+
 export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
+  /**
+   * Tells the organization's workflow; the workflow's state is mirrored into star_round by its
+   * activities, and the accepted action (who, what, on which round) is appended to the audit log.
+   */
   const act = async <A extends { actor: Actor }>(request: FastifyRequest, orgId: string, update: UpdateDefinition<StarRatingStatus, [A]>, args: NoInfer<Omit<A, 'actor'>>): Promise<StarRatingStatus> => {
-    const { enrolment, actor } = await loadFor(request, orgId);
-    return tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(update, { args: [{ ...args, actor } as A] }));
+    const { enrolment, actor, em } = await loadFor(request, orgId);
+    if (enrolment.endedAt) throw new ApiError(409, 'rating_ended', `the star rating of this organization has ended: ${enrolment.endReason ?? ''}`);
+    const status = await tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(update, { args: [{ ...args, actor } as A] }));
+    await em.transactional((tx) => recordAudit(tx, { actor: actorOf(actor), action: `star_rating.${update.name}`, entityType: 'star_round', entityId: `${orgId}/${status.year}`, after: { ...args, phase: status.phase, revision: status.revision } }));
+    return status;
   };
 
   app.post('/star-ratings/enrolments', {
@@ -104,14 +135,11 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Enrol organizations of your jurisdiction into the star rating for a year (a count, or a share that may only grow)',
-      description: 'Creates the year\'s star-rating cycle (indicator system, incentive list, settings) and starts one workflow per newly enrolled organization, ID star-rating/<orgId>.',
+      description: 'Creates the year\'s star-rating cycle (indicator system, incentive list, settings) and starts one workflow per newly enrolled organization, ID star-rating/<orgId>. Settings not given are those of the department\'s previous cycle (then the defaults); without `rule`, the enrolment rule set for this year in the settings (PUT /star-ratings/settings) applies. Organizations whose rating was ended are neither eligible nor counted.',
       body: Type.Object({
         year: Type.Integer({ minimum: 2000, maximum: 2100 }),
         unitId: Type.Optional(Type.String({ format: 'uuid' })),
-        rule: Type.Union([
-          Type.Object({ mode: Type.Literal('count'), count: Type.Integer({ minimum: 0, maximum: 100_000 }) }),
-          Type.Object({ mode: Type.Literal('share'), share: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) }),
-        ]),
+        rule: Type.Optional(EnrolmentRuleSchema),
         organizationIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 100_000 })),
         settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       }),
@@ -120,8 +148,6 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const principal = principalOf(request);
     const body = request.body;
-    const { problems } = resolveStarSettings(body.settings ?? {});
-    if (problems.length) throw badRequest('the star-rating settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
     const admin = principal.grants.some((g) => g.role === 'admin');
     const deptGrants = principal.grants.filter((g) => g.role === 'org_department' && g.unitId);
     const unitId = body.unitId ?? deptGrants[0]?.unitId;
@@ -129,22 +155,30 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const unit = await em.findOne(AdministrativeUnit, { id: unitId });
     if (!unit || (!admin && !deptGrants.some((g) => unit.path.startsWith(g.unitPath!)))) throw notFound('unit');
 
+    const latest = await latestCycle(em, unit.id, body.year);
+    const inherited = { ...(latest?.settings ?? {}) };
+    delete inherited.enrolment;
+    const settings = { ...inherited, ...(body.settings ?? {}) };
+    const { problems } = resolveStarSettings(settings);
+    if (problems.length) throw badRequest('the star-rating settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
     const previous = await em.execute<{ settings: { enrolment?: EnrolmentRule } }[]>(
       `select settings from cycle where type = 'star_rating' and year < ? and scope->'unitIds' @> ?::jsonb order by year desc, created_at desc limit 1`,
       [body.year, JSON.stringify([unit.id])],
     );
     const prevRule = previous[0]?.settings?.enrolment;
-    const ruleProblem = enrolmentRuleProblem(body.rule, prevRule?.mode === 'share' ? prevRule.share : null);
+    const rule = body.rule ?? (latest?.settings.enrolment as EnrolmentRule | undefined);
+    if (!rule) throw badRequest('the enrolment rule is missing', [{ field: 'body.rule', rule: 'is required when the settings name no enrolment rule' }]);
+    const ruleProblem = enrolmentRuleProblem(rule, prevRule?.mode === 'share' ? prevRule.share : null);
     if (ruleProblem) throw badRequest('the enrolment rule is refused', [{ field: 'body.rule', rule: ruleProblem }]);
 
     const eligible = await em.getConnection().execute<{ id: string; enrolled: boolean }[]>(
       `select o.id, (e.id is not null) as enrolled from organization o join administrative_unit u on u.id = o.unit_id
          left join star_enrolment e on e.organization_id = o.id
-        where u.path like ? and o.kind in ('non_public_enterprise', 'social_organization') order by o.name, o.id`,
+        where u.path like ? and o.kind in ('non_public_enterprise', 'social_organization') and e.ended_at is null order by o.name, o.id`,
       [`${escapeLike(unit.path)}%`],
     );
     const already = eligible.filter((o) => o.enrolled).length;
-    const target = enrolmentTarget(body.rule, eligible.length, already);
+    const target = enrolmentTarget(rule, eligible.length, already);
     const free = eligible.filter((o) => !o.enrolled).map((o) => o.id);
     let chosen: string[];
     if (body.organizationIds) {
@@ -164,18 +198,19 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         scope: { unitIds: [unit.id], organizationIds: chosen },
         catalogVersion: catalog?.id ?? null,
         incentiveCatalogVersion: incentives?.id ?? null,
-        settings: { ...(body.settings ?? {}), enrolment: body.rule },
+        settings: { ...settings, enrolment: rule },
         status: 'running',
         createdBy: principal.accountId,
       } as never);
       const enrolments = chosen.map((orgId) => tx.create(StarEnrolment, { organization: orgId, departmentUnit: unit.id, cycle, firstYear: body.year, workflowId: starRatingWorkflowId(orgId), enrolledBy: principal.accountId } as never));
       await tx.flush();
-      await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.enrol', entityType: 'cycle', entityId: cycle.id, after: { year: body.year, unitId: unit.id, rule: body.rule, organizations: chosen.length } });
+      await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.enrol', entityType: 'cycle', entityId: cycle.id, after: { year: body.year, unitId: unit.id, rule, organizations: chosen.length } });
       return { cycle, enrolments: enrolments.map((e) => ({ id: e.id, organizationId: e.organization.id, workflowId: e.workflowId })) };
     });
 
     let next = 0;
     let failed = 0;
+    const started: string[] = [];
     const start = async () => {
       for (;;) {
         const enrolment = enrolments[next++];
@@ -190,17 +225,24 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
             continue;
           }
         }
-        await em.nativeUpdate(StarEnrolment, { id: enrolment.id }, { startedAt: new Date() });
+        started.push(enrolment.id);
       }
     };
     await Promise.all(Array.from({ length: START_CONCURRENCY }, start));
+    if (started.length) {
+      await em.transactional(async (tx) => {
+        const at = new Date();
+        for (let i = 0; i < started.length; i += 500) await tx.nativeUpdate(StarEnrolment, { id: { $in: started.slice(i, i + 500) } }, { startedAt: at });
+        await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.start', entityType: 'cycle', entityId: cycle.id, after: { started: started.length, failed } });
+      });
+    }
     reply.code(201);
     return { cycleId: cycle.id, year: body.year, eligible: eligible.length, alreadyEnrolled: already, targetTotal: target.targetTotal, enrolled: chosen, failedToStart: failed };
   });
 
   app.get('/star-ratings/organizations/:orgId', {
     config: { auth: { roles: ANY } },
-    schema: { tags, summary: 'An organization\'s star rating: where it stands, its star history with reasons, incentives and tracked events', params: OrgParams },
+    schema: { tags, summary: 'An organization\'s star rating: where it stands, its star history with reasons, incentives and tracked events, the 公示 and its public objection link', params: OrgParams },
   }, async (request) => {
     const { em, org, enrolment, actor } = await loadFor(request, request.params.orgId);
     const status = await temporal.workflow.getHandle(enrolment.workflowId).query(starRatingStatus).catch(() => null);
@@ -210,11 +252,19 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       em.find(StarTrackingEvent, { organization: org.id }, { orderBy: { createdAt: 'asc' } }),
       em.find(StarRound, { organization: org.id }, { orderBy: { year: 'asc' } }),
     ]);
+    const current = rounds.at(-1);
+    const currentStatus = (status ?? current?.status ?? null) as StarRatingStatus | null;
+    const publication = current && currentStatus?.publication && currentStatus.year === current.year
+      ? { year: current.year, from: currentStatus.publication.from, to: currentStatus.publication.to, closed: currentStatus.publication.closed, objectionPath: objectionPath(await starObjectionToken(em, current.id)) }
+      : null;
     return {
       organizationId: org.id,
       organizationName: org.name,
       firstYear: enrolment.firstYear,
       currentStars: enrolment.currentStars,
+      ended: enrolment.endedAt ? { at: enrolment.endedAt, reason: enrolment.endReason } : null,
+      /** 公示 of the current round, with the public link through which anyone may object while it is open. */
+      publication,
       yourRoles: actor.roles,
       status,
       rounds: rounds.map((r) => ({ year: r.year, kind: r.kind, phase: r.phase, stars: r.stars, proposedStars: r.proposedStars, total: r.total })),
@@ -292,8 +342,14 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const type = eventType(types, request.body.type);
     if (!type) throw badRequest('unknown event type', [{ field: 'body.type', rule: `must be one of ${types.map((t) => t.code).join(', ')}` }]);
     await requireEvidence(em, org.id, request.body.evidenceFileIds, 'body.evidenceFileIds');
-    const row = em.create(StarTrackingEvent, { organization: org.id, type: type.code, occurredOn: request.body.occurredOn, summary: request.body.summary, points: type.points, serious: type.serious, evidenceFileIds: request.body.evidenceFileIds, recordedBy: actor.accountId } as never);
-    await em.flush();
+    if (enrolment.endedAt) throw new ApiError(409, 'rating_ended', `the star rating of this organization has ended: ${enrolment.endReason ?? ''}`);
+    // The event is filed (and audited) before the workflow hears of it; it counts once the workflow accepted it.
+    const row = await em.transactional(async (tx) => {
+      const created = tx.create(StarTrackingEvent, { organization: org.id, type: type.code, occurredOn: request.body.occurredOn, summary: request.body.summary, points: type.points, serious: type.serious, evidenceFileIds: request.body.evidenceFileIds, recordedBy: actor.accountId } as never);
+      await tx.flush();
+      await recordAudit(tx, { actor: actorOf(actor), action: 'star_rating.track_event_filed', entityType: 'star_tracking_event', entityId: created.id, after: { organizationId: org.id, type: type.code, occurredOn: created.occurredOn, points: type.points, serious: type.serious } });
+      return created;
+    });
     const status = await tellWorkflow(() => handle.executeUpdate(recordTrackingEvent, { args: [{ actor, event: { id: row.id, type: type.code, occurredOn: row.occurredOn, summary: row.summary, evidenceFileIds: row.evidenceFileIds, recordedBy: actor.login } }] }));
     await em.transactional(async (tx) => {
       await tx.nativeUpdate(StarTrackingEvent, { id: row.id }, { accepted: true });
@@ -301,6 +357,176 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
     reply.code(201);
     return { eventId: row.id, immediateReview: status.reviews.find((r) => r.trigger === 'immediate' && !r.decision) ?? null, status };
+  });
+
+  app.post('/star-ratings/organizations/:orgId/end', {
+    config: { auth: { roles: ['org_department'] } },
+    schema: {
+      tags,
+      summary: 'End an organization\'s star rating for good (dissolved, left the jurisdiction), with a written reason',
+      description: 'The round stops wherever it stands (pending objections and reviews are dropped), the level in force is revoked with the reason as a move of trigger `ended` in the star history, every incentive still granted is withdrawn, the enrolment is closed (the organization no longer counts in enrolment shares) and the workflow finishes. 403 for another role, 400 without a reason, 409 `rating_ended` when it has already ended.',
+      params: OrgParams,
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false, examples: [{ reason: '企业已于2027年3月注销登记' }] }),
+    },
+  }, async (request) => {
+    const { em, org, enrolment, actor } = await loadFor(request, request.params.orgId);
+    if (!actor.roles.includes('org_department')) throw new ApiError(403, 'wrong_role', 'only the organization department over this organization ends its rating');
+    if (enrolment.endedAt) throw new ApiError(409, 'rating_ended', `the star rating of this organization has already ended: ${enrolment.endReason ?? ''}`);
+    const reason = request.body.reason.trim();
+    if (!reason) throw badRequest('a reason is needed', [{ field: 'body.reason', rule: 'must say why the rating ends' }]);
+    const handle = temporal.workflow.getHandle(enrolment.workflowId);
+    const status = await tellWorkflow(() => handle.executeUpdate(endStarRating, { args: [{ actor, reason }] }), async () => {
+      const described = await handle.describe().catch(() => null);
+      return described && described.status.name !== 'RUNNING' ? new ApiError(409, 'workflow_closed', `the rating's workflow is ${described.status.name.toLowerCase()}`) : undefined;
+    });
+    await em.transactional((tx) => recordAudit(tx, { actor: actorOf(actor), action: 'star_rating.end_requested', entityType: 'organization', entityId: org.id, before: { stars: status.stars, phase: status.phase }, after: { reason } }));
+    // The workflow revokes the level and closes the enrolment in an activity a moment later.
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      handle.result().then(() => true, () => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), END_WAIT_MS); }),
+    ]).finally(() => clearTimeout(timer));
+    const fresh = await em.fork().findOne(StarEnrolment, { id: enrolment.id });
+    return { organizationId: org.id, ended: done && !!fresh?.endedAt, endedAt: fresh?.endedAt ?? null, reason, history: `/star-ratings/organizations/${org.id}` };
+  });
+
+  // ---------------------------------------------------------------------- settings
+  const departmentUnit = async (request: FastifyRequest, unitId: string | undefined): Promise<AdministrativeUnit> => {
+    const principal = principalOf(request);
+    const admin = principal.grants.some((g) => g.role === 'admin');
+    const deptGrants = principal.grants.filter((g) => g.role === 'org_department' && g.unitId);
+    const id = unitId ?? deptGrants[0]?.unitId;
+    if (!id) throw badRequest('name the jurisdiction', [{ field: 'unitId', rule: 'is required for an account without a department unit' }]);
+    const unit = await emOf(request).findOne(AdministrativeUnit, { id });
+    if (!unit || (!admin && !deptGrants.some((g) => unit.path.startsWith(g.unitPath!)))) throw notFound('unit');
+    return unit;
+  };
+  const settingsView = (cycle: Cycle) => {
+    const { settings } = resolveStarSettings(cycle.settings);
+    return { cycleId: cycle.id, year: cycle.year, settings: { ...settings, enrolment: (cycle.settings.enrolment as EnrolmentRule | undefined) ?? null }, given: cycle.settings };
+  };
+  const SETTINGS_DESCRIPTION = 'Settings in force: the department\'s latest star-rating cycle. A change takes effect for rounds not yet started: each organization\'s next yearly run (1 January, Shanghai) and organizations enrolled later load it. A running round keeps the settings it started with (its deadlines, thresholds, tracking cap and event effects, 公示 length); `enrolment` is the rule for the next enrolments (a share may only grow).';
+
+  app.get('/star-ratings/settings', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: { tags, summary: 'The department\'s star-rating settings in force for rounds that start from now', description: SETTINGS_DESCRIPTION, querystring: Type.Object({ unitId: Type.Optional(Type.String({ format: 'uuid' })) }) },
+  }, async (request) => {
+    const unit = await departmentUnit(request, request.query.unitId);
+    const cycle = await latestCycle(emOf(request), unit.id);
+    if (!cycle) throw notFound('star rating of this jurisdiction');
+    return { unitId: unit.id, ...settingsView(cycle) };
+  });
+
+  app.patch('/star-ratings/settings', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Change the department\'s star-rating settings after enrolment (deadlines, 公示 length, thresholds, tracking cap and event effects, enrolment rule for next years)',
+      description: `${SETTINGS_DESCRIPTION} Only the keys given change (\`thresholds: null\` returns to the indicator system's); every bad field is named (400, field \`body.settings.<key>\`); the change is audited with the settings before and after.`,
+      body: Type.Object({
+        unitId: Type.Optional(Type.String({ format: 'uuid' })),
+        settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        enrolment: Type.Optional(EnrolmentRuleSchema),
+      }, { additionalProperties: false, examples: [{ settings: { publicationDays: 5, trackingCap: 8, thresholds: [{ stars: 1, minScore: 60, label: '一星' }, { stars: 2, minScore: 70, label: '二星' }, { stars: 3, minScore: 80, label: '三星' }, { stars: 4, minScore: 88, label: '四星' }, { stars: 5, minScore: 95, label: '五星' }] }, enrolment: { mode: 'share', share: 0.6 } }] }),
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const unit = await departmentUnit(request, request.body.unitId);
+    const em = emOf(request);
+    const cycle = await latestCycle(em, unit.id);
+    if (!cycle) throw notFound('star rating of this jurisdiction');
+    const given = request.body.settings ?? {};
+    const known = new Set([...Object.keys(DEFAULT_STAR_SETTINGS), 'autoIndicators']);
+    const unknown = Object.keys(given).filter((k) => !known.has(k));
+    if (unknown.length) throw badRequest('unknown settings', unknown.map((k) => ({ field: `body.settings.${k}`, rule: `is not a star-rating setting (known: ${[...known].join(', ')})` })));
+    const next: Record<string, unknown> = { ...cycle.settings, ...given };
+    for (const [k, v] of Object.entries(given)) if (v === null) delete next[k];
+    const { problems } = resolveStarSettings(next);
+    const details = problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule }));
+    if (request.body.enrolment) {
+      const current = cycle.settings.enrolment as EnrolmentRule | undefined;
+      const ruleProblem = enrolmentRuleProblem(request.body.enrolment, current?.mode === 'share' ? current.share : null);
+      if (ruleProblem) details.push({ field: 'body.enrolment', rule: ruleProblem });
+      next.enrolment = request.body.enrolment;
+    }
+    if (details.length) throw badRequest('the star-rating settings are invalid', details);
+    const before = cycle.settings;
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(Cycle, { id: cycle.id }, { settings: next });
+      await recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.settings_change', entityType: 'cycle', entityId: cycle.id, before, after: next });
+    });
+    cycle.settings = next;
+    return { unitId: unit.id, ...settingsView(cycle), appliesTo: 'rounds not yet started; running rounds keep the settings they started with' };
+  });
+
+  // ---------------------------------------------------------------------- 公示: public objections
+  const clientHash = (request: FastifyRequest) => hashSecret(`client:${request.ip}`);
+  /** The round a public objection link opens, or the API error for a link that does not (any more). */
+  const roundOfLink = async (request: FastifyRequest, token: string) => {
+    const em = emOf(request);
+    const check = await verifyAccessLink(em, token, STAR_OBJECTIONS);
+    if (!check.ok) {
+      if (check.reason === 'expired' || check.reason === 'revoked') throw new ApiError(410, 'window_closed', 'the publication window has closed: objections are no longer taken');
+      throw notFound('page');
+    }
+    const round = await em.findOne(StarRound, { id: check.link.subjectId }, { populate: ['organization'] });
+    if (!round) throw notFound('page');
+    const enrolment = await em.findOneOrFail(StarEnrolment, { organization: round.organization.id });
+    return { em, round, org: round.organization.getEntity(), enrolment, expiresAt: check.link.expiresAt };
+  };
+  const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) });
+
+  app.get('/public/star-objections/:token', {
+    config: { auth: { public: true }, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    schema: { tags, summary: '公示 (public link): the proposed level of an organization and whether objections are still taken (404 unknown link, 410 window closed)', params: TokenParams },
+  }, async (request) => {
+    const { round, org, enrolment } = await roundOfLink(request, request.params.token);
+    const status = round.status as StarRatingStatus;
+    const open = !enrolment.endedAt && status.phase === 'publication' && !status.publication?.closed;
+    return {
+      organization: org.name,
+      partyOrganization: org.partyOrgName,
+      year: round.year,
+      proposedStars: round.proposedStars,
+      total: round.total,
+      publication: { from: status.publication?.from ?? null, to: status.publication?.to ?? null, open },
+      objection: { maxLength: PUBLIC_OBJECTION_MAX_LENGTH, how: 'POST this address with {"text": "…"} while the window is open' },
+    };
+  });
+
+  app.post('/public/star-objections/:token', {
+    config: { auth: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: '公示 (public link): lodge an objection to the proposed level while the window is open (length- and rate-limited); the department answers it before the award like any other',
+      params: TokenParams,
+      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: PUBLIC_OBJECTION_MAX_LENGTH }) }, { additionalProperties: false, examples: [{ text: '该企业存在拖欠职工工资问题，请核查' }] }),
+    },
+  }, async (request, reply) => {
+    const { em, round, org, enrolment } = await roundOfLink(request, request.params.token);
+    const text = request.body.text.trim();
+    if (!text) throw badRequest('an objection needs a text', [{ field: 'body.text', rule: 'must not be blank' }]);
+    const status = round.status as StarRatingStatus;
+    if (enrolment.endedAt || status.phase !== 'publication' || status.publication?.closed) throw new ApiError(409, 'window_closed', 'the publication window has closed: objections are no longer taken');
+    const cycle = await latestCycle(em, enrolment.departmentUnit.id, round.year);
+    const perHour = resolveStarSettings(cycle?.settings ?? {}).settings.publicObjectionsPerHour;
+    const client = clientHash(request);
+    const recent = await em.count(StarPublicObjection, { organization: org.id, year: round.year, clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
+    if (recent >= perHour) throw new ApiError(429, 'rate_limited', `at most ${perHour} objections an hour from one client`);
+    const row = await em.transactional(async (tx) => {
+      const created = tx.create(StarPublicObjection, { organization: org.id, year: round.year, text, clientHash: client } as never);
+      await tx.flush();
+      await recordAudit(tx, { actor: PUBLIC_ACTOR, action: 'star_rating.public_objection', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: created.id, length: text.length, client } });
+      return created;
+    });
+    const actor: Actor = { accountId: '', login: 'public-link', roles: ['public'] };
+    await tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(fileStarObjection, { args: [{ actor, objectionId: row.id, text }] }));
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(StarPublicObjection, { id: row.id }, { accepted: true });
+      await recordAudit(tx, { actor: PUBLIC_ACTOR, action: 'star_rating.public_objection_accepted', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: row.id } });
+    });
+    reply.code(201);
+    return { accepted: true, objectionId: row.id };
   });
 
   // ---------------------------------------------------------------------- dashboards
