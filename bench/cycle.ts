@@ -78,7 +78,8 @@ try {
   await startWorker(config, temporalAddress, orm, logger, lifecycle);
   const temporal = startTemporalClient(config, temporalAddress, lifecycle);
   const base = await startApi(config, orm, temporal, logger, lifecycle);
-  console.log(`ready: RSS ${mb(process.memoryUsage().rss)} MB`);
+  const ready = process.memoryUsage();
+  console.log(`ready: RSS ${mb(ready.rss)} MB (main JS heap ${mb(ready.heapUsed)}/${mb(ready.heapTotal)} MB, external ${mb(ready.external)} MB)`);
 
   // A district of STREETS streets with COMMUNITIES_PER_STREET communities each, N enterprises
   // spread over the communities, the department's account and one enterprise account per sample.
@@ -214,7 +215,8 @@ try {
     const elapsed = performance.now() - t0;
     if (elapsed - lastPrint > 10_000) {
       lastPrint = elapsed;
-      console.log(`  ${(elapsed / 1000).toFixed(0)} s: started ${start.started}, waiting in 定诺 ${N - pending.size}; RSS ${mb(process.memoryUsage().rss)} MB`);
+      const memory = process.memoryUsage();
+      console.log(`  ${(elapsed / 1000).toFixed(0)} s: started ${start.started}, waiting in 定诺 ${N - pending.size}; RSS ${mb(memory.rss)} MB (main JS heap ${mb(memory.heapUsed)}/${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB)`);
     }
     if (pending.size === 0) {
       allWaitingMs = elapsed;
