@@ -11,6 +11,7 @@ import { Migration20261121155417_person_personnel_fields } from './Migration2026
 import { Migration20261121164225_resident_unit_catalog } from './Migration20261121164225_resident_unit_catalog.ts';
 import { Migration20261121172051_commitment_start_error } from './Migration20261121172051_commitment_start_error.ts';
 import { Migration20261121174347_star_rating_end_objections } from './Migration20261121174347_star_rating_end_objections.ts';
+import { Migration20261121175642_import_heartbeat } from './Migration20261121175642_import_heartbeat.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -24,5 +25,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121164225_resident_unit_catalog', class: Migration20261121164225_resident_unit_catalog },
   { name: 'Migration20261121172051_commitment_start_error', class: Migration20261121172051_commitment_start_error },
   { name: 'Migration20261121174347_star_rating_end_objections', class: Migration20261121174347_star_rating_end_objections },
+  { name: 'Migration20261121175642_import_heartbeat', class: Migration20261121175642_import_heartbeat },
   // <list>
 ];

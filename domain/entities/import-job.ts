@@ -28,6 +28,8 @@ export const ImportJob = defineEntity({
     createdBy: () => p.manyToOne(Account).ref(),
     createdAt: createdAt(),
     finishedAt: p.datetime().nullable(),
+    /** Touched every few seconds while the import runs; a running job without it is orphaned. */
+    heartbeatAt: p.datetime().nullable(),
   },
 });
 export type ImportJob = InferEntity<typeof ImportJob>;

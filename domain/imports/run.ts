@@ -13,6 +13,10 @@ import { unitPathInScope, type Scope } from '../auth/scope.ts';
 import { COLUMNS } from './columns.ts';
 
 const PROGRESS_EVERY = 200;
+/** How often a running import says it is alive, and how long a silent one is taken for dead. */
+export const IMPORT_HEARTBEAT_MS = 5_000;
+export const IMPORT_ORPHANED_AFTER_MS = 60_000;
+export const IMPORT_INTERRUPTED_RULE = 'the service stopped during the import; nothing was written: upload the file again';
 const MAX_ERRORS = 1000;
 
 type Row = Record<string, string>;
@@ -29,7 +33,13 @@ export interface ImportContext {
 export async function runImport(ctx: ImportContext): Promise<void> {
   const progressEm = ctx.orm.em.fork() as EntityManager;
   const setJob = (data: Partial<Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'errors' | 'finishedAt'>>) =>
-    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId }, data);
+    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId }, { ...data, heartbeatAt: new Date() });
+  // The rows are written in one transaction, so a process that dies mid-import wrote nothing;
+  // the heartbeat lets a reader tell such an orphaned job from a slow one (see orphanedImport).
+  const heartbeat = setInterval(() => {
+    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId, status: 'running' }, { heartbeatAt: new Date() }).catch(() => {});
+  }, IMPORT_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const parsed = parseCsv(ctx.kind, ctx.csv);
     if ('errors' in parsed) {
@@ -60,7 +70,23 @@ export async function runImport(ctx: ImportContext): Promise<void> {
   } catch (error) {
     await setJob({ status: 'failed', errors: [{ row: 0, column: '', rule: `import stopped: ${error instanceof Error ? error.message : String(error)}` }], finishedAt: new Date() }).catch(() => {});
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
+}
+
+/**
+ * A job still marked running whose process stopped (no heartbeat for a minute) is failed with
+ * a reason the person who uploaded it understands. Returns true when it changed the job.
+ */
+export async function failIfOrphaned(em: EntityManager, job: ImportJob, now = new Date()): Promise<boolean> {
+  if (job.status !== 'running') return false;
+  const lastSign = job.heartbeatAt ?? job.createdAt;
+  if (now.getTime() - lastSign.getTime() < IMPORT_ORPHANED_AFTER_MS) return false;
+  const errors = [{ row: 0, column: '', rule: IMPORT_INTERRUPTED_RULE }];
+  const changed = await em.nativeUpdate(ImportJob, { id: job.id, status: 'running', heartbeatAt: job.heartbeatAt ?? null }, { status: 'failed', errors, finishedAt: now });
+  if (changed > 0) Object.assign(job, { status: 'failed', errors, finishedAt: now });
+  return changed > 0;
 }
 
 const entityTypeOf = (kind: ImportKind) => (kind === 'units' ? 'unit' : kind === 'organizations' ? 'organization' : 'person');

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
 import { multipartFile } from './support/multipart.ts';
+import { ImportJob } from '../../domain/entities/import-job.ts';
+import { IMPORT_INTERRUPTED_RULE } from '../../domain/imports/run.ts';
 
 let app: TestApp;
 let world: World;
@@ -73,6 +75,20 @@ describe('CSV import', () => {
     const audit = await app.server.inject({ method: 'GET', url: '/audit?limit=1', headers: bearer(world.tokens.admin!) });
     expect(audit.json().items[0].action).toBe('import.people');
     expect((await app.server.inject({ method: 'GET', url: '/audit/verify', headers: bearer(world.tokens.admin!) })).json()).toMatchObject({ ok: true });
+  });
+
+  it('fails a job whose service stopped mid-import (no heartbeat for a minute), not a live one', async () => {
+    const done = await importCsv(world.tokens.streetA!, 'units', ['code,name,level,parent_code,party_org_name', 'C-A9,甲九社区,community,S-A,甲九社区党委'].join('\n'));
+    const em = app.orm.em.fork();
+    const get = async () => (await app.server.inject({ method: 'GET', url: `/imports/${done.id}`, headers: bearer(world.tokens.streetA!) })).json();
+    // As a process that died mid-write leaves it: still running, its heartbeat two minutes old.
+    await em.nativeUpdate(ImportJob, { id: done.id }, { status: 'running', finishedAt: null, heartbeatAt: new Date(Date.now() - 120_000) });
+    const orphaned = await get();
+    expect(orphaned).toMatchObject({ status: 'failed', errors: [{ row: 0, column: '', rule: IMPORT_INTERRUPTED_RULE }] });
+    expect(orphaned.finishedAt).not.toBeNull();
+    // A job with a fresh heartbeat is left running.
+    await em.nativeUpdate(ImportJob, { id: done.id }, { status: 'running', finishedAt: null, heartbeatAt: new Date() });
+    expect((await get()).status).toBe('running');
   });
 
   it('is refused to roles that do not import (403) and hides other people\'s jobs', async () => {

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { IMPORT_KINDS, ImportJob, type ImportKind } from '../../../domain/entities/import-job.ts';
 import { COLUMNS } from '../../../domain/imports/columns.ts';
-import { runImport } from '../../../domain/imports/run.ts';
+import { failIfOrphaned, runImport } from '../../../domain/imports/run.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { isAdmin, scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -22,7 +22,7 @@ const jobExample = { id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', kind: 'organiza
 const JobDto = Type.Object({
   id: Uuid,
   kind: Type.Enum(IMPORT_KINDS),
-  status: Type.Enum(['running', 'succeeded', 'failed'], { description: 'running until every row is checked and written; failed imports wrote nothing' }),
+  status: Type.Enum(['running', 'succeeded', 'failed'], { description: 'running until every row is checked and written; failed imports wrote nothing (also when the service stopped during the import: it turns failed within a minute)' }),
   fileName: Type.String(),
   total: Type.Integer({ description: 'data rows in the file (0 until parsed)' }),
   processed: Type.Integer({ description: 'rows written so far' }),
@@ -80,8 +80,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'An import job you started: progress, result and per-row errors', params: IdParams, response: { 200: JobDto } },
   }, async (request) => {
     const principal = principalOf(request);
-    const job = await emOf(request).findOne(ImportJob, { id: request.params.id }, { refresh: true });
+    const em = emOf(request);
+    const job = await em.findOne(ImportJob, { id: request.params.id }, { refresh: true });
     if (!job || (job.createdBy.id !== principal.accountId && !isAdmin(principal))) throw notFound('import job');
+    await failIfOrphaned(em, job);
     return jobDto(job);
   });
 };
