@@ -3,7 +3,9 @@
 // straight to the next due timer; the engine holds a lock for every workflow or activity task
 // that is queued or running, and test code holds one (TestService LockTimeSkipping) while it is
 // not waiting on a workflow result. Each timer callback runs under a lock, so the clock cannot
-// jump again before the work the timer triggered has taken its own locks.
+// jump again before the work the timer triggered has taken its own locks. The engine's locks and
+// the test code's locks are counted apart: time moves only when the engine holds none and the
+// test code's count is not positive (see unlockClient).
 
 export interface TimerHandle {
   cancel(): void;
@@ -57,7 +59,10 @@ interface SkippingTimer {
 export class SkippingClock implements Clock {
   readonly skipping = true;
   private offset = 0;
-  private locks: number;
+  /** Locks of the engine (queued and running tasks) and of running timer callbacks; never < 0. */
+  private locks = 0;
+  /** Locks of test code (TestService Lock/Unlock); may dip below zero. */
+  private clientLocks: number;
   private seq = 0;
   private heap: SkippingTimer[] = [];
   private wallTimer: NodeJS.Timeout | undefined;
@@ -66,7 +71,7 @@ export class SkippingClock implements Clock {
 
   /** initiallyLocked mirrors the Java test server started without --enable-time-skipping. */
   constructor(initiallyLocked: boolean) {
-    this.locks = initiallyLocked ? 1 : 0;
+    this.clientLocks = initiallyLocked ? 1 : 0;
   }
 
   now(): number {
@@ -74,7 +79,11 @@ export class SkippingClock implements Clock {
   }
 
   get lockCount(): number {
-    return this.locks;
+    return this.locks + this.clientLocks;
+  }
+
+  private get skippable(): boolean {
+    return this.locks <= 0 && this.clientLocks <= 0;
   }
 
   schedule(at: number, callback: () => unknown): TimerHandle {
@@ -88,20 +97,34 @@ export class SkippingClock implements Clock {
     };
   }
 
+  /** The engine's lock: a workflow or activity task queued or running. */
   lock(): void {
     this.locks++;
   }
 
-  /**
-   * The count may dip below zero: the SDK's time-skipping client unlocks before and relocks after
-   * each result(), so awaiting several results at once (Promise.all) unlocks twice before any
-   * relock. The Java test server refuses that ("Unbalanced lock and unlock calls"), which fails
-   * such tests for no reason; here it simply skips time while the count is not positive, and the
-   * relocks bring it back.
-   */
   unlock(): void {
     this.locks--;
-    if (this.locks <= 0) this.requestPump();
+    if (this.skippable) this.requestPump();
+  }
+
+  /** TestService LockTimeSkipping. */
+  lockClient(): void {
+    this.clientLocks++;
+  }
+
+  /**
+   * TestService UnlockTimeSkipping. The count may dip below zero: the SDK's time-skipping client
+   * unlocks before and relocks after each result(), so awaiting several results at once
+   * (Promise.all) unlocks twice before any relock. The Java test server refuses that ("Unbalanced
+   * lock and unlock calls"), which fails such tests for no reason; here time is skipped while the
+   * count is not positive, and the relocks bring it back. It is kept apart from the engine's
+   * locks: summed, a negative client count cancelled the locks of tasks in flight, so the clock
+   * jumped over their 10 s start-to-close timeouts (WorkflowTaskTimedOut in skipped time, and
+   * "Task not found when completing" when the worker answered).
+   */
+  unlockClient(): void {
+    this.clientLocks--;
+    if (this.skippable) this.requestPump();
   }
 
   /** Moves time forward by ms at once (TestService Sleep while locked still moves time). */
@@ -137,7 +160,7 @@ export class SkippingClock implements Clock {
       if (!next) return;
       const now = this.now();
       if (next.at > now) {
-        if (this.locks <= 0) {
+        if (this.skippable) {
           this.offset += next.at - now;
         } else {
           this.wallTimer = setTimeout(() => this.pump(), Math.min(MAX_TIMEOUT, next.at - now));

@@ -11,11 +11,11 @@ export function testServiceHandlers(clock: SkippingClock): Handlers {
     });
   return {
     lockTimeSkipping: () => {
-      clock.lock();
+      clock.lockClient();
       return {};
     },
     unlockTimeSkipping: () => {
-      clock.unlock();
+      clock.unlockClient();
       return {};
     },
     // Sleep and SleepUntil move the clock forward themselves, even while skipping is locked.
@@ -35,9 +35,9 @@ export function testServiceHandlers(clock: SkippingClock): Handlers {
     },
     unlockTimeSkippingWithSleep: async (req) => {
       const done = waitUntil(clock.now() + durationMs(req.duration));
-      clock.unlock();
+      clock.unlockClient();
       await done;
-      clock.lock();
+      clock.lockClient();
       return {};
     },
     getCurrentTime: () => ({ time: toTimestamp(clock.now()) }),

@@ -74,6 +74,13 @@ describe('devserver with createTimeSkipping', () => {
     expect(results.map((r) => r.startsWith('hello ts-many-'))).toEqual([true, true, true]);
     // A day of timers in well under a minute (a lost workflow task costs its 10 s timeout under load).
     expect(Date.now() - started).toBeLessThan(30_000);
+    // Time skipped only while no task was in flight: the unlocks of the awaited results must not
+    // cancel the locks of running workflow tasks (that jumped over their 10 s timeouts, and the
+    // worker's completions then got "Workflow task not found").
+    for (const handle of handles) {
+      const { events } = await handle.fetchHistory();
+      expect(events!.filter((e) => String(e.eventType) === 'EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT' || Number(e.eventType) === 8)).toEqual([]);
+    }
     finished.push(...handles.map((h) => ({ workflowId: h.workflowId })));
   });
 
