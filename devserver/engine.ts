@@ -52,19 +52,39 @@ const CLOSING_COMMANDS = new Set([
   'COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION',
 ]);
 
+// Both conversions run for every event written or read: memoized (a few dozen names).
+const eventTypeNames = new Map<string, string>();
+const camelNames = new Map<string, string>();
+
 function eventTypeName(camel: string): string {
-  return 'EVENT_TYPE_' + camel.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+  let name = eventTypeNames.get(camel);
+  if (name === undefined) {
+    name = 'EVENT_TYPE_' + camel.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+    eventTypeNames.set(camel, name);
+  }
+  return name;
 }
 
 function camelFromEventType(eventType: string): string {
-  return eventType
-    .slice('EVENT_TYPE_'.length)
-    .toLowerCase()
-    .replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  let camel = camelNames.get(eventType);
+  if (camel === undefined) {
+    camel = eventType
+      .slice('EVENT_TYPE_'.length)
+      .toLowerCase()
+      .replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    camelNames.set(eventType, camel);
+  }
+  return camel;
 }
 
 function attrsOf(event: HistoryEventObject): Obj {
   return (event[camelFromEventType(event.eventType) + 'EventAttributes'] ?? {}) as Obj;
+}
+
+/** The run's snapshot for a CommitUnit: serialized on first call only. */
+function snapshotOf(s: RunState): () => string {
+  let text: string | undefined;
+  return () => (text ??= toJson(s));
 }
 
 interface TaskToken {
@@ -301,7 +321,7 @@ export class Engine {
       units.push({
         key: { namespace: run.s.namespace, workflowId: run.s.workflowId, runId: run.s.runId },
         newEvents: run.uncommitted,
-        snapshot: toJson(run.s),
+        snapshot: snapshotOf(run.s),
         visibility: this.visibilityOf(run),
         closed: !this.isOpen(run),
         makeCurrent: true,

@@ -62,7 +62,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const recovered = await engine.recover();
   if (recovered > 0) logger.info({ recovered }, 'devserver resumed open workflows');
 
-  const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
+  // No channelz: its per-call counters are never read here.
+  const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.enable_channelz': 0 });
   bindService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(engine, namespaces, store), logger);
   if (clock instanceof SkippingClock) {
     bindService(server, 'temporal.api.testservice.v1.TestService', testServiceHandlers(clock), logger);

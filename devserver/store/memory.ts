@@ -16,7 +16,9 @@ import type {
 
 interface MemoryRun {
   key: RunKey;
-  snapshot: string;
+  /** Open runs keep the engine's serializer (nothing reads their snapshot while the engine runs,
+   * and memory commits apply at once, so it gives what was committed); closed runs keep text. */
+  snapshot: string | (() => string);
   closed: boolean;
   events: HistoryEventObject[];
   visibility: VisibilityRecord;
@@ -45,7 +47,7 @@ export class MemoryStore implements WorkflowStore {
         this.runs.set(id, run);
       }
       for (const e of unit.newEvents) run.events.push(e);
-      run.snapshot = unit.snapshot;
+      run.snapshot = unit.closed ? unit.snapshot() : unit.snapshot;
       run.visibility = unit.visibility;
       if (unit.closed && !run.closed) this.closedOrder.add(id);
       run.closed = unit.closed;
@@ -66,7 +68,8 @@ export class MemoryStore implements WorkflowStore {
   }
 
   private stored(r: MemoryRun): StoredRun {
-    return { key: r.key, snapshot: r.snapshot, closed: r.closed, nextEventId: r.events.length + 1 };
+    const snapshot = typeof r.snapshot === 'string' ? r.snapshot : r.snapshot();
+    return { key: r.key, snapshot, closed: r.closed, nextEventId: r.events.length + 1 };
   }
 
   async getRun(key: RunKey): Promise<StoredRun | undefined> {

@@ -95,6 +95,8 @@ export class PostgresStore implements WorkflowStore {
   }
 
   commit(units: CommitUnit[]): Promise<void> {
+    // Serialize now: the engine keeps changing the runs while this waits for its group commit.
+    for (const unit of units) unit.snapshot();
     return new Promise((resolve, reject) => {
       this.queue.push({ units, resolve, reject });
       if (!this.writing) void this.writeLoop();
@@ -170,7 +172,7 @@ export class PostgresStore implements WorkflowStore {
         runs.map((u) => u.key.runId),
         runs.map((u) => u.key.namespace),
         runs.map((u) => u.key.workflowId),
-        runs.map((u) => u.snapshot),
+        runs.map((u) => u.snapshot()),
         runs.map((u) => u.closed),
         runs.map((u) => v(u).historyLength + 1),
         runs.map((u) => v(u).workflowType),

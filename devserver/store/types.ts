@@ -75,8 +75,10 @@ export interface CommitUnit {
   key: RunKey;
   /** Events to append, eventIds contiguous after the stored ones. */
   newEvents: HistoryEventObject[];
-  /** The engine's serialized mutable state of the run (opaque to the store). */
-  snapshot: string;
+  /** The engine's serialized mutable state of the run (opaque to the store). A function so a
+   * store that never reads open runs' snapshots back (memory) does not pay for serializing them;
+   * call it during commit() (the run keeps changing afterwards); it is memoized. */
+  snapshot(): string;
   visibility: VisibilityRecord;
   /** True once the run is closed: the store may drop it from open-run loading. */
   closed: boolean;
