@@ -153,12 +153,16 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '年终考核 ranking of a cohort (filled in once every posting has its year-end result)', params: PostingParams },
   }, async (request) => {
     const em = emOf(request);
-    const cohort = await em.findOne(PostingCohort, { id: request.params.id });
-    if (!cohort) throw notFound('cohort');
-    const rows = await em.find(PostingYearEnd, { cohortId: cohort.id }, { orderBy: { rank: 'asc', total: 'desc' }, populate: ['posting', 'posting.person'] });
+    const cohort = await em.findOne(PostingCohort, { id: request.params.id }, { populate: ['region'] });
+    // The department over the cohort's region sees the whole ranking; a street committee in the
+    // region sees the rows of the postings in its streets (with their cohort-wide rank).
+    if (!cohort || !overUnit(request, cohort.region.getEntity().path) && !principalOf(request).grants.some((g) => g.role === 'street_committee' && g.unitPath?.startsWith(cohort.region.getEntity().path))) throw notFound('cohort');
+    const rows = await em.find(PostingYearEnd, { cohortId: cohort.id }, { orderBy: { rank: 'asc', total: 'desc' }, populate: ['posting', 'posting.person', 'posting.community'] });
+    const whole = overUnit(request, cohort.region.getEntity().path, ['org_department', 'admin']);
+    const visible = whole ? rows : rows.filter((r) => overUnit(request, r.posting.getEntity().community.getEntity().path, ['street_committee']));
     return {
       cohortId: cohort.id,
-      entries: rows.map((r) => ({ postingId: r.posting.id, name: r.posting.getEntity().person.getEntity().name, total: Number(r.total), rank: r.rank ?? null, grade: r.grade ?? null })),
+      entries: visible.map((r) => ({ postingId: r.posting.id, name: r.posting.getEntity().person.getEntity().name, total: Number(r.total), rank: r.rank ?? null, grade: r.grade ?? null })),
     };
   });
 

@@ -13,6 +13,11 @@ import { createReportRenderer, type ReportRenderer } from '../../../reports/inde
 import { createReportStore } from '../../../reports/store.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { Account } from '../../../domain/entities/account.ts';
+import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
+import { ApiToken } from '../../../domain/entities/api-token.ts';
+import { hashSecret } from '../../../domain/auth/secrets.ts';
 
 let app: TestApp;
 let world: PostingWorld;
@@ -58,4 +63,20 @@ describe('posting report downloads', () => {
     expect((await as('street', list.reports[0].download)).statusCode).toBe(404);
     expect((await as('dept', `/postings/cohorts/${world.cohortId}/ranking/report`)).json().entries).toHaveLength(2);
   }, 120_000);
+
+  it('shows the ranking to the department and to the streets of the region, and to nobody outside it', async () => {
+    const em = app.orm.em.fork() as EntityManager;
+    const elsewhere = em.create(AdministrativeUnit, { code: 'other-d', name: '别县', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共别县委' } as never);
+    elsewhere.path = `${elsewhere.id}/`;
+    const outsider = em.create(Account, { login: 'outsider', displayName: 'outsider', passwordHash: 'x' } as never);
+    em.create(RoleAssignment, { account: outsider, role: 'org_department', unit: elsewhere } as never);
+    const token = `pct_outsider_${'x'.repeat(32)}`;
+    em.create(ApiToken, { account: outsider, name: 'test', tokenHash: hashSecret(token) } as never);
+    await em.flush();
+    const url = `/postings/cohorts/${world.cohortId}/ranking`;
+    const as = (bearer: string) => app.server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+    expect((await as(world.tokens.dept!)).json().entries.map((e: { rank: number }) => e.rank)).toEqual([1, 2]);
+    expect((await as(world.tokens.street!)).json().entries).toHaveLength(2);
+    expect((await as(token)).statusCode).toBe(404);
+  });
 });
