@@ -5,7 +5,7 @@ import { Metadata, status, type MethodDefinition, type Server, type ServerUnaryC
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import type { Logger } from './logger.ts';
-import { decodeMessage, encodeMessage, lookupType, packAny, root } from './proto.ts';
+import { decodeMessage, encodeMessage, encodeWithHistory, historyFieldId, lookupType, packAny, root } from './proto.ts';
 import { ServiceError, UnimplementedError } from './errors.ts';
 
 export interface CallContext {
@@ -65,6 +65,11 @@ function patchRequestInflate(): void {
 
 const CANCELLED = new Error('call cancelled by the client');
 
+/** protobufjs already gives Buffers under Node; view other Uint8Arrays instead of copying. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function lowerFirst(name: string): string {
   return name[0]!.toLowerCase() + name.slice(1);
 }
@@ -77,13 +82,17 @@ export function bindService(server: Server, serviceName: string, handlers: Handl
   for (const method of Object.values(service.methods)) {
     const requestType = lookupType(method.resolvedRequestType?.fullName.slice(1) ?? method.requestType);
     const responseType = lookupType(method.resolvedResponseType?.fullName.slice(1) ?? method.responseType);
+    const historyId = historyFieldId(responseType);
     definition[method.name] = {
       path: `/${serviceName}/${method.name}`,
       requestStream: false,
       responseStream: false,
       requestDeserialize: (bytes: Buffer) => decodeMessage(requestType, bytes),
       requestSerialize: (value: object) => Buffer.from(encodeMessage(requestType, value)),
-      responseSerialize: (value: object) => Buffer.from(encodeMessage(responseType, value)),
+      responseSerialize:
+        historyId === undefined
+          ? (value: object) => asBuffer(encodeMessage(responseType, value))
+          : (value: object) => asBuffer(encodeWithHistory(responseType, historyId, value)),
       responseDeserialize: (bytes: Buffer) => decodeMessage(responseType, bytes),
       originalName: lowerFirst(method.name),
     };

@@ -5,7 +5,7 @@
 // transaction writes all of them at once, in call order. A caller's promise resolves only after
 // the transaction holding its units has committed, which is the devserver's acknowledgement rule.
 import pg from 'pg';
-import { decodeMessage, encodeMessage, lookupType } from '../proto.ts';
+import { decodeMessage, encodeHistoryEvent, lookupType, rememberEncodedEvent } from '../proto.ts';
 import { fromJson, toJson } from './codec.ts';
 import type {
   CommitUnit,
@@ -137,7 +137,8 @@ export class PostgresStore implements WorkflowStore {
       for (const e of unit.newEvents) {
         eventRuns.push(unit.key.runId);
         eventIds.push(e.eventId);
-        eventData.push(Buffer.from(encodeMessage(this.eventType, e)));
+        const bytes = encodeHistoryEvent(e);
+        eventData.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
       latest.set(unit.key.runId, unit);
       if (unit.makeCurrent) current.set(`${unit.key.namespace}\u0000${unit.key.workflowId}`, unit);
@@ -220,7 +221,12 @@ export class PostgresStore implements WorkflowStore {
       `select data from ${this.t('events')} where run_id = $1 and event_id >= $2 order by event_id limit $3`,
       [key.runId, fromEventId, Math.min(maxEvents, 1_000_000)],
     );
-    return rows.map((r: { data: Buffer }) => decodeMessage<HistoryEventObject>(this.eventType, r.data));
+    return rows.map((r: { data: Buffer }) => {
+      const event = decodeMessage<HistoryEventObject>(this.eventType, r.data);
+      // Sent on as it was stored: no re-encoding for history pages.
+      rememberEncodedEvent(event, r.data);
+      return event;
+    });
   }
 
   async listRuns(namespace: string, filter: VisibilityFilter | undefined, pageSize: number, pageToken?: string): Promise<ListPage> {
