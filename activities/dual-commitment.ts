@@ -135,6 +135,110 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ??
     (variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog);
 
+  // The report requests (data for the shared renderer), built from the records alone, so the
+  // cycle and a later re-render (renderReportWorkflow) print the same document.
+  async function noticeRequest(em: EntityManager, set: CommitmentSet, approvedVersion: number, fromIso: string, toIso: string, createdBy: string): Promise<ReportRequest> {
+    const org = set.organization.getEntity();
+    const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: approvedVersion });
+    const areas = AREA_OF(catalogOf(set));
+    const group = (side: 'party' | 'enterprise') => {
+      const byArea = new Map<string, { content: string; target: string; deadline: string }[]>();
+      for (const item of version.items.filter((i) => i.side === side)) {
+        const area = (item.catalogItemCode && areas.get(item.catalogItemCode)) || '自定承诺';
+        byArea.set(area, [...(byArea.get(area) ?? []), { content: `${item.title}：${item.content}`, target: `${item.target}（${item.indicator}）`, deadline: item.deadline }]);
+      }
+      return [...byArea].map(([area, list]) => ({ area, items: list }));
+    };
+    const contact = org.responsiblePeople[0];
+    const from = shanghaiDate(new Date(fromIso));
+    const data = {
+      year: set.year,
+      organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
+      publication: { from, to: shanghaiDate(new Date(toIso)) },
+      partyCommitments: group('party'),
+      enterpriseCommitments: group('enterprise'),
+      supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
+      signatures: [
+        { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: from, decision: null },
+        { role: '企业', signer: org.name, date: from, decision: null },
+      ],
+    };
+    return { type: 'commitment-notice', data, meta: { issuingUnit }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
+  }
+
+  async function evaluationRecordRequest(em: EntityManager, set: CommitmentSet, result: ReturnType<typeof scoreEvaluation>, createdBy: string): Promise<ReportRequest> {
+    const items = await approvedItems(em, set);
+    const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
+    const scored = items.map((i) => ({ item: i, score: Number(progress.get(i.key)?.score ?? 0), p: progress.get(i.key) }));
+    const org = set.organization.getEntity();
+    const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
+    const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+    const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
+    const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
+    const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
+    const recordNumber = `双诺备〔${set.year}〕${set.id.slice(0, 8)}`;
+    const data = {
+      year: set.year,
+      recordNumber,
+      organization: {
+        name: org.name,
+        partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
+        partySecretary: secretary?.name ?? '—',
+        contactPhone: secretary?.phone ?? '—',
+        staffCount: 0,
+        partyMemberCount: 0,
+      },
+      commitments: {
+        partyTotal: items.filter((i) => i.side === 'party').length,
+        partyFulfilled: fulfilled('party'),
+        enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
+        enterpriseFulfilled: fulfilled('enterprise'),
+      },
+      evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
+      scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
+      totalScore: result.total,
+      grade: result.grade,
+      summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
+      filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
+      signatures: [
+        { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
+        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
+      ],
+    };
+    return { type: 'evaluation-record', data, meta: { issuingUnit, documentNumber: recordNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
+  }
+
+  async function factualEvaluationRequest(em: EntityManager, set: CommitmentSet, record: FactualEvaluationRecord, createdBy: string): Promise<ReportRequest> {
+    const organization = set.organization.getEntity();
+    const superior = record.superior;
+    const items = await approvedItems(em, set);
+    const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
+    const judged = new Map(record.itemStatuses.map((s) => [s.itemKey, s.status]));
+    const statusOf = (key: string): FulfilmentStatus | null => judged.get(key) ?? (progress.get(key)?.status as FulfilmentStatus | null | undefined) ?? null;
+    const count = (status: FulfilmentStatus) => items.filter((i) => statusOf(i.key) === status).length;
+    const writer = await em.findOne(Account, { id: record.by });
+    const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+    const unit = organization.unit.getEntity();
+    const documentNumber = `四双评〔${set.year}〕${set.id.slice(0, 8)}`;
+    const writtenOn = shanghaiDate(new Date(record.at));
+    const data = {
+      year: set.year,
+      documentNumber,
+      unit: { name: organization.name, partyOrganization: organization.partyOrgName ?? `${organization.name}党组织`, address: organization.address ?? null },
+      evaluatingOrganization: unit.partyOrgName || unit.name,
+      superior: { name: superior?.name ?? '（未登记）', contact: superior?.contact ?? null },
+      commitments: items.map((i) => ({ side: RESIDENT_SIDE_NAMES[i.side], title: i.title, deadline: i.deadline, status: (statusOf(i.key) && STATUS_NAMES[statusOf(i.key)!]) || '未填报' })),
+      counts: { total: items.length, fulfilled: count('fulfilled'), partly: count('partly'), notFulfilled: count('not_fulfilled') },
+      evaluation: record.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0),
+      writtenOn,
+      signatures: [
+        { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。' },
+        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意，报送上级党组织。' },
+      ],
+    };
+    return { type: 'factual-evaluation', data, meta: { issuingUnit, documentNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
+  }
+
   return {
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
       const em = fork();
@@ -207,32 +311,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'commitment_set.publish', entityType: 'commitment_set', entityId: set.id, after: { version: input.version, from: input.from, to: input.to } });
       });
       if (set.noticeSha256) return { notice: null };
-      const org = set.organization.getEntity();
-      const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: input.version });
-      const areas = AREA_OF(catalogOf(set));
-      const group = (side: 'party' | 'enterprise') => {
-        const byArea = new Map<string, { content: string; target: string; deadline: string }[]>();
-        for (const item of version.items.filter((i) => i.side === side)) {
-          const area = (item.catalogItemCode && areas.get(item.catalogItemCode)) || '自定承诺';
-          byArea.set(area, [...(byArea.get(area) ?? []), { content: `${item.title}：${item.content}`, target: `${item.target}（${item.indicator}）`, deadline: item.deadline }]);
-        }
-        return [...byArea].map(([area, list]) => ({ area, items: list }));
-      };
-      const contact = org.responsiblePeople[0];
-      const from = shanghaiDate(new Date(input.from));
-      const data = {
-        year: set.year,
-        organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
-        publication: { from, to: shanghaiDate(new Date(input.to)) },
-        partyCommitments: group('party'),
-        enterpriseCommitments: group('enterprise'),
-        supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
-        signatures: [
-          { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: from, decision: null },
-          { role: '企业', signer: org.name, date: from, decision: null },
-        ],
-      };
-      return { notice: { type: 'commitment-notice', data, meta: { issuingUnit }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy: `workflow:${set.workflowId}` } };
+      return { notice: await noticeRequest(em, set, input.version, input.from, input.to, `workflow:${set.workflowId}`) };
     },
 
     async closePublication(input: { setId: string }): Promise<void> {
@@ -280,10 +359,19 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       });
     },
 
-    /** 评诺 opens: a staff survey link and notices to both sides and the evaluator. */
+    /**
+     * 评诺 opens: a staff survey link (职工满意度) and notices to both sides and the evaluator. A
+     * resident unit (四双) gets no survey: it is evaluated by the street or community's 写实评价 of
+     * its participation and fulfilment, which its own Party organization is told to expect.
+     */
     async openEvaluation(input: { setId: string }): Promise<void> {
       const em = fork();
       const set = await loadSet(em, input.setId);
+      if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') {
+        await tell(em, await accountsOver(em, set, ['enterprise_rep', 'enterprise_party_org', 'community_committee', 'street_committee']), 'evaluation_open', '“四双”评价开始', `${org(set)} 的“四双”进入双向评价：请街道（社区）党组织撰写写实评价。`);
+        await em.flush();
+        return;
+      }
       const token = await commitmentLinkToken(em, STAFF_SURVEY, set.id);
       await em.execute(
         'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
@@ -342,47 +430,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         });
       });
       if (set.recordSha256) return { totalScore: result.total, grade: result.grade, recordSha256: set.recordSha256, record: null };
-      const org = set.organization.getEntity();
-      const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
-      const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
-      const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
-      const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
-      const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
-      const recordNumber = `双诺备〔${set.year}〕${set.id.slice(0, 8)}`;
-      const data = {
-        year: set.year,
-        recordNumber,
-        organization: {
-          name: org.name,
-          partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
-          partySecretary: secretary?.name ?? '—',
-          contactPhone: secretary?.phone ?? '—',
-          staffCount: 0,
-          partyMemberCount: 0,
-        },
-        commitments: {
-          partyTotal: items.filter((i) => i.side === 'party').length,
-          partyFulfilled: fulfilled('party'),
-          enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
-          enterpriseFulfilled: fulfilled('enterprise'),
-        },
-        evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
-        scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
-        totalScore: result.total,
-        grade: result.grade,
-        summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
-        filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
-        signatures: [
-          { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
-          { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
-        ],
-      };
-      return {
-        totalScore: result.total,
-        grade: result.grade,
-        recordSha256: null,
-        record: { type: 'evaluation-record', data, meta: { issuingUnit, documentNumber: recordNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy: `workflow:${set.workflowId}` },
-      };
+      return { totalScore: result.total, grade: result.grade, recordSha256: null, record: await evaluationRecordRequest(em, set, result, `workflow:${set.workflowId}`) };
     },
 
     /**
@@ -445,35 +493,27 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         });
       });
       if (set.recordSha256) return { recordSha256: set.recordSha256, record: null };
-      const items = await approvedItems(em, set);
-      const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
-      const judged = new Map(record.itemStatuses.map((s) => [s.itemKey, s.status]));
-      const statusOf = (key: string): FulfilmentStatus | null => judged.get(key) ?? (progress.get(key)?.status as FulfilmentStatus | null | undefined) ?? null;
-      const count = (status: FulfilmentStatus) => items.filter((i) => statusOf(i.key) === status).length;
-      const writer = await em.findOne(Account, { id: record.by });
-      const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
-      const unit = organization.unit.getEntity();
-      const documentNumber = `四双评〔${set.year}〕${set.id.slice(0, 8)}`;
-      const writtenOn = shanghaiDate(new Date(record.at));
-      const data = {
-        year: set.year,
-        documentNumber,
-        unit: { name: organization.name, partyOrganization: organization.partyOrgName ?? `${organization.name}党组织`, address: organization.address ?? null },
-        evaluatingOrganization: unit.partyOrgName || unit.name,
-        superior: { name: superior?.name ?? '（未登记）', contact: superior?.contact ?? null },
-        commitments: items.map((i) => ({ side: RESIDENT_SIDE_NAMES[i.side], title: i.title, deadline: i.deadline, status: (statusOf(i.key) && STATUS_NAMES[statusOf(i.key)!]) || '未填报' })),
-        counts: { total: items.length, fulfilled: count('fulfilled'), partly: count('partly'), notFulfilled: count('not_fulfilled') },
-        evaluation: record.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0),
-        writtenOn,
-        signatures: [
-          { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。' },
-          { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意，报送上级党组织。' },
-        ],
-      };
-      return {
-        recordSha256: null,
-        record: { type: 'factual-evaluation', data, meta: { issuingUnit, documentNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy: `workflow:${set.workflowId}` },
-      };
+      return { recordSha256: null, record: await factualEvaluationRequest(em, set, record, `workflow:${set.workflowId}`) };
+    },
+
+    /**
+     * The request to render one of the set's reports again (renderReportWorkflow), from the
+     * records as filed; null while the cycle has not reached the point where it exists (not
+     * published, not filed) or when the report does not belong to the set's variant.
+     */
+    async prepareCommitmentReport(input: { setId: string; type: CommitmentReportType; createdBy: string; requestKey: string }): Promise<ReportRequest | null> {
+      const em = fork();
+      const set = await loadSet(em, input.setId);
+      if (commitmentReportDue(set, input.type) !== null) return null;
+      let request: ReportRequest;
+      if (input.type === 'commitment-notice') {
+        request = await noticeRequest(em, set, set.approvedVersion!, set.publishedFrom!.toISOString(), set.publishedTo!.toISOString(), input.createdBy);
+      } else if (input.type === 'factual-evaluation') {
+        request = await factualEvaluationRequest(em, set, set.evaluation as FactualEvaluationRecord, input.createdBy);
+      } else {
+        request = await evaluationRecordRequest(em, set, set.evaluation as ReturnType<typeof scoreEvaluation>, input.createdBy);
+      }
+      return { ...request, requestKey: input.requestKey };
     },
 
     /** Files a rendered PDF on the set; its SHA-256 goes to the audit log. */
@@ -505,7 +545,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.transactional(async (tx) => {
         const set = await loadSet(tx, input.setId);
         const already = await tx.execute<{ n: string }[]>(
-          "select count(*) n from audit_entry where action = 'commitment_set.report_failed' and entity_id = ? and after->>'report' = ?",
+          "select count(*) n from audit_entry where action = 'commitment_set.report_failed' and entity_id = ? and after->>'report' = ? and after->>'renderKey' is null",
           [set.id, input.type],
         );
         if (Number(already[0]?.n ?? 0) > 0) return;
@@ -519,5 +559,23 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
 }
 
 const org = (set: CommitmentSet) => set.organization.getEntity().name;
+
+/**
+ * Whether the cycle has reached the point where a report of the set exists: null when it has,
+ * else why not ('not_applicable' for a report of the other variant).
+ */
+export function commitmentReportDue(
+  set: Pick<CommitmentSet, 'publishedFrom' | 'publishedTo' | 'approvedVersion' | 'filedAt' | 'evaluation'> & { organization: { getEntity(): { kind: string } } },
+  type: CommitmentReportType,
+): { code: 'not_applicable' | 'not_ready'; message: string } | null {
+  const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
+  if (type === 'commitment-notice') {
+    return set.publishedFrom && set.publishedTo && set.approvedVersion ? null : { code: 'not_ready', message: 'the commitments have not been published yet (亮诺): there is no notice to render' };
+  }
+  if ((type === 'factual-evaluation') !== residentUnit) {
+    return { code: 'not_applicable', message: residentUnit ? 'a resident unit (四双) has a factual evaluation (写实评价), not an evaluation record' : 'only a resident unit (四双) has a factual evaluation (写实评价)' };
+  }
+  return set.filedAt && set.evaluation ? null : { code: 'not_ready', message: 'the evaluation has not been countersigned and filed (备案) yet: there is no record to render' };
+}
 
 export type DualCommitmentActivities = ReturnType<typeof createDualCommitmentActivities>;

@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { createDualCommitmentActivities } from './dual-commitment.ts';
 import { createStarRatingActivities } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
+import { createReportRenderActivities } from './report-render.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPostingActivities({ orm: deps.orm }),
     ...createDualCommitmentActivities({ orm: deps.orm }),
     ...createStarRatingActivities({ orm: deps.orm }),
+    ...createReportRenderActivities({ orm: deps.orm }),
   };
 }
 

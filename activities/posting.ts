@@ -11,6 +11,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notify } from '../domain/notifications/notify.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import { Account } from '../domain/entities/account.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
@@ -196,7 +197,8 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       const posting = await em.findOne(Posting, { id: input.postingId }, { populate: ['community', 'cohort', 'cohort.region'] });
       if (!posting) return null;
       const requestKey = input.type === 'quarterly-review' ? `${postingWorkflowId(input.postingId)}/quarterly-review/${input.quarter}` : `${postingWorkflowId(input.postingId)}/final-assessment`;
-      const common = { subjectType: 'posting', subjectId: input.postingId, cycleId: posting.cohort?.id ?? null, createdBy: system(postingWorkflowId(input.postingId)), requestKey };
+      // A re-render (renderReportWorkflow) files a new version under its own key, for the person who asked.
+      const common = { subjectType: 'posting', subjectId: input.postingId, cycleId: posting.cohort?.id ?? null, createdBy: input.rerender?.createdBy ?? system(postingWorkflowId(input.postingId)), requestKey: input.rerender?.requestKey ?? requestKey };
       if (input.type === 'quarterly-review') {
         const data = await quarterlyReviewData(em, input.postingId, input.quarter);
         const street = posting.community.getEntity().parent ? await em.findOne(AdministrativeUnit, { id: posting.community.getEntity().parent!.id }) : null;
@@ -261,6 +263,14 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
           [`report-failed/${key}`.slice(0, 100), postingId, cohortId],
         );
         if (fresh.length === 0) return;
+        // The reason stays on record (the posting's view lists failed reports from here).
+        await recordAudit(em, {
+          actor: SYSTEM_ACTOR,
+          action: postingId ? 'posting.report_failed' : 'posting_cohort.report_failed',
+          entityType: postingId ? 'posting' : 'posting_cohort',
+          entityId: postingId ?? cohortId,
+          after: { report: type, key, reason: reason.slice(0, 1000) },
+        });
         const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
         const path = cohort?.region.getEntity().path;
         if (!path) return;

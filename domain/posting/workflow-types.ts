@@ -14,6 +14,8 @@ export const quarterWorkflowId = (postingId: string, quarter: number) => `postin
 export const cohortWorkflowId = (cohortId: string) => `posting-cohort/${cohortId}`;
 
 export type PostingReportType = 'attendance-sheet' | 'quarterly-review' | 'year-end-ranking' | 'final-assessment';
+/** A report of one posting: a quarter's 季度述评报告 or the 期满联合考核表. */
+export type PostingReportTarget = { postingId: string; type: 'quarterly-review'; quarter: number } | { postingId: string; type: 'final-assessment' };
 /** What a posting workflow hands to the shared renderReport activity (reports task queue). */
 export type PostingReportRequest = RenderReportInput & { type: PostingReportType; requestKey: string };
 
@@ -190,7 +192,7 @@ export interface PostingActivityContract {
   submitYearEndResult(input: { postingId: string; cohortId: string; secretaryName: string; total: number; organization: number | null }): Promise<void>;
   saveFinalAssessment(input: { postingId: string; signatures: FinalSignature[]; outcome: 'passed' | 'not_passed' }): Promise<void>;
   /** Report data of one posting from the records (季度述评报告 or 期满联合考核表); null when there is nothing to print. */
-  preparePostingReport(input: { postingId: string; type: 'quarterly-review'; quarter: number } | { postingId: string; type: 'final-assessment' }): Promise<PostingReportRequest | null>;
+  preparePostingReport(input: PostingReportTarget & { rerender?: { createdBy: string; requestKey: string } }): Promise<PostingReportRequest | null>;
   /**
    * The cohort's month: one 月度考勤表 request per street with postings of the cohort in that
    * month; whether any posting still runs (or waits to start) after it; how many started

@@ -38,7 +38,8 @@ import {
 } from '../../../domain/rules/dual-commitment.ts';
 import type { Actor } from '../../../domain/rules/dual-commitment-state.ts';
 import { createCycleStarter } from './cycle-start.ts';
-import { commitmentLinkToken, PUBLIC_COMMITMENTS, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
+import { commitmentLinkToken, commitmentReportDue, PUBLIC_COMMITMENTS, STAFF_SURVEY, type CommitmentReportType } from '../../../activities/dual-commitment.ts';
+import { reportEntry, startReportRender } from '../../report-render.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import {
   countersignEvaluation,
@@ -408,7 +409,17 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const items = await em.find(CommitmentItemProgress, { set: set.id }, { orderBy: { itemKey: 'asc' } });
     const workflow = await temporal.workflow.getHandle(set.workflowId).query(dualCommitmentStatus).catch(() => null);
     const publicToken = set.publishedFrom ? await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id) : null;
-    const surveyToken = set.gate === 'evaluate' || set.gate === 'filed' ? await commitmentLinkToken(em, STAFF_SURVEY, set.id) : null;
+    // 四双: resident units are evaluated by the street or community (写实评价), not by a staff survey.
+    const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
+    const surveyToken = !residentUnit && (set.gate === 'evaluate' || set.gate === 'filed') ? await commitmentLinkToken(em, STAFF_SURVEY, set.id) : null;
+    // The set's reports that are due: filed (download), or failed / not made with the reason and
+    // the re-render link (the department's).
+    const reportTypes: CommitmentReportType[] = ['commitment-notice', residentUnit ? 'factual-evaluation' : 'evaluation-record'];
+    const reports = [];
+    for (const type of reportTypes.filter((t) => commitmentReportDue(set, t) === null)) {
+      const path = `/dual-commitments/sets/${set.id}/reports/${type}`;
+      reports.push(await reportEntry(em, temporal, { subjectType: 'commitment_set', subjectId: set.id, type }, { download: () => path, render: `${path}/render` }, workflow?.reports?.[type]?.status === 'rendering'));
+    }
     return {
       id: set.id,
       organizationId: set.organization.id,
@@ -424,6 +435,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       publication: set.publishedFrom ? { from: set.publishedFrom, to: set.publishedTo, closedAt: set.publicationClosedAt, noticeSha256: set.noticeSha256, publicPath: `/public/commitments/${publicToken}` } : null,
       surveyPath: surveyToken ? `/public/commitment-surveys/${surveyToken}` : null,
       result: set.filedAt ? { totalScore: set.totalScore, grade: set.grade, evaluation: set.evaluation, recordSha256: set.recordSha256, filedAt: set.filedAt } : null,
+      reports,
       workflow,
     };
   });
@@ -605,6 +617,35 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reportStore.read(sha);
   });
 
+  app.post('/dual-commitments/sets/:setId/reports/:kind/render', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Render a failed or missing report of the set again (承诺公示, 评诺备案表, 写实评价)',
+      description: 'For the organization department over the organization. Starts renderReportWorkflow (ID report-render/commitment_set/<setId>/<kind>/<attempt>) and answers 202; GET /dual-commitments/sets/:setId shows the report under `reports` (filed, failed with the reason, or rendering). The PDF is filed as a new version and its SHA-256 written to the audit log; a filed report is never replaced. 409 not_ready before the cycle has reached the report (published, countersigned and filed), already_filed, rendering (the cycle is still making it) or already_rendering (a second request while one runs).',
+      params: Type.Object({ setId: Type.String({ format: 'uuid' }), kind: Type.Union([Type.Literal('commitment-notice'), Type.Literal('evaluation-record'), Type.Literal('factual-evaluation')]) }),
+    },
+  }, async (request, reply) => {
+    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const admin = principalOf(request).grants.some((g) => g.role === 'admin');
+    if (!admin && !actor.roles.includes('org_department')) throw forbidden('reports are rendered again by the organization department over this organization');
+    const kind = request.params.kind;
+    const due = commitmentReportDue(set, kind);
+    if (due?.code === 'not_applicable') throw new ApiError(404, 'not_found', due.message);
+    if (due) throw new ApiError(409, 'not_ready', `${due.message} (the set is in gate ${GATE_NAMES[set.gate] ?? set.gate})`);
+    const workflow = await temporal.workflow.getHandle(set.workflowId).query(dualCommitmentStatus).catch(() => null);
+    const path = `/dual-commitments/sets/${set.id}/reports/${kind}`;
+    const started = await startReportRender(em, temporal, taskQueue, {
+      subject: { subjectType: 'commitment_set', subjectId: set.id, type: kind },
+      requestedBy: { accountId: actor.accountId, label: actor.login },
+      cycleRendering: workflow?.reports?.[kind]?.status === 'rendering',
+      download: path,
+      statusPath: `/dual-commitments/sets/${set.id}`,
+    });
+    reply.code(202);
+    return started;
+  });
+
   // Anonymous pages: the public commitments (亮诺) and the staff survey (评诺), by unguessable link.
   const clientHash = (request: FastifyRequest) => hashSecret(`client:${request.ip}`);
 
@@ -666,7 +707,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const check = await verifyAccessLink(em, request.params.token, STAFF_SURVEY);
     if (!check.ok) throw notFound('survey');
-    const set = await em.findOneOrFail(CommitmentSet, { id: check.link.subjectId }, { populate: ['cycle'] });
+    const set = await em.findOneOrFail(CommitmentSet, { id: check.link.subjectId }, { populate: ['cycle', 'organization'] });
+    // 四双: a resident unit has no staff survey (a link made before this rule is not honoured).
+    if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') throw notFound('survey');
     if (set.gate !== 'evaluate' || set.evaluatorSignedAt) throw new ApiError(409, 'survey_closed', 'the survey is closed');
     const client = clientHash(request);
     const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);

@@ -30,6 +30,11 @@ import { attendanceSheetData, finalAssessmentData, quarterlyReviewData, yearEndR
 import { ReportFile } from '../../../domain/entities/report-file.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import { cohortWorkflowId, type PostingCohortInput } from '../../../domain/posting/workflow-types.ts';
+import { PostingFinalAssessment, PostingQuarterReview } from '../../../domain/entities/posting-records.ts';
+import type { AuditActor } from '../../../domain/audit/record.ts';
+import type { ReportSubject } from '../../../activities/report-render.ts';
+import { changeWithAudit } from '../../audited.ts';
+import { isRunning, reportEntry, startReportRender, type ReportEntry } from '../../report-render.ts';
 
 const tags = ['postings'];
 const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'dispatching_unit', 'admin'];
@@ -57,6 +62,12 @@ async function actorFor(request: FastifyRequest, postingId: string): Promise<{ e
   return { em, posting, actor: { accountId: principal.accountId, name: principal.displayName, roles: [...roles] } };
 }
 
+/** Who wrote a change, for the audit log. */
+const auditActorOf = (request: FastifyRequest): AuditActor => ({ accountId: principalOf(request).accountId, label: principalOf(request).login });
+const PUBLIC_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
+
+type PostingReportSubject = ReportSubject & { subjectType: 'posting' };
+
 const needRole = (actor: Actor, role: Role, what: string) => {
   if (!actor.roles.includes(role)) throw new ApiError(403, 'wrong_role', `${what} needs the role ${role} over this posting`);
 };
@@ -80,6 +91,24 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     isAdmin(request) || principalOf(request).grants.some((g) => g.unitPath && path.startsWith(g.unitPath) && (!roles || roles.includes(g.role)));
   const listed = (rows: ReportFile[]) =>
     rows.map((r) => ({ id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, version: r.version, sha256: r.sha256, bytes: r.bytes, pages: r.pages, createdAt: r.createdAt, download: `/postings/report-files/${r.id}` }));
+  /** A posting's reports that are due (a finished quarterly review, a signed joint assessment), with their state. */
+  const postingReportSubjects = async (em: EntityManager, postingId: string): Promise<PostingReportSubject[]> => {
+    const quarters = await em.find(PostingQuarterReview, { posting: postingId }, { orderBy: { quarter: 'asc' } });
+    const subjects: PostingReportSubject[] = quarters.map((q) => ({ subjectType: 'posting', subjectId: postingId, type: 'quarterly-review', quarter: q.quarter }));
+    if (await em.findOne(PostingFinalAssessment, { posting: postingId })) subjects.push({ subjectType: 'posting', subjectId: postingId, type: 'final-assessment' });
+    return subjects;
+  };
+  /** The workflow that makes the report in the cycle (the quarter's child, or the posting's own) still runs: it is making it. */
+  const cycleMakes = (subject: PostingReportSubject) => () =>
+    isRunning(temporal, subject.type === 'quarterly-review' ? quarterWorkflowId(subject.subjectId, subject.quarter) : postingWorkflowId(subject.subjectId));
+  const renderPath = (subject: PostingReportSubject) => `/postings/${subject.subjectId}/reports/${subject.type}/render${subject.type === 'quarterly-review' ? `?quarter=${subject.quarter}` : ''}`;
+  const postingReports = async (em: EntityManager, postingId: string): Promise<ReportEntry[]> => {
+    const entries: ReportEntry[] = [];
+    for (const subject of await postingReportSubjects(em, postingId)) {
+      entries.push(await reportEntry(em, temporal, subject, { download: (state) => `/postings/report-files/${state.filed!.reportFileId}`, render: renderPath(subject) }, cycleMakes(subject)));
+    }
+    return entries;
+  };
   const ReportList = Type.Object({ reports: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), subjectType: Type.String(), subjectId: Type.String(), version: Type.Integer(), sha256: Type.String(), bytes: Type.Number(), pages: Type.Integer(), createdAt: Type.Unknown(), download: Type.String() })) });
 
   app.post('/postings/cohorts', {
@@ -115,8 +144,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const admin = principal.grants.some((g) => g.role === 'admin');
     const inRegion = (path: string) => admin || principal.grants.some((g) => g.role === 'org_department' && g.unitPath && path.startsWith(g.unitPath));
     if (!region || !inRegion(region.path)) throw notFound('unit');
-    const cohort = em.create(PostingCohort, { name: body.name, region, startsOn: body.startsOn, settings } as never);
-    const postings: Posting[] = [];
+    const chosen: { person: Person; community: AdministrativeUnit; org: Organization; originalPosition: string | null }[] = [];
     for (const [i, p] of body.postings.entries()) {
       const [person, community, org] = await Promise.all([
         em.findOne(Person, { id: p.personId }),
@@ -127,9 +155,26 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!person) throw badRequest('unknown person', [{ field: `${field}.personId`, rule: 'an existing person' }]);
       if (!community || !community.path.startsWith(region.path)) throw badRequest('unknown community', [{ field: `${field}.communityId`, rule: 'a community inside the region' }]);
       if (!org) throw badRequest('unknown dispatching unit', [{ field: `${field}.dispatchingOrganizationId`, rule: 'an existing organization' }]);
-      postings.push(em.create(Posting, { person, community, dispatchingOrganization: org, cohort, originalPosition: p.originalPosition ?? null, startsOn: body.startsOn, endsOn: postingEndDate(body.startsOn, settings.lengthMonths), phase: 'awaiting_guarantees' } as never));
+      chosen.push({ person, community, org, originalPosition: p.originalPosition ?? null });
     }
-    await em.flush();
+    // The cohort, its postings and the audit row commit together; the workflows start after.
+    const { cohort, postings } = await changeWithAudit(
+      em,
+      auditActorOf(request),
+      (created) => ({
+        action: 'posting_cohort.create',
+        entityType: 'posting_cohort',
+        entityId: created.cohort.id,
+        after: { name: body.name, regionUnitId: region.id, startsOn: body.startsOn, settings, postings: created.postings.map((p) => ({ id: p.id, personId: p.person.id, communityId: p.community.id, dispatchingOrganizationId: p.dispatchingOrganization.id })) },
+      }),
+      (tx: EntityManager) => {
+        const cohort = tx.create(PostingCohort, { name: body.name, region, startsOn: body.startsOn, settings } as never);
+        const postings = chosen.map((c) =>
+          tx.create(Posting, { person: c.person, community: c.community, dispatchingOrganization: c.org, cohort, originalPosition: c.originalPosition, startsOn: body.startsOn, endsOn: postingEndDate(body.startsOn, settings.lengthMonths), phase: 'awaiting_guarantees' } as never),
+        );
+        return { cohort, postings };
+      },
+    );
     const cohortInput: PostingCohortInput = { cohortId: cohort.id, firstMonth: body.startsOn.slice(0, 7) };
     try {
       await temporal.workflow.start('postingCohortWorkflow', { taskQueue, workflowId: cohortWorkflowId(cohort.id), args: [cohortInput] });
@@ -263,6 +308,37 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.send(pdf);
   });
 
+  app.post('/postings/:id/reports/:type/render', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Render a failed or missing report of a posting again (季度述评报告 with ?quarter=n, 期满联合考核表)',
+      description: 'For the organization department over the posting. Starts renderReportWorkflow (ID report-render/posting/<id>/<type>[-q<n>]/<attempt>) and answers 202; GET /postings/:id lists the report under `reports` (filed with its download, failed with the reason, or rendering). The PDF is filed as a new version (GET /postings/:id/reports) and its SHA-256 written to the audit log. 409 not_ready before the quarter\'s review is signed off or the joint assessment signed, already_filed, rendering (the cycle is still making it) or already_rendering (a second request while one runs).',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }), type: Type.Union([Type.Literal('quarterly-review'), Type.Literal('final-assessment')]) }),
+      querystring: Type.Object({ quarter: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })) }),
+    },
+  }, async (request, reply) => {
+    const { em, posting, actor } = await actorFor(request, request.params.id);
+    if (!isAdmin(request) && !actor.roles.includes('org_department')) throw new ApiError(403, 'wrong_role', 'reports are rendered again by the organization department over this posting');
+    const { type } = request.params;
+    const quarter = request.query.quarter;
+    if (type === 'quarterly-review' && quarter === undefined) throw badRequest('which quarter?', [{ field: 'querystring.quarter', rule: 'is required for a quarterly-review (1-8)' }]);
+    const subject: PostingReportSubject = type === 'quarterly-review' ? { subjectType: 'posting', subjectId: posting.id, type, quarter: quarter! } : { subjectType: 'posting', subjectId: posting.id, type };
+    const due = (await postingReportSubjects(em, posting.id)).some((s) => s.type === subject.type && (s.type !== 'quarterly-review' || s.quarter === quarter));
+    if (!due) {
+      throw new ApiError(409, 'not_ready', type === 'quarterly-review' ? `quarter ${quarter} of this posting has not been signed off yet (phase ${posting.phase}): there is no quarterly report to render` : `the joint final assessment of this posting is not signed yet (phase ${posting.phase}): there is no form to render`);
+    }
+    const started = await startReportRender(em, temporal, taskQueue, {
+      subject,
+      requestedBy: { accountId: actor.accountId, label: principalOf(request).login },
+      cycleRendering: cycleMakes(subject),
+      download: `/postings/${posting.id}/reports`,
+      statusPath: `/postings/${posting.id}`,
+    });
+    reply.code(202);
+    return started;
+  });
+
   app.get('/postings/:id', {
     config: { auth: { roles: POSTING_ROLES } },
     schema: { tags, summary: 'A posting and where its workflow stands (what is missing, months, quarters, tally, year end, signatures)', params: PostingParams },
@@ -274,7 +350,9 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (error) {
       request.log.warn({ err: error, postingId: posting.id }, 'posting workflow not queryable; answering from the last saved status');
     }
-    return { id: posting.id, secretary: posting.person.getEntity().name, community: posting.community.getEntity().name, dispatchingUnit: posting.dispatchingOrganization.getEntity().name, phase: status?.phase ?? posting.phase, status };
+    // Reports that are due: filed (download), or failed / not made with the reason and the re-render link (the department's).
+    const reports = await postingReports(emOf(request), posting.id);
+    return { id: posting.id, secretary: posting.person.getEntity().name, community: posting.community.getEntity().name, dispatchingUnit: posting.dispatchingOrganization.getEntity().name, phase: status?.phase ?? posting.phase, status, reports };
   });
 
   app.put('/postings/:id/guarantees', {
@@ -289,12 +367,18 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { em, posting, actor } = await actorFor(request, request.params.id);
     needRole(actor, 'dispatching_unit', 'recording guarantees');
     const body = request.body;
-    const row = (await em.findOne(PostingGuarantee, { posting: posting.id })) ?? em.create(PostingGuarantee, { posting } as never);
-    if (body.insuranceYuan !== undefined) row.insuranceYuan = body.insuranceYuan;
-    if (body.insurancePolicy !== undefined) row.insurancePolicy = body.insurancePolicy;
-    if (body.workFundsYuan !== undefined) row.workFundsYuan = body.workFundsYuan;
-    row.recordedBy = actor.accountId as never;
-    await em.flush();
+    const existing = await em.findOne(PostingGuarantee, { posting: posting.id });
+    const before = existing ? { insuranceYuan: existing.insuranceYuan ?? null, insurancePolicy: existing.insurancePolicy ?? null, workFundsYuan: existing.workFundsYuan ?? null } : null;
+    const after = {
+      insuranceYuan: body.insuranceYuan ?? before?.insuranceYuan ?? null,
+      insurancePolicy: body.insurancePolicy ?? before?.insurancePolicy ?? null,
+      workFundsYuan: body.workFundsYuan ?? before?.workFundsYuan ?? null,
+    };
+    const row = await changeWithAudit(em, auditActorOf(request), { action: 'posting.guarantees_record', entityType: 'posting', entityId: posting.id, before, after }, (tx) => {
+      const row = existing ?? tx.create(PostingGuarantee, { posting } as never);
+      Object.assign(row, after, { recordedBy: actor.accountId });
+      return row;
+    });
     const status = await tellPosting(() =>
       postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>('recordGuarantees', { args: [{ actor, insuranceYuan: row.insuranceYuan ?? undefined, workFundsYuan: row.workFundsYuan ?? undefined }] }),
     );
@@ -309,8 +393,9 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     needRole(actor, 'first_secretary', 'a check-in');
     if (!isDateString(request.body.date)) throw badRequest('not a date', [{ field: 'body.date', rule: 'YYYY-MM-DD calendar date' }]);
     if (await em.findOne(PostingCheckIn, { posting: posting.id, date: request.body.date })) throw conflict(`a check-in for ${request.body.date} exists already`);
-    const row = em.create(PostingCheckIn, { posting, date: request.body.date, note: request.body.note, status: 'pending' } as never);
-    await em.flush();
+    const row = await changeWithAudit(em, auditActorOf(request), { action: 'posting.check_in', entityType: 'posting', entityId: posting.id, after: { date: request.body.date, note: request.body.note, status: 'pending' } }, (tx) =>
+      tx.create(PostingCheckIn, { posting, date: request.body.date, note: request.body.note, status: 'pending' } as never),
+    );
     reply.code(201);
     return { id: row.id, date: row.date, status: row.status };
   });
@@ -328,10 +413,13 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     needRole(actor, 'community_committee', 'reviewing a check-in');
     const row = await em.findOne(PostingCheckIn, { posting: posting.id, date: request.params.date });
     if (!row) throw notFound('check-in');
-    row.status = request.body.status;
-    row.reviewNote = request.body.note ?? null;
-    row.reviewedBy = actor.accountId as never;
-    await em.flush();
+    const before = { date: row.date, status: row.status, reviewNote: row.reviewNote ?? null };
+    const after = { date: row.date, status: request.body.status, reviewNote: request.body.note ?? null };
+    await changeWithAudit(em, auditActorOf(request), { action: 'posting.check_in_review', entityType: 'posting', entityId: posting.id, before, after }, () => {
+      row.status = request.body.status;
+      row.reviewNote = request.body.note ?? null;
+      row.reviewedBy = actor.accountId as never;
+    });
     return { date: row.date, status: row.status };
   });
 
@@ -341,8 +429,9 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { em, posting, actor } = await actorFor(request, request.params.id);
     needRole(actor, 'dispatching_unit', 'recording a visit');
-    const row = em.create(PostingHeadVisit, { posting, ...request.body, recordedBy: actor.accountId } as never);
-    await em.flush();
+    const row = await changeWithAudit(em, auditActorOf(request), { action: 'posting.head_visit', entityType: 'posting', entityId: posting.id, after: request.body }, (tx) =>
+      tx.create(PostingHeadVisit, { posting, ...request.body, recordedBy: actor.accountId } as never),
+    );
     reply.code(201);
     return { id: row.id };
   });
@@ -386,8 +475,9 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { em, posting, actor } = await actorFor(request, request.params.id);
     if (!actor.roles.includes('community_committee') && !actor.roles.includes('street_committee')) throw new ApiError(403, 'wrong_role', 'paper ratings are entered by the community or street committee');
-    for (const score of request.body.scores) em.create(PostingResidentRating, { posting, score, source: 'paper', enteredBy: actor.accountId } as never);
-    await em.flush();
+    await changeWithAudit(em, auditActorOf(request), { action: 'posting.resident_ratings', entityType: 'posting', entityId: posting.id, after: { source: 'paper', scores: request.body.scores } }, (tx) => {
+      for (const score of request.body.scores) tx.create(PostingResidentRating, { posting, score, source: 'paper', enteredBy: actor.accountId } as never);
+    });
     reply.code(201);
     return { entered: request.body.scores.length };
   });
@@ -399,8 +489,10 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const check = await verifyAccessLink(em, request.params.token, RESIDENT_SURVEY);
     if (!check.ok) throw new ApiError(check.reason === 'expired' ? 410 : 404, `link_${check.reason}`, `the survey link is ${check.reason}`);
-    em.create(PostingResidentRating, { posting: check.link.subjectId, score: request.body.score, source: 'link', comment: request.body.comment ?? null } as never);
-    await em.flush();
+    const postingId = check.link.subjectId;
+    await changeWithAudit(em, PUBLIC_ACTOR, { action: 'posting.survey_answer', entityType: 'posting', entityId: postingId, after: { source: 'link', score: request.body.score, commentLength: request.body.comment?.length ?? 0 } }, (tx) => {
+      tx.create(PostingResidentRating, { posting: postingId, score: request.body.score, source: 'link', comment: request.body.comment ?? null } as never);
+    });
     reply.code(201);
     return { thanks: true };
   });

@@ -1,13 +1,15 @@
 // The 四双 variant through HTTP with time skipping: a resident unit (驻区单位) started by kind,
 // drafted from the 四双 catalog, reviewed by its community, and evaluated by a 写实评价 that the
 // department countersigns and sends to the unit's superior Party organization (PDF checked).
+// No staff survey is opened for it: the 写实评价 is its whole evaluation.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from 'date-fns/addDays';
 import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
-import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
+import { commitmentLinkToken, createDualCommitmentActivities, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
+import { AccessLink } from '../../../domain/entities/access-link.ts';
 import { shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
@@ -102,7 +104,17 @@ describe('四双 for a resident unit through HTTP', () => {
 
     // 评诺: no score; the community writes the 写实评价 once; the department countersigns.
     await env.sleep(19 * DAY);
-    expect(((await call('unitparty', 'GET', base)).body as { gate: string }).gate).toBe('evaluate');
+    const evaluating = (await call('unitparty', 'GET', base)).body as { gate: string; surveyPath: string | null };
+    expect(evaluating.gate).toBe('evaluate');
+    // No staff survey (职工满意度) for a resident unit: no link is opened or shown, and a survey
+    // token for the set is not honoured; the community is told to write the 写实评价 instead.
+    expect(evaluating.surveyPath).toBeNull();
+    const em = app.orm.em.fork() as EntityManager;
+    expect(await em.count(AccessLink, { purpose: STAFF_SURVEY, subjectId: setId })).toBe(0);
+    const surveyToken = await commitmentLinkToken(em, STAFF_SURVEY, setId);
+    expect((await call(null, 'POST', `/public/commitment-surveys/${surveyToken}`, { rating: 5 })).status).toBe(404);
+    const opened = await em.find(Notification, { kind: 'evaluation_open' }, { populate: ['recipient'] });
+    expect(opened.map((n) => n.recipient.getEntity().login).sort()).toEqual(['community', 'unitparty']);
     expect((await call('community', 'POST', `${base}/factual-evaluation`, { text: '   ' })).status).toBe(400);
     const text = '该单位党委全年参加社区联席会议2次，组织在职党员报到服务。\n\n在职党员报到率92%，部分党员外派未能参加。';
     expect((await call('community', 'POST', `${base}/factual-evaluation`, { text, itemStatuses: [{ itemKey: 'u1', status: 'partly' }] })).body).toMatchObject({ gate: 'evaluate' });
