@@ -8,8 +8,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pino from 'pino';
-import { createReportActivities } from '../../activities/reports.ts';
-import { createReportRenderer } from '../../reports/index.ts';
+import { createReportActivities, type ReportRendererPort } from '../../activities/reports.ts';
+import { createReportRenderer, type ReportRenderer } from '../../reports/index.ts';
 import { createReportStore } from '../../reports/store.ts';
 import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
@@ -31,7 +31,12 @@ export interface CycleHarness {
   close(): Promise<void>;
 }
 
-export async function startCycleHarness(activitiesFor: (app: TestApp) => object): Promise<CycleHarness> {
+export interface CycleHarnessOptions {
+  /** Wraps the real renderer of the reports worker, e.g. to make it fail once. */
+  renderer?: (real: ReportRenderer) => ReportRendererPort;
+}
+
+export async function startCycleHarness(activitiesFor: (app: TestApp) => object, options: CycleHarnessOptions = {}): Promise<CycleHarness> {
   Runtime.install({ logger: quiet as never });
   const [env, bundle] = await Promise.all([
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: path.join(root, 'devserver/bin/devserver') } } }),
@@ -48,7 +53,7 @@ export async function startCycleHarness(activitiesFor: (app: TestApp) => object)
   const reportsWorker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
-    activities: createReportActivities({ renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
+    activities: createReportActivities({ renderer: options.renderer ? options.renderer(renderer) : renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
     maxConcurrentActivityTaskExecutions: 1,
   });
   const running = Promise.all([worker.run(), reportsWorker.run()]);
