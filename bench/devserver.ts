@@ -6,7 +6,8 @@
 //   npm run bench:devserver -- [N]        (default 1000; DATABASE_URL uses that PostgreSQL,
 //                                          otherwise an embedded one in a temp folder)
 // Env: BENCH_STORES=memory|postgres|memory,postgres, BENCH_IN_PROCESS=1 (server in this process, as
-// before), BENCH_WORKFLOW_THREADS, BENCH_REUSE_V8=0, BENCH_VERBOSE=1 (engine counters).
+// before), BENCH_WORKFLOW_THREADS, BENCH_REUSE_V8=0, BENCH_VERBOSE=1 (engine counters),
+// BENCH_LOG=warn (SDK warnings), BENCH_WFT_EXECUTIONS, BENCH_WFT_POLLS, BENCH_ACT_POLLS, BENCH_EAGER=0.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,7 +20,11 @@ import { startDevServer, type DevServer, type StoreOption } from '../devserver/i
 const N = Number(process.argv[2] ?? process.env.BENCH_WORKFLOWS ?? 1000);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+// BENCH_LOG=warn prints the SDK's warnings and errors (e.g. "Task not found when completing").
+const printed = (level: string) => (message: string, meta?: unknown) => console.log(`[sdk ${level}] ${message}`, meta ? JSON.stringify(meta).slice(0, 300) : '');
+const quiet = process.env.BENCH_LOG === 'warn'
+  ? { log: noop, trace: noop, debug: noop, info: noop, warn: printed('warn'), error: printed('error') }
+  : { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
@@ -128,7 +133,7 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
     nonStickyToStickyPollRatio: Number(process.env.BENCH_NONSTICKY_RATIO ?? 0.2),
     maxConcurrentWorkflowTaskExecutions: Number(process.env.BENCH_WFT_EXECUTIONS ?? 200),
     maxConcurrentActivityTaskExecutions: 500,
-    maxCachedWorkflows: Math.max(N, 100),
+    maxCachedWorkflows: Number(process.env.BENCH_CACHE ?? Math.max(N, 100)),
     // BENCH_EAGER=0: no eager activity dispatch (every activity goes through an activity poll).
     ...(process.env.BENCH_EAGER === '0' ? { maxEagerActivityReservationsPerWorkflowTask: 0 } : {}),
   });
@@ -191,7 +196,9 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
       `RSS server ${smb(serverBefore)} / ${smb(serverAfter)} / ${smb(serverClosed)} MB ` +
       `(heap after GC ${hmb(serverBefore)} / ${hmb(serverAfter)} / ${hmb(serverClosed)} MB), ` +
       `worker ${rssBefore} / ${rssAfter} / ${rssClosed} MB (before / after / after close); ` +
-      `runs in engine RAM after close: ${stats.runsInMemory}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `runs in engine RAM after close: ${stats.runsInMemory}; ` +
+      `workflow task timeouts ${stats.workflowTaskTimeouts}, sticky fallbacks ${stats.stickyFallbacks}, stale completions ${stats.staleWorkflowTaskResponses}, ` +
+      `max latency ${latencies[latencies.length - 1]} ms; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     process.env.BENCH_VERBOSE ? stats : '',
   );
   await connection.close();

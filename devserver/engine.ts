@@ -165,7 +165,19 @@ export class Engine {
   private readonly queries = new Map<string, QueryWaiter>();
   private readonly deadStickyQueues = new Set<string>();
   private taskSeq = Date.now();
-  private readonly counters = { workflowTasks: 0, stickyWorkflowTasks: 0, activityTasks: 0, eagerActivityTasks: 0, commits: 0 };
+  private readonly counters = {
+    workflowTasks: 0,
+    stickyWorkflowTasks: 0,
+    activityTasks: 0,
+    eagerActivityTasks: 0,
+    commits: 0,
+    /** Workflow tasks that timed out (start-to-close) and were retried. */
+    workflowTaskTimeouts: 0,
+    /** Sticky workflow tasks nobody took in time, moved to the normal queue. */
+    stickyFallbacks: 0,
+    /** Workflow task completions/failures answered NotFound (stale or unknown token). */
+    staleWorkflowTaskResponses: 0,
+  };
   private stopped = false;
 
   constructor(options: EngineOptions) {
@@ -466,12 +478,14 @@ export class Engine {
       if (s.wft && s.wft.startedEventId === undefined) {
         s.wft.sticky = false;
         run.wftEnqueued = false;
+        this.counters.stickyFallbacks++;
       }
       return;
     }
     if (key === 'wft-timeout') {
       const wft = s.wft;
       if (!wft || wft.startedEventId === undefined) return;
+      this.counters.workflowTaskTimeouts++;
       this.write(run, 'workflowTaskTimedOut', {
         scheduledEventId: wft.scheduledEventId,
         startedEventId: wft.startedEventId,
@@ -1054,6 +1068,7 @@ export class Engine {
       wft.attempt !== token.att ||
       wft.nonce !== token.n
     ) {
+      this.counters.staleWorkflowTaskResponses++;
       throw new NotFoundError('Workflow task not found.');
     }
     return { run, wft };
@@ -2114,7 +2129,7 @@ export class Engine {
   }
 
   /** Counts for tests and the benchmark: how much workflow state is held in RAM. */
-  stats(): { runsInMemory: number; openRuns: number; queries: number; workflowTasks: number; stickyWorkflowTasks: number; activityTasks: number; eagerActivityTasks: number; commits: number } {
+  stats(): { runsInMemory: number; openRuns: number; queries: number } & Engine['counters'] {
     return { runsInMemory: this.runs.size, openRuns: this.openByWorkflowId.size, queries: this.queries.size, ...this.counters };
   }
 }
