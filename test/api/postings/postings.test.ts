@@ -1,6 +1,6 @@
 // Postings through HTTP on a test database and the devserver: a department creates a cohort,
 // the dispatching unit's guarantees gate the start, check-ins are filed and confirmed, and
-// every refusal names its reason (role, state, scope).
+// every refusal names its reason (role, state, scope); every change is audited under its actor.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from '../../support/app.ts';
 import { createPostingActivities } from '../../../activities/posting.ts';
 import { addDays, shanghaiDate } from '../../../domain/posting/calendar.ts';
 import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
+import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -107,5 +108,22 @@ describe('postings through HTTP', () => {
     expect(early.status).toBe(409);
     expect(early.body.code ?? early.body.error).toBe('not_open');
     expect((await call(null, 'POST', '/public/posting-surveys/pcl_not-a-real-token', { score: 90 })).status).toBe(404);
+
+    // Every change these routes wrote is in the audit log, under the account that made it
+    // (refused requests wrote nothing).
+    const audit = await app.orm.em.fork().find(AuditEntry, { action: { $like: 'posting%' } }, { orderBy: { seq: 'asc' } });
+    expect(audit.map((a) => [a.action, a.actor, a.actorAccountId, a.entityId])).toEqual([
+      ['posting_cohort.create', 'dept', world.accounts.dept, created.body.id],
+      ['posting.guarantees_record', 'unit', world.accounts.unit, p1],
+      ['posting.guarantees_record', 'unit', world.accounts.unit, p1],
+      ['posting.check_in', 'sec1', world.accounts.sec1, p1],
+      ['posting.check_in_review', 'community', world.accounts.community, p1],
+      ['posting.head_visit', 'unit', world.accounts.unit, p1],
+    ]);
+    expect(audit[0]!.after).toMatchObject({ postings: [{ id: p1 }, { id: p2 }] });
+    expect(audit[2]!.before).toEqual({ insuranceYuan: 500_000, insurancePolicy: null, workFundsYuan: 10_000 });
+    expect(audit[2]!.after).toEqual({ insuranceYuan: 1_000_000, insurancePolicy: 'PICC-001', workFundsYuan: 10_000 });
+    expect(audit[4]!.before).toMatchObject({ status: 'pending' });
+    expect(audit[4]!.after).toMatchObject({ status: 'confirmed' });
   }, 120_000);
 });
