@@ -106,7 +106,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Move a unit, with everything under it, to another parent (行政区划调整)',
       description: 'Both the unit and the new parent must lie in your subtree; the new parent must be of a higher level and not inside the unit. The unit keeps its organizations, people and records; from then on they are seen by the staff over the new parent.',
       params: IdParams,
-      body: Type.Object({ parentId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+      body: Type.Object({ parentId: Type.String({ format: 'uuid', description: 'the new parent unit' }) }, { additionalProperties: false, examples: [{ parentId: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }] }),
       response: { 200: Unit },
     },
   }, async (request) => {
