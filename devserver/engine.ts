@@ -1083,9 +1083,13 @@ export class Engine {
     const closing = commands.some((c) => CLOSING_COMMANDS.has(c.commandType));
     if (closing && s.buffered.length > 0) {
       // New events arrived while the task ran: the workflow must see them before closing.
+      // Real Temporal answers InvalidArgument "UnhandledCommand" here; the SDK then evicts the run
+      // and replays it on the next task. Answering success instead left the SDK believing the
+      // workflow had completed: it answered the retried task from its cache with the same result,
+      // and the workflow never saw the new events (a signal was lost).
       this.failWorkflowTask(run, wft, 'WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND', undefined, req.identity);
       await this.commit();
-      return {};
+      throw new InvalidArgumentError('UnhandledCommand');
     }
     const completed = this.write(run, 'workflowTaskCompleted', {
       scheduledEventId: wft.scheduledEventId,

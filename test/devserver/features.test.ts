@@ -138,4 +138,42 @@ describe('devserver features', () => {
     expect(history.events?.length).toBeGreaterThan(3);
     await expect(client.workflowService.listSchedules({ namespace: 'default' })).rejects.toThrow(/ListSchedules/);
   });
+  it('rejects a closing completion as UnhandledCommand when a signal came in while the task ran, and the workflow sees the signal', async () => {
+    // Deterministic race: the signal lands while the task that completes the workflow is running
+    // (after the worker has sent its completion, before the server applies it). With a success
+    // answer instead of InvalidArgument "UnhandledCommand", the SDK sometimes answered the retried
+    // task from its cache and the workflow finished without the signal: repeated to catch that.
+    const engine = server.engine as unknown as { respondWorkflowTaskCompleted(req: { commands?: { commandType: string }[] }): Promise<object> };
+    const original = engine.respondWorkflowTaskCompleted.bind(server.engine);
+    let injectInto: ((req: { commands?: { commandType: string }[] }) => Promise<void>) | undefined;
+    engine.respondWorkflowTaskCompleted = async (req) => {
+      if (injectInto && req.commands?.some((c) => String(c.commandType) === 'COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION')) {
+        const inject = injectInto;
+        injectInto = undefined;
+        await inject(req);
+      }
+      return original(req);
+    };
+    try {
+      for (let i = 0; i < 5; i++) {
+        const workflowId = `unhandled-${i}`;
+        const handle = await client.workflow.start('signalsQueriesUpdates', { taskQueue, workflowId });
+        let injected = false;
+        injectInto = async () => {
+          injected = true;
+          await handle.signal(approve, 'late');
+        };
+        await handle.signal(approve, 'a');
+        await handle.signal(approve, 'b');
+        expect(await handle.result()).toEqual(['a', 'b', 'late', 'limit=10']);
+        expect(injected).toBe(true);
+        const { events } = await handle.fetchHistory();
+        const failed = events!.filter((e) => String(e.eventType) === 'EVENT_TYPE_WORKFLOW_TASK_FAILED' || Number(e.eventType) === 9);
+        expect(failed).toHaveLength(1);
+        finished.push({ workflowId });
+      }
+    } finally {
+      engine.respondWorkflowTaskCompleted = original;
+    }
+  });
 });
