@@ -15,6 +15,8 @@ export interface AuditActor {
 }
 
 export const SYSTEM_ACTOR: AuditActor = { accountId: null, label: 'system' };
+/** Anyone using an unguessable access link (public page, survey, objection). */
+export const PUBLIC_LINK_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
 
 export interface AuditInput {
   actor: AuditActor;

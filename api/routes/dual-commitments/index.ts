@@ -8,9 +8,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { recordAudit, type AuditActor, type AuditInput } from '../../../domain/audit/record.ts';
+import { recordAudit, type AuditActor, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { tellWorkflow } from '../../workflow-refusals.ts';
+import { changeWithAudit } from '../../audited.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -97,21 +98,7 @@ async function loadSetFor(request: FastifyRequest, setId: string): Promise<{ set
   return { set, em, actor: { accountId: principal.accountId, login: principal.login, roles } };
 }
 
-/**
- * Runs a change and appends its audit row in one transaction: both commit, or neither.
- * Entities loaded before (the set, its items) may be changed inside; the flush writes them.
- */
-async function changeWithAudit<T>(em: EntityManager, actor: AuditActor, audit: Omit<AuditInput, 'actor'>, change: (tx: EntityManager) => T | Promise<T>): Promise<T> {
-  return em.transactional(async (tx) => {
-    const result = await change(tx as EntityManager);
-    await tx.flush();
-    await recordAudit(tx as EntityManager, { actor, ...audit });
-    return result;
-  });
-}
-
 const auditActor = (actor: Actor): AuditActor => ({ accountId: actor.accountId, label: actor.login });
-const PUBLIC_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
 
 const GATE_NAMES: Record<string, string> = { set: '定诺 (set)', show: '亮诺 (show)', practice: '践诺 (practice)', evaluate: '评诺 (evaluate)', filed: '备案 (filed)' };
 
@@ -683,7 +670,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const client = clientHash(request);
     const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'supervision', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
     if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', `at most ${settings.feedback.perHourPerClient} messages an hour`);
-    await changeWithAudit(em, PUBLIC_ACTOR, { action: 'commitment_set.feedback', entityType: 'commitment_set', entityId: set.id, after: { kind: 'supervision', length: text.length, client } }, (tx) => {
+    await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'commitment_set.feedback', entityType: 'commitment_set', entityId: set.id, after: { kind: 'supervision', length: text.length, client } }, (tx) => {
       tx.create(CommitmentFeedback, { set: set.id, kind: 'supervision', body: text, clientHash: client } as never);
     });
     reply.code(201);
@@ -715,7 +702,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
     const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
     if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', 'too many answers from this client');
-    await changeWithAudit(em, PUBLIC_ACTOR, { action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating: request.body.rating, client } }, (tx) => {
+    await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating: request.body.rating, client } }, (tx) => {
       tx.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: request.body.rating, body: request.body.comment ?? null, clientHash: client } as never);
     });
     reply.code(201);

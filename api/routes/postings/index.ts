@@ -31,9 +31,9 @@ import { ReportFile } from '../../../domain/entities/report-file.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import { cohortWorkflowId, type PostingCohortInput } from '../../../domain/posting/workflow-types.ts';
 import { PostingFinalAssessment, PostingQuarterReview } from '../../../domain/entities/posting-records.ts';
-import type { AuditActor } from '../../../domain/audit/record.ts';
 import type { ReportSubject } from '../../../activities/report-render.ts';
 import { changeWithAudit } from '../../audited.ts';
+import { PUBLIC_LINK_ACTOR, type AuditActor } from '../../../domain/audit/record.ts';
 import { isRunning, reportEntry, startReportRender, type ReportEntry } from '../../report-render.ts';
 
 const tags = ['postings'];
@@ -64,7 +64,6 @@ async function actorFor(request: FastifyRequest, postingId: string): Promise<{ e
 
 /** Who wrote a change, for the audit log. */
 const auditActorOf = (request: FastifyRequest): AuditActor => ({ accountId: principalOf(request).accountId, label: principalOf(request).login });
-const PUBLIC_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
 
 type PostingReportSubject = ReportSubject & { subjectType: 'posting' };
 
@@ -490,7 +489,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const check = await verifyAccessLink(em, request.params.token, RESIDENT_SURVEY);
     if (!check.ok) throw new ApiError(check.reason === 'expired' ? 410 : 404, `link_${check.reason}`, `the survey link is ${check.reason}`);
     const postingId = check.link.subjectId;
-    await changeWithAudit(em, PUBLIC_ACTOR, { action: 'posting.survey_answer', entityType: 'posting', entityId: postingId, after: { source: 'link', score: request.body.score, commentLength: request.body.comment?.length ?? 0 } }, (tx) => {
+    await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'posting.survey_answer', entityType: 'posting', entityId: postingId, after: { source: 'link', score: request.body.score, commentLength: request.body.comment?.length ?? 0 } }, (tx) => {
       tx.create(PostingResidentRating, { posting: postingId, score: request.body.score, source: 'link', comment: request.body.comment ?? null } as never);
     });
     reply.code(201);

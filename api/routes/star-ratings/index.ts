@@ -18,7 +18,7 @@ import type { Role } from '../../../domain/auth/roles.ts';
 import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
-import { recordAudit, type AuditActor } from '../../../domain/audit/record.ts';
+import { recordAudit, type AuditActor, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
 import { EvidenceFile } from '../../../domain/entities/evidence.ts';
@@ -61,7 +61,6 @@ const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
 const PUBLIC_OBJECTION_MAX_LENGTH = 2000;
 /** How long POST …/end waits for the workflow to record the end before answering (it finishes regardless). */
 const END_WAIT_MS = 15_000;
-const PUBLIC_ACTOR: AuditActor = { accountId: null, label: 'public-link' };
 const objectionPath = (token: string) => `/public/star-objections/${token}`;
 const actorOf = (actor: Actor): AuditActor => ({ accountId: actor.accountId, label: actor.login });
 const Stars = Type.Integer({ minimum: 0, maximum: 5 });
@@ -516,14 +515,14 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const row = await em.transactional(async (tx) => {
       const created = tx.create(StarPublicObjection, { organization: org.id, year: round.year, text, clientHash: client } as never);
       await tx.flush();
-      await recordAudit(tx, { actor: PUBLIC_ACTOR, action: 'star_rating.public_objection', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: created.id, length: text.length, client } });
+      await recordAudit(tx, { actor: PUBLIC_LINK_ACTOR, action: 'star_rating.public_objection', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: created.id, length: text.length, client } });
       return created;
     });
     const actor: Actor = { accountId: '', login: 'public-link', roles: ['public'] };
     await tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(fileStarObjection, { args: [{ actor, objectionId: row.id, text }] }));
     await em.transactional(async (tx) => {
       await tx.nativeUpdate(StarPublicObjection, { id: row.id }, { accepted: true });
-      await recordAudit(tx, { actor: PUBLIC_ACTOR, action: 'star_rating.public_objection_accepted', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: row.id } });
+      await recordAudit(tx, { actor: PUBLIC_LINK_ACTOR, action: 'star_rating.public_objection_accepted', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: row.id } });
     });
     reply.code(201);
     return { accepted: true, objectionId: row.id };
