@@ -28,6 +28,9 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** Attempts of one group commit before its callers are failed (about 6 s of backoff in all). */
+const WRITE_ATTEMPTS = 8;
+
 export class PostgresStore implements WorkflowStore {
   private readonly pool: pg.Pool;
   private readonly schema: string;
@@ -115,7 +118,7 @@ export class PostgresStore implements WorkflowStore {
           count += next.units.length;
         }
         try {
-          await this.writeBatch(batch.flatMap((p) => p.units));
+          await this.writeWithRetries(batch.flatMap((p) => p.units));
           for (const p of batch) p.resolve();
         } catch (error) {
           for (const p of batch) p.reject(error);
@@ -123,6 +126,24 @@ export class PostgresStore implements WorkflowStore {
       }
     } finally {
       this.writing = false;
+    }
+  }
+
+  /**
+   * The engine already changed its state when it asks for a commit, so a failed write would
+   * leave the answer (INTERNAL) and the engine disagreeing: a retried call then finds its task
+   * gone. The write is idempotent (every insert is an upsert), so a blip (a dropped connection,
+   * a restart of PostgreSQL) is retried here for a few seconds before the callers are failed.
+   */
+  private async writeWithRetries(units: CommitUnit[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeBatch(units);
+        return;
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** (attempt - 1))));
+      }
     }
   }
 
