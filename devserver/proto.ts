@@ -45,7 +45,7 @@ const encodedEvents = new WeakMap<object, Uint8Array>();
 export function encodeHistoryEvent(event: object): Uint8Array {
   let bytes = encodedEvents.get(event);
   if (!bytes) {
-    bytes = encodeMessage(lookupType('temporal.api.history.v1.HistoryEvent'), event);
+    bytes = ownCopy(encodeMessage(lookupType('temporal.api.history.v1.HistoryEvent'), event));
     encodedEvents.set(event, bytes);
   }
   return bytes;
@@ -53,7 +53,17 @@ export function encodeHistoryEvent(event: object): Uint8Array {
 
 /** Records the bytes an event object was decoded from (the store's copy). */
 export function rememberEncodedEvent(event: object, bytes: Uint8Array): void {
-  encodedEvents.set(event, bytes);
+  encodedEvents.set(event, ownCopy(bytes));
+}
+
+/**
+ * Small Node buffers are slices of shared 8 KB slabs (protobufjs and pg allocate through
+ * Buffer.allocUnsafe): keeping a 200-byte slice alive keeps its whole slab. Cached bytes live
+ * as long as their run is open, so they get an exactly-sized buffer of their own (measured:
+ * bench:cycle, 10,000 open runs: external memory ~500 MB through slabs, ~100 MB with copies).
+ */
+function ownCopy(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 /** The field number of `type`'s temporal.api.history.v1.History field named history, if any. */
