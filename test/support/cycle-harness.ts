@@ -84,3 +84,30 @@ export function grantWithToken(em: EntityManager, tokens: Record<string, string>
   em.create(ApiToken, { account, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
   return account;
 }
+
+/** What a cycle test's `call` answers: the status, the headers, and JSON or the raw bytes (PDFs). */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+/** `call(login, method, url, payload?)` as the account `login` (null: anonymous), through the app's inject. */
+export function httpCaller(app: TestApp, tokenOf: (login: string) => string | undefined) {
+  return async (login: string | null, method: string, url: string, payload?: unknown): Promise<HttpAnswer> => {
+    const token = login ? tokenOf(login) : undefined;
+    const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: response.statusCode, headers: response.headers, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
+  };
+}
+
+/** One entry of the `reports` list of a set or posting view. */
+export interface ReportEntryBody {
+  type: string;
+  status: string;
+  reason: string | null;
+  render: string | null;
+  download: string | null;
+  sha256: string | null;
+  version: number | null;
+}

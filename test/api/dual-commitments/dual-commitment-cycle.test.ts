@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from 'date-fns/addDays';
-import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller } from '../../support/cycle-harness.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
@@ -59,10 +59,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
-  const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: login ? { authorization: `Bearer ${tokens[login]}` } : {} });
-  return { status: response.statusCode, headers: response.headers, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
-};
+const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
 
 describe('dual commitments through HTTP', () => {
   it('runs a cycle end to end with refusals, and files a record whose hash is in the audit log', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from 'date-fns/addDays';
-import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller, type ReportEntryBody } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
 import { createReportRenderActivities } from '../../../activities/report-render.ts';
@@ -63,20 +63,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
-  const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: login ? { authorization: `Bearer ${tokens[login]}` } : {} });
-  return { status: response.statusCode, headers: response.headers, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
-};
-
-interface ReportEntryBody {
-  type: string;
-  status: string;
-  reason: string | null;
-  render: string | null;
-  download: string | null;
-  sha256: string | null;
-  version: number | null;
-}
+const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   for (let i = 0; ; i++) {

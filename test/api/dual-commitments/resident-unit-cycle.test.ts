@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from 'date-fns/addDays';
-import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { commitmentLinkToken, createDualCommitmentActivities, STAFF_SURVEY } from '../../../activities/dual-commitment.ts';
 import { AccessLink } from '../../../domain/entities/access-link.ts';
@@ -53,10 +53,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
-  const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: login ? { authorization: `Bearer ${tokens[login]}` } : {} });
-  return { status: response.statusCode, headers: response.headers, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
-};
+const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
 
 describe('四双 for a resident unit through HTTP', () => {
   it('starts by kind, reviews by the community, and files a 写实评价 sent to the superior Party organization', async () => {

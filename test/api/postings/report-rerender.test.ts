@@ -5,7 +5,7 @@
 // paper and link ratings are written with their audit rows, under the right actor.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startCycleHarness, type CycleHarness } from '../../support/cycle-harness.ts';
+import { startCycleHarness, type CycleHarness, httpCaller, type ReportEntryBody } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createPostingActivities, residentSurveyToken } from '../../../activities/posting.ts';
 import { createReportRenderActivities } from '../../../activities/report-render.ts';
@@ -41,21 +41,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const call = async (login: string | null, method: string, url: string, payload?: unknown) => {
-  const bearer = login === 'outsider' ? outsiderToken : login ? world.tokens[login] : null;
-  const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
-  return { status: response.statusCode, headers: response.headers, body: response.headers['content-type']?.includes('json') ? response.json() : response.rawPayload };
-};
-
-interface ReportEntryBody {
-  type: string;
-  status: string;
-  reason: string | null;
-  render: string | null;
-  download: string | null;
-  sha256: string | null;
-  version: number | null;
-}
+const call = (login: string | null, method: string, url: string, payload?: unknown) =>
+  httpCaller(app, (l) => (l === 'outsider' ? outsiderToken : world.tokens[l]))(login, method, url, payload);
 
 describe('posting reports rendered again', () => {
   it('re-renders a failed final assessment form on the department\'s request', async () => {
