@@ -2,25 +2,20 @@
 // SDK's own TestWorkflowEnvironment, the API on a fresh database pointed at it, a worker with the
 // cycle's activities on the main queue and the real report activities (browser renderer and
 // content-addressed store) on the reports queue, as the service runs them.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { createReportActivities, type ReportRendererPort } from '../../activities/reports.ts';
 import { createReportRenderer, type ReportRenderer } from '../../reports/index.ts';
 import { createReportStore } from '../../reports/store.ts';
-import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { createTestApp, type TestApp } from './app.ts';
+import { replayer, runWorkers, startTimeSkipping } from './workflow-harness.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 export interface CycleHarness {
   env: TestWorkflowEnvironment;
@@ -37,38 +32,22 @@ export interface CycleHarnessOptions {
 }
 
 export async function startCycleHarness(activitiesFor: (app: TestApp) => object, options: CycleHarnessOptions = {}): Promise<CycleHarness> {
-  Runtime.install({ logger: quiet as never });
-  const [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: path.join(root, 'devserver/bin/devserver') } } }),
-    bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows/index.ts'), logger: quiet }),
-  ]);
+  const { env, bundle } = await startTimeSkipping();
   const app = await createTestApp({ temporalAddress: env.address });
   const renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
+  const stopWorkers = await runWorkers(env, bundle, {
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-    workflowBundle: bundle,
     activities: activitiesFor(app),
+    reportActivities: createReportActivities({ renderer: options.renderer ? options.renderer(renderer) : renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
+    maxConcurrentReports: 1,
   });
-  const reportsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
-    activities: createReportActivities({ renderer: options.renderer ? options.renderer(renderer) : renderer, store: createReportStore({ dataDir: app.config.DATA_DIR }), orm: app.orm }),
-    maxConcurrentActivityTaskExecutions: 1,
-  });
-  const running = Promise.all([worker.run(), reportsWorker.run()]);
   return {
     env,
     app,
     bundle,
-    async replay(workflowId) {
-      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
-    },
+    replay: replayer(env, bundle),
     async close() {
-      worker.shutdown();
-      reportsWorker.shutdown();
-      await running;
+      await stopWorkers();
       await renderer.close();
       await app.close();
       await env.teardown();

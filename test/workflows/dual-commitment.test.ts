@@ -1,15 +1,12 @@
 // The dual commitments workflow on the project's devserver with time skipping: the four
 // gates, refusals from the update validators, reminders and escalations on timers, the
 // publication window closing by itself; every final history is replayed.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../../activities/dual-commitment.ts';
-import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 import type { GatePlan } from '../../domain/rules/dual-commitment.ts';
 import { DAY_MS, type Actor, type ItemSummary } from '../../domain/rules/dual-commitment-state.ts';
 import {
@@ -26,16 +23,9 @@ import {
   writeFactualEvaluation,
 } from '../../workflows/dual-commitment.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
-let worker: Worker;
-let reportsWorker: Worker;
-let running: Promise<void>;
+let harness: WorkflowHarness;
 const taskQueue = 'dual-commitment-test';
 const calls: { name: string; at: number; input: Record<string, unknown> }[] = [];
 
@@ -100,27 +90,15 @@ async function refusalType(promise: Promise<unknown>): Promise<string | undefine
 }
 
 beforeAll(async () => {
-  Runtime.install({ logger: quiet as never });
-  [env, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
-  ]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities() });
-  reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: fakeReportActivities() });
-  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
+  harness = await startWorkflowHarness({ taskQueue, activities: stubActivities(), reportActivities: fakeReportActivities() });
+  env = harness.env;
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  reportsWorker?.shutdown();
-  await running;
-  await env?.teardown();
+  await harness?.close();
 });
 
-async function replay(workflowId: string) {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
-}
+const replay = (workflowId: string) => harness.replay(workflowId);
 
 describe('dualCommitment workflow', () => {
   it('runs 定诺 → 亮诺 → 践诺 → 评诺 with refusals, reminders, escalation and the window closing itself', async () => {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   cohortRankedSignal,
@@ -23,13 +22,10 @@ import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
 import { rankCohort } from '../../domain/posting/assessment.ts';
 import type { Actor, FinalSignature } from '../../domain/posting/sign-off.ts';
 import { postingWorkflowId, quarterWorkflowId, type PostingActivityContract, type PostingNotice, type PostingStatus } from '../../domain/posting/workflow-types.ts';
-import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
 const taskQueue = 'posting-test';
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 const secretary: Actor = { accountId: 's', name: '第一书记', roles: ['first_secretary'] };
 const street: Actor = { accountId: 'st', name: '街道党工委', roles: ['street_committee'] };
@@ -38,9 +34,7 @@ const unit: Actor = { accountId: 'du', name: '派出单位', roles: ['dispatchin
 const fullGuarantees = { insuranceYuan: 1_000_000, workFundsYuan: 10_000 };
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
-let worker: Worker;
-let running: Promise<void>;
+let harness: WorkflowHarness;
 
 // In-memory world the fake activities read and write.
 const notices: PostingNotice[] = [];
@@ -112,7 +106,6 @@ const reportActivities = {
     return { sha256: 'f'.repeat(64), reportFileId: null, version: null, bytes: 1, pages: 1, storagePath: 'x' };
   },
 };
-let reportsWorker: Worker;
 
 /** Steps the clock a day at a time, answering notices as people would, until done(). */
 async function advance(done: () => boolean, respond: (n: PostingNotice) => Promise<void>, maxDays = 500): Promise<void> {
@@ -135,27 +128,15 @@ async function refusal(p: Promise<unknown>): Promise<string | undefined> {
 
 const quarterOf = (key: string) => Number(/^Q(\d+)\//.exec(key)?.[1]);
 
-async function replay(workflowId: string) {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
-}
+const replay = (workflowId: string) => harness.replay(workflowId);
 
 beforeAll(async () => {
-  Runtime.install({ logger: quiet as never });
-  [env, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, 'posting-workflows.ts'), logger: quiet }),
-  ]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
-  reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: reportActivities });
-  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
+  harness = await startWorkflowHarness({ taskQueue, activities: activities, reportActivities: reportActivities, workflowsPath: path.resolve(here, 'posting-workflows.ts') });
+  env = harness.env;
 }, 60_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  reportsWorker?.shutdown();
-  await running;
-  await env?.teardown();
+  await harness?.close();
 });
 
 describe('posting year (第一书记)', () => {

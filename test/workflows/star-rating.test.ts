@@ -3,14 +3,11 @@
 // lowering from tracked events, an immediate review after a serious event, a re-rating
 // upward, the objection window, and a level applied by rule when the department stays
 // silent. Each year is its own run (continue-as-new); every run's history is replayed.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { StarMoveInput, StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../../activities/star-rating.ts';
-import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/rules/star-rating.ts';
 import { DEFAULT_STAR_SETTINGS, shanghaiDate, startOfShanghaiDay, yearPlan } from '../../domain/rules/star-rating-calendar.ts';
@@ -34,17 +31,10 @@ import {
   submitStarSelfReport,
 } from '../../workflows/star-rating.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 const HOUR = 3600_000;
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
-let worker: Worker;
-let reportsWorker: Worker;
-let running: Promise<void>;
+let harness: WorkflowHarness;
 const taskQueue = 'star-rating-test';
 const calls: { name: string; at: number; input: Record<string, unknown> }[] = [];
 /** The year's dual-commitment total and satisfaction per `<org>/<year>`. */
@@ -123,21 +113,12 @@ async function skipTo(date: string, hour = 2) {
 }
 
 beforeAll(async () => {
-  Runtime.install({ logger: quiet as never });
-  [env, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
-  ]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities() });
-  reportsWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: reportsTaskQueueFor(taskQueue), activities: fakeReportActivities() });
-  running = Promise.all([worker.run(), reportsWorker.run()]).then(() => undefined);
+  harness = await startWorkflowHarness({ taskQueue, activities: stubActivities(), reportActivities: fakeReportActivities() });
+  env = harness.env;
 }, 60_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  reportsWorker?.shutdown();
-  await running;
-  await env?.teardown();
+  await harness?.close();
 });
 
 /** Rates one organization through self-assessment, 初审 and scoring at `fraction` of each manual indicator's maximum. */
@@ -315,8 +296,7 @@ describe('starRating workflow', () => {
       expect(new Set(runIds[org]).size).toBe(4);
       await handles[org]!.terminate('test over');
       for (const runId of runIds[org]!) {
-        const history = await env.client.workflow.getHandle(starRatingWorkflowId(org), runId).fetchHistory();
-        await Worker.runReplayHistory({ workflowBundle }, history, `${org}-${runId}`);
+        await harness.replay(starRatingWorkflowId(org), runId);
       }
     }
   }, 170_000);
@@ -357,9 +337,6 @@ describe('starRating workflow', () => {
     // It was never awarded: no rating move was recorded for e.
     expect(moves('org-e')).toEqual([]);
 
-    for (const h of [d, e]) {
-      const history = await h.fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle }, history, h.workflowId);
-    }
+    for (const h of [d, e]) await harness.replay(h.workflowId);
   }, 120_000);
 });

@@ -1,0 +1,76 @@
+// What every time-skipping workflow test needs: the project's devserver through the SDK's own
+// TestWorkflowEnvironment, the workflow bundle, a worker on the main queue and one on the
+// reports queue, and a replay of a finished workflow's history against the same bundle.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const noop = () => undefined;
+/** A logger for the SDK runtime and bundler that says nothing. */
+export const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+/** The devserver with time skipping, and the workflows bundled (default: workflows/index.ts). */
+export async function startTimeSkipping(workflowsPath = path.join(root, 'workflows/index.ts')): Promise<{ env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap }> {
+  Runtime.install({ logger: quietLogger as never });
+  const [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: path.join(root, 'devserver/bin/devserver') } } }),
+    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+  ]);
+  return { env, bundle };
+}
+
+/** Replays a finished workflow's history against the bundle: history-shape bugs fail here. */
+export const replayer = (env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap) => async (workflowId: string, runId?: string): Promise<void> => {
+  const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, runId ? `${workflowId}-${runId}` : workflowId);
+};
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  bundle: WorkflowBundleWithSourceMap;
+  replay(workflowId: string, runId?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  taskQueue: string;
+  activities: object;
+  reportActivities: object;
+  /** Report activities at once on the reports queue (default: the SDK's). */
+  maxConcurrentReports?: number;
+}
+
+/** A worker with `activities` on `taskQueue` and one with `reportActivities` on its reports queue; returns their stop. */
+export async function runWorkers(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap, options: WorkerOptions): Promise<() => Promise<void>> {
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowBundle: bundle, activities: options.activities });
+  const reportsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: reportsTaskQueueFor(options.taskQueue),
+    activities: options.reportActivities,
+    ...(options.maxConcurrentReports ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentReports } : {}),
+  });
+  const running = Promise.all([worker.run(), reportsWorker.run()]);
+  return async () => {
+    worker.shutdown();
+    reportsWorker.shutdown();
+    await running;
+  };
+}
+
+/** The environment and the two workers, for workflow tests with stubbed activities. */
+export async function startWorkflowHarness(options: WorkerOptions & { workflowsPath?: string }): Promise<WorkflowHarness> {
+  const { env, bundle } = await startTimeSkipping(options.workflowsPath);
+  const stopWorkers = await runWorkers(env, bundle, options);
+  return {
+    env,
+    bundle,
+    replay: replayer(env, bundle),
+    async close() {
+      await stopWorkers();
+      await env.teardown();
+    },
+  };
+}
