@@ -12,7 +12,8 @@ import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import { ACCESS_LINK_PREFIX } from '../domain/auth/access-links.ts';
 import type { Actor, Gate } from '../domain/rules/dual-commitment-state.ts';
-import { scoreEvaluation, shanghaiDate, variantForKind, type CommitmentDraft, type EvaluationWeights, type FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
+import { resolveSettings, scoreEvaluation, shanghaiDate, variantForKind, type CommitmentDraft, type EvaluationWeights, type FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
+import { dueWhen } from '../domain/rules/due-days.ts';
 import { defaultDualCommitmentCatalog } from '../domain/catalogs/dual-commitment.ts';
 import { defaultResidentUnitCatalog } from '../domain/catalogs/resident-unit.ts';
 import type { DualCommitmentCatalog } from '../domain/catalogs/schemas.ts';
@@ -319,17 +320,27 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.nativeUpdate(CommitmentSet, { id: input.setId, publicationClosedAt: null }, { publicationClosedAt: new Date() });
     },
 
-    async sendReminder(input: { setId: string; subject: 'submission' | 'item' | 'evaluation'; itemKey: string | null; daysBefore: number }): Promise<void> {
+    /**
+     * Reminds who must act before a deadline. The text counts Asia/Shanghai calendar days from
+     * `now` (the workflow's clock; absent in histories from before it was passed: this
+     * process's clock) to the deadline's last day, read from the records, so a reminder that
+     * falls late (the set approved close to an item's deadline) says the days that are left.
+     */
+    async sendReminder(input: { setId: string; subject: 'submission' | 'item' | 'evaluation'; itemKey: string | null; daysBefore: number; now?: number }): Promise<void> {
       const em = fork();
       const set = await loadSet(em, input.setId);
+      const now = input.now ?? Date.now();
+      const cycle = set.cycle.getEntity();
+      const { settings } = resolveSettings(cycle.year, cycle.settings);
       if (input.subject === 'evaluation') {
-        await tell(em, await accountsOver(em, set, ['evaluator']), 'deadline_reminder', '评诺即将截止', `${set.organization.getEntity().name} 的评诺将于${input.daysBefore}天后截止，请完成评分和签字。`);
+        await tell(em, await accountsOver(em, set, ['evaluator']), 'deadline_reminder', '评诺即将截止', `${set.organization.getEntity().name} 的评诺${dueWhen(settings.evaluationEnd, now, '截止')}，请完成评分和签字。`);
       } else if (input.subject === 'submission') {
-        await tell(em, await accountsOver(em, set, ['enterprise_rep', 'enterprise_party_org']), 'deadline_reminder', '定诺即将截止', `双向承诺须在${input.daysBefore}天内提交并通过审核。`);
+        await tell(em, await accountsOver(em, set, ['enterprise_rep', 'enterprise_party_org']), 'deadline_reminder', '定诺即将截止', `双向承诺的定诺${dueWhen(settings.submissionDeadline, now, '截止')}，请在截止前提交并通过审核。`);
       } else {
         const item = (await approvedItems(em, set)).find((i) => i.key === input.itemKey);
         const role = item?.side === 'party' ? 'enterprise_party_org' : 'enterprise_rep';
-        await tell(em, await accountsOver(em, set, [role]), 'deadline_reminder', '承诺事项即将到期', `“${item?.title ?? input.itemKey}”将于${input.daysBefore}天后到期，请上传佐证材料并填报完成情况。`);
+        const when = item?.deadline ? dueWhen(item.deadline, now, '到期') : `将于${input.daysBefore}天后到期`;
+        await tell(em, await accountsOver(em, set, [role]), 'deadline_reminder', '承诺事项即将到期', `“${item?.title ?? input.itemKey}”${when}，请上传佐证材料并填报完成情况。`);
         await em.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey! }, { remindedAt: new Date() });
       }
       await em.flush();

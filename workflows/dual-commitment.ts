@@ -16,6 +16,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -28,6 +29,7 @@ import {
   DAY_MS,
   apply,
   initialState,
+  nextRepeatAfter,
   pendingAlarms,
   refusal,
   submissionReminders,
@@ -95,6 +97,14 @@ const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError'
 const ESCALATION_REPEAT_MS = 7 * DAY_MS;
 /** Reminder to the evaluator this many days before the evaluation window closes. */
 const EVALUATION_REMINDER_DAYS = 3;
+/**
+ * Patch: an escalation whose time passed while nobody ran it (a cycle started after its
+ * deadline, a worker down for weeks) fires once, and the next one comes a full interval
+ * later: the weeks already past are not caught up one after another. Reminders carry the
+ * workflow's clock so their text counts the days really left, and a reminder whose deadline
+ * has already passed is not sent (the escalation says it).
+ */
+const LATE_ALARMS_ONCE = 'late-alarms-fire-once';
 
 export async function dualCommitment(input: DualCommitmentInput): Promise<DualCommitmentResult> {
   const { setId, plan } = input;
@@ -189,6 +199,8 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     state.revision += 1;
     await acts.recordGate({ setId, gate });
   };
+  // The workflow's clock for the reminder text (activity inputs are not part of the replay check).
+  const nowIfPatched = (): { now?: number } => (patched(LATE_ALARMS_ONCE) ? { now: Date.now() } : {});
   const waitUntil = (at: number, done: () => boolean) => {
     const ms = at - Date.now();
     return ms > 0 ? condition(done, ms) : Promise.resolve(done());
@@ -200,7 +212,7 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   const approved = () => state.setStatus === 'approved';
   for (const reminder of submissionReminders(plan.submissionDeadline, plan.submissionReminderDays, Date.now())) {
     if (await waitUntil(reminder.at, approved)) break;
-    await acts.sendReminder({ setId, subject: 'submission', itemKey: null, daysBefore: reminder.daysBefore });
+    await acts.sendReminder({ setId, subject: 'submission', itemKey: null, daysBefore: reminder.daysBefore, ...nowIfPatched() });
   }
   let nextEscalation = Date.parse(plan.submissionDeadline);
   const giveUpAt = Date.parse(plan.evaluationEnd);
@@ -210,7 +222,7 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     if (Date.now() >= giveUpAt) break;
     await acts.escalate({ setId, subject: 'submission', itemKey: null, reviewPending: state.setStatus === 'submitted' });
     escalations.push(`submission@${new Date(Date.now()).toISOString()}`);
-    nextEscalation += ESCALATION_REPEAT_MS;
+    nextEscalation = patched(LATE_ALARMS_ONCE) ? nextRepeatAfter(nextEscalation, ESCALATION_REPEAT_MS, Date.now()) : nextEscalation + ESCALATION_REPEAT_MS;
   }
   if (!approved()) {
     await enterGate('filed');
@@ -244,7 +256,7 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     }
     const due = takeDueAlarms(pendingAlarms(state.items, plan.itemReminderDays, handled), now);
     for (const alarm of due.send) {
-      if (alarm.kind === 'remind') await acts.sendReminder({ setId, subject: 'item', itemKey: alarm.itemKey, daysBefore: alarm.daysBefore });
+      if (alarm.kind === 'remind') await acts.sendReminder({ setId, subject: 'item', itemKey: alarm.itemKey, daysBefore: alarm.daysBefore, ...nowIfPatched() });
       else {
         await acts.escalate({ setId, subject: 'item', itemKey: alarm.itemKey, reviewPending: false });
         escalations.push(`item:${alarm.itemKey}@${new Date(now).toISOString()}`);
@@ -266,7 +278,9 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   const signed = () => (variant === 'resident_unit' ? state.factualEvaluatedBy !== null : state.evaluatorSignedBy !== null);
   const evaluationEnd = Date.parse(plan.evaluationEnd);
   if (!(await waitUntil(evaluationEnd - EVALUATION_REMINDER_DAYS * DAY_MS, signed))) {
-    await acts.sendReminder({ setId, subject: 'evaluation', itemKey: null, daysBefore: EVALUATION_REMINDER_DAYS });
+    // Patched: reaching 评诺 after its end (a worker back late) goes straight to the escalation.
+    const stillAhead = Date.now() < evaluationEnd;
+    if (!patched(LATE_ALARMS_ONCE) || stillAhead) await acts.sendReminder({ setId, subject: 'evaluation', itemKey: null, daysBefore: EVALUATION_REMINDER_DAYS, ...nowIfPatched() });
   }
   if (!(await waitUntil(evaluationEnd, signed))) {
     await acts.escalate({ setId, subject: 'evaluation', itemKey: null, reviewPending: false });

@@ -274,3 +274,13 @@ export function submissionReminders(deadline: string, reminderDays: readonly num
     .filter((r) => r.at > now)
     .sort((a, b) => a.at - b.at);
 }
+
+/**
+ * When a repeated alarm (a weekly escalation) fires next, after one that was due at `dueAt`
+ * fired at `now`: one interval later, or one interval after `now` when it fired late (a cycle
+ * started after its deadline, a worker back after weeks), so the intervals already past are
+ * never caught up one after another.
+ */
+export function nextRepeatAfter(dueAt: number, every: number, now: number): number {
+  return Math.max(dueAt + every, now + every);
+}

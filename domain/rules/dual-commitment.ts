@@ -247,6 +247,18 @@ export function resolveSettings(year: number, overrides: Record<string, unknown>
   return { settings, problems };
 }
 
+/**
+ * The gate dates of a cycle's settings that have already passed at `now` (each a whole
+ * Shanghai day): a cycle started late must be given new dates, or its people would meet an
+ * overdue notice on the first day. Empty when every gate still lies ahead.
+ */
+export function passedGateDates(settings: DualCommitmentSettings, now: number): RuleViolation[] {
+  const today = shanghaiDate(new Date(now));
+  return (['submissionDeadline', 'practiceEnd', 'evaluationStart', 'evaluationEnd'] as const)
+    .filter((key) => endOfShanghaiDay(settings[key]).getTime() <= now)
+    .map((key) => ({ field: `settings.${key}`, rule: `has already passed (${settings[key]}; today is ${today} in Asia/Shanghai): give a later date in settings.${key}` }));
+}
+
 export function gatePlan(year: number, settings: DualCommitmentSettings): GatePlan {
   return {
     year,

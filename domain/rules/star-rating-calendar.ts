@@ -170,3 +170,14 @@ export function yearPlan(year: number, firstYear: number, settings: StarRatingSe
     plaqueValidUntil: `${year + settings.plaqueValidYears}-12-31`,
   };
 }
+
+/**
+ * The deadlines of a rating year that have already passed at `now`: enrolling then would
+ * leave every organization 未按期提交 at once, so the department must give later dates.
+ */
+export function passedRatingDeadlines(year: number, settings: StarRatingSettings, now: number): RuleViolation[] {
+  const today = shanghaiDate(now);
+  return (['selfAssessmentDue', 'preliminaryDue', 'scoringDue'] as const)
+    .filter((key) => endOfShanghaiDay(`${year}-${settings[key]}`).getTime() <= now)
+    .map((key) => ({ field: `settings.${key}`, rule: `has already passed (${year}-${settings[key]}; today is ${today} in Asia/Shanghai): give a later MM-DD in settings.${key}, or enrol for a later year` }));
+}

@@ -49,7 +49,14 @@ const enrol = (payload: unknown) => app.server.inject({ method: 'POST', url: '/s
 
 describe('star rating enrolment over the demo jurisdiction', () => {
   it('enrols 5% then 10% of the eligible organizations, one workflow each', async () => {
-    const year = Number(shanghaiDate(await env.currentTimeMs()).slice(0, 4));
+    const thisYear = Number(shanghaiDate(Date.now()).slice(0, 4));
+    // Last year's deadlines have all passed: refused, naming each date to change, and nothing
+    // enrolled (enrolled then, every organization would be 不予评定 by `system` at once).
+    const late = await enrol({ year: thisYear - 1, rule: { mode: 'share', share: 0.05 } });
+    expect(late.statusCode).toBe(400);
+    expect(late.json().details.map((d: { field: string }) => d.field)).toEqual(['body.settings.selfAssessmentDue', 'body.settings.preliminaryDue', 'body.settings.scoringDue']);
+    expect(late.json().details[0].rule).toContain(`${thisYear - 1}-10-31`);
+    const year = thisYear + 1;
     const first = await enrol({ year, rule: { mode: 'share', share: 0.05 } });
     expect(first.statusCode).toBe(201);
     const firstBody = first.json();

@@ -6,6 +6,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../../activities/dual-commitment.ts';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 import type { GatePlan } from '../../domain/rules/dual-commitment.ts';
 import { DAY_MS, type Actor, type ItemSummary } from '../../domain/rules/dual-commitment-state.ts';
@@ -24,6 +29,7 @@ import {
 } from '../../workflows/dual-commitment.ts';
 
 
+const here = path.dirname(fileURLToPath(import.meta.url));
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'dual-commitment-test';
@@ -200,6 +206,52 @@ describe('dualCommitment workflow', () => {
     expect(mine.some((c) => c.name === 'publishCommitments')).toBe(false);
     await replay(workflowId);
   }, 180_000);
+
+  it('escalates a cycle started 35 weeks after its submission deadline once, then weekly from then on, never catching up', async () => {
+    calls.length = 0;
+    const start = await env.currentTimeMs();
+    const plan: GatePlan = {
+      ...planFrom(start),
+      cycleStart: new Date(start - 300 * DAY_MS).toISOString(),
+      submissionDeadline: new Date(start - 35 * 7 * DAY_MS).toISOString(),
+      practiceEnd: new Date(start + 40 * DAY_MS).toISOString(),
+      evaluationStart: new Date(start + 41 * DAY_MS).toISOString(),
+      evaluationEnd: new Date(start + 50 * DAY_MS).toISOString(),
+    };
+    const workflowId = dualCommitmentWorkflowId('org-late', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-late', cycleId: 'cycle-late', organizationId: 'org-late', year: plan.year, plan }],
+    });
+    // One escalation at once (35 weeks are past), none for the weeks already gone; no reminder
+    // for a deadline that has passed.
+    await env.sleep(DAY_MS);
+    const mine = () => calls.filter((c) => c.input.setId === 'set-late');
+    expect(mine().filter((c) => c.name === 'escalate')).toHaveLength(1);
+    expect(mine().filter((c) => c.name === 'sendReminder')).toEqual([]);
+    expect((await handle.query(dualCommitmentStatus)).escalations).toHaveLength(1);
+    // The next one a full week after the first, not on the deadline's old weekly beat.
+    await env.sleep(5 * DAY_MS);
+    expect(mine().filter((c) => c.name === 'escalate')).toHaveLength(1);
+    await env.sleep(2 * DAY_MS);
+    const escalations = mine().filter((c) => c.name === 'escalate');
+    expect(escalations).toHaveLength(2);
+    expect(escalations[1]!.at - escalations[0]!.at).toBeGreaterThanOrEqual(7 * DAY_MS);
+    expect(escalations[1]!.at - escalations[0]!.at).toBeLessThan(8 * DAY_MS);
+    // Never approved: weekly until the end of the evaluation window (day 50): days 0, 7, ..., 49.
+    expect(await handle.result()).toEqual({ outcome: 'never_approved', totalScore: null, grade: null, recordSha256: null });
+    expect(mine().filter((c) => c.name === 'escalate')).toHaveLength(8);
+    await replay(workflowId);
+  }, 180_000);
+
+  it('still replays a history recorded before late escalations fired once (the catch-up of the old code)', async () => {
+    const history = historyFromJSON(JSON.parse(await readFile(path.join(here, 'histories/dual-commitment-late-start-v1.json'), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'dual-commitment-late-start-v1');
+    // The recorded run is the storm the patch stops: many escalations in its first task.
+    const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'escalate');
+    expect(scheduled.length).toBeGreaterThan(20);
+  }, 60_000);
 
   it('goes on through the cycle when the notice PDF cannot be made, and says so', async () => {
     calls.length = 0;

@@ -30,6 +30,7 @@ import { defaultResidentUnitCatalog } from '../../../domain/catalogs/resident-un
 import {
   endOfShanghaiDay,
   gatePlan,
+  passedGateDates,
   resolveSettings,
   validateCommitmentSet,
   variantForKind,
@@ -180,8 +181,11 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const principal = principalOf(request);
     const body = request.body;
-    const { problems } = resolveSettings(body.year, body.settings ?? {});
+    const { settings: resolved, problems } = resolveSettings(body.year, body.settings ?? {});
     if (problems.length) throw badRequest('the cycle settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
+    // A cycle started after its deadlines would escalate on day one: new dates are required.
+    const passed = passedGateDates(resolved, Date.now());
+    if (passed.length) throw badRequest('some dates of the cycle have already passed', passed.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
     const admin = principal.grants.some((g) => g.role === 'admin');
     const deptPaths = principal.grants.filter((g) => g.role === 'org_department' && g.unitPath).map((g) => g.unitPath!);
     let underPath: string[] = deptPaths;

@@ -27,7 +27,7 @@ import { Organization } from '../../../domain/entities/organization.ts';
 import { StarEnrolment, StarMove, StarRound } from '../../../domain/entities/star-rating.ts';
 import { StarIncentiveGrant, StarPublicObjection, StarTrackingEvent } from '../../../domain/entities/star-tracking.ts';
 import { enrolmentRuleProblem, enrolmentTarget, eventType, type EnrolmentRule, type StarLevel } from '../../../domain/rules/star-rating.ts';
-import { DEFAULT_STAR_SETTINGS, resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
+import { DEFAULT_STAR_SETTINGS, passedRatingDeadlines, resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
 import type { Actor } from '../../../domain/rules/star-rating-state.ts';
 import { STAR_OBJECTIONS, starObjectionToken, starReportPath } from '../../../activities/star-rating.ts';
 import {
@@ -158,8 +158,11 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const inherited = { ...(latest?.settings ?? {}) };
     delete inherited.enrolment;
     const settings = { ...inherited, ...(body.settings ?? {}) };
-    const { problems } = resolveStarSettings(settings);
+    const { settings: resolved, problems } = resolveStarSettings(settings);
     if (problems.length) throw badRequest('the star-rating settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
+    // Enrolled after the self-assessment deadline, every organization would be 不予评定 at once.
+    const passed = passedRatingDeadlines(body.year, resolved, Date.now());
+    if (passed.length) throw badRequest('deadlines of the rating year have already passed', passed.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
     const previous = await em.execute<{ settings: { enrolment?: EnrolmentRule } }[]>(
       `select settings from cycle where type = 'star_rating' and year < ? and scope->'unitIds' @> ?::jsonb order by year desc, created_at desc limit 1`,
       [body.year, JSON.stringify([unit.id])],

@@ -1,0 +1,137 @@
+// Dual commitments cycles that start late, on the devserver with time skipping and the real
+// activities: a start whose dates have passed is refused naming each date; a workflow started
+// weeks after its submission deadline sends one 逾期督办 per person, then one a week (never the
+// catch-up storm of every week since the deadline); reminder texts count Shanghai calendar
+// days. The cycle list shows the department its cycles with counts.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller } from '../../support/cycle-harness.ts';
+import type { TestApp } from '../../support/app.ts';
+import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
+import { gatePlan, resolveSettings, shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
+import { DAY_MS } from '../../../domain/rules/dual-commitment-state.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
+import { CommitmentSet } from '../../../domain/entities/commitment.ts';
+import { Notification } from '../../../domain/entities/notification.ts';
+import { dualCommitment, dualCommitmentStatus } from '../../../workflows/dual-commitment.ts';
+
+let harness: CycleHarness;
+let env: TestWorkflowEnvironment;
+let app: TestApp;
+const tokens: Record<string, string> = {};
+const accounts: Record<string, string> = {};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  harness = await startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  ({ env, app } = harness);
+  const em = app.orm.em.fork() as EntityManager;
+  const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
+    const u = em.create(AdministrativeUnit, { code, name, level, parent, path: '', depth: parent ? parent.depth + 1 : 0, partyOrgName: `${name}党组织` } as never);
+    u.path = `${parent?.path ?? ''}${u.id}/`;
+    return u;
+  };
+  const district = unit('d1', '测试区', 'district', null);
+  const street = unit('s1', '东街道', 'street', district);
+  const community = unit('c1', '东社区', 'community', street);
+  const otherDistrict = unit('d2', '别的区', 'district', null);
+  const org = em.create(Organization, { name: '济宁鲁恒机械有限公司', kind: 'non_public_enterprise', unit: community, responsiblePeople: [] } as never);
+  const org2 = em.create(Organization, { name: '东街道物流公司', kind: 'non_public_enterprise', unit: street, responsiblePeople: [] } as never);
+  em.create(Organization, { name: '别区公司', kind: 'non_public_enterprise', unit: otherDistrict, responsiblePeople: [] } as never);
+  Object.assign(ids, { district: district.id, street: street.id, org: org.id, org2: org2.id });
+  const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => {
+    accounts[login] = grantWithToken(em, tokens, login, role, scope).id;
+  };
+  grant('dept', 'org_department', { unit: district });
+  grant('street', 'street_committee', { unit: street });
+  grant('otherdept', 'org_department', { unit: otherDistrict });
+  grant('rep', 'enterprise_rep', { organization: org });
+  grant('party', 'enterprise_party_org', { organization: org });
+  await em.flush();
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
+type ErrorBody = { error: string; details: { field: string; rule: string }[] };
+
+describe('a dual commitments cycle started late', () => {
+  it('is refused with 400 naming each date that has passed, and accepted with dates that lie ahead', async () => {
+    const thisYear = Number(shanghaiDate(new Date()).slice(0, 4));
+    const late = await call('dept', 'POST', '/dual-commitments/cycles', { year: thisYear - 1, organizationIds: [ids.org] });
+    expect(late.status).toBe(400);
+    const body = late.body as ErrorBody;
+    expect(body.error).toBe('bad_request');
+    expect(body.details.map((d) => d.field)).toEqual(['body.settings.submissionDeadline', 'body.settings.practiceEnd', 'body.settings.evaluationStart', 'body.settings.evaluationEnd']);
+    expect(body.details[0]!.rule).toContain(`${thisYear - 1}-03-31`);
+    // Explicit dates that are also past are refused the same way, one field each.
+    const explicit = await call('dept', 'POST', '/dual-commitments/cycles', { year: thisYear - 1, settings: { submissionDeadline: `${thisYear - 1}-05-31` }, organizationIds: [ids.org] });
+    expect(explicit.status).toBe(400);
+    expect((explicit.body as ErrorBody).details[0]).toEqual({ field: 'body.settings.submissionDeadline', rule: expect.stringContaining(`${thisYear - 1}-05-31`) });
+    // Next year's default dates all lie ahead: accepted.
+    expect((await call('dept', 'POST', '/dual-commitments/cycles', { year: thisYear + 1, organizationIds: [ids.org, ids.org2] })).status).toBe(202);
+  }, 60_000);
+
+  it('sends one 逾期督办 per person at once and one a week after, never the weeks already past', async () => {
+    const now = await env.currentTimeMs();
+    const year = Number(shanghaiDate(new Date(now)).slice(0, 4));
+    const em = app.orm.em.fork() as EntityManager;
+    const cycle = em.create(Cycle, { type: 'dual_commitment', year, name: `${year}年度双向承诺`, scope: {}, settings: {}, status: 'running' } as never);
+    const set = em.create(CommitmentSet, { cycle, organization: ids.org, year, workflowId: `dual-commitment/${ids.org}/${year}-late` } as never);
+    await em.flush();
+    // The default plan of the year, its submission deadline moved 35 weeks back from the
+    // workflow clock (the finding: a cycle started in November with the default 03-31).
+    const plan = {
+      ...gatePlan(year, resolveSettings(year, {}).settings),
+      submissionDeadline: new Date(now - 35 * 7 * DAY_MS).toISOString(),
+      evaluationEnd: new Date(now + 60 * DAY_MS).toISOString(),
+    };
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+      workflowId: set.workflowId,
+      args: [{ setId: set.id, cycleId: cycle.id, organizationId: ids.org!, year, plan }],
+    });
+    const escalationsPerPerson = async () => {
+      const rows = await app.orm.em.fork().find(Notification, { kind: 'escalation', title: '双向承诺逾期督办' }, { orderBy: { createdAt: 'asc' } });
+      const counts: Record<string, number> = {};
+      for (const row of rows) {
+        const login = Object.keys(accounts).find((l) => accounts[l] === row.recipient.id) ?? row.recipient.id;
+        counts[login] = (counts[login] ?? 0) + 1;
+      }
+      return counts;
+    };
+    await env.sleep(DAY_MS);
+    expect((await handle.query(dualCommitmentStatus)).escalations).toHaveLength(1);
+    // One per person (the department and the street over the organization), none elsewhere.
+    expect(await escalationsPerPerson()).toEqual({ dept: 1, street: 1 });
+    await env.sleep(5 * DAY_MS);
+    expect(await escalationsPerPerson()).toEqual({ dept: 1, street: 1 });
+    await env.sleep(2 * DAY_MS);
+    expect(await escalationsPerPerson()).toEqual({ dept: 2, street: 2 });
+    // No reminder for a deadline already gone.
+    expect(await app.orm.em.fork().count(Notification, { kind: 'deadline_reminder' })).toBe(0);
+    await handle.terminate('test done');
+    await harness.replay(set.workflowId);
+  }, 120_000);
+
+  it('says in a reminder how many Shanghai calendar days are left', async () => {
+    const acts = createDualCommitmentActivities({ orm: app.orm });
+    const now = Date.parse('2026-06-29T15:30:00Z'); // 23:30 on 06-29 in Shanghai
+    const em = app.orm.em.fork() as EntityManager;
+    const cycle = em.create(Cycle, { type: 'dual_commitment', year: 2026, name: '2026年度双向承诺', scope: {}, settings: { submissionDeadline: '2026-06-30', evaluationEnd: '2026-07-02' }, status: 'running' } as never);
+    const set = em.create(CommitmentSet, { cycle, organization: ids.org2, year: 2026, workflowId: `dual-commitment/${ids.org2}/2026-text` } as never);
+    await em.flush();
+    // The organization's own accounts are those of org, not org2: give org2 a drafter.
+    const em2 = app.orm.em.fork() as EntityManager;
+    accounts.rep2 = grantWithToken(em2, tokens, 'rep2', 'enterprise_rep', { organization: ids.org2 }).id;
+    await em2.flush();
+    await acts.sendReminder({ setId: set.id, subject: 'submission', itemKey: null, daysBefore: 7, now });
+    const [reminder] = await app.orm.em.fork().find(Notification, { recipient: accounts.rep2!, kind: 'deadline_reminder' });
+    expect(reminder!.body).toBe('双向承诺的定诺将于明天（6月30日）截止，请在截止前提交并通过审核。');
+  }, 60_000);
+});
