@@ -21,7 +21,8 @@ import { Person } from '../../../domain/entities/person.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
 import { PostingCheckIn, PostingGuarantee, PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../../../domain/entities/posting-records.ts';
-import { isDateString, postingEndDate } from '../../../domain/posting/calendar.ts';
+import { isDateString, postingEndDate, shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { checkInDayRefusal, overlappingPostings, postingDays } from '../../../domain/posting/check-ins.ts';
 import { resolveCohortSettings } from '../../../domain/posting/settings.ts';
 import { FINAL_DECISIONS, FINAL_SIGNERS, type Actor } from '../../../domain/posting/sign-off.ts';
 import { postingWorkflowId, quarterWorkflowId, type PostingStatus, type PostingWorkflowInput } from '../../../domain/posting/workflow-types.ts';
@@ -60,6 +61,20 @@ async function actorFor(request: FastifyRequest, postingId: string): Promise<{ e
   const admin = principal.grants.some((g) => g.role === 'admin');
   if (roles.size === 0 && !admin) throw notFound('posting');
   return { em, posting, actor: { accountId: principal.accountId, name: principal.displayName, roles: [...roles] } };
+}
+
+/**
+ * A day in the community counts only inside a posting that has begun, and not ahead of today
+ * (Asia/Shanghai, by this service's clock): 409 before the posting began or once cancelled,
+ * 400 naming the date otherwise.
+ */
+function refuseCheckInDay(posting: Posting, date: string, field: string): void {
+  if (posting.phase === 'cancelled') throw new ApiError(409, 'not_open', 'the posting was cancelled before it began; it has no days in the community');
+  if (posting.phase === 'awaiting_guarantees' || posting.phase === 'awaiting_start') {
+    throw new ApiError(409, 'not_open', `the posting has not begun (${posting.phase === 'awaiting_guarantees' ? 'it waits for the dispatching unit’s guarantees' : `it begins on ${posting.startsOn}`}); days count from its start`);
+  }
+  const refusal = checkInDayRefusal(date, postingDays(posting), shanghaiDate(Date.now()));
+  if (refusal) throw badRequest(`${date} cannot be counted as a day in the community`, [{ field, rule: refusal }]);
 }
 
 /** Who wrote a change, for the audit log. */
@@ -156,6 +171,20 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!org) throw badRequest('unknown dispatching unit', [{ field: `${field}.dispatchingOrganizationId`, rule: 'an existing organization' }]);
       chosen.push({ person, community, org, originalPosition: p.originalPosition ?? null });
     }
+    // One person, one posting at a time: a posting overlapping another of the same person
+    // (in this cohort or an earlier one not cancelled) is refused.
+    const overlaps: { field: string; rule: string }[] = [];
+    const spans = new Map<string, { id: string; from: string; to: string }[]>();
+    for (const row of await em.find(Posting, { person: { $in: chosen.map((c) => c.person.id) }, phase: { $ne: 'cancelled' } }, { orderBy: { startsOn: 'asc' } })) {
+      spans.set(row.person.id, [...(spans.get(row.person.id) ?? []), { id: row.id, from: String(row.startsOn), to: String(row.endsOn) }]);
+    }
+    const endsOn = postingEndDate(body.startsOn, settings.lengthMonths);
+    chosen.forEach((c, i) => {
+      const clash = overlappingPostings(spans.get(c.person.id) ?? [], body.startsOn, settings.lengthMonths)[0];
+      if (clash) overlaps.push({ field: `body.postings.${i}.personId`, rule: clash.id === 'this request' ? `${c.person.name} appears twice in this cohort` : `${c.person.name} is already posted from ${clash.from} to ${clash.to} (posting ${clash.id})` });
+      spans.set(c.person.id, [...(spans.get(c.person.id) ?? []), { id: 'this request', from: body.startsOn, to: endsOn }]);
+    });
+    if (overlaps.length) throw conflict('a first secretary cannot hold two postings at the same time', overlaps);
     // The cohort, its postings and the audit row commit together; the workflows start after.
     const { cohort, postings } = await changeWithAudit(
       em,
@@ -391,6 +420,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { em, posting, actor } = await actorFor(request, request.params.id);
     needRole(actor, 'first_secretary', 'a check-in');
     if (!isDateString(request.body.date)) throw badRequest('not a date', [{ field: 'body.date', rule: 'YYYY-MM-DD calendar date' }]);
+    refuseCheckInDay(posting, request.body.date, 'body.date');
     if (await em.findOne(PostingCheckIn, { posting: posting.id, date: request.body.date })) throw conflict(`a check-in for ${request.body.date} exists already`);
     const row = await changeWithAudit(em, auditActorOf(request), { action: 'posting.check_in', entityType: 'posting', entityId: posting.id, after: { date: request.body.date, note: request.body.note, status: 'pending' } }, (tx) =>
       tx.create(PostingCheckIn, { posting, date: request.body.date, note: request.body.note, status: 'pending' } as never),
@@ -410,6 +440,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { em, posting, actor } = await actorFor(request, request.params.id);
     needRole(actor, 'community_committee', 'reviewing a check-in');
+    refuseCheckInDay(posting, request.params.date, 'params.date');
     const row = await em.findOne(PostingCheckIn, { posting: posting.id, date: request.params.date });
     if (!row) throw notFound('check-in');
     const before = { date: row.date, status: row.status, reviewNote: row.reviewNote ?? null };

@@ -56,7 +56,7 @@ describe('postings through HTTP', () => {
     const cohort = {
       name: '城市社区第一书记',
       regionUnitId: world.districtId,
-      startsOn: addDays(today, 1),
+      startsOn: today,
       postings: world.personIds.map((personId) => ({ personId, communityId: world.communityId, dispatchingOrganizationId: world.unitId, originalPosition: '科员' })),
     };
     expect((await call('street', 'POST', '/postings/cohorts', cohort)).status).toBe(403);
@@ -94,7 +94,22 @@ describe('postings through HTTP', () => {
     expect(active.body.phase).toBe('active');
     expect(active.body.status.startedOn).toBe(cohort.startsOn);
 
-    const day = addDays(today, 1);
+    // Days count only inside the posting and never ahead of today (the service's clock, in
+    // Shanghai): the day before it began and tomorrow are refused naming the date.
+    const realToday = shanghaiDate(Date.now());
+    const before = await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: addDays(today, -1), note: '提前' });
+    expect([before.status, before.body.details]).toEqual([400, [{ field: 'body.date', rule: `is before the posting began (${today})` }]]);
+    const ahead = await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: addDays(realToday, 1), note: '明天的' });
+    expect([ahead.status, ahead.body.details?.[0]?.field]).toEqual([400, 'body.date']);
+    expect(ahead.body.details[0].rule).toContain('lies in the future');
+    expect((await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: addDays(today, 200), note: '五个月后' })).status).toBe(400);
+    // Nor can the community confirm a day that has not come.
+    const confirmAhead = await call('community', 'POST', `/postings/${p1}/check-ins/${addDays(realToday, 1)}/review`, { status: 'confirmed' });
+    expect([confirmAhead.status, confirmAhead.body.details?.[0]?.field]).toEqual([400, 'params.date']);
+    // The cancelled posting has no days at all.
+    expect((await call('sec2', 'POST', `/postings/${p2}/check-ins`, { date: today, note: '已撤回' })).body.error).toBe('not_open');
+
+    const day = today;
     expect((await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: day, note: '走访困难群众' })).status).toBe(201);
     expect((await call('sec1', 'POST', `/postings/${p1}/check-ins`, { date: day, note: '重复' })).status).toBe(409);
     expect((await call('street', 'POST', `/postings/${p1}/check-ins/${day}/review`, { status: 'confirmed' })).status).toBe(403);
@@ -102,6 +117,14 @@ describe('postings through HTTP', () => {
     const rows = await app.orm.em.fork().find(PostingCheckIn, { posting: p1 });
     expect(rows.map((r) => [r.date, r.status])).toEqual([[day, 'confirmed']]);
     expect((await call('unit', 'POST', `/postings/${p1}/head-visits`, { visitedOn: day, visitor: '陈局长', position: '局长', purpose: '调研指导' })).status).toBe(201);
+
+    // A second posting of the same secretary overlapping the first is refused (409), naming the
+    // person's entry; one starting after the first ends is not refused for overlap.
+    const overlapping = await call('dept', 'POST', '/postings/cohorts', { ...cohort, name: '重复选派', startsOn: addDays(today, 100), postings: [cohort.postings[0]] });
+    expect(overlapping.status).toBe(409);
+    expect(overlapping.body.details).toEqual([{ field: 'body.postings.0.personId', rule: expect.stringContaining(`posting ${p1}`) }]);
+    const twice = await call('dept', 'POST', '/postings/cohorts', { ...cohort, name: '同批两次', startsOn: addDays(today, 800), postings: [cohort.postings[1], cohort.postings[1]] });
+    expect([twice.status, twice.body.details]).toEqual([409, [{ field: 'body.postings.1.personId', rule: expect.stringContaining('twice') }]]);
 
     // The joint assessment is not open during the posting; the reason comes from the workflow.
     const early = await call('dept', 'POST', `/postings/${p1}/final-signatures`, { as: 'org_department', decision: 'agree', comment: '同意' });
