@@ -73,7 +73,7 @@ const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memory
 try {
   console.log(`bench:cycle  N=${N} organizations, ${os.cpus().length} cores, node ${process.version}, data ${dataDir}`);
   const databaseUrl = await startDatabase(config, logger, lifecycle);
-  const orm = await startOrm(databaseUrl, logger, lifecycle);
+  const orm = await startOrm(config, databaseUrl, logger, lifecycle);
   const temporalAddress = await startTemporalServer(config, databaseUrl, logger, lifecycle);
   await startWorker(config, temporalAddress, orm, logger, lifecycle);
   const temporal = startTemporalClient(config, temporalAddress, lifecycle);

@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   if (!url) {
     const { startEmbeddedPostgres, freePort } = await import('../db/embedded-postgres.ts');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'devserver-bench-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster'), port: await freePort(), database: 'postgres' });
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster'), port: await freePort(), database: 'bench' });
     url = pg.url;
     cleanup = async () => {
       await pg.stop();

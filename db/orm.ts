@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import { entities } from '../domain/entities/index.ts';
 import { migrations } from '../migrations/index.ts';
+import { auditKeyFromSecret, bindAuditKey, type AuditKey } from '../domain/audit/key.ts';
 
 export type Orm = MikroORM;
 export type { EntityManager };
@@ -17,6 +18,12 @@ export interface OrmOptions {
   /** Connection pool size of this process. */
   poolMax?: number;
   debug?: boolean;
+  /**
+   * The audit log's secret (loadAuditKey: AUDIT_SECRET or DATA_DIR/audit-secret). Without it,
+   * AUDIT_SECRET from the environment is used (tests and scripts); without either, writing or
+   * verifying the audit log fails with a message saying so.
+   */
+  auditKey?: AuditKey;
 }
 
 export function ormConfig(options: OrmOptions) {
@@ -46,6 +53,8 @@ const MIGRATION_LOCK = 20_260_101;
 /** Connects and brings the schema up to date; concurrent processes wait for the first. */
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(options));
+  const auditKey = options.auditKey ?? (process.env.AUDIT_SECRET ? auditKeyFromSecret(process.env.AUDIT_SECRET) : undefined);
+  if (auditKey) bindAuditKey(orm.config, auditKey);
   const lock = new pg.Client({ connectionString: options.url });
   await lock.connect();
   try {

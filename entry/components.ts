@@ -8,6 +8,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { initOrm } from '../db/orm.ts';
+import { loadAuditKey } from '../domain/audit/key.ts';
 import { createActivities } from '../activities/index.ts';
 import { createReportActivities, reportWorkerConcurrency } from '../activities/reports.ts';
 import { createReportRenderer } from '../reports/index.ts';
@@ -39,8 +40,12 @@ export async function startDatabase(config: Config, logger: Logger, lifecycle: L
   return pg.url;
 }
 
-export async function startOrm(databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<MikroORM> {
-  const orm = await initOrm({ url: databaseUrl, logger });
+/** The ORM, with the audit secret from AUDIT_SECRET or DATA_DIR/audit-secret bound to it. */
+export async function startOrm(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<MikroORM> {
+  const auditKey = await loadAuditKey({ secret: config.AUDIT_SECRET, dataDir: config.DATA_DIR });
+  const orm = await initOrm({ url: databaseUrl, logger, auditKey });
+  const [role] = await orm.em.fork().getConnection().execute<{ rolsuper: boolean }[]>('select rolsuper from pg_roles where rolname = current_user');
+  if (role?.rolsuper) logger.warn('DATABASE_URL connects as a PostgreSQL superuser, who can disable the audit log\'s triggers and read files: give the service its own role (README, "A real PostgreSQL")');
   lifecycle.add('orm', () => orm.close(true));
   return orm;
 }

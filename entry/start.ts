@@ -5,7 +5,7 @@ import { startApi, startDatabase, startOrm, startTemporalClient, startTemporalSe
 
 await main(async (config, logger, lifecycle) => {
   const databaseUrl = await startDatabase(config, logger, lifecycle);
-  const orm = await startOrm(databaseUrl, logger, lifecycle);
+  const orm = await startOrm(config, databaseUrl, logger, lifecycle);
   if (config.SEED_DEMO) {
     const { seedDemo } = await import('../seeds/demo.ts');
     const summary = await seedDemo(orm);

@@ -5,6 +5,6 @@ import { requireExternal } from './require-external.ts';
 
 await main(async (config, logger, lifecycle) => {
   const { databaseUrl, temporalAddress } = requireExternal(config, 'npm run worker');
-  const orm = await startOrm(databaseUrl, logger, lifecycle);
+  const orm = await startOrm(config, databaseUrl, logger, lifecycle);
   await startWorker(config, temporalAddress, orm, logger, lifecycle);
 });

@@ -12,6 +12,7 @@ import { Migration20261121164225_resident_unit_catalog } from './Migration202611
 import { Migration20261121172051_commitment_start_error } from './Migration20261121172051_commitment_start_error.ts';
 import { Migration20261121174347_star_rating_end_objections } from './Migration20261121174347_star_rating_end_objections.ts';
 import { Migration20261121175642_import_heartbeat } from './Migration20261121175642_import_heartbeat.ts';
+import { Migration20261129142934_audit_keyed } from './Migration20261129142934_audit_keyed.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -26,5 +27,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121172051_commitment_start_error', class: Migration20261121172051_commitment_start_error },
   { name: 'Migration20261121174347_star_rating_end_objections', class: Migration20261121174347_star_rating_end_objections },
   { name: 'Migration20261121175642_import_heartbeat', class: Migration20261121175642_import_heartbeat },
+  { name: 'Migration20261129142934_audit_keyed', class: Migration20261129142934_audit_keyed },
   // <list>
 ];

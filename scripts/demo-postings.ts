@@ -19,6 +19,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { projectRoot, loadConfig } from '../config/config.ts';
 import { freePort, startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { initOrm } from '../db/orm.ts';
+import { loadAuditKey } from '../domain/audit/key.ts';
 import { startDevServer } from '../devserver/index.ts';
 import { Lifecycle } from '../entry/lifecycle.ts';
 import { startTemporalClient, startWorker } from '../entry/components.ts';
@@ -43,7 +44,7 @@ try {
   // 1. The embedded defaults: database, time-skipping devserver, worker, API over HTTP.
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), database: 'party_cycles' });
   lifecycle.add('embedded postgres', () => pg.stop());
-  const orm = await initOrm({ url: pg.url });
+  const orm = await initOrm({ url: pg.url, auditKey: await loadAuditKey({ dataDir: tmp }) });
   lifecycle.add('orm', () => orm.close(true));
   await seedDemo(orm);
   const devserver = await startDevServer({ host: '127.0.0.1', port: 0, store: 'memory', timeSkipping: true, logger: quiet });

@@ -137,7 +137,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   let stop: (() => Promise<void>) | undefined;
   if (!url) {
     // Same database name as entry/components.ts (EMBEDDED_DATABASE).
-    const local = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/party_cycles`;
+    const { SERVICE_ROLE } = await import('../db/embedded-postgres.ts');
+    const local = `postgres://${SERVICE_ROLE.user}:${SERVICE_ROLE.password}@127.0.0.1:${config.EMBEDDED_PG_PORT}/party_cycles`;
     const pg = await import('pg');
     const probe = new pg.default.Client({ connectionString: local });
     const running = await probe.connect().then(() => true, () => false);
@@ -150,7 +151,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }
   }
   const started = Date.now();
-  const orm = await initOrm({ url });
+  const { loadAuditKey } = await import('../domain/audit/key.ts');
+  const orm = await initOrm({ url, auditKey: await loadAuditKey({ secret: config.AUDIT_SECRET, dataDir: config.DATA_DIR }) });
   try {
     const summary = await seedDemo(orm);
     console.log(summary.seeded ? `demo jurisdiction loaded in ${Date.now() - started} ms: ${JSON.stringify(summary)}` : 'demo jurisdiction already present: nothing to do');

@@ -1,20 +1,32 @@
 // One PostgreSQL for the whole test run: TEST_DATABASE_URL when given (a real server, as in
 // docker-compose), otherwise an embedded cluster in a throwaway folder. Each test file makes
-// its own database on it (see test/support/database.ts).
+// its own database on it (see test/support/database.ts), owned by the service's own
+// non-superuser role, as the embedded default and the README's real PostgreSQL set-up are.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { SERVICE_ROLE, ensureRole, freePort, startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 
 export default async function globalSetup(): Promise<void> {
+  // The audit secret of every ORM the tests open without one (db/orm.ts), kept outside the database as in production.
+  process.env.AUDIT_SECRET ??= randomBytes(32).toString('hex');
   if (process.env.TEST_DATABASE_URL) {
+    // A real server's superuser (or a role with CREATEROLE and CREATEDB): the test databases
+    // are made by it and owned by the service role, which is what the tests connect as.
     process.env.TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_URL;
+    await ensureRole(process.env.TEST_DATABASE_URL, SERVICE_ROLE);
+    const service = new URL(process.env.TEST_DATABASE_URL);
+    service.username = SERVICE_ROLE.user;
+    service.password = SERVICE_ROLE.password;
+    process.env.TEST_PG_SERVICE_URL = service.toString();
     return;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-test-pg-'));
   const port = await freePort();
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster'), port, database: 'postgres' });
-  process.env.TEST_PG_ADMIN_URL = pg.url;
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'cluster'), port, database: 'party_cycles_tests' });
+  process.env.TEST_PG_ADMIN_URL = pg.adminUrl;
+  process.env.TEST_PG_SERVICE_URL = pg.url;
   process.env.TEST_PG_DIR = dir;
   (globalThis as Record<string, unknown>).__testPostgres = pg;
 }

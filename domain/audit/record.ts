@@ -1,12 +1,22 @@
 // Writing and verifying the audit log. `recordAudit` must run inside the transaction of the
 // change it records (em.transactional), so the change and its audit row commit together; a
 // transaction-scoped advisory lock serializes appends, so the chain never forks.
+// New rows are keyed (HMAC under the audit secret bound to the ORM, domain/audit/key.ts); the
+// head beside the chain is signed, and a signed checkpoint is written every CHECKPOINT_ROWS
+// rows and at least every CHECKPOINT_MS, so a chain rewritten and re-hashed by someone who
+// holds the database but not the secret is found, and /audit/verify names the first bad seq.
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEntry } from '../entities/audit-entry.ts';
-import { GENESIS_HASH, hashAuditEntry, toAuditJson, type AuditFields } from './chain.ts';
+import { AuditCheckpoint, AuditEntry } from '../entities/audit-entry.ts';
+import { auditKeyOf } from './key.ts';
+import {
+  GENESIS_HASH, KEYED, UNKEYED, hashAuditEntryAs, keyedHashAuditEntry, sameDigest, signCheckpoint, signHead, toAuditJson, type AuditFields,
+} from './chain.ts';
 
 const AUDIT_LOCK = 20_260_402;
 const AUDIT_HEAD_KEY = 'audit.head';
+export const CHECKPOINT_ROWS = 100;
+export const CHECKPOINT_MS = 60 * 60 * 1000;
 
 export interface AuditActor {
   accountId: string | null;
@@ -38,6 +48,7 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
 export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]): Promise<number[]> {
   if (!em.isInTransaction()) throw new Error('recordAudit must be called inside em.transactional(...) with the change it records');
   if (inputs.length === 0) return [];
+  const { secret } = auditKeyOf(em);
   await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK]);
   const [last] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_entry order by seq desc limit 1');
   let seq = last ? Number(last.seq) : 0;
@@ -57,63 +68,129 @@ export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]):
       after: toAuditJson(input.after),
       prevHash,
     };
-    prevHash = hashAuditEntry(fields);
-    return { ...fields, hash: prevHash };
+    prevHash = keyedHashAuditEntry(secret, fields);
+    return { ...fields, hash: prevHash, hashVersion: KEYED };
   });
   await em.insertMany(AuditEntry, rows);
   // The head, kept beside the chain, reveals rows cut off its end (which the chain alone cannot).
   await em.execute(
     `insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-    [AUDIT_HEAD_KEY, JSON.stringify({ seq, hash: prevHash })],
+    [AUDIT_HEAD_KEY, JSON.stringify({ seq, hash: prevHash, signature: signHead(secret, { seq, hash: prevHash }) })],
   );
+  await checkpointIfDue(em, secret, { seq, hash: prevHash, firstNewSeq: rows[0]!.seq, at });
   return rows.map((r) => r.seq);
 }
 
+async function checkpointIfDue(em: EntityManager, secret: Buffer, last: { seq: number; hash: string; firstNewSeq: number; at: Date }): Promise<void> {
+  const [previous] = await em.execute<{ seq: string; keyed_from: string; at: Date | string }[]>('select seq, keyed_from, at from audit_checkpoint order by seq desc limit 1');
+  // The first keyed append marks the switch-over: every row from it on must be keyed.
+  const keyedFrom = previous ? Number(previous.keyed_from) : last.firstNewSeq;
+  const due = !previous
+    || Math.floor(last.seq / CHECKPOINT_ROWS) > Math.floor(Number(previous.seq) / CHECKPOINT_ROWS)
+    || last.at.getTime() - new Date(previous.at).getTime() >= CHECKPOINT_MS;
+  if (!due) return;
+  const checkpoint = { seq: last.seq, hash: last.hash, keyedFrom, at: last.at };
+  await em.insert(AuditCheckpoint, { ...checkpoint, signature: signCheckpoint(secret, checkpoint) });
+}
+
 export type AuditVerification =
-  | { ok: true; checked: number; lastSeq: number | null }
+  | { ok: true; checked: number; lastSeq: number | null; checkpoints: number }
   | { ok: false; checked: number; brokenSeq: number; reason: string };
 
-/** Walks the whole chain in seq order; reports the first row whose hash, link or seq is wrong. */
+interface CheckpointRow { seq: number; hash: string; keyedFrom: number }
+
+/**
+ * Walks the whole chain in seq order, in one snapshot, and reports the first seq where the
+ * log stops being what was written: a wrong hash or link, a gap, an unkeyed row after the
+ * switch to keyed hashes, a row that differs from a signed checkpoint, a forged checkpoint or
+ * head, or rows missing at the end.
+ */
 export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditVerification> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let checked = 0;
-  for (;;) {
-    const rows = await em.execute<Record<string, unknown>[]>(
-      'select seq, at, actor_account_id, actor, action, entity_type, entity_id, before, after, prev_hash, hash from audit_entry where seq >= ? order by seq limit ?',
-      [expectedSeq, batchSize],
-    );
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== expectedSeq) return { ok: false, checked, brokenSeq: expectedSeq, reason: `row ${expectedSeq} is missing` };
-      if (row.prev_hash !== prevHash) return { ok: false, checked, brokenSeq: seq, reason: 'prev_hash does not match the hash of the previous row' };
-      const fields: AuditFields = {
-        seq,
-        at: new Date(row.at as string | Date),
-        actorAccountId: (row.actor_account_id as string | null) ?? null,
-        actor: row.actor as string,
-        action: row.action as string,
-        entityType: row.entity_type as string,
-        entityId: (row.entity_id as string | null) ?? null,
-        before: parseJson(row.before),
-        after: parseJson(row.after),
-        prevHash,
-      };
-      if (hashAuditEntry(fields) !== row.hash) return { ok: false, checked, brokenSeq: seq, reason: 'hash does not match the row content' };
-      prevHash = row.hash as string;
-      expectedSeq = seq + 1;
-      checked += 1;
-    }
-    if (rows.length < batchSize) {
-      const [head] = await em.execute<{ value: { seq: number; hash: string } | string }[]>('select value from system_setting where key = ?', [AUDIT_HEAD_KEY]);
-      const recorded = head ? (typeof head.value === 'string' ? JSON.parse(head.value) : head.value) as { seq: number; hash: string } : null;
-      const lastSeq = checked > 0 ? expectedSeq - 1 : null;
-      if (recorded && (recorded.seq !== lastSeq || recorded.hash !== prevHash)) {
-        return { ok: false, checked, brokenSeq: (lastSeq ?? 0) + 1, reason: `the log ends at seq ${lastSeq ?? 0} but seq ${recorded.seq} was written: rows are missing at the end` };
+  const { secret, source } = auditKeyOf(em);
+  return em.fork().transactional(async (tx) => {
+    const [headRow] = await tx.execute<{ value: unknown }[]>('select value from system_setting where key = ?', [AUDIT_HEAD_KEY]);
+    const head = headRow ? parseJson(headRow.value) as { seq: number; hash: string; signature?: string } : null;
+
+    const checkpoints = new Map<number, CheckpointRow>();
+    let keyedFrom: number | null = null;
+    for (const row of await tx.execute<Record<string, unknown>[]>('select seq, hash, keyed_from, at, signature from audit_checkpoint order by seq')) {
+      const checkpoint = { seq: Number(row.seq), hash: row.hash as string, keyedFrom: Number(row.keyed_from), at: new Date(row.at as string | Date) };
+      if (!sameDigest(row.signature, signCheckpoint(secret, checkpoint))) {
+        return { ok: false as const, checked: 0, brokenSeq: checkpoint.seq, reason: `the checkpoint at seq ${checkpoint.seq} is not signed with this service's audit secret (${source}): it was forged or changed` };
       }
-      return { ok: true, checked, lastSeq };
+      if (keyedFrom !== null && checkpoint.keyedFrom !== keyedFrom) {
+        return { ok: false as const, checked: 0, brokenSeq: checkpoint.seq, reason: `the checkpoints disagree on where keyed hashes begin (seq ${keyedFrom} and ${checkpoint.keyedFrom})` };
+      }
+      keyedFrom = checkpoint.keyedFrom;
+      checkpoints.set(checkpoint.seq, checkpoint);
     }
-  }
+    const lastCheckpoint = [...checkpoints.values()].at(-1) ?? null;
+
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let checked = 0;
+    let firstKeyed: number | null = null;
+    for (;;) {
+      const rows = await tx.execute<Record<string, unknown>[]>(
+        'select seq, at, actor_account_id, actor, action, entity_type, entity_id, before, after, prev_hash, hash, hash_version from audit_entry where seq >= ? order by seq limit ?',
+        [expectedSeq, batchSize],
+      );
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        const broken = (reason: string, at = seq) => ({ ok: false as const, checked, brokenSeq: at, reason });
+        if (seq !== expectedSeq) return broken(`row ${expectedSeq} is missing`, expectedSeq);
+        if (row.prev_hash !== prevHash) return broken('prev_hash does not match the hash of the previous row');
+        const version = Number(row.hash_version);
+        if (version === UNKEYED && (firstKeyed !== null || (keyedFrom !== null && seq >= keyedFrom))) {
+          return broken(`the row is marked unkeyed, but keyed hashes began at seq ${keyedFrom ?? firstKeyed}: it was re-hashed without the audit secret`);
+        }
+        if (version !== UNKEYED && version !== KEYED) return broken(`unknown hash version ${version}`);
+        if (version === KEYED) firstKeyed ??= seq;
+        const fields: AuditFields = {
+          seq,
+          at: new Date(row.at as string | Date),
+          actorAccountId: (row.actor_account_id as string | null) ?? null,
+          actor: row.actor as string,
+          action: row.action as string,
+          entityType: row.entity_type as string,
+          entityId: (row.entity_id as string | null) ?? null,
+          before: parseJson(row.before),
+          after: parseJson(row.after),
+          prevHash,
+        };
+        if (!sameDigest(row.hash, hashAuditEntryAs(version, secret, fields))) {
+          return broken(version === KEYED
+            ? `hash does not match the row content under the audit secret (${source}): the row was changed, or the chain re-hashed without the secret`
+            : 'hash does not match the row content');
+        }
+        const checkpoint = checkpoints.get(seq);
+        if (checkpoint && checkpoint.hash !== row.hash) return broken(`the row differs from the signed checkpoint at seq ${seq}: the chain was rewritten`);
+        prevHash = row.hash as string;
+        expectedSeq = seq + 1;
+        checked += 1;
+      }
+      if (rows.length === batchSize) continue;
+
+      const lastSeq = checked > 0 ? expectedSeq - 1 : null;
+      const end = (reason: string) => ({ ok: false as const, checked, brokenSeq: (lastSeq ?? 0) + 1, reason });
+      if (lastCheckpoint && lastCheckpoint.seq > (lastSeq ?? 0)) {
+        return end(`the log ends at seq ${lastSeq ?? 0} but a signed checkpoint vouches for seq ${lastCheckpoint.seq}: rows are missing at the end`);
+      }
+      if (head && (head.seq !== (lastSeq ?? 0) || head.hash !== (checked > 0 ? prevHash : GENESIS_HASH))) {
+        return end(`the log ends at seq ${lastSeq ?? 0} but seq ${head.seq} was written: rows are missing at the end`);
+      }
+      if (firstKeyed !== null) {
+        if (!head || !sameDigest(head.signature, signHead(secret, head))) return end(`the recorded head is not signed with the audit secret (${source}): it was rewritten`);
+        if (!lastCheckpoint) return { ok: false as const, checked, brokenSeq: firstKeyed, reason: 'keyed rows exist but their signed checkpoints are missing: they were deleted' };
+        if (keyedFrom !== firstKeyed) return { ok: false as const, checked, brokenSeq: Math.min(keyedFrom!, firstKeyed), reason: `keyed hashes begin at seq ${firstKeyed} but the signed checkpoints say ${keyedFrom}: the chain was rewritten` };
+        const due = Math.floor(lastSeq! / CHECKPOINT_ROWS) * CHECKPOINT_ROWS;
+        if (due > firstKeyed && lastCheckpoint.seq < due) {
+          return { ok: false as const, checked, brokenSeq: due, reason: `the signed checkpoint for seq ${due} is missing: it was deleted` };
+        }
+      }
+      return { ok: true as const, checked, lastSeq, checkpoints: checkpoints.size };
+    }
+  }, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
 }
 
 function parseJson(value: unknown): unknown {

@@ -24,7 +24,7 @@ import {
 } from './posting-records.ts';
 import { EvidenceFile, EvidenceVersion } from './evidence.ts';
 import { Notification } from './notification.ts';
-import { AuditEntry } from './audit-entry.ts';
+import { AuditCheckpoint, AuditEntry } from './audit-entry.ts';
 import { AccessLink } from './access-link.ts';
 import { ImportJob } from './import-job.ts';
 import { StarEnrolment, StarMove, StarRound } from './star-rating.ts';
@@ -58,6 +58,7 @@ export const entities = [
   EvidenceVersion,
   Notification,
   AuditEntry,
+  AuditCheckpoint,
   AccessLink,
   ImportJob,
   CommitmentSet,

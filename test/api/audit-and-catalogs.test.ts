@@ -93,7 +93,8 @@ describe('audit log', () => {
       update audit_entry set after = jsonb_set(after, '{partyOrgName}', '"被篡改"') where seq = ${seq};
       alter table audit_entry enable trigger audit_entry_no_update_delete;`);
     const broken = await app.server.inject({ method: 'GET', url: '/audit/verify', headers: bearer(world.tokens.orgDept!) });
-    expect(broken.json()).toEqual({ ok: false, checked: seq - 1, brokenSeq: seq, reason: 'hash does not match the row content' });
+    expect(broken.json()).toMatchObject({ ok: false, checked: seq - 1, brokenSeq: seq });
+    expect(broken.json().reason).toMatch(/^hash does not match the row content/);
   });
 
   it('finds rows cut off the end of the log', async () => {

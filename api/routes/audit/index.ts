@@ -1,10 +1,13 @@
-// Reading and verifying the audit log (organization department and administrators).
+// Reading and verifying the audit log (organization department and administrators). A
+// department reads the rows about its own jurisdiction only (domain/audit/scope.ts);
+// verification walks the whole chain, and says only whether and where it is broken.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { verifyAuditChain } from '../../../domain/audit/record.ts';
+import { auditVisibleSql } from '../../../domain/audit/scope.ts';
+import { scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { emOf } from '../../plugins/auth.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
 import { DateTime, Nullable, PageQuery, Uuid, iso } from '../../schemas/common.ts';
 
 const READ: Role[] = ['org_department', 'admin'];
@@ -19,28 +22,52 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/audit', {
     config: { auth: { roles: READ } },
     schema: {
-      tags, summary: 'Audit entries, newest first',
+      tags, summary: 'Audit entries about the caller\'s jurisdiction, newest first',
+      description: 'A department sees the rows about organizations, units, people, accounts, cycles and postings inside its jurisdiction; administrators see every row.',
       querystring: Type.Object({ entityType: Type.Optional(Type.String({ maxLength: 50 })), entityId: Type.Optional(Type.String({ maxLength: 100 })), actorAccountId: Type.Optional(Type.String({ format: 'uuid' })), ...PageQuery }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(Entry), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }, { examples: [{ items: [example], total: 1, limit: 50, offset: 0 }] }) },
     },
   }, async (request) => {
     const { entityType, entityId, actorAccountId, limit, offset } = request.query;
-    const where: Record<string, unknown> = {};
-    if (entityType) where.entityType = entityType;
-    if (entityId) where.entityId = entityId;
-    if (actorAccountId) where.actorAccountId = actorAccountId;
-    const [items, total] = await emOf(request).findAndCount(AuditEntry, where, { limit, offset, orderBy: { seq: 'desc' } });
-    return { items: items.map((e) => ({ ...e, at: iso(e.at)!, actorAccountId: e.actorAccountId ?? null, entityId: e.entityId ?? null, before: e.before ?? null, after: e.after ?? null })), total, limit, offset };
+    const visible = auditVisibleSql(scopeOf(principalOf(request), READ));
+    const conditions = [visible.sql];
+    const params: unknown[] = [...visible.params];
+    if (entityType) {
+      conditions.push('e.entity_type = ?');
+      params.push(entityType);
+    }
+    if (entityId) {
+      conditions.push('e.entity_id = ?');
+      params.push(entityId);
+    }
+    if (actorAccountId) {
+      conditions.push('e.actor_account_id = ?');
+      params.push(actorAccountId);
+    }
+    const where = conditions.join(' and ');
+    const em = emOf(request);
+    const [counted] = await em.execute<{ n: string }[]>(`select count(*) as n from audit_entry e where ${where}`, params);
+    const rows = await em.execute<Record<string, unknown>[]>(
+      `select e.seq, e.at, e.actor_account_id, e.actor, e.action, e.entity_type, e.entity_id, e.before, e.after, e.prev_hash, e.hash
+       from audit_entry e where ${where} order by e.seq desc limit ? offset ?`,
+      [...params, limit, offset],
+    );
+    const items = rows.map((r) => ({
+      seq: Number(r.seq), at: iso(new Date(r.at as string | Date))!, actorAccountId: (r.actor_account_id as string | null) ?? null, actor: r.actor as string,
+      action: r.action as string, entityType: r.entity_type as string, entityId: (r.entity_id as string | null) ?? null,
+      before: r.before ?? null, after: r.after ?? null, prevHash: r.prev_hash as string, hash: r.hash as string,
+    }));
+    return { items, total: Number(counted!.n), limit, offset };
   });
 
   app.get('/audit/verify', {
     config: { auth: { roles: READ } },
     schema: {
-      tags, summary: 'Walk the hash chain; report the first broken seq',
+      tags, summary: 'Walk the keyed hash chain and its signed checkpoints; report the first broken seq',
       response: {
         200: Type.Object({
-          ok: Type.Boolean(), checked: Type.Integer(), lastSeq: Type.Optional(Nullable(Type.Integer())), brokenSeq: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()),
-        }, { examples: [{ ok: true, checked: 1234, lastSeq: 1234 }, { ok: false, checked: 41, brokenSeq: 42, reason: 'hash does not match the row content' }] }),
+          ok: Type.Boolean(), checked: Type.Integer(), lastSeq: Type.Optional(Nullable(Type.Integer())), checkpoints: Type.Optional(Type.Integer()), brokenSeq: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()),
+        }, { examples: [{ ok: true, checked: 1234, lastSeq: 1234, checkpoints: 13 }, { ok: false, checked: 41, brokenSeq: 42, reason: 'hash does not match the row content' }] }),
       },
     },
   }, async (request) => verifyAuditChain(emOf(request)));
