@@ -29,6 +29,7 @@ export const ConfigSchema = Type.Object({
   DEVSERVER_PORT: Port('must be an integer from 1 to 65535 (port of the embedded Temporal-compatible server)', 7233),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'must be at least 32 characters; leave unset to use a secret generated into DATA_DIR' })),
   AUDIT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'must be at least 32 characters; leave unset to use a secret generated into DATA_DIR/audit-secret' })),
+  REFRESH_TOKEN_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14, description: 'must be an integer of days from 1 to 365 (how long a login session lasts without a new password login)' }),
   CHROMIUM_PATH: Type.Optional(Type.String({ minLength: 1, description: 'must be the path of a Chromium executable; leave unset for the Chromium shipped through npm' })),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100000, default: 1000, description: 'must be an integer from 0 to 100000 (workflows a worker keeps in memory between their tasks)' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600000, default: 20000, description: 'must be an integer of milliseconds from 1000 to 600000' }),

@@ -13,6 +13,7 @@ import { Migration20261121172051_commitment_start_error } from './Migration20261
 import { Migration20261121174347_star_rating_end_objections } from './Migration20261121174347_star_rating_end_objections.ts';
 import { Migration20261121175642_import_heartbeat } from './Migration20261121175642_import_heartbeat.ts';
 import { Migration20261129142934_audit_keyed } from './Migration20261129142934_audit_keyed.ts';
+import { Migration20261129144459_refresh_tokens } from './Migration20261129144459_refresh_tokens.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -28,5 +29,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121174347_star_rating_end_objections', class: Migration20261121174347_star_rating_end_objections },
   { name: 'Migration20261121175642_import_heartbeat', class: Migration20261121175642_import_heartbeat },
   { name: 'Migration20261129142934_audit_keyed', class: Migration20261129142934_audit_keyed },
+  { name: 'Migration20261129144459_refresh_tokens', class: Migration20261129144459_refresh_tokens },
   // <list>
 ];

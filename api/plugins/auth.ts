@@ -14,6 +14,7 @@ import { loadPrincipal, type Principal } from '../../domain/auth/principal.ts';
 import { requireRole } from '../../domain/auth/scope.ts';
 import type { Role } from '../../domain/auth/roles.ts';
 import { API_TOKEN_PREFIX, hashSecret } from '../../domain/auth/secrets.ts';
+import { sessionIsLive } from '../../domain/auth/sessions.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { SystemSetting } from '../../domain/entities/system-setting.ts';
 
@@ -28,9 +29,10 @@ declare module 'fastify' {
   }
 }
 
-/** Login tokens live 15 minutes; integrations use API tokens instead of refreshing. */
+/** Login tokens live 15 minutes and are renewed with a refresh token; integrations use API tokens. */
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 const JWT_SECRET_KEY = 'auth.jwt_secret';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** JWT_SECRET, or a secret generated once and kept in system_setting so every API process shares it. */
 export async function resolveJwtSecret(services: AppServices): Promise<string> {
@@ -54,7 +56,13 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 export async function registerAuth(fastify: FastifyInstance, services: AppServices): Promise<void> {
-  await fastify.register(jwt, { secret: await resolveJwtSecret(services), sign: { expiresIn: ACCESS_TOKEN_SECONDS } });
+  // Only HS256 with our secret, and every token must say when it expires: a token signed with
+  // another algorithm, or without `exp`, is refused like a forged one.
+  await fastify.register(jwt, {
+    secret: await resolveJwtSecret(services),
+    sign: { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_SECONDS },
+    verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid', 'typ'] },
+  });
   fastify.decorateRequest('principal', null);
 
   const authenticate = async (request: FastifyRequest): Promise<Principal> => {
@@ -71,14 +79,19 @@ export async function registerAuth(fastify: FastifyInstance, services: AppServic
       accountId = row.account.id;
       via = 'api_token';
     } else {
-      let payload: { sub?: string; typ?: string };
+      let payload: Record<string, unknown>;
       try {
-        payload = fastify.jwt.verify<{ sub?: string; typ?: string }>(token);
+        payload = fastify.jwt.verify<Record<string, unknown>>(token);
       } catch {
         throw unauthorized('the login token is invalid or expired; log in again');
       }
-      if (payload.typ !== 'access' || !payload.sub) throw unauthorized('the token is not a login token');
-      accountId = payload.sub;
+      // Signed by us, but still checked: a claim of the wrong type or shape is a 401, never a 500.
+      const { typ, sub, sid, iat, exp } = payload;
+      if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid) || typeof iat !== 'number' || typeof exp !== 'number') {
+        throw unauthorized('the token is not a login token');
+      }
+      if (!(await sessionIsLive(em, sub, sid))) throw unauthorized('the session has ended (logout, password change or deactivation); log in again');
+      accountId = sub;
       via = 'password';
     }
     const principal = await loadPrincipal(em, accountId, via);
@@ -107,5 +120,5 @@ export async function registerAuth(fastify: FastifyInstance, services: AppServic
   });
 }
 
-/** Signs a login token for an account. */
-export const signAccessToken = (fastify: FastifyInstance, accountId: string) => fastify.jwt.sign({ sub: accountId, typ: 'access' });
+/** Signs a login token for an account's session (the family of its refresh tokens). */
+export const signAccessToken = (fastify: FastifyInstance, accountId: string, sessionId: string) => fastify.jwt.sign({ sub: accountId, sid: sessionId, typ: 'access' });

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { Account } from '../../domain/entities/account.ts';
 import type { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import type { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
-import { RoleName } from './auth.ts';
+import { Password, RoleName } from './auth.ts';
 import { DateTime, Nullable, PageQuery, Uuid, iso } from './common.ts';
 
 const id = '0b6f2d5e-3c1a-4f7e-9a55-1f2e3d4c5b6a';
@@ -54,8 +54,6 @@ export const AccountDto = Type.Object({
   roles: Type.Array(Type.Object({ role: RoleName, unitId: Nullable(Uuid), organizationId: Nullable(Uuid) })),
 }, { examples: [accountExample] });
 export { accountExample };
-
-const Password = Type.String({ minLength: 8, maxLength: 200, description: 'at least 8 characters' });
 
 export const AccountCreate = Type.Object({
   login: Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9_.@-]+$', description: 'letters, digits, _ . @ -' }),

@@ -27,11 +27,24 @@ export const LoginBody = Type.Object({
 }, { additionalProperties: false, examples: [{ login: 'orgdept', password: 'Demo@2026' }] });
 
 export const LoginReply = Type.Object({
-  accessToken: Type.String(),
+  accessToken: Type.String({ description: 'send as Authorization: Bearer <accessToken>' }),
   tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer({ description: 'seconds' }),
+  expiresIn: Type.Integer({ description: 'seconds the access token lasts' }),
+  refreshToken: Type.String({ description: 'exchange at POST /auth/refresh for a new pair before or after the access token expires; each refresh token works once' }),
+  refreshExpiresAt: DateTime,
   me: Me,
-}, { examples: [{ accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', tokenType: 'Bearer', expiresIn: 900, me: meExample }] });
+}, { examples: [{ accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', tokenType: 'Bearer', expiresIn: 900, refreshToken: 'pcr_Zk2v...', refreshExpiresAt: '2026-12-05T08:00:00.000Z', me: meExample }] });
+
+export const RefreshBody = Type.Object({
+  refreshToken: Type.String({ minLength: 1, maxLength: 200 }),
+}, { additionalProperties: false, examples: [{ refreshToken: 'pcr_Zk2v...' }] });
+
+/** The rule for every password set through the API (accounts and self-service). */
+export const Password = Type.String({ minLength: 8, maxLength: 200, description: 'at least 8 characters' });
+export const PasswordChange = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  newPassword: Password,
+}, { additionalProperties: false, examples: [{ currentPassword: 'Demo@2026', newPassword: 'A-longer-one-2026' }] });
 
 export const ApiTokenCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),

@@ -1,10 +1,11 @@
-// Rules for granting a role: the scope must fit the role, and a non-administrator grants only
-// within their own subtree and never the administrator role.
+// Rules for granting a role: the scope must fit the role, a caller grants only roles below its
+// own (the department never grants admin or org_department), and only within its own subtree.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, forbidden } from '../../api/errors.ts';
 import { AdministrativeUnit } from '../entities/administrative-unit.ts';
 import { Organization } from '../entities/organization.ts';
-import { ORGANIZATION_ROLES, UNIT_ROLES, type Role } from './roles.ts';
+import { ORGANIZATION_ROLES, UNIT_ROLES, grantableRoles, type Role } from './roles.ts';
+import type { Principal } from './principal.ts';
 import { unitPathInScope, type Scope } from './scope.ts';
 
 export interface GrantRequest {
@@ -13,9 +14,10 @@ export interface GrantRequest {
   organizationId?: string | null;
 }
 
-/** Throws 400 naming `field` when the grant is malformed or outside `scope`; returns the normalized grant. */
-export async function checkGrant(em: EntityManager, scope: Scope, grant: GrantRequest, field: string): Promise<{ role: Role; unitId: string | null; organizationId: string | null }> {
-  if (grant.role === 'admin' && !scope.all) throw forbidden('only an administrator grants the admin role');
+/** Throws 403 for a role the caller may not grant, 400 naming `field` when the grant is malformed or outside `scope`; returns the normalized grant. */
+export async function checkGrant(em: EntityManager, principal: Principal, scope: Scope, grant: GrantRequest, field: string): Promise<{ role: Role; unitId: string | null; organizationId: string | null }> {
+  const grantable = grantableRoles(principal.grants.map((g) => g.role));
+  if (!grantable.includes(grant.role)) throw forbidden(`you may grant only roles below your own: ${grantable.join(', ') || 'none'}`);
   if (UNIT_ROLES.includes(grant.role)) {
     if (!grant.unitId || grant.organizationId) throw badRequest('scope does not fit the role', [{ field: `${field}.unitId`, rule: `role ${grant.role} needs a unitId and no organizationId` }]);
     const unit = await em.findOne(AdministrativeUnit, { id: grant.unitId });

@@ -22,3 +22,13 @@ export const UNSCOPED_ROLES: readonly Role[] = ['admin', 'evaluator'];
 /** Staff of the Party organizations of the tree (they manage what lies in their subtree). */
 export const STAFF_ROLES: readonly Role[] = ['org_department', 'street_committee', 'community_committee'];
 export const ENTERPRISE_ROLES: readonly Role[] = ['enterprise_rep', 'enterprise_party_org'];
+
+/**
+ * The roles a holder of `held` may grant: strictly below its own highest role. An administrator
+ * grants every role; the organization department every role below it; nobody else grants.
+ */
+export function grantableRoles(held: readonly Role[]): readonly Role[] {
+  if (held.includes('admin')) return ROLES;
+  if (held.includes('org_department')) return ROLES.filter((r) => r !== 'admin' && r !== 'org_department');
+  return [];
+}

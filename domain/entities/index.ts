@@ -6,6 +6,7 @@ import { Person } from './person.ts';
 import { Account } from './account.ts';
 import { RoleAssignment } from './role-assignment.ts';
 import { ApiToken } from './api-token.ts';
+import { RefreshToken } from './refresh-token.ts';
 import { EvaluatorAssignment } from './evaluator-assignment.ts';
 import { CatalogVersion } from './catalog-version.ts';
 import { Cycle } from './cycle.ts';
@@ -40,6 +41,7 @@ export const entities = [
   Account,
   RoleAssignment,
   ApiToken,
+  RefreshToken,
   EvaluatorAssignment,
   CatalogVersion,
   Cycle,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { bearer, buildWorld, PASSWORD, startTestApp, type TestApp, type World } from './support/app.ts';
 import { notify } from '../../domain/notifications/notify.ts';
 
 let app: TestApp;
@@ -32,12 +32,14 @@ describe('accounts', () => {
     expect(orphan.json().details[0].field).toBe('body.grants');
   });
 
-  it('a deactivated account is refused at once, even with a valid token', async () => {
+  it('a deactivated account is refused at once, even with a valid token, and its sessions stay ended when reactivated', async () => {
     const res = await call(world.tokens.orgDept!, 'PATCH', `/accounts/${world.accounts.communityA}`, { active: false });
     expect(res.statusCode).toBe(200);
     expect((await call(world.tokens.communityA!, 'GET', '/auth/me')).statusCode).toBe(401);
     await call(world.tokens.orgDept!, 'PATCH', `/accounts/${world.accounts.communityA}`, { active: true });
-    expect((await call(world.tokens.communityA!, 'GET', '/auth/me')).statusCode).toBe(200);
+    expect((await call(world.tokens.communityA!, 'GET', '/auth/me')).statusCode).toBe(401);
+    const again = await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: 'communityA', password: PASSWORD } });
+    expect((await call(again.json().accessToken, 'GET', '/auth/me')).statusCode).toBe(200);
   });
 });
 

@@ -1,61 +1,62 @@
-// Accounts and their roles. The organization department manages the accounts that hold a
-// role inside its subtree; administrators manage all.
+// Accounts and their roles. Administrators manage every account; the organization department
+// manages the accounts lying wholly in its subtree (see domain/auth/jurisdiction.ts): it sees
+// them, changes them when it could grant every role they hold, and never changes its own.
+// An account outside the caller's jurisdiction answers 404 on every route, as a missing one.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account } from '../../../domain/entities/account.ts';
+import { Person } from '../../../domain/entities/person.ts';
 import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
-import { auditActor } from '../../../domain/auth/principal.ts';
+import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { hashPassword } from '../../../domain/auth/passwords.ts';
 import { checkGrant } from '../../../domain/auth/grants.ts';
-import { escapeLike, scopeOf, type Scope } from '../../../domain/auth/scope.ts';
+import { accountIdsInJurisdiction, changeRefusal, inJurisdiction, loadFootprint, personPaths, type AccountFootprint } from '../../../domain/auth/jurisdiction.ts';
+import { endAccountSessions } from '../../../domain/auth/sessions.ts';
+import { escapeLike, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import {
   AccountCreate, AccountDto, AccountQuery, AccountUpdate, RoleAssignmentCreate, RoleAssignmentDto, RoleAssignmentQuery,
   accountDto, accountExample, roleAssignmentDto, roleAssignmentExample,
 } from '../../schemas/accounts.ts';
-import { allOf, anyOf } from '../../support/query.ts';
+import { allOf } from '../../support/query.ts';
 
 const MANAGE: Role[] = ['org_department', 'admin'];
 
-/** Role assignments whose unit or organization lies in the caller's subtree. */
-export function assignmentWhere(scope: Scope): Record<string, unknown> {
-  if (scope.all) return {};
-  return anyOf(scope.unitPaths.flatMap((prefix) => [
-    { unit: { path: { $like: `${escapeLike(prefix)}%` } } },
-    { organization: { unit: { path: { $like: `${escapeLike(prefix)}%` } } } },
-  ]));
+/** The account when it lies in the caller's jurisdiction; 404 otherwise, exactly as for a missing one. */
+async function loadVisible(em: EntityManager, principal: Principal, id: string): Promise<AccountFootprint> {
+  const footprint = await loadFootprint(em, id);
+  if (!footprint || !inJurisdiction(scopeOf(principal, MANAGE), footprint)) throw notFound('account');
+  return footprint;
 }
 
-/** An account is in scope when one of its roles is (administrators: every account). */
-async function loadAccount(em: EntityManager, id: string, scope: Scope): Promise<Account> {
-  const account = await em.findOne(Account, { id });
-  if (!account) throw notFound('account');
-  if (!scope.all && (await em.count(RoleAssignment, allOf([{ account: id }, assignmentWhere(scope)]))) === 0) throw notFound('account');
-  return account;
+/** 403 unless the caller may change this (visible) account's roles, activity or password. */
+function requireChangeable(principal: Principal, footprint: AccountFootprint): void {
+  const refusal = changeRefusal(principal, footprint);
+  if (refusal === 'own_account') throw forbidden('you cannot change your own roles, activity or password here; change your password with POST /auth/password');
+  if (refusal === 'senior_role') throw forbidden('the account holds a role you may not grant; only a more senior role changes it');
 }
+
+const accountView = (footprint: AccountFootprint) => accountDto(footprint.account, footprint.assignments);
 
 async function accountWithRoles(em: EntityManager, account: Account) {
-  return accountDto(account, await em.find(RoleAssignment, { account: account.id }, { orderBy: { createdAt: 'asc' } }));
+  return accountDto(account, await em.find(RoleAssignment, { account: account.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
 }
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/accounts', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['accounts'], summary: 'Accounts holding a role in your subtree', querystring: AccountQuery, response: { 200: Page(AccountDto, accountExample) } },
+    schema: { tags: ['accounts'], summary: 'Accounts lying wholly in your subtree (every unit or organization role they hold is in it; no admin role)', querystring: AccountQuery, response: { 200: Page(AccountDto, accountExample) } },
   }, async (request) => {
     const em = emOf(request);
-    const scope = scopeOf(principalOf(request), MANAGE);
     const { q, limit, offset } = request.query;
     const and: Record<string, unknown>[] = [];
-    if (!scope.all) {
-      const rows = await em.find(RoleAssignment, assignmentWhere(scope), { fields: ['account'] });
-      and.push({ id: { $in: [...new Set(rows.map((r) => r.account.id))] } });
-    }
+    const visible = await accountIdsInJurisdiction(em, scopeOf(principalOf(request), MANAGE));
+    if (visible) and.push({ id: { $in: visible } });
     if (q) and.push({ $or: [{ login: { $ilike: `%${escapeLike(q)}%` } }, { displayName: { $ilike: `%${escapeLike(q)}%` } }] });
     const [accounts, total] = await em.findAndCount(Account, allOf(and), { limit, offset, orderBy: { login: 'asc' } });
     const roles = await em.find(RoleAssignment, { account: { $in: accounts.map((a) => a.id) } });
@@ -66,8 +67,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: MANAGE } },
     schema: { tags: ['accounts'], summary: 'One account with its roles', params: IdParams, response: { 200: AccountDto } },
   }, async (request) => {
-    const em = emOf(request);
-    return accountWithRoles(em, await loadAccount(em, request.params.id, scopeOf(principalOf(request), MANAGE)));
+    return accountView(await loadVisible(emOf(request), principalOf(request), request.params.id));
   });
 
   app.post('/accounts', {
@@ -81,9 +81,17 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const dto = await emOf(request).transactional(async (em) => {
       if (await em.count(Account, { login: body.login })) throw conflict('login in use', [{ field: 'body.login', rule: 'must be unique' }]);
       const grants = [];
-      for (const [i, g] of (body.grants ?? []).entries()) grants.push(await checkGrant(em, scope, g, `body.grants[${i}]`));
+      for (const [i, g] of (body.grants ?? []).entries()) grants.push(await checkGrant(em, principal, scope, g, `body.grants[${i}]`));
       if (!scope.all && !grants.some((g) => g.unitId || g.organizationId)) {
         throw conflict('the account would be outside your subtree', [{ field: 'body.grants', rule: 'must contain a unit or organization role in your subtree' }]);
+      }
+      // The person an account logs in as carries rights of its own (a first secretary acts on
+      // their postings), so it must be one of the caller's people too.
+      if (body.personId) {
+        const paths = (await em.count(Person, { id: body.personId })) ? await personPaths(em, body.personId) : null;
+        if (!paths || (!scope.all && (paths.length === 0 || !paths.every((p) => unitPathInScope(scope, p))))) {
+          throw badRequest('unknown person', [{ field: 'body.personId', rule: 'must be a person of your subtree' }]);
+        }
       }
       const account = em.create(Account, { login: body.login, displayName: body.displayName, passwordHash, active: true, person: body.personId ?? null });
       for (const g of grants) em.create(RoleAssignment, { account, role: g.role, unit: g.unitId, organization: g.organizationId });
@@ -97,30 +105,38 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/accounts/:id', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['accounts'], summary: 'Rename, (de)activate or reset the password of an account', params: IdParams, body: AccountUpdate, response: { 200: AccountDto } },
+    schema: { tags: ['accounts'], summary: 'Rename, (de)activate or reset the password of an account of your jurisdiction', description: 'Resetting the password or deactivating ends the account\'s sessions (refresh tokens revoked, earlier login tokens refused). 403 for an account holding a role you may not grant, and for your own account except its display name.', params: IdParams, body: AccountUpdate, response: { 200: AccountDto } },
   }, async (request) => {
     const principal = principalOf(request);
     const { password, ...rest } = request.body;
     const passwordHash = password ? await hashPassword(password) : undefined;
     return emOf(request).transactional(async (em) => {
-      const account = await loadAccount(em, request.params.id, scopeOf(principal, MANAGE));
-      const before = await accountWithRoles(em, account);
+      const footprint = await loadVisible(em, principal, request.params.id);
+      const onlyRenames = password === undefined && rest.active === undefined;
+      if (!(onlyRenames && footprint.account.id === principal.accountId)) requireChangeable(principal, footprint);
+      const account = footprint.account;
+      const before = accountView(footprint);
+      const deactivated = account.active && rest.active === false;
       em.assign(account, { ...rest, ...(passwordHash ? { passwordHash } : {}) });
       await em.flush();
+      // A reset password or a deactivation ends every session the account had.
+      const sessionsEnded = passwordHash || deactivated ? await endAccountSessions(em, account.id, passwordHash ? 'password' : 'deactivated') : 0;
       const after = await accountWithRoles(em, account);
       // The hash itself never enters the log; only that the password changed.
-      await recordAudit(em, { actor: auditActor(principal), action: 'account.update', entityType: 'account', entityId: account.id, before, after: { ...after, passwordChanged: Boolean(passwordHash) } });
+      await recordAudit(em, { actor: auditActor(principal), action: 'account.update', entityType: 'account', entityId: account.id, before, after: { ...after, passwordChanged: Boolean(passwordHash), sessionsEnded } });
       return after;
     });
   });
 
   app.get('/role-assignments', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['role-assignments'], summary: 'Role assignments in your subtree', querystring: RoleAssignmentQuery, response: { 200: Page(RoleAssignmentDto, roleAssignmentExample) } },
+    schema: { tags: ['role-assignments'], summary: 'Role assignments of the accounts of your jurisdiction', querystring: RoleAssignmentQuery, response: { 200: Page(RoleAssignmentDto, roleAssignmentExample) } },
   }, async (request) => {
     const em = emOf(request);
     const { accountId, role, limit, offset } = request.query;
-    const and = [assignmentWhere(scopeOf(principalOf(request), MANAGE))];
+    const and: Record<string, unknown>[] = [];
+    const visible = await accountIdsInJurisdiction(em, scopeOf(principalOf(request), MANAGE));
+    if (visible) and.push({ account: { $in: visible } });
     if (accountId) and.push({ account: accountId });
     if (role) and.push({ role });
     const [items, total] = await em.findAndCount(RoleAssignment, allOf(and), { limit, offset, orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -129,14 +145,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/role-assignments', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['role-assignments'], summary: 'Grant a role in a unit or organization of your subtree', body: RoleAssignmentCreate, response: { 201: RoleAssignmentDto } },
+    schema: { tags: ['role-assignments'], summary: 'Grant a role below your own, in a unit or organization of your subtree, to an account of your jurisdiction', body: RoleAssignmentCreate, response: { 201: RoleAssignmentDto } },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const scope = scopeOf(principal, MANAGE);
     const dto = await emOf(request).transactional(async (em) => {
-      const account = await em.findOne(Account, { id: request.body.accountId });
-      if (!account) throw notFound('account');
-      const grant = await checkGrant(em, scope, request.body, 'body');
+      const footprint = await loadVisible(em, principal, request.body.accountId);
+      requireChangeable(principal, footprint);
+      const account = footprint.account;
+      const grant = await checkGrant(em, principal, scope, request.body, 'body');
       const existing = await em.count(RoleAssignment, { account: account.id, role: grant.role, unit: grant.unitId, organization: grant.organizationId });
       if (existing) throw conflict('the account already holds this role here', [{ field: 'body.role', rule: 'must not be granted twice in the same scope' }]);
       const assignment = em.create(RoleAssignment, { account, role: grant.role, unit: grant.unitId, organization: grant.organizationId });
@@ -154,9 +171,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const principal = principalOf(request);
     await emOf(request).transactional(async (em) => {
-      const assignment = await em.findOne(RoleAssignment, allOf([{ id: request.params.id }, assignmentWhere(scopeOf(principal, MANAGE))]));
-      if (!assignment) throw notFound('role assignment');
-      if (assignment.role === 'admin' && !scopeOf(principal, MANAGE).all) throw notFound('role assignment');
+      const assignment = await em.findOne(RoleAssignment, { id: request.params.id });
+      const footprint = assignment ? await loadFootprint(em, assignment.account.id) : null;
+      if (!assignment || !footprint || !inJurisdiction(scopeOf(principal, MANAGE), footprint)) throw notFound('role assignment');
+      requireChangeable(principal, footprint);
+      const scope = scopeOf(principal, MANAGE);
+      // Revoking the last placed role would leave the account in nobody's jurisdiction but the administrators'.
+      if (!scope.all && footprint.roles.filter((r) => r.path !== null).length === 1 && (assignment.unit || assignment.organization)) {
+        throw conflict('this is the account\'s last role in your subtree; deactivate the account instead', [{ field: 'params.id', rule: 'must not be the last unit or organization role of the account' }]);
+      }
       const before = roleAssignmentDto(assignment);
       em.remove(assignment);
       await em.flush();

@@ -1,5 +1,6 @@
-// Password login (argon2) issuing 15-minute JWTs, the caller's own identity, and API tokens
-// for integrations (shown once, stored as SHA-256).
+// Password login (argon2) issuing 15-minute JWTs with a rotating refresh token, refresh and
+// logout, changing one's own password, the caller's own identity, and API tokens for
+// integrations (shown once, stored as SHA-256).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -7,12 +8,13 @@ import { Account } from '../../../domain/entities/account.ts';
 import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor, loadPrincipal, type Principal } from '../../../domain/auth/principal.ts';
-import { verifyPassword } from '../../../domain/auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../../../domain/auth/passwords.ts';
+import { endAccountSessions, familyOf, issueRefreshToken, revokeFamily, rotateRefreshToken, type IssuedRefreshToken } from '../../../domain/auth/sessions.ts';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../../domain/auth/secrets.ts';
 import { badRequest, notFound, unauthorized } from '../../errors.ts';
 import { ACCESS_TOKEN_SECONDS, emOf, principalOf, signAccessToken } from '../../plugins/auth.ts';
 import { ErrorBody, IdParams, iso } from '../../schemas/common.ts';
-import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, Me } from '../../schemas/auth.ts';
+import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, Me, PasswordChange, RefreshBody } from '../../schemas/auth.ts';
 
 const tags = ['auth'];
 
@@ -28,24 +30,108 @@ const meDto = (p: Principal) => ({
 const tokenDto = (t: ApiToken) => ({ id: t.id, name: t.name, expiresAt: iso(t.expiresAt), revokedAt: iso(t.revokedAt), lastUsedAt: iso(t.lastUsedAt), createdAt: iso(t.createdAt)! });
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const sessionReply = (principal: Principal, refresh: IssuedRefreshToken) => ({
+    accessToken: signAccessToken(app, principal.accountId, refresh.row.familyId),
+    tokenType: 'Bearer' as const,
+    expiresIn: ACCESS_TOKEN_SECONDS,
+    refreshToken: refresh.token,
+    refreshExpiresAt: refresh.row.expiresAt.toISOString(),
+    me: meDto(principal),
+  });
+
   app.post('/auth/login', {
     config: {
       auth: { public: true },
       // Slows password guessing per login name, not per address (many staff share one NAT).
       rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `login:${(request.body as { login?: string } | undefined)?.login ?? request.ip}` },
     },
-    schema: { tags, summary: 'Log in with login name and password; returns a 15-minute bearer token', body: LoginBody, response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
+    schema: { tags, summary: 'Log in with login name and password; returns a 15-minute bearer token and a refresh token', body: LoginBody, response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
   }, async (request) => {
     const em = emOf(request);
     const account = await em.findOne(Account, { login: request.body.login, active: true });
     const ok = await verifyPassword(account?.passwordHash ?? null, request.body.password);
     if (!account || !ok) throw unauthorized('wrong login or password');
     const principal = (await loadPrincipal(em, account.id, 'password'))!;
-    await em.transactional(async (tx) => {
+    const refresh = await em.transactional(async (tx) => {
       await tx.nativeUpdate(Account, { id: account.id }, { lastLoginAt: new Date() });
-      await recordAudit(tx, { actor: auditActor(principal), action: 'auth.login', entityType: 'account', entityId: account.id });
+      const issued = await issueRefreshToken(tx, account.id, app.services.config.REFRESH_TOKEN_DAYS);
+      await recordAudit(tx, { actor: auditActor(principal), action: 'auth.login', entityType: 'account', entityId: account.id, after: { session: issued.row.familyId } });
+      return issued;
     });
-    return { accessToken: signAccessToken(app, account.id), tokenType: 'Bearer' as const, expiresIn: ACCESS_TOKEN_SECONDS, me: meDto(principal) };
+    return sessionReply(principal, refresh);
+  });
+
+  app.post('/auth/refresh', {
+    config: { auth: { public: true } },
+    schema: {
+      tags,
+      summary: 'Exchange a refresh token for a new access token and a new refresh token',
+      description: 'The presented refresh token stops working. Presenting a refresh token that was already exchanged ends the whole session (the token was copied) and answers 401, as does an expired or revoked one.',
+      body: RefreshBody,
+      response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody },
+    },
+  }, async (request) => {
+    const days = app.services.config.REFRESH_TOKEN_DAYS;
+    // Committed even when the answer is 401: revoking a replayed token's family must stick.
+    const result = await emOf(request).transactional((tx) => rotateRefreshToken(tx, request.body.refreshToken, days));
+    if (!result.ok) {
+      if (result.reason === 'reused' && result.accountId) {
+        await emOf(request).transactional((tx) => recordAudit(tx, {
+          actor: { accountId: result.accountId!, label: 'refresh-token-reuse' },
+          action: 'auth.session_revoked', entityType: 'account', entityId: result.accountId!, after: { session: result.familyId, reason: 'a refresh token was presented twice' },
+        }));
+      }
+      throw unauthorized(result.reason === 'reused' ? 'the refresh token was already used; the session is ended, log in again' : 'the refresh token is unknown, expired or revoked; log in again');
+    }
+    const principal = await loadPrincipal(emOf(request), result.accountId, 'password');
+    if (!principal) throw unauthorized('the account is inactive or gone');
+    return sessionReply(principal, result.issued);
+  });
+
+  app.post('/auth/logout', {
+    config: { auth: { public: true } },
+    schema: { tags, summary: 'End the session of a refresh token; its access tokens stop working at once', body: RefreshBody, response: { 204: Type.Null(), 400: ErrorBody } },
+  }, async (request, reply) => {
+    await emOf(request).transactional(async (tx) => {
+      const session = await familyOf(tx, request.body.refreshToken);
+      // An unknown token answers the same 204: logging out is never an oracle for tokens.
+      if (!session) return;
+      if ((await revokeFamily(tx, session.familyId, 'logout')) > 0) {
+        await recordAudit(tx, { actor: { accountId: session.accountId, label: 'logout' }, action: 'auth.logout', entityType: 'account', entityId: session.accountId, after: { session: session.familyId } });
+      }
+    });
+    return reply.status(204).send(null);
+  });
+
+  app.post('/auth/password', {
+    config: {
+      auth: { roles: 'any' },
+      // Guessing the current password with a stolen access token is as slow as guessing a login.
+      rateLimit: { max: 10, timeWindow: '15 minutes', hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `password:${request.principal?.accountId ?? request.ip}` },
+    },
+    schema: {
+      tags,
+      summary: 'Change your own password (the current one is required)',
+      description: 'Ends every session of the account, this one included: refresh tokens are revoked and access tokens issued before the change stop working, so log in again with the new password. API tokens keep working.',
+      body: PasswordChange,
+      response: { 204: Type.Null(), 429: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    if (principal.via !== 'password') throw badRequest('an API token cannot change the password', [{ field: 'authorization', rule: 'must be a login token' }]);
+    const { currentPassword, newPassword } = request.body;
+    const account = await emOf(request).findOne(Account, { id: principal.accountId });
+    if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
+      throw badRequest('the current password is wrong', [{ field: 'body.currentPassword', rule: 'must be your current password' }]);
+    }
+    if (currentPassword === newPassword) throw badRequest('the new password is the current one', [{ field: 'body.newPassword', rule: 'must differ from the current password' }]);
+    const passwordHash = await hashPassword(newPassword);
+    await emOf(request).transactional(async (tx) => {
+      await tx.nativeUpdate(Account, { id: account.id }, { passwordHash });
+      const ended = await endAccountSessions(tx, account.id, 'password');
+      await recordAudit(tx, { actor: auditActor(principal), action: 'auth.password_change', entityType: 'account', entityId: account.id, after: { passwordChanged: true, sessionsEnded: ended } });
+    });
+    return reply.status(204).send(null);
   });
 
   app.get('/auth/me', {

@@ -50,6 +50,24 @@ export async function startTestApp(): Promise<TestApp> {
   };
 }
 
+/** Makes units with their materialized path under a parent. */
+const unitMaker = (em: EntityManager) => (code: string, name: string, level: UnitLevel, parent: AdministrativeUnit | null) => {
+  const u = em.create(AdministrativeUnit, { code, name, level, parent, partyOrgName: `${name}党组织`, path: '', depth: parent ? parent.depth + 1 : 0 });
+  u.path = `${parent?.path ?? ''}${u.id}/`;
+  return u;
+};
+
+/** Logs every account in with PASSWORD; the access token of each by login name. */
+async function loginAll(app: TestApp, logins: string[]): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const name of logins) {
+    const res = await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: name, password: PASSWORD } });
+    if (res.statusCode !== 200) throw new Error(`login ${name}: ${res.statusCode} ${res.body}`);
+    tokens[name] = res.json().accessToken;
+  }
+  return tokens;
+}
+
 export interface World {
   district: AdministrativeUnit;
   streetA: AdministrativeUnit;
@@ -67,11 +85,7 @@ export interface World {
 
 export async function buildWorld(app: TestApp): Promise<World> {
   const em = app.orm.em.fork() as EntityManager;
-  const unit = (code: string, name: string, level: UnitLevel, parent: AdministrativeUnit | null) => {
-    const u = em.create(AdministrativeUnit, { code, name, level, parent, partyOrgName: `${name}党组织`, path: '', depth: parent ? parent.depth + 1 : 0 });
-    u.path = `${parent?.path ?? ''}${u.id}/`;
-    return u;
-  };
+  const unit = unitMaker(em);
   const district = unit('D1', '测试区', 'district', null);
   const streetA = unit('S-A', '甲街道', 'street', district);
   const streetB = unit('S-B', '乙街道', 'street', district);
@@ -105,13 +119,42 @@ export async function buildWorld(app: TestApp): Promise<World> {
   account('nobody', []);
   em.create(EvaluatorAssignment, { account: evaluator, subjectType: 'organization', subjectId: orgA.id, cycle: null });
   await em.flush();
-  const tokens: Record<string, string> = {};
-  for (const name of Object.keys(accounts)) {
-    const res = await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: name, password: PASSWORD } });
-    if (res.statusCode !== 200) throw new Error(`login ${name}: ${res.statusCode} ${res.body}`);
-    tokens[name] = res.json().accessToken;
-  }
+  const tokens = await loginAll(app, Object.keys(accounts));
   return { district, streetA, streetB, communityA, communityB, orgA, orgB, personA, personB, tokens, accounts };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A second district beside the world's, with its own department: nothing in it is the first district's business. */
+export interface OtherDistrict {
+  district: AdministrativeUnit;
+  street: AdministrativeUnit;
+  community: AdministrativeUnit;
+  org: Organization;
+  person: Person;
+  tokens: Record<string, string>;
+  accounts: Record<string, string>;
+}
+
+export async function buildOtherDistrict(app: TestApp): Promise<OtherDistrict> {
+  const em = app.orm.em.fork() as EntityManager;
+  const unit = unitMaker(em);
+  const district = unit('D2', '邻区', 'district', null);
+  const street = unit('S-2', '丙街道', 'street', district);
+  const community = unit('C-2', '丙社区', 'community', street);
+  const org = em.create(Organization, { name: '丙制造有限公司', kind: 'non_public_enterprise', unit: community, creditCode: '91370800MA3C000009', partyOrgName: '丙制造党支部', responsiblePeople: [], address: null });
+  const person = em.create(Person, { name: '赵丙', phone: '13800000009', title: '职工', unit: community, organization: org });
+  const hash = await hashPassword(PASSWORD);
+  const accounts: Record<string, string> = {};
+  const account = (name: string, grants: { role: Role; unit?: AdministrativeUnit; organization?: Organization }[], person: Person | null = null) => {
+    const a = em.create(Account, { login: name, displayName: name, passwordHash: hash, active: true, person });
+    for (const g of grants) em.create(RoleAssignment, { account: a, role: g.role, unit: g.unit ?? null, organization: g.organization ?? null });
+    accounts[name] = a.id;
+  };
+  account('orgDept2', [{ role: 'org_department', unit: district }]);
+  account('street2', [{ role: 'street_committee', unit: street }]);
+  account('enterprise2', [{ role: 'enterprise_rep', organization: org }], person);
+  await em.flush();
+  const tokens = await loginAll(app, Object.keys(accounts));
+  return { district, street, community, org, person, tokens, accounts };
+}
