@@ -11,6 +11,8 @@ import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
 import { starRatingRoutes } from './routes/star-ratings/index.ts';
 import { postingRoutes } from './routes/postings/index.ts';
+import { postingListRoutes } from './routes/postings/list.ts';
+import { dualCommitmentCycleListRoutes } from './routes/dual-commitments/cycles-list.ts';
 
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
   fastify.decorate('services', services);
@@ -41,6 +43,8 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   await fastify.register(healthRoutes);
   await registerDomainApi(fastify, services);
   await fastify.register(dualCommitmentRoutes);
+  await fastify.register(dualCommitmentCycleListRoutes);
   await fastify.register(starRatingRoutes);
   await fastify.register(postingRoutes);
+  await fastify.register(postingListRoutes);
 };

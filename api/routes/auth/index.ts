@@ -14,7 +14,9 @@ import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../../domain/auth/se
 import { badRequest, notFound, unauthorized } from '../../errors.ts';
 import { ACCESS_TOKEN_SECONDS, emOf, principalOf, signAccessToken } from '../../plugins/auth.ts';
 import { ErrorBody, IdParams, iso } from '../../schemas/common.ts';
-import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, Me, PasswordChange, RefreshBody } from '../../schemas/auth.ts';
+import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, PasswordChange, RefreshBody } from '../../schemas/auth.ts';
+import { MeWithHoldings } from '../../schemas/postings.ts';
+import { callerHoldings } from '../postings/list.ts';
 
 const tags = ['auth'];
 
@@ -136,8 +138,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/auth/me', {
     config: { auth: { roles: 'any' } },
-    schema: { tags, summary: 'Who you are and the roles you hold', response: { 200: Me } },
-  }, async (request) => meDto(principalOf(request)));
+    schema: { tags, summary: 'Who you are, the roles you hold, your postings under way and the organizations you act for', response: { 200: MeWithHoldings } },
+  }, async (request) => ({ ...meDto(principalOf(request)), ...(await callerHoldings(emOf(request), principalOf(request))) }));
 
   app.get('/auth/tokens', {
     config: { auth: { roles: 'any' } },

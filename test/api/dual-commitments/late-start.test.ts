@@ -134,4 +134,27 @@ describe('a dual commitments cycle started late', () => {
     const [reminder] = await app.orm.em.fork().find(Notification, { recipient: accounts.rep2!, kind: 'deadline_reminder' });
     expect(reminder!.body).toBe('双向承诺的定诺将于明天（6月30日）截止，请在截止前提交并通过审核。');
   }, 60_000);
+
+  it("lists the cycles with organizations in the caller's jurisdiction, newest first, with counts; another district sees none", async () => {
+    type CycleList = { items: { id: string; year: number; sets: number; start: { started: number; failed: number; pending: number }; perGate: Record<string, number>; href: string }[]; total: number; limit: number; offset: number };
+    const thisYear = Number(shanghaiDate(new Date()).slice(0, 4));
+    let list = (await call('dept', 'GET', '/dual-commitments/cycles')).body as CycleList;
+    // Three cycles: next year's through the API (2 sets), the late one and the reminder's (1 set each), newest first.
+    expect(list.total).toBe(3);
+    expect(list.items.map((c) => c.sets)).toEqual([1, 1, 2]);
+    const started = list.items[2]!;
+    expect(started).toMatchObject({ year: thisYear + 1, href: `/dual-commitments/cycles/${started.id}`, perGate: { set: 2, show: 0, practice: 0, evaluate: 0, filed: 0 } });
+    expect(started.start.started + started.start.pending + started.start.failed).toBe(2);
+    // Paged and filtered.
+    const page = (await call('dept', 'GET', '/dual-commitments/cycles?limit=1&offset=2')).body as CycleList;
+    expect([page.total, page.limit, page.offset, page.items.map((c) => c.id)]).toEqual([3, 1, 2, [started.id]]);
+    expect(((await call('dept', 'GET', `/dual-commitments/cycles?year=${thisYear + 1}`)).body as CycleList).items.map((c) => c.id)).toEqual([started.id]);
+    // The street sees the same cycles, counted over its own organizations.
+    list = (await call('street', 'GET', '/dual-commitments/cycles')).body as CycleList;
+    expect(list.total).toBe(3);
+    // Another district's department: nothing, and an enterprise may not list cycles at all.
+    expect((await call('otherdept', 'GET', '/dual-commitments/cycles')).body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+    expect((await call('rep', 'GET', '/dual-commitments/cycles')).status).toBe(403);
+    expect((await call('dept', 'GET', '/dual-commitments/cycles?limit=0')).status).toBe(400);
+  }, 60_000);
 });

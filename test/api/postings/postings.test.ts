@@ -13,6 +13,8 @@ import { addDays, shanghaiDate } from '../../../domain/posting/calendar.ts';
 import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
+import { grantWithToken } from '../../support/cycle-harness.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
@@ -149,4 +151,40 @@ describe('postings through HTTP', () => {
     expect(audit[4]!.before).toMatchObject({ status: 'pending' });
     expect(audit[4]!.after).toMatchObject({ status: 'confirmed' });
   }, 120_000);
+
+  it('lists postings as each caller may see them, and /auth/me shows a secretary their posting and a unit its organization', async () => {
+    type PostingList = { items: { id: string; secretary: string; phase: string; startsOn: string; startedOn: string | null; href: string }[]; total: number; limit: number; offset: number };
+    const list = async (login: string, query = '') => (await call(login, 'GET', `/postings${query}`)).body as PostingList;
+    const all = await list('dept');
+    expect(all.total).toBe(2);
+    const [p1, p2] = [all.items.find((p) => p.secretary === '书记1')!, all.items.find((p) => p.secretary === '书记2')!];
+    expect(p1).toMatchObject({ phase: 'active', href: `/postings/${p1.id}`, startedOn: p1.startsOn });
+    expect(p2.phase).toBe('cancelled');
+    // A first secretary sees their own only; the street, community and dispatching unit theirs.
+    expect((await list('sec1')).items.map((p) => p.id)).toEqual([p1.id]);
+    expect((await list('sec2')).items.map((p) => p.id)).toEqual([p2.id]);
+    for (const login of ['street', 'community', 'unit']) expect((await list(login)).total).toBe(2);
+    // Filters and paging.
+    expect((await list('dept', '?current=true')).items.map((p) => p.id)).toEqual([p1.id]);
+    expect((await list('dept', '?phase=cancelled')).items.map((p) => p.id)).toEqual([p2.id]);
+    const page = await list('dept', '?limit=1&offset=1');
+    expect([page.total, page.items.length, page.limit, page.offset]).toEqual([2, 1, 1, 1]);
+    expect((await call('dept', 'GET', '/postings?phase=nonsense')).status).toBe(400);
+    // Another district's department sees nothing.
+    const em = app.orm.em.fork() as EntityManager;
+    const other = em.create(AdministrativeUnit, { code: 'other', name: '别的县', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共别的县委' } as never);
+    other.path = `${other.id}/`;
+    grantWithToken(em, world.tokens, 'otherdept', 'org_department', { unit: other });
+    await em.flush();
+    expect(await list('otherdept')).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+
+    // /auth/me: the secretary's posting under way (the cancelled one of sec2 is not), the unit's organization.
+    const me1 = (await call('sec1', 'GET', '/auth/me')).body;
+    expect(me1.postings.map((p: { id: string }) => p.id)).toEqual([p1.id]);
+    expect(me1.organizations).toEqual([]);
+    expect((await call('sec2', 'GET', '/auth/me')).body.postings).toEqual([]);
+    const meUnit = (await call('unit', 'GET', '/auth/me')).body;
+    expect(meUnit.organizations).toEqual([{ id: world.unitId, name: '县财政局', kind: 'resident_unit', roles: ['dispatching_unit'] }]);
+    expect(meUnit.postings).toEqual([]);
+  }, 60_000);
 });
