@@ -126,10 +126,27 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       };
     },
 
-    /** Mirrors the workflow's status into star_round; an older revision never overwrites a newer one. */
+    /**
+     * Mirrors the workflow's status into star_round; an older revision never overwrites a newer
+     * one. The tracked events and public objections the workflow holds are marked accepted (a
+     * tracked event is filed here if the API did not live to file it), so what people read is
+     * what the workflow took, even when the caller had stopped waiting.
+     */
     async syncStarRound(input: { organizationId: string; year: number; status: StarRatingState }): Promise<void> {
       const em = fork();
       const s = input.status;
+      const types = new Map((s.config?.eventTypes ?? []).map((t) => [t.code, t]));
+      for (const e of s.events ?? []) {
+        const type = types.get(e.type);
+        await em.execute(
+          `insert into star_tracking_event (id, organization_id, type, occurred_on, summary, points, serious, evidence_file_ids, recorded_by_id, accepted, created_at)
+           select ?, ?, ?, ?, ?, ?, ?, ?::jsonb, a.id, true, now() from account a where a.login = ?
+           on conflict (id) do update set accepted = true where star_tracking_event.accepted = false`,
+          [e.id, input.organizationId, e.type, e.occurredOn, e.summary, type?.points ?? 0, type?.serious ?? false, JSON.stringify(e.evidenceFileIds ?? []), e.recordedBy],
+        );
+      }
+      const objectionIds = (s.objections ?? []).map((o) => o.id).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+      if (objectionIds.length) await em.execute(`update star_public_objection set accepted = true where accepted = false and id in (${objectionIds.map(() => '?').join(', ')})`, objectionIds);
       await em.execute(
         `insert into star_round (id, organization_id, year, kind, phase, stars, proposed_stars, total, status, revision, updated_at)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, now())

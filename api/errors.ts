@@ -11,8 +11,11 @@ export class ApiError extends Error {
   readonly statusCode: number;
   readonly code: string;
   readonly details: ErrorDetail[];
-  constructor(statusCode: number, code: string, message: string, details: ErrorDetail[] = []) {
+  /** Headers the answer carries, e.g. Retry-After on a 503 or 429. */
+  readonly headers: Record<string, string>;
+  constructor(statusCode: number, code: string, message: string, details: ErrorDetail[] = [], headers: Record<string, string> = {}) {
     super(message);
+    this.headers = headers;
     this.name = 'ApiError';
     this.statusCode = statusCode;
     this.code = code;

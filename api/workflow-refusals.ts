@@ -1,8 +1,11 @@
-// How a cycle workflow's refusal reaches the caller. Update validators throw an
+// How a cycle workflow's answer reaches the caller. Update validators throw an
 // ApplicationFailure whose type names the rule (WrongRole / wrong_role, Invalid, Unknown,
 // WrongPhase, AlreadyDecided, ...); the caller gets 403 for a role, 400 for bad input, 404 for
 // an unknown target and 409 for everything about the state the cycle is in.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+// A workflow answers only through a worker: when none answers within the configured bound
+// (UPDATE_TIMEOUT_MS for updates, QUERY_TIMEOUT_MS for the rare query), the caller gets 503
+// workflow_unavailable with Retry-After at once, never a minute's hang or a 500.
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { ApiError } from './errors.ts';
 
 /** `WrongPhase` and `wrong_phase` are the same rule: error codes are snake_case. */
@@ -20,15 +23,86 @@ export function refusalToApiError(error: unknown): ApiError | undefined {
   return new ApiError(STATUS_OF[code] ?? 409, code, cause?.message ?? 'the cycle refused this action');
 }
 
+/** Seconds a caller should wait before trying again after a 503 workflow_unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503 with Retry-After: no worker answered (none running, all busy, or Temporal unreachable). */
+export function workflowUnavailable(what: string, waitedMs: number): ApiError {
+  return new ApiError(
+    503,
+    'workflow_unavailable',
+    `${what}: no worker answered within ${waitedMs} ms (the workers may be restarting); nothing was changed, try again in a few seconds`,
+    [],
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
+}
+
+// gRPC status codes that mean "nobody answered", not "the workflow said no".
+const CANCELLED = 1;
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/** Whether `error` says the call ran out of time or could not reach Temporal. */
+export function isUnanswered(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (isGrpcServiceError(e) && [CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE].includes(e.code)) return true;
+    if (e instanceof Error && e.name === 'AbortError') return true;
+  }
+  return false;
+}
+
+class Unanswered extends Error {}
+
 /**
- * Runs an update against a cycle's workflow; a refusal becomes its API error, and any other
- * failure goes to `otherwise` (e.g. to explain that the workflow has closed) before rethrowing.
+ * Runs `run` (Temporal client calls) with the client's calls cancelled after `ms`; a call that
+ * did not answer by then, or could not reach Temporal, becomes 503 workflow_unavailable.
  */
-export async function tellWorkflow<T>(run: () => Promise<T>, otherwise?: (error: unknown) => Promise<ApiError | undefined>): Promise<T> {
+export async function withinBound<T>(temporal: Client, ms: number, what: string, run: () => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // The race also ends the wait if a call does not honour the abort signal.
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new Unanswered());
+    }, ms);
+  });
   try {
-    return await run();
+    return await Promise.race([temporal.withAbortSignal(abort.signal, run), expired]);
   } catch (error) {
+    if (error instanceof Unanswered || isUnanswered(error)) throw workflowUnavailable(what, ms);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    expired.catch(() => undefined);
+  }
+}
+
+/** The bounds a route's workflow calls run under (from the configuration). */
+export interface WorkflowBounds {
+  temporal: Client;
+  updateTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
+/**
+ * Runs an update against a cycle's workflow within `bounds.updateTimeoutMs`; a refusal becomes
+ * its API error, no answer in time 503 workflow_unavailable, and any other failure goes to
+ * `otherwise` (e.g. to explain that the workflow has closed) before rethrowing.
+ */
+export async function tellWorkflow<T>(bounds: WorkflowBounds, run: () => Promise<T>, otherwise?: (error: unknown) => Promise<ApiError | undefined>): Promise<T> {
+  try {
+    return await withinBound(bounds.temporal, bounds.updateTimeoutMs, 'the cycle did not take the action', run);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
     const refusal = refusalToApiError(error) ?? (await otherwise?.(error));
     throw refusal ?? error;
   }
+}
+
+/** A query or describe for what the database cannot say, within `bounds.queryTimeoutMs` (else 503). */
+export function askWorkflow<T>(bounds: WorkflowBounds, run: () => Promise<T>): Promise<T> {
+  return withinBound(bounds.temporal, bounds.queryTimeoutMs, 'the cycle could not be asked', run);
 }

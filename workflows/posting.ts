@@ -4,7 +4,7 @@
 // quarterlyReviewWorkflow child; the year end gathers the three sources, waits for the cohort's
 // ranking (cohortRanked signal) and then the three signatures of the joint assessment, whose
 // form (期满联合考核表) is rendered through the shared report pipeline at the end.
-import { ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type {
   CohortRanking,
   ExtendUpdate,
@@ -27,6 +27,7 @@ import { checkFinalSignature, finalOutcome, missingFinalSigners, requireRole, Si
 import { awaitDeadline, DAY_MS } from './posting-deadlines.ts';
 import { quarterlyReviewWorkflow, refuseUnless } from './quarterly-review.ts';
 import { renderPostingReport } from './posting-reports.ts';
+import { initialPostingStatus } from '../domain/posting/status.ts';
 
 export const recordGuaranteesUpdate = defineUpdate<PostingStatus, [GuaranteesUpdate]>('recordGuarantees');
 export const recallPostingUpdate = defineUpdate<PostingStatus, [RecallUpdate]>('recallPosting');
@@ -41,29 +42,28 @@ const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '1 
 
 /** How often the dispatching unit is reminded while the guarantees are missing. */
 const GUARANTEE_REMINDER_MS = 7 * DAY_MS;
+/** Patch: every accepted action and phase change is saved at once (savePostingProgress). */
+const SAVE_EVERY_CHANGE = 'save-posting-progress-on-every-change';
 
 export async function postingWorkflow(input: PostingWorkflowInput): Promise<PostingStatus> {
   const { settings, postingId } = input;
-  const s: PostingStatus = {
-    postingId,
-    phase: 'awaiting_guarantees',
-    guarantees: input.guarantees ?? { insuranceYuan: null, workFundsYuan: null },
-    missingGuarantees: [],
-    startedOn: null,
-    endsOn: null,
-    recalled: null,
-    extendedMonths: 0,
-    months: [],
-    quarters: [],
-    tally: [],
-    routineScore: 100,
-    yearEnd: { self: null, organization: null, residents: null, routine: null, total: null, ranking: null },
-    finalSignatures: [],
-    missingFinalSigners: missingFinalSigners([]),
-    outcome: 'pending',
-    reports: [],
+  const s: PostingStatus = initialPostingStatus(input);
+  /**
+   * Saves where the posting stands as soon as it changes (an accepted action, a new phase), so
+   * the posting's view reads it from the database. Postings started before this patch saved
+   * only at some phases: their histories replay without these activities.
+   */
+  let saving: Promise<void> = Promise.resolve();
+  const saveProgress = (): Promise<void> => {
+    if (!patched(SAVE_EVERY_CHANGE)) return acts.savePostingProgress(s);
+    // One save at a time, each of the state as it is when it starts: a slow save never lands
+    // after a newer one.
+    saving = saving.catch(() => undefined).then(() => acts.savePostingProgress(s));
+    return saving;
   };
-  s.missingGuarantees = missingGuarantees(s.guarantees, settings);
+  const saveChange = async () => {
+    if (patched(SAVE_EVERY_CHANGE)) await saveProgress();
+  };
   /** Bumped by recall and extension so the month loop recomputes its periods. */
   let endChanged = 0;
   const notify = (key: string, to: Parameters<typeof acts.notifyPosting>[0]['to'], kind: Parameters<typeof acts.notifyPosting>[0]['kind'], title: string, body: string) =>
@@ -78,6 +78,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
     async (u) => {
       s.guarantees = { insuranceYuan: u.insuranceYuan ?? s.guarantees.insuranceYuan, workFundsYuan: u.workFundsYuan ?? s.guarantees.workFundsYuan };
       s.missingGuarantees = missingGuarantees(s.guarantees, settings);
+      await saveChange();
       // Complete guarantees move the posting on (to awaiting_start, or active when the start
       // date has come): answer with the phase the caller will find, not the one before.
       if (s.missingGuarantees.length === 0) await condition(() => s.phase !== 'awaiting_guarantees');
@@ -94,7 +95,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   );
   setHandler(
     recallPostingUpdate,
-    (u) => {
+    async (u) => {
       const today = shanghaiDate(Date.now());
       s.recalled = { on: today, reason: u.reason };
       if (s.phase === 'awaiting_guarantees' || s.phase === 'awaiting_start') {
@@ -104,6 +105,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
         s.endsOn = today;
       }
       endChanged++;
+      await saveChange();
       return s;
     },
     {
@@ -118,10 +120,11 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   );
   setHandler(
     extendPostingUpdate,
-    (u) => {
+    async (u) => {
       s.extendedMonths += u.months;
       if (s.startedOn) s.endsOn = postingEndDate(s.startedOn, settings.lengthMonths + s.extendedMonths);
       endChanged++;
+      await saveChange();
       return s;
     },
     {
@@ -136,8 +139,9 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   );
   setHandler(
     submitSelfAssessmentUpdate,
-    (u) => {
+    async (u) => {
       s.yearEnd.self = { score: u.score, summary: u.summary };
+      await saveChange();
       return s;
     },
     {
@@ -152,8 +156,9 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   );
   setHandler(
     rateOrganizationUpdate,
-    (u) => {
+    async (u) => {
       s.yearEnd.organization = { score: u.score, comment: u.comment, by: u.actor.name };
+      await saveChange();
       return s;
     },
     {
@@ -171,9 +176,10 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   });
   setHandler(
     signFinalAssessmentUpdate,
-    (u) => {
+    async (u) => {
       s.finalSignatures.push({ as: u.as, accountId: u.actor.accountId, name: u.actor.name, decision: u.decision, comment: u.comment, signedAt: Date.now() });
       s.missingFinalSigners = missingFinalSigners(s.finalSignatures);
+      await saveChange();
       return s;
     },
     {
@@ -193,10 +199,13 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   if (s.phase !== 'cancelled') {
     s.phase = 'awaiting_start';
     const wait = startOfShanghaiDay(input.startsOn) - Date.now();
-    if (wait > 0) await condition(() => s.phase === 'cancelled', wait);
+    if (wait > 0) {
+      await saveChange();
+      await condition(() => s.phase === 'cancelled', wait);
+    }
   }
   if (s.phase === 'cancelled') {
-    await acts.savePostingProgress(s);
+    await saveProgress();
     return s;
   }
 
@@ -206,7 +215,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   s.startedOn = today > input.startsOn ? today : input.startsOn;
   s.endsOn = postingEndDate(s.startedOn, settings.lengthMonths + s.extendedMonths);
   s.phase = 'active';
-  await acts.savePostingProgress(s);
+  await saveProgress();
 
   const children: Promise<void>[] = [];
   const started = new Set<number>();
@@ -254,11 +263,12 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
         }),
       );
     }
-    await acts.savePostingProgress(s);
+    await saveProgress();
   }
 
   // 3. 年终考核: self-assessment, residents' survey, organization rating, then the cohort ranking.
   s.phase = 'year_end';
+  await saveChange();
   const d = settings.deadlines;
   const yearEndDue = Date.now() + d.yearEndDays * DAY_MS;
   await acts.openResidentsSurvey({ postingId, expiresAt: Date.now() + Math.min(d.residentsSurveyDays, d.yearEndDays) * DAY_MS });
@@ -274,13 +284,13 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   s.yearEnd.routine = s.routineScore;
   s.yearEnd.total = yearEndScore({ self: s.yearEnd.self?.score ?? null, residents: s.yearEnd.residents.score, organization: s.yearEnd.organization?.score ?? null, routine: s.routineScore }, settings.weights);
   s.phase = 'awaiting_ranking';
-  await acts.savePostingProgress(s);
+  await saveProgress();
   await acts.submitYearEndResult({ postingId, cohortId: input.cohortId, secretaryName: input.secretaryName, total: s.yearEnd.total, organization: s.yearEnd.organization?.score ?? null });
   await condition(() => s.yearEnd.ranking !== null);
 
   // 4. 期满联合考核: the three bodies sign once each.
   s.phase = 'final_assessment';
-  await acts.savePostingProgress(s);
+  await saveProgress();
   for (let round = 0; s.missingFinalSigners.length > 0; round++) {
     await notify(`final-${round}`, [...s.missingFinalSigners], round === 0 ? 'task' : 'reminder', `${input.secretaryName}: joint final assessment`, `Awaiting: ${s.missingFinalSigners.join(', ')}`);
     await condition(() => s.missingFinalSigners.length === 0, d.finalReminderEveryDays * DAY_MS);
@@ -290,7 +300,7 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   s.outcome = outcome;
   await acts.saveFinalAssessment({ postingId, signatures: s.finalSignatures, outcome });
   s.phase = 'completed';
-  await acts.savePostingProgress(s);
+  await saveProgress();
   const form = await acts.preparePostingReport({ postingId, type: 'final-assessment' });
   if (form) s.reports.push(await renderPostingReport(form, { cohortId: input.cohortId, postingId }));
   return s;

@@ -30,6 +30,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     if (error instanceof ApiError) {
+      reply.headers(error.headers);
       return reply.status(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
     }
     if (error instanceof NotFoundError) {

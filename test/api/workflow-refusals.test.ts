@@ -1,9 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { refusalCode, refusalToApiError, tellWorkflow } from '../../api/workflow-refusals.ts';
+import type { Client } from '@temporalio/client';
+import { askWorkflow, refusalCode, refusalToApiError, tellWorkflow, type WorkflowBounds } from '../../api/workflow-refusals.ts';
 import { ApiError } from '../../api/errors.ts';
 
+/** A client whose calls run as given, honouring the abort signal the bound sets like the SDK's connection does. */
+const signals: AbortSignal[] = [];
+const client = { withAbortSignal: (signal: AbortSignal, fn: () => Promise<unknown>) => (signals.push(signal), fn()) } as unknown as Client;
+const bounds: WorkflowBounds = { temporal: client, updateTimeoutMs: 300, queryTimeoutMs: 200 };
 const refused = (type: string, message: string) => new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type, message, nonRetryable: true }));
 
 describe('workflow refusals as API errors', () => {
@@ -22,10 +27,33 @@ describe('workflow refusals as API errors', () => {
 
   it('leaves other failures to the fallback, then rethrows them', async () => {
     const boom = new Error('connection lost');
-    await expect(tellWorkflow(() => Promise.reject(boom))).rejects.toBe(boom);
+    await expect(tellWorkflow(bounds, () => Promise.reject(boom))).rejects.toBe(boom);
     const closed = new ApiError(409, 'cycle_closed', 'the cycle is closed');
-    await expect(tellWorkflow(() => Promise.reject(boom), async () => closed)).rejects.toBe(closed);
-    await expect(tellWorkflow(() => Promise.reject(refused('WrongRole', 'no')), async () => closed)).rejects.toMatchObject({ statusCode: 403 });
-    await expect(tellWorkflow(async () => 42)).resolves.toBe(42);
+    await expect(tellWorkflow(bounds, () => Promise.reject(boom), async () => closed)).rejects.toBe(closed);
+    await expect(tellWorkflow(bounds, () => Promise.reject(refused('WrongRole', 'no')), async () => closed)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(tellWorkflow(bounds, async () => 42)).resolves.toBe(42);
+  });
+
+  it('answers 503 workflow_unavailable with Retry-After when no worker answers within the bound, and cancels the call', async () => {
+    const started = Date.now();
+    const hanging = () => new Promise<never>(() => undefined);
+    const error = await tellWorkflow(bounds, hanging).catch((e: unknown) => e);
+    const waited = Date.now() - started;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ statusCode: 503, code: 'workflow_unavailable', headers: { 'retry-after': '5' } });
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(waited).toBeLessThan(1000);
+    expect(signals.at(-1)!.aborted).toBe(true);
+    await expect(askWorkflow(bounds, hanging)).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
+  });
+
+  it('turns a call the SDK gave up on (deadline, cancelled, Temporal unreachable) into 503 at once', async () => {
+    const grpc = (code: number) => Object.assign(new Error('grpc'), { name: 'ServiceError', code, details: 'x', metadata: {} });
+    for (const code of [1, 4, 14]) {
+      await expect(tellWorkflow(bounds, () => Promise.reject(grpc(code)))).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
+    }
+    // Any other gRPC failure is not "no worker": it goes to the fallback, then is rethrown.
+    const notFound = grpc(5);
+    await expect(tellWorkflow(bounds, () => Promise.reject(notFound))).rejects.toBe(notFound);
   });
 });

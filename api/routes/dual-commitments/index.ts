@@ -6,11 +6,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { recordAudit, type AuditActor, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
-import { tellWorkflow } from '../../workflow-refusals.ts';
+import { askWorkflow, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
@@ -41,11 +41,11 @@ import {
 import type { Actor } from '../../../domain/rules/dual-commitment-state.ts';
 import { createCycleStarter } from './cycle-start.ts';
 import { commitmentLinkToken, commitmentReportDue, PUBLIC_COMMITMENTS, STAFF_SURVEY, type CommitmentReportType } from '../../../activities/dual-commitment.ts';
-import { reportEntry, startReportRender } from '../../report-render.ts';
+import { isRunning, reportEntry, startReportRender } from '../../report-render.ts';
+import { recordedSetState } from './set-state.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import {
   countersignEvaluation,
-  dualCommitmentStatus,
   dualCommitmentWorkflowId,
   fileItemStatus,
   reviewCommitmentSet,
@@ -108,19 +108,19 @@ const GATE_NAMES: Record<string, string> = { set: '定诺 (set)', show: '亮诺 
  * that is no longer running (filed, or ended by a failure) answers 409 naming where the set
  * stands, not 500: the caller asked for something the cycle can no longer take.
  */
-function tellSetWorkflow<T>(temporal: Client, set: CommitmentSet, run: () => Promise<T>): Promise<T> {
-  return tellWorkflow(run, async (error) => {
-    const closed = await workflowClosedState(temporal, set, error);
+function tellSetWorkflow<T>(bounds: WorkflowBounds, set: CommitmentSet, run: () => Promise<T>): Promise<T> {
+  return tellWorkflow(bounds, run, async (error) => {
+    const closed = await workflowClosedState(bounds, set, error);
     return closed ? new ApiError(409, 'cycle_closed', closed) : undefined;
   });
 }
 
 /** Why the set's workflow cannot take actions any more, or null when it still runs. */
-async function workflowClosedState(temporal: Client, set: CommitmentSet, error: unknown): Promise<string | null> {
+async function workflowClosedState(bounds: WorkflowBounds, set: CommitmentSet, error: unknown): Promise<string | null> {
   const where = `the ${set.year} dual commitments of this organization are in gate ${GATE_NAMES[set.gate] ?? set.gate}`;
   let state: string;
   try {
-    state = (await temporal.workflow.getHandle(set.workflowId).describe()).status.name;
+    state = (await askWorkflow(bounds, () => bounds.temporal.workflow.getHandle(set.workflowId).describe())).status.name;
   } catch (describeError) {
     if (!(describeError instanceof WorkflowNotFoundError)) return null;
     return `${where}, but their workflow ${set.workflowId} does not exist (not started yet?); nothing can be filed now`;
@@ -153,6 +153,9 @@ const planOf = (set: CommitmentSet): GatePlan => {
 
 export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
+  const bounds: WorkflowBounds = { temporal, updateTimeoutMs: config.UPDATE_TIMEOUT_MS, queryTimeoutMs: config.QUERY_TIMEOUT_MS };
+  /** The set's workflow still runs, so a report it has not filed nor failed is still being made (the server answers, no worker needed). */
+  const cycleStillRendering = (set: CommitmentSet) => () => askWorkflow(bounds, () => isRunning(temporal, set.workflowId));
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const dataDir = config.DATA_DIR;
   const reportStore = createReportStore({ dataDir });
@@ -398,7 +401,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
     const versions = await em.find(CommitmentSetVersion, { set: set.id }, { orderBy: { version: 'asc' } });
     const items = await em.find(CommitmentItemProgress, { set: set.id }, { orderBy: { itemKey: 'asc' } });
-    const workflow = await temporal.workflow.getHandle(set.workflowId).query(dualCommitmentStatus).catch(() => null);
+    // Everything shown comes from the records the workflow's activities and the API keep: no
+    // query, so the view answers the same whether or not a worker is up.
+    const state = await recordedSetState(em, set, { versions, progress: items });
     const publicToken = set.publishedFrom ? await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id) : null;
     // 四双: resident units are evaluated by the street or community (写实评价), not by a staff survey.
     const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
@@ -409,7 +414,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const reports = [];
     for (const type of reportTypes.filter((t) => commitmentReportDue(set, t) === null)) {
       const path = `/dual-commitments/sets/${set.id}/reports/${type}`;
-      reports.push(await reportEntry(em, temporal, { subjectType: 'commitment_set', subjectId: set.id, type }, { download: () => path, render: `${path}/render` }, workflow?.reports?.[type]?.status === 'rendering'));
+      reports.push(await reportEntry(em, temporal, { subjectType: 'commitment_set', subjectId: set.id, type }, { download: () => path, render: `${path}/render` }, state.reports[type]?.status === 'rendering' ? cycleStillRendering(set) : false));
     }
     return {
       id: set.id,
@@ -427,7 +432,8 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       surveyPath: surveyToken ? `/public/commitment-surveys/${surveyToken}` : null,
       result: set.filedAt ? { totalScore: set.totalScore, grade: set.grade, evaluation: set.evaluation, recordSha256: set.recordSha256, filedAt: set.filedAt } : null,
       reports,
-      workflow,
+      /** Where the cycle stands, as its activities recorded it (the shape of the workflow's status). */
+      workflow: state,
     };
   });
 
@@ -465,7 +471,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs(await catalogFor(em, set)));
     if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
     const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
-    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
+    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
     return { version: draft.version, gate: status.gate, setStatus: status.setStatus };
   });
 
@@ -480,7 +486,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
     const { version, decision, comments } = request.body;
-    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
+    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
     return { gate: status.gate, setStatus: status.setStatus, approvedVersion: status.approvedVersion };
   });
 
@@ -512,7 +518,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
     // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
-    await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
+    await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
     const before = { status: progress.status, reason: progress.reason, evidenceFileId: progress.evidenceFileId };
     const after = { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null };
     await changeWithAudit(em, auditActor(actor), { action: 'commitment_item.file_status', entityType: 'commitment_item_progress', entityId: progress.id, before, after }, () => {
@@ -527,7 +533,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
     const { side, score, summary } = request.body;
-    await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
+    await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
     await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.self_evaluate', entityType: 'commitment_set', entityId: set.id, before: set.selfEvaluations[side] ?? null, after: { side, score, summary } }, () => {
       set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
     });
@@ -549,7 +555,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...unknown.map((s) => ({ field: 'body.scores', rule: `item ${s.itemKey} is not an approved commitment` })),
       ]);
     }
-    await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
+    await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
     const scores = rows.map((row) => ({ itemKey: row.itemKey, score: given.get(row.itemKey)!.score, remark: given.get(row.itemKey)!.remark ?? null }));
     await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.score', entityType: 'commitment_set', entityId: set.id, before: rows.map((r) => ({ itemKey: r.itemKey, score: r.score })), after: scores }, () => {
       for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
@@ -562,7 +568,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the evaluator signs off (once)', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
+    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
     return { gate: status.gate, evaluatorSignedBy: status.evaluatorSignedBy };
   });
 
@@ -583,7 +589,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
     const { text, itemStatuses, superiorOrganization } = request.body;
     const superior = superiorOrganization ? { name: superiorOrganization.name, contact: superiorOrganization.contact ?? null } : null;
-    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(writeFactualEvaluation, { args: [{ actor, text, itemStatuses: itemStatuses ?? [], superior }] }));
+    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(writeFactualEvaluation, { args: [{ actor, text, itemStatuses: itemStatuses ?? [], superior }] }));
     return { gate: status.gate, factualEvaluatedBy: status.factualEvaluatedBy };
   });
 
@@ -592,7 +598,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the organization department countersigns for filing (备案); the record PDF follows', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellSetWorkflow(temporal, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
+    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
     return { gate: status.gate, countersignedBy: status.countersignedBy };
   });
 
@@ -624,12 +630,11 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const due = commitmentReportDue(set, kind);
     if (due?.code === 'not_applicable') throw new ApiError(404, 'not_found', due.message);
     if (due) throw new ApiError(409, 'not_ready', `${due.message} (the set is in gate ${GATE_NAMES[set.gate] ?? set.gate})`);
-    const workflow = await temporal.workflow.getHandle(set.workflowId).query(dualCommitmentStatus).catch(() => null);
     const path = `/dual-commitments/sets/${set.id}/reports/${kind}`;
     const started = await startReportRender(em, temporal, taskQueue, {
       subject: { subjectType: 'commitment_set', subjectId: set.id, type: kind },
       requestedBy: { accountId: actor.accountId, label: actor.login },
-      cycleRendering: workflow?.reports?.[kind]?.status === 'rendering',
+      cycleRendering: cycleStillRendering(set),
       download: path,
       statusPath: `/dual-commitments/sets/${set.id}`,
     });

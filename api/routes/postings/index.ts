@@ -5,13 +5,15 @@
 // PDFs are made by the workflows through the shared report pipeline (renderReport on the
 // reports task queue) and filed as ReportFile rows; these routes list and serve the filed
 // files with the authorization of the records they show, and never print on request.
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
-import { tellWorkflow } from '../../workflow-refusals.ts';
+import { tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { initialPostingStatus } from '../../../domain/posting/status.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
@@ -88,14 +90,15 @@ const needRole = (actor: Actor, role: Role, what: string) => {
 
 /** Runs an update; a refusal becomes 403/400/409, and a posting or quarter whose workflow is not
  * running (finished, cancelled, or not started yet) answers 409 not_open. */
-function tellPosting<T>(run: () => Promise<T>): Promise<T> {
-  return tellWorkflow(run, async (error) =>
+function tellPosting<T>(bounds: WorkflowBounds, run: () => Promise<T>): Promise<T> {
+  return tellWorkflow(bounds, run, async (error) =>
     error instanceof WorkflowNotFoundError ? new ApiError(409, 'not_open', 'that workflow is not running (finished, or not started yet)') : undefined,
   );
 }
 
 export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
+  const bounds: WorkflowBounds = { temporal, updateTimeoutMs: config.UPDATE_TIMEOUT_MS, queryTimeoutMs: config.QUERY_TIMEOUT_MS };
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const postingHandle = (id: string): WorkflowHandle => temporal.workflow.getHandle(postingWorkflowId(id));
   const store = createReportStore({ dataDir: config.DATA_DIR });
@@ -197,9 +200,11 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }),
       (tx: EntityManager) => {
         const cohort = tx.create(PostingCohort, { name: body.name, region, startsOn: body.startsOn, settings } as never);
-        const postings = chosen.map((c) =>
-          tx.create(Posting, { person: c.person, community: c.community, dispatchingOrganization: c.org, cohort, originalPosition: c.originalPosition, startsOn: body.startsOn, endsOn: postingEndDate(body.startsOn, settings.lengthMonths), phase: 'awaiting_guarantees' } as never),
-        );
+        const postings = chosen.map((c) => {
+          // Where the workflow starts from, on record before it runs: the view never waits for it.
+          const id = randomUUID();
+          return tx.create(Posting, { id, person: c.person, community: c.community, dispatchingOrganization: c.org, cohort, originalPosition: c.originalPosition, startsOn: body.startsOn, endsOn: postingEndDate(body.startsOn, settings.lengthMonths), phase: 'awaiting_guarantees', status: initialPostingStatus({ postingId: id, settings }) } as never);
+        });
         return { cohort, postings };
       },
     );
@@ -372,12 +377,9 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'A posting and where its workflow stands (what is missing, months, quarters, tally, year end, signatures)', params: PostingParams },
   }, async (request) => {
     const { posting } = await actorFor(request, request.params.id);
-    let status: PostingStatus | null = posting.status ?? null;
-    try {
-      status = await postingHandle(posting.id).query<PostingStatus>('postingStatus');
-    } catch (error) {
-      request.log.warn({ err: error, postingId: posting.id }, 'posting workflow not queryable; answering from the last saved status');
-    }
+    // As the workflow saved it at its last change (every accepted action and phase): no query,
+    // so the view answers whether or not a worker is up.
+    const status: PostingStatus | null = posting.status ?? null;
     // Reports that are due: filed (download), or failed / not made with the reason and the re-render link (the department's).
     const reports = await postingReports(emOf(request), posting.id);
     return { id: posting.id, secretary: posting.person.getEntity().name, community: posting.community.getEntity().name, dispatchingUnit: posting.dispatchingOrganization.getEntity().name, phase: status?.phase ?? posting.phase, status, reports };
@@ -407,7 +409,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       Object.assign(row, after, { recordedBy: actor.accountId });
       return row;
     });
-    const status = await tellPosting(() =>
+    const status = await tellPosting(bounds, () =>
       postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>('recordGuarantees', { args: [{ actor, insuranceYuan: row.insuranceYuan ?? undefined, workFundsYuan: row.workFundsYuan ?? undefined }] }),
     );
     return { phase: status.phase, missing: status.missingGuarantees };
@@ -471,7 +473,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '晒绩: the quarterly work report', params: QuarterParams, body: Type.Object({ summary: Type.String({ minLength: 1, maxLength: 10_000 }), achievements: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 }) }) },
   }, async (request) => {
     const { posting, actor } = await actorFor(request, request.params.id);
-    return tellPosting(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('submitWorkReport', { args: [{ actor, ...request.body }] }));
+    return tellPosting(bounds, () => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('submitWorkReport', { args: [{ actor, ...request.body }] }));
   });
 
   app.post('/postings/:id/quarters/:quarter/score', {
@@ -479,13 +481,13 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '按季述评: the street committee scores the quarter and signs off', params: QuarterParams, body: Type.Object({ score: Score, comment: Type.String({ minLength: 1, maxLength: 2000 }) }) },
   }, async (request) => {
     const { posting, actor } = await actorFor(request, request.params.id);
-    return tellPosting(() => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('scoreQuarter', { args: [{ actor, ...request.body }] }));
+    return tellPosting(bounds, () => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('scoreQuarter', { args: [{ actor, ...request.body }] }));
   });
 
   const postingUpdate = (url: string, update: string, summary: string, roles: Role[], body: Parameters<typeof Type.Object>[0]) =>
     app.post(url, { config: { auth: { roles } }, schema: { tags, summary, params: PostingParams, body: Type.Object(body) } }, async (request) => {
       const { posting, actor } = await actorFor(request, (request.params as { id: string }).id);
-      const status = await tellPosting(() => postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>(update, { args: [{ actor, ...(request.body as object) }] }));
+      const status = await tellPosting(bounds, () => postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>(update, { args: [{ actor, ...(request.body as object) }] }));
       return { phase: status.phase, status };
     });
 

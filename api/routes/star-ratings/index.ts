@@ -11,7 +11,7 @@ import Type from 'typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
-import { tellWorkflow } from '../../workflow-refusals.ts';
+import { askWorkflow, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -29,7 +29,7 @@ import { StarIncentiveGrant, StarPublicObjection, StarTrackingEvent } from '../.
 import { enrolmentRuleProblem, enrolmentTarget, eventType, type EnrolmentRule, type StarLevel } from '../../../domain/rules/star-rating.ts';
 import { DEFAULT_STAR_SETTINGS, passedRatingDeadlines, resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
 import type { Actor } from '../../../domain/rules/star-rating-state.ts';
-import { STAR_OBJECTIONS, starObjectionToken, starReportPath } from '../../../activities/star-rating.ts';
+import { STAR_OBJECTIONS, cycleInForce, starObjectionToken, starReportPath } from '../../../activities/star-rating.ts';
 import {
   answerStarObjection,
   approveStarProposal,
@@ -41,7 +41,6 @@ import {
   requestStarEvidence,
   reviewStarPreliminary,
   scoreStarIndicators,
-  starRatingStatus,
   starRatingWorkflowId,
   submitStarScores,
   submitStarSelfAssessment,
@@ -115,6 +114,7 @@ async function latestCycle(em: EntityManager, unitId: string, year = 9999): Prom
 
 export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
+  const bounds: WorkflowBounds = { temporal, updateTimeoutMs: config.UPDATE_TIMEOUT_MS, queryTimeoutMs: config.QUERY_TIMEOUT_MS };
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
   /**
@@ -124,7 +124,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const act = async <A extends { actor: Actor }>(request: FastifyRequest, orgId: string, update: UpdateDefinition<StarRatingStatus, [A]>, args: NoInfer<Omit<A, 'actor'>>): Promise<StarRatingStatus> => {
     const { enrolment, actor, em } = await loadFor(request, orgId);
     if (enrolment.endedAt) throw new ApiError(409, 'rating_ended', `the star rating of this organization has ended: ${enrolment.endReason ?? ''}`);
-    const status = await tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(update, { args: [{ ...args, actor } as A] }));
+    const status = await tellWorkflow(bounds, () => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(update, { args: [{ ...args, actor } as A] }));
     await em.transactional((tx) => recordAudit(tx, { actor: actorOf(actor), action: `star_rating.${update.name}`, entityType: 'star_round', entityId: `${orgId}/${status.year}`, after: { ...args, phase: status.phase, revision: status.revision } }));
     return status;
   };
@@ -247,7 +247,6 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'An organization\'s star rating: where it stands, its star history with reasons, incentives and tracked events, the 公示 and its public objection link', params: OrgParams },
   }, async (request) => {
     const { em, org, enrolment, actor } = await loadFor(request, request.params.orgId);
-    const status = await temporal.workflow.getHandle(enrolment.workflowId).query(starRatingStatus).catch(() => null);
     const [moves, grants, events, rounds] = await Promise.all([
       em.find(StarMove, { organization: org.id }, { orderBy: { decidedAt: 'asc' } }),
       em.find(StarIncentiveGrant, { organization: org.id }, { orderBy: { measureCode: 'asc', grantedAt: 'asc' } }),
@@ -255,9 +254,11 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       em.find(StarRound, { organization: org.id }, { orderBy: { year: 'asc' } }),
     ]);
     const current = rounds.at(-1);
-    const currentStatus = (status ?? current?.status ?? null) as StarRatingStatus | null;
-    const publication = current && currentStatus?.publication && currentStatus.year === current.year
-      ? { year: current.year, from: currentStatus.publication.from, to: currentStatus.publication.to, closed: currentStatus.publication.closed, objectionPath: objectionPath(await starObjectionToken(em, current.id)) }
+    // The workflow's status as its activities mirrored it into star_round after every accepted
+    // action and phase change: no query, so this answers whether or not a worker is up.
+    const status = (current?.status ?? null) as StarRatingStatus | null;
+    const publication = current && status?.publication && status.year === current.year
+      ? { year: current.year, from: status.publication.from, to: status.publication.to, closed: status.publication.closed, objectionPath: objectionPath(await starObjectionToken(em, current.id)) }
       : null;
     return {
       organizationId: org.id,
@@ -340,25 +341,27 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { em, org, enrolment, actor } = await loadFor(request, request.params.orgId);
     const handle = temporal.workflow.getHandle(enrolment.workflowId);
-    const types = (await handle.query(starRatingStatus)).config?.eventTypes ?? [];
+    const types = await eventTypesOf(em, enrolment);
     const type = eventType(types, request.body.type);
     if (!type) throw badRequest('unknown event type', [{ field: 'body.type', rule: `must be one of ${types.map((t) => t.code).join(', ')}` }]);
     await requireEvidence(em, org.id, request.body.evidenceFileIds, 'body.evidenceFileIds');
     if (enrolment.endedAt) throw new ApiError(409, 'rating_ended', `the star rating of this organization has ended: ${enrolment.endReason ?? ''}`);
-    // The event is filed (and audited) before the workflow hears of it; it counts once the workflow accepted it.
-    const row = await em.transactional(async (tx) => {
-      const created = tx.create(StarTrackingEvent, { organization: org.id, type: type.code, occurredOn: request.body.occurredOn, summary: request.body.summary, points: type.points, serious: type.serious, evidenceFileIds: request.body.evidenceFileIds, recordedBy: actor.accountId } as never);
-      await tx.flush();
-      await recordAudit(tx, { actor: actorOf(actor), action: 'star_rating.track_event_filed', entityType: 'star_tracking_event', entityId: created.id, after: { organizationId: org.id, type: type.code, occurredOn: created.occurredOn, points: type.points, serious: type.serious } });
-      return created;
-    });
-    const status = await tellWorkflow(() => handle.executeUpdate(recordTrackingEvent, { args: [{ actor, event: { id: row.id, type: type.code, occurredOn: row.occurredOn, summary: row.summary, evidenceFileIds: row.evidenceFileIds, recordedBy: actor.login } }] }));
+    // The workflow hears first: a refused event, or one no worker took in time (503), writes
+    // nothing. The workflow's own sync activity files an accepted event before the update
+    // answers, so it is on record even if this request does not live to write it.
+    const { occurredOn, summary, evidenceFileIds } = request.body;
+    const eventId = randomUUID();
+    const status = await tellWorkflow(bounds, () => handle.executeUpdate(recordTrackingEvent, { args: [{ actor, event: { id: eventId, type: type.code, occurredOn, summary, evidenceFileIds, recordedBy: actor.login } }] }));
     await em.transactional(async (tx) => {
-      await tx.nativeUpdate(StarTrackingEvent, { id: row.id }, { accepted: true });
-      await recordAudit(tx, { actor: { accountId: actor.accountId, label: actor.login }, action: 'star_rating.track_event', entityType: 'organization', entityId: org.id, after: { eventId: row.id, type: type.code, serious: type.serious } });
+      const row = await tx.findOne(StarTrackingEvent, { id: eventId });
+      if (row) row.accepted = true;
+      else tx.create(StarTrackingEvent, { id: eventId, organization: org.id, type: type.code, occurredOn, summary, points: type.points, serious: type.serious, evidenceFileIds, recordedBy: actor.accountId, accepted: true } as never);
+      await tx.flush();
+      await recordAudit(tx, { actor: actorOf(actor), action: 'star_rating.track_event_filed', entityType: 'star_tracking_event', entityId: eventId, after: { organizationId: org.id, type: type.code, occurredOn, points: type.points, serious: type.serious } });
+      await recordAudit(tx, { actor: actorOf(actor), action: 'star_rating.track_event', entityType: 'organization', entityId: org.id, after: { eventId, type: type.code, serious: type.serious } });
     });
     reply.code(201);
-    return { eventId: row.id, immediateReview: status.reviews.find((r) => r.trigger === 'immediate' && !r.decision) ?? null, status };
+    return { eventId, immediateReview: status.reviews.find((r) => r.trigger === 'immediate' && !r.decision) ?? null, status };
   });
 
   app.post('/star-ratings/organizations/:orgId/end', {
@@ -377,8 +380,8 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const reason = request.body.reason.trim();
     if (!reason) throw badRequest('a reason is needed', [{ field: 'body.reason', rule: 'must say why the rating ends' }]);
     const handle = temporal.workflow.getHandle(enrolment.workflowId);
-    const status = await tellWorkflow(() => handle.executeUpdate(endStarRating, { args: [{ actor, reason }] }), async () => {
-      const described = await handle.describe().catch(() => null);
+    const status = await tellWorkflow(bounds, () => handle.executeUpdate(endStarRating, { args: [{ actor, reason }] }), async () => {
+      const described = await askWorkflow(bounds, () => handle.describe()).catch(() => null);
       return described && described.status.name !== 'RUNNING' ? new ApiError(409, 'workflow_closed', `the rating's workflow is ${described.status.name.toLowerCase()}`) : undefined;
     });
     await em.transactional((tx) => recordAudit(tx, { actor: actorOf(actor), action: 'star_rating.end_requested', entityType: 'organization', entityId: org.id, before: { stars: status.stars, phase: status.phase }, after: { reason } }));
@@ -521,8 +524,10 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await recordAudit(tx, { actor: PUBLIC_LINK_ACTOR, action: 'star_rating.public_objection', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: created.id, length: text.length, client } });
       return created;
     });
+    // A refused or unanswered objection stays on record unaccepted (it counts for the client's
+    // hourly limit); if the workflow takes it later, its sync activity marks it accepted.
     const actor: Actor = { accountId: '', login: 'public-link', roles: ['public'] };
-    await tellWorkflow(() => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(fileStarObjection, { args: [{ actor, objectionId: row.id, text }] }));
+    await tellWorkflow(bounds, () => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(fileStarObjection, { args: [{ actor, objectionId: row.id, text }] }));
     await em.transactional(async (tx) => {
       await tx.nativeUpdate(StarPublicObjection, { id: row.id }, { accepted: true });
       await recordAudit(tx, { actor: PUBLIC_LINK_ACTOR, action: 'star_rating.public_objection_accepted', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: row.id } });
@@ -530,6 +535,15 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply.code(201);
     return { accepted: true, objectionId: row.id };
   });
+
+  /** The tracking event types in force: those the current round loaded, else the settings of the cycle that enrolled it. */
+  const eventTypesOf = async (em: EntityManager, enrolment: StarEnrolment) => {
+    const [round] = await em.find(StarRound, { organization: enrolment.organization.id }, { orderBy: { year: 'desc' }, limit: 1 });
+    const loaded = (round?.status as StarRatingStatus | null | undefined)?.config?.eventTypes;
+    if (loaded) return loaded;
+    const cycle = await cycleInForce(em, enrolment, round?.year ?? enrolment.firstYear);
+    return resolveStarSettings((cycle?.settings ?? {}) as Record<string, unknown>).settings.eventTypes;
+  };
 
   // ---------------------------------------------------------------------- dashboards
   const jurisdiction = async (request: FastifyRequest, unitId: string | undefined): Promise<AdministrativeUnit> => {
