@@ -208,7 +208,10 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return { cohort, postings };
       },
     );
-    const cohortInput: PostingCohortInput = { cohortId: cohort.id, firstMonth: body.startsOn.slice(0, 7) };
+    // A cohort created after its planned start begins today (its postings count from the day
+    // they begin): no attendance sheets for the months already past, made all at once.
+    const today = shanghaiDate(Date.now());
+    const cohortInput: PostingCohortInput = { cohortId: cohort.id, firstMonth: (body.startsOn > today ? body.startsOn : today).slice(0, 7) };
     try {
       await temporal.workflow.start('postingCohortWorkflow', { taskQueue, workflowId: cohortWorkflowId(cohort.id), args: [cohortInput] });
     } catch (error) {

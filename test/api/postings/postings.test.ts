@@ -186,5 +186,13 @@ describe('postings through HTTP', () => {
     const meUnit = (await call('unit', 'GET', '/auth/me')).body;
     expect(meUnit.organizations).toEqual([{ id: world.unitId, name: '县财政局', kind: 'resident_unit', roles: ['dispatching_unit'] }]);
     expect(meUnit.postings).toEqual([]);
+
+    // A cohort created 100 days after its planned start keeps no monthly sheets to catch up:
+    // its first month is the current one (its postings count from the day they begin).
+    const today = shanghaiDate(Date.now());
+    const late = await call('dept', 'POST', '/postings/cohorts', { name: '补建批次', regionUnitId: world.districtId, startsOn: addDays(today, -100), postings: [{ personId: world.personIds[1], communityId: world.communityId, dispatchingOrganizationId: world.unitId }] });
+    expect(late.status).toBe(201);
+    const cohortStatus = await env.client.workflow.getHandle(`posting-cohort/${late.body.id}`).query<{ nextMonth: string | null }>('cohortStatus');
+    expect(cohortStatus.nextMonth! >= today.slice(0, 7)).toBe(true);
   }, 60_000);
 });
