@@ -41,6 +41,8 @@ type Obj = Record<string, any>;
 
 const DEFAULT_TASK_TIMEOUT_MS = 10_000;
 const DEFAULT_STICKY_TIMEOUT_MS = 10_000;
+/** Temporal matching's stickyPollerUnavailableWindow: a sticky queue nobody polled for this long is dead. */
+const STICKY_POLLER_UNAVAILABLE_WINDOW_MS = 10_000;
 const HISTORY_PAGE_SIZE = 1000;
 const MAX_POLL_WAIT_MS = 60_000;
 const SIGNAL_DEDUPE_WINDOW = 100;
@@ -113,9 +115,14 @@ function decodeToken(bytes: Uint8Array | undefined): TaskToken {
 interface QueryWaiter {
   id: string;
   key: RunKey;
+  /** The run's normal task queue. */
+  taskQueue: string;
   query: Obj;
   /** queued: waiting to be dispatched; task: sent as a query task; wft: rides a workflow task. */
   state: 'waiting' | 'queued' | 'task' | 'wft';
+  /** The sticky queue it waits on when queued there (it moves to the normal queue after the sticky timeout). */
+  stickyQueue?: string;
+  stickyTimer?: NodeJS.Timeout;
   resolve(result: Obj): void;
   reject(error: Error): void;
 }
@@ -175,6 +182,8 @@ export class Engine {
     workflowTaskTimeouts: 0,
     /** Sticky workflow tasks nobody took in time, moved to the normal queue. */
     stickyFallbacks: 0,
+    /** Workflow tasks and queries sent to the normal queue because the sticky queue had no poller (StickyWorkerUnavailable). */
+    stickyUnavailable: 0,
     /** Workflow task completions/failures answered NotFound (stale or unknown token). */
     staleWorkflowTaskResponses: 0,
   };
@@ -385,6 +394,14 @@ export class Engine {
           desired.set('wft-backoff', wft.notBefore);
         } else {
           locks++;
+          if (wft.sticky && s.stickyQueue && !run.wftEnqueued && !this.stickyAvailable(s)) {
+            // Temporal's matching refuses a task for a sticky queue without a recent poller
+            // (StickyWorkerUnavailable) and history sends it to the normal queue instead: the
+            // worker is gone (it vanished, or this server restarted since it last polled).
+            s.stickyQueue = undefined;
+            wft.sticky = false;
+            this.counters.stickyUnavailable++;
+          }
           if (wft.sticky && s.stickyQueue) {
             desired.set('wft-sticky', wft.scheduledTime + (s.stickyScheduleToStartMs || DEFAULT_STICKY_TIMEOUT_MS));
           }
@@ -941,7 +958,7 @@ export class Engine {
 
   async pollWorkflowTask(req: Obj, signal: AbortSignal, deadline: number): Promise<Obj> {
     return this.longPoll(req, 'workflow', signal, deadline, async (ref, queueName) => {
-      const response = ref.kind === 'query' ? await this.dispatchQueryTask(ref) : this.dispatchWorkflowTask(ref, req, queueName);
+      const response = ref.kind === 'query' ? await this.dispatchQueryTask(ref, queueName) : this.dispatchWorkflowTask(ref, req, queueName);
       if (response && ref.kind === 'workflow') await this.commit();
       return response;
     });
@@ -1745,6 +1762,7 @@ export class Engine {
     return new Promise<Obj>((resolve, reject) => {
       const timer = setTimeout(
         () => {
+          this.clearQueryStickyTimer(waiter);
           this.queries.delete(id);
           reject(new QueryFailedError('query timed out: no worker answered'));
         },
@@ -1753,15 +1771,18 @@ export class Engine {
       const waiter: QueryWaiter = {
         id,
         key,
+        taskQueue: state.taskQueue,
         query: req.query,
         state: 'waiting',
         resolve: (r) => {
           clearTimeout(timer);
+          this.clearQueryStickyTimer(waiter);
           this.queries.delete(id);
           resolve(r);
         },
         reject: (e) => {
           clearTimeout(timer);
+          this.clearQueryStickyTimer(waiter);
           this.queries.delete(id);
           reject(e);
         },
@@ -1774,13 +1795,29 @@ export class Engine {
   }
 
   private enqueueQueryTask(q: QueryWaiter, run: Run): void {
-    this.enqueueQueryTaskOnQueue(q, run.s);
+    this.enqueueQueryTaskOnQueue(q, run.s, run);
   }
 
-  private enqueueQueryTaskOnQueue(q: QueryWaiter, state: RunState | undefined): void {
+  /**
+   * Queues a query task, as Temporal's history does: on the run's sticky queue when its worker
+   * polled it lately, for at most the sticky schedule-to-start timeout; otherwise (or after that)
+   * stickiness is cleared and the query goes to the normal queue, where any worker can answer it.
+   */
+  private enqueueQueryTaskOnQueue(q: QueryWaiter, state: RunState | undefined, run?: Run): void {
     q.state = 'queued';
-    const queue = state?.stickyQueue && state.status === 'Running' ? state.stickyQueue : state?.taskQueue;
-    if (!queue) return;
+    this.clearQueryStickyTimer(q);
+    let queue = q.taskQueue;
+    if (run && state && this.isOpen(run) && state.stickyQueue) {
+      if (this.stickyAvailable(state)) {
+        queue = state.stickyQueue;
+        q.stickyQueue = queue;
+        q.stickyTimer = setTimeout(() => this.stickyQueryTimedOut(q, run, queue), state.stickyScheduleToStartMs || DEFAULT_STICKY_TIMEOUT_MS);
+      } else {
+        this.counters.stickyUnavailable++;
+        this.clearStickiness(run);
+        this.commitSoon();
+      }
+    }
     this.queues.offer(TaskQueues.key(q.key.namespace, 'workflow', queue), {
       kind: 'query',
       namespace: q.key.namespace,
@@ -1790,14 +1827,33 @@ export class Engine {
     });
   }
 
-  private async dispatchQueryTask(ref: TaskRef): Promise<Obj | undefined> {
+  private clearQueryStickyTimer(q: QueryWaiter): void {
+    if (q.stickyTimer) clearTimeout(q.stickyTimer);
+    q.stickyTimer = undefined;
+    q.stickyQueue = undefined;
+  }
+
+  /** Nobody took the query from the sticky queue in time: the worker is gone or stuck. */
+  private stickyQueryTimedOut(q: QueryWaiter, run: Run, queue: string): void {
+    if (this.queries.get(q.id) !== q || q.state !== 'queued' || q.stickyQueue !== queue) return;
+    this.counters.stickyFallbacks++;
+    if (this.isOpen(run) && run.s.stickyQueue === queue) {
+      this.clearStickiness(run);
+      this.commitSoon();
+    }
+    this.enqueueQueryTaskOnQueue(q, run.s, run);
+  }
+
+  private async dispatchQueryTask(ref: TaskRef, queueName: string): Promise<Obj | undefined> {
     const q = this.queries.get(ref.id!);
     if (!q || q.state !== 'queued') return undefined;
     const run = this.runs.get(ref.runId);
     const state = run?.s ?? (await this.loadRunState(q.key));
-    if (!state || !this.queries.has(q.id)) return undefined;
+    if (!state || !this.queries.has(q.id) || q.state !== 'queued') return undefined;
     q.state = 'task';
-    const sticky = !!(run && this.isOpen(run) && state.stickyQueue);
+    this.clearQueryStickyTimer(q);
+    // A sticky worker has the run cached: its query task carries no history.
+    const sticky = queueName !== state.taskQueue;
     const events = sticky ? [] : run ? run.events.slice(0, HISTORY_PAGE_SIZE) : await this.store.readHistory(q.key, 1, HISTORY_PAGE_SIZE);
     const total = state.nextEventId - 1 - (run ? 0 : 0);
     const lastSent = events.length ? events[events.length - 1]!.eventId : 0;
@@ -2104,31 +2160,50 @@ export class Engine {
 
   // ---------------------------------------------------------------- workers
 
-  shutdownWorker(stickyQueue: string | undefined, namespace: string): void {
+  /**
+   * A worker stopped: its sticky queue is dead. Workflow tasks and queries waiting there move to
+   * the normal queue now, and the runs lose their stickiness durably (committed, so a restart
+   * right after does not bring the dead queue back).
+   */
+  async shutdownWorker(stickyQueue: string | undefined, namespace: string): Promise<void> {
     if (!stickyQueue) return;
     this.deadStickyQueues.add(stickyQueue);
-    for (const run of this.runs.values()) {
-      if (run.s.stickyQueue !== stickyQueue) continue;
-      run.s.stickyQueue = undefined;
-      if (run.s.wft && run.s.wft.startedEventId === undefined && run.s.wft.sticky) {
-        run.s.wft.sticky = false;
-        run.wftEnqueued = false;
-      }
-      this.afterMutation(run);
-    }
-    // Its waiting entries are stale now (the tasks were re-offered above); drop the queue itself.
+    // Drop the queue first (its entries are stale), so nothing below is offered to it again.
     this.queues.remove(TaskQueues.key(namespace, 'workflow', stickyQueue));
+    for (const run of this.runs.values()) {
+      if (run.s.stickyQueue === stickyQueue) this.clearStickiness(run);
+    }
+    for (const q of this.queries.values()) {
+      if (q.state !== 'queued' || q.stickyQueue !== stickyQueue) continue;
+      const run = this.runs.get(q.key.runId);
+      this.enqueueQueryTaskOnQueue(q, run?.s, run);
+    }
+    await this.commit();
+  }
+
+  /** Forgets the run's sticky queue; a workflow task waiting there goes to the normal queue (the caller commits). */
+  private clearStickiness(run: Run): void {
+    run.s.stickyQueue = undefined;
+    const wft = run.s.wft;
+    if (wft && wft.startedEventId === undefined && wft.sticky) {
+      wft.sticky = false;
+      run.wftEnqueued = false;
+    }
+    this.dirty.add(run);
+  }
+
+  private stickyAvailable(s: RunState): boolean {
+    return !!s.stickyQueue && this.queues.pollerSeenWithin(TaskQueues.key(s.namespace, 'workflow', s.stickyQueue), STICKY_POLLER_UNAVAILABLE_WINDOW_MS);
+  }
+
+  private commitSoon(): void {
+    this.commit().catch((error: unknown) => this.logger.error({ err: error }, 'devserver commit failed'));
   }
 
   async resetSticky(req: Obj): Promise<void> {
     const { run } = await this.resolveRun(req.namespace, req.execution);
     if (!run) return;
-    run.s.stickyQueue = undefined;
-    if (run.s.wft && run.s.wft.startedEventId === undefined && run.s.wft.sticky) {
-      run.s.wft.sticky = false;
-      run.wftEnqueued = false;
-    }
-    this.dirty.add(run);
+    this.clearStickiness(run);
     await this.commit();
   }
 

@@ -130,8 +130,8 @@ export function workflowServiceHandlers(engine: Engine, namespaces: Namespaces, 
       await engine.resetSticky(req);
       return {};
     },
-    shutdownWorker: (req) => {
-      engine.shutdownWorker(req.stickyTaskQueue, req.namespace || 'default');
+    shutdownWorker: async (req) => {
+      await engine.shutdownWorker(req.stickyTaskQueue, req.namespace || 'default');
       return {};
     },
     recordWorkerHeartbeat: () => ({}),

@@ -19,6 +19,8 @@ class Queue {
   tasks: TaskRef[] = [];
   head = 0;
   pollers: Poller[] = [];
+  /** Wall-clock ms a poller was last seen here (arriving or leaving); 0 = never since boot. */
+  seen = 0;
 
   take(): TaskRef | undefined {
     if (this.head >= this.tasks.length) return undefined;
@@ -62,11 +64,13 @@ export class TaskQueues {
   /** Waits for a task until `until` (epoch ms, wall clock) or the signal aborts. */
   poll(key: string, signal: AbortSignal, until: number): Promise<TaskRef | undefined> {
     const q = this.queue(key);
+    q.seen = Date.now();
     const ready = q.take();
     if (ready) return Promise.resolve(ready);
     if (signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const finish = (task: TaskRef | undefined) => {
+        q.seen = Date.now();
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         resolve(task);
@@ -97,6 +101,18 @@ export class TaskQueues {
     for (const q of this.queues.values()) {
       for (const p of q.pollers.splice(0)) p.resolve(undefined);
     }
+  }
+
+  /**
+   * Whether a worker polled this queue within the last `windowMs` (or is polling now): Temporal's
+   * matching answers StickyWorkerUnavailable for a sticky queue without such a poller, and the
+   * task or query goes to the normal queue instead. A queue nobody polled since boot counts as
+   * unavailable, so after a restart nothing waits on a sticky queue whose worker is gone.
+   */
+  pollerSeenWithin(key: string, windowMs: number): boolean {
+    const q = this.queues.get(key);
+    if (!q) return false;
+    return q.pollers.length > 0 || (q.seen > 0 && Date.now() - q.seen <= windowMs);
   }
 
   hasPollers(key: string): boolean {
