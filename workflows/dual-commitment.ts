@@ -29,6 +29,7 @@ import {
   DAY_MS,
   apply,
   initialState,
+  missedSubmissionReminder,
   nextRepeatAfter,
   pendingAlarms,
   refusal,
@@ -100,9 +101,10 @@ const EVALUATION_REMINDER_DAYS = 3;
 /**
  * Patch: an escalation whose time passed while nobody ran it (a cycle started after its
  * deadline, a worker down for weeks) fires once, and the next one comes a full interval
- * later: the weeks already past are not caught up one after another. Reminders carry the
- * workflow's clock so their text counts the days really left, and a reminder whose deadline
- * has already passed is not sent (the escalation says it).
+ * later: the weeks already past are not caught up one after another. A cycle started inside
+ * the submission reminder window sends the nearest reminder already due once, at once.
+ * Reminders carry the workflow's clock so their text counts the days really left, and a
+ * reminder whose deadline has already passed is not sent (the escalation says it).
  */
 const LATE_ALARMS_ONCE = 'late-alarms-fire-once';
 
@@ -210,6 +212,9 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
   // The set row starts in 定诺, so the first workflow task only arms a timer: starting a
   // cycle for thousands of organizations costs one workflow task each, no activity.
   const approved = () => state.setStatus === 'approved';
+  // Patched: started inside the reminder window, the nearest reminder already due goes out once.
+  const missed = missedSubmissionReminder(plan.submissionDeadline, plan.submissionReminderDays, Date.now());
+  if (missed && patched(LATE_ALARMS_ONCE)) await acts.sendReminder({ setId, subject: 'submission', itemKey: null, daysBefore: missed.daysBefore, now: Date.now() });
   for (const reminder of submissionReminders(plan.submissionDeadline, plan.submissionReminderDays, Date.now())) {
     if (await waitUntil(reminder.at, approved)) break;
     await acts.sendReminder({ setId, subject: 'submission', itemKey: null, daysBefore: reminder.daysBefore, ...nowIfPatched() });

@@ -1,6 +1,6 @@
 // A deadline with a reminder before it and escalations after it, shared by the posting and
 // quarterly review workflows. Deterministic: workflow clock and timers only.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 
 export const DAY_MS = 86_400_000;
 
@@ -9,6 +9,14 @@ export interface DeadlineRules {
   escalationEveryDays: number;
   maxEscalations: number;
 }
+
+/**
+ * Patch: a reminder whose time passed before the wait began (a review opened, or a worker
+ * back, inside the reminder window) is sent once at once while the deadline is still ahead,
+ * instead of not at all. Escalations already wait a full interval after each other, so a
+ * late start never sends more than one at a time.
+ */
+export const LATE_REMINDER_ONCE = 'late-reminder-once';
 
 /**
  * Waits until done() or the deadline: reminds once before it, then escalates up to
@@ -25,7 +33,7 @@ export async function awaitDeadline(
     return wait > 0 ? condition(done, wait) : done();
   };
   const reminderAt = deadline - rules.reminderDaysBefore * DAY_MS;
-  if (rules.reminderDaysBefore > 0 && Date.now() < reminderAt) {
+  if (rules.reminderDaysBefore > 0 && Date.now() < deadline && (Date.now() < reminderAt || patched(LATE_REMINDER_ONCE))) {
     if (await until(reminderAt)) return { result: 'on_time', escalations: 0 };
     await notices.remind();
   }

@@ -284,3 +284,15 @@ export function submissionReminders(deadline: string, reminderDays: readonly num
 export function nextRepeatAfter(dueAt: number, every: number, now: number): number {
   return Math.max(dueAt + every, now + every);
 }
+
+/**
+ * The reminder to send at once when a cycle starts inside the reminder window: the nearest
+ * of those whose time has passed while the deadline still lies ahead (one, never each of
+ * them), or null.
+ */
+export function missedSubmissionReminder(deadline: string, reminderDays: readonly number[], now: number): { daysBefore: number } | null {
+  const due = Date.parse(deadline);
+  if (now >= due) return null;
+  const passed = reminderDays.filter((days) => due - days * DAY_MS <= now);
+  return passed.length ? { daysBefore: Math.min(...passed) } : null;
+}

@@ -245,6 +245,30 @@ describe('dualCommitment workflow', () => {
     await replay(workflowId);
   }, 180_000);
 
+  it('sends the reminder already due at once when a cycle starts 3 days before its submission deadline, then the 1-day one', async () => {
+    calls.length = 0;
+    const start = await env.currentTimeMs();
+    const plan: GatePlan = { ...planFrom(start), submissionDeadline: new Date(start + 3 * DAY_MS).toISOString() };
+    const workflowId = dualCommitmentWorkflowId('org-window', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-window', cycleId: 'cycle-window', organizationId: 'org-window', year: plan.year, plan }],
+    });
+    const reminders = () => calls.filter((c) => c.input.setId === 'set-window' && c.name === 'sendReminder');
+    await env.sleep(DAY_MS);
+    // One reminder at once (its text counts the days really left, from the workflow clock), not one per reminder day passed.
+    expect(reminders().map((c) => c.input.daysBefore)).toEqual([7]);
+    expect(reminders()[0]!.input.now).toBeGreaterThanOrEqual(start);
+    expect(reminders()[0]!.input.now).toBeLessThan(start + DAY_MS);
+    await env.sleep(1.5 * DAY_MS);
+    expect(reminders().map((c) => c.input.daysBefore)).toEqual([7, 1]);
+    await env.sleep(DAY_MS);
+    expect(calls.filter((c) => c.input.setId === 'set-window' && c.name === 'escalate')).toHaveLength(1);
+    await handle.terminate('test done');
+    await replay(workflowId);
+  }, 180_000);
+
   it('still replays a history recorded before late escalations fired once (the catch-up of the old code)', async () => {
     const history = historyFromJSON(JSON.parse(await readFile(path.join(here, 'histories/dual-commitment-late-start-v1.json'), 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'dual-commitment-late-start-v1');

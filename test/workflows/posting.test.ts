@@ -15,7 +15,7 @@ import {
   signFinalAssessmentUpdate,
   submitSelfAssessmentUpdate,
 } from '../../workflows/posting.ts';
-import { scoreQuarterUpdate, submitWorkReportUpdate } from '../../workflows/quarterly-review.ts';
+import { quarterlyReviewWorkflow, scoreQuarterUpdate, submitWorkReportUpdate } from '../../workflows/quarterly-review.ts';
 import { cohortRankingFiledSignal, cohortStatusQuery } from '../../workflows/posting-cohort.ts';
 import { addDays, addMonths, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
@@ -325,5 +325,29 @@ describe('posting year (第一书记)', () => {
       'posting-cohort/cohort-9/year-end-ranking/2',
     ]);
     await replay('posting-cohort/cohort-9');
+  }, 120_000);
+
+  it('reminds once at once when a quarterly review opens inside the reminder window, then escalates a full interval apart', async () => {
+    const now = await env.currentTimeMs();
+    const postingId = 'posting-late';
+    const d = DEFAULT_COHORT_SETTINGS.deadlines;
+    // The quarter closed 8 days ago: the report is due in 2 days, its 3-day reminder has passed.
+    const handle = await env.client.workflow.start(quarterlyReviewWorkflow, {
+      taskQueue,
+      workflowId: quarterWorkflowId(postingId, 1),
+      args: [{ postingId, cohortId: 'cohort-late', quarter: 1, from: '2026-01-01', to: '2026-03-31', closedAt: now - (d.workReportDays - 2) * 86_400_000, attendance: [], settings: { deadlines: d, deductions: DEFAULT_COHORT_SETTINGS.deductions, minHeadVisitsPerQuarter: 1 } }],
+    });
+    const mine = () => notices.filter((n) => n.postingId === postingId).map((n) => n.key);
+    await env.sleep('1 day');
+    expect(mine()).toEqual(['Q1/report-task', 'Q1/report-reminder']);
+    // Due after 2 days: the first escalation then, the second a full interval (5 days) later, never two at once.
+    await env.sleep('2 days');
+    expect(mine().filter((k) => k.includes('escalation'))).toEqual(['Q1/report-escalation-1']);
+    await env.sleep('4 days');
+    expect(mine().filter((k) => k.includes('escalation'))).toEqual(['Q1/report-escalation-1']);
+    await env.sleep('2 days');
+    expect(mine().filter((k) => k.includes('escalation'))).toEqual(['Q1/report-escalation-1', 'Q1/report-escalation-2']);
+    await handle.terminate('test done');
+    await replay(quarterWorkflowId(postingId, 1));
   }, 120_000);
 });
