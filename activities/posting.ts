@@ -129,6 +129,16 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       );
     },
 
+    async saveQuarterProgress({ postingId, quarter, status, seq }) {
+      // seq orders the saves of one quarter: a retried or slow older save never lands last.
+      await fork().execute(
+        `insert into posting_quarter_progress (id, posting_id, quarter, status, saved_at) values (gen_random_uuid(), ?, ?, ?::jsonb, now())
+         on conflict (posting_id, quarter) do update set status = excluded.status, saved_at = now()
+         where coalesce((posting_quarter_progress.status->>'seq')::int, -1) <= ?`,
+        [postingId, quarter, JSON.stringify({ ...status, seq }), seq],
+      );
+    },
+
     async openResidentsSurvey({ postingId, expiresAt }) {
       const em = fork();
       const token = await residentSurveyToken(em, postingId);

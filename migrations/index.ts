@@ -14,6 +14,7 @@ import { Migration20261121174347_star_rating_end_objections } from './Migration2
 import { Migration20261121175642_import_heartbeat } from './Migration20261121175642_import_heartbeat.ts';
 import { Migration20261129142934_audit_keyed } from './Migration20261129142934_audit_keyed.ts';
 import { Migration20261129144459_refresh_tokens } from './Migration20261129144459_refresh_tokens.ts';
+import { Migration20261129150500_posting_quarter_progress } from './Migration20261129150500_posting_quarter_progress.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -30,5 +31,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121175642_import_heartbeat', class: Migration20261121175642_import_heartbeat },
   { name: 'Migration20261129142934_audit_keyed', class: Migration20261129142934_audit_keyed },
   { name: 'Migration20261129144459_refresh_tokens', class: Migration20261129144459_refresh_tokens },
+  { name: 'Migration20261129150500_posting_quarter_progress', class: Migration20261129150500_posting_quarter_progress },
   // <list>
 ];

@@ -4,7 +4,7 @@
 // missing); the street committee scores and signs off. Every deadline has a reminder and
 // escalations. At sign-off the quarterly report (季度述评报告) is rendered and filed through the
 // shared report pipeline (workflows/posting-reports.ts).
-import { ApplicationFailure, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, defineUpdate, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { PostingActivityContract, QuarterlyReviewInput, QuarterOutcome, QuarterScoreUpdate, QuarterStatus, WorkReportUpdate } from '../domain/posting/workflow-types.ts';
 import { quarterDeductions } from '../domain/posting/tally.ts';
 import { requireRole, SignOffRefused } from '../domain/posting/sign-off.ts';
@@ -16,6 +16,8 @@ export const scoreQuarterUpdate = defineUpdate<QuarterStatus, [QuarterScoreUpdat
 export const quarterStatusQuery = defineQuery<QuarterStatus>('quarterStatus');
 
 const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '1 minute' });
+/** Patch: the quarter's status is saved after every accepted action and stage (saveQuarterProgress). */
+const SAVE_EVERY_CHANGE = 'save-quarter-progress-on-every-change';
 
 /** Runs a refusal check and turns a SignOffRefused into a typed failure the caller can read. */
 export function refuseUnless(check: () => void): void {
@@ -45,11 +47,19 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
   const notify = (key: string, to: Parameters<typeof acts.notifyPosting>[0]['to'], kind: Parameters<typeof acts.notifyPosting>[0]['kind'], title: string, body: string) =>
     acts.notifyPosting({ postingId: input.postingId, key: `${q}/${key}`, to, kind, title, body });
 
+  // Saved as it changes so the posting's view reads it from the database; numbered so an older
+  // save never lands after a newer one. Quarters begun before this patch replay without them.
+  let saves = 0;
+  const saveChange = async () => {
+    if (patched(SAVE_EVERY_CHANGE)) await acts.saveQuarterProgress({ postingId: input.postingId, quarter: input.quarter, status, seq: ++saves });
+  };
+
   setHandler(quarterStatusQuery, () => status);
   setHandler(
     submitWorkReportUpdate,
-    (u) => {
+    async (u) => {
       status.workReport = { summary: u.summary, achievements: u.achievements, submittedAt: Date.now(), late: Date.now() > status.workReportDueAt };
+      await saveChange();
       return status;
     },
     {
@@ -64,8 +74,9 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
   );
   setHandler(
     scoreQuarterUpdate,
-    (u) => {
+    async (u) => {
       status.score = { score: u.score, comment: u.comment, by: u.actor.name, at: Date.now() };
+      await saveChange();
       return status;
     },
     {
@@ -79,6 +90,7 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
     },
   );
 
+  await saveChange();
   await notify('report-task', ['first_secretary'], 'task', `${q} 晒绩 work report due`, `Quarter ${input.quarter} (${input.from} – ${input.to}) closed; file the work report.`);
   const report = await awaitDeadline(() => status.workReport !== null, status.workReportDueAt, rules, {
     remind: () => notify('report-reminder', ['first_secretary'], 'reminder', `${q} work report due soon`, 'The quarterly work report is due in a few days.'),
@@ -94,6 +106,7 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
 
   status.stage = 'scoring';
   status.scoringDueAt = Date.now() + deadlines.quarterScoringDays * DAY_MS;
+  await saveChange();
   await notify('scoring-task', ['street_committee'], 'task', `${q} review ready for scoring`, 'Score the quarter and sign off.');
   const scoring = await awaitDeadline(() => status.score !== null, status.scoringDueAt, rules, {
     remind: () => notify('scoring-reminder', ['street_committee'], 'reminder', `${q} scoring due soon`, 'The quarterly review awaits your score.'),
@@ -101,6 +114,7 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
   });
   status.escalations += scoring.escalations;
   status.stage = 'done';
+  await saveChange();
 
   const workReport = status.workReport === null ? 'missing' : status.workReport.late ? 'late' : 'on_time';
   const outcome: QuarterOutcome = {

@@ -94,6 +94,25 @@ export const PostingQuarterReview = defineEntity({
 });
 export type PostingQuarterReview = InferEntity<typeof PostingQuarterReview>;
 
+/**
+ * Where a quarter's review stands while it runs (晒绩 filed, scoring open, scored), saved by the
+ * quarter's workflow after every accepted action and stage, so the posting's view reads it
+ * without asking the workflow. The finished review is PostingQuarterReview.
+ */
+export const PostingQuarterProgress = defineEntity({
+  name: 'PostingQuarterProgress',
+  tableName: 'posting_quarter_progress',
+  properties: {
+    id: uuidKey(),
+    posting: () => p.manyToOne(Posting).ref(),
+    quarter: p.smallint(),
+    status: p.json<QuarterStatus>(),
+    savedAt: updatedAt(),
+  },
+  uniques: [{ name: 'posting_quarter_progress_unique', properties: ['posting', 'quarter'] }],
+});
+export type PostingQuarterProgress = InferEntity<typeof PostingQuarterProgress>;
+
 /** 群众测评: one answer from a survey link or a paper form. */
 export const PostingResidentRating = defineEntity({
   name: 'PostingResidentRating',

@@ -186,6 +186,8 @@ export interface PostingActivityContract {
   closeAttendanceMonth(input: { postingId: string; month: string; from: string; to: string; requiredDays: number }): Promise<{ confirmedDays: number }>;
   countHeadVisits(input: { postingId: string; from: string; to: string }): Promise<number>;
   saveQuarterResult(input: { postingId: string; outcome: QuarterOutcome; status: QuarterStatus }): Promise<void>;
+  /** Where a running quarter stands (after every accepted action and stage); never overwrites a newer save. */
+  saveQuarterProgress(input: { postingId: string; quarter: number; status: QuarterStatus; seq: number }): Promise<void>;
   openResidentsSurvey(input: { postingId: string; expiresAt: number }): Promise<{ links: number }>;
   collectResidentsRatings(input: { postingId: string }): Promise<{ ratings: number[] }>;
   /** Files the year-end total; ranks the cohort (and signals every posting's workflow) once all are in. */

@@ -21,7 +21,7 @@ import { addDays, addMonths, lastDayOfMonth, postingEndDate, postingQuarters, sh
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
 import { rankCohort } from '../../domain/posting/assessment.ts';
 import type { Actor, FinalSignature } from '../../domain/posting/sign-off.ts';
-import { postingWorkflowId, quarterWorkflowId, type PostingActivityContract, type PostingNotice, type PostingStatus } from '../../domain/posting/workflow-types.ts';
+import { postingWorkflowId, quarterWorkflowId, type PostingActivityContract, type PostingNotice, type PostingStatus, type QuarterStatus } from '../../domain/posting/workflow-types.ts';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,13 +49,22 @@ const monthCalls: string[] = [];
 const rendered: { type: string; requestKey: string | undefined; subjectId: string }[] = [];
 const cohortMonths = new Map<string, number>();
 
+/** What the workflows saved for the views to read (in the order the saves ran). */
+const postingSaves: PostingStatus[] = [];
+const quarterSaves: { postingId: string; quarter: number; status: QuarterStatus; seq: number }[] = [];
+
 const activities: PostingActivityContract = {
   async notifyPosting(n) {
     if (notices.some((x) => x.postingId === n.postingId && x.key === n.key)) return;
     notices.push(n);
     queue.push(n);
   },
-  async savePostingProgress() {},
+  async savePostingProgress(status) {
+    postingSaves.push(status);
+  },
+  async saveQuarterProgress(input) {
+    quarterSaves.push(input);
+  },
   async closeAttendanceMonth({ postingId, month, requiredDays }) {
     monthCalls.push(`${postingId}/${month}`);
     return { confirmedDays: requiredDays - (shortMonths.get(`${postingId}/${month}`) ?? 0) };
@@ -239,6 +248,20 @@ describe('posting year (第一书记)', () => {
       ]);
     }
     expect(a!.reports).toEqual([expect.objectContaining({ type: 'final-assessment', status: 'stored', key: 'posting/A/final-assessment' })]);
+
+    // Every accepted action and stage is saved for the views as it happens, not only at the end:
+    // A's first quarter was open, its report filed, scoring opened, scored, done, in that order.
+    const aQ1 = quarterSaves.filter((x) => x.postingId === 'A' && x.quarter === 1).sort((x, y) => x.seq - y.seq);
+    expect(aQ1.map((x) => [x.status.stage, x.status.workReport !== null, x.status.score?.score ?? null])).toEqual([
+      ['work_report', false, null],
+      ['work_report', true, null],
+      ['scoring', true, null],
+      ['scoring', true, 88],
+      ['done', true, 88],
+    ]);
+    const aSaves = postingSaves.filter((x) => x.postingId === 'A');
+    expect(aSaves.some((x) => x.phase === 'year_end' && x.yearEnd.self !== null && x.yearEnd.organization === null)).toBe(true);
+    expect(aSaves.map((x) => x.finalSignatures.length).filter((n, i, all) => all.indexOf(n) === i)).toEqual(expect.arrayContaining([1, 2, 3]));
 
     for (const id of ['A', 'B', 'C']) {
       await replay(postingWorkflowId(id));

@@ -33,7 +33,7 @@ import { attendanceSheetData, finalAssessmentData, quarterlyReviewData, yearEndR
 import { ReportFile } from '../../../domain/entities/report-file.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import { cohortWorkflowId, type PostingCohortInput } from '../../../domain/posting/workflow-types.ts';
-import { PostingFinalAssessment, PostingQuarterReview } from '../../../domain/entities/posting-records.ts';
+import { PostingFinalAssessment, PostingQuarterProgress, PostingQuarterReview } from '../../../domain/entities/posting-records.ts';
 import type { ReportSubject } from '../../../activities/report-render.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { PUBLIC_LINK_ACTOR, type AuditActor } from '../../../domain/audit/record.ts';
@@ -383,9 +383,14 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // As the workflow saved it at its last change (every accepted action and phase): no query,
     // so the view answers whether or not a worker is up.
     const status: PostingStatus | null = posting.status ?? null;
+    const em = emOf(request);
+    // Quarters under review (晒绩 filed or not, scoring, score), as their workflows saved them.
+    const openQuarters = (await em.find(PostingQuarterProgress, { posting: posting.id }, { orderBy: { quarter: 'asc' } }))
+      .filter((q) => !(status?.quarters ?? []).some((done) => done.quarter === q.quarter))
+      .map((q) => q.status);
     // Reports that are due: filed (download), or failed / not made with the reason and the re-render link (the department's).
-    const reports = await postingReports(emOf(request), posting.id);
-    return { id: posting.id, secretary: posting.person.getEntity().name, community: posting.community.getEntity().name, dispatchingUnit: posting.dispatchingOrganization.getEntity().name, phase: status?.phase ?? posting.phase, status, reports };
+    const reports = await postingReports(em, posting.id);
+    return { id: posting.id, secretary: posting.person.getEntity().name, community: posting.community.getEntity().name, dispatchingUnit: posting.dispatchingOrganization.getEntity().name, phase: status?.phase ?? posting.phase, status, openQuarters, reports };
   });
 
   app.put('/postings/:id/guarantees', {
