@@ -336,6 +336,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const cycle = await em.findOne(Cycle, { id: request.params.id, type: 'dual_commitment' });
     if (!cycle) throw notFound('cycle');
     const visible = organizationScopeSql(await readableOrganizationScope(em, principal, ['org_department']), 's.organization_id');
+    // As the dashboard: a cycle with none of the caller's organizations is not found.
+    const mine = await em.getConnection().execute<unknown[]>(`select 1 from commitment_set s where s.cycle_id = ? and ${visible.sql} limit 1`, [cycle.id, ...visible.params]);
+    if (mine.length === 0) throw notFound('cycle');
     const retried = await em.transactional(async (tx) => {
       const rows = await tx.execute<{ id: string }[]>(
         `update commitment_set s set start_error = null where s.cycle_id = ? and ${visible.sql} and s.started_at is null and s.start_error is not null returning s.id`,

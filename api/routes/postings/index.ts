@@ -330,7 +330,8 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const file = await em.findOne(ReportFile, { id: request.params.fileId, subjectType: { $in: ['posting', 'unit', 'posting_cohort'] } });
     if (!file) throw notFound('report');
     if (file.subjectType === 'posting') {
-      await actorFor(request, file.subjectId);
+      // "report not found", as for a missing file: "posting not found" would say the file exists.
+      await actorFor(request, file.subjectId).catch((error: unknown) => { throw error instanceof ApiError && error.statusCode === 404 ? notFound('report') : error; });
     } else if (file.subjectType === 'unit') {
       const street = await em.findOne(AdministrativeUnit, { id: file.subjectId });
       if (!street || !overUnit(request, street.path, ['org_department', 'street_committee'])) throw notFound('report');
