@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppServices } from './services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerInputRules } from './plugins/input-rules.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
@@ -17,6 +18,8 @@ import { dualCommitmentCycleListRoutes } from './routes/dual-commitments/cycles-
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
   fastify.decorate('services', services);
   registerErrorHandler(fastify);
+  // Before swagger and every route, so the documented schemas are the enforced ones.
+  registerInputRules(fastify);
 
   await fastify.register(swagger, {
     openapi: {

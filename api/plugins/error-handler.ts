@@ -15,6 +15,8 @@ export function validationDetails(errors: FastifySchemaValidationError[], contex
     let rule = e.message ?? e.keyword;
     if (e.keyword === 'required') rule = 'is required';
     if (e.keyword === 'additionalProperties') rule = 'is not an allowed field';
+    if (e.keyword === 'format' && e.params?.format === 'date') rule = 'must be a calendar date YYYY-MM-DD';
+    if (e.keyword === 'format' && e.params?.format === 'year-month') rule = 'must be a month YYYY-MM';
     return { field, rule };
   });
 }
@@ -43,6 +45,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(409).send({ error: 'conflict', message: 'the record was changed by someone else; reload and try again', details: [] });
     }
     const status = error.statusCode ?? 500;
+    if (status === 429) {
+      // A limiter that threw instead of answering (the throttle plugin answers itself).
+      return reply.status(429).send({ error: 'rate_limited', message: 'too many requests; wait and try again', details: [] });
+    }
     if (status >= 400 && status < 500) {
       // Fastify's own 4xx (body too large, bad JSON, unsupported media type...) are safe to show.
       return reply.status(status).send({ error: error.code ?? 'bad_request', message: error.message, details: [] });
