@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { AppServices } from './services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerInputRules } from './plugins/input-rules.ts';
+import { registerThrottle } from './plugins/throttle.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
@@ -20,6 +21,7 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   registerErrorHandler(fastify);
   // Before swagger and every route, so the documented schemas are the enforced ones.
   registerInputRules(fastify);
+  registerThrottle(fastify);
 
   await fastify.register(swagger, {
     openapi: {

@@ -2,7 +2,6 @@
 // Registered by app.ts after the swagger plugin, so each route appears in /docs.
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import type { AppServices } from '../services.ts';
 import { registerAuth } from '../plugins/auth.ts';
 import { ensureDefaultCatalogs } from '../../domain/catalogs/defaults.ts';
@@ -22,7 +21,6 @@ import { importRoutes } from './imports/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
-  await fastify.register(rateLimit, { global: false });
   // Size limits are per route (evidence, imports); these are the outer bounds.
   await fastify.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 10_000 } });
   await registerAuth(fastify, services);

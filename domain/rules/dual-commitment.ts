@@ -153,7 +153,8 @@ export function defaultSettings(year: number): DualCommitmentSettings {
     submissionReminderDays: [7, 1],
     itemReminderDays: [14, 3],
     weights: { ...DEFAULT_WEIGHTS },
-    feedback: { maxLength: 500, perHourPerClient: 5 },
+    // A factory's staff answer from one address: the hour's budget fits a few hundred of them.
+    feedback: { maxLength: 500, perHourPerClient: 300 },
   };
 }
 

@@ -49,7 +49,8 @@ export const DEFAULT_STAR_SETTINGS: StarRatingSettings = {
   autoIndicators: {},
   plaqueValidYears: 2,
   thresholds: null,
-  publicObjectionsPerHour: 3,
+  // Several workers behind one factory address may object to the same organization.
+  publicObjectionsPerHour: 30,
 };
 
 const MMDD = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

@@ -73,7 +73,7 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/public/access-links/:token', {
-    config: { auth: { public: true }, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: { auth: { public: true } },
     schema: {
       tags, summary: 'Anonymous: what a link opens, if it is valid (404 unknown, 410 expired or revoked)',
       params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }),

@@ -2,7 +2,6 @@
 // logout, changing one's own password, the caller's own identity, and API tokens for
 // integrations (shown once, stored as SHA-256).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { Account } from '../../../domain/entities/account.ts';
 import { ApiToken } from '../../../domain/entities/api-token.ts';
@@ -44,8 +43,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/login', {
     config: {
       auth: { public: true },
-      // Slows password guessing per login name, not per address (many staff share one NAT).
-      rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `login:${(request.body as { login?: string } | undefined)?.login ?? request.ip}` },
+      // Failed logins are counted per login name and per address (api/plugins/throttle.ts).
+      throttle: 'login',
     },
     schema: { tags, summary: 'Log in with login name and password; returns a 15-minute bearer token and a refresh token', body: LoginBody, response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
   }, async (request) => {

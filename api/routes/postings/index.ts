@@ -524,7 +524,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/public/posting-surveys/:token', {
-    config: { auth: { public: true }, rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: { auth: { public: true } },
     schema: { tags, summary: '群众测评 through an expiring survey link', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }), body: Type.Object({ score: Score, comment: Type.Optional(Type.String({ maxLength: 1000 })) }) },
   }, async (request, reply) => {
     const em = emOf(request);
