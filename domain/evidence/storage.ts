@@ -48,6 +48,22 @@ export class EvidenceContentMismatch extends Error {
   }
 }
 
+/** Thrown when the stream was cut at the size limit (the source says `truncated`). */
+export class EvidenceTooLarge extends Error {
+  constructor() {
+    super('the file is larger than the limit');
+    this.name = 'EvidenceTooLarge';
+  }
+}
+
+/** Thrown for a file without a byte: nothing to keep as evidence. */
+export class EvidenceEmpty extends Error {
+  constructor() {
+    super('the file is empty');
+    this.name = 'EvidenceEmpty';
+  }
+}
+
 export interface StoredBlob {
   sha256: string;
   sizeBytes: number;
@@ -57,7 +73,10 @@ export interface StoredBlob {
 
 export const blobPath = (sha256: string) => path.join(EVIDENCE_FOLDER, sha256.slice(0, 2), sha256);
 
-/** Writes the stream; if it fails (e.g. the size limit cut it off) nothing is left behind. */
+/**
+ * Writes the stream; a refused file (empty, cut at the size limit, not its declared type, or a
+ * stream that failed) is never published and its temporary file is removed.
+ */
 export async function storeEvidenceStream(dataDir: string, source: Readable, mimeType: string): Promise<StoredBlob> {
   const tmpDir = path.join(dataDir, EVIDENCE_FOLDER, 'tmp');
   await mkdir(tmpDir, { recursive: true });
@@ -75,8 +94,10 @@ export async function storeEvidenceStream(dataDir: string, source: Readable, mim
   });
   try {
     await pipeline(source, tap, createWriteStream(tmp, { flags: 'wx' }));
+    if ((source as Readable & { truncated?: boolean }).truncated) throw new EvidenceTooLarge();
+    if (size === 0) throw new EvidenceEmpty();
     const matches = SIGNATURES[mimeType];
-    if (size > 0 && (!matches || !matches(head))) throw new EvidenceContentMismatch(mimeType);
+    if (!matches || !matches(head)) throw new EvidenceContentMismatch(mimeType);
     const sha256 = hash.digest('hex');
     const storagePath = blobPath(sha256);
     const target = path.join(dataDir, storagePath);

@@ -14,13 +14,14 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { escapeLike, organizationWhere, readableOrganizationScope, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_MIME_TYPES, EvidenceContentMismatch, openEvidence, storeEvidenceStream, type StoredBlob } from '../../../domain/evidence/storage.ts';
+import { DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_MIME_TYPES, EvidenceContentMismatch, EvidenceEmpty, EvidenceTooLarge, openEvidence, storeEvidenceStream, type StoredBlob } from '../../../domain/evidence/storage.ts';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { fileUploadBody } from '../../schemas/upload.ts';
 import { ErrorBody, IdParams, Page } from '../../schemas/common.ts';
 import { EvidenceFileDto, EvidenceListQuery, EvidenceUploadQuery, EvidenceVersionQuery, evidenceExample, evidenceFileDto } from '../../schemas/evidence.ts';
 import { allOf, anyOf } from '../../support/query.ts';
+import { uploadError, uploadTooLarge, uploadedFile } from '../../support/upload.ts';
 
 const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'enterprise_rep', 'enterprise_party_org', 'evaluator', 'admin'];
 const WRITE: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'enterprise_rep', 'enterprise_party_org', 'admin'];
@@ -59,27 +60,21 @@ function checkPeriod(from: string, to: string | undefined): void {
 
 /** Reads the one file part, checks its type (415) and size (413), and stores it. */
 async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<{ blob: StoredBlob; mimeType: string; originalName: string }> {
-  if (!request.isMultipart()) throw new ApiError(415, 'unsupported_media_type', 'send the file as multipart/form-data', [{ field: 'body', rule: 'must be multipart/form-data with one file field' }]);
-  const part = await request.file({ limits: { fileSize: maxBytes, files: 1 }, throwFileSizeLimit: true });
-  if (!part) throw badRequest('no file', [{ field: 'body.file', rule: 'is required' }]);
+  const part = await uploadedFile(request, maxBytes);
   if (!(part.mimetype in EVIDENCE_MIME_TYPES)) {
     part.file.resume();
     throw new ApiError(415, 'unsupported_media_type', `files of type ${part.mimetype} are not accepted`, [{ field: 'body.file', rule: `type must be one of ${Object.keys(EVIDENCE_MIME_TYPES).join(', ')}` }]);
   }
   try {
     const blob = await storeEvidenceStream(request.server.services.config.DATA_DIR, part.file, part.mimetype);
-    if (part.file.truncated) throw new Error('truncated');
-    if (blob.sizeBytes === 0) throw badRequest('empty file', [{ field: 'body.file', rule: 'must not be empty' }]);
     return { blob, mimeType: part.mimetype, originalName: part.filename.slice(0, 255) || 'file' };
   } catch (error) {
-    if (error instanceof ApiError) throw error;
-    if (part.file.truncated || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new ApiError(413, 'payload_too_large', `the file is larger than ${maxBytes} bytes`, [{ field: 'body.file', rule: `must be at most ${maxBytes} bytes` }]);
-    }
+    if (error instanceof EvidenceEmpty) throw badRequest('empty file', [{ field: 'body.file', rule: 'must not be empty' }]);
+    if (error instanceof EvidenceTooLarge) throw uploadTooLarge(maxBytes);
     if (error instanceof EvidenceContentMismatch) {
       throw new ApiError(415, 'unsupported_media_type', error.message, [{ field: 'body.file', rule: `content must match its declared type ${error.mimeType}` }]);
     }
-    throw error;
+    throw uploadError(error, maxBytes);
   }
 }
 
