@@ -14,8 +14,11 @@ import { ErrorBody } from '../schemas/common.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `login`: the login budgets (per login name and per address) instead of the anonymous ones. */
-    throttle?: 'login';
+    /**
+     * `login`: the login budgets (per login name and per address) instead of the anonymous ones;
+     * `password`: refused attempts to change the signed-in account's password.
+     */
+    throttle?: 'login' | 'password';
   }
   interface FastifyRequest {
     /** Provisional charges of this request, settled when the answer is known. */
@@ -53,6 +56,8 @@ export const BUDGETS = {
   loginFailuresPerClient: { what: 'failed logins in 15 minutes from one address', limit: 100, windowMs: 15 * MINUTE },
   /** Every login attempt from one address: a street office of a few hundred people logging in each morning. */
   loginAttemptsPerClient: { what: 'logins a minute from one address', limit: 300, windowMs: MINUTE },
+  /** Refused password changes of one account: guessing the current password with a stolen token is as slow as guessing a login. */
+  passwordChangeFailures: { what: 'refused password changes of one account in 15 minutes', limit: 10, windowMs: 15 * MINUTE },
 } satisfies Record<string, Budget>;
 
 /** Keys kept at most; the oldest windows go first when guessing fills the table. */
@@ -196,17 +201,22 @@ export function registerThrottle(fastify: FastifyInstance, options: ThrottleOpti
     return spend(request, reply, charges);
   };
 
+  const passwordChange: preHandlerHookHandler = async (request, reply) => {
+    const account = request.principal?.accountId ?? `client:${request.ip}`;
+    return spend(request, reply, [{ key: `password:${account}`, budget: budgets.passwordChangeFailures, keepIf: (status) => status >= 400 }]);
+  };
+
   fastify.addHook('onRoute', (route) => {
     const throttle = route.config?.throttle;
     const auth = route.config?.auth as { public?: boolean } | undefined;
-    if (throttle === 'login') {
-      route.preHandler = [login, ...(route.preHandler ? [route.preHandler].flat() : [])];
+    if (throttle === 'login' || throttle === 'password') {
+      route.preHandler = [throttle === 'login' ? login : passwordChange, ...(route.preHandler ? [route.preHandler].flat() : [])];
     } else if (auth?.public) {
       route.onRequest = [anonymous, ...(route.onRequest ? [route.onRequest].flat() : [])];
     } else return;
     route.onResponse = [settle, ...(route.onResponse ? [route.onResponse].flat() : [])];
     if (route.schema) {
-      const note = 'Rate-limited per address and per link: 429 `rate_limited` with Retry-After when over budget.';
+      const note = 'Rate-limited (per address, link or account): 429 `rate_limited` with Retry-After when over budget.';
       route.schema = {
         ...route.schema,
         description: route.schema.description ? `${route.schema.description}\n\n${note}` : note,

@@ -146,6 +146,19 @@ describe('login', () => {
   });
 });
 
+describe('changing one\'s password', () => {
+  it('guessing the current password with a stolen token stops after 10 refusals', async () => {
+    const token = (await app.server.inject({ method: 'POST', url: '/auth/login', remoteAddress: address(), payload: { login: 'secretaryA', password: PASSWORD } })).json().accessToken;
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await app.server.inject({ method: 'POST', url: '/auth/password', remoteAddress: address(), headers: { authorization: `Bearer ${token}` }, payload: { currentPassword: `guess-${i}-long-enough`, newPassword: 'New-Passw0rd-2026!' } });
+      statuses.push(res.statusCode);
+      if (i === 10) expectRateLimited(res);
+    }
+    expect(statuses).toEqual([...Array(10).fill(400), 429]);
+  });
+});
+
 describe('the mechanism', () => {
   it('a link has a daily cap across addresses, windows reopen with Retry-After counting down', async () => {
     let now = Date.parse('2026-11-21T08:00:00Z');

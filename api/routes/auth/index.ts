@@ -108,7 +108,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: {
       auth: { roles: 'any' },
       // Guessing the current password with a stolen access token is as slow as guessing a login.
-      rateLimit: { max: 10, timeWindow: '15 minutes', hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `password:${request.principal?.accountId ?? request.ip}` },
+      throttle: 'password',
     },
     schema: {
       tags,
