@@ -1,6 +1,9 @@
 // A cohort of first secretaries through a full, time-skipped posting year on the project's
 // devserver (createTimeSkipping), with in-memory activities; every history is replayed.
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -373,4 +376,10 @@ describe('posting year (第一书记)', () => {
     await handle.terminate('test done');
     await replay(quarterWorkflowId(postingId, 1));
   }, 120_000);
+
+  it('still replays a quarterly review recorded before the late reminder was sent (opened inside the window, no reminder)', async () => {
+    const history = historyFromJSON(JSON.parse(await readFile(path.join(here, 'histories/quarterly-review-late-open-v1.json'), 'utf8')));
+    expect(history.events!.some((e) => e.markerRecordedEventAttributes)).toBe(false);
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'quarterly-review-late-open-v1');
+  }, 60_000);
 });
