@@ -45,7 +45,16 @@ const DEFAULT_STICKY_TIMEOUT_MS = 10_000;
 const STICKY_POLLER_UNAVAILABLE_WINDOW_MS = 10_000;
 const HISTORY_PAGE_SIZE = 1000;
 const MAX_POLL_WAIT_MS = 60_000;
+/** Temporal's DiscardSpeculativeWorkflowTaskMaximumEventsCount default. */
+const DISCARD_SPECULATIVE_MAX_EVENTS = 10;
 const SIGNAL_DEDUPE_WINDOW = 100;
+
+/** What Temporal gives an accepted update whose workflow closed before the update completed. */
+const ACCEPTED_UPDATE_COMPLETED_WORKFLOW_FAILURE = {
+  message: 'Workflow Update failed because the Workflow completed before the Update completed.',
+  source: 'Server',
+  applicationFailureInfo: { type: 'AcceptedUpdateCompletedWorkflow', nonRetryable: true },
+};
 
 const CLOSING_COMMANDS = new Set([
   'COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION',
@@ -145,6 +154,10 @@ interface Run {
   closing: boolean;
   /** Children not started yet for which a start is under way. */
   startingChildren: Set<string>;
+  /** WorkflowTaskScheduled/Started of the speculative task in flight, not in history (yet). */
+  speculativeEvents?: HistoryEventObject[];
+  /** Outcomes of updates rejected lately: like Temporal, kept in memory only, never in history. */
+  rejected: Map<string, Obj>;
 }
 
 export interface NamespaceResolver {
@@ -169,6 +182,8 @@ export class Engine {
   private readonly dirty = new Set<Run>();
   private readonly historyWaiters = new Map<string, Set<(run: Run) => void>>();
   private readonly updateWaiters = new Map<string, Set<() => void>>();
+  /** Update waiters to wake once the current mutations are committed (`runId/updateId`). */
+  private pendingUpdateNotifications = new Set<string>();
   private readonly queries = new Map<string, QueryWaiter>();
   private readonly deadStickyQueues = new Set<string>();
   private taskSeq = Date.now();
@@ -186,6 +201,8 @@ export class Engine {
     stickyUnavailable: 0,
     /** Workflow task completions/failures answered NotFound (stale or unknown token). */
     staleWorkflowTaskResponses: 0,
+    /** Speculative workflow tasks (updates) answered with rejections only: no events written. */
+    discardedSpeculativeTasks: 0,
   };
   private stopped = false;
 
@@ -203,6 +220,8 @@ export class Engine {
     const stored = await this.store.loadOpenRuns();
     for (const item of stored) {
       const s = fromJson<RunState>(item.snapshot);
+      // A speculative task lived only in memory, as did the updates it carried (their callers retry).
+      if (s.wft?.speculative) s.wft = undefined;
       const events = await this.store.readHistory(item.key, 1, Number.MAX_SAFE_INTEGER);
       const run = this.newRun(s, events);
       // A dispatched-but-unstarted workflow task is requeued; a started one keeps its token so
@@ -240,6 +259,7 @@ export class Engine {
       admitted: new Map(),
       closing: false,
       startingChildren: new Set(),
+      rejected: new Map(),
     };
   }
 
@@ -263,21 +283,45 @@ export class Engine {
 
   /** Appends an event to history now (not buffered). */
   private write(run: Run, type: string, attrs: Obj): HistoryEventObject {
-    const event: HistoryEventObject = {
-      eventId: run.s.nextEventId++,
-      eventTime: toTimestamp(this.now()),
-      eventType: eventTypeName(type),
-      taskId: ++this.taskSeq,
-      [type + 'EventAttributes']: attrs,
-    };
+    const event = this.makeEvent(run.s.nextEventId++, type, attrs);
     run.events.push(event);
     run.uncommitted.push(event);
     this.dirty.add(run);
     return event;
   }
 
+  private makeEvent(eventId: number, type: string, attrs: Obj): HistoryEventObject {
+    return {
+      eventId,
+      eventTime: toTimestamp(this.now()),
+      eventType: eventTypeName(type),
+      taskId: ++this.taskSeq,
+      [type + 'EventAttributes']: attrs,
+    };
+  }
+
+  /**
+   * A speculative workflow task becomes a normal one (an event came in, it failed or timed out,
+   * or its completion changed the workflow): its Scheduled/Started events, if it was started,
+   * are written to history now, as Temporal's convertSpeculativeWorkflowTaskToNormal does.
+   */
+  private materializeSpeculative(run: Run): void {
+    const wft = run.s.wft;
+    if (!wft?.speculative) return;
+    wft.speculative = false;
+    const events = run.speculativeEvents;
+    run.speculativeEvents = undefined;
+    for (const event of events ?? []) {
+      event.eventId = run.s.nextEventId++;
+      run.events.push(event);
+      run.uncommitted.push(event);
+    }
+    this.dirty.add(run);
+  }
+
   /** Appends an event, or buffers it while a workflow task is running (written after it). */
   private record(run: Run, type: string, attrs: Obj): void {
+    this.materializeSpeculative(run);
     if (this.wftInFlight(run)) {
       run.s.buffered.push({
         eventId: 0,
@@ -328,10 +372,27 @@ export class Engine {
     this.dirty.add(run);
   }
 
+  /**
+   * A speculative workflow task for updates (Temporal's UpdateWorkflowExecution with no task
+   * pending): nothing is written; the caller runs afterMutation to queue it.
+   */
+  private scheduleSpeculativeWorkflowTask(run: Run): void {
+    if (!this.isOpen(run) || run.s.wft) return;
+    run.s.wft = { attempt: 1, scheduledTime: this.now(), sticky: !!run.s.stickyQueue, speculative: true };
+    run.wftEnqueued = false;
+  }
+
   // ---------------------------------------------------------------- commit and derived state
 
   private async commit(): Promise<void> {
-    if (this.dirty.size === 0) return;
+    // Update callers are answered only once what they wait for is durable.
+    const notify = this.pendingUpdateNotifications;
+    if (notify.size > 0) this.pendingUpdateNotifications = new Set();
+    if (this.dirty.size === 0) {
+      // (Never in practice: whatever queues a notification also dirties its run.)
+      for (const key of notify) this.notifyUpdate(key);
+      return;
+    }
     const runs = [...this.dirty];
     this.dirty.clear();
     const units: CommitUnit[] = [];
@@ -360,6 +421,7 @@ export class Engine {
       }
     }
     for (const run of withEvents) this.notifyHistory(run);
+    for (const key of notify) this.notifyUpdate(key);
   }
 
   /** Wakes history long polls; they get the run itself, which may just have left RAM (closed). */
@@ -503,6 +565,7 @@ export class Engine {
       const wft = s.wft;
       if (!wft || wft.startedEventId === undefined) return;
       this.counters.workflowTaskTimeouts++;
+      this.materializeSpeculative(run);
       this.write(run, 'workflowTaskTimedOut', {
         scheduledEventId: wft.scheduledEventId,
         startedEventId: wft.startedEventId,
@@ -806,6 +869,7 @@ export class Engine {
   }
 
   private terminateRun(run: Run, reason: string, details: Obj | undefined, identity: string | undefined): void {
+    this.materializeSpeculative(run);
     const wft = run.s.wft;
     if (wft?.startedEventId !== undefined) {
       this.write(run, 'workflowTaskFailed', {
@@ -841,15 +905,22 @@ export class Engine {
     s.closeTime = this.now();
     s.closeEventId = event.eventId;
     s.wft = undefined;
+    run.speculativeEvents = undefined;
     s.activities = {};
     s.timers = {};
     s.buffered = [];
     run.closing = true;
     const key = this.wfKey(s.namespace, s.workflowId);
     if (this.openByWorkflowId.get(key) === run) this.openByWorkflowId.delete(key);
+    // Updates not accepted yet are aborted (their callers get an error); accepted ones not
+    // completed get Temporal's AcceptedUpdateCompletedWorkflow failure as their outcome.
     for (const adm of run.admitted.keys()) this.notifyUpdateSoon(s.runId, adm);
     run.admitted.clear();
-    for (const [id, rec] of Object.entries(s.updates)) if (!rec.outcome) this.notifyUpdateSoon(s.runId, id);
+    for (const [id, rec] of Object.entries(s.updates)) {
+      if (rec.outcome) continue;
+      if (rec.acceptedEventId) rec.outcome = { failure: ACCEPTED_UPDATE_COMPLETED_WORKFLOW_FAILURE };
+      this.notifyUpdateSoon(s.runId, id);
+    }
     // Queries that waited for a workflow task are answered by a query task on the closed run.
     for (const q of this.queries.values()) {
       if (q.key.runId === s.runId && (q.state === 'waiting' || q.state === 'wft')) this.enqueueQueryTask(q, run);
@@ -871,8 +942,9 @@ export class Engine {
     return event;
   }
 
+  /** Wakes the update's waiters after the next commit. */
   private notifyUpdateSoon(runId: string, updateId: string): void {
-    queueMicrotask(() => this.notifyUpdate(`${runId}/${updateId}`));
+    this.pendingUpdateNotifications.add(`${runId}/${updateId}`);
   }
 
   private notifyParent(run: Run, status: RunState['status'], attrs: Obj): void {
@@ -1019,19 +1091,30 @@ export class Engine {
     this.counters.workflowTasks++;
     if (sticky) this.counters.stickyWorkflowTasks++;
     const now = this.now();
-    const scheduled = this.write(run, 'workflowTaskScheduled', {
+    const scheduledAttrs = {
       taskQueue: sticky
         ? { name: queueName, kind: 'TASK_QUEUE_KIND_STICKY', normalName: s.taskQueue }
         : { name: s.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
       startToCloseTimeout: toDuration(s.taskTimeoutMs),
       attempt: wft.attempt,
-    });
-    const started = this.write(run, 'workflowTaskStarted', {
-      scheduledEventId: scheduled.eventId,
+    };
+    const startedAttrs = (scheduledEventId: number) => ({
+      scheduledEventId,
       identity: req.identity,
       requestId: randomUUID(),
       historySizeBytes: s.historySizeBytes,
     });
+    let scheduled: HistoryEventObject;
+    let started: HistoryEventObject;
+    if (wft.speculative) {
+      // Shipped to the worker, not written: see materializeSpeculative.
+      scheduled = this.makeEvent(s.nextEventId, 'workflowTaskScheduled', scheduledAttrs);
+      started = this.makeEvent(s.nextEventId + 1, 'workflowTaskStarted', startedAttrs(scheduled.eventId));
+      run.speculativeEvents = [scheduled, started];
+    } else {
+      scheduled = this.write(run, 'workflowTaskScheduled', scheduledAttrs);
+      started = this.write(run, 'workflowTaskStarted', startedAttrs(scheduled.eventId));
+    }
     wft.scheduledEventId = scheduled.eventId;
     wft.startedEventId = started.eventId;
     wft.startedTime = now;
@@ -1055,7 +1138,12 @@ export class Engine {
     }
     const fromEventId = sticky ? s.previousStartedEventId + 1 : 1;
     const events = run.events.slice(fromEventId - 1, fromEventId - 1 + HISTORY_PAGE_SIZE);
-    const lastSent = events.length ? events[events.length - 1]!.eventId : fromEventId - 1;
+    let lastSent = events.length ? events[events.length - 1]!.eventId : fromEventId - 1;
+    if (run.speculativeEvents && lastSent === started.eventId - 2) {
+      events.push(...run.speculativeEvents);
+      lastSent = started.eventId;
+    }
+    if (wft.speculative) this.afterMutation(run); // nothing to commit: arm its timeout and locks
     return {
       taskToken: encodeToken({ k: 'w', ns: s.namespace, wid: s.workflowId, rid: s.runId, sid: scheduled.eventId, att: wft.attempt, n: wft.nonce }),
       workflowExecution: { workflowId: s.workflowId, runId: s.runId },
@@ -1064,7 +1152,7 @@ export class Engine {
       startedEventId: started.eventId,
       attempt: wft.attempt,
       history: { events },
-      nextPageToken: lastSent < started.eventId ? this.pageToken(s.runId, lastSent + 1) : undefined,
+      nextPageToken: lastSent < started.eventId ? this.pageToken(s.runId, lastSent + 1, wft.speculative ? started.eventId : undefined) : undefined,
       workflowExecutionTaskQueue: { name: s.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
       scheduledTime: toTimestamp(wft.scheduledTime),
       startedTime: toTimestamp(now),
@@ -1108,6 +1196,8 @@ export class Engine {
       await this.commit();
       throw new InvalidArgumentError('UnhandledCommand');
     }
+    if (wft.speculative && this.discardable(run, req)) return this.discardSpeculative(run, req);
+    this.materializeSpeculative(run);
     const completed = this.write(run, 'workflowTaskCompleted', {
       scheduledEventId: wft.scheduledEventId,
       startedEventId: wft.startedEventId,
@@ -1159,9 +1249,10 @@ export class Engine {
     }
     if (this.isOpen(run)) {
       const hadBuffered = this.flushBuffered(run);
-      const undelivered = [...run.admitted.values()].some((u) => !u.delivered);
       for (const u of run.admitted.values()) u.delivered = false;
-      if (hadBuffered || req.forceCreateNewWorkflowTask || undelivered || run.admitted.size > 0) this.scheduleWorkflowTask(run);
+      if (hadBuffered || req.forceCreateNewWorkflowTask) this.scheduleWorkflowTask(run);
+      // Updates that came while the task ran get a speculative task, as in Temporal.
+      else if (run.admitted.size > 0) this.scheduleSpeculativeWorkflowTask(run);
       // Queries that came while the task ran go out as query tasks unless a new task will carry them.
       if (!s.wft) {
         for (const q of this.queries.values()) {
@@ -1175,6 +1266,44 @@ export class Engine {
     return { activityTasks };
   }
 
+  /**
+   * Temporal's skipWorkflowTaskCompletedEvent: a speculative task answered with no commands and
+   * only update rejections changed nothing, so it is discarded. Events written since the last
+   * completed task (say, a TimerStarted) were shipped again with it; that is allowed only when
+   * the worker says it copes (every SDK of today) and they are few.
+   */
+  private discardable(run: Run, req: Obj): boolean {
+    const s = run.s;
+    if ((req.commands?.length ?? 0) > 0 || req.forceCreateNewWorkflowTask || s.buffered.length > 0) return false;
+    const since = s.nextEventId - (s.previousStartedEventId + 2);
+    const maxSince = req.capabilities?.discardSpeculativeWorkflowTaskWithEvents ? DISCARD_SPECULATIVE_MAX_EVENTS : 0;
+    if (since > maxSince) return false;
+    return (req.messages ?? []).every((m: Obj) => String(m.body?.type_url ?? '').endsWith('temporal.api.update.v1.Rejection'));
+  }
+
+  /** Drops a speculative task as if it never ran: no events; the worker rolls back to resetHistoryEventId. */
+  private async discardSpeculative(run: Run, req: Obj): Promise<Obj> {
+    const s = run.s;
+    s.wft = undefined;
+    run.speculativeEvents = undefined;
+    for (const message of req.messages ?? []) this.applyProtocolMessage(run, message, 0);
+    if (req.stickyAttributes?.workerTaskQueue?.name && !this.deadStickyQueues.has(req.stickyAttributes.workerTaskQueue.name)) {
+      s.stickyQueue = req.stickyAttributes.workerTaskQueue.name;
+      s.stickyScheduleToStartMs = durationMs(req.stickyAttributes.scheduleToStartTimeout) || DEFAULT_STICKY_TIMEOUT_MS;
+    }
+    for (const u of run.admitted.values()) u.delivered = false;
+    if (run.admitted.size > 0) this.scheduleSpeculativeWorkflowTask(run);
+    if (!s.wft) {
+      for (const q of this.queries.values()) {
+        if (q.key.runId === s.runId && q.state === 'waiting') this.enqueueQueryTask(q, run);
+      }
+    }
+    this.counters.discardedSpeculativeTasks++;
+    this.afterMutation(run);
+    await this.commit();
+    return { resetHistoryEventId: s.previousStartedEventId };
+  }
+
   async respondWorkflowTaskFailed(req: Obj): Promise<void> {
     const token = decodeToken(req.taskToken);
     const { run, wft } = this.workflowTaskFromToken(token);
@@ -1183,6 +1312,7 @@ export class Engine {
   }
 
   private failWorkflowTask(run: Run, wft: NonNullable<RunState['wft']>, cause: string, failure: Obj | undefined, identity: string | undefined): void {
+    this.materializeSpeculative(run);
     this.write(run, 'workflowTaskFailed', {
       scheduledEventId: wft.scheduledEventId,
       startedEventId: wft.startedEventId,
@@ -1912,7 +2042,9 @@ export class Engine {
       run.admitted.delete(updateId);
       this.notifyUpdateSoon(s.runId, updateId);
     } else if (typeName === 'temporal.api.update.v1.Rejection') {
-      s.updates[updateId] = { updateId, outcome: { failure: body.failure } };
+      // Like Temporal, a rejection is not stored with the run: its callers get it, then it is forgotten.
+      if (run.rejected.size >= 100) run.rejected.clear();
+      run.rejected.set(updateId, { failure: body.failure });
       run.admitted.delete(updateId);
       this.notifyUpdateSoon(s.runId, updateId);
     } else if (typeName === 'temporal.api.update.v1.Response') {
@@ -1931,16 +2063,16 @@ export class Engine {
 
   private updateStage(state: RunState, run: Run | undefined, updateId: string): 'none' | 'admitted' | 'accepted' | 'completed' {
     const rec = state.updates[updateId];
-    if (rec?.outcome) return 'completed';
+    if (rec?.outcome || run?.rejected.has(updateId)) return 'completed';
     if (rec?.acceptedEventId) return 'accepted';
     if (run?.admitted.has(updateId)) return 'admitted';
     return 'none';
   }
 
-  private updateResponse(state: RunState, updateId: string, stage: string): Obj {
+  private updateResponse(state: RunState, updateId: string, stage: string, run?: Run): Obj {
     return {
       updateRef: { workflowExecution: { workflowId: state.workflowId, runId: state.runId }, updateId },
-      outcome: state.updates[updateId]?.outcome,
+      outcome: state.updates[updateId]?.outcome ?? run?.rejected.get(updateId),
       stage: {
         none: 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED',
         admitted: 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED',
@@ -1969,27 +2101,33 @@ export class Engine {
     });
   }
 
+  /**
+   * Waits until the update reaches `wanted` (or the wait times out: the caller gets the stage it
+   * reached). A closed run answers from its committed state: an update completed in the task
+   * that also closed the workflow returns its result; one never accepted was aborted.
+   */
   private async awaitUpdateStage(
-    runId: string,
+    key: RunKey,
     updateId: string,
     wanted: 'accepted' | 'completed',
     until: number,
     signal: AbortSignal | undefined,
   ): Promise<Obj> {
     for (;;) {
-      const run = this.runs.get(runId);
-      const state = run?.s ?? (await this.loadRunState({ namespace: '', workflowId: '', runId }).catch(() => undefined));
-      if (!state) throw new WorkflowClosedError();
-      const stage = this.updateStage(state, run, updateId);
-      const reached = stage === 'completed' || (wanted === 'accepted' && stage === 'accepted');
-      if (reached) return this.updateResponse(state, updateId, stage);
-      if (state.status !== 'Running' && !run?.closing) throw new WorkflowClosedError();
-      if (!run || (run.closing && stage !== 'accepted')) {
-        if (state.status !== 'Running') throw new WorkflowClosedError();
+      const run = this.runs.get(key.runId);
+      // A closing run leaves RAM once its close is committed; until then, wait for that commit.
+      if (!run?.closing) {
+        const state = run?.s ?? (await this.loadRunState(key));
+        if (!state) throw new WorkflowNotFoundError(key.workflowId, key.runId);
+        const stage = this.updateStage(state, run, updateId);
+        if (stage === 'completed' || (wanted === 'accepted' && stage === 'accepted')) return this.updateResponse(state, updateId, stage, run);
+        if (state.status !== 'Running') throw new NotFoundError('workflow update was aborted by closing workflow');
+        if (stage === 'none') throw new NotFoundError(`update ${updateId} not found`);
+        if (Date.now() >= until || signal?.aborted) return this.updateResponse(state, updateId, stage, run);
+      } else if (Date.now() >= until || signal?.aborted) {
+        return this.updateResponse(run.s, updateId, this.updateStage(run.s, run, updateId), run);
       }
-      if (stage === 'none' && run && !run.closing) throw new NotFoundError(`update ${updateId} not found`);
-      if (Date.now() >= until || signal?.aborted) return this.updateResponse(state, updateId, stage);
-      await this.waitForUpdate(runId, updateId, until, signal);
+      await this.waitForUpdate(key.runId, updateId, until, signal);
     }
   }
 
@@ -1998,19 +2136,20 @@ export class Engine {
     const updateId: string = req.request?.meta?.updateId;
     if (!updateId) throw new InvalidArgumentError('Update ID is not set on request.');
     const stage = this.updateStage(state, run, updateId);
-    if (stage === 'completed') return this.updateResponse(state, updateId, stage);
+    if (stage === 'completed') return this.updateResponse(state, updateId, stage, run);
     if (!run || !this.isOpen(run)) throw new WorkflowClosedError();
     if (stage === 'none') {
       run.admitted.set(updateId, { request: req.request, delivered: false });
       if (!run.s.wft) {
-        this.scheduleWorkflowTask(run);
-        await this.commit();
+        // Nothing is written for it (a rejected update leaves no trace): queue it directly.
+        this.scheduleSpeculativeWorkflowTask(run);
+        this.afterMutation(run);
       }
     }
     const wanted =
       req.waitPolicy?.lifecycleStage === 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED' ? 'completed' : 'accepted';
     const until = Math.min(deadline - 1000, Date.now() + 20_000);
-    return this.awaitUpdateStage(run.s.runId, updateId, wanted, until, signal);
+    return this.awaitUpdateStage({ namespace: run.s.namespace, workflowId: run.s.workflowId, runId: run.s.runId }, updateId, wanted, until, signal);
   }
 
   async pollUpdate(req: Obj, signal: AbortSignal, deadline: number): Promise<Obj> {
@@ -2021,17 +2160,18 @@ export class Engine {
     const wanted =
       req.waitPolicy?.lifecycleStage === 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED' ? 'accepted' : 'completed';
     const until = Math.min(deadline - 1000, Date.now() + MAX_POLL_WAIT_MS);
-    return this.awaitUpdateStage(state.runId, updateId, wanted, until, signal);
+    return this.awaitUpdateStage({ namespace: state.namespace, workflowId: state.workflowId, runId: state.runId }, updateId, wanted, until, signal);
   }
 
   // ---------------------------------------------------------------- history and describe
 
-  private pageToken(runId: string, next: number): Uint8Array {
-    return Buffer.from(JSON.stringify({ r: runId, n: next }));
+  /** `spec`: the started event id of a speculative task whose unwritten events end the last page. */
+  private pageToken(runId: string, next: number, spec?: number): Uint8Array {
+    return Buffer.from(JSON.stringify(spec ? { r: runId, n: next, s: spec } : { r: runId, n: next }));
   }
 
   async getHistory(req: Obj, signal: AbortSignal, deadline: number): Promise<Obj> {
-    let token: { r: string; n: number } | undefined;
+    let token: { r: string; n: number; s?: number } | undefined;
     if (req.nextPageToken && req.nextPageToken.length) {
       try {
         token = JSON.parse(Buffer.from(req.nextPageToken).toString());
@@ -2068,9 +2208,18 @@ export class Engine {
         const events = run
           ? run.events.slice(next - 1, Math.min(next - 1 + pageSize, committedNext - 1))
           : await this.store.readHistory(key, next, pageSize);
-        const last = events.length ? events[events.length - 1]!.eventId : next - 1;
-        const more = last + 1 < committedNext || (!closed && req.waitNewEvent);
-        return { history: { events }, nextPageToken: more ? this.pageToken(runId, last + 1) : undefined };
+        let last = events.length ? events[events.length - 1]!.eventId : next - 1;
+        let more = last + 1 < committedNext || (!closed && req.waitNewEvent);
+        if (token?.s) {
+          // The worker pages the history of a speculative task: its unwritten events end the last page.
+          const spec = run?.speculativeEvents && run.s.wft?.startedEventId === token.s ? run.speculativeEvents : undefined;
+          more = last + 1 < committedNext;
+          if (spec && !more) {
+            events.push(...spec);
+            last = token.s;
+          }
+        }
+        return { history: { events }, nextPageToken: more ? this.pageToken(runId, last + 1, token?.s) : undefined };
       } else if (closed || !req.waitNewEvent) {
         return { history: { events: [] } };
       }

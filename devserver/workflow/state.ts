@@ -18,6 +18,11 @@ export interface WorkflowTaskState {
   sticky: boolean;
   /** Not before this time (first task after a retry/cron backoff or start delay). */
   notBefore?: number;
+  /**
+   * A speculative task (Temporal's, for updates): its Scheduled/Started events are not written
+   * unless it turns out to matter; completed with only update rejections it leaves no trace.
+   */
+  speculative?: boolean;
 }
 
 export interface ActivityState {

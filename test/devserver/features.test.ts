@@ -1,11 +1,11 @@
 // Feature conformance against startDevServer (in-process, time skipping via the TestService)
 // with a plain Client + Worker; every finished workflow history is replayed at the end.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowIdReusePolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver/index.ts';
 import * as activities from './workflows/activities.ts';
-import { approve } from './workflows/index.ts';
+import { approve, finish, setLimit, status } from './workflows/index.ts';
 import { bundle, quietLogger, replayAll } from './support.ts';
 
 let server: DevServer;
@@ -138,6 +138,77 @@ describe('devserver features', () => {
     expect(history.events?.length).toBeGreaterThan(3);
     await expect(client.workflowService.listSchedules({ namespace: 'default' })).rejects.toThrow(/ListSchedules/);
   });
+  it('returns the result of an update whose handler lets the workflow complete in the same task', async () => {
+    for (let i = 0; i < 3; i++) {
+      const workflowId = `finish-by-update-${i}`;
+      const handle = await client.workflow.start('finishedByUpdate', { taskQueue, workflowId });
+      expect(await handle.executeUpdate(finish, { args: [`ann${i}`] })).toBe(`bye ann${i}`);
+      expect(await handle.result()).toBe(`finished by ann${i}`);
+      const types = (await handle.fetchHistory()).events!.map((e) => Number(e.eventType));
+      // One workflow task accepted and completed the update and completed the workflow.
+      expect(types.slice(types.lastIndexOf(7))).toEqual([7, 41, 43, 2]);
+      finished.push({ workflowId });
+    }
+  });
+
+  /** Waits until the last workflow task is completed and returns the history's event types. */
+  async function settledHistory(handle: WorkflowHandle): Promise<number[]> {
+    for (let i = 0; i < 100; i++) {
+      const types = (await handle.fetchHistory()).events!.map((e) => Number(e.eventType));
+      if (types[types.length - 1] === 7) return types;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('workflow task never completed');
+  }
+
+  it('leaves no events for updates its validator rejects (the speculative workflow task is discarded)', async () => {
+    const handle = await client.workflow.start('signalsQueriesUpdates', { taskQueue, workflowId: 'upd-rejected' });
+    await handle.signal(approve, 'a');
+    const before = await settledHistory(handle);
+    for (let i = 0; i < 3; i++) {
+      const error = await handle.executeUpdate(setLimit, { args: [-1 - i] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((error as Error & { cause?: Error }).cause?.message).toMatch(/negative/);
+    }
+    expect(await settledHistory(handle)).toEqual(before);
+    // Updates accepted after rejections are written as usual, and the workflow goes on.
+    expect(await handle.executeUpdate(setLimit, { args: [5] })).toBe(10);
+    expect(await handle.query(status)).toBe('approvals=1 limit=5');
+    const after = (await handle.fetchHistory()).events!.map((e) => Number(e.eventType));
+    expect(after.slice(before.length)).toEqual([5, 6, 7, 41, 43]);
+    await handle.signal(approve, 'b');
+    expect(await handle.result()).toEqual(['a', 'b', 'limit=5']);
+    finished.push({ workflowId: 'upd-rejected' });
+  });
+
+  it('keeps a speculative workflow task when a signal arrives while it runs, and the workflow sees the signal', async () => {
+    const engine = server.engine as unknown as { respondWorkflowTaskCompleted(req: { messages?: { body?: { type_url?: string } }[] }): Promise<object> };
+    const original = engine.respondWorkflowTaskCompleted.bind(server.engine);
+    const handle = await client.workflow.start('signalsQueriesUpdates', { taskQueue, workflowId: 'upd-rejected-signal' });
+    await handle.signal(approve, 'a');
+    const before = await settledHistory(handle);
+    let injected = false;
+    engine.respondWorkflowTaskCompleted = async (req) => {
+      if (!injected && req.messages?.some((m) => String(m.body?.type_url).endsWith('Rejection'))) {
+        injected = true;
+        await handle.signal(approve, 'during');
+      }
+      return original(req);
+    };
+    try {
+      const error = await handle.executeUpdate(setLimit, { args: [-1] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    } finally {
+      engine.respondWorkflowTaskCompleted = original;
+    }
+    expect(injected).toBe(true);
+    expect(await handle.result()).toEqual(['a', 'during', 'limit=10']);
+    const types = (await handle.fetchHistory()).events!.map((e) => Number(e.eventType));
+    // The speculative task became a normal one: written, then the signal after it.
+    expect(types.slice(before.length)).toEqual([5, 6, 7, 26, 5, 6, 7, 2]);
+    finished.push({ workflowId: 'upd-rejected-signal' });
+  });
+
   it('rejects a closing completion as UnhandledCommand when a signal came in while the task ran, and the workflow sees the signal', async () => {
     // Deterministic race: the signal lands while the task that completes the workflow is running
     // (after the worker has sent its completion, before the server applies it). With a success

@@ -172,3 +172,24 @@ export async function durable(name: string): Promise<string> {
   await condition(() => approvals.length > 0);
   return `${greeting}/${approvals.join(',')}`;
 }
+
+export const finish = defineUpdate<string, [string]>('finish');
+
+/** Its `finish` update lets the workflow return in the same workflow task that runs the handler. */
+export async function finishedByUpdate(): Promise<string> {
+  let finishedBy: string | undefined;
+  setHandler(
+    finish,
+    (who) => {
+      finishedBy = who;
+      return `bye ${who}`;
+    },
+    {
+      validator: (who) => {
+        if (!who) throw new Error('who is required');
+      },
+    },
+  );
+  await condition(() => finishedBy !== undefined);
+  return `finished by ${finishedBy}`;
+}
