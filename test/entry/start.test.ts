@@ -80,7 +80,7 @@ describe('npm start', () => {
 
     const stoppedAt = Date.now();
     expect(await stop(first)).toBe(0);
-    expect(Date.now() - stoppedAt).toBeLessThan(25_000);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
     expect(alive(postgresPid)).toBe(false);
     expect(first.output()).toMatch(/"part":"embedded postgres".*"msg":"stopped"/);
 
