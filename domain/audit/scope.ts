@@ -1,73 +1,86 @@
-// Which audit rows a caller may read: those about something inside their jurisdiction. A row's
-// subject (entity_type, entity_id) is resolved to the administrative units it belongs to, with
-// the row's own before/after snapshot as a fallback for subjects since deleted; a row whose
-// subject cannot be placed under any unit (admin accounts, system rows) is for administrators.
+// Which audit rows a caller may read: those about something inside their jurisdiction. The
+// subjects inside the caller's units are gathered once per query, per kind (organizations,
+// units, people, accounts by their grants, cycles, postings, ...), and a row is shown when its
+// (entity_type, entity_id) is among them, or when its own before/after snapshot names a unit or
+// organization inside (subjects deleted since). A row no unit can be found for (administrators'
+// accounts, system rows) is for administrators only.
 import { escapeLike, type Scope } from '../auth/scope.ts';
 
-/** The entity id as a uuid, or null when it is not one (no cast error on odd ids). */
-const asUuid = (text: string) => `(case when ${text} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (${text})::uuid end)`;
-const id = asUuid('e.entity_id');
-const snapshot = (field: string) => `coalesce(e.after ->> '${field}', e.before ->> '${field}')`;
+/** Builds the SQL text and its positional parameters in one order. */
+class Sql {
+  readonly params: string[] = [];
+  readonly scope: Scope;
+  constructor(scope: Scope) {
+    this.scope = scope;
+  }
 
-/** Units of the organization with this id expression. */
-const organizationUnit = (orgId: string) => `select o.unit_id from organization o where o.id = ${orgId}`;
-/** Units an account works in: the units of its grants and of its grants' organizations. */
-const accountUnits = (accountId: string) =>
-  `select ra.unit_id from role_assignment ra where ra.account_id = ${accountId} and ra.unit_id is not null
-   union all select o.unit_id from role_assignment ra join organization o on o.id = ra.organization_id where ra.account_id = ${accountId}`;
+  /** Ids of the caller's units and every unit under them. */
+  units(): string {
+    const like = this.scope.unitPaths.map((prefix) => {
+      this.params.push(`${escapeLike(prefix)}%`);
+      return 'u.path like ?';
+    });
+    return `(select u.id from administrative_unit u where ${like.length > 0 ? like.join(' or ') : 'false'})`;
+  }
 
-/** One branch per kind of subject; each yields unit ids. */
-const SUBJECT_UNITS: Record<string, string> = {
-  organization: organizationUnit(id),
-  unit: `select ${id}`,
-  administrative_unit: `select ${id}`,
-  person: `select coalesce(p.unit_id, o.unit_id) from person p left join organization o on o.id = p.organization_id where p.id = ${id}`,
-  account: accountUnits(id),
-  api_token: accountUnits(`(select t.account_id from api_token t where t.id = ${id})`),
-  role_assignment: `select coalesce(ra.unit_id, o.unit_id) from role_assignment ra left join organization o on o.id = ra.organization_id where ra.id = ${id}`,
-  evaluator_assignment: organizationUnit(`(select ea.subject_id from evaluator_assignment ea where ea.id = ${id} and ea.subject_type = 'organization')`),
-  evidence_file: `select coalesce(f.unit_id, o.unit_id) from evidence_file f left join organization o on o.id = f.organization_id where f.id = ${id}`,
-  access_link: `select o.unit_id from access_link l join organization o on o.id = l.subject_id where l.id = ${id}
-    union all select o.unit_id from access_link l join commitment_set s on s.id = l.subject_id join organization o on o.id = s.organization_id where l.id = ${id}`,
-  commitment_set: `select o.unit_id from commitment_set s join organization o on o.id = s.organization_id where s.id = ${id}`,
-  commitment_item_progress: `select o.unit_id from commitment_item_progress p join commitment_set s on s.id = p.set_id join organization o on o.id = s.organization_id where p.id = ${id}`,
-  cycle: `select ${asUuid('u.value')} from cycle c, jsonb_array_elements_text(c.scope -> 'unitIds') u where c.id = ${id}
-    union all select o.unit_id from cycle c, jsonb_array_elements_text(c.scope -> 'organizationIds') x join organization o on o.id = ${asUuid('x.value')} where c.id = ${id}`,
-  posting: `select p.community_id from posting p where p.id = ${id}`,
-  posting_cohort: `select c.region_id from posting_cohort c where c.id = ${id}`,
-  star_round: organizationUnit(asUuid(`split_part(e.entity_id, '/', 1)`)),
-  star_move: `select o.unit_id from star_move m join organization o on o.id = m.organization_id where m.move_key = e.entity_id or m.id = ${id}`,
-  star_tracking_event: `select o.unit_id from star_tracking_event t join organization o on o.id = t.organization_id where t.id = ${id}`,
-};
+  /** Ids of the organizations under those units, and the caller's own organizations. */
+  organizations(): string {
+    const own = this.scope.organizationIds.map((id) => {
+      this.params.push(id);
+      return '?';
+    });
+    const under = `select o.id from organization o where o.unit_id in ${this.units()}`;
+    return `(${under}${own.length > 0 ? ` union all select o.id from organization o where o.id::text in (${own.join(', ')})` : ''})`;
+  }
 
-/** Units named by the row's own snapshot, for subjects deleted since (or not listed above). */
-const SNAPSHOT_UNITS = [
-  `select ${asUuid(snapshot('unitId'))}`,
-  `select ${asUuid(snapshot('parentId'))}`,
-  `select ${asUuid(snapshot('communityId'))}`,
-  organizationUnit(asUuid(snapshot('organizationId'))),
-];
+  /** Accounts with a grant inside the jurisdiction. */
+  accounts(): string {
+    return `(select ra.account_id from role_assignment ra where ra.unit_id in ${this.units()} or ra.organization_id in ${this.organizations()})`;
+  }
+
+  subjects(): string {
+    const kinds: [string, string][] = [
+      ['organization', `select id from ${this.organizations()} as s(id)`],
+      ['unit', `select id from ${this.units()} as s(id)`],
+      ['administrative_unit', `select id from ${this.units()} as s(id)`],
+      ['person', `select p.id from person p where p.unit_id in ${this.units()} or p.organization_id in ${this.organizations()}`],
+      ['account', `select id from ${this.accounts()} as s(id)`],
+      ['api_token', `select t.id from api_token t where t.account_id in ${this.accounts()}`],
+      ['role_assignment', `select ra.id from role_assignment ra where ra.unit_id in ${this.units()} or ra.organization_id in ${this.organizations()}`],
+      ['evaluator_assignment', `select ea.id from evaluator_assignment ea where ea.subject_type = 'organization' and ea.subject_id in ${this.organizations()}`],
+      ['evidence_file', `select f.id from evidence_file f where f.unit_id in ${this.units()} or f.organization_id in ${this.organizations()}`],
+      ['commitment_set', `select s.id from commitment_set s where s.organization_id in ${this.organizations()}`],
+      ['access_link', `select l.id from access_link l where l.subject_id in ${this.organizations()} or l.subject_id in (select s.id from commitment_set s where s.organization_id in ${this.organizations()})`],
+      ['commitment_item_progress', `select p.id from commitment_item_progress p join commitment_set s on s.id = p.set_id where s.organization_id in ${this.organizations()}`],
+      ['cycle', `select c.id from cycle c where exists (select 1 from jsonb_array_elements_text(c.scope -> 'unitIds') x where x in (select id::text from ${this.units()} as s(id)))
+        or exists (select 1 from jsonb_array_elements_text(c.scope -> 'organizationIds') x where x in (select id::text from ${this.organizations()} as s(id)))`],
+      ['posting', `select p.id from posting p where p.community_id in ${this.units()}`],
+      ['posting_cohort', `select c.id from posting_cohort c where c.region_id in ${this.units()}`],
+      ['star_move', `select m.id from star_move m where m.organization_id in ${this.organizations()}`],
+      ['star_tracking_event', `select t.id from star_tracking_event t where t.organization_id in ${this.organizations()}`],
+    ];
+    return kinds.map(([type, sql]) => `select '${type}'::text, id::text from (${sql}) as k(id)`).join('\n union all ');
+  }
+}
 
 /**
  * A SQL condition on `audit_entry e`: the row is about something inside the scope (always true
- * for administrators). Returns the condition and its parameters.
+ * for administrators). Returns the condition and its parameters, in order.
  */
 export function auditVisibleSql(scope: Scope): { sql: string; params: string[] } {
   if (scope.all) return { sql: 'true', params: [] };
-  const branches = [
-    ...Object.entries(SUBJECT_UNITS).map(([type, sql]) => `select unit_id from (${sql}) as s(unit_id) where e.entity_type = '${type}'`),
-    ...SNAPSHOT_UNITS.map((sql) => `select unit_id from (${sql}) as s(unit_id)`),
+  if (scope.unitPaths.length === 0 && scope.organizationIds.length === 0) return { sql: 'false', params: [] };
+  const q = new Sql(scope);
+  const snapshot = (field: string) => `coalesce(e.after ->> '${field}', e.before ->> '${field}')`;
+  const conditions = [
+    `(e.entity_type, e.entity_id) in (${q.subjects()})`,
+    // star_round rows are keyed "<organization id>/<year>"; star_move rows by their move key.
+    `(e.entity_type = 'star_round' and split_part(e.entity_id, '/', 1) in (select id::text from ${q.organizations()} as s(id)))`,
+    `(e.entity_type = 'star_move' and e.entity_id in (select m.move_key from star_move m where m.organization_id in ${q.organizations()}))`,
+    `${snapshot('unitId')} in (select id::text from ${q.units()} as s(id))`,
+    `${snapshot('parentId')} in (select id::text from ${q.units()} as s(id))`,
+    `${snapshot('communityId')} in (select id::text from ${q.units()} as s(id))`,
+    `${snapshot('organizationId')} in (select id::text from ${q.organizations()} as s(id))`,
   ];
-  const parts: string[] = [];
-  const params: string[] = [];
-  if (scope.unitPaths.length > 0) {
-    parts.push(`exists (select 1 from (${branches.join('\n union all ')}) as subject join administrative_unit su on su.id = subject.unit_id
-      where ${scope.unitPaths.map(() => 'su.path like ?').join(' or ')})`);
-    params.push(...scope.unitPaths.map((prefix) => `${escapeLike(prefix)}%`));
-  }
-  if (scope.organizationIds.length > 0) {
-    parts.push(`(e.entity_type = 'organization' and e.entity_id in (${scope.organizationIds.map(() => '?').join(', ')}))`);
-    params.push(...scope.organizationIds);
-  }
-  return parts.length > 0 ? { sql: `(${parts.join(' or ')})`, params } : { sql: 'false', params: [] };
+  return { sql: `(${conditions.join('\n or ')})`, params: q.params };
 }

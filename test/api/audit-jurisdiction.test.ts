@@ -13,11 +13,13 @@ import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { AUDIT_SECRET_FILE, loadAuditKey } from '../../domain/audit/key.ts';
+import { recordAuditBatch, SYSTEM_ACTOR } from '../../domain/audit/record.ts';
+import { Cycle } from '../../domain/entities/cycle.ts';
 
 let app: TestApp;
 let world: World;
 /** The second district: its department, a street committee and an organization. */
-let other: { orgDept: string; street: string; orgId: string; accountIds: string[] };
+let other: { orgDept: string; street: string; orgId: string; accountIds: string[]; districtId: string; communityId: string };
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -41,7 +43,7 @@ beforeAll(async () => {
   }
   await em.flush();
   const login = async (name: string) => (await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: name, password: PASSWORD } })).json().accessToken as string;
-  other = { orgDept: await login('orgDept2'), street: await login('street2'), orgId: org.id, accountIds };
+  other = { orgDept: await login('orgDept2'), street: await login('street2'), orgId: org.id, accountIds, districtId: district.id, communityId: community.id };
   // Rows about each district's organization, written by its own street committee.
   expect((await app.server.inject({ method: 'PATCH', url: `/organizations/${org.id}`, headers: bearer(other.street), payload: { partyOrgName: '丙党总支' } })).statusCode).toBe(200);
   expect((await app.server.inject({ method: 'PATCH', url: `/organizations/${world.orgA.id}`, headers: bearer(world.tokens.streetA!), payload: { partyOrgName: '甲党总支' } })).statusCode).toBe(200);
@@ -84,6 +86,27 @@ describe('GET /audit by jurisdiction', () => {
     expect(all.total).toBe(Number(rows[0]!.n));
     expect(all.items.some((i) => i.entityId === other.orgId)).toBe(true);
     expect(all.items.some((i) => i.entityId === world.orgA.id)).toBe(true);
+  });
+
+  it('places rows about cycles, star rounds, postings and units by their own jurisdiction', async () => {
+    const em = app.orm.em.fork() as EntityManager;
+    const cycle = em.create(Cycle, { type: 'star_rating', year: 2026, name: '第二区星级评定', scope: { unitIds: [other.districtId], organizationIds: [] }, settings: {} });
+    const byOrganizations = em.create(Cycle, { type: 'dual_commitment', year: 2026, name: '第二区双向承诺', scope: { unitIds: [], organizationIds: [other.orgId] }, settings: {} });
+    await em.flush();
+    const rows = [
+      { entityType: 'cycle', entityId: cycle.id },
+      { entityType: 'cycle', entityId: byOrganizations.id },
+      { entityType: 'star_round', entityId: `${other.orgId}/2026` },
+      { entityType: 'unit', entityId: other.communityId },
+      { entityType: 'administrative_unit', entityId: other.districtId },
+      { entityType: 'posting_cohort', entityId: other.districtId, after: { communityId: other.communityId } },
+    ];
+    await em.transactional(async (tx) => {
+      await recordAuditBatch(tx as EntityManager, rows.map((r) => ({ actor: SYSTEM_ACTOR, action: 'test.place', ...r })));
+    });
+    const seen = async (token: string) => (await audit(token, 'limit=200')).items.filter((i) => i.action === 'test.place').map((i) => `${i.entityType}:${i.entityId}`).sort();
+    expect(await seen(other.orgDept)).toEqual(rows.map((r) => `${r.entityType}:${r.entityId}`).sort());
+    expect(await seen(world.tokens.orgDept!)).toEqual([]);
   });
 
   it('keeps rows about a deleted subject inside its district through the row snapshot', async () => {
