@@ -1,13 +1,27 @@
 # The service image: the same code as `npm start`, run as the API or the worker by command.
+# Two stages: `build` installs every package from the lockfile and runs the build steps; the
+# runtime image takes the result with the development packages pruned.
 # Chromium comes from Debian here (CHROMIUM_PATH), not from the npm package.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The install, at the versions the lockfile pins (test/deploy/dockerfile.test.ts runs this
+# line in a clean copy of package.json and package-lock.json). npm install, not npm ci: the
+# lockfile lacks the entries of optional platform packages for other systems (macOS, Windows,
+# other CPUs), which npm ci demands; once they are committed, npm ci works the same.
+RUN npm install --no-audit --no-fund
+COPY . .
+# Build steps go here, before the development packages are pruned: the web application's
+# (e.g. `RUN npm run build:web`, writing web/dist for the API to serve).
+RUN npm prune --omit=dev --no-audit --no-fund
+
 FROM node:24-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY . .
+COPY --from=build /app /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -36,13 +36,15 @@ describe('configuration from the environment', () => {
       TEMPORAL_ADDRESS: 'temporal',
       LOG_LEVEL: 'loud',
       JWT_SECRET: 'short',
+      AUDIT_SECRET: 'also-short',
     });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
     expect(problems).toContain('PORT must be an integer from 1 to 65535 (got "abc")');
     expect(problems.find((p) => p.startsWith('DATABASE_URL '))).toMatch(/postgres:\/\/.*got "mysql:\/\/db\/x"/);
     expect(problems.find((p) => p.startsWith('TEMPORAL_ADDRESS '))).toMatch(/host:port/);
     expect(problems.find((p) => p.startsWith('LOG_LEVEL '))).toMatch(/one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)/);
     expect(problems.find((p) => p.startsWith('JWT_SECRET '))).toMatch(/at least 32 characters/);
+    expect(problems.find((p) => p.startsWith('AUDIT_SECRET '))).toMatch(/at least 32 characters.*DATA_DIR\/audit-secret/);
   });
 
   it('rejects a port out of range', () => {
