@@ -5,7 +5,8 @@
 // A workflow answers only through a worker: when none answers within the configured bound
 // (UPDATE_TIMEOUT_MS for updates, QUERY_TIMEOUT_MS for the rare query), the caller gets 503
 // workflow_unavailable with Retry-After at once, never a minute's hang or a 500.
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { ApiError } from './errors.ts';
 
 /** `WrongPhase` and `wrong_phase` are the same rule: error codes are snake_case. */
@@ -27,14 +28,8 @@ export function refusalToApiError(error: unknown): ApiError | undefined {
 export const RETRY_AFTER_SECONDS = 5;
 
 /** 503 with Retry-After: no worker answered (none running, all busy, or Temporal unreachable). */
-export function workflowUnavailable(what: string, waitedMs: number): ApiError {
-  return new ApiError(
-    503,
-    'workflow_unavailable',
-    `${what}: no worker answered within ${waitedMs} ms (the workers may be restarting); nothing was changed, try again in a few seconds`,
-    [],
-    { 'retry-after': String(RETRY_AFTER_SECONDS) },
-  );
+export function workflowUnavailable(message: string): ApiError {
+  return new ApiError(503, 'workflow_unavailable', message, [], { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 
 // gRPC status codes that mean "nobody answered", not "the workflow said no".
@@ -59,7 +54,7 @@ class Unanswered extends Error {}
  * Runs `run` (Temporal client calls) with the client's calls cancelled after `ms`; a call that
  * did not answer by then, or could not reach Temporal, becomes 503 workflow_unavailable.
  */
-export async function withinBound<T>(temporal: Client, ms: number, what: string, run: () => Promise<T>): Promise<T> {
+export async function withinBound<T>(temporal: Client, ms: number, message: string, run: () => Promise<T>): Promise<T> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // The race also ends the wait if a call does not honour the abort signal.
@@ -72,7 +67,7 @@ export async function withinBound<T>(temporal: Client, ms: number, what: string,
   try {
     return await Promise.race([temporal.withAbortSignal(abort.signal, run), expired]);
   } catch (error) {
-    if (error instanceof Unanswered || isUnanswered(error)) throw workflowUnavailable(what, ms);
+    if (error instanceof Unanswered || isUnanswered(error)) throw workflowUnavailable(message);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -88,13 +83,13 @@ export interface WorkflowBounds {
 }
 
 /**
- * Runs an update against a cycle's workflow within `bounds.updateTimeoutMs`; a refusal becomes
- * its API error, no answer in time 503 workflow_unavailable, and any other failure goes to
- * `otherwise` (e.g. to explain that the workflow has closed) before rethrowing.
+ * Runs an update against a cycle's workflow (see `takeUpdate`); a refusal becomes its API error,
+ * and any other failure goes to `otherwise` (e.g. to explain that the workflow has closed)
+ * before rethrowing. API errors (503 workflow_unavailable) pass through.
  */
-export async function tellWorkflow<T>(bounds: WorkflowBounds, run: () => Promise<T>, otherwise?: (error: unknown) => Promise<ApiError | undefined>): Promise<T> {
+export async function tellWorkflow<T>(run: () => Promise<T>, otherwise?: (error: unknown) => Promise<ApiError | undefined>): Promise<T> {
   try {
-    return await withinBound(bounds.temporal, bounds.updateTimeoutMs, 'the cycle did not take the action', run);
+    return await run();
   } catch (error) {
     if (error instanceof ApiError) throw error;
     const refusal = refusalToApiError(error) ?? (await otherwise?.(error));
@@ -102,7 +97,33 @@ export async function tellWorkflow<T>(bounds: WorkflowBounds, run: () => Promise
   }
 }
 
+/** How much longer than its acceptance an accepted action may take to be recorded (the handler's activities). */
+const RECORDING_FACTOR = 6;
+
+/**
+ * Sends an update and waits for its result in two bounded steps: a worker must accept (or
+ * refuse) it within UPDATE_TIMEOUT_MS, else 503 and the API writes nothing; an accepted action's
+ * handler then has RECORDING_FACTOR times that to record it. Temporal keeps an update nobody
+ * accepted until a worker polls, so a worker that comes back may still take it: then the
+ * workflow's activities record it in full, as for any accepted action.
+ */
+export async function takeUpdate<Ret, Args extends [unknown, ...unknown[]]>(bounds: WorkflowBounds, handle: WorkflowHandle, update: UpdateDefinition<Ret, Args> | string, args: Args): Promise<Ret> {
+  const ms = bounds.updateTimeoutMs;
+  const accepted = await withinBound(
+    bounds.temporal,
+    ms,
+    `the cycle's workers did not answer within ${ms} ms (they may be restarting), so the action was not taken and nothing was written; reload in a few seconds (a worker that comes back may still take it) and try again if it is not shown`,
+    () => handle.startUpdate<Ret, Args>(update, { args, waitForStage: 'ACCEPTED' }),
+  );
+  return withinBound(
+    bounds.temporal,
+    ms * RECORDING_FACTOR,
+    `the cycle accepted the action but did not finish recording it within ${ms * RECORDING_FACTOR} ms; it completes when a worker is back: reload in a few seconds, do not repeat it`,
+    () => accepted.result(),
+  );
+}
+
 /** A query or describe for what the database cannot say, within `bounds.queryTimeoutMs` (else 503). */
 export function askWorkflow<T>(bounds: WorkflowBounds, run: () => Promise<T>): Promise<T> {
-  return withinBound(bounds.temporal, bounds.queryTimeoutMs, 'the cycle could not be asked', run);
+  return withinBound(bounds.temporal, bounds.queryTimeoutMs, `the cycle's workflow could not be asked within ${bounds.queryTimeoutMs} ms (Temporal or its workers may be restarting); try again in a few seconds`, run);
 }

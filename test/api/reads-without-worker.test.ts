@@ -162,7 +162,7 @@ describe('reads without a worker', () => {
       const before = await audits();
       const review = await timed(UPDATE_TIMEOUT_MS + 1500, 'street', 'POST', `${base}/review`, { version: 1, decision: 'approve' });
       expect([review.status, review.body.error, review.headers['retry-after']]).toEqual([503, 'workflow_unavailable', '5']);
-      expect(review.body).toMatchObject({ message: expect.stringContaining('no worker answered'), details: [] });
+      expect(review.body).toMatchObject({ message: expect.stringContaining('did not answer'), details: [] });
       const event = await timed(UPDATE_TIMEOUT_MS + 1500, 'street', 'POST', `${starPath}/events`, { type: 'honour', occurredOn: day(0), summary: '获评市级先进', evidenceFileIds: [] });
       expect([event.status, event.body.error, event.headers['retry-after']]).toEqual([503, 'workflow_unavailable', '5']);
       const em = app.orm.em.fork() as EntityManager;

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { askWorkflow, refusalCode, refusalToApiError, tellWorkflow, type WorkflowBounds } from '../../api/workflow-refusals.ts';
+import type { WorkflowHandle } from '@temporalio/client';
+import { askWorkflow, refusalCode, refusalToApiError, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../api/workflow-refusals.ts';
 import { ApiError } from '../../api/errors.ts';
 
 /** A client whose calls run as given, honouring the abort signal the bound sets like the SDK's connection does. */
@@ -27,33 +28,48 @@ describe('workflow refusals as API errors', () => {
 
   it('leaves other failures to the fallback, then rethrows them', async () => {
     const boom = new Error('connection lost');
-    await expect(tellWorkflow(bounds, () => Promise.reject(boom))).rejects.toBe(boom);
+    await expect(tellWorkflow(() => Promise.reject(boom))).rejects.toBe(boom);
     const closed = new ApiError(409, 'cycle_closed', 'the cycle is closed');
-    await expect(tellWorkflow(bounds, () => Promise.reject(boom), async () => closed)).rejects.toBe(closed);
-    await expect(tellWorkflow(bounds, () => Promise.reject(refused('WrongRole', 'no')), async () => closed)).rejects.toMatchObject({ statusCode: 403 });
-    await expect(tellWorkflow(bounds, async () => 42)).resolves.toBe(42);
+    await expect(tellWorkflow(() => Promise.reject(boom), async () => closed)).rejects.toBe(closed);
+    await expect(tellWorkflow(() => Promise.reject(refused('WrongRole', 'no')), async () => closed)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(tellWorkflow(async () => 42)).resolves.toBe(42);
   });
 
-  it('answers 503 workflow_unavailable with Retry-After when no worker answers within the bound, and cancels the call', async () => {
+  const hanging = () => new Promise<never>(() => undefined);
+  /** A workflow handle whose update is accepted (or not) and answered (or not) as the test says. */
+  const handleWith = (startUpdate: () => Promise<unknown>) => ({ startUpdate }) as unknown as WorkflowHandle;
+
+  it('answers 503 workflow_unavailable with Retry-After when no worker accepts the update within the bound, and cancels the call', async () => {
     const started = Date.now();
-    const hanging = () => new Promise<never>(() => undefined);
-    const error = await tellWorkflow(bounds, hanging).catch((e: unknown) => e);
+    const error = await tellWorkflow(() => takeUpdate(bounds, handleWith(hanging), 'signOff', [{}])).catch((e: unknown) => e);
     const waited = Date.now() - started;
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ statusCode: 503, code: 'workflow_unavailable', headers: { 'retry-after': '5' } });
+    expect(error).toMatchObject({ statusCode: 503, code: 'workflow_unavailable', headers: { 'retry-after': '5' }, message: expect.stringContaining('nothing was written') });
     expect(waited).toBeGreaterThanOrEqual(290);
     expect(waited).toBeLessThan(1000);
     expect(signals.at(-1)!.aborted).toBe(true);
     await expect(askWorkflow(bounds, hanging)).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
   });
 
+  it('gives an accepted action longer to be recorded, then says it was accepted (not to repeat it)', async () => {
+    const started = Date.now();
+    const accepted = handleWith(async () => ({ result: hanging }));
+    const error = await takeUpdate(bounds, accepted, 'signOff', [{}]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ statusCode: 503, code: 'workflow_unavailable', message: expect.stringContaining('accepted the action') });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 300 - 10);
+    const answered = handleWith(async () => ({ result: async () => ({ gate: 'filed' }) }));
+    await expect(takeUpdate(bounds, answered, 'signOff', [{}])).resolves.toEqual({ gate: 'filed' });
+    const refusing = handleWith(async () => ({ result: () => Promise.reject(refused('AlreadyDecided', 'signed on 3-01')) }));
+    await expect(tellWorkflow(() => takeUpdate(bounds, refusing, 'signOff', [{}]))).rejects.toMatchObject({ statusCode: 409, code: 'already_decided' });
+  });
+
   it('turns a call the SDK gave up on (deadline, cancelled, Temporal unreachable) into 503 at once', async () => {
     const grpc = (code: number) => Object.assign(new Error('grpc'), { name: 'ServiceError', code, details: 'x', metadata: {} });
     for (const code of [1, 4, 14]) {
-      await expect(tellWorkflow(bounds, () => Promise.reject(grpc(code)))).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
+      await expect(tellWorkflow(() => takeUpdate(bounds, handleWith(() => Promise.reject(grpc(code))), 'signOff', [{}]))).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
     }
     // Any other gRPC failure is not "no worker": it goes to the fallback, then is rethrown.
     const notFound = grpc(5);
-    await expect(tellWorkflow(bounds, () => Promise.reject(notFound))).rejects.toBe(notFound);
+    await expect(tellWorkflow(() => takeUpdate(bounds, handleWith(() => Promise.reject(notFound)), 'signOff', [{}]))).rejects.toBe(notFound);
   });
 });

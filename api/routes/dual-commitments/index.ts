@@ -10,7 +10,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { recordAudit, type AuditActor, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
-import { askWorkflow, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { askWorkflow, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
@@ -109,7 +109,7 @@ const GATE_NAMES: Record<string, string> = { set: '定诺 (set)', show: '亮诺 
  * stands, not 500: the caller asked for something the cycle can no longer take.
  */
 function tellSetWorkflow<T>(bounds: WorkflowBounds, set: CommitmentSet, run: () => Promise<T>): Promise<T> {
-  return tellWorkflow(bounds, run, async (error) => {
+  return tellWorkflow(run, async (error) => {
     const closed = await workflowClosedState(bounds, set, error);
     return closed ? new ApiError(409, 'cycle_closed', closed) : undefined;
   });
@@ -474,7 +474,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs(await catalogFor(em, set)));
     if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
     const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
-    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitCommitmentSet, { args: [{ actor, version: draft.version, items }] }));
+    const status = await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), submitCommitmentSet, [{ actor, version: draft.version, items }]));
     return { version: draft.version, gate: status.gate, setStatus: status.setStatus };
   });
 
@@ -489,7 +489,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
     const { version, decision, comments } = request.body;
-    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(reviewCommitmentSet, { args: [{ actor, version, decision, comments: comments ?? '' }] }));
+    const status = await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), reviewCommitmentSet, [{ actor, version, decision, comments: comments ?? '' }]));
     return { gate: status.gate, setStatus: status.setStatus, approvedVersion: status.approvedVersion };
   });
 
@@ -521,7 +521,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
     // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
-    await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(fileItemStatus, { args: [{ actor, itemKey: request.params.itemKey, status: body.status }] }));
+    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), fileItemStatus, [{ actor, itemKey: request.params.itemKey, status: body.status }]));
     const before = { status: progress.status, reason: progress.reason, evidenceFileId: progress.evidenceFileId };
     const after = { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null };
     await changeWithAudit(em, auditActor(actor), { action: 'commitment_item.file_status', entityType: 'commitment_item_progress', entityId: progress.id, before, after }, () => {
@@ -536,7 +536,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
     const { side, score, summary } = request.body;
-    await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(submitSelfEvaluation, { args: [{ actor, side }] }));
+    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), submitSelfEvaluation, [{ actor, side }]));
     await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.self_evaluate', entityType: 'commitment_set', entityId: set.id, before: set.selfEvaluations[side] ?? null, after: { side, score, summary } }, () => {
       set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
     });
@@ -558,7 +558,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...unknown.map((s) => ({ field: 'body.scores', rule: `item ${s.itemKey} is not an approved commitment` })),
       ]);
     }
-    await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(scoreCommitments, { args: [{ actor }] }));
+    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), scoreCommitments, [{ actor }]));
     const scores = rows.map((row) => ({ itemKey: row.itemKey, score: given.get(row.itemKey)!.score, remark: given.get(row.itemKey)!.remark ?? null }));
     await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.score', entityType: 'commitment_set', entityId: set.id, before: rows.map((r) => ({ itemKey: r.itemKey, score: r.score })), after: scores }, () => {
       for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
@@ -571,7 +571,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the evaluator signs off (once)', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(signOffEvaluation, { args: [{ actor }] }));
+    const status = await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), signOffEvaluation, [{ actor }]));
     return { gate: status.gate, evaluatorSignedBy: status.evaluatorSignedBy };
   });
 
@@ -592,7 +592,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
     const { text, itemStatuses, superiorOrganization } = request.body;
     const superior = superiorOrganization ? { name: superiorOrganization.name, contact: superiorOrganization.contact ?? null } : null;
-    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(writeFactualEvaluation, { args: [{ actor, text, itemStatuses: itemStatuses ?? [], superior }] }));
+    const status = await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), writeFactualEvaluation, [{ actor, text, itemStatuses: itemStatuses ?? [], superior }]));
     return { gate: status.gate, factualEvaluatedBy: status.factualEvaluatedBy };
   });
 
@@ -601,7 +601,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '评诺: the organization department countersigns for filing (备案); the record PDF follows', params: SetParams },
   }, async (request) => {
     const { set, actor } = await loadSetFor(request, request.params.setId);
-    const status = await tellSetWorkflow(bounds, set, () => temporal.workflow.getHandle(set.workflowId).executeUpdate(countersignEvaluation, { args: [{ actor }] }));
+    const status = await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), countersignEvaluation, [{ actor }]));
     return { gate: status.gate, countersignedBy: status.countersignedBy };
   });
 

@@ -12,7 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
-import { tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { initialPostingStatus } from '../../../domain/posting/status.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -90,8 +90,8 @@ const needRole = (actor: Actor, role: Role, what: string) => {
 
 /** Runs an update; a refusal becomes 403/400/409, and a posting or quarter whose workflow is not
  * running (finished, cancelled, or not started yet) answers 409 not_open. */
-function tellPosting<T>(bounds: WorkflowBounds, run: () => Promise<T>): Promise<T> {
-  return tellWorkflow(bounds, run, async (error) =>
+function tellPosting<T>(run: () => Promise<T>): Promise<T> {
+  return tellWorkflow(run, async (error) =>
     error instanceof WorkflowNotFoundError ? new ApiError(409, 'not_open', 'that workflow is not running (finished, or not started yet)') : undefined,
   );
 }
@@ -418,8 +418,8 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       Object.assign(row, after, { recordedBy: actor.accountId });
       return row;
     });
-    const status = await tellPosting(bounds, () =>
-      postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>('recordGuarantees', { args: [{ actor, insuranceYuan: row.insuranceYuan ?? undefined, workFundsYuan: row.workFundsYuan ?? undefined }] }),
+    const status = await tellPosting(() =>
+      takeUpdate<PostingStatus, [unknown]>(bounds, postingHandle(posting.id), 'recordGuarantees', [{ actor, insuranceYuan: row.insuranceYuan ?? undefined, workFundsYuan: row.workFundsYuan ?? undefined }]),
     );
     return { phase: status.phase, missing: status.missingGuarantees };
   });
@@ -482,7 +482,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '晒绩: the quarterly work report', params: QuarterParams, body: Type.Object({ summary: Type.String({ minLength: 1, maxLength: 10_000 }), achievements: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 }) }) },
   }, async (request) => {
     const { posting, actor } = await actorFor(request, request.params.id);
-    return tellPosting(bounds, () => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('submitWorkReport', { args: [{ actor, ...request.body }] }));
+    return tellPosting(() => takeUpdate(bounds, temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)), 'submitWorkReport', [{ actor, ...request.body }]));
   });
 
   app.post('/postings/:id/quarters/:quarter/score', {
@@ -490,13 +490,13 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: '按季述评: the street committee scores the quarter and signs off', params: QuarterParams, body: Type.Object({ score: Score, comment: Type.String({ minLength: 1, maxLength: 2000 }) }) },
   }, async (request) => {
     const { posting, actor } = await actorFor(request, request.params.id);
-    return tellPosting(bounds, () => temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)).executeUpdate('scoreQuarter', { args: [{ actor, ...request.body }] }));
+    return tellPosting(() => takeUpdate(bounds, temporal.workflow.getHandle(quarterWorkflowId(posting.id, request.params.quarter)), 'scoreQuarter', [{ actor, ...request.body }]));
   });
 
   const postingUpdate = (url: string, update: string, summary: string, roles: Role[], body: Parameters<typeof Type.Object>[0]) =>
     app.post(url, { config: { auth: { roles } }, schema: { tags, summary, params: PostingParams, body: Type.Object(body) } }, async (request) => {
       const { posting, actor } = await actorFor(request, (request.params as { id: string }).id);
-      const status = await tellPosting(bounds, () => postingHandle(posting.id).executeUpdate<PostingStatus, [unknown]>(update, { args: [{ actor, ...(request.body as object) }] }));
+      const status = await tellPosting(() => takeUpdate<PostingStatus, [unknown]>(bounds, postingHandle(posting.id), update, [{ actor, ...(request.body as object) }]));
       return { phase: status.phase, status };
     });
 

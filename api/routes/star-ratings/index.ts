@@ -11,7 +11,7 @@ import Type from 'typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
-import { askWorkflow, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { askWorkflow, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -124,7 +124,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const act = async <A extends { actor: Actor }>(request: FastifyRequest, orgId: string, update: UpdateDefinition<StarRatingStatus, [A]>, args: NoInfer<Omit<A, 'actor'>>): Promise<StarRatingStatus> => {
     const { enrolment, actor, em } = await loadFor(request, orgId);
     if (enrolment.endedAt) throw new ApiError(409, 'rating_ended', `the star rating of this organization has ended: ${enrolment.endReason ?? ''}`);
-    const status = await tellWorkflow(bounds, () => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(update, { args: [{ ...args, actor } as A] }));
+    const status = await tellWorkflow(() => takeUpdate(bounds, temporal.workflow.getHandle(enrolment.workflowId), update, [{ ...args, actor } as A]));
     await em.transactional((tx) => recordAudit(tx, { actor: actorOf(actor), action: `star_rating.${update.name}`, entityType: 'star_round', entityId: `${orgId}/${status.year}`, after: { ...args, phase: status.phase, revision: status.revision } }));
     return status;
   };
@@ -351,7 +351,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // answers, so it is on record even if this request does not live to write it.
     const { occurredOn, summary, evidenceFileIds } = request.body;
     const eventId = randomUUID();
-    const status = await tellWorkflow(bounds, () => handle.executeUpdate(recordTrackingEvent, { args: [{ actor, event: { id: eventId, type: type.code, occurredOn, summary, evidenceFileIds, recordedBy: actor.login } }] }));
+    const status = await tellWorkflow(() => takeUpdate(bounds, handle, recordTrackingEvent, [{ actor, event: { id: eventId, type: type.code, occurredOn, summary, evidenceFileIds, recordedBy: actor.login } }]));
     await em.transactional(async (tx) => {
       const row = await tx.findOne(StarTrackingEvent, { id: eventId });
       if (row) row.accepted = true;
@@ -380,7 +380,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const reason = request.body.reason.trim();
     if (!reason) throw badRequest('a reason is needed', [{ field: 'body.reason', rule: 'must say why the rating ends' }]);
     const handle = temporal.workflow.getHandle(enrolment.workflowId);
-    const status = await tellWorkflow(bounds, () => handle.executeUpdate(endStarRating, { args: [{ actor, reason }] }), async () => {
+    const status = await tellWorkflow(() => takeUpdate(bounds, handle, endStarRating, [{ actor, reason }]), async () => {
       const described = await askWorkflow(bounds, () => handle.describe()).catch(() => null);
       return described && described.status.name !== 'RUNNING' ? new ApiError(409, 'workflow_closed', `the rating's workflow is ${described.status.name.toLowerCase()}`) : undefined;
     });
@@ -527,7 +527,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A refused or unanswered objection stays on record unaccepted (it counts for the client's
     // hourly limit); if the workflow takes it later, its sync activity marks it accepted.
     const actor: Actor = { accountId: '', login: 'public-link', roles: ['public'] };
-    await tellWorkflow(bounds, () => temporal.workflow.getHandle(enrolment.workflowId).executeUpdate(fileStarObjection, { args: [{ actor, objectionId: row.id, text }] }));
+    await tellWorkflow(() => takeUpdate(bounds, temporal.workflow.getHandle(enrolment.workflowId), fileStarObjection, [{ actor, objectionId: row.id, text }]));
     await em.transactional(async (tx) => {
       await tx.nativeUpdate(StarPublicObjection, { id: row.id }, { accepted: true });
       await recordAudit(tx, { actor: PUBLIC_LINK_ACTOR, action: 'star_rating.public_objection_accepted', entityType: 'star_round', entityId: `${org.id}/${round.year}`, after: { objectionId: row.id } });
