@@ -15,6 +15,7 @@ import { Migration20261121175642_import_heartbeat } from './Migration20261121175
 import { Migration20261129142934_audit_keyed } from './Migration20261129142934_audit_keyed.ts';
 import { Migration20261129144459_refresh_tokens } from './Migration20261129144459_refresh_tokens.ts';
 import { Migration20261129150500_posting_quarter_progress } from './Migration20261129150500_posting_quarter_progress.ts';
+import { Migration20261129153000_import_error_count } from './Migration20261129153000_import_error_count.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -32,5 +33,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129142934_audit_keyed', class: Migration20261129142934_audit_keyed },
   { name: 'Migration20261129144459_refresh_tokens', class: Migration20261129144459_refresh_tokens },
   { name: 'Migration20261129150500_posting_quarter_progress', class: Migration20261129150500_posting_quarter_progress },
+  { name: 'Migration20261129153000_import_error_count', class: Migration20261129153000_import_error_count },
   // <list>
 ];

@@ -24,7 +24,9 @@ export const ImportJob = defineEntity({
     total: p.integer(),
     processed: p.integer(),
     imported: p.integer(),
+    /** The first rule breaks found (at most MAX_IMPORT_ERRORS); errorCount says how many there were. */
     errors: p.json<ImportRowError[]>(),
+    errorCount: p.integer().default(0),
     createdBy: () => p.manyToOne(Account).ref(),
     createdAt: createdAt(),
     finishedAt: p.datetime().nullable(),

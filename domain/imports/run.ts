@@ -3,7 +3,7 @@
 // through a separate connection, so a client polling GET /imports/:id sees it move.
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parse } from 'csv-parse/sync';
+import { parse, type Options as CsvOptions } from 'csv-parse';
 import { AdministrativeUnit, UNIT_LEVELS, type UnitLevel } from '../entities/administrative-unit.ts';
 import { Organization, type OrganizationKind } from '../entities/organization.ts';
 import { Person } from '../entities/person.ts';
@@ -17,7 +17,24 @@ const PROGRESS_EVERY = 200;
 export const IMPORT_HEARTBEAT_MS = 5_000;
 export const IMPORT_ORPHANED_AFTER_MS = 60_000;
 export const IMPORT_INTERRUPTED_RULE = 'the service stopped during the import; nothing was written: upload the file again';
-const MAX_ERRORS = 1000;
+/** A job keeps the first rule breaks only (with their count): enough to fix a file, small enough to read. */
+export const MAX_IMPORT_ERRORS = 1000;
+/** Columns a CSV header may have: the layouts have at most 8; a wider file is refused at upload. */
+export const MAX_IMPORT_COLUMNS = 50;
+/** Text parsed between two turns of the event loop, so other requests are answered meanwhile. */
+const PARSE_CHUNK = 64 * 1024;
+const YIELD_EVERY_ROWS = 2000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The first rule breaks and how many there were in all. */
+export class RuleBreaks {
+  readonly first: ImportRowError[] = [];
+  count = 0;
+  add(row: number, column: string, rule: string): void {
+    this.count++;
+    if (this.first.length < MAX_IMPORT_ERRORS) this.first.push({ row, column, rule });
+  }
+}
 
 type Row = Record<string, string>;
 
@@ -32,7 +49,7 @@ export interface ImportContext {
 
 export async function runImport(ctx: ImportContext): Promise<void> {
   const progressEm = ctx.orm.em.fork() as EntityManager;
-  const setJob = (data: Partial<Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'errors' | 'finishedAt'>>) =>
+  const setJob = (data: Partial<Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'errors' | 'errorCount' | 'finishedAt'>>) =>
     progressEm.nativeUpdate(ImportJob, { id: ctx.jobId }, { ...data, heartbeatAt: new Date() });
   // The rows are written in one transaction, so a process that dies mid-import wrote nothing;
   // the heartbeat lets a reader tell such an orphaned job from a slow one (see orphanedImport).
@@ -41,18 +58,18 @@ export async function runImport(ctx: ImportContext): Promise<void> {
   }, IMPORT_HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const parsed = parseCsv(ctx.kind, ctx.csv);
+    const parsed = await parseCsv(ctx.kind, ctx.csv);
     if ('errors' in parsed) {
-      await setJob({ status: 'failed', errors: parsed.errors, finishedAt: new Date() });
+      await setJob({ status: 'failed', errors: parsed.errors.first, errorCount: parsed.errors.count, finishedAt: new Date() });
       return;
     }
     const rows = parsed.rows;
     await setJob({ total: rows.length });
     const em = ctx.orm.em.fork() as EntityManager;
-    const errors: ImportRowError[] = [];
+    const errors = new RuleBreaks();
     const plan = await checkRows(em, ctx, rows, errors);
-    if (errors.length > 0) {
-      await setJob({ status: 'failed', errors: errors.slice(0, MAX_ERRORS), finishedAt: new Date() });
+    if (errors.count > 0) {
+      await setJob({ status: 'failed', errors: errors.first, errorCount: errors.count, finishedAt: new Date() });
       return;
     }
     await em.transactional(async (tx) => {
@@ -68,7 +85,7 @@ export async function runImport(ctx: ImportContext): Promise<void> {
     });
     await setJob({ status: 'succeeded', processed: rows.length, imported: rows.length, finishedAt: new Date() });
   } catch (error) {
-    await setJob({ status: 'failed', errors: [{ row: 0, column: '', rule: `import stopped: ${error instanceof Error ? error.message : String(error)}` }], finishedAt: new Date() }).catch(() => {});
+    await setJob({ status: 'failed', errors: [{ row: 0, column: '', rule: `import stopped: ${error instanceof Error ? error.message : String(error)}` }], errorCount: 1, finishedAt: new Date() }).catch(() => {});
     throw error;
   } finally {
     clearInterval(heartbeat);
@@ -84,28 +101,78 @@ export async function failIfOrphaned(em: EntityManager, job: ImportJob, now = ne
   const lastSign = job.heartbeatAt ?? job.createdAt;
   if (now.getTime() - lastSign.getTime() < IMPORT_ORPHANED_AFTER_MS) return false;
   const errors = [{ row: 0, column: '', rule: IMPORT_INTERRUPTED_RULE }];
-  const changed = await em.nativeUpdate(ImportJob, { id: job.id, status: 'running', heartbeatAt: job.heartbeatAt ?? null }, { status: 'failed', errors, finishedAt: now });
-  if (changed > 0) Object.assign(job, { status: 'failed', errors, finishedAt: now });
+  const changed = await em.nativeUpdate(ImportJob, { id: job.id, status: 'running', heartbeatAt: job.heartbeatAt ?? null }, { status: 'failed', errors, errorCount: 1, finishedAt: now });
+  if (changed > 0) Object.assign(job, { status: 'failed', errors, errorCount: 1, finishedAt: now });
   return changed > 0;
 }
 
 const entityTypeOf = (kind: ImportKind) => (kind === 'units' ? 'unit' : kind === 'organizations' ? 'organization' : 'person');
 
-export function parseCsv(kind: ImportKind, csv: string): { rows: Row[] } | { errors: ImportRowError[] } {
+/**
+ * Columns of the header line (the first record), counting at most `stopAfter + 1` of them, so a
+ * file of 100,000 columns is measured without reading it.
+ */
+export function headerColumnCount(csv: string, stopAfter = MAX_IMPORT_COLUMNS): number {
+  let columns = 1;
+  let quoted = false;
+  for (let i = csv.charCodeAt(0) === 0xfeff ? 1 : 0; i < csv.length; i++) {
+    const c = csv[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ',' && ++columns > stopAfter) return columns;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+  }
+  return columns;
+}
+
+/** The records of the CSV, parsed a chunk at a time between turns of the event loop. */
+async function parseRecords(csv: string, options: CsvOptions): Promise<string[][]> {
+  const records: string[][] = [];
+  const parser = parse(options);
+  let failure: unknown = null;
+  parser.on('readable', () => {
+    for (let record = parser.read(); record !== null; record = parser.read()) records.push(record as string[]);
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', (error) => {
+      failure = error;
+      reject(error);
+    });
+  });
+  ended.catch(() => {});
+  for (let at = 0; at < csv.length && !failure; at += PARSE_CHUNK) {
+    parser.write(csv.slice(at, at + PARSE_CHUNK));
+    await nextTurn();
+  }
+  if (!failure) parser.end();
+  await ended;
+  return records;
+}
+
+export async function parseCsv(kind: ImportKind, csv: string): Promise<{ rows: Row[] } | { errors: RuleBreaks }> {
+  const errors = new RuleBreaks();
+  const width = headerColumnCount(csv);
+  if (width > MAX_IMPORT_COLUMNS) {
+    errors.add(1, '', `the header may have at most ${MAX_IMPORT_COLUMNS} columns`);
+    return { errors };
+  }
   let records: string[][];
   try {
-    records = parse(csv, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
+    records = await parseRecords(csv, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
-    return { errors: [{ row: line, column: '', rule: `is not valid CSV: ${(error as Error).message}` }] };
+    errors.add(line, '', `is not valid CSV: ${(error as Error).message}`);
+    return { errors };
   }
-  if (records.length === 0) return { errors: [{ row: 1, column: '', rule: 'the file is empty; the first line must be the header' }] };
+  if (records.length === 0) {
+    errors.add(1, '', 'the file is empty; the first line must be the header');
+    return { errors };
+  }
   const header = records[0]!.map((h) => h.trim());
   const specs = COLUMNS[kind];
-  const errors: ImportRowError[] = [];
-  for (const spec of specs) if (spec.required && !header.includes(spec.name)) errors.push({ row: 1, column: spec.name, rule: 'required column is missing from the header' });
-  for (const name of header) if (!specs.some((s) => s.name === name)) errors.push({ row: 1, column: name, rule: `is not a known column (known: ${specs.map((s) => s.name).join(', ')})` });
-  if (errors.length > 0) return { errors };
+  for (const spec of specs) if (spec.required && !header.includes(spec.name)) errors.add(1, spec.name, 'required column is missing from the header');
+  for (const name of header) if (!specs.some((s) => s.name === name)) errors.add(1, name, `is not a known column (known: ${specs.map((s) => s.name).join(', ')})`);
+  if (errors.count > 0) return { errors };
   const rows = records.slice(1).map((values) => Object.fromEntries(header.map((h, i) => [h, values[i] ?? ''])));
   return { rows };
 }
@@ -117,10 +184,12 @@ interface Planned {
 type Step = (tx: EntityManager) => Planned;
 
 /** Checks every row and returns the writes to make, in order; fills `errors` instead when rows break rules. */
-async function checkRows(em: EntityManager, ctx: ImportContext, rows: Row[], errors: ImportRowError[]): Promise<Step[]> {
+async function checkRows(em: EntityManager, ctx: ImportContext, rows: Row[], errors: RuleBreaks): Promise<Step[]> {
   const specs = COLUMNS[ctx.kind];
-  const fail = (row: number, column: string, rule: string) => errors.push({ row, column, rule });
-  rows.forEach((row, i) => {
+  const fail = (row: number, column: string, rule: string) => errors.add(row, column, rule);
+  for (let i = 0; i < rows.length; i++) {
+    if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await nextTurn();
+    const row = rows[i]!;
     for (const spec of specs) {
       const value = row[spec.name] ?? '';
       if (!value) {
@@ -130,7 +199,7 @@ async function checkRows(em: EntityManager, ctx: ImportContext, rows: Row[], err
       const broken = spec.check?.(value);
       if (broken) fail(i + 2, spec.name, broken);
     }
-  });
+  }
   const unitsByCode = await loadUnits(em, rows, ctx.kind);
   if (ctx.kind === 'units') return planUnits(em, ctx, rows, unitsByCode, fail);
   if (ctx.kind === 'organizations') return planOrganizations(em, ctx, rows, unitsByCode, fail);

@@ -66,3 +66,70 @@ describe('refused evidence uploads', () => {
     expect(evidence.json().latestVersion).toBe(1);
   });
 });
+
+describe('CSV imports stay small and the service stays responsive', () => {
+  const upload = (csv: string, kind = 'organizations') => {
+    const body = multipartFile(csv, `${kind}.csv`, 'text/csv');
+    return app.server.inject({ method: 'POST', url: `/imports/${kind}`, headers: { ...bearer(world.tokens.streetA!), ...body.headers }, payload: body.payload });
+  };
+  const jobs = async () => Number((await app.orm.em.fork().getConnection().execute('select count(*) as n from import_job'))[0].n);
+  async function finished(id: string) {
+    for (let i = 0; i < 2400; i++) {
+      const job = (await app.server.inject({ method: 'GET', url: `/imports/${id}`, headers: bearer(world.tokens.streetA!) })).json();
+      if (job.status !== 'running') return job;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('import did not finish');
+  }
+
+  it('a CSV of 100,000 columns under 10 MiB is refused at once, naming the rule, and makes no job', async () => {
+    const csv = `${Array.from({ length: 100_000 }, (_, i) => `column_${i}`).join(',')}\n${'x,'.repeat(99_999)}x\n`;
+    expect(Buffer.byteLength(csv)).toBeLessThan(10 * 1024 * 1024);
+    const before = await jobs();
+    const started = performance.now();
+    const res = await upload(csv);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([{ field: 'body.file', rule: 'the header may have at most 50 columns' }]);
+    expect(await jobs()).toBe(before);
+  });
+
+  it('an import cut off before its closing boundary is a 400 and makes no job', async () => {
+    const body = multipartFile('name,kind,unit_code\n甲,non_public_enterprise,C-A\n', 'organizations.csv', 'text/csv');
+    const before = await jobs();
+    const res = await app.server.inject({ method: 'POST', url: '/imports/organizations', headers: { ...bearer(world.tokens.streetA!), ...body.headers }, payload: body.payload.subarray(0, body.payload.length - 8) });
+    expect(res.statusCode).toBe(400);
+    expect(await jobs()).toBe(before);
+  });
+
+  it('keeps the first 1,000 broken rules with their total, and /healthz answers fast while a 10 MiB file is checked', async () => {
+    const lines = ['name,kind,unit_code'];
+    let size = 0;
+    while (size < 9.5 * 1024 * 1024) {
+      const line = `测试企业${lines.length},not_a_kind,C-A`;
+      lines.push(line);
+      size += Buffer.byteLength(line) + 1;
+    }
+    const res = await upload(lines.join('\n'));
+    expect(res.statusCode).toBe(202);
+    let slowest = 0;
+    let probes = 0;
+    let job: { status: string } = { status: 'running' };
+    while (job.status === 'running') {
+      const started = performance.now();
+      expect((await app.server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      slowest = Math.max(slowest, performance.now() - started);
+      probes++;
+      job = (await app.server.inject({ method: 'GET', url: `/imports/${res.json().id}`, headers: bearer(world.tokens.streetA!) })).json();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const done = await finished(res.json().id);
+    expect(done.status).toBe('failed');
+    expect(done.errorCount).toBe(lines.length - 1);
+    expect(done.errors).toHaveLength(1000);
+    expect(done.errors[0]).toEqual({ row: 2, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' });
+    expect(probes).toBeGreaterThan(3);
+    // The whole check takes seconds on a busy machine; no answer waits for it.
+    expect(slowest).toBeLessThan(750);
+  });
+});

@@ -5,11 +5,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { IMPORT_KINDS, ImportJob, type ImportKind } from '../../../domain/entities/import-job.ts';
 import { COLUMNS } from '../../../domain/imports/columns.ts';
-import { failIfOrphaned, runImport } from '../../../domain/imports/run.ts';
+import { MAX_IMPORT_COLUMNS, MAX_IMPORT_ERRORS, failIfOrphaned, headerColumnCount, runImport } from '../../../domain/imports/run.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { isAdmin, scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import { uploadError, uploadedFile } from '../../support/upload.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { fileUploadBody } from '../../schemas/upload.ts';
 import { DateTime, ErrorBody, IdParams, Nullable, Uuid, iso } from '../../schemas/common.ts';
@@ -18,7 +19,7 @@ const WRITE: Role[] = ['org_department', 'street_committee', 'admin'];
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 const tags = ['imports'];
 
-const jobExample = { id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', kind: 'organizations', status: 'failed', fileName: 'organizations.csv', total: 3, processed: 0, imported: 0, errors: [{ row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' }], createdAt: '2026-11-21T08:00:00.000Z', finishedAt: '2026-11-21T08:00:01.000Z' };
+const jobExample = { id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', kind: 'organizations', status: 'failed', fileName: 'organizations.csv', total: 3, processed: 0, imported: 0, errors: [{ row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' }], errorCount: 1, createdAt: '2026-11-21T08:00:00.000Z', finishedAt: '2026-11-21T08:00:01.000Z' };
 const JobDto = Type.Object({
   id: Uuid,
   kind: Type.Enum(IMPORT_KINDS),
@@ -27,14 +28,15 @@ const JobDto = Type.Object({
   total: Type.Integer({ description: 'data rows in the file (0 until parsed)' }),
   processed: Type.Integer({ description: 'rows written so far' }),
   imported: Type.Integer(),
-  errors: Type.Array(Type.Object({ row: Type.Integer({ description: 'line in the file; 1 is the header' }), column: Type.String(), rule: Type.String() })),
+  errors: Type.Array(Type.Object({ row: Type.Integer({ description: 'line in the file; 1 is the header' }), column: Type.String(), rule: Type.String() }), { description: `the first ${MAX_IMPORT_ERRORS} broken rules` }),
+  errorCount: Type.Integer({ description: 'broken rules found in all (errors lists the first ones)' }),
   createdAt: DateTime,
   finishedAt: Nullable(DateTime),
 }, { examples: [jobExample] });
 
 const jobDto = (j: ImportJob) => ({
   id: j.id, kind: j.kind, status: j.status, fileName: j.fileName, total: j.total, processed: j.processed, imported: j.imported,
-  errors: j.errors, createdAt: iso(j.createdAt)!, finishedAt: iso(j.finishedAt),
+  errors: j.errors, errorCount: j.errorCount, createdAt: iso(j.createdAt)!, finishedAt: iso(j.finishedAt),
 });
 
 const layout = (kind: ImportKind) => COLUMNS[kind].map((c) => `${c.name}${c.required ? ' (required)' : ''}: ${c.description}`).join('; ');
@@ -45,24 +47,25 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Upload a UTF-8 CSV (multipart, one file) of units, organizations or people; answers 202 with a job to poll',
-      description: IMPORT_KINDS.map((k) => `**${k}** columns — ${layout(k)}`).join('\n\n') + `\n\nAt most ${MAX_CSV_BYTES} bytes. Rows may only name units and organizations of your subtree.`,
+      description: IMPORT_KINDS.map((k) => `**${k}** columns — ${layout(k)}`).join('\n\n') + `\n\nAt most ${MAX_CSV_BYTES} bytes and ${MAX_IMPORT_COLUMNS} columns (400 above). Rows may only name units and organizations of your subtree. A failed job lists the first ${MAX_IMPORT_ERRORS} broken rules and their total.`,
       body: fileUploadBody('the CSV file, UTF-8, first line the header'),
       params: Type.Object({ kind: Type.Enum(IMPORT_KINDS) }),
       response: { 202: JobDto, 413: ErrorBody, 415: ErrorBody },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    if (!request.isMultipart()) throw new ApiError(415, 'unsupported_media_type', 'send the CSV as multipart/form-data', [{ field: 'body', rule: 'must be multipart/form-data with one file field' }]);
-    const part = await request.file({ limits: { fileSize: MAX_CSV_BYTES, files: 1 }, throwFileSizeLimit: true });
-    if (!part) throw badRequest('no file', [{ field: 'body.file', rule: 'is required' }]);
+    const part = await uploadedFile(request, MAX_CSV_BYTES, 'the CSV');
     let buffer: Buffer;
     try {
       buffer = await part.toBuffer();
     } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiError(413, 'payload_too_large', `the CSV is larger than ${MAX_CSV_BYTES} bytes`, [{ field: 'body.file', rule: `must be at most ${MAX_CSV_BYTES} bytes` }]);
-      throw error;
+      throw uploadError(error, MAX_CSV_BYTES);
     }
     const csv = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
+    // Refused before a job exists: no layout has more than a few columns.
+    if (headerColumnCount(csv) > MAX_IMPORT_COLUMNS) {
+      throw badRequest(`the CSV header has more than ${MAX_IMPORT_COLUMNS} columns`, [{ field: 'body.file', rule: `the header may have at most ${MAX_IMPORT_COLUMNS} columns` }]);
+    }
     const em = emOf(request);
     const job = em.create(ImportJob, { kind: request.params.kind, status: 'running', fileName: part.filename.slice(0, 255) || 'import.csv', total: 0, processed: 0, imported: 0, errors: [], createdBy: principal.accountId, finishedAt: null });
     await em.flush();
