@@ -16,9 +16,13 @@ export interface IssuedRefreshToken {
   row: RefreshToken;
 }
 
-export async function issueRefreshToken(em: EntityManager, accountId: string, days: number, familyId: string = randomUUID(), now = new Date()): Promise<IssuedRefreshToken> {
+/** Issues a refresh token: the first of a new session (a login), or the successor in `familyId`. */
+export async function issueRefreshToken(em: EntityManager, accountId: string, days: number, familyId?: string, now = new Date()): Promise<IssuedRefreshToken> {
+  // A login clears the account's expired tokens, so the table holds about one session's worth
+  // of rotations per live session (an expired token is refused whether or not it is kept).
+  if (!familyId) await em.nativeDelete(RefreshToken, { account: accountId, expiresAt: { $lte: now } });
   const token = newSecret(REFRESH_TOKEN_PREFIX);
-  const row = em.create(RefreshToken, { account: accountId, familyId, tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + days * 86_400_000) });
+  const row = em.create(RefreshToken, { account: accountId, familyId: familyId ?? randomUUID(), tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + days * 86_400_000) });
   await em.flush();
   return { token, row };
 }

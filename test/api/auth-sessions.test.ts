@@ -81,6 +81,11 @@ describe('refresh tokens', () => {
     await (app.orm.em.fork() as EntityManager).execute(`update refresh_token set expires_at = now() - interval '1 second' where account_id = ?`, [world.accounts.enterpriseA]);
     expect((await refresh(session.json().refreshToken)).statusCode).toBe(401);
     expect((await me(session.json().accessToken)).statusCode).toBe(401);
+    // The next login clears the account's expired tokens and starts a session that works.
+    const next = await login('enterpriseA');
+    const rows = await (app.orm.em.fork() as EntityManager).execute<{ n: string }[]>(`select count(*) n from refresh_token where account_id = ? and expires_at <= now()`, [world.accounts.enterpriseA]);
+    expect(Number(rows[0]!.n)).toBe(0);
+    expect((await refresh(next.json().refreshToken)).statusCode).toBe(200);
   });
 
   it('refuses garbage with 400 or 401, never 500', async () => {
