@@ -15,8 +15,9 @@ export interface Clock {
   now(): number;
   /** Runs callback once the clock reaches `at` (epoch ms). A returned promise holds the clock. */
   schedule(at: number, callback: () => unknown): TimerHandle;
-  lock(): void;
-  unlock(): void;
+  /** `activity`: the lock of a running activity (see SkippingClock.unlockClientWhileSleeping). */
+  lock(activity?: boolean): void;
+  unlock(activity?: boolean): void;
   readonly skipping: boolean;
 }
 
@@ -61,6 +62,10 @@ export class SkippingClock implements Clock {
   private offset = 0;
   /** Locks of the engine (queued and running tasks) and of running timer callbacks; never < 0. */
   private locks = 0;
+  /** Of `locks`, those of running activities. */
+  private activityLocks = 0;
+  /** UnlockTimeSkippingWithSleep calls waiting for their time. */
+  private sleepers = 0;
   /** Locks of test code (TestService Lock/Unlock); may dip below zero. */
   private clientLocks: number;
   private seq = 0;
@@ -82,8 +87,17 @@ export class SkippingClock implements Clock {
     return this.locks + this.clientLocks;
   }
 
+  /**
+   * The Java test server keeps one counter, so an UnlockTimeSkippingWithSleep that takes it below
+   * the test code's own locks cancels the lock of the activity that called it
+   * (`TestWorkflowEnvironment.sleep()` inside an activity: time moves by the requested duration
+   * while that activity is in flight). Here the counts are kept apart, so that one case is
+   * counted explicitly: each sleep that took the test count below zero cancels one running
+   * activity's lock, never a workflow task's.
+   */
   private get skippable(): boolean {
-    return this.locks <= 0 && this.clientLocks <= 0;
+    const cancelled = Math.min(this.activityLocks, this.sleepers, Math.max(0, -this.clientLocks));
+    return this.locks - cancelled <= 0 && this.clientLocks <= 0;
   }
 
   schedule(at: number, callback: () => unknown): TimerHandle {
@@ -98,13 +112,28 @@ export class SkippingClock implements Clock {
   }
 
   /** The engine's lock: a workflow or activity task queued or running. */
-  lock(): void {
+  lock(activity = false): void {
     this.locks++;
+    if (activity) this.activityLocks++;
   }
 
-  unlock(): void {
+  unlock(activity = false): void {
     this.locks--;
+    if (activity) this.activityLocks--;
     if (this.skippable) this.requestPump();
+  }
+
+  /** TestService UnlockTimeSkippingWithSleep: unlocks until `at`, then locks again. */
+  async unlockClientWhileSleeping(at: number): Promise<void> {
+    const done = new Promise<void>((resolve) => this.schedule(at, () => resolve()));
+    this.sleepers++;
+    this.unlockClient();
+    try {
+      await done;
+    } finally {
+      this.sleepers--;
+      this.lockClient();
+    }
   }
 
   /** TestService LockTimeSkipping. */

@@ -147,6 +147,8 @@ interface Run {
   uncommitted: HistoryEventObject[];
   armed: Map<string, { at: number; handle: TimerHandle }>;
   locks: number;
+  /** Of `locks`, those of running activities. */
+  activityLocks: number;
   wftEnqueued: boolean;
   enqueuedActivities: Set<string>;
   admitted: Map<string, AdmittedUpdate>;
@@ -254,6 +256,7 @@ export class Engine {
       uncommitted: [],
       armed: new Map(),
       locks: 0,
+      activityLocks: 0,
       wftEnqueued: false,
       enqueuedActivities: new Set(),
       admitted: new Map(),
@@ -446,6 +449,7 @@ export class Engine {
     const now = this.now();
     const desired = new Map<string, number>();
     let locks = 0;
+    let activityLocks = 0;
     if (open) {
       const wft = s.wft;
       if (wft) {
@@ -486,7 +490,7 @@ export class Engine {
         const sid = act.scheduledEventId;
         if (act.scheduleToCloseMs > 0) desired.set(`act:${sid}:s2c`, act.scheduledTime + act.scheduleToCloseMs);
         if (act.startedTime !== undefined) {
-          locks++;
+          activityLocks++;
           if (act.startToCloseMs > 0) desired.set(`act:${sid}:start`, act.startedTime + act.startToCloseMs);
           if (act.heartbeatMs > 0) desired.set(`act:${sid}:hb`, (act.lastHeartbeatTime ?? act.startedTime) + act.heartbeatMs);
         } else if (act.attemptScheduledTime > now) {
@@ -525,9 +529,17 @@ export class Engine {
       this.clock.lock();
       run.locks++;
     }
+    while (run.activityLocks < activityLocks) {
+      this.clock.lock(true);
+      run.activityLocks++;
+    }
     while (run.locks > locks) {
       this.clock.unlock();
       run.locks--;
+    }
+    while (run.activityLocks > activityLocks) {
+      this.clock.unlock(true);
+      run.activityLocks--;
     }
   }
 

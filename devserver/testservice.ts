@@ -34,10 +34,7 @@ export function testServiceHandlers(clock: SkippingClock): Handlers {
       return {};
     },
     unlockTimeSkippingWithSleep: async (req) => {
-      const done = waitUntil(clock.now() + durationMs(req.duration));
-      clock.unlockClient();
-      await done;
-      clock.lockClient();
+      await clock.unlockClientWhileSleeping(clock.now() + durationMs(req.duration));
       return {};
     },
     getCurrentTime: () => ({ time: toTimestamp(clock.now()) }),

@@ -84,6 +84,32 @@ describe('devserver with createTimeSkipping', () => {
     finished.push(...handles.map((h) => ({ workflowId: h.workflowId })));
   });
 
+  it('env.sleep inside a running activity moves time by its duration (the Java test server does)', async () => {
+    let reminders = 0;
+    const orderWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'ts-orders',
+      workflowBundle,
+      activities: {
+        // Processing "takes" two days: the workflow's one-day timer fires meanwhile.
+        processOrder: async () => {
+          await env.sleep('2 days');
+        },
+        sendReminder: async () => {
+          reminders++;
+        },
+      },
+    });
+    const before = await env.currentTimeMs();
+    const started = Date.now();
+    const result = await orderWorker.runUntil(env.client.workflow.execute('remindIfSlow', { taskQueue: 'ts-orders', workflowId: 'ts-remind' }));
+    expect(result).toBe('reminded');
+    expect(reminders).toBe(1);
+    expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(2 * 24 * 3600 * 1000);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    finished.push({ workflowId: 'ts-remind' });
+  });
+
   it('moves workflow time with env.sleep', async () => {
     const before = await env.currentTimeMs();
     await env.sleep('3 days');

@@ -193,3 +193,21 @@ export async function finishedByUpdate(): Promise<string> {
   await condition(() => finishedBy !== undefined);
   return `finished by ${finishedBy}`;
 }
+
+const orderActs = proxyActivities<{ processOrder(): Promise<void>; sendReminder(): Promise<void> }>({ startToCloseTimeout: '3 days' });
+
+/** Sends a reminder when processing takes longer than a day (samples-typescript timer-examples). */
+export async function remindIfSlow(): Promise<string> {
+  let processing = true;
+  const processed = orderActs.processOrder().then(() => {
+    processing = false;
+  });
+  await Promise.race([processed, sleep('1 day')]);
+  let reminded = false;
+  if (processing) {
+    await orderActs.sendReminder();
+    reminded = true;
+  }
+  await processed;
+  return reminded ? 'reminded' : 'on time';
+}
