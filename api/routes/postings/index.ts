@@ -79,6 +79,27 @@ function refuseCheckInDay(posting: Posting, date: string, field: string): void {
   if (refusal) throw badRequest(`${date} cannot be counted as a day in the community`, [{ field, rule: refusal }]);
 }
 
+/**
+ * One person, one posting at a time: a posting overlapping another of the same person (in this
+ * cohort or an earlier one not cancelled) is refused with 409 naming the entry. Run inside the
+ * creating transaction, under a lock per person, so two cohorts created at once cannot both
+ * post the same secretary.
+ */
+async function refuseOverlappingPostings(tx: EntityManager, people: Person[], startsOn: string, lengthMonths: number): Promise<void> {
+  for (const id of [...new Set(people.map((p) => p.id))].sort()) await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`posting-person:${id}`]);
+  const spans = new Map<string, { id: string; from: string; to: string }[]>();
+  const existing = await tx.find(Posting, { person: { $in: people.map((p) => p.id) }, phase: { $ne: 'cancelled' } }, { orderBy: { startsOn: 'asc' }, refresh: true });
+  for (const row of existing) spans.set(row.person.id, [...(spans.get(row.person.id) ?? []), { id: row.id, from: String(row.startsOn), to: String(row.endsOn) }]);
+  const endsOn = postingEndDate(startsOn, lengthMonths);
+  const overlaps: { field: string; rule: string }[] = [];
+  people.forEach((person, i) => {
+    const clash = overlappingPostings(spans.get(person.id) ?? [], startsOn, lengthMonths)[0];
+    if (clash) overlaps.push({ field: `body.postings.${i}.personId`, rule: clash.id === 'this request' ? `${person.name} appears twice in this cohort` : `${person.name} is already posted from ${clash.from} to ${clash.to} (posting ${clash.id})` });
+    spans.set(person.id, [...(spans.get(person.id) ?? []), { id: 'this request', from: startsOn, to: endsOn }]);
+  });
+  if (overlaps.length) throw conflict('a first secretary cannot hold two postings at the same time', overlaps);
+}
+
 /** Who wrote a change, for the audit log. */
 const auditActorOf = (request: FastifyRequest): AuditActor => ({ accountId: principalOf(request).accountId, label: principalOf(request).login });
 
@@ -174,20 +195,6 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!org) throw badRequest('unknown dispatching unit', [{ field: `${field}.dispatchingOrganizationId`, rule: 'an existing organization' }]);
       chosen.push({ person, community, org, originalPosition: p.originalPosition ?? null });
     }
-    // One person, one posting at a time: a posting overlapping another of the same person
-    // (in this cohort or an earlier one not cancelled) is refused.
-    const overlaps: { field: string; rule: string }[] = [];
-    const spans = new Map<string, { id: string; from: string; to: string }[]>();
-    for (const row of await em.find(Posting, { person: { $in: chosen.map((c) => c.person.id) }, phase: { $ne: 'cancelled' } }, { orderBy: { startsOn: 'asc' } })) {
-      spans.set(row.person.id, [...(spans.get(row.person.id) ?? []), { id: row.id, from: String(row.startsOn), to: String(row.endsOn) }]);
-    }
-    const endsOn = postingEndDate(body.startsOn, settings.lengthMonths);
-    chosen.forEach((c, i) => {
-      const clash = overlappingPostings(spans.get(c.person.id) ?? [], body.startsOn, settings.lengthMonths)[0];
-      if (clash) overlaps.push({ field: `body.postings.${i}.personId`, rule: clash.id === 'this request' ? `${c.person.name} appears twice in this cohort` : `${c.person.name} is already posted from ${clash.from} to ${clash.to} (posting ${clash.id})` });
-      spans.set(c.person.id, [...(spans.get(c.person.id) ?? []), { id: 'this request', from: body.startsOn, to: endsOn }]);
-    });
-    if (overlaps.length) throw conflict('a first secretary cannot hold two postings at the same time', overlaps);
     // The cohort, its postings and the audit row commit together; the workflows start after.
     const { cohort, postings } = await changeWithAudit(
       em,
@@ -198,7 +205,8 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityId: created.cohort.id,
         after: { name: body.name, regionUnitId: region.id, startsOn: body.startsOn, settings, postings: created.postings.map((p) => ({ id: p.id, personId: p.person.id, communityId: p.community.id, dispatchingOrganizationId: p.dispatchingOrganization.id })) },
       }),
-      (tx: EntityManager) => {
+      async (tx: EntityManager) => {
+        await refuseOverlappingPostings(tx, chosen.map((c) => c.person), body.startsOn, settings.lengthMonths);
         const cohort = tx.create(PostingCohort, { name: body.name, region, startsOn: body.startsOn, settings } as never);
         const postings = chosen.map((c) => {
           // Where the workflow starts from, on record before it runs: the view never waits for it.

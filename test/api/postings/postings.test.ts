@@ -15,6 +15,7 @@ import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
 import { grantWithToken } from '../../support/cycle-harness.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { Person } from '../../../domain/entities/person.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
@@ -194,5 +195,13 @@ describe('postings through HTTP', () => {
     expect(late.status).toBe(201);
     const cohortStatus = await env.client.workflow.getHandle(`posting-cohort/${late.body.id}`).query<{ nextMonth: string | null }>('cohortStatus');
     expect(cohortStatus.nextMonth! >= today.slice(0, 7)).toBe(true);
+
+    // Two cohorts posting the same new secretary, created at the same moment: one wins, the other is refused.
+    const em2 = app.orm.em.fork() as EntityManager;
+    const third = em2.create(Person, { name: '书记3', unit: world.communityId, isPartyMember: true } as never);
+    await em2.flush();
+    const racing = await Promise.all([1, 2].map((n) => call('dept', 'POST', '/postings/cohorts', { name: `并发${n}`, regionUnitId: world.districtId, startsOn: addDays(today, 30 * n), postings: [{ personId: third.id, communityId: world.communityId, dispatchingOrganizationId: world.unitId }] })));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await list('dept', `?personId=${third.id}`)).total).toBe(1);
   }, 60_000);
 });
