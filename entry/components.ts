@@ -2,6 +2,7 @@
 // lifecycle so it is stopped in order. The entry points combine them.
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import pino, { type Logger } from 'pino';
@@ -9,6 +10,7 @@ import type { Config } from '../config/config.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { initOrm } from '../db/orm.ts';
 import { loadAuditKey } from '../domain/audit/key.ts';
+import { copyCheckpointsOut } from '../domain/audit/checkpoint-file.ts';
 import { createActivities } from '../activities/index.ts';
 import { createReportActivities, reportWorkerConcurrency } from '../activities/reports.ts';
 import { createReportRenderer } from '../reports/index.ts';
@@ -40,13 +42,21 @@ export async function startDatabase(config: Config, logger: Logger, lifecycle: L
   return pg.url;
 }
 
+const AUDIT_COPY_MS = 5 * 60 * 1000;
+
 /** The ORM, with the audit secret from AUDIT_SECRET or DATA_DIR/audit-secret bound to it. */
 export async function startOrm(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<MikroORM> {
   const auditKey = await loadAuditKey({ secret: config.AUDIT_SECRET, dataDir: config.DATA_DIR });
   const orm = await initOrm({ url: databaseUrl, logger, auditKey });
+  lifecycle.add('orm', () => orm.close(true));
   const [role] = await orm.em.fork().getConnection().execute<{ rolsuper: boolean }[]>('select rolsuper from pg_roles where rolname = current_user');
   if (role?.rolsuper) logger.warn('DATABASE_URL connects as a PostgreSQL superuser, who can disable the audit log\'s triggers and read files: give the service its own role (README, "A real PostgreSQL")');
-  lifecycle.add('orm', () => orm.close(true));
+  // The signed checkpoints are copied out of the database at start and every few minutes.
+  const copyOut = () => copyCheckpointsOut(orm.em.fork() as EntityManager).catch((error) => logger.warn({ err: error }, 'could not copy the audit checkpoints out of the database'));
+  await copyOut();
+  const timer = setInterval(copyOut, AUDIT_COPY_MS);
+  timer.unref();
+  lifecycle.add('audit checkpoint copy', async () => clearInterval(timer));
   return orm;
 }
 

@@ -10,21 +10,28 @@ export interface AuditKey {
   secret: Buffer;
   /** Where it came from, for messages: "AUDIT_SECRET" or the file's path. */
   source: string;
+  /**
+   * A copy of the signed checkpoints kept outside the database (DATA_DIR/audit-checkpoints.jsonl),
+   * so a log rolled back or cut together with its checkpoints is still found; null: none.
+   */
+  checkpointFile: string | null;
 }
 
 export const AUDIT_SECRET_FILE = 'audit-secret';
+export const AUDIT_CHECKPOINT_FILE = 'audit-checkpoints.jsonl';
 const MIN_LENGTH = 32;
 
-export function auditKeyFromSecret(secret: string, source = 'AUDIT_SECRET'): AuditKey {
+export function auditKeyFromSecret(secret: string, source = 'AUDIT_SECRET', checkpointFile: string | null = null): AuditKey {
   if (secret.length < MIN_LENGTH) throw new Error(`${source} must be at least ${MIN_LENGTH} characters`);
-  return { secret: Buffer.from(secret, 'utf8'), source };
+  return { secret: Buffer.from(secret, 'utf8'), source, checkpointFile };
 }
 
 /** AUDIT_SECRET when given, else DATA_DIR/audit-secret (created with 64 random hex characters on first start). */
 export async function loadAuditKey(options: { secret?: string; dataDir: string }): Promise<AuditKey> {
-  if (options.secret) return auditKeyFromSecret(options.secret);
-  const file = path.join(options.dataDir, AUDIT_SECRET_FILE);
   await mkdir(options.dataDir, { recursive: true });
+  const checkpointFile = path.join(options.dataDir, AUDIT_CHECKPOINT_FILE);
+  if (options.secret) return auditKeyFromSecret(options.secret, 'AUDIT_SECRET', checkpointFile);
+  const file = path.join(options.dataDir, AUDIT_SECRET_FILE);
   let text = await readIfPresent(file);
   if (text === null) {
     // Written aside and linked into place, so an API and a worker starting together on one
@@ -41,7 +48,7 @@ export async function loadAuditKey(options: { secret?: string; dataDir: string }
     text = (await readIfPresent(file))!;
   }
   if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
-  return auditKeyFromSecret(text.trim(), file);
+  return auditKeyFromSecret(text.trim(), file, checkpointFile);
 }
 
 async function readIfPresent(file: string): Promise<string | null> {

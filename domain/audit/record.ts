@@ -9,6 +9,7 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditCheckpoint, AuditEntry } from '../entities/audit-entry.ts';
 import { auditKeyOf } from './key.ts';
+import { copyCheckpointsOut, readCheckpointFile } from './checkpoint-file.ts';
 import {
   GENESIS_HASH, KEYED, UNKEYED, hashAuditEntryAs, keyedHashAuditEntry, sameDigest, signCheckpoint, signHead, toAuditJson, type AuditFields,
 } from './chain.ts';
@@ -106,7 +107,13 @@ interface CheckpointRow { seq: number; hash: string; keyedFrom: number }
  * head, or rows missing at the end.
  */
 export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditVerification> {
-  const { secret, source } = auditKeyOf(em);
+  const { secret, source, checkpointFile } = auditKeyOf(em);
+  // First copy out what the database holds now, then hold the database to the copy.
+  await copyCheckpointsOut(em);
+  const filed = checkpointFile ? await readCheckpointFile(checkpointFile, secret) : { checkpoints: [], bad: null };
+  if (filed.bad !== null) {
+    return { ok: false, checked: 0, brokenSeq: 0, reason: `line ${filed.bad} of ${checkpointFile} is not a checkpoint signed with the audit secret: the copy outside the database was changed` };
+  }
   return em.fork().transactional(async (tx) => {
     const [headRow] = await tx.execute<{ value: unknown }[]>('select value from system_setting where key = ?', [AUDIT_HEAD_KEY]);
     const head = headRow ? parseJson(headRow.value) as { seq: number; hash: string; signature?: string } : null;
@@ -123,6 +130,11 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
       }
       keyedFrom = checkpoint.keyedFrom;
       checkpoints.set(checkpoint.seq, checkpoint);
+    }
+    for (const copy of filed.checkpoints) {
+      if (!checkpoints.has(copy.seq)) {
+        return { ok: false as const, checked: 0, brokenSeq: copy.seq, reason: `the signed checkpoint at seq ${copy.seq}, kept in ${checkpointFile}, is missing from the database: the log was rolled back or cut` };
+      }
     }
     const lastCheckpoint = [...checkpoints.values()].at(-1) ?? null;
 

@@ -1,13 +1,16 @@
 // The audit log against the database's own administrator: someone who can disable triggers,
-// rewrite rows and recompute hashes, but does not hold the audit secret (kept outside the
-// database). Every rewrite below is done the way such a person would, and /audit/verify must
+// rewrite rows, recompute hashes and restore backups, but does not hold the audit secret (kept
+// outside the database, with a copy of the signed checkpoints). Every rewrite below is done the way such a person would, and /audit/verify must
 // name the first seq that is no longer what the service wrote.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
-import { GENESIS_HASH, hashAuditEntry, keyedHashAuditEntry, type AuditFields } from '../../domain/audit/chain.ts';
+import { GENESIS_HASH, hashAuditEntry, keyedHashAuditEntry, signHead, type AuditFields } from '../../domain/audit/chain.ts';
 import { CHECKPOINT_ROWS } from '../../domain/audit/record.ts';
+import { AUDIT_CHECKPOINT_FILE, bindAuditKey } from '../../domain/audit/key.ts';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 let app: TestApp;
 let world: World;
@@ -198,6 +201,43 @@ describe('signed checkpoints', () => {
     const result = await verify();
     expect(result).toMatchObject({ ok: false, brokenSeq: 50 });
     expect(result.reason).toMatch(/checkpoint at seq 50 is not signed/);
+  });
+});
+
+describe('the checkpoints copied outside the database', () => {
+  const secret = () => Buffer.from(process.env.AUDIT_SECRET!);
+  const file = () => path.join(app.dataDir, AUDIT_CHECKPOINT_FILE);
+  afterAll(() => bindAuditKey(app.orm.config, { secret: secret(), source: 'AUDIT_SECRET', checkpointFile: null }));
+
+  it('find a log cut back to an older state together with its checkpoints and head, as a backup would restore it', async () => {
+    await untampered();
+    bindAuditKey(app.orm.config, { secret: secret(), source: 'AUDIT_SECRET', checkpointFile: file() });
+    expect(await verify()).toMatchObject({ ok: true, checkpoints: 2 });
+    const copied = (await readFile(file(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).seq);
+    expect(copied).toEqual([1, CHECKPOINT_ROWS]);
+    expect((await stat(file())).mode & 0o777).toBe(0o600);
+
+    // The database as a backup taken at seq 99 held it: rows, checkpoints and the signed head of then.
+    await asDba((c) => withoutTriggers(c, async () => {
+      const { rows: [row] } = await c.query('select hash from audit_entry where seq = 99');
+      await c.query('delete from audit_entry where seq > 99');
+      await c.query('delete from audit_checkpoint where seq > 99');
+      await c.query(`update system_setting set value = $1 where key = 'audit.head'`, [JSON.stringify({ seq: 99, hash: row.hash, signature: signHead(secret(), { seq: 99, hash: row.hash }) })]);
+    }));
+    // The database alone cannot tell; the copy outside it can.
+    bindAuditKey(app.orm.config, { secret: secret(), source: 'AUDIT_SECRET', checkpointFile: null });
+    expect(await verify()).toMatchObject({ ok: true, lastSeq: 99 });
+    bindAuditKey(app.orm.config, { secret: secret(), source: 'AUDIT_SECRET', checkpointFile: file() });
+    const rolledBack = await verify();
+    expect(rolledBack).toMatchObject({ ok: false, brokenSeq: CHECKPOINT_ROWS });
+    expect(rolledBack.reason).toMatch(/kept in .*audit-checkpoints\.jsonl, is missing from the database: the log was rolled back or cut/);
+  });
+
+  it('refuse a copy whose lines were changed', async () => {
+    await untampered();
+    const lines = (await readFile(file(), 'utf8')).trim().split('\n');
+    await writeFile(file(), `${lines.map((line, i) => (i === 0 ? line.replace(/"hash":"[0-9a-f]/, '"hash":"x') : line)).join('\n')}\n`);
+    expect((await verify()).reason).toMatch(/line 1 of .* is not a checkpoint signed with the audit secret/);
   });
 });
 

@@ -134,7 +134,7 @@ describe('the audit secret', () => {
       const [a, b] = await Promise.all([loadAuditKey({ dataDir: path.join(dir, 'x') }), loadAuditKey({ dataDir: path.join(dir, 'x') })]);
       expect(a.secret.equals(b.secret)).toBe(true);
       const configured = await loadAuditKey({ secret: 's'.repeat(40), dataDir: dir });
-      expect(configured).toEqual({ secret: Buffer.from('s'.repeat(40)), source: 'AUDIT_SECRET' });
+      expect(configured).toEqual({ secret: Buffer.from('s'.repeat(40)), source: 'AUDIT_SECRET', checkpointFile: path.join(dir, 'audit-checkpoints.jsonl') });
       await expect(loadAuditKey({ secret: 'short', dataDir: dir })).rejects.toThrow(/at least 32 characters/);
     } finally {
       await rm(dir, { recursive: true, force: true });
