@@ -123,6 +123,26 @@ export async function takeUpdate<Ret, Args extends [unknown, ...unknown[]]>(boun
   );
 }
 
+/**
+ * Waits for a just-started workflow's result: a worker must pick up its first task within
+ * UPDATE_TIMEOUT_MS (its history shows the task started), else the workflow is terminated, so
+ * it cannot act later, and the caller gets 503; then the result has up to `resultMs`.
+ */
+export async function resultWhenTaken<T>(bounds: WorkflowBounds, handle: WorkflowHandle, resultMs: number): Promise<T> {
+  const until = Date.now() + bounds.updateTimeoutMs;
+  for (;;) {
+    const described = await askWorkflow(bounds, () => handle.describe());
+    // WorkflowExecutionStarted, WorkflowTaskScheduled, WorkflowTaskStarted: a worker has it.
+    if (described.historyLength >= 3 || described.status.name !== 'RUNNING') break;
+    if (Date.now() >= until) {
+      await askWorkflow(bounds, () => handle.terminate('no worker picked it up in time; the caller was answered 503')).catch(() => undefined);
+      throw workflowUnavailable(`the cycle's workers did not answer within ${bounds.updateTimeoutMs} ms (they may be restarting), so nothing was made; try again in a few seconds`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return withinBound(bounds.temporal, resultMs, `the document was not ready within ${resultMs} ms; try again in a minute`, () => handle.result() as Promise<T>);
+}
+
 /** A query or describe for what the database cannot say, within `bounds.queryTimeoutMs` (else 503). */
 export function askWorkflow<T>(bounds: WorkflowBounds, run: () => Promise<T>): Promise<T> {
   return withinBound(bounds.temporal, bounds.queryTimeoutMs, `the cycle's workflow could not be asked within ${bounds.queryTimeoutMs} ms (Temporal or its workers may be restarting); try again in a few seconds`, run);

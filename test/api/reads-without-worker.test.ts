@@ -165,6 +165,8 @@ describe('reads without a worker', () => {
       expect(review.body).toMatchObject({ message: expect.stringContaining('did not answer'), details: [] });
       const event = await timed(UPDATE_TIMEOUT_MS + 1500, 'street', 'POST', `${starPath}/events`, { type: 'honour', occurredOn: day(0), summary: '获评市级先进', evidenceFileIds: [] });
       expect([event.status, event.body.error, event.headers['retry-after']]).toEqual([503, 'workflow_unavailable', '5']);
+      const list = await timed(UPDATE_TIMEOUT_MS + 2500, 'dept', 'POST', '/star-ratings/lists', { year: year + 1, kind: '评定', unitId });
+      expect([list.status, list.body.error, list.headers['retry-after']]).toEqual([503, 'workflow_unavailable', '5']);
       const em = app.orm.em.fork() as EntityManager;
       expect(await em.count(StarTrackingEvent, { organization: starOrgId })).toBe(0);
       expect((await em.findOneOrFail(CommitmentSet, { id: setId })).status).toBe('submitted');

@@ -11,7 +11,7 @@ import Type from 'typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
-import { askWorkflow, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { askWorkflow, resultWhenTaken, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -60,6 +60,8 @@ const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
 const PUBLIC_OBJECTION_MAX_LENGTH = 2000;
 /** How long POST …/end waits for the workflow to record the end before answering (it finishes regardless). */
 const END_WAIT_MS = 15_000;
+/** How long POST /star-ratings/lists waits for a list a worker is rendering (a cold browser included). */
+const LIST_RENDER_MS = 120_000;
 const objectionPath = (token: string) => `/public/star-objections/${token}`;
 const actorOf = (actor: Actor): AuditActor => ({ accountId: actor.accountId, label: actor.login });
 const Stars = Type.Integer({ minimum: 0, maximum: 5 });
@@ -641,7 +643,8 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const unit = await jurisdiction(request, request.body.unitId);
     const principal = principalOf(request);
     const input: StarRatingListInput = { unitId: unit.id, year: request.body.year, kind: request.body.kind, decidedByLogin: principal.displayName };
-    const result = await temporal.workflow.execute('starRatingList', { taskQueue, workflowId: `star-rating-list/${unit.id}/${input.year}/${randomUUID()}`, args: [input] }) as { sha256: string | null; entries: number; problem: string | null };
+    const handle = await temporal.workflow.start('starRatingList', { taskQueue, workflowId: `star-rating-list/${unit.id}/${input.year}/${randomUUID()}`, args: [input] });
+    const result = await resultWhenTaken<{ sha256: string | null; entries: number; problem: string | null }>(bounds, handle, LIST_RENDER_MS);
     if (!result.sha256) throw new ApiError(409, result.entries === 0 ? 'nothing_to_list' : 'report_failed', result.problem ?? 'the list could not be rendered');
     const em = emOf(request);
     await em.transactional((tx) => recordAudit(tx, { actor: { accountId: principal.accountId, label: principal.login }, action: 'star_rating.list', entityType: 'administrative_unit', entityId: unit.id, after: { year: input.year, kind: input.kind, sha256: result.sha256, entries: result.entries } }));
