@@ -241,6 +241,20 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'POST /imports/{kind}': 'own',
 };
 
+/** Reads of things the seeded records do not have (a rendered PDF, a plaque, a published list), with why. */
+const NOT_SEEDED: Record<string, string> = {
+  'GET /catalogs/{id}': 'catalog versions are not a district\'s records',
+  'GET /imports/{id}': 'an import job is read by the account that uploaded it (an enterprise account here)',
+  'GET /evidence/{id}/versions/{version}/content': 'the seeded evidence has no uploaded version',
+  'GET /dual-commitments/sets/{setId}/reports/{kind}': 'no report was rendered',
+  'GET /star-ratings/organizations/{orgId}/plaques/{year}': 'no plaque was rendered',
+  'GET /star-ratings/lists/{sha256}': 'no list was published',
+  'GET /postings/{id}/quarters/{quarter}/report': 'no quarter was reviewed',
+  'GET /postings/{id}/final-assessment/report': 'no joint assessment was signed',
+  'GET /postings/cohorts/{id}/ranking/report': 'the cohort was not ranked',
+  'GET /postings/report-files/{fileId}': 'the seeded report row has no PDF in the store',
+};
+
 function operations(): { key: string; method: string; path: string; op: Operation }[] {
   return Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method, path, op })));
 }
@@ -294,6 +308,19 @@ describe('every route of the OpenAPI document', () => {
         const res = await call(caller, method, fill(path, own, op), body);
         const want = allowed ? 404 : 403;
         if (res.statusCode !== want) wrong.push(`${key} as ${caller}: ${res.statusCode} (want ${want}) ${res.body.slice(0, 120)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 600_000);
+
+  it('the department and the administrator read every record of their own district', async () => {
+    const wrong: string[] = [];
+    for (const { key, path, op } of operations().filter((o) => o.method === 'get' && hasRecord(o.path) && !isPublic(o.op))) {
+      if (NOT_SEEDED[key]) continue;
+      const roles = routeRoles(op);
+      for (const caller of (['admin', 'orgDept'] as const).filter((c) => roles === 'any' || roles.includes(c === 'admin' ? 'admin' : 'org_department'))) {
+        const res = await app.server.inject({ method: 'GET', url: fill(path, own, op), headers: bearer(world.tokens[caller]!) });
+        if (res.statusCode !== 200) wrong.push(`${key} as ${caller}: ${res.statusCode} ${res.body.slice(0, 160)}`);
       }
     }
     expect(wrong).toEqual([]);
