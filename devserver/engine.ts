@@ -1196,6 +1196,9 @@ export class Engine {
     const { run, wft } = this.workflowTaskFromToken(token);
     const s = run.s;
     this.answerWftQueries(req.queryResults);
+    // Queries this task carried that the worker left unanswered ride the next task, or go out as
+    // query tasks when there is none (Temporal's handleBufferedQueries); they stayed stuck before.
+    for (const q of this.queries.values()) if (q.key.runId === s.runId && q.state === 'wft') q.state = 'waiting';
     const commands: Obj[] = req.commands ?? [];
     const closing = commands.some((c) => CLOSING_COMMANDS.has(c.commandType));
     if (closing && s.buffered.length > 0) {

@@ -248,3 +248,88 @@ describe('devserver features', () => {
     }
   });
 });
+
+describe('queries with a worker that keeps no workflow cache', () => {
+  it('answers a query the worker left unanswered on the workflow task that carried it', async () => {
+    const engine = server.engine as unknown as { respondWorkflowTaskCompleted(req: { queryResults?: object }): Promise<object> };
+    const original = engine.respondWorkflowTaskCompleted.bind(server.engine);
+    let dropped = 0;
+    engine.respondWorkflowTaskCompleted = async (req) => {
+      if (req.queryResults && Object.keys(req.queryResults).length > 0 && dropped === 0) {
+        dropped++;
+        return original({ ...req, queryResults: undefined });
+      }
+      return original(req);
+    };
+    try {
+      const handle = await client.workflow.start('signalsQueriesUpdates', { taskQueue: 'no-worker-yet', workflowId: 'unanswered-query' });
+      const answer = handle.query(status);
+      await new Promise((r) => setTimeout(r, 100));
+      const w = await Worker.create({ connection: nativeConnection, taskQueue: 'no-worker-yet', workflowBundle, activities, maxCachedWorkflows: 0 });
+      await w.runUntil(async () => {
+        expect(await answer).toBe('approvals=0 limit=10');
+        expect(dropped).toBe(1);
+        await handle.signal(approve, 'x');
+        await handle.signal(approve, 'y');
+        await handle.result();
+      });
+      finished.push({ workflowId: 'unanswered-query' });
+    } finally {
+      engine.respondWorkflowTaskCompleted = original;
+    }
+  });
+
+  it('answers a query sent while the first workflow task runs, every time', async () => {
+    const cacheless = await Worker.create({ connection: nativeConnection, taskQueue: 'no-cache', workflowBundle, activities, maxCachedWorkflows: 0 });
+    const engine = server.engine as unknown as { respondWorkflowTaskCompleted(req: { taskToken: Uint8Array }): Promise<object> };
+    const original = engine.respondWorkflowTaskCompleted.bind(server.engine);
+    const queried = new Set<string>();
+    const answers: Promise<string>[] = [];
+    // The query lands while the run's first workflow task is in flight (the worker has sent its
+    // completion; the server has not applied it yet).
+    engine.respondWorkflowTaskCompleted = async (req) => {
+      const { wid } = JSON.parse(Buffer.from(req.taskToken).toString()) as { wid: string };
+      if (wid.startsWith('no-cache-') && !wid.startsWith('no-cache-early-') && !queried.has(wid)) {
+        queried.add(wid);
+        answers.push(client.workflow.getHandle(wid).query(status));
+        // Every other run also gets a signal meanwhile, so a new workflow task follows the first.
+        if (Number(wid.slice('no-cache-'.length)) % 2) await client.workflow.getHandle(wid).signal(approve, 'x');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return original(req);
+    };
+    try {
+      // These queries come before any worker polls: they ride the first workflow task itself.
+      const early: Promise<string>[] = [];
+      for (let i = 0; i < 5; i++) {
+        const handle = await client.workflow.start('signalsQueriesUpdates', { taskQueue: 'no-cache', workflowId: `no-cache-early-${i}` });
+        early.push(handle.query(status).catch((e: Error) => `error: ${e.message}`));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      await cacheless.runUntil(async () => {
+        expect(await Promise.all(early)).toEqual(early.map(() => 'approvals=0 limit=10'));
+        for (let i = 0; i < 5; i++) {
+          const handle = client.workflow.getHandle(`no-cache-early-${i}`);
+          await handle.signal(approve, 'x');
+          await handle.signal(approve, 'y');
+          expect(await handle.result()).toEqual(['x', 'y', 'limit=10']);
+          finished.push({ workflowId: `no-cache-early-${i}` });
+        }
+        for (let i = 0; i < 10; i++) {
+          const workflowId = `no-cache-${i}`;
+          const handle = await client.workflow.start('signalsQueriesUpdates', { taskQueue: 'no-cache', workflowId });
+          while (!queried.has(workflowId)) await new Promise((r) => setTimeout(r, 10));
+          if (i % 2 === 0) await handle.signal(approve, 'x');
+          await handle.signal(approve, 'y');
+          expect(await handle.result()).toEqual(['x', 'y', 'limit=10']);
+          finished.push({ workflowId });
+        }
+        const results = await Promise.all(answers.map((a) => a.catch((e: Error) => `error: ${e.message}`)));
+        expect(results.filter((r) => r.startsWith('error'))).toEqual([]);
+        expect(results).toHaveLength(10);
+      });
+    } finally {
+      engine.respondWorkflowTaskCompleted = original;
+    }
+  }, 120_000);
+});
