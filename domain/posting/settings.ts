@@ -3,6 +3,7 @@
 // insurance >= 1,000,000 yuan and work funds >= 10,000 yuan. A department may change every
 // number for its cohort; these are the defaults. Pure data: safe inside workflows.
 import { DEFAULT_HOLIDAY_CALENDAR, type HolidayCalendar } from './holidays.ts';
+import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../rules/settings-keys.ts';
 
 export const GRADES = ['优秀', '称职', '基本称职', '不称职'] as const;
 export type Grade = (typeof GRADES)[number];
@@ -103,6 +104,10 @@ export function resolveCohortSettings(input: CohortSettingsInput = {}): { settin
     grading: { ...d.grading, ...input.grading },
   };
   const problems: SettingsProblem[] = [];
+  for (const path of [
+    ...unknownSettingKeys(input, d, ''),
+    ...(['deductions', 'deadlines', 'weights', 'grading'] as const).flatMap((group) => unknownSettingKeys(input[group], d[group], group)),
+  ]) problems.push({ path, message: UNKNOWN_SETTING_RULE });
   const positiveInt = (path: string, v: number, max: number) => {
     if (!Number.isInteger(v) || v < 1 || v > max) problems.push({ path, message: `must be an integer from 1 to ${max}` });
   };

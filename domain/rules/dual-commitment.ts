@@ -3,6 +3,7 @@
 // cycle's settings, and how the 评诺 total is weighted. Plain functions, no I/O.
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
+import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from './settings-keys.ts';
 
 export const SHANGHAI = 'Asia/Shanghai';
 
@@ -201,6 +202,12 @@ export function resolveSettings(year: number, overrides: Record<string, unknown>
   const settings = defaultSettings(year);
   const problems: RuleViolation[] = [];
   const given = overrides ?? {};
+  const defaults = defaultSettings(year);
+  for (const path of [
+    ...unknownSettingKeys(given, defaults, 'settings'),
+    ...unknownSettingKeys(given.weights, defaults.weights, 'settings.weights'),
+    ...unknownSettingKeys(given.feedback, defaults.feedback, 'settings.feedback'),
+  ]) problems.push({ field: path, rule: UNKNOWN_SETTING_RULE });
   for (const key of ['submissionDeadline', 'practiceEnd', 'evaluationStart', 'evaluationEnd'] as const) {
     const value = given[key];
     if (value === undefined) continue;

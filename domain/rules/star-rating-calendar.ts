@@ -6,6 +6,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import type { RuleViolation } from './dual-commitment.ts';
 import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type Threshold, type TrackingEventType } from './star-rating.ts';
+import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from './settings-keys.ts';
 
 export const SHANGHAI = 'Asia/Shanghai';
 
@@ -60,6 +61,7 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
   const settings: StarRatingSettings = { ...DEFAULT_STAR_SETTINGS, eventTypes: [...DEFAULT_STAR_SETTINGS.eventTypes] };
   const problems: RuleViolation[] = [];
   const g = given ?? {};
+  for (const path of unknownSettingKeys(g, DEFAULT_STAR_SETTINGS, 'settings')) problems.push({ field: path, rule: UNKNOWN_SETTING_RULE });
   for (const key of ['selfAssessmentDue', 'preliminaryDue', 'scoringDue', 'recordsDue', 'reviewSelfReportDue', 'reviewDecisionDue'] as const) {
     if (g[key] === undefined) continue;
     if (typeof g[key] !== 'string' || !MMDD.test(g[key])) problems.push({ field: `settings.${key}`, rule: 'must be a month and day, MM-DD' });
