@@ -61,7 +61,8 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
   const settings: StarRatingSettings = { ...DEFAULT_STAR_SETTINGS, eventTypes: [...DEFAULT_STAR_SETTINGS.eventTypes] };
   const problems: RuleViolation[] = [];
   const g = given ?? {};
-  for (const path of unknownSettingKeys(g, DEFAULT_STAR_SETTINGS, 'settings')) problems.push({ field: path, rule: UNKNOWN_SETTING_RULE });
+  // A cycle's stored settings also carry its enrolment rule, checked by the enrolment itself.
+  for (const path of unknownSettingKeys(g, { ...DEFAULT_STAR_SETTINGS, enrolment: null }, 'settings')) problems.push({ field: path, rule: UNKNOWN_SETTING_RULE });
   for (const key of ['selfAssessmentDue', 'preliminaryDue', 'scoringDue', 'recordsDue', 'reviewSelfReportDue', 'reviewDecisionDue'] as const) {
     if (g[key] === undefined) continue;
     if (typeof g[key] !== 'string' || !MMDD.test(g[key])) problems.push({ field: `settings.${key}`, rule: 'must be a month and day, MM-DD' });
