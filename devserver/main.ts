@@ -4,6 +4,8 @@
 // DEVSERVER_TIME_SKIPPING (1/0), DEVSERVER_LOG (pino level; silent by default).
 // Like Temporal's Java test server, `<port>` alone gives time skipping that starts locked
 // (the SDK unlocks it while waiting on results); --enable-time-skipping starts it unlocked.
+// `server start-dev --port N --ip IP ...` (how TestWorkflowEnvironment.createLocal() starts the
+// Temporal CLI) gives a real-clock server on that address; the CLI's other flags are ignored.
 import { startDevServer, type DevServerOptions } from './server.ts';
 import type { Logger } from './logger.ts';
 
@@ -14,11 +16,13 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const positional = args.find((a, i) => /^\d+$/.test(a) && (i === 0 || !args[i - 1]!.startsWith('--')));
+const startDev = args[0] === 'server' && args[1] === 'start-dev';
 
-const port = Number(positional ?? process.env.DEVSERVER_PORT ?? 7233);
+const port = Number((startDev ? option('--port') : positional) ?? process.env.DEVSERVER_PORT ?? 7233);
 const storeKind = option('--store') ?? process.env.DEVSERVER_STORE ?? 'memory';
 const timeSkippingEnv = process.env.DEVSERVER_TIME_SKIPPING;
-const timeSkipping = flag('--time-skipping') || flag('--enable-time-skipping') || (timeSkippingEnv ? timeSkippingEnv === '1' : storeKind === 'memory');
+const timeSkipping =
+  !startDev && (flag('--time-skipping') || flag('--enable-time-skipping') || (timeSkippingEnv ? timeSkippingEnv === '1' : storeKind === 'memory'));
 
 let store: DevServerOptions['store'] = 'memory';
 if (storeKind === 'postgres') {
@@ -39,7 +43,7 @@ if (level && level !== 'silent') {
 
 const server = await startDevServer({
   port,
-  host: process.env.DEVSERVER_HOST ?? '127.0.0.1',
+  host: (startDev ? option('--ip') : undefined) ?? process.env.DEVSERVER_HOST ?? '127.0.0.1',
   store,
   timeSkipping,
   timeSkippingUnlocked: flag('--enable-time-skipping'),

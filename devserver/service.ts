@@ -6,7 +6,9 @@ import { ServiceError } from './errors.ts';
 import type { Handlers } from './grpc.ts';
 import type { Namespaces } from './namespaces.ts';
 import type { WorkflowStore } from './store/types.ts';
+import { TaskQueues } from './taskqueues.ts';
 import { parseVisibilityQuery } from './visibility/query.ts';
+import { toDuration, toTimestamp } from './workflow/time.ts';
 
 export const SERVER_VERSION = '1.27.0-devserver';
 
@@ -135,6 +137,18 @@ export function workflowServiceHandlers(engine: Engine, namespaces: Namespaces, 
       return {};
     },
     recordWorkerHeartbeat: () => ({}),
-    describeTaskQueue: () => ({ pollers: [] }),
+    // Backlog stats (reportStats), so a producer can pace itself by what the workers absorb, as
+    // on Temporal: bench/cycle and the cycle start read approximateBacklogCount.
+    describeTaskQueue: (req) => {
+      namespaces.require(req.namespace);
+      if (!req.taskQueue?.name) throw new ServiceError(status.INVALID_ARGUMENT, 'TaskQueue is not set on request.');
+      const kind = req.taskQueueType === 'TASK_QUEUE_TYPE_ACTIVITY' ? 'activity' : 'workflow';
+      const st = engine.queues.stats(TaskQueues.key(req.namespace, kind, req.taskQueue.name));
+      const stats = { approximateBacklogCount: st.backlog, approximateBacklogAge: toDuration(st.oldestAgeMs), tasksAddRate: 0, tasksDispatchRate: 0 };
+      return {
+        pollers: st.lastPoll ? [{ lastAccessTime: toTimestamp(st.lastPoll), identity: 'devserver' }] : [],
+        stats: req.reportStats ? stats : undefined,
+      };
+    },
   };
 }

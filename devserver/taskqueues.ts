@@ -9,6 +9,8 @@ export interface TaskRef {
   runId: string;
   /** Activity scheduled event id, or query id for query tasks. */
   id?: string;
+  /** Wall-clock ms it was queued (set by offer). */
+  at?: number;
 }
 
 interface Poller {
@@ -56,6 +58,7 @@ export class TaskQueues {
 
   offer(key: string, task: TaskRef): void {
     const q = this.queue(key);
+    task.at = Date.now();
     const poller = q.pollers.shift();
     if (poller) poller.resolve(task);
     else q.tasks.push(task);
@@ -113,6 +116,18 @@ export class TaskQueues {
     const q = this.queues.get(key);
     if (!q) return false;
     return q.pollers.length > 0 || (q.seen > 0 && Date.now() - q.seen <= windowMs);
+  }
+
+  /**
+   * Backlog of a queue for DescribeTaskQueue (Temporal's TaskQueueStats): entries waiting and the
+   * age of the oldest. Approximate, as Temporal's is: entries that went stale are counted until
+   * a poll skips them.
+   */
+  stats(key: string): { backlog: number; oldestAgeMs: number; pollers: number; lastPoll: number } {
+    const q = this.queues.get(key);
+    if (!q) return { backlog: 0, oldestAgeMs: 0, pollers: 0, lastPoll: 0 };
+    const oldest = q.size > 0 ? q.tasks[q.head]!.at : undefined;
+    return { backlog: q.size, oldestAgeMs: oldest ? Date.now() - oldest : 0, pollers: q.pollers.length, lastPoll: q.seen };
   }
 
   hasPollers(key: string): boolean {

@@ -333,3 +333,22 @@ describe('queries with a worker that keeps no workflow cache', () => {
     }
   }, 120_000);
 });
+
+describe('DescribeTaskQueue backlog stats', () => {
+  it('reports the backlog of first workflow tasks and its age, then none once a worker drained it', async () => {
+    const describe = async () =>
+      (await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: 'backlog' }, taskQueueType: 1, reportStats: true })).stats!;
+    const handles: WorkflowHandle[] = [];
+    for (let i = 0; i < 5; i++) handles.push(await client.workflow.start('signalsQueriesUpdates', { taskQueue: 'backlog', workflowId: `backlog-${i}` }));
+    await new Promise((r) => setTimeout(r, 50));
+    const before = await describe();
+    expect(Number(before.approximateBacklogCount)).toBe(5);
+    expect(Number(before.approximateBacklogAge?.seconds ?? 0) * 1000 + Number(before.approximateBacklogAge?.nanos ?? 0) / 1e6).toBeGreaterThanOrEqual(40);
+    const w = await Worker.create({ connection: nativeConnection, taskQueue: 'backlog', workflowBundle, activities });
+    await w.runUntil(async () => {
+      for (const h of handles) expect(await h.query(status)).toBe('approvals=0 limit=10');
+      expect(Number((await describe()).approximateBacklogCount)).toBe(0);
+      for (const h of handles) await h.terminate('done');
+    });
+  });
+});
