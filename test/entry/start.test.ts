@@ -30,7 +30,7 @@ async function start(env: Record<string, string>): Promise<Started> {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${env.PORT}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
@@ -38,7 +38,7 @@ async function start(env: Record<string, string>): Promise<Started> {
     await new Promise((r) => setTimeout(r, 250));
   }
   child.kill('SIGKILL');
-  throw new Error(`not ready within 60 s:\n${output}`);
+  throw new Error(`not ready within 120 s:\n${output}`);
 }
 
 async function stop(started: Started): Promise<number | null> {
