@@ -369,7 +369,7 @@ describe('posting year (第一书记)', () => {
     // Due after 2 days: the first escalation then, the second a full interval (5 days) later, never two at once.
     await env.sleep('2 days');
     expect(mine().filter((k) => k.includes('escalation'))).toEqual(['Q1/report-escalation-1']);
-    await env.sleep('4 days');
+    await env.sleep('3 days'); // day 6: the second is due on day 7
     expect(mine().filter((k) => k.includes('escalation'))).toEqual(['Q1/report-escalation-1']);
     await env.sleep('2 days');
     expect(mine().filter((k) => k.includes('escalation'))).toEqual(['Q1/report-escalation-1', 'Q1/report-escalation-2']);
