@@ -33,6 +33,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (error instanceof ApiError) {
       reply.headers(error.headers);
+      // A route's own limit (e.g. feedback per client and hour) says when to come back, as the throttle does.
+      if (error.statusCode === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
       return reply.status(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
     }
     if (error instanceof NotFoundError) {
@@ -47,6 +49,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status === 429) {
       // A limiter that threw instead of answering (the throttle plugin answers itself).
+      if (!reply.hasHeader('retry-after')) reply.header('retry-after', '60');
       return reply.status(429).send({ error: 'rate_limited', message: 'too many requests; wait and try again', details: [] });
     }
     if (status >= 400 && status < 500) {

@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAccessLink } from '../../domain/auth/access-links.ts';
 import { registerThrottle, BUDGETS } from '../../api/plugins/throttle.ts';
 import { registerErrorHandler } from '../../api/plugins/error-handler.ts';
+import { ApiError } from '../../api/errors.ts';
 import { PASSWORD, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
 
 let app: TestApp;
@@ -177,6 +178,17 @@ describe('the mechanism', () => {
     expect((await post('4.4.4.4')).headers['retry-after']).toBe('10');
     now += 10_000;
     expect((await post('4.4.4.4')).statusCode).toBe(200);
+    await server.close();
+  });
+
+  it('a route\'s own 429 (feedback per client and hour) says rate_limited with Retry-After too', async () => {
+    const server = Fastify();
+    registerErrorHandler(server);
+    server.post('/public/feedback', async () => {
+      throw new ApiError(429, 'rate_limited', 'at most 5 messages an hour');
+    });
+    const res = await server.inject({ method: 'POST', url: '/public/feedback' });
+    expect([res.statusCode, res.json().error, res.headers['retry-after']]).toEqual([429, 'rate_limited', '60']);
     await server.close();
   });
 });
