@@ -15,6 +15,7 @@ import { starRatingRoutes } from './routes/star-ratings/index.ts';
 import { postingRoutes } from './routes/postings/index.ts';
 import { postingListRoutes } from './routes/postings/list.ts';
 import { dualCommitmentCycleListRoutes } from './routes/dual-commitments/cycles-list.ts';
+import { registerWebApp } from './plugins/web.ts';
 
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
   fastify.decorate('services', services);
@@ -52,4 +53,5 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   await fastify.register(starRatingRoutes);
   await fastify.register(postingRoutes);
   await fastify.register(postingListRoutes);
+  await registerWebApp(fastify);
 };

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { NotFoundError, UniqueConstraintViolationException, OptimisticLockError } from '@mikro-orm/core';
 import { ApiError, type ErrorDetail } from '../errors.ts';
+import { sendPage, wantsPage } from './web.ts';
 
 export function validationDetails(errors: FastifySchemaValidationError[], context: string): ErrorDetail[] {
   return errors.map((e) => {
@@ -60,7 +61,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ error: 'internal_error', message: 'internal server error', details: [] });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // A browser opening one of the web application's own pages (/todo, /sets/…) gets the page.
+    if (wantsPage(request) && sendPage(reply)) return reply;
+    return reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] });
+  });
 }

@@ -11,6 +11,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { recordAudit, type AuditActor, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { askWorkflow, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
@@ -32,6 +33,7 @@ import {
   gatePlan,
   passedGateDates,
   resolveSettings,
+  shanghaiDate,
   validateCommitmentSet,
   variantForKind,
   type CatalogItemRef,
@@ -151,6 +153,23 @@ const planOf = (set: CommitmentSet): GatePlan => {
   return gatePlan(cycle.year, resolveSettings(cycle.year, cycle.settings).settings);
 };
 
+/** The cycle's gate dates (Shanghai calendar days) as people read them. */
+function gateDates(set: CommitmentSet) {
+  const cycle = set.cycle.getEntity();
+  const { settings } = resolveSettings(cycle.year, cycle.settings);
+  return { submissionDeadline: settings.submissionDeadline, publicationDays: settings.publicationDays, practiceEnd: settings.practiceEnd, evaluationStart: settings.evaluationStart, evaluationEnd: settings.evaluationEnd, itemDeadlines: planOf(set).deadlineWindow };
+}
+
+/** The last day of the set's current gate (null once filed): what a to-do list sorts by. */
+function gateDue(set: CommitmentSet): string | null {
+  const dates = gateDates(set);
+  if (set.gate === 'set') return dates.submissionDeadline;
+  if (set.gate === 'show') return set.publishedTo ? shanghaiDate(new Date(set.publishedTo)) : null;
+  if (set.gate === 'practice') return dates.practiceEnd;
+  if (set.gate === 'evaluate') return dates.evaluationEnd;
+  return null;
+}
+
 export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { temporal, config } = app.services;
   const bounds: WorkflowBounds = { temporal, updateTimeoutMs: config.UPDATE_TIMEOUT_MS, queryTimeoutMs: config.QUERY_TIMEOUT_MS };
@@ -256,6 +275,23 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     starter.startInBackground(cycle.id);
     reply.code(202);
     return { id: cycle.id, year: body.year, organizations: orgIds.length, progress: `/dual-commitments/cycles/${cycle.id}` };
+  });
+
+  app.get('/dual-commitments/cycle-defaults', {
+    config: { auth: { roles: ['org_department', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'The gate dates and settings a cycle of this year gets when its start leaves them out',
+      querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+      response: {
+        200: Type.Object({ submissionDeadline: Type.String(), publicationDays: Type.Integer(), practiceEnd: Type.String(), evaluationStart: Type.String(), evaluationEnd: Type.String() }, {
+          examples: [{ submissionDeadline: '2026-03-31', publicationDays: 7, practiceEnd: '2026-11-30', evaluationStart: '2026-12-01', evaluationEnd: '2026-12-20' }],
+        }),
+      },
+    },
+  }, async (request) => {
+    const { settings } = resolveSettings(request.query.year, {});
+    return { submissionDeadline: settings.submissionDeadline, publicationDays: settings.publicationDays, practiceEnd: settings.practiceEnd, evaluationStart: settings.evaluationStart, evaluationEnd: settings.evaluationEnd };
   });
 
   app.get('/dual-commitments/cycles/:id', {
@@ -390,10 +426,10 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(gate ? { gate } : {}),
       ...(admin ? {} : { $or: within }),
     };
-    const [rows, total] = await em.findAndCount(CommitmentSet, where as never, { populate: ['organization'], orderBy: { year: 'desc', organization: { name: 'asc' } } as never, limit, offset });
+    const [rows, total] = await em.findAndCount(CommitmentSet, where as never, { populate: ['organization', 'cycle'], orderBy: { year: 'desc', organization: { name: 'asc' } } as never, limit, offset });
     return {
       total,
-      items: rows.map((s) => ({ id: s.id, year: s.year, cycleId: s.cycle.id, organizationId: s.organization.id, organizationName: s.organization.getEntity().name, gate: s.gate, status: s.status, approvedVersion: s.approvedVersion, href: `/dual-commitments/sets/${s.id}` })),
+      items: rows.map((s) => ({ id: s.id, year: s.year, cycleId: s.cycle.id, organizationId: s.organization.id, organizationName: s.organization.getEntity().name, gate: s.gate, status: s.status, approvedVersion: s.approvedVersion, due: gateDue(s), href: `/dual-commitments/sets/${s.id}` })),
     };
   });
 
@@ -435,6 +471,8 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       surveyPath: surveyToken ? `/public/commitment-surveys/${surveyToken}` : null,
       result: set.filedAt ? { totalScore: set.totalScore, grade: set.grade, evaluation: set.evaluation, recordSha256: set.recordSha256, filedAt: set.filedAt } : null,
       reports,
+      due: gateDue(set),
+      gateDates: gateDates(set),
       /** Where the cycle stands, as its activities recorded it (the shape of the workflow's status). */
       workflow: state,
     };
@@ -650,8 +688,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/public/commitments/:token', {
     config: { auth: { public: true } },
-    schema: { tags, summary: '亮诺: the published commitments (public link)', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }) },
-  }, async (request) => {
+    schema: { tags, summary: '亮诺: the published commitments (public link); a browser asking for text/html gets the mobile page, programs the JSON', params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }) },
+  }, async (request, reply) => {
+    if (wantsPage(request) && sendPage(reply)) return reply;
     const em = emOf(request);
     const check = await verifyAccessLink(em, request.params.token, PUBLIC_COMMITMENTS);
     if (!check.ok) throw notFound('page');
@@ -697,6 +736,24 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (actor.roles.length === 1 && actor.roles[0] === 'enterprise_rep') throw forbidden('feedback is visible to the Party organization and the reviewers');
     const rows = await em.find(CommitmentFeedback, { set: set.id, kind: 'supervision' }, { orderBy: { createdAt: 'asc' } });
     return { items: rows.map((r) => ({ body: r.body, at: r.createdAt })) };
+  });
+
+  app.get('/public/commitment-surveys/:token', {
+    config: { auth: { public: true } },
+    schema: {
+      tags,
+      summary: '评诺: what the staff survey link is about and whether it still takes answers; a browser asking for text/html gets the survey page',
+      params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }),
+      response: { 200: Type.Object({ organization: Type.String(), year: Type.Integer(), open: Type.Boolean() }, { examples: [{ organization: '济宁鲁恒机械有限公司', year: 2026, open: true }] }) },
+    },
+  }, async (request, reply) => {
+    if (wantsPage(request) && sendPage(reply)) return reply;
+    const em = emOf(request);
+    const check = await verifyAccessLink(em, request.params.token, STAFF_SURVEY);
+    if (!check.ok) throw notFound('survey');
+    const set = await em.findOneOrFail(CommitmentSet, { id: check.link.subjectId }, { populate: ['organization'] });
+    if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') throw notFound('survey');
+    return { organization: set.organization.getEntity().name, year: set.year, open: set.gate === 'evaluate' && !set.evaluatorSignedAt };
   });
 
   app.post('/public/commitment-surveys/:token', {

@@ -12,6 +12,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { askWorkflow, resultWhenTaken, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
+import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -485,8 +486,9 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/public/star-objections/:token', {
     config: { auth: { public: true } },
-    schema: { tags, summary: '公示 (public link): the proposed level of an organization and whether objections are still taken (404 unknown link, 410 window closed)', params: TokenParams },
-  }, async (request) => {
+    schema: { tags, summary: '公示 (public link): the proposed level of an organization and whether objections are still taken (404 unknown link, 410 window closed); a browser asking for text/html gets the mobile page', params: TokenParams },
+  }, async (request, reply) => {
+    if (wantsPage(request) && sendPage(reply)) return reply;
     const { round, org, enrolment } = await roundOfLink(request, request.params.token);
     const status = round.status as StarRatingStatus;
     const open = !enrolment.endedAt && status.phase === 'publication' && !status.publication?.closed;

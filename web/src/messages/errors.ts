@@ -1,0 +1,111 @@
+// The API's error codes and field rules in Chinese. The API speaks English to programs; people
+// read these. Rules are matched by pattern, so a rule with a value in it ("between A and B")
+// keeps the value.
+import type { ApiFailure, ErrorDetail } from '../api/client';
+
+export const errorCodes: Record<string, string> = {
+  validation_failed: '填写的内容有误，请按提示修改',
+  bad_request: '填写的内容有误，请按提示修改',
+  unauthorized: '登录已过期，请重新登录',
+  invalid_credentials: '用户名或密码错误',
+  forbidden: '您的角色无权进行此操作',
+  wrong_role: '您的角色无权进行此操作',
+  not_found: '未找到该记录，或不在您的管辖范围内',
+  conflict: '该记录已存在或已被他人修改，请刷新后重试',
+  already_decided: '已经处理过了，无需重复操作',
+  already_filed: '报告已归档，不能重复生成',
+  already_rendering: '报告正在生成中，请稍候',
+  rendering: '周期仍在生成该报告，请稍后查看',
+  not_ready: '尚未到达生成该报告的环节',
+  cycle_closed: '本周期已结束，不能再进行操作',
+  workflow_closed: '流程已结束，不能再进行操作',
+  wrong_gate: '当前环节不能进行此操作',
+  wrong_state: '当前状态不能进行此操作',
+  not_open: '尚未开放',
+  window_closed: '公示期已结束，不再接收意见',
+  survey_closed: '测评已结束',
+  link_gone: '链接已失效',
+  rating_ended: '星级评定已结束',
+  payload_too_large: '文件太大',
+  unsupported_media_type: '不支持该文件类型（请上传 PDF、图片或 Office 文档）',
+  rate_limited: '操作过于频繁，请稍后再试',
+  workflow_unavailable: '流程服务暂时不可用，请稍后重试',
+  internal_error: '服务器内部错误，请稍后重试或联系管理员',
+  network_error: '网络连接失败，请检查网络后重试',
+};
+
+const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^is required: a concrete target that can be seen$/, () => '必填：承诺目标要看得见（写明可以看到的具体目标）'],
+  [/^is required: the task that will be carried out$/, () => '必填：写明要落实的具体任务'],
+  [/^is required: how fulfilment is measured$/, () => '必填：写明衡量完成情况的指标'],
+  [/^is required for a custom commitment$/, () => '自定义承诺必须填写名称'],
+  [/^is required when the status is partly or not_fulfilled$/, () => '部分完成或未完成时必须说明原因'],
+  [/^is required$/, () => '必填'],
+  [/^must not be blank$/, () => '不能为空'],
+  [/^must be unique within the set$/, () => '同一承诺书内不能重复'],
+  [/^must be party or enterprise$/, () => '只能是党组织或企业'],
+  [/^is not an item of the cycle catalog$/, () => '不是本周期承诺目录中的事项'],
+  [/^belongs to the (party|enterprise) side$/, (m) => `该目录事项属于${m[1] === 'party' ? '党组织' : '企业'}一方`],
+  [/^is already used by another commitment of this side$/, () => '本方已有承诺使用了该目录事项'],
+  [/^must be a date YYYY-MM-DD$/, () => '请选择日期（年-月-日）'],
+  [/^must lie inside the cycle, between (\S+) and (\S+)$/, (m) => `必须在本周期内，${m[1]} 至 ${m[2]} 之间`],
+  [/^needs at least one commitment of the (party|enterprise) side$/, (m) => `至少需要一条${m[1] === 'party' ? '党组织' : '企业'}方的承诺`],
+  [/^must be a whole number of days from 1 to 60$/, () => '须为 1 到 60 之间的整数天'],
+  [/^must be a list of whole days from 1 to 90$/, () => '须为 1 到 90 之间的整数天'],
+  [/^must add up to 100$/, () => '权重之和须为 100'],
+  [/^must come after (\w+) \((\S+)\)$/, (m) => `须晚于${settingNames[m[1]!] ?? m[1]}（${m[2]}）`],
+  [/^must lie in the cycle year (\d+)$/, (m) => `须在 ${m[1]} 年内`],
+  [/^must (be|lie) (on or )?(after|later than) today.*$|^must not be in the past.*$|^lies in the past.*$/, () => '不能早于今天（已过去的日期不能作为截止日期）'],
+  [/^selects no organization in your jurisdiction$/, () => '您的管辖范围内没有符合条件的组织'],
+  [/^organization \S+ is already in a (\d+) cycle.*$/, (m) => `该组织已在 ${m[1]} 年的双向承诺周期中`],
+  [/^start resident_unit in a cycle of its own.*$/, () => '驻区单位（四双）须单独开展一个周期，不能与企业和社会组织同时发起'],
+  [/^misses item (\S+)$/, (m) => `缺少事项 ${m[1]} 的评分`],
+  [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字`],
+  [/^must NOT have more than (\d+) characters$/, (m) => `最多 ${m[1]} 个字`],
+  [/^must NOT have fewer than 1 characters$/, () => '不能为空'],
+  [/^must NOT have fewer than (\d+) characters$/, (m) => `至少 ${m[1]} 个字`],
+  [/^must be >= (\S+)$/, (m) => `不能小于 ${m[1]}`],
+  [/^must be <= (\S+)$/, (m) => `不能大于 ${m[1]}`],
+  [/^must be a login token$/, () => '请使用登录令牌'],
+  [/^must be evidence uploaded for this organization.*$/, () => '请先为本组织上传佐证材料'],
+  [/^is not an allowed field$/, () => '不允许的字段'],
+  [/^must match format "uuid"$/, () => '格式不正确'],
+  [/^must match format "date"$/, () => '请选择日期'],
+  [/^is wrong$/, () => '不正确'],
+  [/^must be at least (\d+) characters.*$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^must differ from the current password$/, () => '新密码不能与当前密码相同'],
+];
+
+export const settingNames: Record<string, string> = {
+  submissionDeadline: '定诺审核截止日',
+  practiceEnd: '践诺截止日',
+  evaluationStart: '评诺开始日',
+  evaluationEnd: '评诺结束日',
+  publicationDays: '公示天数',
+};
+
+/** A field rule of the API in Chinese (an unknown rule is shown as it is, after a Chinese lead). */
+export function ruleText(rule: string): string {
+  for (const [pattern, text] of rules) {
+    const match = rule.match(pattern);
+    if (match) return text(match);
+  }
+  return `不符合要求（${rule}）`;
+}
+
+/** The one line a person reads for a failed call. */
+export function failureText(failure: ApiFailure): string {
+  let text = errorCodes[failure.code] ?? (failure.status >= 500 ? errorCodes.internal_error! : `操作未成功（${failure.code}）`);
+  if ((failure.code === 'rate_limited' || failure.code === 'workflow_unavailable') && failure.retryAfter) text += `（约 ${failure.retryAfter} 秒后可重试）`;
+  return text;
+}
+
+/** The field errors keyed by the API's field path (body.commitments[0].target), in Chinese. */
+export function fieldErrors(details: ErrorDetail[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of details) {
+    const key = d.field.replace(/^(body|draft|querystring|params)\./, '');
+    out[key] = out[key] ? `${out[key]}；${ruleText(d.rule)}` : ruleText(d.rule);
+  }
+  return out;
+}

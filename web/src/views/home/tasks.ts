@@ -1,0 +1,62 @@
+// What a signed-in person has to do on each commitment set, by role, gate and state. The API
+// and the workflow decide what is allowed; this only picks what to offer first.
+import type { SetSummary, SetView } from '../../api/dual-commitments';
+import { todoText as t } from '../../messages/todo';
+
+export interface Task {
+  setId: string;
+  organizationName: string;
+  gate: string;
+  label: string;
+  due: string | null;
+  /** The tab of the set page to open. */
+  tab: string;
+}
+
+const ENTERPRISE = ['enterprise_rep', 'enterprise_party_org'];
+const REVIEWERS = ['community_committee', 'street_committee'];
+
+/** Sets whose details decide whether there is a task (practice and evaluation gates). */
+export function needsDetail(set: SetSummary, roles: Set<string>): boolean {
+  if (set.gate === 'practice') return ENTERPRISE.some((r) => roles.has(r)) || REVIEWERS.some((r) => roles.has(r));
+  if (set.gate === 'evaluate') return true;
+  return false;
+}
+
+export function tasksOf(set: SetSummary, roles: Set<string>, detail: SetView | null): Task[] {
+  const out: Task[] = [];
+  const task = (label: string, tab: string, due = set.due) => out.push({ setId: set.id, organizationName: set.organizationName, gate: set.gate, label, due, tab });
+  const mine = detail?.yourRoles ?? [...roles];
+  const enterprise = mine.some((r) => ENTERPRISE.includes(r));
+  const reviewer = mine.some((r) => REVIEWERS.includes(r));
+  const resident = detail?.workflow?.variant === 'resident_unit';
+  if (set.gate === 'set') {
+    if (enterprise && set.status === 'drafting') task(t.draft, 'draft');
+    if (enterprise && set.status === 'returned') task(t.revise, 'draft');
+    if (reviewer && set.status === 'submitted') task(t.review, 'review');
+  }
+  if (set.gate === 'practice' && detail) {
+    const sides = new Set<string>();
+    if (mine.includes('enterprise_party_org') || (resident && reviewer)) sides.add('party');
+    if (mine.includes('enterprise_rep')) sides.add('enterprise');
+    const open = (detail.workflow?.items ?? []).filter((i) => sides.has(i.side) && !i.filed).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    if (open.length) task(`${t.fileStatus}（${open.length} 项）`, 'practice', open[0]!.dueAt.slice(0, 10));
+  }
+  if (set.gate === 'evaluate' && detail) {
+    const wf = detail.workflow;
+    const done = new Set(wf?.selfEvaluated ?? []);
+    if (!resident && mine.includes('enterprise_party_org') && !done.has('party')) task(t.selfEvaluate, 'evaluate');
+    if (!resident && mine.includes('enterprise_rep') && !done.has('enterprise')) task(t.selfEvaluate, 'evaluate');
+    if (!resident && mine.includes('evaluator') && !wf?.evaluatorSignedBy) task(wf?.scored ? t.signOff : t.score, 'evaluate');
+    if (resident && reviewer && !wf?.factualEvaluatedBy) task(t.factual, 'evaluate');
+    const ready = resident ? Boolean(wf?.factualEvaluatedBy) : Boolean(wf?.evaluatorSignedBy);
+    if (mine.includes('org_department') && ready && !wf?.countersignedBy) task(t.countersign, 'evaluate');
+  }
+  return out;
+}
+
+/** Whole days from today (Shanghai) to a date; negative when overdue. */
+export function daysUntil(date: string, now = new Date()): number {
+  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return Math.round((Date.parse(date.slice(0, 10)) - Date.parse(today)) / 86_400_000);
+}
