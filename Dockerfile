@@ -12,8 +12,9 @@ COPY package.json package-lock.json ./
 # other CPUs), which npm ci demands; once they are committed, npm ci works the same.
 RUN npm install --no-audit --no-fund
 COPY . .
-# Build steps go here, before the development packages are pruned: the web application's
-# (e.g. `RUN npm run build:web`, writing web/dist for the API to serve).
+# Build steps, before the development packages are pruned: the web application (web/dist,
+# served by the API; its build regenerates the typed client from the app's OpenAPI first).
+RUN npm run build:web
 RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim

@@ -18,7 +18,7 @@ const REVIEWERS = ['community_committee', 'street_committee'];
 
 /** Sets whose details decide whether there is a task (practice and evaluation gates). */
 export function needsDetail(set: SetSummary, roles: Set<string>): boolean {
-  if (set.gate === 'practice') return ENTERPRISE.some((r) => roles.has(r)) || REVIEWERS.some((r) => roles.has(r));
+  if (set.gate === 'show' || set.gate === 'practice') return ENTERPRISE.some((r) => roles.has(r)) || REVIEWERS.some((r) => roles.has(r));
   if (set.gate === 'evaluate') return true;
   return false;
 }
@@ -35,7 +35,8 @@ export function tasksOf(set: SetSummary, roles: Set<string>, detail: SetView | n
     if (enterprise && set.status === 'returned') task(t.revise, 'draft');
     if (reviewer && set.status === 'submitted') task(t.review, 'review');
   }
-  if (set.gate === 'practice' && detail) {
+  // Commitments are carried out from their publication on (亮诺 and 践诺).
+  if ((set.gate === 'show' || set.gate === 'practice') && detail) {
     const sides = new Set<string>();
     if (mine.includes('enterprise_party_org') || (resident && reviewer)) sides.add('party');
     if (mine.includes('enterprise_rep')) sides.add('enterprise');
