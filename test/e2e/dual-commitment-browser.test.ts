@@ -5,7 +5,7 @@
 // sign-off, countersignature and the filed record PDF opened. A failing step saves screenshots
 // of every open page under test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,7 @@ import { projectRoot } from '../../config/config.ts';
 // Functions passed to page.evaluate run in the browser, where these exist.
 declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): Iterable<{ style: { display: string } }>; documentElement: { scrollWidth: number } };
 declare const location: { pathname: string; href: string };
+declare const window: { scrollTo(x: number, y: number): void };
 
 const DAY = 86_400_000;
 const PASSWORD = 'Demo@2026';
@@ -86,6 +87,13 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
     await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(shots, `dual-commitment-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`, fullPage: true }).catch(() => undefined)));
     throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** With WEB_DOC_SCREENSHOTS=1 the test also leaves the README's screenshots in docs/. */
+async function docShot(page: Page, name: string) {
+  if (!process.env.WEB_DOC_SCREENSHOTS) return;
+  await new Promise((r) => setTimeout(r, 300));
+  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-${name}.png`) as `${string}.png`, fullPage: !name.includes('phone') });
 }
 
 async function newPage(phone = false): Promise<Page> {
@@ -168,6 +176,7 @@ describe('the dual commitments cycle in the browser', () => {
         await page.locator('[data-test=year]').click();
         await page.locator(`::-p-xpath(//li[contains(@class,"el-select-dropdown__item")][contains(., "${year} 年")])`).click();
       }
+      await docShot(page, 'cycle-start');
       await page.locator('[data-test=scope-list]').click();
       await page.locator('[data-test=organizations]').click();
       await page.keyboard.type('鲁恒');
@@ -206,6 +215,7 @@ describe('the dual commitments cycle in the browser', () => {
       await item('e1', { title: '提供党建活动场所', content: '提供固定活动室', target: '活动室挂牌使用', indicator: '面积≥30平方米', deadline: day(5), responsible: '李总' });
       await page.locator('[data-test=save-draft]').click();
       await waitText(page, '必填：承诺目标要看得见', '[data-item=p1]');
+      await docShot(page, 'draft');
       expect(await text(page, '[data-item=e1]')).not.toContain('必填');
       await fill(page, '[data-item=p1] [data-field=target]', '全年宣讲4次，职工知晓率90%');
       await page.locator('[data-test=submit-draft]').click();
@@ -215,6 +225,8 @@ describe('the dual commitments cycle in the browser', () => {
 
     await step('the community returns it with comments', async () => {
       const page = await signIn('community');
+      await waitText(page, '审核承诺书', '[data-test=todo]');
+      await docShot(page, 'todo');
       await openTask(page, '审核承诺书');
       await fill(page, '[data-test=review-comments]', '请细化企业承诺指标');
       await page.locator('[data-test=return]').click();
@@ -257,6 +269,8 @@ describe('the dual commitments cycle in the browser', () => {
       await fill(phone, '[data-test=feedback-form] textarea', '希望宣讲安排在午休时间');
       await phone.locator('[data-test=send-feedback]').click();
       await waitText(phone, '感谢您的监督', '[data-test=feedback-sent]');
+      await phone.evaluate(() => window.scrollTo(0, 0));
+      await docShot(phone, 'public-phone');
       return href;
     });
     expect(publicPath).toMatch(/^\/public\/commitments\//);
@@ -316,6 +330,7 @@ describe('the dual commitments cycle in the browser', () => {
       await page.locator('[data-test=sign-off]').click();
       await confirmDialog(page);
       await waitText(page, '已签署考核意见', '[data-test=scoring]');
+      await docShot(page, 'scoring');
     });
 
     await step('the department countersigns and opens the filed record', async () => {
@@ -326,15 +341,29 @@ describe('the dual commitments cycle in the browser', () => {
       await reloadUntil(dept, '[data-test=result]');
       // self 90 × 20% + staff 100 × 30% + evaluator 85 × 50%
       await waitText(dept, '90.5', '[data-test=result]');
+      await dept.locator('#tab-versions').click();
+      await docShot(dept, 'versions');
       await dept.locator('#tab-reports').click();
       await reloadUntil(dept, '[data-open=evaluation-record]');
       if (!(await dept.$('#tab-reports.is-active'))) await dept.locator('#tab-reports').click();
-      const opened = new Promise<Page | null>((resolve) => dept.browserContext().once('targetcreated', (target) => resolve(target.page())));
+      // 在浏览器中打开 opens a window on the PDF; headless Chromium has no viewer, so the bytes are
+      // checked through 下载, which saves the same PDF.
+      const opened = new Promise((resolve) => dept.browserContext().once('targetcreated', resolve));
       await dept.locator('[data-open=evaluation-record]').click();
-      const pdfPage = (await opened)!;
-      await pdfPage.waitForFunction(() => location.href.startsWith('blob:'));
-      const head = await pdfPage.evaluate(async () => new TextDecoder().decode((await (await fetch(location.href)).arrayBuffer()).slice(0, 5)));
-      expect(head).toBe('%PDF-');
+      await opened;
+      const downloads = await mkdtemp(path.join(os.tmpdir(), 'e2e-downloads-'));
+      const cdp = await dept.createCDPSession();
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: (dept.browserContext() as unknown as { id: string }).id });
+      await dept.locator('[data-download=evaluation-record]').click();
+      let saved: string[] = [];
+      for (let i = 0; i < 100 && !saved.some((f) => f.endsWith('.pdf')); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        saved = await readdir(downloads);
+      }
+      const pdf = saved.find((f) => f.endsWith('.pdf'));
+      expect(pdf).toBe(`${ORG}-${year}-评诺备案表.pdf`);
+      expect((await readFile(path.join(downloads, pdf!))).subarray(0, 5).toString()).toBe('%PDF-');
+      await rm(downloads, { recursive: true, force: true });
     });
   }, 240_000);
 });

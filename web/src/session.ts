@@ -40,6 +40,14 @@ export function saveSession(next: Partial<Stored>): void {
   localStorage.setItem(KEY, JSON.stringify(session));
 }
 
+/** Takes what another tab stored (a renewed pair, a sign-out). */
+export function reloadSession(): void {
+  Object.assign(session, load());
+}
+window.addEventListener('storage', (event) => {
+  if (event.key === KEY) reloadSession();
+});
+
 export function clearSession(): void {
   saveSession({ accessToken: null, refreshToken: null, expiresAt: 0, me: null });
 }

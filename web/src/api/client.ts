@@ -4,7 +4,7 @@
 // request answers 401), and turns error answers into ApiFailure with the API's one shape.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import { clearSession, saveSession, session } from '../session';
+import { clearSession, reloadSession, saveSession, session } from '../session';
 
 export interface ErrorDetail {
   field: string;
@@ -32,22 +32,32 @@ export const setSignedOutHandler = (handler: () => void) => {
 };
 
 let refreshing: Promise<boolean> | null = null;
-/** Renews the access token with the refresh token; false when there is none or it was refused. */
+
+/**
+ * Renews the access token with the refresh token; false when there is none or it was refused.
+ * A refresh token works once and a second use ends the session, so tabs take turns (a Web Lock)
+ * and a tab first adopts a pair another tab has just renewed.
+ */
 export function refreshSession(): Promise<boolean> {
   if (!session.refreshToken) return Promise.resolve(false);
-  refreshing ??= (async () => {
+  const renew = async (): Promise<boolean> => {
+    reloadSession();
+    if (!session.refreshToken) return false;
+    if (session.expiresAt - Date.now() > 60_000) return true;
     try {
       const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ refreshToken: session.refreshToken }) });
       if (!response.ok) return false;
-      const body = (await response.json()) as { accessToken: string; refreshToken?: string; expiresIn: number };
-      saveSession({ accessToken: body.accessToken, refreshToken: body.refreshToken ?? session.refreshToken, expiresAt: Date.now() + body.expiresIn * 1000 });
+      const body = (await response.json()) as { accessToken: string; refreshToken: string; expiresIn: number };
+      saveSession({ accessToken: body.accessToken, refreshToken: body.refreshToken, expiresAt: Date.now() + body.expiresIn * 1000 });
       return true;
     } catch {
       return false;
-    } finally {
-      refreshing = null;
     }
-  })();
+  };
+  const turn = 'locks' in navigator ? navigator.locks.request('party-cycles.refresh', renew).then((granted) => granted) : renew();
+  refreshing ??= turn.finally(() => {
+    refreshing = null;
+  });
   return refreshing;
 }
 

@@ -17,6 +17,4 @@ export const authText = {
   mismatch: '两次输入的新密码不一致',
   tooShort: '新密码至少 8 位',
   changed: '密码已修改，请使用新密码重新登录',
-  notAvailable: '服务暂未开放修改密码功能，请联系管理员',
-  wrongCurrent: '当前密码不正确',
 };

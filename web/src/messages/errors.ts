@@ -74,6 +74,7 @@ const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^is wrong$/, () => '不正确'],
   [/^must be at least (\d+) characters.*$/, (m) => `至少 ${m[1]} 个字符`],
   [/^must differ from the current password$/, () => '新密码不能与当前密码相同'],
+  [/^must be your current password$/, () => '当前密码不正确'],
 ];
 
 export const settingNames: Record<string, string> = {
