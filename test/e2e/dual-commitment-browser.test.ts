@@ -353,7 +353,11 @@ describe('the dual commitments cycle in the browser', () => {
       await opened;
       const downloads = await mkdtemp(path.join(os.tmpdir(), 'e2e-downloads-'));
       const cdp = await dept.createCDPSession();
-      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: (dept.browserContext() as unknown as { id: string }).id });
+      let suggested = '';
+      cdp.on('Browser.downloadWillBegin', (event) => {
+        suggested = event.suggestedFilename;
+      });
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true, browserContextId: (dept.browserContext() as unknown as { id: string }).id });
       await dept.locator('[data-download=evaluation-record]').click();
       let saved: string[] = [];
       for (let i = 0; i < 100 && !saved.some((f) => f.endsWith('.pdf')); i++) {
@@ -361,7 +365,7 @@ describe('the dual commitments cycle in the browser', () => {
         saved = await readdir(downloads);
       }
       const pdf = saved.find((f) => f.endsWith('.pdf'));
-      expect(pdf).toBe(`${ORG}-${year}-评诺备案表.pdf`);
+      expect(suggested).toBe(`${ORG}-${year}-评诺备案表.pdf`);
       expect((await readFile(path.join(downloads, pdf!))).subarray(0, 5).toString()).toBe('%PDF-');
       await rm(downloads, { recursive: true, force: true });
     });

@@ -1,7 +1,17 @@
 // The API's error codes and field rules in Chinese. The API speaks English to programs; people
 // read these. Rules are matched by pattern, so a rule with a value in it ("between A and B")
 // keeps the value.
-import type { ApiFailure, ErrorDetail } from '../api/client';
+// No imports: these rules are unit-tested under Node too (test/web/).
+export interface ErrorDetail {
+  field: string;
+  rule: string;
+}
+/** What a failed call carries (api/client.ts ApiFailure). */
+interface Failure {
+  status: number;
+  code: string;
+  retryAfter: number | null;
+}
 
 export const errorCodes: Record<string, string> = {
   validation_failed: '填写的内容有误，请按提示修改',
@@ -95,7 +105,7 @@ export function ruleText(rule: string): string {
 }
 
 /** The one line a person reads for a failed call. */
-export function failureText(failure: ApiFailure): string {
+export function failureText(failure: Failure): string {
   let text = errorCodes[failure.code] ?? (failure.status >= 500 ? errorCodes.internal_error! : `操作未成功（${failure.code}）`);
   if ((failure.code === 'rate_limited' || failure.code === 'workflow_unavailable') && failure.retryAfter) text += `（约 ${failure.retryAfter} 秒后可重试）`;
   return text;

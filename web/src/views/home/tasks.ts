@@ -1,7 +1,7 @@
 // What a signed-in person has to do on each commitment set, by role, gate and state. The API
 // and the workflow decide what is allowed; this only picks what to offer first.
-import type { SetSummary, SetView } from '../../api/dual-commitments';
-import { todoText as t } from '../../messages/todo';
+import type { SetSummary, SetView } from '../../api/dual-commitments-types.ts';
+import { todoText as t } from '../../messages/todo.ts';
 
 export interface Task {
   setId: string;

@@ -1,0 +1,60 @@
+// The browser's own logic, without a browser: every rule the domain gives a draft or a cycle's
+// settings reads in Chinese (a clerk never sees the English fallback), and the 待办 list offers
+// each role its next step.
+import { describe, expect, it } from '@jest/globals';
+import { resolveSettings, validateCommitmentSet } from '../../domain/rules/dual-commitment.ts';
+import { fieldErrors, ruleText } from '../../web/src/messages/errors.ts';
+import { daysUntil, tasksOf } from '../../web/src/views/home/tasks.ts';
+import type { SetSummary, SetView } from '../../web/src/api/dual-commitments-types.ts';
+
+const FALLBACK = /^不符合要求/;
+
+describe('field rules in Chinese', () => {
+  it('translates every rule of a broken draft and of broken cycle settings', () => {
+    const problems = validateCommitmentSet(
+      [
+        { key: 'p1', side: 'party', catalogItemCode: 'NOPE', title: '', content: '', target: '', indicator: '', deadline: '2026-13-01', responsiblePerson: { name: '', phone: null } },
+        { key: 'p1', side: 'party', catalogItemCode: null, title: '', content: 'x', target: 'x', indicator: 'x', deadline: '2025-01-01', responsiblePerson: { name: 'x', phone: null } },
+      ],
+      { from: '2026-01-01', to: '2026-12-31' },
+      [{ code: 'P1-01', side: 'party', area: '思想政治引领' }],
+    );
+    const settings = resolveSettings(2026, { submissionDeadline: '2026-05-01', practiceEnd: '2026-04-01', evaluationStart: '2027-01-01', evaluationEnd: 'soon', publicationDays: 99, weights: { self: 50, staff: 50, organization: 50 } }).problems;
+    const rules = [...problems, ...settings].map((p) => p.rule);
+    expect(rules.length).toBeGreaterThan(10);
+    const untranslated = rules.filter((rule) => FALLBACK.test(ruleText(rule)));
+    expect(untranslated).toEqual([]);
+    expect(ruleText('is required: a concrete target that can be seen')).toBe('必填：承诺目标要看得见（写明可以看到的具体目标）');
+    expect(ruleText('must lie inside the cycle, between 2026-01-01 and 2026-12-31')).toBe('必须在本周期内，2026-01-01 至 2026-12-31 之间');
+  });
+
+  it('keys errors by the field path the form uses, whether from a draft save or a submit', () => {
+    expect(fieldErrors([{ field: 'body.commitments[0].target', rule: 'is required' }, { field: 'draft.commitments[0].target', rule: 'must not be blank' }])).toEqual({ 'commitments[0].target': '必填；不能为空' });
+  });
+});
+
+describe('待办', () => {
+  const summary = (gate: string, status: string): SetSummary => ({ id: 's1', year: 2026, cycleId: 'c1', organizationId: 'o1', organizationName: '鲁恒', gate, status, approvedVersion: null, due: '2026-03-31' });
+  const detail = (roles: string[], workflow: SetView['workflow']): SetView => ({ yourRoles: roles, workflow } as unknown as SetView);
+
+  it('offers each role its next step of the cycle', () => {
+    const roles = (...r: string[]) => new Set(r);
+    expect(tasksOf(summary('set', 'drafting'), roles('enterprise_rep'), null).map((t) => t.tab)).toEqual(['draft']);
+    expect(tasksOf(summary('set', 'submitted'), roles('enterprise_rep'), null)).toEqual([]);
+    expect(tasksOf(summary('set', 'submitted'), roles('community_committee'), null).map((t) => t.label)).toEqual(['审核承诺书']);
+    const items = [{ key: 'p1', side: 'party', dueAt: '2026-06-30T15:59:59.999Z', filed: null }, { key: 'e1', side: 'enterprise', dueAt: '2026-05-31T15:59:59.999Z', filed: null }];
+    const party = tasksOf(summary('practice', 'approved'), roles('enterprise_party_org'), detail(['enterprise_party_org'], { items }));
+    expect(party).toMatchObject([{ tab: 'practice', due: '2026-06-30' }]);
+    const evaluator = detail(['evaluator'], { scored: true, evaluatorSignedBy: null, selfEvaluated: [] });
+    expect(tasksOf(summary('evaluate', 'approved'), roles('evaluator'), evaluator).map((t) => t.label)).toEqual(['签署考核意见']);
+    const dept = detail(['org_department'], { evaluatorSignedBy: 'eval01', countersignedBy: null });
+    expect(tasksOf(summary('evaluate', 'approved'), roles('org_department'), dept).map((t) => t.label)).toEqual(['审核会签并备案']);
+    expect(tasksOf(summary('evaluate', 'approved'), roles('org_department'), detail(['org_department'], { evaluatorSignedBy: null }))).toEqual([]);
+  });
+
+  it('counts days to a deadline on the Shanghai calendar, negative when overdue', () => {
+    const lateEvening = new Date('2026-03-30T17:00:00Z'); // 01:00 on 03-31 in Shanghai
+    expect(daysUntil('2026-03-31', lateEvening)).toBe(0);
+    expect(daysUntil('2026-03-30', lateEvening)).toBe(-1);
+  });
+});
