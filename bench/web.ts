@@ -12,6 +12,7 @@ import pino from 'pino';
 import type { CDPSession, Page } from 'puppeteer-core';
 import { freePort, startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { initOrm } from '../db/orm.ts';
+import { loadAuditKey } from '../domain/audit/key.ts';
 import { loadConfig } from '../config/config.ts';
 import { buildServer } from '../api/server.ts';
 import { connectTemporalClient } from '../temporal/client.ts';
@@ -29,8 +30,8 @@ let base = process.env.BASE_URL ?? '';
 const cleanup: (() => Promise<unknown>)[] = [];
 if (!base) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-web-'));
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' });
-  const orm = await initOrm({ url: pg.url });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'bench_web' });
+  const orm = await initOrm({ url: pg.url, auditKey: await loadAuditKey({ dataDir: dir }) });
   await seedDemo(orm);
   const temporal = connectTemporalClient({ address: '127.0.0.1:1', namespace: 'default' });
   const server = await buildServer({ config: loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: pg.url, DATA_DIR: dir }), orm, temporal }, { logger: pino({ level: 'silent' }) });
