@@ -270,7 +270,9 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     due.handled.forEach((id) => handled.add(id));
     if (now >= practiceEnd && publication.closed) break;
     const next = pendingAlarms(state.items, plan.itemReminderDays, handled)[0]?.at ?? Infinity;
-    const wakeAt = Math.min(next, practiceEnd, publication.closed ? Infinity : to);
+    // Once practice has ended, only the publication window's close is left to wait for: waiting
+    // for the past practice end again would spin without ever yielding (a window outlasting practice).
+    const wakeAt = Math.min(next, now >= practiceEnd ? Infinity : practiceEnd, publication.closed ? Infinity : to);
     const revision = state.revision;
     await waitUntil(wakeAt, () => state.revision !== revision);
   }

@@ -182,6 +182,28 @@ describe('dualCommitment workflow', () => {
     await replay(workflowId);
   }, 180_000);
 
+  it('waits for a publication window that outlasts practice, then goes to 评诺 (no spinning task)', async () => {
+    const start = await env.currentTimeMs();
+    const plan = { ...planFrom(start), publicationDays: 7, practiceEnd: new Date(start + 2 * DAY_MS).toISOString(), evaluationStart: new Date(start + 3 * DAY_MS).toISOString() };
+    const workflowId = dualCommitmentWorkflowId('org-window', plan.year);
+    const handle = await env.client.workflow.start(dualCommitment, {
+      taskQueue,
+      workflowId,
+      args: [{ setId: 'set-window', cycleId: 'cycle-1', organizationId: 'org-window', year: plan.year, plan }],
+    });
+    const items: ItemSummary[] = [{ key: 'p1', side: 'party', dueAt: new Date(start + 2 * DAY_MS).toISOString() }];
+    await handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_rep'), version: 1, items }] });
+    await handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('community_committee'), version: 1, decision: 'approve', comments: '' }] });
+    await env.sleep(4 * DAY_MS);
+    expect((await handle.query(dualCommitmentStatus)).gate).toBe('show');
+    await env.sleep(4 * DAY_MS);
+    const status = await handle.query(dualCommitmentStatus);
+    expect(status.gate).toBe('evaluate');
+    expect(calls.filter((c) => c.name === 'closePublication' && c.input.setId === 'set-window')).toHaveLength(1);
+    await handle.terminate('test done');
+    await replay(workflowId);
+  }, 180_000);
+
   it('reminds before the submission deadline, escalates weekly after it, and gives up at the end of the evaluation window', async () => {
     calls.length = 0;
     const start = await env.currentTimeMs();
