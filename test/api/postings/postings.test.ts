@@ -14,6 +14,7 @@ import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
 import { grantWithToken } from '../../support/cycle-harness.ts';
+import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Person } from '../../../domain/entities/person.ts';
 
@@ -26,6 +27,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let app: TestApp;
 let worker: Worker;
+let reportWorker: Worker;
 let running: Promise<void>;
 let world: PostingWorld;
 
@@ -37,12 +39,21 @@ beforeAll(async () => {
   ]);
   app = await createTestApp({ temporalAddress: env.address });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: app.config.TEMPORAL_TASK_QUEUE, workflowBundle: bundle, activities: createPostingActivities({ orm: app.orm }) });
-  running = worker.run();
+  // The month's attendance sheets fall due when the skipped days cross a month's end (a run
+  // on the last day of a month, Shanghai time): a stand-in renderer answers the reports queue.
+  reportWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: reportsTaskQueueFor(app.config.TEMPORAL_TASK_QUEUE),
+    workflowBundle: bundle,
+    activities: { renderReport: async () => ({ sha256: 'f'.repeat(64), reportFileId: null, version: null, bytes: 1, pages: 1, storagePath: 'x' }) },
+  });
+  running = Promise.all([worker.run(), reportWorker.run()]).then(() => undefined);
   world = await seedPostingWorld(app.orm.em.fork() as EntityManager, { postings: 2, createPostings: false });
 }, 120_000);
 
 afterAll(async () => {
   worker?.shutdown();
+  reportWorker?.shutdown();
   await running;
   await app?.close();
   await env?.teardown();
