@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RequestContext } from '@mikro-orm/core';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { AppServices } from './services.ts';
+import type { AppServices } from './app-services.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerInputRules } from './plugins/input-rules.ts';
 import { registerThrottle } from './plugins/throttle.ts';

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { app } from './app.ts';
-import type { AppServices } from './services.ts';
+import type { AppServices } from './app-services.ts';
 
 export interface ServerOptions {
   logger: Logger;

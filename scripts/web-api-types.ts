@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { app } from '../api/app.ts';
 import { loadConfig, projectRoot } from '../config/config.ts';
-import type { AppServices } from '../api/services.ts';
+import type { AppServices } from '../api/app-services.ts';
 
 const outDir = path.join(projectRoot, 'web/src/api');
 

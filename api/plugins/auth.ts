@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import jwt from '@fastify/jwt';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppServices } from '../services.ts';
+import type { AppServices } from '../app-services.ts';
 import { unauthorized } from '../errors.ts';
 import { ErrorBody } from '../schemas/common.ts';
 import { loadPrincipal, type Principal } from '../../domain/auth/principal.ts';

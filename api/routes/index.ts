@@ -2,7 +2,7 @@
 // Registered by app.ts after the swagger plugin, so each route appears in /docs.
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import type { AppServices } from '../services.ts';
+import type { AppServices } from '../app-services.ts';
 import { registerAuth } from '../plugins/auth.ts';
 import { ensureDefaultCatalogs } from '../../domain/catalogs/defaults.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
