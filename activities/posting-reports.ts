@@ -13,10 +13,8 @@ import { Posting } from '../domain/entities/posting.ts';
 import { PostingCohort } from '../domain/entities/posting-cohort.ts';
 import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
 import { addDays, daysBetween, isWorkingDay, lastDayOfMonth, requiredDays, shanghaiDate, startOfShanghaiDay, workingDays } from '../domain/posting/calendar.ts';
-import { gradeByScore } from '../domain/posting/assessment.ts';
-import { DEFAULT_COHORT_SETTINGS, type CohortSettings } from '../domain/posting/settings.ts';
+import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../domain/posting/rules.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
-import type { FinalSigner } from '../domain/posting/sign-off.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
 const today = () => shanghaiDate(Date.now());

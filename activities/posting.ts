@@ -18,17 +18,14 @@ import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { Posting } from '../domain/entities/posting.ts';
 import { PostingCohort } from '../domain/entities/posting-cohort.ts';
 import { PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
-import { rankCohort } from '../domain/posting/assessment.ts';
-import { DEFAULT_COHORT_SETTINGS } from '../domain/posting/settings.ts';
-import { cohortWorkflowId, postingWorkflowId, type CohortRanking, type PostingActivityContract, type PostingReportRequest } from '../domain/posting/workflow-types.ts';
+import { DEFAULT_COHORT_SETTINGS, rankCohort } from '../domain/posting/rules.ts';
+import { cohortWorkflowId, postingWorkflowId, RESIDENT_SURVEY, type CohortRanking, type PostingActivityContract, type PostingReportRequest } from '../domain/posting/contracts.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
 import { lastDayOfMonth } from '../domain/posting/calendar.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
 import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './posting-reports.ts';
 import type { Role } from '../domain/auth/roles.ts';
 import { commitmentLinkToken } from './dual-commitment.ts';
-
-export const RESIDENT_SURVEY = 'posting_resident_survey';
 
 export interface PostingActivityDeps {
   orm: MikroORM;

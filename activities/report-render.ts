@@ -11,7 +11,7 @@ import { recordAudit, type AuditActor } from '../domain/audit/record.ts';
 import { CommitmentSet } from '../domain/entities/commitment.ts';
 import { ReportFile } from '../domain/entities/report-file.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
-import { postingWorkflowId } from '../domain/posting/workflow-types.ts';
+import { postingWorkflowId } from '../domain/posting/contracts.ts';
 import type { CommitmentReportType } from './dual-commitment.ts';
 
 /** One report of one record that can be rendered again. */

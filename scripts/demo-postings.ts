@@ -30,7 +30,7 @@ import { Account } from '../domain/entities/account.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
 import { addDays, addMonths, isWorkingDay, lastDayOfMonth, shanghaiDate } from '../domain/posting/calendar.ts';
-import { DEFAULT_COHORT_SETTINGS } from '../domain/posting/settings.ts';
+import { DEFAULT_COHORT_SETTINGS } from '../domain/posting/rules.ts';
 
 const DAY_MS = 86_400_000;
 const started = Date.now();

@@ -3,22 +3,16 @@
 // after the month's end, when every posting has counted it), and the 年终考核排名 whenever
 // postings are ranked (the ranking activity signals it). It ends when no posting of the cohort
 // still runs or waits to start and every started posting has a rank.
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { PostingActivityContract, PostingCohortInput, PostingReportStatus } from '../domain/posting/workflow-types.ts';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  cohortRankingFiledSignal,
+  cohortStatusQuery,
+  type PostingActivityContract,
+  type PostingCohortInput,
+  type PostingCohortStatus,
+} from '../domain/posting/contracts.ts';
 import { addDays, addMonths, shanghaiDate, startOfShanghaiDay } from '../domain/posting/calendar.ts';
 import { renderPostingReport } from './posting-reports.ts';
-
-/** Sent by the activity that ranks postings: how many of the cohort are ranked now. */
-export const cohortRankingFiledSignal = defineSignal<[{ ranked: number }]>('cohortRankingFiled');
-export const cohortStatusQuery = defineQuery<PostingCohortStatus>('cohortStatus');
-
-export interface PostingCohortStatus {
-  cohortId: string;
-  /** The next month whose sheets are due (YYYY-MM), or null once no posting runs. */
-  nextMonth: string | null;
-  ranked: number;
-  reports: PostingReportStatus[];
-}
 
 const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '2 minutes' });
 

@@ -5,7 +5,7 @@
 // workflow or activity is retried. A PDF that cannot be made is recorded and the department
 // told; the posting goes on without it.
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PostingActivityContract, PostingReportRendering, PostingReportRequest, PostingReportStatus } from '../domain/posting/workflow-types.ts';
+import type { PostingActivityContract, PostingReportRendering, PostingReportRequest, PostingReportStatus } from '../domain/posting/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 
 /** Error types of the report pipeline that a retry cannot fix (activities/reports.ts). */
@@ -22,7 +22,10 @@ const rendering = () =>
   });
 
 /** Renders and files one report; a failure is recorded (and returned), never thrown. */
-export async function renderPostingReport(request: PostingReportRequest, context: { cohortId: string; postingId: string | null }): Promise<PostingReportStatus> {
+export async function renderPostingReport(
+  request: PostingReportRequest,
+  context: { cohortId: string; postingId: string | null },
+): Promise<PostingReportStatus> {
   try {
     const stored = await rendering().renderReport(request);
     return { type: request.type, key: request.requestKey, status: 'stored', sha256: stored.sha256, reportFileId: stored.reportFileId, problem: null };

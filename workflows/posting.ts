@@ -4,39 +4,46 @@
 // quarterlyReviewWorkflow child; the year end gathers the three sources, waits for the cohort's
 // ranking (cohortRanked signal) and then the three signatures of the joint assessment, whose
 // form (期满联合考核表) is rendered through the shared report pipeline at the end.
-import { ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
-import type {
-  CohortRanking,
-  ExtendUpdate,
-  FinalSignatureUpdate,
-  GuaranteesUpdate,
-  OrganizationRatingUpdate,
-  PostingActivityContract,
-  PostingStatus,
-  PostingWorkflowInput,
-  QuarterOutcome,
-  RecallUpdate,
-  SelfAssessmentUpdate,
-} from '../domain/posting/workflow-types.ts';
-import { quarterWorkflowId } from '../domain/posting/workflow-types.ts';
+// The state and the check behind every update's validator are in domain/posting/state.ts; the
+// messages' registered names in domain/posting/contracts.ts.
+import { ApplicationFailure, condition, patched, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import {
+  cohortRankedSignal,
+  extendPostingUpdate,
+  postingStatusQuery,
+  quarterWorkflowId,
+  rateOrganizationUpdate,
+  recallPostingUpdate,
+  recordGuaranteesUpdate,
+  signFinalAssessmentUpdate,
+  submitSelfAssessmentUpdate,
+  type PostingActivityContract,
+  type PostingNotice,
+  type PostingStatus,
+  type PostingWorkflowInput,
+  type QuarterOutcome,
+} from '../domain/posting/contracts.ts';
 import { attendancePeriods, postingEndDate, postingQuarters, shanghaiDate, startOfShanghaiDay } from '../domain/posting/calendar.ts';
-import { missingGuarantees } from '../domain/posting/guarantees.ts';
-import { attendanceDeduction, routineScore } from '../domain/posting/tally.ts';
-import { residentsScore, yearEndScore } from '../domain/posting/assessment.ts';
-import { checkFinalSignature, finalOutcome, missingFinalSigners, requireRole, SignOffRefused } from '../domain/posting/sign-off.ts';
+import { attendanceDeduction, finalOutcome, residentsScore, routineScore, yearEndScore } from '../domain/posting/rules.ts';
+import {
+  applyExtend,
+  applyFinalSignature,
+  applyGuarantees,
+  applyOrganizationRating,
+  applyRanking,
+  applyRecall,
+  applySelfAssessment,
+  checkExtend,
+  checkFinalSignatureUpdate,
+  checkGuarantees,
+  checkOrganizationRating,
+  checkRecall,
+  checkSelfAssessment,
+  initialPostingStatus,
+} from '../domain/posting/state.ts';
 import { awaitDeadline, DAY_MS } from './posting-deadlines.ts';
 import { quarterlyReviewWorkflow, refuseUnless } from './quarterly-review.ts';
 import { renderPostingReport } from './posting-reports.ts';
-import { initialPostingStatus } from '../domain/posting/status.ts';
-
-export const recordGuaranteesUpdate = defineUpdate<PostingStatus, [GuaranteesUpdate]>('recordGuarantees');
-export const recallPostingUpdate = defineUpdate<PostingStatus, [RecallUpdate]>('recallPosting');
-export const extendPostingUpdate = defineUpdate<PostingStatus, [ExtendUpdate]>('extendPosting');
-export const submitSelfAssessmentUpdate = defineUpdate<PostingStatus, [SelfAssessmentUpdate]>('submitSelfAssessment');
-export const rateOrganizationUpdate = defineUpdate<PostingStatus, [OrganizationRatingUpdate]>('rateOrganization');
-export const signFinalAssessmentUpdate = defineUpdate<PostingStatus, [FinalSignatureUpdate]>('signFinalAssessment');
-export const cohortRankedSignal = defineSignal<[CohortRanking]>('cohortRanked');
-export const postingStatusQuery = defineQuery<PostingStatus>('postingStatus');
 
 const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '1 minute' });
 
@@ -66,134 +73,59 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   };
   /** Bumped by recall and extension so the month loop recomputes its periods. */
   let endChanged = 0;
-  const notify = (key: string, to: Parameters<typeof acts.notifyPosting>[0]['to'], kind: Parameters<typeof acts.notifyPosting>[0]['kind'], title: string, body: string) =>
+  const notify = (key: string, to: PostingNotice['to'], kind: PostingNotice['kind'], title: string, body: string) =>
     acts.notifyPosting({ postingId, key, to, kind, title, body });
-  const refuse = (code: SignOffRefused['code'], message: string) => {
-    throw new SignOffRefused(code, message);
-  };
 
   setHandler(postingStatusQuery, () => s);
   setHandler(
     recordGuaranteesUpdate,
     async (u) => {
-      s.guarantees = { insuranceYuan: u.insuranceYuan ?? s.guarantees.insuranceYuan, workFundsYuan: u.workFundsYuan ?? s.guarantees.workFundsYuan };
-      s.missingGuarantees = missingGuarantees(s.guarantees, settings);
+      applyGuarantees(s, u, settings);
       await saveChange();
       // Complete guarantees move the posting on (to awaiting_start, or active when the start
       // date has come): answer with the phase the caller will find, not the one before.
       if (s.missingGuarantees.length === 0) await condition(() => s.phase !== 'awaiting_guarantees');
       return s;
     },
-    {
-      validator: (u) =>
-        refuseUnless(() => {
-          requireRole(u.actor, 'dispatching_unit', 'recording guarantees');
-          if (s.phase !== 'awaiting_guarantees' && s.phase !== 'awaiting_start') refuse('not_open', 'the posting has started; guarantees are on record');
-          for (const v of [u.insuranceYuan, u.workFundsYuan]) if (v !== undefined && !(v >= 0)) refuse('invalid', 'amounts must be non-negative yuan');
-        }),
-    },
+    { validator: (u) => refuseUnless(() => checkGuarantees(s, u)) },
   );
   setHandler(
     recallPostingUpdate,
     async (u) => {
-      const today = shanghaiDate(Date.now());
-      s.recalled = { on: today, reason: u.reason };
-      if (s.phase === 'awaiting_guarantees' || s.phase === 'awaiting_start') {
-        s.phase = 'cancelled';
-        s.outcome = 'cancelled';
-      } else if (s.endsOn !== null && today < s.endsOn) {
-        s.endsOn = today;
-      }
+      applyRecall(s, u, shanghaiDate(Date.now()));
       endChanged++;
       await saveChange();
       return s;
     },
-    {
-      validator: (u) =>
-        refuseUnless(() => {
-          requireRole(u.actor, 'org_department', 'recalling a first secretary');
-          if (s.recalled) refuse('already_signed', `recalled already on ${s.recalled.on}`);
-          if (!['awaiting_guarantees', 'awaiting_start', 'active'].includes(s.phase)) refuse('not_open', `the posting is in ${s.phase}; it can no longer be recalled`);
-          if (u.reason.trim() === '') refuse('invalid', 'a reason is required');
-        }),
-    },
+    { validator: (u) => refuseUnless(() => checkRecall(s, u)) },
   );
   setHandler(
     extendPostingUpdate,
     async (u) => {
-      s.extendedMonths += u.months;
-      if (s.startedOn) s.endsOn = postingEndDate(s.startedOn, settings.lengthMonths + s.extendedMonths);
+      applyExtend(s, u, settings);
       endChanged++;
       await saveChange();
       return s;
     },
-    {
-      validator: (u) =>
-        refuseUnless(() => {
-          requireRole(u.actor, 'org_department', 'extending a posting');
-          if (s.recalled) refuse('not_open', 'the posting was recalled');
-          if (!['awaiting_guarantees', 'awaiting_start', 'active'].includes(s.phase)) refuse('not_open', `the posting is in ${s.phase}; it can no longer be extended`);
-          if (!Number.isInteger(u.months) || u.months < 1 || u.months > 12) refuse('invalid', 'months must be an integer from 1 to 12');
-        }),
-    },
+    { validator: (u) => refuseUnless(() => checkExtend(s, u)) },
   );
-  setHandler(
-    submitSelfAssessmentUpdate,
-    async (u) => {
-      s.yearEnd.self = { score: u.score, summary: u.summary };
-      await saveChange();
-      return s;
-    },
-    {
-      validator: (u) =>
-        refuseUnless(() => {
-          requireRole(u.actor, 'first_secretary', '晒绩自评 self-assessment');
-          if (s.phase !== 'year_end') refuse('not_open', `self-assessment is taken at the year end, not in ${s.phase}`);
-          if (s.yearEnd.self) refuse('already_signed', 'the self-assessment was filed already');
-          if (!(u.score >= 0 && u.score <= 100)) refuse('invalid', 'score must be between 0 and 100');
-        }),
-    },
-  );
-  setHandler(
-    rateOrganizationUpdate,
-    async (u) => {
-      s.yearEnd.organization = { score: u.score, comment: u.comment, by: u.actor.name };
-      await saveChange();
-      return s;
-    },
-    {
-      validator: (u) =>
-        refuseUnless(() => {
-          requireRole(u.actor, 'org_department', '组织考评 organization rating');
-          if (s.phase !== 'year_end') refuse('not_open', `the organization rating is taken at the year end, not in ${s.phase}`);
-          if (s.yearEnd.organization) refuse('already_signed', `rated already by ${s.yearEnd.organization.by}`);
-          if (!(u.score >= 0 && u.score <= 100)) refuse('invalid', 'score must be between 0 and 100');
-        }),
-    },
-  );
-  setHandler(cohortRankedSignal, (r) => {
-    if (s.phase === 'awaiting_ranking' || s.phase === 'year_end') s.yearEnd.ranking = r;
+  const accept = <U>(apply: (u: U) => void) => async (u: U) => {
+    apply(u);
+    await saveChange();
+    return s;
+  };
+  setHandler(submitSelfAssessmentUpdate, accept((u) => applySelfAssessment(s, u)), { validator: (u) => refuseUnless(() => checkSelfAssessment(s, u)) });
+  setHandler(rateOrganizationUpdate, accept((u) => applyOrganizationRating(s, u)), { validator: (u) => refuseUnless(() => checkOrganizationRating(s, u)) });
+  setHandler(cohortRankedSignal, (r) => applyRanking(s, r));
+  setHandler(signFinalAssessmentUpdate, accept((u) => applyFinalSignature(s, u, Date.now())), {
+    validator: (u) => refuseUnless(() => checkFinalSignatureUpdate(s, u)),
   });
-  setHandler(
-    signFinalAssessmentUpdate,
-    async (u) => {
-      s.finalSignatures.push({ as: u.as, accountId: u.actor.accountId, name: u.actor.name, decision: u.decision, comment: u.comment, signedAt: Date.now() });
-      s.missingFinalSigners = missingFinalSigners(s.finalSignatures);
-      await saveChange();
-      return s;
-    },
-    {
-      validator: (u) =>
-        refuseUnless(() => {
-          if (s.phase !== 'final_assessment') refuse('not_open', `the joint assessment is not open (phase ${s.phase})`);
-          checkFinalSignature(s.finalSignatures, u);
-        }),
-    },
-  );
 
   // 1. Guarantees, then the planned start date.
   while (s.missingGuarantees.length > 0 && s.phase !== 'cancelled') {
-    await notify(`guarantees-${shanghaiDate(Date.now())}`, ['dispatching_unit', 'org_department'], 'task', 'Posting waits for the dispatching unit’s guarantees', s.missingGuarantees.map((m) => m.message).join('; '));
+    const missing = s.missingGuarantees.map((m) => m.message).join('; ');
+    const title = 'Posting waits for the dispatching unit’s guarantees';
+    await notify(`guarantees-${shanghaiDate(Date.now())}`, ['dispatching_unit', 'org_department'], 'task', title, missing);
     await condition(() => s.missingGuarantees.length === 0 || s.phase === 'cancelled', GUARANTEE_REMINDER_MS);
   }
   if (s.phase !== 'cancelled') {
@@ -233,7 +165,8 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
     if (deduction) {
       s.tally.push(deduction);
       s.routineScore = routineScore(s.tally);
-      await notify(`attendance-${next.month}`, ['street_committee'], 'warning', `${input.secretaryName}: ${next.month} attendance short`, `${deduction.detail}; ${deduction.points} point(s) deducted (小考).`);
+      const body = `${deduction.detail}; ${deduction.points} point(s) deducted (小考).`;
+      await notify(`attendance-${next.month}`, ['street_committee'], 'warning', `${input.secretaryName}: ${next.month} attendance short`, body);
     }
 
     for (const q of postingQuarters(s.startedOn, s.endsOn)) {
@@ -249,7 +182,9 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
             to: q.to,
             closedAt: q.closesAt,
             cohortId: input.cohortId,
-            attendance: s.months.filter((m) => q.months.includes(m.month)).map((m) => ({ month: m.month, confirmedDays: m.confirmedDays, requiredDays: m.requiredDays })),
+            attendance: s.months
+              .filter((m) => q.months.includes(m.month))
+              .map((m) => ({ month: m.month, confirmedDays: m.confirmedDays, requiredDays: m.requiredDays })),
             settings: { deadlines: settings.deadlines, deductions: settings.deductions, minHeadVisitsPerQuarter: settings.minHeadVisitsPerQuarter },
           },
         ],
@@ -272,27 +207,43 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   const d = settings.deadlines;
   const yearEndDue = Date.now() + d.yearEndDays * DAY_MS;
   await acts.openResidentsSurvey({ postingId, expiresAt: Date.now() + Math.min(d.residentsSurveyDays, d.yearEndDays) * DAY_MS });
-  await notify('year-end-task', ['first_secretary', 'org_department'], 'task', `${input.secretaryName}: year-end assessment open`, 'File the self-assessment (晒绩自评) and the organization rating (组织考评).');
+  const yearEndTask = 'File the self-assessment (晒绩自评) and the organization rating (组织考评).';
+  await notify('year-end-task', ['first_secretary', 'org_department'], 'task', `${input.secretaryName}: year-end assessment open`, yearEndTask);
   const rules = { reminderDaysBefore: d.reminderDaysBefore, escalationEveryDays: d.escalationEveryDays, maxEscalations: d.maxEscalations };
   await awaitDeadline(() => s.yearEnd.self !== null && s.yearEnd.organization !== null, yearEndDue, rules, {
-    remind: () => notify('year-end-reminder', ['first_secretary', 'org_department'], 'reminder', 'Year-end assessment due soon', 'Self-assessment and organization rating are due.'),
-    escalate: (n) => notify(`year-end-escalation-${n}`, ['org_department', 'street_committee'], 'escalation', `Year-end assessment overdue (${n})`, `Missing: ${[s.yearEnd.self ? null : 'self-assessment', s.yearEnd.organization ? null : 'organization rating'].filter(Boolean).join(', ')}`),
+    remind: () =>
+      notify(
+        'year-end-reminder',
+        ['first_secretary', 'org_department'],
+        'reminder',
+        'Year-end assessment due soon',
+        'Self-assessment and organization rating are due.',
+      ),
+    escalate: (n) => {
+      const missing = [s.yearEnd.self ? null : 'self-assessment', s.yearEnd.organization ? null : 'organization rating'].filter(Boolean).join(', ');
+      const title = `Year-end assessment overdue (${n})`;
+      return notify(`year-end-escalation-${n}`, ['org_department', 'street_committee'], 'escalation', title, `Missing: ${missing}`);
+    },
   });
   await Promise.all(children);
   const { ratings } = await acts.collectResidentsRatings({ postingId });
   s.yearEnd.residents = { respondents: ratings.length, score: residentsScore(ratings) };
   s.yearEnd.routine = s.routineScore;
-  s.yearEnd.total = yearEndScore({ self: s.yearEnd.self?.score ?? null, residents: s.yearEnd.residents.score, organization: s.yearEnd.organization?.score ?? null, routine: s.routineScore }, settings.weights);
+  const organization = s.yearEnd.organization?.score ?? null;
+  const sources = { self: s.yearEnd.self?.score ?? null, residents: s.yearEnd.residents.score, organization, routine: s.routineScore };
+  s.yearEnd.total = yearEndScore(sources, settings.weights);
   s.phase = 'awaiting_ranking';
   await saveProgress();
-  await acts.submitYearEndResult({ postingId, cohortId: input.cohortId, secretaryName: input.secretaryName, total: s.yearEnd.total, organization: s.yearEnd.organization?.score ?? null });
+  await acts.submitYearEndResult({ postingId, cohortId: input.cohortId, secretaryName: input.secretaryName, total: s.yearEnd.total, organization });
   await condition(() => s.yearEnd.ranking !== null);
 
   // 4. 期满联合考核: the three bodies sign once each.
   s.phase = 'final_assessment';
   await saveProgress();
   for (let round = 0; s.missingFinalSigners.length > 0; round++) {
-    await notify(`final-${round}`, [...s.missingFinalSigners], round === 0 ? 'task' : 'reminder', `${input.secretaryName}: joint final assessment`, `Awaiting: ${s.missingFinalSigners.join(', ')}`);
+    const kind = round === 0 ? 'task' : 'reminder';
+    const awaiting = `Awaiting: ${s.missingFinalSigners.join(', ')}`;
+    await notify(`final-${round}`, [...s.missingFinalSigners], kind, `${input.secretaryName}: joint final assessment`, awaiting);
     await condition(() => s.missingFinalSigners.length === 0, d.finalReminderEveryDays * DAY_MS);
   }
   const outcome = finalOutcome(s.finalSignatures);

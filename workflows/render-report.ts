@@ -10,7 +10,7 @@ import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/work
 import type { DualCommitmentActivities } from '../activities/dual-commitment.ts';
 import type { RenderReportInput } from '../activities/reports.ts';
 import type { RenderOutcome, RenderReportWorkflowInput, RenderReportWorkflowResult, ReportRenderActivities } from '../activities/report-render.ts';
-import type { PostingActivityContract, PostingReportRendering } from '../domain/posting/workflow-types.ts';
+import type { PostingActivityContract, PostingReportRendering } from '../domain/posting/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 
 /** Error types of the report pipeline that a retry cannot fix (activities/reports.ts). */

@@ -1,9 +1,9 @@
 // A cohort of first secretaries posted together by an organization department (e.g. Dafang's
-// 32), with the posting rules as settings (domain/posting/settings.ts defaults).
+// 32), with the posting rules as settings (domain/posting/rules.ts defaults).
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { AdministrativeUnit } from './administrative-unit.ts';
 import { createdAt, uuidKey } from './common.ts';
-import type { CohortSettings } from '../posting/settings.ts';
+import type { CohortSettings } from '../posting/rules.ts';
 
 export const PostingCohort = defineEntity({
   name: 'PostingCohort',

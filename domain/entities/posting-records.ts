@@ -5,8 +5,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Account } from './account.ts';
 import { Posting } from './posting.ts';
 import { createdAt, updatedAt, uuidKey } from './common.ts';
-import type { FinalSignature } from '../posting/sign-off.ts';
-import type { QuarterOutcome, QuarterStatus } from '../posting/workflow-types.ts';
+import type { FinalSignature } from '../posting/rules.ts';
+import type { QuarterOutcome, QuarterStatus } from '../posting/contracts.ts';
 
 /** 保障: the dispatching unit's accident insurance and work funds, one row per posting. */
 export const PostingGuarantee = defineEntity({

@@ -7,7 +7,7 @@ import { Organization } from './organization.ts';
 import { Person } from './person.ts';
 import { PostingCohort } from './posting-cohort.ts';
 import { createdAt, uuidKey } from './common.ts';
-import type { PostingStatus } from '../posting/workflow-types.ts';
+import type { PostingStatus } from '../posting/contracts.ts';
 
 export const Posting = defineEntity({
   name: 'Posting',

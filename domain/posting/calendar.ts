@@ -13,7 +13,7 @@
 //   where a secretary may be.
 import { TZDate } from '@date-fns/tz';
 import type { HolidayCalendar } from './holidays.ts';
-import type { CohortSettings } from './settings.ts';
+import type { CohortSettings } from './rules.ts';
 
 export const TIME_ZONE = 'Asia/Shanghai';
 const DAY_MS = 86_400_000;

@@ -31,7 +31,7 @@ import { ReportFile } from '../../domain/entities/report-file.ts';
 import { StarEnrolment } from '../../domain/entities/star-rating.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
-import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
+import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/rules.ts';
 import type { Role } from '../../domain/auth/roles.ts';
 
 /** The records of one district that routes take as path parameters. */

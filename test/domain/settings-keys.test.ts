@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveSettings } from '../../domain/rules/dual-commitment.ts';
 import { resolveStarSettings } from '../../domain/rules/star-rating-calendar.ts';
-import { resolveCohortSettings } from '../../domain/posting/settings.ts';
+import { resolveCohortSettings } from '../../domain/posting/rules.ts';
 
 describe('unknown settings', () => {
   it('dual commitments name an unknown key, also inside weights and feedback', () => {

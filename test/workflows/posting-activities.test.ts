@@ -10,7 +10,7 @@ import { Posting } from '../../domain/entities/posting.ts';
 import { Notification } from '../../domain/entities/notification.ts';
 import { PostingCheckIn, PostingHeadVisit, PostingMonth, PostingResidentRating, PostingYearEnd } from '../../domain/entities/posting-records.ts';
 import { seedPostingWorld, type PostingWorld } from '../api/postings/seed.ts';
-import type { CohortRanking } from '../../domain/posting/workflow-types.ts';
+import type { CohortRanking } from '../../domain/posting/contracts.ts';
 
 let db: TestDatabase;
 let orm: MikroORM;

@@ -8,23 +8,29 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { quarterlyReviewWorkflow } from '../../workflows/quarterly-review.ts';
+import { addDays, addMonths, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
+import { DEFAULT_COHORT_SETTINGS, rankCohort, type Actor, type FinalSignature } from '../../domain/posting/rules.ts';
 import {
   cohortRankedSignal,
+  cohortRankingFiledSignal,
+  cohortStatusQuery,
   extendPostingUpdate,
   postingStatusQuery,
+  postingWorkflowId,
+  quarterWorkflowId,
   rateOrganizationUpdate,
   recallPostingUpdate,
   recordGuaranteesUpdate,
+  scoreQuarterUpdate,
   signFinalAssessmentUpdate,
   submitSelfAssessmentUpdate,
-} from '../../workflows/posting.ts';
-import { quarterlyReviewWorkflow, scoreQuarterUpdate, submitWorkReportUpdate } from '../../workflows/quarterly-review.ts';
-import { cohortRankingFiledSignal, cohortStatusQuery } from '../../workflows/posting-cohort.ts';
-import { addDays, addMonths, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
-import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/settings.ts';
-import { rankCohort } from '../../domain/posting/assessment.ts';
-import type { Actor, FinalSignature } from '../../domain/posting/sign-off.ts';
-import { postingWorkflowId, quarterWorkflowId, type PostingActivityContract, type PostingNotice, type PostingStatus, type QuarterStatus } from '../../domain/posting/workflow-types.ts';
+  submitWorkReportUpdate,
+  type PostingActivityContract,
+  type PostingNotice,
+  type PostingStatus,
+  type QuarterStatus,
+} from '../../domain/posting/contracts.ts';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,7 @@ import { startCycleHarness, type CycleHarness, httpCaller, type ReportEntryBody 
 import type { TestApp } from '../../support/app.ts';
 import { createPostingActivities, residentSurveyToken } from '../../../activities/posting.ts';
 import { createReportRenderActivities } from '../../../activities/report-render.ts';
-import type { PostingStatus } from '../../../domain/posting/workflow-types.ts';
+import type { PostingStatus } from '../../../domain/posting/contracts.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Account } from '../../../domain/entities/account.ts';

@@ -10,7 +10,7 @@ import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
-import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/settings.ts';
+import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/rules.ts';
 
 export interface PostingWorld {
   districtId: string;

@@ -9,7 +9,7 @@ import {
   shanghaiDate,
   workingDays,
 } from '../../../domain/posting/calendar.ts';
-import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/settings.ts';
+import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/rules.ts';
 
 const s = DEFAULT_COHORT_SETTINGS;
 

@@ -1,9 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { missingGuarantees } from '../../../domain/posting/guarantees.ts';
-import { attendanceDeduction, quarterDeductions, routineScore } from '../../../domain/posting/tally.ts';
-import { rankCohort, residentsScore, yearEndScore } from '../../../domain/posting/assessment.ts';
-import { DEFAULT_COHORT_SETTINGS, resolveCohortSettings } from '../../../domain/posting/settings.ts';
-import { checkFinalSignature, finalOutcome, missingFinalSigners, type FinalSignature } from '../../../domain/posting/sign-off.ts';
+import {
+  attendanceDeduction,
+  checkFinalSignature,
+  DEFAULT_COHORT_SETTINGS,
+  finalOutcome,
+  missingFinalSigners,
+  missingGuarantees,
+  quarterDeductions,
+  rankCohort,
+  resolveCohortSettings,
+  residentsScore,
+  routineScore,
+  yearEndScore,
+  type FinalSignature,
+} from '../../../domain/posting/rules.ts';
 
 const s = DEFAULT_COHORT_SETTINGS;
 

@@ -1,11 +1,11 @@
-// What the posting workflows exchange with their callers and activities. Types only: the
-// workflows, activities and API all import them.
+// What the posting workflows exchange with their callers and activities: workflow IDs and type
+// names, inputs, statuses, the messages (updates, signals, queries) with their registered
+// names, the activity contract and the survey link kind. The workflows, activities and API all
+// import them; the names here are in running histories and never change.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReportMeta } from '../../reports/contracts/meta.ts';
 import type { Role } from '../auth/roles.ts';
-import type { CohortSettings, Grade } from './settings.ts';
-import type { Guarantees, MissingGuarantee } from './guarantees.ts';
-import type { TallyEntry } from './tally.ts';
-import type { Actor, FinalDecision, FinalSignature, FinalSigner } from './sign-off.ts';
-import type { RenderReportInput } from '../../activities/reports.ts';
+import type { Actor, CohortSettings, FinalDecision, FinalSignature, FinalSigner, Grade, Guarantees, MissingGuarantee, TallyEntry } from './rules.ts';
 
 export const POSTING_TASK_QUEUE_DEFAULT = 'cycles';
 export const postingWorkflowId = (postingId: string) => `posting/${postingId}`;
@@ -13,11 +13,37 @@ export const quarterWorkflowId = (postingId: string, quarter: number) => `postin
 /** The cohort's own workflow: monthly attendance sheets per street and the year-end ranking PDF. */
 export const cohortWorkflowId = (cohortId: string) => `posting-cohort/${cohortId}`;
 
+/** Type names the API starts (and the worker registers): never renamed, running histories carry them. */
+export const POSTING_WORKFLOW_TYPE = 'postingWorkflow';
+export const POSTING_COHORT_WORKFLOW_TYPE = 'postingCohortWorkflow';
+export const QUARTERLY_REVIEW_WORKFLOW_TYPE = 'quarterlyReviewWorkflow';
+
+/** Access-link kind of the residents' survey (群众测评) of a posting. */
+export const RESIDENT_SURVEY = 'posting_resident_survey';
+
 export type PostingReportType = 'attendance-sheet' | 'quarterly-review' | 'year-end-ranking' | 'final-assessment';
 /** A report of one posting: a quarter's 季度述评报告 or the 期满联合考核表. */
 export type PostingReportTarget = { postingId: string; type: 'quarterly-review'; quarter: number } | { postingId: string; type: 'final-assessment' };
-/** What a posting workflow hands to the shared renderReport activity (reports task queue). */
-export type PostingReportRequest = RenderReportInput & { type: PostingReportType; requestKey: string };
+/**
+ * What a workflow hands to the shared renderReport activity (reports task queue); the same
+ * shape as the activity's RenderReportInput, stated here so the domain needs no activity.
+ */
+export interface ReportRenderRequest {
+  type: string;
+  data: unknown;
+  meta: ReportMeta;
+  /** What the report shows, for download authorization: posting, unit (a street's sheet), posting_cohort. */
+  subjectType: string;
+  subjectId: string;
+  cycleId?: string | null;
+  createdBy: string;
+  requestKey?: string;
+}
+/** A posting report request: the posting's report type and a business key. */
+export interface PostingReportRequest extends ReportRenderRequest {
+  type: PostingReportType;
+  requestKey: string;
+}
 
 export interface PostingCohortInput {
   cohortId: string;
@@ -45,7 +71,17 @@ export interface PostingWorkflowInput {
   guarantees?: Guarantees;
 }
 
-export type PostingPhase = 'awaiting_guarantees' | 'awaiting_start' | 'active' | 'year_end' | 'awaiting_ranking' | 'final_assessment' | 'completed' | 'cancelled';
+export const POSTING_PHASES = [
+  'awaiting_guarantees',
+  'awaiting_start',
+  'active',
+  'year_end',
+  'awaiting_ranking',
+  'final_assessment',
+  'completed',
+  'cancelled',
+] as const;
+export type PostingPhase = (typeof POSTING_PHASES)[number];
 
 export interface MonthResult {
   month: string;
@@ -180,6 +216,12 @@ export interface PostingNotice {
   body: string;
 }
 
+export interface CohortMonth {
+  sheets: PostingReportRequest[];
+  running: boolean;
+  unranked: number;
+}
+
 export interface PostingActivityContract {
   notifyPosting(notice: PostingNotice): Promise<void>;
   savePostingProgress(status: PostingStatus): Promise<void>;
@@ -200,8 +242,11 @@ export interface PostingActivityContract {
    * month; whether any posting still runs (or waits to start) after it; how many started
    * postings still lack a rank. issuedOn (the workflow's date) is printed as the signing date.
    */
-  prepareCohortMonth(input: { cohortId: string; month: string; issuedOn?: string }): Promise<{ sheets: PostingReportRequest[]; running: boolean; unranked: number }>;
-  /** 年终考核排名 of the cohort as ranked so far (keyed by how many are ranked; null before any ranking) and how many started postings still lack a rank. */
+  prepareCohortMonth(input: { cohortId: string; month: string; issuedOn?: string }): Promise<CohortMonth>;
+  /**
+   * 年终考核排名 of the cohort as ranked so far (keyed by how many are ranked; null before any
+   * ranking) and how many started postings still lack a rank.
+   */
   prepareRankingReport(input: { cohortId: string; issuedOn?: string }): Promise<{ report: PostingReportRequest | null; unranked: number }>;
   /** A PDF that could not be made: the department is told; the cycle goes on. */
   recordPostingReportFailure(input: { cohortId: string; postingId: string | null; type: PostingReportType; key: string; reason: string }): Promise<void>;
@@ -209,5 +254,32 @@ export interface PostingActivityContract {
 
 /** The one activity of the shared report pipeline the posting workflows call (reports task queue). */
 export interface PostingReportRendering {
-  renderReport(input: RenderReportInput): Promise<{ sha256: string; reportFileId: string | null; version: number | null }>;
+  renderReport(input: ReportRenderRequest): Promise<{ sha256: string; reportFileId: string | null; version: number | null }>;
 }
+
+/** The cohort workflow's status (posting-cohort/<cohortId>). */
+export interface PostingCohortStatus {
+  cohortId: string;
+  /** The next month whose sheets are due (YYYY-MM), or null once no posting runs. */
+  nextMonth: string | null;
+  ranked: number;
+  reports: PostingReportStatus[];
+}
+
+// Messages, by the names the workflows registered them under.
+export const recordGuaranteesUpdate = defineUpdate<PostingStatus, [GuaranteesUpdate]>('recordGuarantees');
+export const recallPostingUpdate = defineUpdate<PostingStatus, [RecallUpdate]>('recallPosting');
+export const extendPostingUpdate = defineUpdate<PostingStatus, [ExtendUpdate]>('extendPosting');
+export const submitSelfAssessmentUpdate = defineUpdate<PostingStatus, [SelfAssessmentUpdate]>('submitSelfAssessment');
+export const rateOrganizationUpdate = defineUpdate<PostingStatus, [OrganizationRatingUpdate]>('rateOrganization');
+export const signFinalAssessmentUpdate = defineUpdate<PostingStatus, [FinalSignatureUpdate]>('signFinalAssessment');
+export const cohortRankedSignal = defineSignal<[CohortRanking]>('cohortRanked');
+export const postingStatusQuery = defineQuery<PostingStatus>('postingStatus');
+
+export const submitWorkReportUpdate = defineUpdate<QuarterStatus, [WorkReportUpdate]>('submitWorkReport');
+export const scoreQuarterUpdate = defineUpdate<QuarterStatus, [QuarterScoreUpdate]>('scoreQuarter');
+export const quarterStatusQuery = defineQuery<QuarterStatus>('quarterStatus');
+
+/** Sent by the activity that ranks postings: how many of the cohort are ranked now. */
+export const cohortRankingFiledSignal = defineSignal<[{ ranked: number }]>('cohortRankingFiled');
+export const cohortStatusQuery = defineQuery<PostingCohortStatus>('cohortStatus');
