@@ -4,100 +4,34 @@
 // database, the workflow has it rendered and stored by the shared report pipeline on the
 // reports task queue (`renderReport`), then `recordReport` files the PDF's SHA-256 on the set
 // and in the audit log.
-import { createHmac, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
-import type { RenderReportInput, RenderReportResult, ReportActivities } from './reports.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RenderReportResult } from './reports.ts';
+import { approvedItems, commitmentReportRequests, type ReportRequest } from './dual-commitment-reports.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
-import { ACCESS_LINK_PREFIX } from '../domain/auth/access-links.ts';
-import type { Actor, Gate } from '../domain/rules/dual-commitment-state.ts';
-import { resolveSettings, scoreEvaluation, shanghaiDate, variantForKind, type CommitmentDraft, type EvaluationWeights, type FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
+import { derivedLinkToken } from '../domain/auth/access-links.ts';
+import type { Actor, Gate } from '../domain/dual-commitment/state.ts';
+import { commitmentReportDue, resolveSettings, scoreEvaluation, superiorOf, variantForKind, type EvaluationWeights, type FulfilmentStatus } from '../domain/dual-commitment/rules.ts';
+import {
+  PUBLIC_COMMITMENTS,
+  STAFF_SURVEY,
+  type CommitmentReportType,
+  type FactualEvaluationRecord,
+  type SuperiorOrganization,
+} from '../domain/dual-commitment/contracts.ts';
 import { dueWhen } from '../domain/rules/due-days.ts';
-import { defaultDualCommitmentCatalog } from '../domain/catalogs/dual-commitment.ts';
-import { defaultResidentUnitCatalog } from '../domain/catalogs/resident-unit.ts';
-import type { DualCommitmentCatalog } from '../domain/catalogs/schemas.ts';
 import { notify } from '../domain/notifications/notify.ts';
 import { Account } from '../domain/entities/account.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts';
-import { SystemSetting } from '../domain/entities/system-setting.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../domain/entities/commitment.ts';
-
-export type CommitmentReportType = 'commitment-notice' | 'evaluation-record' | 'factual-evaluation';
-
-/** 四双: the unit's superior Party organization, where the 写实评价 is sent. */
-export interface SuperiorOrganization {
-  name: string;
-  contact: string | null;
-}
-
-/** What the set's `evaluation` column holds in the 四双 variant. */
-export interface FactualEvaluationRecord {
-  variant: 'resident_unit';
-  text: string;
-  itemStatuses: { itemKey: string; status: FulfilmentStatus }[];
-  by: string;
-  byLogin: string;
-  at: string;
-  superior: SuperiorOrganization | null;
-  sentAt?: string;
-}
-
-/**
- * The superior Party organization of a resident unit: the one named with the 写实评价, else a
- * responsible person of the unit whose role names it (role 上级党组织, name, phone).
- */
-export function superiorOf(responsiblePeople: { role: string; name: string; phone?: string }[], given: SuperiorOrganization | null | undefined): SuperiorOrganization | null {
-  if (given?.name?.trim()) return { name: given.name.trim(), contact: given.contact?.trim() || null };
-  const entry = responsiblePeople.find((p) => p.role.includes('上级党组织') || p.role.includes('上级主管'));
-  return entry ? { name: entry.name, contact: entry.phone ?? null } : null;
-}
-
-const STATUS_NAMES: Record<FulfilmentStatus, string> = { fulfilled: '已兑现', partly: '部分兑现', not_fulfilled: '未兑现' };
-
-/**
- * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,
- * on the reports task queue): the data is checked against the type's contract there.
- */
-export type ReportRequest = RenderReportInput & { type: CommitmentReportType };
-
-/** The one activity of the report pipeline the workflow calls. */
-export type ReportRenderingActivities = Pick<ReportActivities, 'renderReport'>;
-
 
 export interface DualCommitmentActivityDeps {
   orm: MikroORM;
   /** 发文机关 printed on the PDFs. */
   issuingUnit?: string;
 }
-
-export const PUBLIC_COMMITMENTS = 'public_commitments';
-export const STAFF_SURVEY = 'staff_survey';
-const LINK_SECRET_KEY = 'dual_commitment.link_secret';
-
-/**
- * The unguessable link token of a set's public page or survey. Derived (HMAC) from a secret
- * kept in system_setting, so a retried activity and the API compute the same token while
- * the database keeps only its hash, as for every access link.
- */
-export async function commitmentLinkToken(em: EntityManager, purpose: string, setId: string): Promise<string> {
-  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do nothing', [
-    LINK_SECRET_KEY,
-    JSON.stringify(randomBytes(48).toString('base64url')),
-  ]);
-  const secret = (await em.findOneOrFail(SystemSetting, { key: LINK_SECRET_KEY })).value as string;
-  return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${setId}`).digest('base64url')}`;
-}
-
-const AREA_OF = (catalog: DualCommitmentCatalog) => {
-  const map = new Map<string, string>();
-  for (const side of [catalog.partySide, catalog.enterpriseSide]) for (const area of side.areas) for (const item of area.items) map.set(item.code, area.name);
-  return map;
-};
-
-const SIDE_NAMES = { party: '党组织', enterprise: '企业' } as const;
-const RESIDENT_SIDE_NAMES = { party: '街道（社区）党组织', enterprise: '驻区单位' } as const;
 
 export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps) {
   const fork = () => deps.orm.em.fork() as EntityManager;
@@ -125,120 +59,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     for (const recipientAccountId of recipients) notify(em, { recipientAccountId, kind, title, body, link: null });
   }
 
-  async function approvedItems(em: EntityManager, set: CommitmentSet): Promise<CommitmentDraft[]> {
-    if (!set.approvedVersion) return [];
-    const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: set.approvedVersion });
-    return version.items;
-  }
-
-  // The version the set's cycle started with; the shipped default only for a cycle without one.
-  const catalogOf = (set: CommitmentSet) =>
-    (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ??
-    (variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog);
-
-  // The report requests (data for the shared renderer), built from the records alone, so the
-  // cycle and a later re-render (renderReportWorkflow) print the same document.
-  async function noticeRequest(em: EntityManager, set: CommitmentSet, approvedVersion: number, fromIso: string, toIso: string, createdBy: string): Promise<ReportRequest> {
-    const org = set.organization.getEntity();
-    const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: approvedVersion });
-    const areas = AREA_OF(catalogOf(set));
-    const group = (side: 'party' | 'enterprise') => {
-      const byArea = new Map<string, { content: string; target: string; deadline: string }[]>();
-      for (const item of version.items.filter((i) => i.side === side)) {
-        const area = (item.catalogItemCode && areas.get(item.catalogItemCode)) || '自定承诺';
-        byArea.set(area, [...(byArea.get(area) ?? []), { content: `${item.title}：${item.content}`, target: `${item.target}（${item.indicator}）`, deadline: item.deadline }]);
-      }
-      return [...byArea].map(([area, list]) => ({ area, items: list }));
-    };
-    const contact = org.responsiblePeople[0];
-    const from = shanghaiDate(new Date(fromIso));
-    const data = {
-      year: set.year,
-      organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
-      publication: { from, to: shanghaiDate(new Date(toIso)) },
-      partyCommitments: group('party'),
-      enterpriseCommitments: group('enterprise'),
-      supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
-      signatures: [
-        { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: from, decision: null },
-        { role: '企业', signer: org.name, date: from, decision: null },
-      ],
-    };
-    return { type: 'commitment-notice', data, meta: { issuingUnit }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
-  }
-
-  async function evaluationRecordRequest(em: EntityManager, set: CommitmentSet, result: ReturnType<typeof scoreEvaluation>, createdBy: string): Promise<ReportRequest> {
-    const items = await approvedItems(em, set);
-    const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
-    const scored = items.map((i) => ({ item: i, score: Number(progress.get(i.key)?.score ?? 0), p: progress.get(i.key) }));
-    const org = set.organization.getEntity();
-    const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
-    const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
-    const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
-    const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
-    const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
-    const recordNumber = `双诺备〔${set.year}〕${set.id.slice(0, 8)}`;
-    const data = {
-      year: set.year,
-      recordNumber,
-      organization: {
-        name: org.name,
-        partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
-        partySecretary: secretary?.name ?? '—',
-        contactPhone: secretary?.phone ?? '—',
-        staffCount: 0,
-        partyMemberCount: 0,
-      },
-      commitments: {
-        partyTotal: items.filter((i) => i.side === 'party').length,
-        partyFulfilled: fulfilled('party'),
-        enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
-        enterpriseFulfilled: fulfilled('enterprise'),
-      },
-      evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
-      scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
-      totalScore: result.total,
-      grade: result.grade,
-      summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
-      filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
-      signatures: [
-        { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
-        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
-      ],
-    };
-    return { type: 'evaluation-record', data, meta: { issuingUnit, documentNumber: recordNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
-  }
-
-  async function factualEvaluationRequest(em: EntityManager, set: CommitmentSet, record: FactualEvaluationRecord, createdBy: string): Promise<ReportRequest> {
-    const organization = set.organization.getEntity();
-    const superior = record.superior;
-    const items = await approvedItems(em, set);
-    const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
-    const judged = new Map(record.itemStatuses.map((s) => [s.itemKey, s.status]));
-    const statusOf = (key: string): FulfilmentStatus | null => judged.get(key) ?? (progress.get(key)?.status as FulfilmentStatus | null | undefined) ?? null;
-    const count = (status: FulfilmentStatus) => items.filter((i) => statusOf(i.key) === status).length;
-    const writer = await em.findOne(Account, { id: record.by });
-    const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
-    const unit = organization.unit.getEntity();
-    const documentNumber = `四双评〔${set.year}〕${set.id.slice(0, 8)}`;
-    const writtenOn = shanghaiDate(new Date(record.at));
-    const data = {
-      year: set.year,
-      documentNumber,
-      unit: { name: organization.name, partyOrganization: organization.partyOrgName ?? `${organization.name}党组织`, address: organization.address ?? null },
-      evaluatingOrganization: unit.partyOrgName || unit.name,
-      superior: { name: superior?.name ?? '（未登记）', contact: superior?.contact ?? null },
-      commitments: items.map((i) => ({ side: RESIDENT_SIDE_NAMES[i.side], title: i.title, deadline: i.deadline, status: (statusOf(i.key) && STATUS_NAMES[statusOf(i.key)!]) || '未填报' })),
-      counts: { total: items.length, fulfilled: count('fulfilled'), partly: count('partly'), notFulfilled: count('not_fulfilled') },
-      evaluation: record.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0),
-      writtenOn,
-      signatures: [
-        { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。' },
-        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意，报送上级党组织。' },
-      ],
-    };
-    return { type: 'factual-evaluation', data, meta: { issuingUnit, documentNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
-  }
+  const { noticeRequest, evaluationRecordRequest, factualEvaluationRequest } = commitmentReportRequests(issuingUnit);
 
   return {
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
@@ -297,7 +118,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     async publishCommitments(input: { setId: string; version: number; from: string; to: string }): Promise<{ notice: ReportRequest | null }> {
       const em = fork();
       const set = await loadSet(em, input.setId);
-      const token = await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id);
+      const token = await derivedLinkToken(em, PUBLIC_COMMITMENTS, set.id);
       const expiresAt = new Date(Date.UTC(set.year + 1, 2, 31));
       await em.execute(
         'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
@@ -383,7 +204,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         await em.flush();
         return;
       }
-      const token = await commitmentLinkToken(em, STAFF_SURVEY, set.id);
+      const token = await derivedLinkToken(em, STAFF_SURVEY, set.id);
       await em.execute(
         'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
         [hashSecret(token), STAFF_SURVEY, 'commitment_set', set.id, new Date(Date.UTC(set.year + 1, 2, 31))],
@@ -570,23 +391,5 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
 }
 
 const org = (set: CommitmentSet) => set.organization.getEntity().name;
-
-/**
- * Whether the cycle has reached the point where a report of the set exists: null when it has,
- * else why not ('not_applicable' for a report of the other variant).
- */
-export function commitmentReportDue(
-  set: Pick<CommitmentSet, 'publishedFrom' | 'publishedTo' | 'approvedVersion' | 'filedAt' | 'evaluation'> & { organization: { getEntity(): { kind: string } } },
-  type: CommitmentReportType,
-): { code: 'not_applicable' | 'not_ready'; message: string } | null {
-  const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
-  if (type === 'commitment-notice') {
-    return set.publishedFrom && set.publishedTo && set.approvedVersion ? null : { code: 'not_ready', message: 'the commitments have not been published yet (亮诺): there is no notice to render' };
-  }
-  if ((type === 'factual-evaluation') !== residentUnit) {
-    return { code: 'not_applicable', message: residentUnit ? 'a resident unit (四双) has a factual evaluation (写实评价), not an evaluation record' : 'only a resident unit (四双) has a factual evaluation (写实评价)' };
-  }
-  return set.filedAt && set.evaluation ? null : { code: 'not_ready', message: 'the evaluation has not been countersigned and filed (备案) yet: there is no record to render' };
-}
 
 export type DualCommitmentActivities = ReturnType<typeof createDualCommitmentActivities>;

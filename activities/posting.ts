@@ -25,7 +25,7 @@ import { lastDayOfMonth } from '../domain/posting/calendar.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
 import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './posting-reports.ts';
 import type { Role } from '../domain/auth/roles.ts';
-import { commitmentLinkToken } from './dual-commitment.ts';
+import { derivedLinkToken } from '../domain/auth/access-links.ts';
 
 export interface PostingActivityDeps {
   orm: MikroORM;
@@ -48,7 +48,7 @@ async function signalIfRunning(send: () => Promise<void>): Promise<void> {
 }
 
 /** The token of a posting's residents' survey link (same on every call: HMAC of the posting id). */
-export const residentSurveyToken = (em: EntityManager, postingId: string) => commitmentLinkToken(em, RESIDENT_SURVEY, postingId);
+export const residentSurveyToken = (em: EntityManager, postingId: string) => derivedLinkToken(em, RESIDENT_SURVEY, postingId);
 
 /** Accounts that hold `roles` over a posting: the secretary's own accounts, unit roles on the community or above, the dispatching unit's roles. */
 export async function postingRecipients(em: EntityManager, postingId: string, roles: readonly Role[]): Promise<string[]> {

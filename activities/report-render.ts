@@ -12,7 +12,7 @@ import { CommitmentSet } from '../domain/entities/commitment.ts';
 import { ReportFile } from '../domain/entities/report-file.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
 import { postingWorkflowId } from '../domain/posting/contracts.ts';
-import type { CommitmentReportType } from './dual-commitment.ts';
+import type { CommitmentReportType } from '../domain/dual-commitment/contracts.ts';
 
 /** One report of one record that can be rendered again. */
 export type ReportSubject =

@@ -25,7 +25,7 @@ import { CommitmentFeedback, CommitmentSet } from '../domain/entities/commitment
 import { StarEnrolment, StarMove } from '../domain/entities/star-rating.ts';
 import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
 import { reportRelativePath } from '../reports/store.ts';
-import { commitmentLinkToken } from './dual-commitment.ts';
+import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 
@@ -69,7 +69,7 @@ export const STAR_OBJECTIONS = 'star_objections';
  * commitments' links) from the round's id, so the activity that opens the window and the API
  * that shows the link compute the same token while the database keeps only its hash.
  */
-export const starObjectionToken = (em: EntityManager, roundId: string) => commitmentLinkToken(em, STAR_OBJECTIONS, roundId);
+export const starObjectionToken = (em: EntityManager, roundId: string) => derivedLinkToken(em, STAR_OBJECTIONS, roundId);
 
 /** The star-rating cycle whose rules are in force for an enrolment in a year: the department's latest up to that year. */
 export async function cycleInForce(em: EntityManager, enrolment: StarEnrolment, year: number): Promise<Cycle | null> {

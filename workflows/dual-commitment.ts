@@ -14,17 +14,15 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CommitmentReportType, DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../activities/dual-commitment.ts';
+import type { DualCommitmentActivities } from '../activities/dual-commitment.ts';
+import type { ReportRenderingActivities, ReportRequest } from '../activities/dual-commitment-reports.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
-import type { GatePlan } from '../domain/rules/dual-commitment.ts';
-import type { CommitmentSide, CommitmentVariant, FulfilmentStatus } from '../domain/rules/dual-commitment.ts';
+import type { CommitmentVariant } from '../domain/dual-commitment/rules.ts';
 import {
   DAY_MS,
   apply,
@@ -36,55 +34,22 @@ import {
   submissionReminders,
   takeDueAlarms,
   type Action,
-  type Actor,
   type DualCommitmentState,
-  type ItemSummary,
-} from '../domain/rules/dual-commitment-state.ts';
-
-export interface DualCommitmentInput {
-  setId: string;
-  cycleId: string;
-  organizationId: string;
-  year: number;
-  plan: GatePlan;
-  /** Absent: enterprise (双向承诺). 'resident_unit': 四双 with a 写实评价. */
-  variant?: CommitmentVariant;
-}
-
-export interface DualCommitmentResult {
-  outcome: 'filed' | 'never_approved';
-  totalScore: number | null;
-  grade: string | null;
-  recordSha256: string | null;
-}
-
-export interface ReportStatus {
-  status: 'rendering' | 'stored' | 'failed';
-  sha256: string | null;
-  problem: string | null;
-}
-
-export interface DualCommitmentStatus extends DualCommitmentState {
-  setId: string;
-  publication: { from: string; to: string; closed: boolean } | null;
-  escalations: string[];
-  reports: Partial<Record<CommitmentReportType, ReportStatus>>;
-}
-
-export const dualCommitmentWorkflowId = (organizationId: string, year: number) => `dual-commitment/${organizationId}/${year}`;
-
-export const submitCommitmentSet = defineUpdate<DualCommitmentStatus, [{ actor: Actor; version: number; items: ItemSummary[] }]>('submitCommitmentSet');
-export const reviewCommitmentSet = defineUpdate<DualCommitmentStatus, [{ actor: Actor; version: number; decision: 'approve' | 'return'; comments: string }]>('reviewCommitmentSet');
-export const fileItemStatus = defineUpdate<DualCommitmentStatus, [{ actor: Actor; itemKey: string; status: FulfilmentStatus }]>('fileItemStatus');
-export const submitSelfEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor; side: CommitmentSide }]>('submitSelfEvaluation');
-export const scoreCommitments = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('scoreCommitments');
-export const signOffEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('signOffEvaluation');
-export const writeFactualEvaluation = defineUpdate<
-  DualCommitmentStatus,
-  [{ actor: Actor; text: string; itemStatuses?: { itemKey: string; status: FulfilmentStatus }[]; superior?: { name: string; contact: string | null } | null }]
->('writeFactualEvaluation');
-export const countersignEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('countersignEvaluation');
-export const dualCommitmentStatus = defineQuery<DualCommitmentStatus>('dualCommitmentStatus');
+} from '../domain/dual-commitment/state.ts';
+import {
+  countersignEvaluation,
+  dualCommitmentStatus,
+  fileItemStatus,
+  reviewCommitmentSet,
+  scoreCommitments,
+  signOffEvaluation,
+  submitCommitmentSet,
+  submitSelfEvaluation,
+  writeFactualEvaluation,
+  type DualCommitmentInput,
+  type DualCommitmentResult,
+  type DualCommitmentStatus,
+} from '../domain/dual-commitment/contracts.ts';
 
 const acts = proxyActivities<DualCommitmentActivities>({
   startToCloseTimeout: '2 minutes',

@@ -1,6 +1,8 @@
 // Anonymous access through unguessable, expiring links: public commitment pages (亮诺) and
 // resident/staff surveys. The token is returned once; only its hash is stored.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SystemSetting } from '../entities/system-setting.ts';
 import { AccessLink } from '../entities/access-link.ts';
 import { recordAudit, type AuditActor } from '../audit/record.ts';
 import { hashSecret, newSecret } from './secrets.ts';
@@ -53,4 +55,22 @@ export async function verifyAccessLink(em: EntityManager, token: string, purpose
   if (link.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   if (purpose && link.purpose !== purpose) return { ok: false, reason: 'wrong_purpose' };
   return { ok: true, link };
+}
+
+/** Kept under its first user's name: the secret already derives every link issued so far. */
+const LINK_SECRET_KEY = 'dual_commitment.link_secret';
+
+/**
+ * The unguessable token of a record's public link (a set's public page or survey, a posting's
+ * resident survey, a star round's objections). Derived (HMAC) from a secret kept in
+ * system_setting, so a retried activity and the API compute the same token while the
+ * database keeps only its hash, as for every access link.
+ */
+export async function derivedLinkToken(em: EntityManager, purpose: string, subjectId: string): Promise<string> {
+  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do nothing', [
+    LINK_SECRET_KEY,
+    JSON.stringify(randomBytes(48).toString('base64url')),
+  ]);
+  const secret = (await em.findOneOrFail(SystemSetting, { key: LINK_SECRET_KEY })).value as string;
+  return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${subjectId}`).digest('base64url')}`;
 }

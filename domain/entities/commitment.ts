@@ -7,7 +7,7 @@ import { Account } from './account.ts';
 import { Cycle } from './cycle.ts';
 import { Organization } from './organization.ts';
 import { createdAt, updatedAt, uuidKey } from './common.ts';
-import type { CommitmentDraft } from '../rules/dual-commitment.ts';
+import type { CommitmentDraft } from '../dual-commitment/rules.ts';
 
 export const COMMITMENT_GATES = ['set', 'show', 'practice', 'evaluate', 'filed'] as const;
 export const COMMITMENT_SET_STATUSES = ['drafting', 'submitted', 'returned', 'approved'] as const;

@@ -4,7 +4,7 @@
 // clock (callers pass "today"): safe inside the workflows, shared with the API and activities.
 // The posting calendar (months, quarters, required days) is in calendar.ts.
 import type { Role } from '../auth/roles.ts';
-import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../rules/settings-keys.ts';
+import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
 import { isDateString, postingEndDate } from './calendar.ts';
 import { DEFAULT_HOLIDAY_CALENDAR, type HolidayCalendar } from './holidays.ts';
 

@@ -4,7 +4,7 @@
 // calendar dates, not 24-hour spans: at 23:59 the day before, an item due tomorrow is 1 day
 // away, and at 00:00 on its last day it is due today (0). Asia/Shanghai has kept UTC+8 without
 // daylight saving since 1991, so every Shanghai day is 24 hours long. No I/O.
-import { shanghaiDate } from './dual-commitment.ts';
+import { shanghaiDate } from '../dual-commitment/rules.ts';
 
 const DAY_MS = 86_400_000;
 

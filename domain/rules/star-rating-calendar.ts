@@ -4,9 +4,9 @@
 // year's commitment result is on file when the rating combines it.
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
-import type { RuleViolation } from './dual-commitment.ts';
+import type { RuleViolation } from '../dual-commitment/rules.ts';
 import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type Threshold, type TrackingEventType } from './star-rating.ts';
-import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from './settings-keys.ts';
+import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
 
 export const SHANGHAI = 'Asia/Shanghai';
 

@@ -15,7 +15,7 @@ import { addDays } from 'date-fns/addDays';
 import { grantWithToken, httpCaller } from '../support/cycle-harness.ts';
 import { startTimeSkipping } from '../support/workflow-harness.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { shanghaiDate } from '../../domain/rules/dual-commitment.ts';
+import { shanghaiDate } from '../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { AuditEntry } from '../../domain/entities/audit-entry.ts';

@@ -1,7 +1,7 @@
 // A setting the rules do not know is named, not silently ignored: a typo in a department's
 // settings would otherwise leave the default in force without anyone noticing.
 import { describe, expect, it } from '@jest/globals';
-import { resolveSettings } from '../../domain/rules/dual-commitment.ts';
+import { resolveSettings } from '../../domain/dual-commitment/rules.ts';
 import { resolveStarSettings } from '../../domain/rules/star-rating-calendar.ts';
 import { resolveCohortSettings } from '../../domain/posting/rules.ts';
 

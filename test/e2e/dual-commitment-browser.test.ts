@@ -16,7 +16,7 @@ import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.t
 import { createDualCommitmentActivities } from '../../activities/dual-commitment.ts';
 import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
-import { shanghaiDate } from '../../domain/rules/dual-commitment.ts';
+import { shanghaiDate } from '../../domain/dual-commitment/rules.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';

@@ -2,7 +2,7 @@
 // settings reads in Chinese (a clerk never sees the English fallback), and the 待办 list offers
 // each role its next step.
 import { describe, expect, it } from '@jest/globals';
-import { resolveSettings, validateCommitmentSet } from '../../domain/rules/dual-commitment.ts';
+import { resolveSettings, validateCommitmentSet } from '../../domain/dual-commitment/rules.ts';
 import { fieldErrors, ruleText } from '../../web/src/messages/errors.ts';
 import { daysUntil, tasksOf } from '../../web/src/views/home/tasks.ts';
 import type { SetSummary, SetView } from '../../web/src/api/dual-commitments-types.ts';

@@ -5,18 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DualCommitmentActivities, ReportRenderingActivities, ReportRequest } from '../../activities/dual-commitment.ts';
+import type { DualCommitmentActivities } from '../../activities/dual-commitment.ts';
+import type { ReportRenderingActivities, ReportRequest } from '../../activities/dual-commitment-reports.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
-import type { GatePlan } from '../../domain/rules/dual-commitment.ts';
-import { DAY_MS, type Actor, type ItemSummary } from '../../domain/rules/dual-commitment-state.ts';
+import type { GatePlan } from '../../domain/dual-commitment/rules.ts';
+import { DAY_MS, type Actor, type ItemSummary } from '../../domain/dual-commitment/state.ts';
+import { dualCommitment } from '../../workflows/dual-commitment.ts';
 import {
   countersignEvaluation,
-  dualCommitment,
   dualCommitmentStatus,
   dualCommitmentWorkflowId,
   fileItemStatus,
@@ -26,7 +27,7 @@ import {
   submitCommitmentSet,
   submitSelfEvaluation,
   writeFactualEvaluation,
-} from '../../workflows/dual-commitment.ts';
+} from '../../domain/dual-commitment/contracts.ts';
 
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -9,8 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { CommitmentSet } from '../../../domain/entities/commitment.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
-import { gatePlan, resolveSettings, variantForKind } from '../../../domain/rules/dual-commitment.ts';
-import type { DualCommitmentInput } from '../../../workflows/dual-commitment.ts';
+import { gatePlan, resolveSettings, variantForKind } from '../../../domain/dual-commitment/rules.ts';
+import { DUAL_COMMITMENT_WORKFLOW, type DualCommitmentInput } from '../../../domain/dual-commitment/contracts.ts';
 
 /** Workflows started at once while a cycle starts; the rest queue behind them. */
 const START_CONCURRENCY = 32;
@@ -50,7 +50,7 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
           // The organization's kind decides the variant: resident units run 四双.
           if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') input.variant = 'resident_unit';
           try {
-            await deps.temporal.workflow.start('dualCommitment', { taskQueue: deps.taskQueue, workflowId: set.workflowId, args: [input] });
+            await deps.temporal.workflow.start(DUAL_COMMITMENT_WORKFLOW, { taskQueue: deps.taskQueue, workflowId: set.workflowId, args: [input] });
           } catch (error) {
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
               failed += 1;

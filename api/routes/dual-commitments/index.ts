@@ -39,10 +39,11 @@ import {
   type CatalogItemRef,
   type CommitmentDraft,
   type GatePlan,
-} from '../../../domain/rules/dual-commitment.ts';
-import type { Actor } from '../../../domain/rules/dual-commitment-state.ts';
+  commitmentReportDue,
+} from '../../../domain/dual-commitment/rules.ts';
+import type { Actor } from '../../../domain/dual-commitment/state.ts';
 import { createCycleStarter } from './cycle-start.ts';
-import { commitmentLinkToken, commitmentReportDue, PUBLIC_COMMITMENTS, STAFF_SURVEY, type CommitmentReportType } from '../../../activities/dual-commitment.ts';
+import { derivedLinkToken } from '../../../domain/auth/access-links.ts';
 import { isRunning, reportEntry, startReportRender } from '../../report-render.ts';
 import { recordedSetState } from './set-state.ts';
 import { createReportStore } from '../../../reports/store.ts';
@@ -56,7 +57,10 @@ import {
   submitCommitmentSet,
   submitSelfEvaluation,
   writeFactualEvaluation,
-} from '../../../workflows/dual-commitment.ts';
+  PUBLIC_COMMITMENTS,
+  STAFF_SURVEY,
+  type CommitmentReportType,
+} from '../../../domain/dual-commitment/contracts.ts';
 
 const tags = ['dual-commitments'];
 const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];
@@ -443,10 +447,10 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Everything shown comes from the records the workflow's activities and the API keep: no
     // query, so the view answers the same whether or not a worker is up.
     const state = await recordedSetState(em, set, { versions, progress: items });
-    const publicToken = set.publishedFrom ? await commitmentLinkToken(em, PUBLIC_COMMITMENTS, set.id) : null;
+    const publicToken = set.publishedFrom ? await derivedLinkToken(em, PUBLIC_COMMITMENTS, set.id) : null;
     // 四双: resident units are evaluated by the street or community (写实评价), not by a staff survey.
     const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
-    const surveyToken = !residentUnit && (set.gate === 'evaluate' || set.gate === 'filed') ? await commitmentLinkToken(em, STAFF_SURVEY, set.id) : null;
+    const surveyToken = !residentUnit && (set.gate === 'evaluate' || set.gate === 'filed') ? await derivedLinkToken(em, STAFF_SURVEY, set.id) : null;
     // The set's reports that are due: filed (download), or failed / not made with the reason and
     // the re-render link (the department's).
     const reportTypes: CommitmentReportType[] = ['commitment-notice', residentUnit ? 'factual-evaluation' : 'evaluation-record'];

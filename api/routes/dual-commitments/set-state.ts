@@ -5,10 +5,9 @@
 // workflow's own status query (DualCommitmentStatus), without its internal revision counter.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CommitmentItemProgress, CommitmentSetVersion, type CommitmentSet } from '../../../domain/entities/commitment.ts';
-import { endOfShanghaiDay, variantForKind, type CommitmentSide, type CommitmentVariant, type FulfilmentStatus } from '../../../domain/rules/dual-commitment.ts';
-import type { Gate, SetStatus } from '../../../domain/rules/dual-commitment-state.ts';
-import type { CommitmentReportType } from '../../../activities/dual-commitment.ts';
-import { commitmentReportDue } from '../../../activities/dual-commitment.ts';
+import { commitmentReportDue, endOfShanghaiDay, variantForKind, type CommitmentSide, type CommitmentVariant, type FulfilmentStatus } from '../../../domain/dual-commitment/rules.ts';
+import type { Gate, SetStatus } from '../../../domain/dual-commitment/state.ts';
+import type { CommitmentReportType } from '../../../domain/dual-commitment/contracts.ts';
 
 export interface RecordedReportState {
   /** stored: on file; failed: the cycle could not make it (reason); rendering: the cycle is making it. */

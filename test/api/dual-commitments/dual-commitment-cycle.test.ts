@@ -10,7 +10,7 @@ import { createReportStore } from '../../../reports/store.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
 import { ReportFile } from '../../../domain/entities/report-file.ts';
-import { shanghaiDate } from '../../../domain/rules/dual-commitment.ts';
+import { shanghaiDate } from '../../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';

@@ -2,12 +2,11 @@
 // validators of the street/community reviewer and the 写实评价.
 import { describe, expect, it } from '@jest/globals';
 import Value from 'typebox/value';
-import { validateCommitmentSet, variantForKind, type CatalogItemRef, type CommitmentDraft } from '../../domain/rules/dual-commitment.ts';
-import { apply, initialState, refusal, type Action, type Actor, type DualCommitmentState } from '../../domain/rules/dual-commitment-state.ts';
-import { defaultResidentUnitCatalog } from '../../domain/catalogs/resident-unit.ts';
-import { DualCommitmentCatalogSchema } from '../../domain/catalogs/schemas.ts';
-import { catalogRuleViolations } from '../../domain/catalogs/rules.ts';
-import { superiorOf } from '../../activities/dual-commitment.ts';
+import { superiorOf, validateCommitmentSet, variantForKind, type CatalogItemRef, type CommitmentDraft } from '../../../domain/dual-commitment/rules.ts';
+import { apply, initialState, refusal, type Action, type Actor, type DualCommitmentState } from '../../../domain/dual-commitment/state.ts';
+import { defaultResidentUnitCatalog } from '../../../domain/catalogs/resident-unit.ts';
+import { DualCommitmentCatalogSchema } from '../../../domain/catalogs/schemas.ts';
+import { catalogRuleViolations } from '../../../domain/catalogs/rules.ts';
 
 const actor = (role: string): Actor => ({ accountId: `acc-${role}`, login: role, roles: [role] });
 const items = [

@@ -6,7 +6,7 @@ import {
   shanghaiDate,
   validateCommitmentSet,
   type CommitmentDraft,
-} from '../../domain/rules/dual-commitment.ts';
+} from '../../../domain/dual-commitment/rules.ts';
 import {
   apply,
   initialState,
@@ -17,7 +17,7 @@ import {
   DAY_MS,
   type Actor,
   type DualCommitmentState,
-} from '../../domain/rules/dual-commitment-state.ts';
+} from '../../../domain/dual-commitment/state.ts';
 
 const item = (over: Partial<CommitmentDraft> = {}): CommitmentDraft => ({
   key: 'p1',

@@ -3,7 +3,9 @@
 // cycle's settings, and how the 评诺 total is weighted. Plain functions, no I/O.
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
-import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from './settings-keys.ts';
+import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
+import type { CommitmentSet } from '../entities/commitment.ts';
+import type { CommitmentReportType, SuperiorOrganization } from './contracts.ts';
 
 export const SHANGHAI = 'Asia/Shanghai';
 
@@ -349,4 +351,36 @@ export function scoreEvaluation(input: EvaluationInput): EvaluationResult {
   }));
   const total = round1(raw.reduce((sum, c) => (c.score === null ? sum : sum + (c.score * c.weight) / present), 0));
   return { components, total, grade: gradeFor(total) };
+}
+
+/**
+ * The superior Party organization of a resident unit: the one named with the 写实评价, else a
+ * responsible person of the unit whose role names it (role 上级党组织, name, phone).
+ */
+export function superiorOf(responsiblePeople: { role: string; name: string; phone?: string }[], given: SuperiorOrganization | null | undefined): SuperiorOrganization | null {
+  if (given?.name?.trim()) return { name: given.name.trim(), contact: given.contact?.trim() || null };
+  const entry = responsiblePeople.find((p) => p.role.includes('上级党组织') || p.role.includes('上级主管'));
+  return entry ? { name: entry.name, contact: entry.phone ?? null } : null;
+}
+
+/**
+ * Whether the cycle has reached the point where a report of the set exists: null when it has,
+ * else why not ('not_applicable' for a report of the other variant).
+ */
+export function commitmentReportDue(
+  set: Pick<CommitmentSet, 'publishedFrom' | 'publishedTo' | 'approvedVersion' | 'filedAt' | 'evaluation'> & { organization: { getEntity(): { kind: string } } },
+  type: CommitmentReportType,
+): { code: 'not_applicable' | 'not_ready'; message: string } | null {
+  const residentUnit = variantForKind(set.organization.getEntity().kind) === 'resident_unit';
+  if (type === 'commitment-notice') {
+    if (set.publishedFrom && set.publishedTo && set.approvedVersion) return null;
+    return { code: 'not_ready', message: 'the commitments have not been published yet (亮诺): there is no notice to render' };
+  }
+  if ((type === 'factual-evaluation') !== residentUnit) {
+    return {
+      code: 'not_applicable',
+      message: residentUnit ? 'a resident unit (四双) has a factual evaluation (写实评价), not an evaluation record' : 'only a resident unit (四双) has a factual evaluation (写实评价)',
+    };
+  }
+  return set.filedAt && set.evaluation ? null : { code: 'not_ready', message: 'the evaluation has not been countersigned and filed (备案) yet: there is no record to render' };
 }

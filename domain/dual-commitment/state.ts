@@ -2,7 +2,7 @@
 // The workflow keeps this state and uses `refusal` as the validator of every update, so the
 // API learns at once why an action is refused. Deterministic: no dates, no I/O, no imports
 // with side effects (it is bundled into the workflow).
-import type { CommitmentSide, CommitmentVariant, FulfilmentStatus } from './dual-commitment.ts';
+import type { CommitmentSide, CommitmentVariant, FulfilmentStatus } from './rules.ts';
 
 export const GATES = ['set', 'show', 'practice', 'evaluate', 'filed'] as const;
 /** 定诺, 亮诺, 践诺, 评诺, then filed (备案). */

@@ -1,9 +1,9 @@
 // Reminder texts count Asia/Shanghai calendar days: around Shanghai midnight (16:00 UTC), at
 // month, year and leap-day ends, and for deadlines given as the instant they pass.
 import { describe, expect, it } from '@jest/globals';
-import { dueWhen, lastDayOf, shanghaiDaysUntil } from '../../domain/rules/due-days.ts';
-import { endOfShanghaiDay } from '../../domain/rules/dual-commitment.ts';
-import { DAY_MS } from '../../domain/rules/dual-commitment-state.ts';
+import { dueWhen, lastDayOf, shanghaiDaysUntil } from '../../../domain/rules/due-days.ts';
+import { endOfShanghaiDay } from '../../../domain/dual-commitment/rules.ts';
+import { DAY_MS } from '../../../domain/dual-commitment/state.ts';
 
 const at = (iso: string) => Date.parse(iso);
 
