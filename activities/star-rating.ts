@@ -11,9 +11,10 @@ import { notify } from '../domain/notifications/notify.ts';
 import { defaultStarRatingCatalog } from '../domain/catalogs/star-rating.ts';
 import { defaultIncentiveCatalog } from '../domain/catalogs/incentives.ts';
 import type { IncentiveCatalog, StarRatingCatalog } from '../domain/catalogs/schemas.ts';
-import { autoIndicatorsOf, incentiveChanges, incentivesFor, indicatorsOf, satisfactionRate, type StarLevel } from '../domain/rules/star-rating.ts';
-import { resolveStarSettings, shanghaiDate, yearPlan } from '../domain/rules/star-rating-calendar.ts';
-import type { StarMoveSummary, StarRatingState, YearConfig } from '../domain/rules/star-rating-state.ts';
+import { autoIndicatorsOf, incentiveChanges, incentivesFor, indicatorsOf, satisfactionRate, type StarLevel } from '../domain/star-rating/rules.ts';
+import { resolveStarSettings, shanghaiDate, yearPlan } from '../domain/star-rating/calendar.ts';
+import type { StarMoveSummary, StarRatingState, YearConfig } from '../domain/star-rating/state.ts';
+import { STAR_OBJECTIONS } from '../domain/star-rating/contracts.ts';
 import { Account } from '../domain/entities/account.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
 import { CatalogVersion } from '../domain/entities/catalog-version.ts';
@@ -60,9 +61,6 @@ export interface StarMoveInput {
   objectionIds: string[];
   plaqueValidUntil: string;
 }
-
-/** Purpose of the public 公示 link through which anyone may object to a round's proposed level. */
-export const STAR_OBJECTIONS = 'star_objections';
 
 /**
  * The unguessable token of a round's public objection link: derived (HMAC, as the dual

@@ -9,54 +9,20 @@
 // `recordStarMove` with its reason, evidence and who decided. The department can end the
 // rating at any time with a written reason (`endStarRating`): the year stops where it is, the
 // level is revoked with that reason in the history, incentives stop, and the workflow finishes.
-import { ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation } from '@temporalio/workflow';
+import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../activities/star-rating.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
-import { eventType, outcomeOf, proposeReview, scoreRating, trackingPoints, type StarLevel, type TrackedEvent } from '../domain/rules/star-rating.ts';
+import { eventType, outcomeOf, proposeReview, scoreRating, trackingPoints, type StarLevel, type TrackedEvent } from '../domain/star-rating/rules.ts';
 import {
-  apply,
-  initialState,
-  refusal,
-  starsAfterObjections,
-  type Action,
-  type LastRating,
-  type PendingReview,
-  type StarMoveSummary,
-  type StarRatingState,
-} from '../domain/rules/star-rating-state.ts';
-
-export interface StarRatingInput {
-  organizationId: string;
-  year: number;
-  /** The year the organization entered the rating; rating years are every second year from it. */
-  firstYear: number;
-  stars: StarLevel;
-  lastRating: LastRating | null;
-  /** Tracked events not yet counted by a decision. */
-  events: TrackedEvent[];
-}
-
-export type StarRatingStatus = StarRatingState;
-
-export const starRatingWorkflowId = (organizationId: string) => `star-rating/${organizationId}`;
-
-type Args<K extends Action['kind']> = Omit<Extract<Action, { kind: K }>, 'kind'>;
-
-export const submitStarSelfAssessment = defineUpdate<StarRatingStatus, [Args<'selfAssess'>]>('submitStarSelfAssessment');
-export const reviewStarPreliminary = defineUpdate<StarRatingStatus, [Args<'preliminary'>]>('reviewStarPreliminary');
-export const scoreStarIndicators = defineUpdate<StarRatingStatus, [Args<'score'>]>('scoreStarIndicators');
-export const requestStarEvidence = defineUpdate<StarRatingStatus, [Args<'requestEvidence'>]>('requestStarEvidence');
-export const provideStarEvidence = defineUpdate<StarRatingStatus, [Args<'provideEvidence'>]>('provideStarEvidence');
-export const submitStarScores = defineUpdate<StarRatingStatus, [Args<'submitScores'>]>('submitStarScores');
-export const approveStarProposal = defineUpdate<StarRatingStatus, [Args<'approve'>]>('approveStarProposal');
-export const fileStarObjection = defineUpdate<StarRatingStatus, [Args<'object'>]>('fileStarObjection');
-export const answerStarObjection = defineUpdate<StarRatingStatus, [Args<'answerObjection'>]>('answerStarObjection');
-export const submitStarSelfReport = defineUpdate<StarRatingStatus, [Args<'selfReport'>]>('submitStarSelfReport');
-export const decideStarReview = defineUpdate<StarRatingStatus, [Args<'decideReview'>]>('decideStarReview');
-export const recordTrackingEvent = defineUpdate<StarRatingStatus, [Args<'recordEvent'>]>('recordTrackingEvent');
-export const endStarRating = defineUpdate<StarRatingStatus, [Args<'end'>]>('endStarRating');
-export const starRatingStatus = defineQuery<StarRatingStatus>('starRatingStatus');
+  apply, initialState, refusal, starsAfterObjections, type Action, type PendingReview, type StarMoveSummary, type StarRatingState,
+} from '../domain/star-rating/state.ts';
+import {
+  answerStarObjection, approveStarProposal, decideStarReview, endStarRating, fileStarObjection, provideStarEvidence, recordTrackingEvent, requestStarEvidence,
+  reviewStarPreliminary, scoreStarIndicators, starRatingStatus, submitStarScores, submitStarSelfAssessment, submitStarSelfReport,
+  type StarActionArgs as Args, type StarRatingInput, type StarRatingListInput, type StarRatingListResult, type StarRatingStatus,
+} from '../domain/star-rating/contracts.ts';
 
 const acts = proxyActivities<StarRatingActivities>({
   startToCloseTimeout: '2 minutes',
@@ -85,6 +51,7 @@ async function render(request: StarReportRequest): Promise<{ sha256: string | nu
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
 /** A decision due date already passed (a late self-report) still leaves the department this long. */
 const MIN_DECISION_MS = 3 * DAY_MS;
 
@@ -202,15 +169,20 @@ export async function starRating(input: StarRatingInput): Promise<void> {
     });
     const pending = state.reviews.find((r) => r.trigger === 'immediate' && !r.decision);
     if (pending) pending.proposal = proposal;
-    else state.reviews.push({ id: `immediate-${event.id}`, trigger: 'immediate', proposal, decideBy: new Date(Date.now() + config.plan.immediateReviewDays * DAY_MS).toISOString(), decision: null });
+    else {
+      const decideBy = new Date(Date.now() + config.plan.immediateReviewDays * DAY_MS).toISOString();
+      state.reviews.push({ id: `immediate-${event.id}`, trigger: 'immediate', proposal, decideBy, decision: null });
+    }
   };
 
   /** Waits for the department's decision on a review, or applies the proposal by rule at the deadline. */
   const settleReview = async (review: PendingReview) => {
-    await acts.notifyStarParties({ organizationId, year, subject: review.trigger === 'immediate' ? 'immediate_review' : 'review_decision_due', detail: review.proposal.reasons.join('；') });
+    const subject = review.trigger === 'immediate' ? 'immediate_review' : 'review_decision_due';
+    await acts.notifyStarParties({ organizationId, year, subject, detail: review.proposal.reasons.join('；') });
     const deadline = Math.max(Date.parse(review.decideBy), Date.now() + (review.trigger === 'annual' ? MIN_DECISION_MS : 0));
     await waitUntil(deadline, () => review.decision !== null);
-    const decision = review.decision ?? { to: review.proposal.to, reason: `${review.proposal.reasons.join('；')}（组织部门逾期未审定，按规则生效）`, by: null, byLogin: 'system' };
+    const byRule = `${review.proposal.reasons.join('；')}（组织部门逾期未审定，按规则生效）`;
+    const decision = review.decision ?? { to: review.proposal.to, reason: byRule, by: null, byLogin: 'system' };
     // A level lowered meanwhile (by another review) is not restored by this one.
     const to = (state.config!.allowRaiseOnReview ? decision.to : Math.min(decision.to, state.stars)) as StarLevel;
     if (!review.decision) review.decision = { to, reason: decision.reason, by: 'system', byLogin: 'system' };
@@ -268,12 +240,14 @@ export async function starRating(input: StarRatingInput): Promise<void> {
     return;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof starRating>({ organizationId, year: year + 1, firstYear: input.firstYear, stars: state.stars, lastRating: state.lastRating, events: state.events });
+  const { stars, lastRating, events } = state;
+  await continueAsNew<typeof starRating>({ organizationId, year: year + 1, firstYear: input.firstYear, stars, lastRating, events });
 
   /** Ends the rating: the level is revoked with the department's reason, incentives stop, the enrolment is closed. */
   async function endRating(ended: NonNullable<StarRatingState['ended']>) {
     const key = `${organizationId}/${year}/ended`;
-    const { from } = await acts.endStarEnrolment({ key, organizationId, year, reason: ended.reason, decidedByAccountId: ended.by, decidedByLabel: ended.byLogin });
+    const decidedBy = { decidedByAccountId: ended.by, decidedByLabel: ended.byLogin };
+    const { from } = await acts.endStarEnrolment({ key, organizationId, year, reason: ended.reason, ...decidedBy });
     const outcome: StarMoveSummary['outcome'] = from > 0 ? 'revoked' : 'ended';
     state.moves.push({ key, year, trigger: 'ended', outcome, from, to: 0, reason: ended.reason, decidedBy: ended.byLogin, plaqueSha256: null });
     state.stars = 0;
@@ -282,7 +256,9 @@ export async function starRating(input: StarRatingInput): Promise<void> {
   }
 
   async function notRated(reason: string) {
-    await moveLevel({ key: `${organizationId}/${year}/rating`, trigger: 'rating', to: 0, total: null, reason, decidedBy: { accountId: null, label: 'system' }, eventIds: [], evidenceFileIds: [], objectionIds: [] });
+    const key = `${organizationId}/${year}/rating`;
+    const decidedBy = { accountId: null, label: 'system' };
+    await moveLevel({ key, trigger: 'rating', to: 0, total: null, reason, decidedBy, eventIds: [], evidenceFileIds: [], objectionIds: [] });
     await enter('not_rated');
   }
 
@@ -339,7 +315,9 @@ export async function starRating(input: StarRatingInput): Promise<void> {
     const from = Date.now();
     state.publication = { from: new Date(from).toISOString(), to: new Date(from + plan.publicationDays * DAY_MS).toISOString(), closed: false };
     await enter('publication');
-    await acts.openStarPublication({ organizationId, year, from: state.publication.from, to: state.publication.to, stars: state.proposal.stars, total: state.proposal.total });
+    const { stars: proposedStars, total: proposedTotal } = state.proposal;
+    const { from: shownFrom, to: shownTo } = state.publication;
+    await acts.openStarPublication({ organizationId, year, from: shownFrom, to: shownTo, stars: proposedStars, total: proposedTotal });
     await waitUntil(state.publication.to, () => false);
     state.publication.closed = true;
     state.revision += 1;
@@ -349,7 +327,8 @@ export async function starRating(input: StarRatingInput): Promise<void> {
     const stars = starsAfterObjections(state);
     const upheld = state.objections.filter((o) => o.answer?.decision === 'upheld');
     const reason = [
-      `两年一评：总分${state.proposal.total}分（日常跟踪${state.proposal.trackingAdjustment >= 0 ? '+' : ''}${state.proposal.trackingAdjustment}分），拟评定${state.proposal.stars > 0 ? `${state.proposal.stars}星` : '未达到一星标准'}`,
+      `两年一评：总分${state.proposal.total}分（日常跟踪${signed(state.proposal.trackingAdjustment)}分），`
+        + `拟评定${state.proposal.stars > 0 ? `${state.proposal.stars}星` : '未达到一星标准'}`,
       `公示${plan.publicationDays}天，收到异议${state.objections.length}件`,
       ...upheld.map((o) => `异议成立：${o.answer!.reply}`),
       stars > 0 ? `评定为${stars}星` : '不予授星',
@@ -405,15 +384,8 @@ export async function starRating(input: StarRatingInput): Promise<void> {
   }
 }
 
-export interface StarRatingListInput {
-  unitId: string;
-  year: number;
-  kind: '评定' | '复审';
-  decidedByLogin: string;
-}
-
 /** Renders a jurisdiction's 星级评定名单 through the reports queue; ID `star-rating-list/<unitId>/<year>/<n>`. */
-export async function starRatingList(input: StarRatingListInput): Promise<{ sha256: string | null; entries: number; problem: string | null }> {
+export async function starRatingList(input: StarRatingListInput): Promise<StarRatingListResult> {
   const prepared = await acts.prepareStarRatingList({ ...input, requestKey: workflowInfo().workflowId });
   if (!prepared.request) return { sha256: null, entries: 0, problem: 'no organization holds a star after that year' };
   const rendered = await render(prepared.request);

@@ -16,9 +16,9 @@ import { AuditEntry } from '../../domain/entities/audit-entry.ts';
 import { StarEnrolment } from '../../domain/entities/star-rating.ts';
 import { StarIncentiveGrant, StarPublicObjection } from '../../domain/entities/star-tracking.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
-import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/rules/star-rating.ts';
-import { shanghaiDate, startOfShanghaiDay } from '../../domain/rules/star-rating-calendar.ts';
-import { starRatingWorkflowId } from '../../workflows/star-rating.ts';
+import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
+import { shanghaiDate, startOfShanghaiDay } from '../../domain/star-rating/calendar.ts';
+import { starRatingWorkflowId } from '../../domain/star-rating/contracts.ts';
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;

@@ -17,8 +17,8 @@ import { Cycle } from '../../domain/entities/cycle.ts';
 import { CommitmentFeedback, CommitmentSet } from '../../domain/entities/commitment.ts';
 import { StarIncentiveGrant, StarTrackingEvent } from '../../domain/entities/star-tracking.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
-import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/rules/star-rating.ts';
-import { shanghaiDate, startOfShanghaiDay } from '../../domain/rules/star-rating-calendar.ts';
+import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
+import { shanghaiDate, startOfShanghaiDay } from '../../domain/star-rating/calendar.ts';
 import { pdfText } from '../reports/pdf-text.ts';
 
 

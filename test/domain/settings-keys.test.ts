@@ -2,7 +2,7 @@
 // settings would otherwise leave the default in force without anyone noticing.
 import { describe, expect, it } from '@jest/globals';
 import { resolveSettings } from '../../domain/dual-commitment/rules.ts';
-import { resolveStarSettings } from '../../domain/rules/star-rating-calendar.ts';
+import { resolveStarSettings } from '../../domain/star-rating/calendar.ts';
 import { resolveCohortSettings } from '../../domain/posting/rules.ts';
 
 describe('unknown settings', () => {

@@ -9,9 +9,9 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { StarMoveInput, StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../../activities/star-rating.ts';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
-import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/rules/star-rating.ts';
-import { DEFAULT_STAR_SETTINGS, shanghaiDate, startOfShanghaiDay, yearPlan } from '../../domain/rules/star-rating-calendar.ts';
-import type { Actor, YearConfig } from '../../domain/rules/star-rating-state.ts';
+import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
+import { DEFAULT_STAR_SETTINGS, shanghaiDate, startOfShanghaiDay, yearPlan } from '../../domain/star-rating/calendar.ts';
+import type { Actor, YearConfig } from '../../domain/star-rating/state.ts';
 import {
   answerStarObjection,
   approveStarProposal,
@@ -23,13 +23,13 @@ import {
   requestStarEvidence,
   reviewStarPreliminary,
   scoreStarIndicators,
-  starRating,
   starRatingStatus,
   starRatingWorkflowId,
   submitStarScores,
   submitStarSelfAssessment,
   submitStarSelfReport,
-} from '../../workflows/star-rating.ts';
+} from '../../domain/star-rating/contracts.ts';
+import { starRating } from '../../workflows/star-rating.ts';
 
 const HOUR = 3600_000;
 

@@ -27,11 +27,12 @@ import { Cycle } from '../../../domain/entities/cycle.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { StarEnrolment, StarMove, StarRound } from '../../../domain/entities/star-rating.ts';
 import { StarIncentiveGrant, StarPublicObjection, StarTrackingEvent } from '../../../domain/entities/star-tracking.ts';
-import { enrolmentRuleProblem, enrolmentTarget, eventType, type EnrolmentRule, type StarLevel } from '../../../domain/rules/star-rating.ts';
-import { DEFAULT_STAR_SETTINGS, passedRatingDeadlines, resolveStarSettings } from '../../../domain/rules/star-rating-calendar.ts';
-import type { Actor } from '../../../domain/rules/star-rating-state.ts';
-import { STAR_OBJECTIONS, cycleInForce, starObjectionToken, starReportPath } from '../../../activities/star-rating.ts';
+import { enrolmentRuleProblem, enrolmentTarget, eventType, type EnrolmentRule, type StarLevel } from '../../../domain/star-rating/rules.ts';
+import { DEFAULT_STAR_SETTINGS, passedRatingDeadlines, resolveStarSettings } from '../../../domain/star-rating/calendar.ts';
+import type { Actor } from '../../../domain/star-rating/state.ts';
+import { cycleInForce, starObjectionToken, starReportPath } from '../../../activities/star-rating.ts';
 import {
+  STAR_OBJECTIONS,
   answerStarObjection,
   approveStarProposal,
   decideStarReview,
@@ -49,7 +50,7 @@ import {
   type StarRatingInput,
   type StarRatingListInput,
   type StarRatingStatus,
-} from '../../../workflows/star-rating.ts';
+} from '../../../domain/star-rating/contracts.ts';
 
 const tags = ['star-ratings'];
 const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];

@@ -2,9 +2,11 @@
 // allowed there. The workflow keeps this state and uses `refusal` as the validator of every
 // update, so the API learns at once why an action is refused. Deterministic (bundled into
 // the workflow): no dates, no I/O.
-import type { IndicatorDef, RatingResult, ReviewProposal, ReviewTrigger, ScoredLine, StarLevel, TrackedEvent, TrackingEventType, AutoIndicators, Threshold } from './star-rating.ts';
-import { isRatingYear, manualIndicators } from './star-rating.ts';
-import type { StarYearPlan } from './star-rating-calendar.ts';
+import type {
+  AutoIndicators, IndicatorDef, RatingResult, ReviewProposal, ReviewTrigger, ScoredLine, StarLevel, Threshold, TrackedEvent, TrackingEventType,
+} from './rules.ts';
+import { isRatingYear, manualIndicators } from './rules.ts';
+import type { StarYearPlan } from './calendar.ts';
 
 /** Who acts, with the roles the API found they hold over this organization. */
 export interface Actor {
@@ -117,7 +119,9 @@ export function openingPhase(year: number, firstYear: number, stars: StarLevel):
   return stars > 0 ? 'review_self_report' : 'idle';
 }
 
-export function initialState(input: { organizationId: string; year: number; firstYear: number; stars: StarLevel; lastRating: LastRating | null; events: TrackedEvent[] }): StarRatingState {
+export type StateStart = Pick<StarRatingState, 'organizationId' | 'year' | 'firstYear' | 'stars' | 'lastRating' | 'events'>;
+
+export function initialState(input: StateStart): StarRatingState {
   return {
     organizationId: input.organizationId,
     year: input.year,
@@ -227,9 +231,11 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
         const ind = manual.find((i) => i.code === code);
         if (!ind) {
           const automatic = code === state.config?.auto.dualCommitment || code === state.config?.auto.staffSatisfaction;
-          return refuse(automatic ? 'Invalid' : 'Unknown', automatic ? `indicator ${code} is filled from its records, not scored` : `no indicator ${code} in this year's indicator system`);
+          if (automatic) return refuse('Invalid', `indicator ${code} is filled from its records, not scored`);
+          return refuse('Unknown', `no indicator ${code} in this year's indicator system`);
         }
-        if (typeof s?.points !== 'number' || !(s.points >= 0 && s.points <= ind.maxPoints)) return refuse('Invalid', `indicator ${code} scores 0-${ind.maxPoints}`);
+        const inRange = typeof s?.points === 'number' && s.points >= 0 && s.points <= ind.maxPoints;
+        if (!inRange) return refuse('Invalid', `indicator ${code} scores 0-${ind.maxPoints}`);
       }
       return null;
     }
@@ -240,7 +246,8 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
       if (state.scoresSubmittedBy) return refuse('AlreadyDecided', 'the scores are already submitted');
       if (blank(action.request)) return refuse('Invalid', 'say what evidence is needed');
       if (state.evidenceRequests.some((r) => r.id === action.requestId)) return refuse('AlreadyDecided', `request ${action.requestId} exists`);
-      if (action.indicatorCode && !state.config?.indicators.some((i) => i.code === action.indicatorCode)) return refuse('Unknown', `no indicator ${action.indicatorCode}`);
+      const known = !action.indicatorCode || state.config?.indicators.some((i) => i.code === action.indicatorCode);
+      if (!known) return refuse('Unknown', `no indicator ${action.indicatorCode}`);
       return null;
     }
     case 'provideEvidence': {
@@ -286,7 +293,8 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
       if (!objection) return refuse('Unknown', `no objection ${action.objectionId}`);
       if (objection.answer) return refuse('AlreadyDecided', 'the objection is already answered');
       if (blank(action.reply)) return refuse('Invalid', 'an answer needs a reply the objector can read');
-      if (action.decision === 'upheld' && (action.stars === null || !Number.isInteger(action.stars) || action.stars < 0 || action.stars > 5)) return refuse('Invalid', 'an upheld objection sets the stars (0-5)');
+      const validStars = action.stars !== null && Number.isInteger(action.stars) && action.stars >= 0 && action.stars <= 5;
+      if (action.decision === 'upheld' && !validStars) return refuse('Invalid', 'an upheld objection sets the stars (0-5)');
       return null;
     }
     case 'selfReport': {
@@ -303,7 +311,8 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
       if (review.decision) return refuse('AlreadyDecided', 'the review is already decided');
       if (action.stars !== null) {
         if (!Number.isInteger(action.stars) || action.stars < 0 || action.stars > 5) return refuse('Invalid', 'stars are 0-5');
-        if (action.stars > review.proposal.from && !state.config?.allowRaiseOnReview) return refuse('Invalid', 'a review does not raise the level; raising waits for the next rating');
+        const raises = action.stars > review.proposal.from && !state.config?.allowRaiseOnReview;
+        if (raises) return refuse('Invalid', 'a review does not raise the level; raising waits for the next rating');
         if (action.stars !== review.proposal.to && blank(action.reason)) return refuse('Invalid', 'departing from the proposal needs a written reason');
       }
       return null;
@@ -327,18 +336,22 @@ export function refusal(state: StarRatingState, action: Action): Refusal | null 
 export function apply(state: StarRatingState, action: Action): void {
   state.revision += 1;
   switch (action.kind) {
-    case 'selfAssess':
-      state.selfAssessment = { version: (state.selfAssessment?.version ?? 0) + 1, scores: { ...action.scores }, summary: action.summary, by: action.actor.login };
+    case 'selfAssess': {
+      const version = (state.selfAssessment?.version ?? 0) + 1;
+      state.selfAssessment = { version, scores: { ...action.scores }, summary: action.summary, by: action.actor.login };
       return;
+    }
     case 'preliminary':
       state.preliminary = { decision: action.decision, comments: action.comments, by: action.actor.login };
       return;
     case 'score':
       for (const [code, s] of Object.entries(action.scores)) state.scores[code] = { points: s.points, comment: s.comment ?? '', by: action.actor.login };
       return;
-    case 'requestEvidence':
-      state.evidenceRequests.push({ id: action.requestId, indicatorCode: action.indicatorCode, request: action.request, requestedBy: action.actor.login, answer: null });
+    case 'requestEvidence': {
+      const { requestId: id, indicatorCode, request } = action;
+      state.evidenceRequests.push({ id, indicatorCode, request, requestedBy: action.actor.login, answer: null });
       return;
+    }
     case 'provideEvidence': {
       const request = state.evidenceRequests.find((r) => r.id === action.requestId)!;
       request.answer = { note: action.note, evidenceFileIds: [...action.evidenceFileIds], by: action.actor.login };

@@ -5,7 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import type { RuleViolation } from '../dual-commitment/rules.ts';
-import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type Threshold, type TrackingEventType } from './star-rating.ts';
+import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type Threshold, type TrackingEventType } from './rules.ts';
 import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
 
 export const SHANGHAI = 'Asia/Shanghai';
@@ -56,23 +56,76 @@ export const DEFAULT_STAR_SETTINGS: StarRatingSettings = {
 
 const MMDD = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+const WHOLE_NUMBER_SETTINGS = [
+  ['publicationDays', 1, 60],
+  ['immediateReviewDays', 1, 90],
+  ['trackingCap', 0, 50],
+  ['plaqueValidYears', 1, 5],
+  ['publicObjectionsPerHour', 1, 100],
+] as const;
+
+/** The problems of a department's tracking event types (empty when the list may be used). */
+function eventTypeProblems(list: TrackingEventType[]): RuleViolation[] {
+  const problems: RuleViolation[] = [];
+  const bad = (field: string, rule: string) => problems.push({ field: `settings.eventTypes${field}`, rule });
+  if (!Array.isArray(list) || list.length === 0) {
+    bad('', 'must be a non-empty list');
+    return problems;
+  }
+  list.forEach((t, i) => {
+    const complete = t && typeof t.code === 'string' && t.code && typeof t.label === 'string' && typeof t.points === 'number'
+      && typeof t.serious === 'boolean' && typeof t.revoke === 'boolean' && typeof t.lowerBy === 'number';
+    if (!complete) {
+      bad(`[${i}]`, 'needs code, label, points, serious, lowerBy and revoke');
+      return;
+    }
+    if (!/^[a-z][a-z0-9_]{0,49}$/.test(t.code)) bad(`[${i}].code`, 'must be lower-case letters, digits and _ (at most 50)');
+    if (!Number.isFinite(t.points) || t.points < -100 || t.points > 100) bad(`[${i}].points`, 'must be a number from -100 to 100');
+    if (!Number.isInteger(t.lowerBy) || t.lowerBy < 0 || t.lowerBy > 5) bad(`[${i}].lowerBy`, 'must be a whole number from 0 to 5');
+  });
+  if (new Set(list.map((t) => t?.code)).size !== list.length) bad('', 'codes must be unique');
+  return problems;
+}
+
+/** A department's own score thresholds, sorted by level, or the problems that refuse them. */
+function checkThresholds(list: Threshold[]): { thresholds: Threshold[] | null; problems: RuleViolation[] } {
+  const problems: RuleViolation[] = [];
+  const bad = (field: string, rule: string) => problems.push({ field: `settings.thresholds${field}`, rule });
+  if (!Array.isArray(list) || list.length === 0 || list.length > 5) {
+    bad('', 'must be a list of 1 to 5 levels, or null for the indicator system\'s');
+    return { thresholds: null, problems };
+  }
+  list.forEach((t, i) => {
+    if (!t || typeof t !== 'object' || !Number.isInteger(t.stars) || t.stars < 1 || t.stars > 5) bad(`[${i}].stars`, 'must be a whole number from 1 to 5');
+    if (!t || typeof t.minScore !== 'number' || !(t.minScore >= 0 && t.minScore <= 100)) bad(`[${i}].minScore`, 'must be a number from 0 to 100');
+    if (!t || typeof t.label !== 'string' || t.label.trim() === '' || t.label.length > 20) bad(`[${i}].label`, 'must be a text of 1 to 20 characters');
+  });
+  if (problems.length) return { thresholds: null, problems };
+  const sorted = [...list].sort((a, b) => a.stars - b.stars);
+  if (new Set(sorted.map((t) => t.stars)).size !== sorted.length) bad('', 'each level appears once');
+  else if (sorted.some((t, i) => i > 0 && t.minScore <= sorted[i - 1]!.minScore)) bad('', 'a higher level needs a higher minScore');
+  else return { thresholds: sorted.map((t) => ({ stars: t.stars, minScore: t.minScore, label: t.label })), problems };
+  return { thresholds: null, problems };
+}
+
 /** Merges a department's settings over the defaults; names every bad field. */
 export function resolveStarSettings(given: Record<string, unknown> | null | undefined): { settings: StarRatingSettings; problems: RuleViolation[] } {
   const settings: StarRatingSettings = { ...DEFAULT_STAR_SETTINGS, eventTypes: [...DEFAULT_STAR_SETTINGS.eventTypes] };
   const problems: RuleViolation[] = [];
   const g = given ?? {};
   // A cycle's stored settings also carry its enrolment rule, checked by the enrolment itself.
-  for (const path of unknownSettingKeys(g, { ...DEFAULT_STAR_SETTINGS, enrolment: null }, 'settings')) problems.push({ field: path, rule: UNKNOWN_SETTING_RULE });
+  const unknown = unknownSettingKeys(g, { ...DEFAULT_STAR_SETTINGS, enrolment: null }, 'settings');
+  for (const path of unknown) problems.push({ field: path, rule: UNKNOWN_SETTING_RULE });
   for (const key of ['selfAssessmentDue', 'preliminaryDue', 'scoringDue', 'recordsDue', 'reviewSelfReportDue', 'reviewDecisionDue'] as const) {
     if (g[key] === undefined) continue;
     if (typeof g[key] !== 'string' || !MMDD.test(g[key])) problems.push({ field: `settings.${key}`, rule: 'must be a month and day, MM-DD' });
     else settings[key] = g[key];
   }
-  for (const [key, lo, hi] of [['publicationDays', 1, 60], ['immediateReviewDays', 1, 90], ['trackingCap', 0, 50], ['plaqueValidYears', 1, 5], ['publicObjectionsPerHour', 1, 100]] as const) {
+  for (const [key, lo, hi] of WHOLE_NUMBER_SETTINGS) {
     if (g[key] === undefined) continue;
     const v = g[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) problems.push({ field: `settings.${key}`, rule: `must be a whole number from ${lo} to ${hi}` });
-    else settings[key] = v;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi) settings[key] = v;
+    else problems.push({ field: `settings.${key}`, rule: `must be a whole number from ${lo} to ${hi}` });
   }
   if (g.allowRaiseOnReview !== undefined) {
     if (typeof g.allowRaiseOnReview !== 'boolean') problems.push({ field: 'settings.allowRaiseOnReview', rule: 'must be true or false' });
@@ -80,38 +133,15 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
   }
   if (g.eventTypes !== undefined) {
     const list = g.eventTypes as TrackingEventType[];
-    if (!Array.isArray(list) || list.length === 0) problems.push({ field: 'settings.eventTypes', rule: 'must be a non-empty list' });
-    else {
-      list.forEach((t, i) => {
-        if (!t || typeof t.code !== 'string' || !t.code || typeof t.label !== 'string' || typeof t.points !== 'number' || typeof t.serious !== 'boolean' || typeof t.revoke !== 'boolean' || typeof t.lowerBy !== 'number') {
-          problems.push({ field: `settings.eventTypes[${i}]`, rule: 'needs code, label, points, serious, lowerBy and revoke' });
-          return;
-        }
-        if (!/^[a-z][a-z0-9_]{0,49}$/.test(t.code)) problems.push({ field: `settings.eventTypes[${i}].code`, rule: 'must be lower-case letters, digits and _ (at most 50)' });
-        if (!Number.isFinite(t.points) || t.points < -100 || t.points > 100) problems.push({ field: `settings.eventTypes[${i}].points`, rule: 'must be a number from -100 to 100' });
-        if (!Number.isInteger(t.lowerBy) || t.lowerBy < 0 || t.lowerBy > 5) problems.push({ field: `settings.eventTypes[${i}].lowerBy`, rule: 'must be a whole number from 0 to 5' });
-      });
-      if (new Set(list.map((t) => t?.code)).size !== list.length) problems.push({ field: 'settings.eventTypes', rule: 'codes must be unique' });
-      settings.eventTypes = list;
-    }
+    const found = eventTypeProblems(list);
+    problems.push(...found);
+    // A list with bad entries is still taken (as before): the problems refuse the settings anyway.
+    if (Array.isArray(list) && list.length > 0) settings.eventTypes = list;
   }
   if (g.thresholds !== undefined && g.thresholds !== null) {
-    const list = g.thresholds as Threshold[];
-    if (!Array.isArray(list) || list.length === 0 || list.length > 5) problems.push({ field: 'settings.thresholds', rule: 'must be a list of 1 to 5 levels, or null for the indicator system\'s' });
-    else {
-      let ok = true;
-      list.forEach((t, i) => {
-        if (!t || typeof t !== 'object' || !Number.isInteger(t.stars) || t.stars < 1 || t.stars > 5) { ok = false; problems.push({ field: `settings.thresholds[${i}].stars`, rule: 'must be a whole number from 1 to 5' }); }
-        if (!t || typeof t.minScore !== 'number' || !(t.minScore >= 0 && t.minScore <= 100)) { ok = false; problems.push({ field: `settings.thresholds[${i}].minScore`, rule: 'must be a number from 0 to 100' }); }
-        if (!t || typeof t.label !== 'string' || t.label.trim() === '' || t.label.length > 20) { ok = false; problems.push({ field: `settings.thresholds[${i}].label`, rule: 'must be a text of 1 to 20 characters' }); }
-      });
-      if (ok) {
-        const sorted = [...list].sort((a, b) => a.stars - b.stars);
-        if (new Set(sorted.map((t) => t.stars)).size !== sorted.length) problems.push({ field: 'settings.thresholds', rule: 'each level appears once' });
-        else if (sorted.some((t, i) => i > 0 && t.minScore <= sorted[i - 1]!.minScore)) problems.push({ field: 'settings.thresholds', rule: 'a higher level needs a higher minScore' });
-        else settings.thresholds = sorted.map((t) => ({ stars: t.stars, minScore: t.minScore, label: t.label }));
-      }
-    }
+    const checked = checkThresholds(g.thresholds as Threshold[]);
+    problems.push(...checked.problems);
+    if (checked.thresholds) settings.thresholds = checked.thresholds;
   }
   if (g.autoIndicators !== undefined) settings.autoIndicators = g.autoIndicators as Partial<AutoIndicators>;
   const order = ['selfAssessmentDue', 'preliminaryDue', 'scoringDue'] as const;
@@ -183,5 +213,9 @@ export function passedRatingDeadlines(year: number, settings: StarRatingSettings
   const today = shanghaiDate(now);
   return (['selfAssessmentDue', 'preliminaryDue', 'scoringDue'] as const)
     .filter((key) => endOfShanghaiDay(`${year}-${settings[key]}`).getTime() <= now)
-    .map((key) => ({ field: `settings.${key}`, rule: `has already passed (${year}-${settings[key]}; today is ${today} in Asia/Shanghai): give a later MM-DD in settings.${key}, or enrol for a later year` }));
+    .map((key) => ({
+      field: `settings.${key}`,
+      rule: `has already passed (${year}-${settings[key]}; today is ${today} in Asia/Shanghai): `
+        + `give a later MM-DD in settings.${key}, or enrol for a later year`,
+    }));
 }

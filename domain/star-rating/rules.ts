@@ -3,7 +3,7 @@
 // result (助力发展) and the staff satisfaction survey (企业形象); thresholds to 1-5 stars;
 // the annual and immediate review (kept / lowered / revoked); tracked events and their
 // effects; incentives by level; how many organizations enter each year. Plain functions, no
-// I/O and no dates, so the workflow can use them (the calendar is in star-rating-calendar.ts).
+// I/O and no dates, so the workflow can use them (the calendar is in calendar.ts).
 import type { IncentiveCatalog, IncentiveMeasure, StarRatingCatalog } from '../catalogs/schemas.ts';
 
 /** 0 means no star: never rated, not rated this round, or revoked. */
@@ -24,7 +24,8 @@ export interface Threshold {
 }
 
 export function indicatorsOf(catalog: StarRatingCatalog): IndicatorDef[] {
-  return catalog.dimensions.flatMap((d) => d.indicators.map((i) => ({ code: i.code, name: i.name, dimension: d.name, weight: i.weight, maxPoints: i.maxPoints })));
+  return catalog.dimensions.flatMap((d) =>
+    d.indicators.map((i) => ({ code: i.code, name: i.name, dimension: d.name, weight: i.weight, maxPoints: i.maxPoints })));
 }
 
 /** Which indicators are filled automatically from other records. */
@@ -138,7 +139,8 @@ export function scoreRating(input: RatingInputs): RatingResult {
         points = 0;
         source = 'missing';
       } else {
-        if (!Number.isFinite(given) || given < 0 || given > ind.maxPoints) throw new RangeError(`indicator ${ind.code}: ${given} is outside 0-${ind.maxPoints}`);
+        const outside = !Number.isFinite(given) || given < 0 || given > ind.maxPoints;
+        if (outside) throw new RangeError(`indicator ${ind.code}: ${given} is outside 0-${ind.maxPoints}`);
         points = given;
       }
     }

@@ -15,8 +15,8 @@ import { StarEnrolment, StarMove, StarRound } from '../../domain/entities/star-r
 import { StarIncentiveGrant } from '../../domain/entities/star-tracking.ts';
 import { AuditEntry } from '../../domain/entities/audit-entry.ts';
 import { defaultIncentiveCatalog } from '../../domain/catalogs/incentives.ts';
-import { incentivesFor } from '../../domain/rules/star-rating.ts';
-import { initialState } from '../../domain/rules/star-rating-state.ts';
+import { incentivesFor } from '../../domain/star-rating/rules.ts';
+import { initialState } from '../../domain/star-rating/state.ts';
 
 let db: TestDatabase;
 let orm: MikroORM;
