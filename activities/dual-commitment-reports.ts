@@ -10,6 +10,7 @@ import { defaultResidentUnitCatalog } from '../domain/catalogs/resident-unit.ts'
 import type { DualCommitmentCatalog } from '../domain/catalogs/schemas.ts';
 import { Account } from '../domain/entities/account.ts';
 import { CommitmentItemProgress, CommitmentSetVersion, type CommitmentSet } from '../domain/entities/commitment.ts';
+import type { Clock } from '../domain/clock.ts';
 
 /**
  * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,
@@ -43,7 +44,7 @@ const catalogOf = (set: CommitmentSet) =>
   (variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog);
 
 /** The builders of the three requests; `issuingUnit` is the 发文机关 printed on the PDFs. */
-export function commitmentReportRequests(issuingUnit: string) {
+export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
   async function noticeRequest(em: EntityManager, set: CommitmentSet, approvedVersion: number, fromIso: string, toIso: string, createdBy: string): Promise<ReportRequest> {
     const org = set.organization.getEntity();
     const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: approvedVersion });
@@ -106,10 +107,10 @@ export function commitmentReportRequests(issuingUnit: string) {
       totalScore: result.total,
       grade: result.grade,
       summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
-      filedOn: shanghaiDate(set.countersignedAt ?? new Date()),
+      filedOn: shanghaiDate(set.countersignedAt ?? clock.now()),
       signatures: [
-        { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? new Date()), decision: `评定为${result.grade}。` },
-        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意备案。' },
+        { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? clock.now()), decision: `评定为${result.grade}。` },
+        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? clock.now()), decision: '同意备案。' },
       ],
     };
     return { type: 'evaluation-record', data, meta: { issuingUnit, documentNumber: recordNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
@@ -140,7 +141,7 @@ export function commitmentReportRequests(issuingUnit: string) {
       writtenOn,
       signatures: [
         { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。' },
-        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? new Date()), decision: '同意，报送上级党组织。' },
+        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? clock.now()), decision: '同意，报送上级党组织。' },
       ],
     };
     return { type: 'factual-evaluation', data, meta: { issuingUnit, documentNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };

@@ -26,14 +26,18 @@ import { Account } from '../domain/entities/account.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../domain/entities/commitment.ts';
+import { clockOf, type Clock } from '../domain/clock.ts';
 
 export interface DualCommitmentActivityDeps {
   orm: MikroORM;
+  /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
+  clock?: Clock;
   /** 发文机关 printed on the PDFs. */
   issuingUnit?: string;
 }
 
 export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps) {
+  const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
   const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
 
@@ -59,12 +63,12 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     for (const recipientAccountId of recipients) notify(em, { recipientAccountId, kind, title, body, link: null });
   }
 
-  const { noticeRequest, evaluationRecordRequest, factualEvaluationRequest } = commitmentReportRequests(issuingUnit);
+  const { noticeRequest, evaluationRecordRequest, factualEvaluationRequest } = commitmentReportRequests(issuingUnit, clock);
 
   return {
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
       const em = fork();
-      await em.nativeUpdate(CommitmentSet, { id: input.setId, gate: { $ne: input.gate } }, { gate: input.gate, gateEnteredAt: new Date() });
+      await em.nativeUpdate(CommitmentSet, { id: input.setId, gate: { $ne: input.gate } }, { gate: input.gate, gateEnteredAt: clock.now() });
     },
 
     async recordSetSubmitted(input: { setId: string; version: number; actor: Actor }): Promise<void> {
@@ -75,7 +79,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         if (version.status === 'submitted') return;
         version.status = 'submitted';
         version.submittedBy = tx.getReference(Account, input.actor.accountId) as never;
-        version.submittedAt = new Date();
+        version.submittedAt = clock.now();
         set.status = 'submitted';
         await tell(tx, await accountsOver(tx, set, ['community_committee', 'street_committee', 'evaluator']), 'commitment_submitted', `${set.organization.getEntity().name} 提交双向承诺待审核`, `第${input.version}版承诺已提交，请审核。`);
         await tx.flush();
@@ -91,7 +95,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         if (version.status !== 'submitted') return;
         version.status = input.decision === 'approve' ? 'approved' : 'returned';
         version.reviewedBy = tx.getReference(Account, input.actor.accountId) as never;
-        version.reviewedAt = new Date();
+        version.reviewedAt = clock.now();
         version.reviewComments = input.comments || null;
         if (input.decision === 'approve') {
           if (set.approvedVersion) await tx.nativeUpdate(CommitmentSetVersion, { set: set.id, version: set.approvedVersion }, { status: 'superseded' });
@@ -121,8 +125,8 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       const token = await derivedLinkToken(em, PUBLIC_COMMITMENTS, set.id);
       const expiresAt = new Date(Date.UTC(set.year + 1, 2, 31));
       await em.execute(
-        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
-        [hashSecret(token), PUBLIC_COMMITMENTS, 'commitment_set', set.id, expiresAt],
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing',
+        [hashSecret(token), PUBLIC_COMMITMENTS, 'commitment_set', set.id, expiresAt, clock.now()],
       );
       await em.transactional(async (tx) => {
         const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
@@ -138,7 +142,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
 
     async closePublication(input: { setId: string }): Promise<void> {
       const em = fork();
-      await em.nativeUpdate(CommitmentSet, { id: input.setId, publicationClosedAt: null }, { publicationClosedAt: new Date() });
+      await em.nativeUpdate(CommitmentSet, { id: input.setId, publicationClosedAt: null }, { publicationClosedAt: clock.now() });
     },
 
     /**
@@ -150,7 +154,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     async sendReminder(input: { setId: string; subject: 'submission' | 'item' | 'evaluation'; itemKey: string | null; daysBefore: number; now?: number }): Promise<void> {
       const em = fork();
       const set = await loadSet(em, input.setId);
-      const now = input.now ?? Date.now();
+      const now = input.now ?? clock.now().getTime();
       const cycle = set.cycle.getEntity();
       const { settings } = resolveSettings(cycle.year, cycle.settings);
       if (input.subject === 'evaluation') {
@@ -162,7 +166,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         const role = item?.side === 'party' ? 'enterprise_party_org' : 'enterprise_rep';
         const when = item?.deadline ? dueWhen(item.deadline, now, '到期') : `将于${input.daysBefore}天后到期`;
         await tell(em, await accountsOver(em, set, [role]), 'deadline_reminder', '承诺事项即将到期', `“${item?.title ?? input.itemKey}”${when}，请上传佐证材料并填报完成情况。`);
-        await em.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey! }, { remindedAt: new Date() });
+        await em.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey! }, { remindedAt: clock.now() });
       }
       await em.flush();
     },
@@ -177,11 +181,11 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         let body: string;
         if (input.subject === 'submission') {
           body = input.reviewPending ? `${org.name} 的双向承诺已提交但逾期未审核。` : `${org.name} 逾期未完成定诺。`;
-          if (!set.escalatedAt) set.escalatedAt = new Date();
+          if (!set.escalatedAt) set.escalatedAt = clock.now();
         } else if (input.subject === 'item') {
           const item = (await approvedItems(tx, set)).find((i) => i.key === input.itemKey);
           body = `${org.name} 的承诺事项“${item?.title ?? input.itemKey}”已逾期未填报完成情况。`;
-          await tx.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey!, escalatedAt: null }, { escalatedAt: new Date() });
+          await tx.nativeUpdate(CommitmentItemProgress, { set: set.id, itemKey: input.itemKey!, escalatedAt: null }, { escalatedAt: clock.now() });
         } else {
           body = `${org.name} 的评诺逾期未签字。`;
         }
@@ -206,8 +210,8 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       }
       const token = await derivedLinkToken(em, STAFF_SURVEY, set.id);
       await em.execute(
-        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
-        [hashSecret(token), STAFF_SURVEY, 'commitment_set', set.id, new Date(Date.UTC(set.year + 1, 2, 31))],
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing',
+        [hashSecret(token), STAFF_SURVEY, 'commitment_set', set.id, new Date(Date.UTC(set.year + 1, 2, 31)), clock.now()],
       );
       await tell(em, await accountsOver(em, set, ['enterprise_rep', 'enterprise_party_org', 'evaluator']), 'evaluation_open', '评诺开始', `${org(set)} 的双向承诺进入评诺：请双方自评，评审人评分。`);
       await em.flush();
@@ -221,11 +225,11 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
         if (input.step === 'evaluator') {
           if (set.evaluatorSignedAt) return;
           set.evaluatorSignedBy = by;
-          set.evaluatorSignedAt = new Date();
+          set.evaluatorSignedAt = clock.now();
         } else {
           if (set.countersignedAt) return;
           set.countersignedBy = by;
-          set.countersignedAt = new Date();
+          set.countersignedAt = clock.now();
         }
         await tx.flush();
         await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.sign_off_${input.step}`, entityType: 'commitment_set', entityId: set.id });
@@ -251,7 +255,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.transactional(async (tx) => {
         const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
         if (fresh.filedAt) return;
-        Object.assign(fresh, { totalScore: result.total, grade: result.grade, evaluation: result, filedAt: new Date() });
+        Object.assign(fresh, { totalScore: result.total, grade: result.grade, evaluation: result, filedAt: clock.now() });
         await tx.flush();
         await recordAudit(tx, {
           actor: SYSTEM_ACTOR,
@@ -274,7 +278,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.transactional(async (tx) => {
         const set = await loadSet(tx, input.setId);
         if (set.evaluatorSignedAt) return;
-        const at = new Date();
+        const at = clock.now();
         const record: FactualEvaluationRecord = {
           variant: 'resident_unit',
           text: input.text.trim(),
@@ -308,7 +312,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.transactional(async (tx) => {
         const fresh = await tx.findOneOrFail(CommitmentSet, { id: set.id });
         if (fresh.filedAt) return;
-        const sentAt = new Date();
+        const sentAt = clock.now();
         fresh.filedAt = sentAt;
         fresh.evaluation = { ...record, sentAt: sentAt.toISOString() };
         const body = superior

@@ -1,6 +1,7 @@
 // All activities of the service, built from their dependencies (no globals), so tests can
 // pass their own ORM, renderer or clock.
 import type { MikroORM } from '@mikro-orm/core';
+import type { Clock } from '../domain/clock.ts';
 import { createDualCommitmentActivities } from './dual-commitment.ts';
 import { createStarRatingActivities } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
@@ -10,13 +11,15 @@ export interface ActivityDeps {
   orm: MikroORM;
   /** Where generated files (report PDFs) are kept. */
   dataDir?: string;
+  /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
+  clock?: Clock;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createPostingActivities({ orm: deps.orm }),
-    ...createDualCommitmentActivities({ orm: deps.orm }),
-    ...createStarRatingActivities({ orm: deps.orm }),
+    ...createPostingActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createDualCommitmentActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createStarRatingActivities({ orm: deps.orm, clock: deps.clock }),
     ...createReportRenderActivities({ orm: deps.orm }),
   };
 }

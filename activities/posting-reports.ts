@@ -15,15 +15,17 @@ import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVi
 import { addDays, daysBetween, isWorkingDay, lastDayOfMonth, requiredDays, shanghaiDate, startOfShanghaiDay, workingDays } from '../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../domain/posting/rules.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
+import { clockOf } from '../domain/clock.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
-const today = () => shanghaiDate(Date.now());
+/** Today in Shanghai on the service's clock (the simulated calendar in the sandbox). */
+const today = (em: EntityManager) => shanghaiDate(clockOf(em).now().getTime());
 
 /** 组织部 of a region, as printed in letterheads: 中共某区委员会 → 中共某区委组织部. */
 export const departmentName = (regionPartyOrgName: string) => `${regionPartyOrgName.replace(/委员会$/, '委')}组织部`;
 
 /** 月度考勤表 of one street: every posting in its communities active in the month (of one cohort when given). */
-export async function attendanceSheetData(em: EntityManager, streetId: string, month: string, cohortId?: string, issuedOn: string = today()): Promise<AttendanceSheetData | null> {
+export async function attendanceSheetData(em: EntityManager, streetId: string, month: string, cohortId?: string, issuedOn: string = today(em)): Promise<AttendanceSheetData | null> {
   const street = await em.findOne(AdministrativeUnit, { id: streetId, level: 'street' });
   if (!street) return null;
   const from = `${month}-01`;
@@ -99,12 +101,12 @@ export async function quarterlyReviewData(em: EntityManager, postingId: string, 
     totalScore: score,
     grade: gradeByScore(score, settingsOf(posting).grading),
     organizationReview: detail.score?.comment ?? '（未评分）',
-    signatures: [{ role: '街道党工委', signer: detail.score?.by ?? street?.partyOrgName ?? '街道党工委', date: detail.score ? shanghaiDate(detail.score.at) : today(), decision: detail.score ? '同意' : null }],
+    signatures: [{ role: '街道党工委', signer: detail.score?.by ?? street?.partyOrgName ?? '街道党工委', date: detail.score ? shanghaiDate(detail.score.at) : today(em), decision: detail.score ? '同意' : null }],
   };
 }
 
 /** 年终考核排名 of a cohort, once it has been ranked (every ranked posting so far). */
-export async function yearEndRankingData(em: EntityManager, cohortId: string, issuedOn: string = today()): Promise<YearEndRankingData | null> {
+export async function yearEndRankingData(em: EntityManager, cohortId: string, issuedOn: string = today(em)): Promise<YearEndRankingData | null> {
   const cohort = await em.findOne(PostingCohort, { id: cohortId }, { populate: ['region'] });
   if (!cohort) return null;
   const rows = await em.find(PostingYearEnd, { cohortId, rank: { $ne: null } }, { orderBy: { rank: 'asc', total: 'desc' }, populate: ['posting', 'posting.person', 'posting.community', 'posting.community.parent', 'posting.dispatchingOrganization'] });

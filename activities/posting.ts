@@ -26,9 +26,12 @@ import { escapeLike } from '../domain/auth/scope.ts';
 import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './posting-reports.ts';
 import type { Role } from '../domain/auth/roles.ts';
 import { derivedLinkToken } from '../domain/auth/access-links.ts';
+import { clockOf, type Clock } from '../domain/clock.ts';
 
 export interface PostingActivityDeps {
   orm: MikroORM;
+  /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
+  clock?: Clock;
   /** Tells a posting's workflow its rank; defaults to a signal through the worker's client. */
   signalRanking?: (postingId: string, ranking: CohortRanking) => Promise<void>;
   /** Tells the cohort's workflow how many postings are ranked; defaults to a signal through the worker's client. */
@@ -70,6 +73,7 @@ export async function postingRecipients(em: EntityManager, postingId: string, ro
 }
 
 export function createPostingActivities(deps: PostingActivityDeps): PostingActivityContract {
+  const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
   const signalRanking =
     deps.signalRanking ??
@@ -86,7 +90,7 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
   return {
     async notifyPosting(n) {
       await fork().transactional(async (em) => {
-        const fresh = await em.execute<{ key: string }[]>('insert into posting_notice_sent (posting_id, key, sent_at) values (?, ?, now()) on conflict do nothing returning key', [n.postingId, n.key]);
+        const fresh = await em.execute<{ key: string }[]>('insert into posting_notice_sent (posting_id, key, sent_at) values (?, ?, ?) on conflict do nothing returning key', [n.postingId, n.key, clock.now()]);
         if (fresh.length === 0) return;
         for (const recipientAccountId of await postingRecipients(em, n.postingId, n.to)) {
           notify(em, { recipientAccountId, kind: `posting_${n.kind}`, title: n.title, body: n.body, link: `/postings/${n.postingId}` });
@@ -107,9 +111,9 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       );
       const confirmedDays = Number(row?.n ?? 0);
       await em.execute(
-        `insert into posting_month (id, posting_id, month, from_date, to_date, required_days, confirmed_days, closed_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now())
+        `insert into posting_month (id, posting_id, month, from_date, to_date, required_days, confirmed_days, closed_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
          on conflict (posting_id, month) do update set from_date = excluded.from_date, to_date = excluded.to_date, required_days = excluded.required_days, confirmed_days = excluded.confirmed_days`,
-        [postingId, month, from, to, requiredDays, confirmedDays],
+        [postingId, month, from, to, requiredDays, confirmedDays, clock.now()],
       );
       return { confirmedDays };
     },
@@ -120,19 +124,19 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
 
     async saveQuarterResult({ postingId, outcome, status }) {
       await fork().execute(
-        `insert into posting_quarter_review (id, posting_id, quarter, outcome, detail, saved_at) values (gen_random_uuid(), ?, ?, ?, ?, now())
-         on conflict (posting_id, quarter) do update set outcome = excluded.outcome, detail = excluded.detail, saved_at = now()`,
-        [postingId, outcome.quarter, JSON.stringify(outcome), JSON.stringify(status)],
+        `insert into posting_quarter_review (id, posting_id, quarter, outcome, detail, saved_at) values (gen_random_uuid(), ?, ?, ?, ?, ?)
+         on conflict (posting_id, quarter) do update set outcome = excluded.outcome, detail = excluded.detail, saved_at = excluded.saved_at`,
+        [postingId, outcome.quarter, JSON.stringify(outcome), JSON.stringify(status), clock.now()],
       );
     },
 
     async saveQuarterProgress({ postingId, quarter, status, seq }) {
       // seq orders the saves of one quarter: a retried or slow older save never lands last.
       await fork().execute(
-        `insert into posting_quarter_progress (id, posting_id, quarter, status, saved_at) values (gen_random_uuid(), ?, ?, ?::jsonb, now())
-         on conflict (posting_id, quarter) do update set status = excluded.status, saved_at = now()
+        `insert into posting_quarter_progress (id, posting_id, quarter, status, saved_at) values (gen_random_uuid(), ?, ?, ?::jsonb, ?)
+         on conflict (posting_id, quarter) do update set status = excluded.status, saved_at = excluded.saved_at
          where coalesce((posting_quarter_progress.status->>'seq')::int, -1) <= ?`,
-        [postingId, quarter, JSON.stringify({ ...status, seq }), seq],
+        [postingId, quarter, JSON.stringify({ ...status, seq }), clock.now(), seq],
       );
     },
 
@@ -140,8 +144,8 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       const em = fork();
       const token = await residentSurveyToken(em, postingId);
       await em.execute(
-        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
-        [hashSecret(token), RESIDENT_SURVEY, 'posting', postingId, new Date(expiresAt)],
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing',
+        [hashSecret(token), RESIDENT_SURVEY, 'posting', postingId, new Date(expiresAt), clock.now()],
       );
       return { links: 1 };
     },
@@ -154,9 +158,9 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
     async submitYearEndResult({ postingId, cohortId, total, organization }) {
       const em = fork();
       await em.execute(
-        `insert into posting_year_end (posting_id, cohort_id, total, organization, submitted_at) values (?, ?, ?, ?, now())
+        `insert into posting_year_end (posting_id, cohort_id, total, organization, submitted_at) values (?, ?, ?, ?, ?)
          on conflict (posting_id) do update set total = excluded.total, organization = excluded.organization`,
-        [postingId, cohortId, total, organization],
+        [postingId, cohortId, total, organization, clock.now()],
       );
       // Ranked by whichever submission completes the group of started, unranked postings
       // (advisory lock per cohort). Postings that never started are not waited for.
@@ -193,9 +197,9 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
 
     async saveFinalAssessment({ postingId, signatures, outcome }) {
       await fork().execute(
-        `insert into posting_final_assessment (posting_id, outcome, signatures, decided_at) values (?, ?, ?, now())
+        `insert into posting_final_assessment (posting_id, outcome, signatures, decided_at) values (?, ?, ?, ?)
          on conflict (posting_id) do update set outcome = excluded.outcome, signatures = excluded.signatures`,
-        [postingId, outcome, JSON.stringify(signatures)],
+        [postingId, outcome, JSON.stringify(signatures), clock.now()],
       );
     },
 
@@ -266,8 +270,8 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
     async recordPostingReportFailure({ cohortId, postingId, type, key, reason }) {
       await fork().transactional(async (em) => {
         const fresh = await em.execute<{ key: string }[]>(
-          'insert into posting_notice_sent (posting_id, key, sent_at) select id, ?, now() from posting where id = coalesce(?, (select id from posting where cohort_id = ? order by id limit 1)) on conflict do nothing returning key',
-          [`report-failed/${key}`.slice(0, 100), postingId, cohortId],
+          'insert into posting_notice_sent (posting_id, key, sent_at) select id, ?, ?::timestamptz from posting where id = coalesce(?, (select id from posting where cohort_id = ? order by id limit 1)) on conflict do nothing returning key',
+          [`report-failed/${key}`.slice(0, 100), clock.now(), postingId, cohortId],
         );
         if (fresh.length === 0) return;
         // The reason stays on record (the posting's view lists failed reports from here).

@@ -12,6 +12,7 @@ import { ReportFile } from '../domain/entities/report-file.ts';
 import type { ReportMeta } from '../reports/contracts/meta.ts';
 import { ReportDataError, ReportTemplateError, UnknownReportTypeError } from '../reports/errors.ts';
 import type { ReportStore } from '../reports/store.ts';
+import { clockOf, type Clock } from '../domain/clock.ts';
 
 /**
  * Activities a report worker runs at once. Each holds a browser page while printing, so this
@@ -30,6 +31,8 @@ export interface ReportActivityDeps {
   store: ReportStore;
   /** Without an ORM the PDF is rendered and stored but no ReportFile row is written. */
   orm?: MikroORM | null;
+  /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
+  clock?: Clock;
 }
 
 export interface RenderReportInput {
@@ -75,6 +78,7 @@ function currentRequestKey(): string | undefined {
 }
 
 export function createReportActivities(deps: ReportActivityDeps) {
+  const clock = deps.clock ?? clockOf(deps.orm?.em);
   async function existingFor(requestKey: string | undefined): Promise<ReportFile | null> {
     if (!deps.orm || !requestKey) return null;
     return (deps.orm.em.fork() as EntityManager).findOne(ReportFile, { requestKey });
@@ -103,7 +107,7 @@ export function createReportActivities(deps: ReportActivityDeps) {
             pages: rendered.pages,
             createdBy: input.createdBy,
             requestKey: requestKey ?? null,
-            createdAt: new Date(),
+            createdAt: clock.now(),
           });
           await tx.flush();
           return file;

@@ -29,9 +29,12 @@ import { reportRelativePath } from '../reports/store.ts';
 import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
+import { clockOf, type Clock } from '../domain/clock.ts';
 
 export interface StarRatingActivityDeps {
   orm: MikroORM;
+  /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
+  clock?: Clock;
   /** 发文机关 printed on the PDFs. */
   issuingUnit?: string;
 }
@@ -79,6 +82,7 @@ export async function cycleInForce(em: EntityManager, enrolment: StarEnrolment, 
 }
 
 export function createStarRatingActivities(deps: StarRatingActivityDeps) {
+  const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
   const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
 
@@ -110,7 +114,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       const { settings } = resolveStarSettings((cycle?.settings ?? {}) as Record<string, unknown>);
       const catalogVersion = cycle?.catalogVersion?.getEntity() ?? null;
       const catalog = (catalogVersion?.content as StarRatingCatalog | undefined) ?? defaultStarRatingCatalog;
-      if (catalogVersion && !catalogVersion.usedAt) await em.nativeUpdate(CatalogVersion, { id: catalogVersion.id, usedAt: null }, { usedAt: new Date() });
+      if (catalogVersion && !catalogVersion.usedAt) await em.nativeUpdate(CatalogVersion, { id: catalogVersion.id, usedAt: null }, { usedAt: clock.now() });
       const indicators = indicatorsOf(catalog);
       return {
         plan: yearPlan(input.year, input.firstYear, settings),
@@ -138,20 +142,20 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         const type = types.get(e.type);
         await em.execute(
           `insert into star_tracking_event (id, organization_id, type, occurred_on, summary, points, serious, evidence_file_ids, recorded_by_id, accepted, created_at)
-           select ?, ?, ?, ?, ?, ?, ?, ?::jsonb, a.id, true, now() from account a where a.login = ?
+           select ?, ?, ?, ?, ?, ?, ?, ?::jsonb, a.id, true, ?::timestamptz from account a where a.login = ?
            on conflict (id) do update set accepted = true where star_tracking_event.accepted = false`,
-          [e.id, input.organizationId, e.type, e.occurredOn, e.summary, type?.points ?? 0, type?.serious ?? false, JSON.stringify(e.evidenceFileIds ?? []), e.recordedBy],
+          [e.id, input.organizationId, e.type, e.occurredOn, e.summary, type?.points ?? 0, type?.serious ?? false, JSON.stringify(e.evidenceFileIds ?? []), clock.now(), e.recordedBy],
         );
       }
       const objectionIds = (s.objections ?? []).map((o) => o.id).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
       if (objectionIds.length) await em.execute(`update star_public_objection set accepted = true where accepted = false and id in (${objectionIds.map(() => '?').join(', ')})`, objectionIds);
       await em.execute(
         `insert into star_round (id, organization_id, year, kind, phase, stars, proposed_stars, total, status, revision, updated_at)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, now())
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
          on conflict (organization_id, year) do update set kind = excluded.kind, phase = excluded.phase, stars = excluded.stars,
-           proposed_stars = excluded.proposed_stars, total = excluded.total, status = excluded.status, revision = excluded.revision, updated_at = now()
+           proposed_stars = excluded.proposed_stars, total = excluded.total, status = excluded.status, revision = excluded.revision, updated_at = excluded.updated_at
          where star_round.revision <= excluded.revision`,
-        [input.organizationId, input.year, s.config?.plan.kind ?? 'rating', s.phase, s.stars, s.proposal?.stars ?? null, s.proposal?.total ?? null, JSON.stringify(s), s.revision],
+        [input.organizationId, input.year, s.config?.plan.kind ?? 'rating', s.phase, s.stars, s.proposal?.stars ?? null, s.proposal?.total ?? null, JSON.stringify(s), s.revision, clock.now()],
       );
     },
 
@@ -190,8 +194,8 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       if (!round) throw new Error(`no star_round for ${input.organizationId}/${input.year}`);
       const token = await starObjectionToken(em, round.id);
       await em.execute(
-        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, now()) on conflict (token_hash) do nothing',
-        [hashSecret(token), STAR_OBJECTIONS, 'star_round', round.id, new Date(input.to)],
+        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing',
+        [hashSecret(token), STAR_OBJECTIONS, 'star_round', round.id, new Date(input.to), clock.now()],
       );
       await em.transactional(async (tx) => {
         const done = await tx.execute<{ n: string }[]>(`select count(*) as n from audit_entry where action = 'star_rating.publish' and entity_id = ?`, [`${input.organizationId}/${input.year}`]);
@@ -223,7 +227,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
               stars: input.to,
               year: input.year,
               validUntil: input.plaqueValidUntil,
-              awardedOn: shanghaiDate(existing?.decidedAt ?? new Date()),
+              awardedOn: shanghaiDate(existing?.decidedAt ?? clock.now()),
               incentives: incentivesFor(input.to, incentives).map((m) => `${m.text}（${m.department}）`),
             },
             meta: { issuingUnit },
@@ -264,7 +268,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         const { grant, withdraw } = awarded ? { grant: incentivesFor(input.to, incentives), withdraw: [] } : incentiveChanges(input.from, input.to, incentives);
         const withdrawCodes = new Set(awarded ? active.map((g) => g.measureCode) : withdraw.map((m) => m.code));
         for (const g of active) {
-          if (withdrawCodes.has(g.measureCode)) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: new Date() });
+          if (withdrawCodes.has(g.measureCode)) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: clock.now() });
         }
         for (const m of grant) {
           tx.create(StarIncentiveGrant, { organization: input.organizationId, measureCode: m.code, category: m.category, department: m.department, minStars: m.minStars, text: m.text, grantedByMove: input.key, grantedYear: input.year } as never);
@@ -306,9 +310,9 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
           certificateNumber: null, validUntil: null, plaqueSha256: null,
         } as never);
         const active = await tx.find(StarIncentiveGrant, { organization: input.organizationId, withdrawnAt: null });
-        for (const g of active) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: new Date() });
+        for (const g of active) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: clock.now() });
         const before = { currentStars: enrolment.currentStars, endedAt: null, incentives: active.length };
-        Object.assign(enrolment, { currentStars: 0, endedAt: new Date(), endReason: input.reason, endedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null });
+        Object.assign(enrolment, { currentStars: 0, endedAt: clock.now(), endReason: input.reason, endedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null });
         for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org', 'street_committee', 'community_committee'])) {
           notify(tx, { recipientAccountId, kind: 'star_ended', title: '星级评定终止', body: `${org.name}：${reason}` });
         }
@@ -349,7 +353,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       const entries = rows.filter((r) => r.to_stars > 0).sort((a, b) => b.to_stars - a.to_stars || Number(b.total ?? 0) - Number(a.total ?? 0));
       if (entries.length === 0) return { request: null, entries: 0 };
       const unit = await em.findOneOrFail(AdministrativeUnit, { id: input.unitId });
-      const today = shanghaiDate(new Date());
+      const today = shanghaiDate(clock.now());
       return {
         entries: entries.length,
         request: {

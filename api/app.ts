@@ -16,9 +16,13 @@ import { postingRoutes } from './routes/postings/index.ts';
 import { postingListRoutes } from './routes/postings/list.ts';
 import { dualCommitmentCycleListRoutes } from './routes/dual-commitments/cycles-list.ts';
 import { registerWebApp } from './plugins/web.ts';
+import { clockOf } from '../domain/clock.ts';
+import { registerSandboxMarks } from './plugins/sandbox.ts';
+import { sandboxRoutes } from './routes/sandbox/index.ts';
 
 export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, services) => {
-  fastify.decorate('services', services);
+  fastify.decorate('services', { ...services, clock: services.clock ?? clockOf(services.orm.em) });
+  if (services.sandbox) registerSandboxMarks(fastify, services.sandbox);
   registerErrorHandler(fastify);
   // Before swagger and every route, so the documented schemas are the enforced ones.
   registerInputRules(fastify);
@@ -53,5 +57,6 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   await fastify.register(starRatingRoutes);
   await fastify.register(postingRoutes);
   await fastify.register(postingListRoutes);
+  if (services.sandbox) await fastify.register(sandboxRoutes);
   await registerWebApp(fastify);
 };

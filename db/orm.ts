@@ -8,6 +8,7 @@ import type { Logger as Pino } from 'pino';
 import { entities } from '../domain/entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { auditKeyFromSecret, bindAuditKey, type AuditKey } from '../domain/audit/key.ts';
+import { bindClock, type Clock } from '../domain/clock.ts';
 
 export type Orm = MikroORM;
 export type { EntityManager };
@@ -24,6 +25,8 @@ export interface OrmOptions {
    * verifying the audit log fails with a message saying so.
    */
   auditKey?: AuditKey;
+  /** The service's clock (domain/clock.ts); the system clock when absent. */
+  clock?: Clock;
 }
 
 export function ormConfig(options: OrmOptions) {
@@ -55,6 +58,7 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(options));
   const auditKey = options.auditKey ?? (process.env.AUDIT_SECRET ? auditKeyFromSecret(process.env.AUDIT_SECRET) : undefined);
   if (auditKey) bindAuditKey(orm.config, auditKey);
+  if (options.clock) bindClock(orm.config, options.clock);
   const lock = new pg.Client({ connectionString: options.url });
   await lock.connect();
   try {

@@ -9,6 +9,7 @@ import { workflowServiceHandlers } from './service.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { WorkflowStore } from './store/types.ts';
 import { testServiceHandlers } from './testservice.ts';
+import { pendingTimers, type PendingTimer } from './timers.ts';
 
 export interface DevServerOptions {
   /** 0 picks a free port. */
@@ -28,6 +29,10 @@ export interface DevServer {
   address: string;
   port: number;
   engine: Engine;
+  /** The server's clock: a SkippingClock with time skipping (the sandbox moves it in-process). */
+  clock: Clock;
+  /** The workflows' pending timers, soonest first (see timers.ts). */
+  pendingTimers(namespace?: string): Promise<PendingTimer[]>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +87,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     address: `${host}:${port}`,
     port,
     engine,
+    clock,
+    pendingTimers: (namespace) => pendingTimers(store, namespace),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -7,6 +7,9 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { DevServer } from '../devserver/index.ts';
+import type { SandboxControl } from '../api/app-services.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { initOrm } from '../db/orm.ts';
 import { loadAuditKey } from '../domain/audit/key.ts';
@@ -28,13 +31,13 @@ export function createLogger(config: Config): Logger {
 }
 
 /** DATABASE_URL, or the embedded PostgreSQL under DATA_DIR when it is unset. */
-export async function startDatabase(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<string> {
+export async function startDatabase(config: Config, logger: Logger, lifecycle: Lifecycle, database = EMBEDDED_DATABASE): Promise<string> {
   if (config.DATABASE_URL) return config.DATABASE_URL;
   const log = logger.child({ component: 'embedded-postgres' });
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(config.DATA_DIR, 'postgres'),
     port: config.EMBEDDED_PG_PORT,
-    database: EMBEDDED_DATABASE,
+    database,
     log: (message) => log.debug(message),
   });
   lifecycle.add('embedded postgres', () => pg.stop());
@@ -45,9 +48,9 @@ export async function startDatabase(config: Config, logger: Logger, lifecycle: L
 const AUDIT_COPY_MS = 5 * 60 * 1000;
 
 /** The ORM, with the audit secret from AUDIT_SECRET or DATA_DIR/audit-secret bound to it. */
-export async function startOrm(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<MikroORM> {
+export async function startOrm(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle, clock?: Clock): Promise<MikroORM> {
   const auditKey = await loadAuditKey({ secret: config.AUDIT_SECRET, dataDir: config.DATA_DIR });
-  const orm = await initOrm({ url: databaseUrl, logger, auditKey });
+  const orm = await initOrm({ url: databaseUrl, logger, auditKey, clock });
   lifecycle.add('orm', () => orm.close(true));
   const [role] = await orm.em.fork().getConnection().execute<{ rolsuper: boolean }[]>('select rolsuper from pg_roles where rolname = current_user');
   if (role?.rolsuper) logger.warn('DATABASE_URL connects as a PostgreSQL superuser, who can disable the audit log\'s triggers and read files: give the service its own role (README, "A real PostgreSQL")');
@@ -63,37 +66,54 @@ export async function startOrm(config: Config, databaseUrl: string, logger: Logg
 /** TEMPORAL_ADDRESS, or the project's own Temporal-compatible server on the service's database. */
 export async function startTemporalServer(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<string> {
   if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
+  return (await startEmbeddedTemporal(config, databaseUrl, logger, lifecycle, false)).address;
+}
+
+/**
+ * The project's own server; with `timeSkipping` its clock is the sandbox's calendar, locked so
+ * that it never skips by itself (only a move through the sandbox's control does).
+ */
+export async function startEmbeddedTemporal(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle, timeSkipping: boolean): Promise<DevServer> {
   const { startDevServer } = await import('../devserver/index.ts');
   const server = await startDevServer({
     host: '127.0.0.1',
     port: config.DEVSERVER_PORT,
     store: { kind: 'postgres', url: databaseUrl },
-    timeSkipping: false,
+    timeSkipping,
     logger: logger.child({ component: 'devserver' }),
   });
   lifecycle.add('temporal devserver', () => server.stop());
-  logger.info({ address: server.address }, 'embedded Temporal-compatible server started');
-  return server.address;
+  logger.info({ address: server.address, timeSkipping }, 'embedded Temporal-compatible server started');
+  return server;
+}
+
+/** What the sandbox changes in the worker: its clock, and the watermark on every PDF. */
+export interface WorkerOptions {
+  clock?: Clock;
+  watermark?: string;
 }
 
 /** Pages printing at once per worker process; each holds a browser context. */
 const REPORT_PAGES = 2;
 
-export async function startWorker(config: Config, temporalAddress: string, orm: MikroORM, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+export async function startWorker(config: Config, temporalAddress: string, orm: MikroORM, logger: Logger, lifecycle: Lifecycle, options: WorkerOptions = {}): Promise<void> {
   installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   lifecycle.add('worker connection', () => connection.close());
   // The browser starts on the first render, so a worker that never prints never pays for it.
-  const renderer = createReportRenderer({ maxConcurrentPages: REPORT_PAGES, logger, browserExecutablePath: config.CHROMIUM_PATH });
+  const clock = options.clock;
+  const renderer = createReportRenderer({
+    maxConcurrentPages: REPORT_PAGES, logger, browserExecutablePath: config.CHROMIUM_PATH, clock: clock && (() => clock.now()), watermark: options.watermark,
+  });
   lifecycle.add('report renderer', () => renderer.close());
   const workers = await startWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ orm, dataDir: config.DATA_DIR }),
+    activities: createActivities({ orm, dataDir: config.DATA_DIR, clock }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     reports: {
-      activities: createReportActivities({ renderer, store: createReportStore({ dataDir: config.DATA_DIR }), orm }),
+      activities: createReportActivities({ renderer, store: createReportStore({ dataDir: config.DATA_DIR }), orm, clock }),
       concurrency: reportWorkerConcurrency(REPORT_PAGES),
     },
   });
@@ -108,8 +128,8 @@ export function startTemporalClient(config: Config, temporalAddress: string, lif
   return client;
 }
 
-export async function startApi(config: Config, orm: MikroORM, temporal: Client, logger: Logger, lifecycle: Lifecycle): Promise<string> {
-  const server = await buildServer({ config, orm, temporal }, { logger });
+export async function startApi(config: Config, orm: MikroORM, temporal: Client, logger: Logger, lifecycle: Lifecycle, sandbox?: SandboxControl): Promise<string> {
+  const server = await buildServer({ config, orm, temporal, ...(sandbox ? { clock: sandbox.clock, sandbox } : {}) }, { logger });
   await server.listen({ host: config.HOST, port: config.PORT });
   lifecycle.add('api', () => server.close());
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -27,6 +27,8 @@ export interface ReportRendererOptions {
   logger: Logger;
   /** Source of the generation time printed in the footer. */
   clock?: () => Date;
+  /** Printed across every page (templates/partials/watermark.hbs): 演示环境 in the sandbox. */
+  watermark?: string;
   /** Report types to serve; defaults to the cycles' report types. */
   reportTypes?: Record<string, ReportTypeDefinition>;
   /** Upper bound for one PDF, in milliseconds. */
@@ -179,6 +181,7 @@ export function createReportRenderer(options: ReportRendererOptions): ReportRend
       orientation: definition.orientation,
       meta: { issuingUnit: meta.issuingUnit, documentNumber: meta.documentNumber ?? null },
       generatedAt: formatGeneratedAt(clock()),
+      watermark: options.watermark ?? null,
       data,
     };
     try {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { projectRoot } from '../../config/config.ts';
+import { sandboxPage } from './sandbox.ts';
 
 export const webDist = path.join(projectRoot, 'web/dist');
 const indexFile = path.join(webDist, 'index.html');
@@ -27,7 +28,9 @@ export function wantsPage(request: FastifyRequest): boolean {
  */
 export function sendPage(reply: FastifyReply): boolean {
   if (!built) return false;
-  void reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(indexFile));
+  const sandbox = reply.server.services?.sandbox;
+  const page = sandbox ? sandboxPage(readFileSync(indexFile, 'utf8'), sandbox) : readFileSync(indexFile);
+  void reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
   return true;
 }
 

@@ -13,6 +13,7 @@ import { copyCheckpointsOut, readCheckpointFile } from './checkpoint-file.ts';
 import {
   GENESIS_HASH, KEYED, UNKEYED, hashAuditEntryAs, keyedHashAuditEntry, sameDigest, signCheckpoint, signHead, toAuditJson, type AuditFields,
 } from './chain.ts';
+import { clockOf } from '../clock.ts';
 
 const AUDIT_LOCK = 20_260_402;
 const AUDIT_HEAD_KEY = 'audit.head';
@@ -55,7 +56,7 @@ export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]):
   let seq = last ? Number(last.seq) : 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   // Millisecond precision, as stored and read back (timestamptz keeps microseconds; JS has none).
-  const at = new Date();
+  const at = clockOf(em).now();
   const rows = inputs.map((input) => {
     const fields: AuditFields = {
       seq: ++seq,
@@ -75,8 +76,8 @@ export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]):
   await em.insertMany(AuditEntry, rows);
   // The head, kept beside the chain, reveals rows cut off its end (which the chain alone cannot).
   await em.execute(
-    `insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-    [AUDIT_HEAD_KEY, JSON.stringify({ seq, hash: prevHash, signature: signHead(secret, { seq, hash: prevHash }) })],
+    `insert into system_setting (key, value, updated_at) values (?, ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
+    [AUDIT_HEAD_KEY, JSON.stringify({ seq, hash: prevHash, signature: signHead(secret, { seq, hash: prevHash }) }), at],
   );
   await checkpointIfDue(em, secret, { seq, hash: prevHash, firstNewSeq: rows[0]!.seq, at });
   return rows.map((r) => r.seq);

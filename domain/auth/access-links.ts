@@ -6,6 +6,7 @@ import { SystemSetting } from '../entities/system-setting.ts';
 import { AccessLink } from '../entities/access-link.ts';
 import { recordAudit, type AuditActor } from '../audit/record.ts';
 import { hashSecret, newSecret } from './secrets.ts';
+import { clockOf } from '../clock.ts';
 
 export const ACCESS_LINK_PREFIX = 'pcl_';
 
@@ -47,7 +48,7 @@ export type AccessLinkCheck =
  * Checks a token from a public URL. Later cycles call this before showing a public page or
  * accepting a survey answer; pass `purpose` so a survey link cannot open another page.
  */
-export async function verifyAccessLink(em: EntityManager, token: string, purpose?: string, now = new Date()): Promise<AccessLinkCheck> {
+export async function verifyAccessLink(em: EntityManager, token: string, purpose?: string, now = clockOf(em).now()): Promise<AccessLinkCheck> {
   if (!token.startsWith(ACCESS_LINK_PREFIX)) return { ok: false, reason: 'unknown' };
   const link = await em.findOne(AccessLink, { tokenHash: hashSecret(token) });
   if (!link) return { ok: false, reason: 'unknown' };
@@ -67,9 +68,10 @@ const LINK_SECRET_KEY = 'dual_commitment.link_secret';
  * database keeps only its hash, as for every access link.
  */
 export async function derivedLinkToken(em: EntityManager, purpose: string, subjectId: string): Promise<string> {
-  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do nothing', [
+  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, ?) on conflict (key) do nothing', [
     LINK_SECRET_KEY,
     JSON.stringify(randomBytes(48).toString('base64url')),
+    clockOf(em).now(),
   ]);
   const secret = (await em.findOneOrFail(SystemSetting, { key: LINK_SECRET_KEY })).value as string;
   return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${subjectId}`).digest('base64url')}`;

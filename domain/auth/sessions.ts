@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RefreshToken } from '../entities/refresh-token.ts';
 import { hashSecret, newSecret } from './secrets.ts';
+// Sessions expire on the host's clock, as the JWTs they renew do: moving the sandbox's calendar
+// by months must not sign everybody out.
+import { systemClock } from '../clock.ts';
 
 export const REFRESH_TOKEN_PREFIX = 'pcr_';
 
@@ -17,7 +20,7 @@ export interface IssuedRefreshToken {
 }
 
 /** Issues a refresh token: the first of a new session (a login), or the successor in `familyId`. */
-export async function issueRefreshToken(em: EntityManager, accountId: string, days: number, familyId?: string, now = new Date()): Promise<IssuedRefreshToken> {
+export async function issueRefreshToken(em: EntityManager, accountId: string, days: number, familyId?: string, now = systemClock.now()): Promise<IssuedRefreshToken> {
   // A login clears the account's expired tokens, so the table holds about one session's worth
   // of rotations per live session (an expired token is refused whether or not it is kept).
   if (!familyId) await em.nativeDelete(RefreshToken, { account: accountId, expiresAt: { $lte: now } });
@@ -32,7 +35,7 @@ export type RotateResult =
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'inactive'; accountId?: string; familyId?: string };
 
 /** Exchanges a refresh token for its successor. Run inside a transaction. */
-export async function rotateRefreshToken(em: EntityManager, token: string, days: number, now = new Date()): Promise<RotateResult> {
+export async function rotateRefreshToken(em: EntityManager, token: string, days: number, now = systemClock.now()): Promise<RotateResult> {
   if (!token.startsWith(REFRESH_TOKEN_PREFIX)) return { ok: false, reason: 'unknown' };
   const row = await em.findOne(RefreshToken, { tokenHash: hashSecret(token) }, { populate: ['account'] });
   if (!row) return { ok: false, reason: 'unknown' };
@@ -51,7 +54,7 @@ export async function rotateRefreshToken(em: EntityManager, token: string, days:
   return { ok: true, accountId, familyId, issued: await issueRefreshToken(em, accountId, days, familyId, now) };
 }
 
-export async function revokeFamily(em: EntityManager, familyId: string, reason: string, now = new Date()): Promise<number> {
+export async function revokeFamily(em: EntityManager, familyId: string, reason: string, now = systemClock.now()): Promise<number> {
   return em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: now, revokedReason: reason });
 }
 
@@ -66,11 +69,11 @@ export async function familyOf(em: EntityManager, token: string): Promise<{ fami
  * Ends every session of an account: its refresh tokens, and with them the access tokens of
  * those sessions. API tokens are left alone (integrations are revoked one by one).
  */
-export async function endAccountSessions(em: EntityManager, accountId: string, reason: 'password' | 'deactivated', now = new Date()): Promise<number> {
+export async function endAccountSessions(em: EntityManager, accountId: string, reason: 'password' | 'deactivated', now = systemClock.now()): Promise<number> {
   return em.nativeUpdate(RefreshToken, { account: accountId, revokedAt: null }, { revokedAt: now, revokedReason: reason });
 }
 
 /** Whether the session an access token names is live: one of its refresh tokens is neither revoked nor expired. */
-export async function sessionIsLive(em: EntityManager, accountId: string, familyId: string, now = new Date()): Promise<boolean> {
+export async function sessionIsLive(em: EntityManager, accountId: string, familyId: string, now = systemClock.now()): Promise<boolean> {
   return (await em.count(RefreshToken, { familyId, account: accountId, revokedAt: null, expiresAt: { $gt: now } })) > 0;
 }

@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CatalogVersion } from '../entities/catalog-version.ts';
 import type { CatalogKind } from './kinds.ts';
+import { clockOf } from '../clock.ts';
 
 export async function latestCatalogVersion(em: EntityManager, kind: CatalogKind): Promise<CatalogVersion> {
   const [latest] = await em.find(CatalogVersion, { kind }, { orderBy: { version: 'desc' }, limit: 1 });
@@ -13,6 +14,6 @@ export async function latestCatalogVersion(em: EntityManager, kind: CatalogKind)
 /** Marks a version as used by a cycle; call it in the transaction that starts the cycle. */
 export async function useCatalogVersion(em: EntityManager, id: string): Promise<CatalogVersion> {
   const version = await em.findOneOrFail(CatalogVersion, { id });
-  version.usedAt ??= new Date();
+  version.usedAt ??= clockOf(em).now();
   return version;
 }

@@ -8,6 +8,7 @@ import { Cycle } from './cycle.ts';
 import { Organization } from './organization.ts';
 import { createdAt, updatedAt, uuidKey } from './common.ts';
 import type { CommitmentDraft } from '../dual-commitment/rules.ts';
+import { clockOf } from '../clock.ts';
 
 export const COMMITMENT_GATES = ['set', 'show', 'practice', 'evaluate', 'filed'] as const;
 export const COMMITMENT_SET_STATUSES = ['drafting', 'submitted', 'returned', 'approved'] as const;
@@ -34,7 +35,7 @@ export const CommitmentSet = defineEntity({
     /** Why the workflow could not be started (kept until a retry starts it). */
     startError: p.text().nullable(),
     gate: p.enum(COMMITMENT_GATES).default('set'),
-    gateEnteredAt: p.datetime().onCreate(() => new Date()),
+    gateEnteredAt: p.datetime().onCreate((_entity, em) => clockOf(em).now()),
     status: p.enum(COMMITMENT_SET_STATUSES).default('drafting'),
     latestVersion: p.integer().default(0),
     approvedVersion: p.integer().nullable(),

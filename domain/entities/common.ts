@@ -2,7 +2,9 @@
 // before a flush and can be written to the audit log) and creation/update timestamps.
 import { randomUUID } from 'node:crypto';
 import { p } from '@mikro-orm/core';
+import { clockOf } from '../clock.ts';
 
 export const uuidKey = () => p.uuid().primary().onCreate(() => randomUUID());
-export const createdAt = () => p.datetime().onCreate(() => new Date());
-export const updatedAt = () => p.datetime().onCreate(() => new Date()).onUpdate(() => new Date());
+// Stamped from the clock bound to the ORM (the simulated calendar in the sandbox).
+export const createdAt = () => p.datetime().onCreate((_entity, em) => clockOf(em).now());
+export const updatedAt = () => p.datetime().onCreate((_entity, em) => clockOf(em).now()).onUpdate((_entity, em) => clockOf(em).now());

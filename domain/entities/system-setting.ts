@@ -1,5 +1,6 @@
 // Service-wide key/value facts that must survive restarts (e.g. when the demo was seeded).
 import { defineEntity, p } from '@mikro-orm/core';
+import { clockOf } from '../clock.ts';
 
 export const SystemSetting = defineEntity({
   name: 'SystemSetting',
@@ -7,6 +8,6 @@ export const SystemSetting = defineEntity({
   properties: {
     key: p.string().primary().length(100),
     value: p.json<unknown>(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p.datetime().onCreate((_entity, em) => clockOf(em).now()).onUpdate((_entity, em) => clockOf(em).now()),
   },
 });

@@ -11,6 +11,7 @@ import { ImportJob, type ImportKind, type ImportRowError } from '../entities/imp
 import { recordAuditBatch, type AuditActor } from '../audit/record.ts';
 import { unitPathInScope, type Scope } from '../auth/scope.ts';
 import { COLUMNS } from './columns.ts';
+import { clockOf } from '../clock.ts';
 
 const PROGRESS_EVERY = 200;
 /** How often a running import says it is alive, and how long a silent one is taken for dead. */
@@ -49,18 +50,19 @@ export interface ImportContext {
 
 export async function runImport(ctx: ImportContext): Promise<void> {
   const progressEm = ctx.orm.em.fork() as EntityManager;
+  const clock = clockOf(progressEm);
   const setJob = (data: Partial<Pick<ImportJob, 'status' | 'total' | 'processed' | 'imported' | 'errors' | 'errorCount' | 'finishedAt'>>) =>
-    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId }, { ...data, heartbeatAt: new Date() });
+    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId }, { ...data, heartbeatAt: clock.now() });
   // The rows are written in one transaction, so a process that dies mid-import wrote nothing;
   // the heartbeat lets a reader tell such an orphaned job from a slow one (see orphanedImport).
   const heartbeat = setInterval(() => {
-    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId, status: 'running' }, { heartbeatAt: new Date() }).catch(() => {});
+    progressEm.nativeUpdate(ImportJob, { id: ctx.jobId, status: 'running' }, { heartbeatAt: clock.now() }).catch(() => {});
   }, IMPORT_HEARTBEAT_MS);
   heartbeat.unref();
   try {
     const parsed = await parseCsv(ctx.kind, ctx.csv);
     if ('errors' in parsed) {
-      await setJob({ status: 'failed', errors: parsed.errors.first, errorCount: parsed.errors.count, finishedAt: new Date() });
+      await setJob({ status: 'failed', errors: parsed.errors.first, errorCount: parsed.errors.count, finishedAt: clock.now() });
       return;
     }
     const rows = parsed.rows;
@@ -69,7 +71,7 @@ export async function runImport(ctx: ImportContext): Promise<void> {
     const errors = new RuleBreaks();
     const plan = await checkRows(em, ctx, rows, errors);
     if (errors.count > 0) {
-      await setJob({ status: 'failed', errors: errors.first, errorCount: errors.count, finishedAt: new Date() });
+      await setJob({ status: 'failed', errors: errors.first, errorCount: errors.count, finishedAt: clock.now() });
       return;
     }
     await em.transactional(async (tx) => {
@@ -83,9 +85,9 @@ export async function runImport(ctx: ImportContext): Promise<void> {
         await setJob({ processed: Math.min(start + PROGRESS_EVERY, plan.length) });
       }
     });
-    await setJob({ status: 'succeeded', processed: rows.length, imported: rows.length, finishedAt: new Date() });
+    await setJob({ status: 'succeeded', processed: rows.length, imported: rows.length, finishedAt: clock.now() });
   } catch (error) {
-    await setJob({ status: 'failed', errors: [{ row: 0, column: '', rule: `import stopped: ${error instanceof Error ? error.message : String(error)}` }], errorCount: 1, finishedAt: new Date() }).catch(() => {});
+    await setJob({ status: 'failed', errors: [{ row: 0, column: '', rule: `import stopped: ${error instanceof Error ? error.message : String(error)}` }], errorCount: 1, finishedAt: clock.now() }).catch(() => {});
     throw error;
   } finally {
     clearInterval(heartbeat);
@@ -96,7 +98,7 @@ export async function runImport(ctx: ImportContext): Promise<void> {
  * A job still marked running whose process stopped (no heartbeat for a minute) is failed with
  * a reason the person who uploaded it understands. Returns true when it changed the job.
  */
-export async function failIfOrphaned(em: EntityManager, job: ImportJob, now = new Date()): Promise<boolean> {
+export async function failIfOrphaned(em: EntityManager, job: ImportJob, now = clockOf(em).now()): Promise<boolean> {
   if (job.status !== 'running') return false;
   const lastSign = job.heartbeatAt ?? job.createdAt;
   if (now.getTime() - lastSign.getTime() < IMPORT_ORPHANED_AFTER_MS) return false;

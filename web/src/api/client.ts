@@ -5,6 +5,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { clearSession, reloadSession, saveSession, session } from '../session';
+import { noteSimulatedTime } from '../sandbox';
 
 export interface ErrorDetail {
   field: string;
@@ -73,6 +74,10 @@ const auth: Middleware = {
     if (session.refreshToken && session.expiresAt && session.expiresAt - Date.now() < 30_000) await refreshSession();
     if (session.accessToken) request.headers.set('authorization', `Bearer ${session.accessToken}`);
     return request;
+  },
+  onResponse({ response }) {
+    noteSimulatedTime(response);
+    return response;
   },
 };
 
