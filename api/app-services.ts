@@ -21,7 +21,7 @@ export interface SandboxControl {
    * once that work has settled (`settled: false` when it was still busy at the time limit).
    */
   moveTo(at: number): Promise<{ settled: boolean }>;
-  /** The workflows' pending timers after now, soonest first. */
+  /** The workflows' pending timers, soonest first, once the work in flight has settled. */
   upcomingTimers(): Promise<UpcomingTimer[]>;
 }
 

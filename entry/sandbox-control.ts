@@ -50,6 +50,8 @@ export function sandboxControl(server: DevServer, namespace: string, clock: Cloc
       return { settled: await settle() };
     },
     async upcomingTimers() {
+      // An action just taken (an approval) may still be on its way to the timer it sets.
+      await settle();
       return server.pendingTimers(namespace);
     },
   };
