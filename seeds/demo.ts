@@ -101,9 +101,19 @@ export async function seedDemo(orm: MikroORM): Promise<SeedSummary> {
       account(`party${n}`, `${name}党支部`, [{ role: 'enterprise_party_org', organization: o }], secretary);
     }
 
+    // The district's departments dispatch the first secretaries and are resident units (驻区单位)
+    // of the community they sit in, so 四双 runs between that community (its 社区党委 reviews, the
+    // street's 党工委 above it) and the department's Party group (`unitNN` drafts its side).
     const dispatchers = DISPATCHING_UNITS.map((name, d) => {
-      const o = org(name, 'resident_unit', district, null, `${name}党组`, '任城区政务服务中心');
-      account(`disp${String(d + 1).padStart(2, '0')}`, `${name}（派出单位）`, [{ role: 'dispatching_unit', organization: o }]);
+      const community = communities[d % communities.length]!;
+      const o = org(name, 'resident_unit', community, null, `${name}党组`, `${community.name}辖区政务服务中心${d + 1}号楼`);
+      o.responsiblePeople = [
+        { role: '党组书记', name: personName(20_000 + d), phone: `137${String(5370000 + d).padStart(8, '0')}` },
+        { role: '上级党组织', name: DISTRICT.partyOrgName, phone: '0537-2212345' },
+      ];
+      const n = String(d + 1).padStart(2, '0');
+      account(`disp${n}`, `${name}（派出单位）`, [{ role: 'dispatching_unit', organization: o }]);
+      account(`unit${n}`, `${name}党组`, [{ role: 'enterprise_party_org', organization: o }]);
       return o;
     });
     for (let i = 0; i < FIRST_SECRETARIES; i++) {

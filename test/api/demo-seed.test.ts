@@ -36,4 +36,18 @@ describe('demo seed', () => {
     expect((await app.server.inject({ method: 'GET', url: '/notifications?unread=true', headers: bearer(evaluator) })).json().unread).toBe(1);
     for (const name of ['orgdept', 'community01', 'party001', 'sec01', 'disp01']) await login(name);
   });
+
+  it('places every resident unit under a community, with its own account, so 四双 can be walked', async () => {
+    const dept = await login('orgdept');
+    const units = (await app.server.inject({ method: 'GET', url: '/organizations?kind=resident_unit&limit=100', headers: bearer(dept) })).json();
+    expect(units.total).toBe(16);
+    const communityIds = new Set((await app.server.inject({ method: 'GET', url: '/units?level=community&limit=100', headers: bearer(dept) })).json().items.map((u: { id: string }) => u.id));
+    for (const unit of units.items) expect(communityIds.has(unit.unitId)).toBe(true);
+    // The unit's own account sees its unit; the community it sits in sees (and reviews) it.
+    const own = (await app.server.inject({ method: 'GET', url: '/organizations', headers: bearer(await login('unit01')) })).json();
+    expect(own.items.map((o: { name: string; kind: string }) => [o.name, o.kind])).toEqual([['区财政局', 'resident_unit']]);
+    expect(own.items[0].responsiblePeople).toContainEqual(expect.objectContaining({ role: '上级党组织' }));
+    const community = (await app.server.inject({ method: 'GET', url: '/organizations?kind=resident_unit', headers: bearer(await login('community01')) })).json();
+    expect(community.items.map((o: { name: string }) => o.name)).toContain('区财政局');
+  });
 });
