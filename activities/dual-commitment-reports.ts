@@ -4,13 +4,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 import type { CommitmentReportType, FactualEvaluationRecord } from '../domain/dual-commitment/contracts.ts';
-import { shanghaiDate, variantForKind, type CommitmentDraft, type FulfilmentStatus, type scoreEvaluation } from '../domain/dual-commitment/rules.ts';
+import { variantForKind, type CommitmentDraft, type FulfilmentStatus, type scoreEvaluation } from '../domain/dual-commitment/rules.ts';
 import { defaultDualCommitmentCatalog } from '../domain/catalogs/dual-commitment.ts';
 import { defaultResidentUnitCatalog } from '../domain/catalogs/resident-unit.ts';
 import type { DualCommitmentCatalog } from '../domain/catalogs/schemas.ts';
 import { Account } from '../domain/entities/account.ts';
 import { CommitmentItemProgress, CommitmentSetVersion, type CommitmentSet } from '../domain/entities/commitment.ts';
 import type { Clock } from '../domain/clock.ts';
+import { shanghaiDate } from '../domain/time.ts';
 
 /**
  * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,

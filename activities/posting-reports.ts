@@ -12,10 +12,11 @@ import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
 import { Posting } from '../domain/entities/posting.ts';
 import { PostingCohort } from '../domain/entities/posting-cohort.ts';
 import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
-import { addDays, daysBetween, isWorkingDay, lastDayOfMonth, requiredDays, shanghaiDate, startOfShanghaiDay, workingDays } from '../domain/posting/calendar.ts';
+import { isWorkingDay, requiredDays, workingDays } from '../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../domain/posting/rules.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
 import { clockOf } from '../domain/clock.ts';
+import { addDays, daysBetween, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../domain/time.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
 /** Today in Shanghai on the service's clock (the simulated calendar in the sandbox). */

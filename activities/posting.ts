@@ -21,12 +21,12 @@ import { PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../doma
 import { DEFAULT_COHORT_SETTINGS, rankCohort } from '../domain/posting/rules.ts';
 import { cohortWorkflowId, postingWorkflowId, RESIDENT_SURVEY, type CohortRanking, type PostingActivityContract, type PostingReportRequest } from '../domain/posting/contracts.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
-import { lastDayOfMonth } from '../domain/posting/calendar.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
 import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './posting-reports.ts';
 import type { Role } from '../domain/auth/roles.ts';
 import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
+import { lastDayOfMonth } from '../domain/time.ts';
 
 export interface PostingActivityDeps {
   orm: MikroORM;

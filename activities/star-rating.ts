@@ -12,7 +12,7 @@ import { defaultStarRatingCatalog } from '../domain/catalogs/star-rating.ts';
 import { defaultIncentiveCatalog } from '../domain/catalogs/incentives.ts';
 import type { IncentiveCatalog, StarRatingCatalog } from '../domain/catalogs/schemas.ts';
 import { autoIndicatorsOf, incentiveChanges, incentivesFor, indicatorsOf, satisfactionRate, type StarLevel } from '../domain/star-rating/rules.ts';
-import { resolveStarSettings, shanghaiDate, yearPlan } from '../domain/star-rating/calendar.ts';
+import { resolveStarSettings, yearPlan } from '../domain/star-rating/calendar.ts';
 import type { StarMoveSummary, StarRatingState, YearConfig } from '../domain/star-rating/state.ts';
 import { STAR_OBJECTIONS } from '../domain/star-rating/contracts.ts';
 import { Account } from '../domain/entities/account.ts';
@@ -30,6 +30,7 @@ import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
+import { shanghaiDate } from '../domain/time.ts';
 
 export interface StarRatingActivityDeps {
   orm: MikroORM;

@@ -1,31 +1,24 @@
-// Errors the API answers with on purpose: a status, a stable code and, for 4xx, details
-// that name the field and the rule. Anything else becomes a 500 without internals.
-export interface ErrorDetail {
-  /** Where the problem is, e.g. `body.commitments[2].deadline`. */
-  field: string;
-  /** The rule that was broken, in words. */
-  rule: string;
-}
+// The one error type is domain/errors.ts's DomainError; api/plugins/error-handler.ts answers it
+// with the HTTP status of its kind and { error: code, message, details }. This module re-exports
+// the constructors for route code and keeps the status-first spelling older routes use.
+import { DomainError, type ErrorKind } from '../domain/errors.ts';
+import { HTTP_STATUS } from './plugins/error-handler.ts';
 
-export class ApiError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
-  readonly details: ErrorDetail[];
-  /** Headers the answer carries, e.g. Retry-After on a 503 or 429. */
-  readonly headers: Record<string, string>;
-  constructor(statusCode: number, code: string, message: string, details: ErrorDetail[] = [], headers: Record<string, string> = {}) {
-    super(message);
-    this.headers = headers;
-    this.name = 'ApiError';
-    this.statusCode = statusCode;
-    this.code = code;
-    this.details = details;
+export { HTTP_STATUS, httpStatusOf } from './plugins/error-handler.ts';
+export {
+  DomainError, badRequest, conflict, conflictOf, forbidden, gone, notFound, rateLimited, tooLarge, unauthorized, unavailable, unsupportedMedia,
+  type ErrorDetail, type ErrorKind,
+} from '../domain/errors.ts';
+
+const KIND_OF_STATUS = Object.fromEntries(Object.entries(HTTP_STATUS).map(([kind, status]) => [status, kind])) as Record<number, ErrorKind>;
+
+/**
+ * A DomainError spelled by its HTTP status, for route code written before domain/errors.ts
+ * (`new ApiError(409, 'window_closed', ...)`). It is a DomainError, answered the same way;
+ * new code uses the constructors of domain/errors.ts.
+ */
+export class ApiError extends DomainError {
+  constructor(status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 503, code: string, message: string, details: ConstructorParameters<typeof DomainError>[3] = []) {
+    super(KIND_OF_STATUS[status] ?? 'conflict', code, message, details);
   }
 }
-
-export const badRequest = (message: string, details: ErrorDetail[] = []) => new ApiError(400, 'bad_request', message, details);
-export const unauthorized = (message = 'authentication required') => new ApiError(401, 'unauthorized', message);
-export const forbidden = (message = 'not allowed for your role') => new ApiError(403, 'forbidden', message);
-/** Also used for records outside the caller's tenant, so their existence is not revealed. */
-export const notFound = (what = 'record') => new ApiError(404, 'not_found', `${what} not found`);
-export const conflict = (message: string, details: ErrorDetail[] = []) => new ApiError(409, 'conflict', message, details);

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { recordAudit, type AuditActor } from '../domain/audit/record.ts';
 import { reportRecordState, renderWorkflowId, type RenderReportWorkflowInput, type ReportRecordState, type ReportSubject } from '../activities/report-render.ts';
-import { ApiError } from './errors.ts';
+import { conflictOf } from '../domain/errors.ts';
 
 export interface ReportEntry {
   type: string;
@@ -72,10 +72,10 @@ export async function startReportRender(
   const { subject } = input;
   const state = await reportRecordState(em, subject);
   if (state.filed) {
-    throw new ApiError(409, 'already_filed', `this ${subject.type} is on file (version ${state.filed.version ?? 1}, SHA-256 ${state.filed.sha256}); download it at GET ${input.download}; a filed report is not rendered again`);
+    throw conflictOf('already_filed', `this ${subject.type} is on file (version ${state.filed.version ?? 1}, SHA-256 ${state.filed.sha256}); download it at GET ${input.download}; a filed report is not rendered again`);
   }
   if (!state.failure && (typeof input.cycleRendering === 'function' ? await input.cycleRendering() : input.cycleRendering)) {
-    throw new ApiError(409, 'rendering', `the cycle is still rendering this ${subject.type} (it retries a failing renderer for up to a day); it is listed as failed with its reason if it cannot be made`);
+    throw conflictOf('rendering', `the cycle is still rendering this ${subject.type} (it retries a failing renderer for up to a day); it is listed as failed with its reason if it cannot be made`);
   }
   const attempt = state.nextAttempt;
   const workflowId = renderWorkflowId(subject, attempt);
@@ -93,7 +93,7 @@ export async function startReportRender(
       await temporal.workflow.start('renderReportWorkflow', { taskQueue, workflowId, args: [args] });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new ApiError(409, 'already_rendering', `this ${subject.type} is being rendered again already (workflow ${workflowId}); see ${input.statusPath}`);
+        throw conflictOf('already_rendering', `this ${subject.type} is being rendered again already (workflow ${workflowId}); see ${input.statusPath}`);
       }
       throw error;
     }

@@ -7,29 +7,29 @@
 // workflow_unavailable with Retry-After at once, never a minute's hang or a 500.
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApiError } from './errors.ts';
+import { DomainError, unavailable, type ErrorKind } from '../domain/errors.ts';
 
 /** `WrongPhase` and `wrong_phase` are the same rule: error codes are snake_case. */
 export function refusalCode(type: string): string {
   return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-const STATUS_OF: Record<string, number> = { wrong_role: 403, invalid: 400, unknown: 404 };
+const KIND_OF: Record<string, ErrorKind> = { wrong_role: 'forbidden', invalid: 'invalid', unknown: 'not_found' };
 
 /** The API error for a refused update, or undefined when `error` is not a refusal. */
-export function refusalToApiError(error: unknown): ApiError | undefined {
+export function refusalToApiError(error: unknown): DomainError | undefined {
   if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
   const cause = error.cause as { type?: string; message?: string } | undefined;
   const code = refusalCode(cause?.type ?? 'refused');
-  return new ApiError(STATUS_OF[code] ?? 409, code, cause?.message ?? 'the cycle refused this action');
+  return new DomainError(KIND_OF[code] ?? 'conflict', code, cause?.message ?? 'the cycle refused this action');
 }
 
 /** Seconds a caller should wait before trying again after a 503 workflow_unavailable. */
 export const RETRY_AFTER_SECONDS = 5;
 
 /** 503 with Retry-After: no worker answered (none running, all busy, or Temporal unreachable). */
-export function workflowUnavailable(message: string): ApiError {
-  return new ApiError(503, 'workflow_unavailable', message, [], { 'retry-after': String(RETRY_AFTER_SECONDS) });
+export function workflowUnavailable(message: string): DomainError {
+  return unavailable('workflow_unavailable', message, RETRY_AFTER_SECONDS);
 }
 
 // gRPC status codes that mean "nobody answered", not "the workflow said no".
@@ -87,11 +87,11 @@ export interface WorkflowBounds {
  * and any other failure goes to `otherwise` (e.g. to explain that the workflow has closed)
  * before rethrowing. API errors (503 workflow_unavailable) pass through.
  */
-export async function tellWorkflow<T>(run: () => Promise<T>, otherwise?: (error: unknown) => Promise<ApiError | undefined>): Promise<T> {
+export async function tellWorkflow<T>(run: () => Promise<T>, otherwise?: (error: unknown) => Promise<DomainError | undefined>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     const refusal = refusalToApiError(error) ?? (await otherwise?.(error));
     throw refusal ?? error;
   }

@@ -29,10 +29,10 @@ import { Posting } from '../domain/entities/posting.ts';
 import { Account } from '../domain/entities/account.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
-import { addDays, addMonths, isWorkingDay, lastDayOfMonth, shanghaiDate } from '../domain/posting/calendar.ts';
+import { isWorkingDay } from '../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../domain/posting/rules.ts';
+import { DAY_MS, addDays, addMonths, lastDayOfMonth, shanghaiDate } from '../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 const started = Date.now();
 const out = path.resolve(process.argv[2] ?? path.join(projectRoot, 'data', `demo-postings-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`));
 const log = (message: string) => console.log(`[${Math.round((Date.now() - started) / 1000)}s] ${message}`);

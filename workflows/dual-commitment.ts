@@ -24,7 +24,6 @@ import type { ReportRenderingActivities, ReportRequest } from '../activities/dua
 import { reportsTaskQueueFor } from './task-queues.ts';
 import type { CommitmentVariant } from '../domain/dual-commitment/rules.ts';
 import {
-  DAY_MS,
   apply,
   initialState,
   missedSubmissionReminder,
@@ -50,6 +49,7 @@ import {
   type DualCommitmentResult,
   type DualCommitmentStatus,
 } from '../domain/dual-commitment/contracts.ts';
+import { DAY_MS } from '../domain/time.ts';
 
 const acts = proxyActivities<DualCommitmentActivities>({
   startToCloseTimeout: '2 minutes',

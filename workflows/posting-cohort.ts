@@ -11,8 +11,8 @@ import {
   type PostingCohortInput,
   type PostingCohortStatus,
 } from '../domain/posting/contracts.ts';
-import { addDays, addMonths, shanghaiDate, startOfShanghaiDay } from '../domain/posting/calendar.ts';
 import { renderPostingReport } from './posting-reports.ts';
+import { addDays, addMonths, shanghaiDate, startOfShanghaiDay } from '../domain/time.ts';
 
 const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '2 minutes' });
 

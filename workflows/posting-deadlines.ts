@@ -1,8 +1,7 @@
 // A deadline with a reminder before it and escalations after it, shared by the posting and
 // quarterly review workflows. Deterministic: workflow clock and timers only.
 import { condition, patched } from '@temporalio/workflow';
-
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../domain/time.ts';
 
 export interface DeadlineRules {
   reminderDaysBefore: number;

@@ -23,7 +23,7 @@ import {
   type PostingWorkflowInput,
   type QuarterOutcome,
 } from '../domain/posting/contracts.ts';
-import { attendancePeriods, postingEndDate, postingQuarters, shanghaiDate, startOfShanghaiDay } from '../domain/posting/calendar.ts';
+import { attendancePeriods, postingEndDate, postingQuarters } from '../domain/posting/calendar.ts';
 import { attendanceDeduction, finalOutcome, residentsScore, routineScore, yearEndScore } from '../domain/posting/rules.ts';
 import {
   applyExtend,
@@ -41,7 +41,8 @@ import {
   checkSelfAssessment,
   initialPostingStatus,
 } from '../domain/posting/state.ts';
-import { awaitDeadline, DAY_MS } from './posting-deadlines.ts';
+import { awaitDeadline } from './posting-deadlines.ts';
+import { DAY_MS, shanghaiDate, startOfShanghaiDay } from '../domain/time.ts';
 import { quarterlyReviewWorkflow, refuseUnless } from './quarterly-review.ts';
 import { renderPostingReport } from './posting-reports.ts';
 

@@ -17,7 +17,8 @@ import {
 } from '../domain/posting/contracts.ts';
 import { quarterDeductions, SignOffRefused } from '../domain/posting/rules.ts';
 import { applyQuarterScore, applyWorkReport, checkQuarterScore, checkWorkReport, initialQuarterStatus } from '../domain/posting/state.ts';
-import { awaitDeadline, DAY_MS } from './posting-deadlines.ts';
+import { DAY_MS } from '../domain/time.ts';
+import { awaitDeadline } from './posting-deadlines.ts';
 import { renderPostingReport } from './posting-reports.ts';
 
 const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '1 minute' });

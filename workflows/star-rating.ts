@@ -14,6 +14,7 @@ import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow'
 import type { UpdateDefinition } from '@temporalio/common';
 import type { StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../activities/star-rating.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
+import { DAY_MS } from '../domain/time.ts';
 import { eventType, outcomeOf, proposeReview, scoreRating, trackingPoints, type StarLevel, type TrackedEvent } from '../domain/star-rating/rules.ts';
 import {
   apply, initialState, refusal, starsAfterObjections, type Action, type PendingReview, type StarMoveSummary, type StarRatingState,
@@ -50,7 +51,6 @@ async function render(request: StarReportRequest): Promise<{ sha256: string | nu
   }
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
 /** A decision due date already passed (a late self-report) still leaves the department this long. */
 const MIN_DECISION_MS = 3 * DAY_MS;

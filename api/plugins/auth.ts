@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import jwt from '@fastify/jwt';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppServices } from '../app-services.ts';
-import { unauthorized } from '../errors.ts';
+import { unauthorized } from '../../domain/errors.ts';
 import { ErrorBody } from '../schemas/common.ts';
 import { loadPrincipal, type Principal } from '../../domain/auth/principal.ts';
 import { requireRole } from '../../domain/auth/scope.ts';

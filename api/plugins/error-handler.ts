@@ -2,8 +2,25 @@
 // field path with its rule; 5xx answers never carry internals (they are logged instead).
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { NotFoundError, UniqueConstraintViolationException, OptimisticLockError } from '@mikro-orm/core';
-import { ApiError, type ErrorDetail } from '../errors.ts';
+import { DomainError, type ErrorDetail, type ErrorKind } from '../../domain/errors.ts';
 import { sendPage, wantsPage } from './web.ts';
+
+/** The HTTP status of each kind of DomainError. */
+export const HTTP_STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported_media: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** The HTTP status a domain error is answered with. */
+export const httpStatusOf = (error: DomainError): number => HTTP_STATUS[error.kind];
 
 export function validationDetails(errors: FastifySchemaValidationError[], context: string): ErrorDetail[] {
   return errors.map((e) => {
@@ -32,11 +49,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
         details,
       });
     }
-    if (error instanceof ApiError) {
-      reply.headers(error.headers);
+    if (error instanceof DomainError) {
+      const status = httpStatusOf(error);
       // A route's own limit (e.g. feedback per client and hour) says when to come back, as the throttle does.
-      if (error.statusCode === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
-      return reply.status(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+      else if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+      return reply.status(status).send({ error: error.code, message: error.message, details: error.details });
     }
     if (error instanceof NotFoundError) {
       return reply.status(404).send({ error: 'not_found', message: 'record not found', details: [] });

@@ -1,7 +1,7 @@
 // A delete refused by a foreign key (the record is still referenced, e.g. by a cycle's rows)
 // is a 409 that names the rule, not a 500.
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import { conflict } from '../errors.ts';
+import { conflict } from '../../domain/errors.ts';
 
 export async function refuseIfReferenced<T>(what: string, action: () => Promise<T>): Promise<T> {
   try {

@@ -4,21 +4,21 @@
 // file system) stay 500.
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { ApiError, badRequest } from '../errors.ts';
+import { DomainError, badRequest, tooLarge, unsupportedMedia } from '../../domain/errors.ts';
 
 export const MALFORMED_UPLOAD_RULE = 'must be complete multipart/form-data with one file part (the upload was cut off or is malformed)';
 
-export const uploadTooLarge = (maxBytes: number) => new ApiError(413, 'payload_too_large', `the file is larger than ${maxBytes} bytes`, [{ field: 'body.file', rule: `must be at most ${maxBytes} bytes` }]);
+export const uploadTooLarge = (maxBytes: number) => tooLarge(`the file is larger than ${maxBytes} bytes`, [{ field: 'body.file', rule: `must be at most ${maxBytes} bytes` }]);
 
 /** The 4xx a failure of reading the upload means, or the error itself when it is the machine's. */
 export function uploadError(error: unknown, maxBytes: number): unknown {
-  if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return error;
   const e = error as { code?: string; errno?: number; statusCode?: number; message?: string };
   // The file system's errors carry an errno (ENOSPC, EACCES...): not the sender's fault.
   if (typeof e?.errno === 'number') return error;
   if (e?.code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLarge(maxBytes);
   if (e?.code === 'FST_PARTS_LIMIT' || e?.code === 'FST_FILES_LIMIT' || e?.code === 'FST_FIELDS_LIMIT') {
-    return new ApiError(413, 'payload_too_large', 'too many parts in the upload', [{ field: 'body', rule: 'must hold one file part' }]);
+    return tooLarge('too many parts in the upload', [{ field: 'body', rule: 'must hold one file part' }]);
   }
   // busboy's "Unexpected end of form", "Malformed part header", "Boundary not found", a
   // premature close...: the body is not complete multipart data.
@@ -30,7 +30,7 @@ export function uploadError(error: unknown, maxBytes: number): unknown {
 
 /** The one file part of a multipart request (415 when the request is not multipart, 400 without a file). */
 export async function uploadedFile(request: FastifyRequest, maxBytes: number, what = 'the file'): Promise<MultipartFile> {
-  if (!request.isMultipart()) throw new ApiError(415, 'unsupported_media_type', `send ${what} as multipart/form-data`, [{ field: 'body', rule: 'must be multipart/form-data with one file field' }]);
+  if (!request.isMultipart()) throw unsupportedMedia(`send ${what} as multipart/form-data`, [{ field: 'body', rule: 'must be multipart/form-data with one file field' }]);
   let part: MultipartFile | undefined;
   try {
     part = await request.file({ limits: { fileSize: maxBytes, files: 1 }, throwFileSizeLimit: true });

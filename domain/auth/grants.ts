@@ -1,7 +1,7 @@
 // Rules for granting a role: the scope must fit the role, a caller grants only roles below its
 // own (the department never grants admin or org_department), and only within its own subtree.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badRequest, forbidden } from '../../api/errors.ts';
+import { badRequest, forbidden } from '../errors.ts';
 import { AdministrativeUnit } from '../entities/administrative-unit.ts';
 import { Organization } from '../entities/organization.ts';
 import { ORGANIZATION_ROLES, UNIT_ROLES, grantableRoles, type Role } from './roles.ts';

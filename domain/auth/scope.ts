@@ -2,8 +2,9 @@
 // a wrong role answers 403 (`requireRole`); a record outside the caller's tenant answers 404
 // (`requireUnitInScope`, `requireOrganizationInScope`, ...), so its existence is not revealed.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { forbidden, notFound } from '../../api/errors.ts';
+import { forbidden, notFound } from '../errors.ts';
 import { EvaluatorAssignment } from '../entities/evaluator-assignment.ts';
+import type { Organization } from '../entities/organization.ts';
 import type { Grant, Principal } from './principal.ts';
 import type { Role } from './roles.ts';
 
@@ -20,7 +21,8 @@ export function grantsFor(principal: Principal, roles: readonly Role[]): Grant[]
   return principal.grants.filter((g) => roles.includes(g.role));
 }
 
-export const isAdmin = (principal: Principal) => principal.grants.some((g) => g.role === 'admin');
+/** Whether the caller is an administrator: sees and may act on every record. */
+export const isAdmin = (principal: Principal): boolean => principal.grants.some((g) => g.role === 'admin');
 
 /**
  * What the caller may see through `roles`: everything (admin), or the subtrees of some units
@@ -35,7 +37,7 @@ export interface Scope {
 export function scopeOf(principal: Principal, roles: readonly Role[]): Scope {
   const grants = grantsFor(principal, [...roles, 'admin']);
   return {
-    all: grants.some((g) => g.role === 'admin'),
+    all: isAdmin(principal),
     unitPaths: grants.flatMap((g) => (g.unitPath ? [g.unitPath] : [])),
     organizationIds: grants.flatMap((g) => (g.organizationId ? [g.organizationId] : [])),
   };
@@ -112,6 +114,24 @@ export async function assignedSubjectIds(em: EntityManager, principal: Principal
   if (!hasRole(principal, ['evaluator'])) return [];
   const rows = await em.find(EvaluatorAssignment, { account: principal.accountId, subjectType }, { fields: ['subjectId'] });
   return rows.map((r) => r.subjectId);
+}
+
+/**
+ * The roles the caller holds over an organization, as a cycle workflow's validators see them:
+ * those granted on the organization itself, on a unit above it, and evaluator when assigned.
+ * An administrator's grant has no scope and names no role in a cycle, so it adds none; callers
+ * let administrators through with isAdmin.
+ */
+export async function rolesOver(em: EntityManager, principal: Principal, organization: Organization): Promise<Role[]> {
+  const unitPath = organization.unit.getEntity().path;
+  const roles = new Set<Role>();
+  for (const grant of principal.grants) {
+    if (grant.role === 'admin') continue;
+    if (grant.organizationId === organization.id) roles.add(grant.role);
+    if (grant.unitPath && unitPath.startsWith(grant.unitPath)) roles.add(grant.role);
+  }
+  if (await isAssigned(em, principal, 'organization', organization.id)) roles.add('evaluator');
+  return [...roles];
 }
 
 /**

@@ -11,6 +11,7 @@ import { hashSecret, newSecret } from './secrets.ts';
 // Sessions expire on the host's clock, as the JWTs they renew do: moving the sandbox's calendar
 // by months must not sign everybody out.
 import { systemClock } from '../clock.ts';
+import { DAY_MS } from '../time.ts';
 
 export const REFRESH_TOKEN_PREFIX = 'pcr_';
 
@@ -25,7 +26,7 @@ export async function issueRefreshToken(em: EntityManager, accountId: string, da
   // of rotations per live session (an expired token is refused whether or not it is kept).
   if (!familyId) await em.nativeDelete(RefreshToken, { account: accountId, expiresAt: { $lte: now } });
   const token = newSecret(REFRESH_TOKEN_PREFIX);
-  const row = em.create(RefreshToken, { account: accountId, familyId: familyId ?? randomUUID(), tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + days * 86_400_000) });
+  const row = em.create(RefreshToken, { account: accountId, familyId: familyId ?? randomUUID(), tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + days * DAY_MS) });
   await em.flush();
   return { token, row };
 }

@@ -1,5 +1,5 @@
 // Rules a catalog must satisfy beyond its shape; each broken rule names the field.
-import type { ErrorDetail } from '../../api/errors.ts';
+import type { ErrorDetail } from '../errors.ts';
 import type { CatalogKind } from './kinds.ts';
 import type { DualCommitmentCatalog, IncentiveCatalog, StarRatingCatalog } from './schemas.ts';
 

@@ -1,13 +1,10 @@
 // Rules of the dual commitments cycle (双向承诺, DOMAIN.md Cycle 1, seed 001): what a valid
 // commitment is (承诺目标看得见、任务能落实、完成有时限), when each gate opens and closes for a
 // cycle's settings, and how the 评诺 total is weighted. Plain functions, no I/O.
-import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns/addDays';
+import { endOfShanghaiDay, isDateString, shanghaiDate, startOfShanghaiDay } from '../time.ts';
 import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
 import type { CommitmentSet } from '../entities/commitment.ts';
 import type { CommitmentReportType, SuperiorOrganization } from './contracts.ts';
-
-export const SHANGHAI = 'Asia/Shanghai';
 
 export const COMMITMENT_SIDES = ['party', 'enterprise'] as const;
 /** party: 党组织向企业承诺; enterprise: 企业向党组织承诺. */
@@ -55,15 +52,6 @@ export interface RuleViolation {
   rule: string;
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isCalendarDate(value: string): boolean {
-  if (!DATE_RE.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number);
-  const probe = new Date(Date.UTC(y!, m! - 1, d!));
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m! - 1 && probe.getUTCDate() === d;
-}
-
 const blank = (value: unknown) => typeof value !== 'string' || value.trim().length === 0;
 
 /**
@@ -98,7 +86,7 @@ export function validateCommitmentSet(
     if (blank(item.target)) problems.push({ field: at('target'), rule: 'is required: a concrete target that can be seen' });
     if (blank(item.indicator)) problems.push({ field: at('indicator'), rule: 'is required: how fulfilment is measured' });
     if (blank(item.deadline)) problems.push({ field: at('deadline'), rule: 'is required' });
-    else if (!isCalendarDate(item.deadline)) problems.push({ field: at('deadline'), rule: 'must be a date YYYY-MM-DD' });
+    else if (!isDateString(item.deadline)) problems.push({ field: at('deadline'), rule: 'must be a date YYYY-MM-DD' });
     else if (item.deadline < window.from || item.deadline > window.to) {
       problems.push({ field: at('deadline'), rule: `must lie inside the cycle, between ${window.from} and ${window.to}` });
     }
@@ -178,24 +166,6 @@ export interface GatePlan {
   deadlineWindow: { from: string; to: string };
 }
 
-/** The first instant of a Shanghai calendar day. */
-export function startOfShanghaiDay(date: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(new TZDate(y!, m! - 1, d!, 0, 0, 0, 0, SHANGHAI).getTime());
-}
-
-/** The first instant after a Shanghai calendar day: a deadline "on" that day. */
-export function endOfShanghaiDay(date: string): Date {
-  return addDays(startOfShanghaiDay(date), 1);
-}
-
-/** The Shanghai calendar date of an instant. */
-export function shanghaiDate(instant: Date): string {
-  const local = new TZDate(instant.getTime(), SHANGHAI);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
-}
-
 /**
  * Merges a cycle's settings over the defaults and checks them: unknown values keep the
  * default, and the gates must follow one another inside the year.
@@ -213,7 +183,7 @@ export function resolveSettings(year: number, overrides: Record<string, unknown>
   for (const key of ['submissionDeadline', 'practiceEnd', 'evaluationStart', 'evaluationEnd'] as const) {
     const value = given[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || !isCalendarDate(value)) problems.push({ field: `settings.${key}`, rule: 'must be a date YYYY-MM-DD' });
+    if (typeof value !== 'string' || !isDateString(value)) problems.push({ field: `settings.${key}`, rule: 'must be a date YYYY-MM-DD' });
     else settings[key] = value;
   }
   if (given.publicationDays !== undefined) {
@@ -263,21 +233,21 @@ export function resolveSettings(year: number, overrides: Record<string, unknown>
  * overdue notice on the first day. Empty when every gate still lies ahead.
  */
 export function passedGateDates(settings: DualCommitmentSettings, now: number): RuleViolation[] {
-  const today = shanghaiDate(new Date(now));
+  const today = shanghaiDate(now);
   return (['submissionDeadline', 'practiceEnd', 'evaluationStart', 'evaluationEnd'] as const)
-    .filter((key) => endOfShanghaiDay(settings[key]).getTime() <= now)
+    .filter((key) => endOfShanghaiDay(settings[key]) <= now)
     .map((key) => ({ field: `settings.${key}`, rule: `has already passed (${settings[key]}; today is ${today} in Asia/Shanghai): give a later date in settings.${key}` }));
 }
 
 export function gatePlan(year: number, settings: DualCommitmentSettings): GatePlan {
   return {
     year,
-    cycleStart: startOfShanghaiDay(`${year}-01-01`).toISOString(),
-    submissionDeadline: endOfShanghaiDay(settings.submissionDeadline).toISOString(),
+    cycleStart: new Date(startOfShanghaiDay(`${year}-01-01`)).toISOString(),
+    submissionDeadline: new Date(endOfShanghaiDay(settings.submissionDeadline)).toISOString(),
     publicationDays: settings.publicationDays,
-    practiceEnd: endOfShanghaiDay(settings.practiceEnd).toISOString(),
-    evaluationStart: startOfShanghaiDay(settings.evaluationStart).toISOString(),
-    evaluationEnd: endOfShanghaiDay(settings.evaluationEnd).toISOString(),
+    practiceEnd: new Date(endOfShanghaiDay(settings.practiceEnd)).toISOString(),
+    evaluationStart: new Date(startOfShanghaiDay(settings.evaluationStart)).toISOString(),
+    evaluationEnd: new Date(endOfShanghaiDay(settings.evaluationEnd)).toISOString(),
     submissionReminderDays: settings.submissionReminderDays,
     itemReminderDays: settings.itemReminderDays,
     weights: settings.weights,

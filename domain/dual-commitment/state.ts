@@ -3,6 +3,7 @@
 // API learns at once why an action is refused. Deterministic: no dates, no I/O, no imports
 // with side effects (it is bundled into the workflow).
 import type { CommitmentSide, CommitmentVariant, FulfilmentStatus } from './rules.ts';
+import { DAY_MS } from '../time.ts';
 
 export const GATES = ['set', 'show', 'practice', 'evaluate', 'filed'] as const;
 /** 定诺, 亮诺, 践诺, 评诺, then filed (备案). */
@@ -222,8 +223,6 @@ export function apply(state: DualCommitmentState, action: Action): void {
       return;
   }
 }
-
-export const DAY_MS = 86_400_000;
 
 export interface Alarm {
   id: string;

@@ -11,81 +11,20 @@
 //   requires that month's quota prorated by the working days it covers, rounded half up;
 // - any confirmed day counts, weekend or holiday included: the rule caps what is owed, not
 //   where a secretary may be.
-import { TZDate } from '@date-fns/tz';
+import { addDays, addMonths, daysBetween, endOfShanghaiDay, lastDayOfMonth, monthOf, weekday } from '../time.ts';
 import type { HolidayCalendar } from './holidays.ts';
 import type { CohortSettings } from './rules.ts';
-
-export const TIME_ZONE = 'Asia/Shanghai';
-const DAY_MS = 86_400_000;
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isDateString(value: string): boolean {
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  return d.toISOString().slice(0, 10) === value;
-}
-
-function toUtcDay(date: string): number {
-  if (!isDateString(date)) throw new RangeError(`not a calendar date: ${date}`);
-  return Date.parse(`${date}T00:00:00Z`);
-}
-const fromUtcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-export function addDays(date: string, days: number): string {
-  return fromUtcDay(toUtcDay(date) + days * DAY_MS);
-}
-
-/** Calendar month arithmetic; the 31st plus one month is the last day of the next month. */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = index % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return fromUtcDay(Date.UTC(year, month, Math.min(d, lastDay)));
-}
-
-export function lastDayOfMonth(date: string): string {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  return fromUtcDay(Date.UTC(y, m, 0));
-}
-
-export const monthOf = (date: string): string => date.slice(0, 7);
-
-/** The calendar date in Shanghai at an instant. */
-export function shanghaiDate(epochMs: number): string {
-  const t = new TZDate(epochMs, TIME_ZONE);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
-}
-
-/** 00:00 in Shanghai on a date, as epoch ms. */
-export function startOfShanghaiDay(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, 0, 0, 0, 0, TIME_ZONE).getTime();
-}
-
-/** The instant a date is over in Shanghai (00:00 of the next day). */
-export const endOfShanghaiDay = (date: string): number => startOfShanghaiDay(addDays(date, 1));
 
 /** Last day of a posting that starts on startsOn and lasts lengthMonths. */
 export function postingEndDate(startsOn: string, lengthMonths: number): string {
   return addDays(addMonths(startsOn, lengthMonths), -1);
 }
 
-export function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = toUtcDay(from), end = toUtcDay(to); t <= end; t += DAY_MS) out.push(fromUtcDay(t));
-  return out;
-}
-
 export function isWorkingDay(date: string, calendar: HolidayCalendar): boolean {
   if (calendar.makeupWorkdays.includes(date)) return true;
   if (calendar.holidays.includes(date)) return false;
-  const weekday = new Date(toUtcDay(date)).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  const day = weekday(date);
+  return day !== 0 && day !== 6;
 }
 
 export function workingDays(from: string, to: string, calendar: HolidayCalendar): number {

@@ -2,6 +2,8 @@
 // General Office of the State Council each year. A cohort carries its own copy, so a
 // department adds next year's notice without a release. Years not listed fall back to
 // Monday–Friday.
+import { DAY_MS } from '../time.ts';
+
 export interface HolidayCalendar {
   /** YYYY-MM-DD days off that would otherwise be workdays (weekend days may be listed too). */
   holidays: string[];
@@ -11,7 +13,7 @@ export interface HolidayCalendar {
 
 const range = (from: string, days: number): string[] => {
   const start = Date.parse(`${from}T00:00:00Z`);
-  return Array.from({ length: days }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: days }, (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10));
 };
 
 // 国办发明电〔2024〕12号 (2025) and the notice for 2026.

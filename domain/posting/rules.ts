@@ -5,7 +5,8 @@
 // The posting calendar (months, quarters, required days) is in calendar.ts.
 import type { Role } from '../auth/roles.ts';
 import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
-import { isDateString, postingEndDate } from './calendar.ts';
+import { isDateString } from '../time.ts';
+import { postingEndDate } from './calendar.ts';
 import { DEFAULT_HOLIDAY_CALENDAR, type HolidayCalendar } from './holidays.ts';
 
 // ── Settings. Posting rules of a cohort of first secretaries (第一书记), seed 003 (Dafang): one-year postings,

@@ -23,8 +23,7 @@ import type {
 } from './contracts.ts';
 import { checkFinalSignature, missingFinalSigners, missingGuarantees, requireRole, SignOffRefused, type CohortSettings } from './rules.ts';
 import { postingEndDate } from './calendar.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time.ts';
 
 const refuse = (code: SignOffRefused['code'], message: string): never => {
   throw new SignOffRefused(code, message);

@@ -4,21 +4,17 @@
 // calendar dates, not 24-hour spans: at 23:59 the day before, an item due tomorrow is 1 day
 // away, and at 00:00 on its last day it is due today (0). Asia/Shanghai has kept UTC+8 without
 // daylight saving since 1991, so every Shanghai day is 24 hours long. No I/O.
-import { shanghaiDate } from '../dual-commitment/rules.ts';
-
-const DAY_MS = 86_400_000;
+import { daysFrom, shanghaiDate } from '../time.ts';
 
 /** The last day (YYYY-MM-DD, Shanghai) of a deadline given as the instant it passes. */
 export function lastDayOf(dueAt: string | number): string {
   const instant = typeof dueAt === 'string' ? Date.parse(dueAt) : dueAt;
-  return shanghaiDate(new Date(instant - 1));
+  return shanghaiDate(instant - 1);
 }
-
-const utcDay = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
 /** Calendar days from the Shanghai date of `now` to `lastDay`; negative once it has passed. */
 export function shanghaiDaysUntil(lastDay: string, now: number): number {
-  return Math.round((utcDay(lastDay) - utcDay(shanghaiDate(new Date(now)))) / DAY_MS);
+  return daysFrom(shanghaiDate(now), lastDay);
 }
 
 /** 3月31日 */

@@ -2,13 +2,10 @@
 // rating year, when the self-report and the decision are due in a review year, how long the
 // 公示 runs. The defaults put scoring after the dual commitments' 评诺 closes (12-20), so the
 // year's commitment result is on file when the rating combines it.
-import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns/addDays';
+import { endOfShanghaiDay, shanghaiDate, startOfShanghaiDay } from '../time.ts';
 import type { RuleViolation } from '../dual-commitment/rules.ts';
 import { DEFAULT_EVENT_TYPES, isRatingYear, type AutoIndicators, type Threshold, type TrackingEventType } from './rules.ts';
 import { UNKNOWN_SETTING_RULE, unknownSettingKeys } from '../settings-keys.ts';
-
-export const SHANGHAI = 'Asia/Shanghai';
 
 export interface StarRatingSettings {
   /** MM-DD in the year (Shanghai); each is the last day something may be done. */
@@ -152,21 +149,6 @@ export function resolveStarSettings(given: Record<string, unknown> | null | unde
   return { settings, problems };
 }
 
-/** The first instant of a Shanghai calendar day. */
-export function startOfShanghaiDay(date: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(new TZDate(y!, m! - 1, d!, 0, 0, 0, 0, SHANGHAI).getTime());
-}
-
-/** A deadline "on" a day: the first instant after it. */
-export const endOfShanghaiDay = (date: string) => addDays(startOfShanghaiDay(date), 1);
-
-export function shanghaiDate(instant: Date | number): string {
-  const local = new TZDate(typeof instant === 'number' ? instant : instant.getTime(), SHANGHAI);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
-}
-
 export type YearKind = 'rating' | 'review';
 
 /** One year of one organization's rating, as instants (ISO) the workflow waits for. */
@@ -188,7 +170,7 @@ export interface StarYearPlan {
 }
 
 export function yearPlan(year: number, firstYear: number, settings: StarRatingSettings): StarYearPlan {
-  const due = (mmdd: string) => endOfShanghaiDay(`${year}-${mmdd}`).toISOString();
+  const due = (mmdd: string) => new Date(endOfShanghaiDay(`${year}-${mmdd}`)).toISOString();
   return {
     year,
     kind: isRatingYear(year, firstYear) ? 'rating' : 'review',
@@ -200,7 +182,7 @@ export function yearPlan(year: number, firstYear: number, settings: StarRatingSe
     reviewSelfReportDue: due(settings.reviewSelfReportDue),
     reviewDecisionDue: due(settings.reviewDecisionDue),
     immediateReviewDays: settings.immediateReviewDays,
-    nextYearStart: startOfShanghaiDay(`${year + 1}-01-01`).toISOString(),
+    nextYearStart: new Date(startOfShanghaiDay(`${year + 1}-01-01`)).toISOString(),
     plaqueValidUntil: `${year + settings.plaqueValidYears}-12-31`,
   };
 }
@@ -212,7 +194,7 @@ export function yearPlan(year: number, firstYear: number, settings: StarRatingSe
 export function passedRatingDeadlines(year: number, settings: StarRatingSettings, now: number): RuleViolation[] {
   const today = shanghaiDate(now);
   return (['selfAssessmentDue', 'preliminaryDue', 'scoringDue'] as const)
-    .filter((key) => endOfShanghaiDay(`${year}-${settings[key]}`).getTime() <= now)
+    .filter((key) => endOfShanghaiDay(`${year}-${settings[key]}`) <= now)
     .map((key) => ({
       field: `settings.${key}`,
       rule: `has already passed (${year}-${settings[key]}; today is ${today} in Asia/Shanghai): `

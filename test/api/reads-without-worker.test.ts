@@ -15,12 +15,12 @@ import { addDays } from 'date-fns/addDays';
 import { grantWithToken, httpCaller } from '../support/cycle-harness.ts';
 import { startTimeSkipping } from '../support/workflow-harness.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { shanghaiDate } from '../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { AuditEntry } from '../../domain/entities/audit-entry.ts';
 import { CommitmentSet, CommitmentSetVersion } from '../../domain/entities/commitment.ts';
 import { StarTrackingEvent } from '../../domain/entities/star-tracking.ts';
+import { shanghaiDate } from '../../domain/time.ts';
 
 const UPDATE_TIMEOUT_MS = 2000;
 const READ_BOUND_MS = 1000;

@@ -9,8 +9,8 @@ import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createStarRatingActivities } from '../../activities/star-rating.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
-import { shanghaiDate } from '../../domain/star-rating/calendar.ts';
 import { starRatingStatus, starRatingWorkflowId } from '../../domain/star-rating/contracts.ts';
+import { shanghaiDate } from '../../domain/time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devserverBin = path.resolve(here, '../../devserver/bin/devserver');

@@ -17,8 +17,8 @@ import { StarEnrolment } from '../../domain/entities/star-rating.ts';
 import { StarIncentiveGrant, StarPublicObjection } from '../../domain/entities/star-tracking.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
-import { shanghaiDate, startOfShanghaiDay } from '../../domain/star-rating/calendar.ts';
 import { starRatingWorkflowId } from '../../domain/star-rating/contracts.ts';
+import { shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
@@ -66,7 +66,7 @@ const ok = async (login: string | null, method: string, url: string, payload?: u
   return res.body as Record<string, any>;
 };
 async function skipTo(date: string, hour = 2) {
-  const target = startOfShanghaiDay(date).getTime() + hour * 3600_000;
+  const target = startOfShanghaiDay(date) + hour * 3600_000;
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }

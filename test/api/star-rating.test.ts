@@ -18,8 +18,8 @@ import { CommitmentFeedback, CommitmentSet } from '../../domain/entities/commitm
 import { StarIncentiveGrant, StarTrackingEvent } from '../../domain/entities/star-tracking.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
-import { shanghaiDate, startOfShanghaiDay } from '../../domain/star-rating/calendar.ts';
 import { pdfText } from '../reports/pdf-text.ts';
+import { shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 
 let harness: CycleHarness;
@@ -75,7 +75,7 @@ const ok = async (login: string, method: string, url: string, payload?: unknown)
   return res.body as Record<string, any>;
 };
 async function skipTo(date: string, hour = 2) {
-  const target = startOfShanghaiDay(date).getTime() + hour * 3600_000;
+  const target = startOfShanghaiDay(date) + hour * 3600_000;
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }

@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAccessLink } from '../../domain/auth/access-links.ts';
 import { registerThrottle, BUDGETS } from '../../api/plugins/throttle.ts';
 import { registerErrorHandler } from '../../api/plugins/error-handler.ts';
-import { ApiError } from '../../api/errors.ts';
+import { rateLimited } from '../../domain/errors.ts';
 import { PASSWORD, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
 
 let app: TestApp;
@@ -185,7 +185,7 @@ describe('the mechanism', () => {
     const server = Fastify();
     registerErrorHandler(server);
     server.post('/public/feedback', async () => {
-      throw new ApiError(429, 'rate_limited', 'at most 5 messages an hour');
+      throw rateLimited('at most 5 messages an hour');
     });
     const res = await server.inject({ method: 'POST', url: '/public/feedback' });
     expect([res.statusCode, res.json().error, res.headers['retry-after']]).toEqual([429, 'rate_limited', '60']);

@@ -4,7 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { askWorkflow, refusalCode, refusalToApiError, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../api/workflow-refusals.ts';
-import { ApiError } from '../../api/errors.ts';
+import { DomainError, conflictOf } from '../../domain/errors.ts';
+import { httpStatusOf } from '../../api/plugins/error-handler.ts';
 
 /** A client whose calls run as given, honouring the abort signal the bound sets like the SDK's connection does. */
 const signals: AbortSignal[] = [];
@@ -14,11 +15,13 @@ const refused = (type: string, message: string) => new WorkflowUpdateFailedError
 
 describe('workflow refusals as API errors', () => {
   it('maps a wrong role to 403, bad input to 400, an unknown target to 404, any state rule to 409', () => {
-    expect(refusalToApiError(refused('WrongRole', 'only the evaluator signs'))).toMatchObject({ statusCode: 403, code: 'wrong_role', message: 'only the evaluator signs' });
-    expect(refusalToApiError(refused('invalid', 'a score is missing'))).toMatchObject({ statusCode: 400, code: 'invalid' });
-    expect(refusalToApiError(refused('Unknown', 'no such objection'))).toMatchObject({ statusCode: 404, code: 'unknown' });
-    expect(refusalToApiError(refused('AlreadyDecided', 'decided on 3-01'))).toMatchObject({ statusCode: 409, code: 'already_decided' });
-    expect(refusalToApiError(refused('already_signed', 'signed'))).toMatchObject({ statusCode: 409, code: 'already_signed' });
+    expect(refusalToApiError(refused('WrongRole', 'only the evaluator signs'))).toMatchObject({ kind: 'forbidden', code: 'wrong_role', message: 'only the evaluator signs' });
+    expect(refusalToApiError(refused('invalid', 'a score is missing'))).toMatchObject({ kind: 'invalid', code: 'invalid' });
+    expect(refusalToApiError(refused('Unknown', 'no such objection'))).toMatchObject({ kind: 'not_found', code: 'unknown' });
+    expect(refusalToApiError(refused('AlreadyDecided', 'decided on 3-01'))).toMatchObject({ kind: 'conflict', code: 'already_decided' });
+    expect(refusalToApiError(refused('already_signed', 'signed'))).toMatchObject({ kind: 'conflict', code: 'already_signed' });
+    const statuses = ['WrongRole', 'invalid', 'Unknown', 'AlreadyDecided'].map((type) => httpStatusOf(refusalToApiError(refused(type, 'no'))!));
+    expect(statuses).toEqual([403, 400, 404, 409]);
   });
 
   it('spells both naming styles the same way', () => {
@@ -29,9 +32,9 @@ describe('workflow refusals as API errors', () => {
   it('leaves other failures to the fallback, then rethrows them', async () => {
     const boom = new Error('connection lost');
     await expect(tellWorkflow(() => Promise.reject(boom))).rejects.toBe(boom);
-    const closed = new ApiError(409, 'cycle_closed', 'the cycle is closed');
+    const closed = conflictOf('cycle_closed', 'the cycle is closed');
     await expect(tellWorkflow(() => Promise.reject(boom), async () => closed)).rejects.toBe(closed);
-    await expect(tellWorkflow(() => Promise.reject(refused('WrongRole', 'no')), async () => closed)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(tellWorkflow(() => Promise.reject(refused('WrongRole', 'no')), async () => closed)).rejects.toMatchObject({ kind: 'forbidden' });
     await expect(tellWorkflow(async () => 42)).resolves.toBe(42);
   });
 
@@ -43,30 +46,31 @@ describe('workflow refusals as API errors', () => {
     const started = Date.now();
     const error = await tellWorkflow(() => takeUpdate(bounds, handleWith(hanging), 'signOff', [{}])).catch((e: unknown) => e);
     const waited = Date.now() - started;
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ statusCode: 503, code: 'workflow_unavailable', headers: { 'retry-after': '5' }, message: expect.stringContaining('nothing was written') });
+    expect(error).toBeInstanceOf(DomainError);
+    expect(httpStatusOf(error as DomainError)).toBe(503);
+    expect(error).toMatchObject({ kind: 'unavailable', code: 'workflow_unavailable', retryAfterSeconds: 5, message: expect.stringContaining('nothing was written') });
     expect(waited).toBeGreaterThanOrEqual(290);
     expect(waited).toBeLessThan(1000);
     expect(signals.at(-1)!.aborted).toBe(true);
-    await expect(askWorkflow(bounds, hanging)).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
+    await expect(askWorkflow(bounds, hanging)).rejects.toMatchObject({ kind: 'unavailable', code: 'workflow_unavailable' });
   });
 
   it('gives an accepted action longer to be recorded, then says it was accepted (not to repeat it)', async () => {
     const started = Date.now();
     const accepted = handleWith(async () => ({ result: hanging }));
     const error = await takeUpdate(bounds, accepted, 'signOff', [{}]).catch((e: unknown) => e);
-    expect(error).toMatchObject({ statusCode: 503, code: 'workflow_unavailable', message: expect.stringContaining('accepted the action') });
+    expect(error).toMatchObject({ kind: 'unavailable', code: 'workflow_unavailable', message: expect.stringContaining('accepted the action') });
     expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 300 - 10);
     const answered = handleWith(async () => ({ result: async () => ({ gate: 'filed' }) }));
     await expect(takeUpdate(bounds, answered, 'signOff', [{}])).resolves.toEqual({ gate: 'filed' });
     const refusing = handleWith(async () => ({ result: () => Promise.reject(refused('AlreadyDecided', 'signed on 3-01')) }));
-    await expect(tellWorkflow(() => takeUpdate(bounds, refusing, 'signOff', [{}]))).rejects.toMatchObject({ statusCode: 409, code: 'already_decided' });
+    await expect(tellWorkflow(() => takeUpdate(bounds, refusing, 'signOff', [{}]))).rejects.toMatchObject({ kind: 'conflict', code: 'already_decided' });
   });
 
   it('turns a call the SDK gave up on (deadline, cancelled, Temporal unreachable) into 503 at once', async () => {
     const grpc = (code: number) => Object.assign(new Error('grpc'), { name: 'ServiceError', code, details: 'x', metadata: {} });
     for (const code of [1, 4, 14]) {
-      await expect(tellWorkflow(() => takeUpdate(bounds, handleWith(() => Promise.reject(grpc(code))), 'signOff', [{}]))).rejects.toMatchObject({ statusCode: 503, code: 'workflow_unavailable' });
+      await expect(tellWorkflow(() => takeUpdate(bounds, handleWith(() => Promise.reject(grpc(code))), 'signOff', [{}]))).rejects.toMatchObject({ kind: 'unavailable', code: 'workflow_unavailable' });
     }
     // Any other gRPC failure is not "no worker": it goes to the fallback, then is rethrown.
     const notFound = grpc(5);

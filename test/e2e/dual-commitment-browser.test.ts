@@ -16,13 +16,13 @@ import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.t
 import { createDualCommitmentActivities } from '../../activities/dual-commitment.ts';
 import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
-import { shanghaiDate } from '../../domain/dual-commitment/rules.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
 import { projectRoot } from '../../config/config.ts';
+import { shanghaiDate } from '../../domain/time.ts';
 
 // Functions passed to page.evaluate run in the browser, where these exist.
 declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): Iterable<{ style: { display: string } }>; documentElement: { scrollWidth: number } };

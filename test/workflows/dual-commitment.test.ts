@@ -14,7 +14,7 @@ import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 import type { GatePlan } from '../../domain/dual-commitment/rules.ts';
-import { DAY_MS, type Actor, type ItemSummary } from '../../domain/dual-commitment/state.ts';
+import { type Actor, type ItemSummary } from '../../domain/dual-commitment/state.ts';
 import { dualCommitment } from '../../workflows/dual-commitment.ts';
 import {
   countersignEvaluation,
@@ -28,6 +28,7 @@ import {
   submitSelfEvaluation,
   writeFactualEvaluation,
 } from '../../domain/dual-commitment/contracts.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { quarterlyReviewWorkflow } from '../../workflows/quarterly-review.ts';
-import { addDays, addMonths, lastDayOfMonth, postingEndDate, postingQuarters, shanghaiDate } from '../../domain/posting/calendar.ts';
+import { postingEndDate, postingQuarters } from '../../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS, rankCohort, type Actor, type FinalSignature } from '../../domain/posting/rules.ts';
 import {
   cohortRankedSignal,
@@ -32,6 +32,7 @@ import {
   type QuarterStatus,
 } from '../../domain/posting/contracts.ts';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
+import { addDays, addMonths, lastDayOfMonth, shanghaiDate } from '../../domain/time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const taskQueue = 'posting-test';

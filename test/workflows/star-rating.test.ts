@@ -10,7 +10,7 @@ import type { StarMoveInput, StarRatingActivities, StarReportRenderingActivities
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
-import { DEFAULT_STAR_SETTINGS, shanghaiDate, startOfShanghaiDay, yearPlan } from '../../domain/star-rating/calendar.ts';
+import { DEFAULT_STAR_SETTINGS, yearPlan } from '../../domain/star-rating/calendar.ts';
 import type { Actor, YearConfig } from '../../domain/star-rating/state.ts';
 import {
   answerStarObjection,
@@ -30,6 +30,7 @@ import {
   submitStarSelfReport,
 } from '../../domain/star-rating/contracts.ts';
 import { starRating } from '../../workflows/star-rating.ts';
+import { shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 const HOUR = 3600_000;
 
@@ -107,7 +108,7 @@ async function refusalType(promise: Promise<unknown>): Promise<string | undefine
 
 /** Skips the test clock to a Shanghai date and hour. */
 async function skipTo(date: string, hour = 2) {
-  const target = startOfShanghaiDay(date).getTime() + hour * HOUR;
+  const target = startOfShanghaiDay(date) + hour * HOUR;
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }
@@ -233,7 +234,7 @@ describe('starRating workflow', () => {
     await c.executeUpdate(decideStarReview, { args: [{ actor: actor('org_department'), reviewId: 'immediate-c-1', stars: null, reason: '发生较大安全生产事故，经部务会研究下调一星' }] });
     await skipTo(`${Y + 1}-06-04`);
     expect(moves('org-c')[1]).toMatchObject({ trigger: 'immediate_review', outcome: 'lowered', from: 4, to: 3, decidedByLabel: 'org_department', eventIds: ['c-1'], evidenceFileIds: ['ev-c-1'] });
-    expect(moves('org-c')[1]!.at).toBeLessThan(startOfShanghaiDay(`${Y + 1}-07-01`).getTime());
+    expect(moves('org-c')[1]!.at).toBeLessThan(startOfShanghaiDay(`${Y + 1}-07-01`));
     expect((await c.query(starRatingStatus)).stars).toBe(3);
 
     for (const h of [a, b, c]) await h.executeUpdate(submitStarSelfReport, { args: [{ actor: actor('enterprise_party_org'), summary: '年度自查报告' }] });

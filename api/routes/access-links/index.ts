@@ -10,9 +10,10 @@ import { auditActor } from '../../../domain/auth/principal.ts';
 import { createAccessLink, verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { requireOrganizationInScope, scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { badRequest, gone, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { DateTime, IdParams, Nullable, Uuid, iso } from '../../schemas/common.ts';
+import { DAY_MS } from '../../../domain/time.ts';
 
 const MANAGE: Role[] = ['org_department', 'street_committee', 'community_committee', 'admin'];
 const PURPOSES = ['public_commitments', 'resident_survey', 'staff_survey'] as const;
@@ -42,7 +43,7 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const principal = principalOf(request);
     const body = request.body;
     const expiresAt = new Date(body.expiresAt);
-    const days = (expiresAt.getTime() - Date.now()) / 86_400_000;
+    const days = (expiresAt.getTime() - Date.now()) / DAY_MS;
     if (days <= 0 || days > MAX_DAYS) throw badRequest('bad expiry', [{ field: 'body.expiresAt', rule: `must be in the future and at most ${MAX_DAYS} days ahead` }]);
     const created = await emOf(request).transactional(async (em) => {
       const org = await em.findOne(Organization, { id: body.subjectId }, { populate: ['unit'] });
@@ -82,7 +83,7 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const check = await verifyAccessLink(emOf(request), request.params.token);
     if (!check.ok) {
-      if (check.reason === 'expired' || check.reason === 'revoked') throw new ApiError(410, 'link_gone', `the link is ${check.reason}`);
+      if (check.reason === 'expired' || check.reason === 'revoked') throw gone('link_gone', `the link is ${check.reason}`);
       throw notFound('link');
     }
     return { purpose: check.link.purpose, subjectType: check.link.subjectType, subjectId: check.link.subjectId, expiresAt: iso(check.link.expiresAt)! };

@@ -16,7 +16,7 @@ import { accountIdsInJurisdiction, changeRefusal, inJurisdiction, loadFootprint,
 import { endAccountSessions } from '../../../domain/auth/sessions.ts';
 import { escapeLike, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import {

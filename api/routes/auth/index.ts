@@ -10,7 +10,7 @@ import { auditActor, loadPrincipal, type Principal } from '../../../domain/auth/
 import { hashPassword, verifyPassword } from '../../../domain/auth/passwords.ts';
 import { endAccountSessions, familyOf, issueRefreshToken, revokeFamily, rotateRefreshToken, type IssuedRefreshToken } from '../../../domain/auth/sessions.ts';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../../domain/auth/secrets.ts';
-import { badRequest, notFound, unauthorized } from '../../errors.ts';
+import { badRequest, notFound, unauthorized } from '../../../domain/errors.ts';
 import { ACCESS_TOKEN_SECONDS, emOf, principalOf, signAccessToken } from '../../plugins/auth.ts';
 import { ErrorBody, IdParams, iso } from '../../schemas/common.ts';
 import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, PasswordChange, RefreshBody } from '../../schemas/auth.ts';

@@ -14,7 +14,7 @@ import { defaultDualCommitmentCatalog } from '../../../domain/catalogs/dual-comm
 import { defaultResidentUnitCatalog } from '../../../domain/catalogs/resident-unit.ts';
 import { defaultStarRatingCatalog } from '../../../domain/catalogs/star-rating.ts';
 import { defaultIncentiveCatalog } from '../../../domain/catalogs/incentives.ts';
-import { badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page, Uuid, Nullable } from '../../schemas/common.ts';
 import { CatalogDetail, CatalogQuery, CatalogSummary, catalogDetailDto, catalogExample, catalogSummaryDto } from '../../schemas/catalogs.ts';

@@ -14,9 +14,8 @@ import { askWorkflow, takeUpdate, tellWorkflow, type WorkflowBounds } from '../.
 import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
-import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { escapeLike, isAssigned, organizationScopeSql, readableOrganizationScope } from '../../../domain/auth/scope.ts';
+import { escapeLike, isAdmin, organizationScopeSql, readableOrganizationScope, rolesOver } from '../../../domain/auth/scope.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
@@ -29,11 +28,9 @@ import type { DualCommitmentCatalog } from '../../../domain/catalogs/schemas.ts'
 import { defaultDualCommitmentCatalog } from '../../../domain/catalogs/dual-commitment.ts';
 import { defaultResidentUnitCatalog } from '../../../domain/catalogs/resident-unit.ts';
 import {
-  endOfShanghaiDay,
   gatePlan,
   passedGateDates,
   resolveSettings,
-  shanghaiDate,
   validateCommitmentSet,
   variantForKind,
   type CatalogItemRef,
@@ -61,6 +58,7 @@ import {
   STAFF_SURVEY,
   type CommitmentReportType,
 } from '../../../domain/dual-commitment/contracts.ts';
+import { endOfShanghaiDay, shanghaiDate } from '../../../domain/time.ts';
 
 const tags = ['dual-commitments'];
 const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];
@@ -81,26 +79,13 @@ const Draft = Type.Object({
   responsiblePerson: Type.Object({ name: Type.String({ maxLength: 100 }), phone: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])) }),
 });
 
-/** The roles the caller holds over this organization, as the workflow's validators see them. */
-async function rolesOver(em: EntityManager, principal: Principal, org: Organization): Promise<string[]> {
-  const unitPath = org.unit.getEntity().path;
-  const roles = new Set<string>();
-  for (const grant of principal.grants) {
-    if (grant.role === 'admin') continue;
-    if (grant.organizationId === org.id) roles.add(grant.role);
-    if (grant.unitPath && unitPath.startsWith(grant.unitPath)) roles.add(grant.role);
-  }
-  if (await isAssigned(em, principal, 'organization', org.id)) roles.add('evaluator');
-  return [...roles];
-}
-
 async function loadSetFor(request: FastifyRequest, setId: string): Promise<{ set: CommitmentSet; actor: Actor; em: EntityManager }> {
   const em = emOf(request);
   const principal = principalOf(request);
   const set = await em.findOne(CommitmentSet, { id: setId }, { populate: ['organization', 'organization.unit', 'cycle'] });
   if (!set) throw notFound('commitment set');
   const roles = await rolesOver(em, principal, set.organization.getEntity());
-  const admin = principal.grants.some((g) => g.role === 'admin');
+  const admin = isAdmin(principal);
   if (roles.length === 0 && !admin) throw notFound('commitment set');
   return { set, em, actor: { accountId: principal.accountId, login: principal.login, roles } };
 }
@@ -212,7 +197,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A cycle started after its deadlines would escalate on day one: new dates are required.
     const passed = passedGateDates(resolved, Date.now());
     if (passed.length) throw badRequest('some dates of the cycle have already passed', passed.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
-    const admin = principal.grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principal);
     const deptPaths = principal.grants.filter((g) => g.role === 'org_department' && g.unitPath).map((g) => g.unitPath!);
     let underPath: string[] = deptPaths;
     if (body.unitId) {
@@ -310,7 +295,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const visible = organizationScopeSql(await readableOrganizationScope(em, principalOf(request), STAFF), 's.organization_id');
     const conn = em.getConnection();
     const { settings } = resolveSettings(cycle.year, cycle.settings);
-    const deadline = endOfShanghaiDay(settings.submissionDeadline);
+    const deadline = new Date(endOfShanghaiDay(settings.submissionDeadline));
     const inCycle = `s.cycle_id = ? and ${visible.sql}`;
     const params = [cycle.id, ...visible.params];
     const [counts, startRow, startFailures, overdueSets, overdueItems, stuck] = await Promise.all([
@@ -411,7 +396,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const principal = principalOf(request);
     const { year, cycleId, gate, limit, offset } = request.query;
-    const admin = principal.grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principal);
     const within: Record<string, unknown>[] = [];
     if (!admin) {
       const orgIds = principal.grants.filter((g) => g.organizationId).map((g) => g.organizationId!);
@@ -515,7 +500,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const plan = planOf(set);
     const problems = validateCommitmentSet(draft.items, plan.deadlineWindow, catalogRefs(await catalogFor(em, set)));
     if (problems.length) throw badRequest('the commitments are incomplete', problems.map((p) => ({ field: `draft.${p.field}`, rule: p.rule })));
-    const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: endOfShanghaiDay(i.deadline).toISOString() }));
+    const items = draft.items.map((i) => ({ key: i.key, side: i.side, dueAt: new Date(endOfShanghaiDay(i.deadline)).toISOString() }));
     const status = await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), submitCommitmentSet, [{ actor, version: draft.version, items }]));
     return { version: draft.version, gate: status.gate, setStatus: status.setStatus };
   });
@@ -669,7 +654,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { set, em, actor } = await loadSetFor(request, request.params.setId);
-    const admin = principalOf(request).grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principalOf(request));
     if (!admin && !actor.roles.includes('org_department')) throw forbidden('reports are rendered again by the organization department over this organization');
     const kind = request.params.kind;
     const due = commitmentReportDue(set, kind);

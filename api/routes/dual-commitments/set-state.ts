@@ -5,9 +5,10 @@
 // workflow's own status query (DualCommitmentStatus), without its internal revision counter.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CommitmentItemProgress, CommitmentSetVersion, type CommitmentSet } from '../../../domain/entities/commitment.ts';
-import { commitmentReportDue, endOfShanghaiDay, variantForKind, type CommitmentSide, type CommitmentVariant, type FulfilmentStatus } from '../../../domain/dual-commitment/rules.ts';
+import { commitmentReportDue, variantForKind, type CommitmentSide, type CommitmentVariant, type FulfilmentStatus } from '../../../domain/dual-commitment/rules.ts';
 import type { Gate, SetStatus } from '../../../domain/dual-commitment/state.ts';
 import type { CommitmentReportType } from '../../../domain/dual-commitment/contracts.ts';
+import { endOfShanghaiDay } from '../../../domain/time.ts';
 
 export interface RecordedReportState {
   /** stored: on file; failed: the cycle could not make it (reason); rendering: the cycle is making it. */
@@ -78,7 +79,7 @@ export async function recordedSetState(
     setStatus: set.status as SetStatus,
     submittedVersion: submitted?.version ?? null,
     approvedVersion: set.approvedVersion ?? null,
-    items: (approved?.items ?? []).map((item) => ({ key: item.key, side: item.side, dueAt: endOfShanghaiDay(item.deadline).toISOString(), filed: filed.get(item.key) ?? null })),
+    items: (approved?.items ?? []).map((item) => ({ key: item.key, side: item.side, dueAt: new Date(endOfShanghaiDay(item.deadline)).toISOString(), filed: filed.get(item.key) ?? null })),
     selfEvaluated: (['party', 'enterprise'] as const).filter((side) => set.selfEvaluations[side]),
     scored: progress.length > 0 && progress.every((p) => p.score !== null && p.score !== undefined),
     evaluatorSignedBy: variant === 'resident_unit' ? null : (set.evaluatorSignedBy?.id ?? null),

@@ -15,7 +15,7 @@ import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { escapeLike, organizationWhere, readableOrganizationScope, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_MIME_TYPES, EvidenceContentMismatch, EvidenceEmpty, EvidenceTooLarge, openEvidence, storeEvidenceStream, type StoredBlob } from '../../../domain/evidence/storage.ts';
-import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound, unsupportedMedia } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { fileUploadBody } from '../../schemas/upload.ts';
 import { ErrorBody, IdParams, Page } from '../../schemas/common.ts';
@@ -63,7 +63,7 @@ async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<{
   const part = await uploadedFile(request, maxBytes);
   if (!(part.mimetype in EVIDENCE_MIME_TYPES)) {
     part.file.resume();
-    throw new ApiError(415, 'unsupported_media_type', `files of type ${part.mimetype} are not accepted`, [{ field: 'body.file', rule: `type must be one of ${Object.keys(EVIDENCE_MIME_TYPES).join(', ')}` }]);
+    throw unsupportedMedia(`files of type ${part.mimetype} are not accepted`, [{ field: 'body.file', rule: `type must be one of ${Object.keys(EVIDENCE_MIME_TYPES).join(', ')}` }]);
   }
   try {
     const blob = await storeEvidenceStream(request.server.services.config.DATA_DIR, part.file, part.mimetype);
@@ -72,7 +72,7 @@ async function receiveFile(request: FastifyRequest, maxBytes: number): Promise<{
     if (error instanceof EvidenceEmpty) throw badRequest('empty file', [{ field: 'body.file', rule: 'must not be empty' }]);
     if (error instanceof EvidenceTooLarge) throw uploadTooLarge(maxBytes);
     if (error instanceof EvidenceContentMismatch) {
-      throw new ApiError(415, 'unsupported_media_type', error.message, [{ field: 'body.file', rule: `content must match its declared type ${error.mimeType}` }]);
+      throw unsupportedMedia(error.message, [{ field: 'body.file', rule: `content must match its declared type ${error.mimeType}` }]);
     }
     throw uploadError(error, maxBytes);
   }

@@ -9,7 +9,7 @@ import { MAX_IMPORT_COLUMNS, MAX_IMPORT_ERRORS, failIfOrphaned, headerColumnCoun
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { isAdmin, scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound } from '../../../domain/errors.ts';
 import { uploadError, uploadedFile } from '../../support/upload.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { fileUploadBody } from '../../schemas/upload.ts';

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Notification } from '../../../domain/entities/notification.ts';
-import { notFound } from '../../errors.ts';
+import { notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { DateTime, IdParams, Nullable, PageQuery, Uuid, iso } from '../../schemas/common.ts';
 

@@ -11,7 +11,7 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { escapeLike, scopeOf, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { badRequest, conflict, notFound } from '../../errors.ts';
+import { badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import { PersonCreate, PersonDto, PersonQuery, PersonUpdate, personDto, personExample } from '../../schemas/people.ts';

@@ -11,19 +11,20 @@ import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Type from 'typebox';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
+import { ApiError, DomainError, badRequest, conflict, notFound } from '../../errors.ts';
 import { takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
 import { initialPostingStatus } from '../../../domain/posting/state.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { isAdmin } from '../../../domain/auth/scope.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Person } from '../../../domain/entities/person.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
 import { PostingCheckIn, PostingGuarantee, PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../../../domain/entities/posting-records.ts';
-import { isDateString, postingEndDate, shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { postingEndDate } from '../../../domain/posting/calendar.ts';
 import { checkInDayRefusal, overlappingPostings, postingDays, resolveCohortSettings, FINAL_DECISIONS, FINAL_SIGNERS, type Actor } from '../../../domain/posting/rules.ts';
 import { postingWorkflowId, quarterWorkflowId, type PostingStatus, type PostingWorkflowInput, cohortWorkflowId, type PostingCohortInput } from '../../../domain/posting/contracts.ts';
 import { RESIDENT_SURVEY } from '../../../domain/posting/contracts.ts';
@@ -35,6 +36,7 @@ import type { ReportSubject } from '../../../activities/report-render.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { PUBLIC_LINK_ACTOR, type AuditActor } from '../../../domain/audit/record.ts';
 import { isRunning, reportEntry, startReportRender, type ReportEntry } from '../../report-render.ts';
+import { isDateString, shanghaiDate } from '../../../domain/time.ts';
 
 const tags = ['postings'];
 const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'dispatching_unit', 'admin'];
@@ -57,7 +59,7 @@ async function actorFor(request: FastifyRequest, postingId: string): Promise<{ e
     } else if (g.organizationId && g.organizationId === posting.dispatchingOrganization.id) roles.add(g.role);
     else if (g.unitPath && path.startsWith(g.unitPath)) roles.add(g.role);
   }
-  const admin = principal.grants.some((g) => g.role === 'admin');
+  const admin = isAdmin(principal);
   if (roles.size === 0 && !admin) throw notFound('posting');
   return { em, posting, actor: { accountId: principal.accountId, name: principal.displayName, roles: [...roles] } };
 }
@@ -120,10 +122,10 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const postingHandle = (id: string): WorkflowHandle => temporal.workflow.getHandle(postingWorkflowId(id));
   const store = createReportStore({ dataDir: config.DATA_DIR });
-  const isAdmin = (request: FastifyRequest) => principalOf(request).grants.some((g) => g.role === 'admin');
+  const adminCalls = (request: FastifyRequest) => isAdmin(principalOf(request));
   /** A street (or cohort region) the caller holds a unit role over. */
   const overUnit = (request: FastifyRequest, path: string, roles?: Role[]) =>
-    isAdmin(request) || principalOf(request).grants.some((g) => g.unitPath && path.startsWith(g.unitPath) && (!roles || roles.includes(g.role)));
+    adminCalls(request) || principalOf(request).grants.some((g) => g.unitPath && path.startsWith(g.unitPath) && (!roles || roles.includes(g.role)));
   const listed = (rows: ReportFile[]) =>
     rows.map((r) => ({ id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, version: r.version, sha256: r.sha256, bytes: r.bytes, pages: r.pages, createdAt: r.createdAt, download: `/postings/report-files/${r.id}` }));
   /** A posting's reports that are due (a finished quarterly review, a signed joint assessment), with their state. */
@@ -176,7 +178,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { settings, problems } = resolveCohortSettings(body.settings as never);
     if (problems.length) throw badRequest('the cohort settings are invalid', problems.map((p) => ({ field: `body.settings.${p.path}`, rule: p.message })));
     const region = await em.findOne(AdministrativeUnit, { id: body.regionUnitId });
-    const admin = principal.grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principal);
     const inRegion = (path: string) => admin || principal.grants.some((g) => g.role === 'org_department' && g.unitPath && path.startsWith(g.unitPath));
     if (!region || !inRegion(region.path)) throw notFound('unit');
     const chosen: { person: Person; community: AdministrativeUnit; org: Organization; originalPosition: string | null }[] = [];
@@ -336,7 +338,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!file) throw notFound('report');
     if (file.subjectType === 'posting') {
       // "report not found", as for a missing file: "posting not found" would say the file exists.
-      await actorFor(request, file.subjectId).catch((error: unknown) => { throw error instanceof ApiError && error.statusCode === 404 ? notFound('report') : error; });
+      await actorFor(request, file.subjectId).catch((error: unknown) => { throw error instanceof DomainError && error.kind === 'not_found' ? notFound('report') : error; });
     } else if (file.subjectType === 'unit') {
       const street = await em.findOne(AdministrativeUnit, { id: file.subjectId });
       if (!street || !overUnit(request, street.path, ['org_department', 'street_committee'])) throw notFound('report');
@@ -361,7 +363,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { em, posting, actor } = await actorFor(request, request.params.id);
-    if (!isAdmin(request) && !actor.roles.includes('org_department')) throw new ApiError(403, 'wrong_role', 'reports are rendered again by the organization department over this posting');
+    if (!adminCalls(request) && !actor.roles.includes('org_department')) throw new ApiError(403, 'wrong_role', 'reports are rendered again by the organization department over this posting');
     const { type } = request.params;
     const quarter = request.query.quarter;
     if (type === 'quarterly-review' && quarter === undefined) throw badRequest('which quarter?', [{ field: 'querystring.quarter', rule: 'is required for a quarterly-review (1-8)' }]);

@@ -8,10 +8,10 @@ import Type from 'typebox';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { escapeLike } from '../../../domain/auth/scope.ts';
+import { escapeLike, isAdmin } from '../../../domain/auth/scope.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
-import { shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 import { Page, PageQuery } from '../../schemas/common.ts';
 import { POSTING_PHASES, PostingSummary, postingExample, type PostingPhase } from '../../schemas/postings.ts';
 import { allOf, anyOf } from '../../support/query.ts';
@@ -33,7 +33,7 @@ const PostingListQuery = Type.Object({
 
 /** The postings `principal` may see, as a MikroORM condition (mirrors the roles of GET /postings/:id). */
 export function visiblePostings(principal: Principal): Record<string, unknown> {
-  if (principal.grants.some((g) => g.role === 'admin')) return {};
+  if (isAdmin(principal)) return {};
   const any: Record<string, unknown>[] = [];
   for (const g of principal.grants) {
     if (!POSTING_ROLES.includes(g.role)) continue;

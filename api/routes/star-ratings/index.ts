@@ -16,7 +16,7 @@ import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { escapeLike, isAssigned } from '../../../domain/auth/scope.ts';
+import { escapeLike, isAdmin, rolesOver } from '../../../domain/auth/scope.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { recordAudit, type AuditActor, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
@@ -68,25 +68,13 @@ const objectionPath = (token: string) => `/public/star-objections/${token}`;
 const actorOf = (actor: Actor): AuditActor => ({ accountId: actor.accountId, label: actor.login });
 const Stars = Type.Integer({ minimum: 0, maximum: 5 });
 
-/** The roles the caller holds over this organization, as the workflow's validators see them. */
-async function rolesOver(em: EntityManager, principal: Principal, org: Organization): Promise<string[]> {
-  const unitPath = org.unit.getEntity().path;
-  const roles = new Set<string>();
-  for (const grant of principal.grants) {
-    if (grant.organizationId === org.id) roles.add(grant.role);
-    if (grant.unitPath && unitPath.startsWith(grant.unitPath)) roles.add(grant.role);
-  }
-  if (await isAssigned(em, principal, 'organization', org.id)) roles.add('evaluator');
-  return [...roles];
-}
-
 async function loadFor(request: FastifyRequest, orgId: string): Promise<{ em: EntityManager; org: Organization; enrolment: StarEnrolment; actor: Actor; principal: Principal }> {
   const em = emOf(request);
   const principal = principalOf(request);
   const org = await em.findOne(Organization, { id: orgId }, { populate: ['unit'] });
   if (!org) throw notFound('organization');
   const roles = await rolesOver(em, principal, org);
-  const admin = principal.grants.some((g) => g.role === 'admin');
+  const admin = isAdmin(principal);
   if (roles.length === 0 && !admin) throw notFound('organization');
   const enrolment = await em.findOne(StarEnrolment, { organization: org.id });
   if (!enrolment) throw notFound('star rating of this organization');
@@ -151,7 +139,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const principal = principalOf(request);
     const body = request.body;
-    const admin = principal.grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principal);
     const deptGrants = principal.grants.filter((g) => g.role === 'org_department' && g.unitId);
     const unitId = body.unitId ?? deptGrants[0]?.unitId;
     if (!unitId) throw badRequest('name the jurisdiction', [{ field: 'body.unitId', rule: 'is required for an account without a department unit' }]);
@@ -402,7 +390,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // ---------------------------------------------------------------------- settings
   const departmentUnit = async (request: FastifyRequest, unitId: string | undefined): Promise<AdministrativeUnit> => {
     const principal = principalOf(request);
-    const admin = principal.grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principal);
     const deptGrants = principal.grants.filter((g) => g.role === 'org_department' && g.unitId);
     const id = unitId ?? deptGrants[0]?.unitId;
     if (!id) throw badRequest('name the jurisdiction', [{ field: 'unitId', rule: 'is required for an account without a department unit' }]);
@@ -554,7 +542,7 @@ export const starRatingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const jurisdiction = async (request: FastifyRequest, unitId: string | undefined): Promise<AdministrativeUnit> => {
     const em = emOf(request);
     const principal = principalOf(request);
-    const admin = principal.grants.some((g) => g.role === 'admin');
+    const admin = isAdmin(principal);
     const paths = principal.grants.filter((g) => ['org_department', 'street_committee', 'community_committee'].includes(g.role) && g.unitPath);
     const id = unitId ?? paths[0]?.unitId;
     const unit = id ? await em.findOne(AdministrativeUnit, { id }) : null;

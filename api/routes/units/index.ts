@@ -8,7 +8,7 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { escapeLike, requireUnitInScope, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';

@@ -10,13 +10,13 @@ import { createReportStore } from '../../../reports/store.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
 import { ReportFile } from '../../../domain/entities/report-file.ts';
-import { shanghaiDate } from '../../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { Notification } from '../../../domain/entities/notification.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 
 const DAY = 86_400_000;
 

@@ -9,8 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
-import { gatePlan, resolveSettings, shanghaiDate } from '../../../domain/dual-commitment/rules.ts';
-import { DAY_MS } from '../../../domain/dual-commitment/state.ts';
+import { gatePlan, resolveSettings } from '../../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
@@ -18,6 +17,7 @@ import { CommitmentSet } from '../../../domain/entities/commitment.ts';
 import { Notification } from '../../../domain/entities/notification.ts';
 import { dualCommitment } from '../../../workflows/dual-commitment.ts';
 import { dualCommitmentStatus } from '../../../domain/dual-commitment/contracts.ts';
+import { DAY_MS, shanghaiDate } from '../../../domain/time.ts';
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;

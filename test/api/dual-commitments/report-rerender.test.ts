@@ -11,12 +11,12 @@ import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
 import { createReportRenderActivities } from '../../../activities/report-render.ts';
 import { ReportTemplateError } from '../../../reports/errors.ts';
-import { shanghaiDate } from '../../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { ReportFile } from '../../../domain/entities/report-file.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;

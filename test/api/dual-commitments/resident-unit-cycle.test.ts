@@ -12,13 +12,13 @@ import { createDualCommitmentActivities } from '../../../activities/dual-commitm
 import { derivedLinkToken } from '../../../domain/auth/access-links.ts';
 import { STAFF_SURVEY } from '../../../domain/dual-commitment/contracts.ts';
 import { AccessLink } from '../../../domain/entities/access-link.ts';
-import { shanghaiDate } from '../../../domain/dual-commitment/rules.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { Notification } from '../../../domain/entities/notification.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 
 const DAY = 86_400_000;
 

@@ -9,7 +9,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { createPostingActivities } from '../../../activities/posting.ts';
-import { addDays, shanghaiDate } from '../../../domain/posting/calendar.ts';
 import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
@@ -17,6 +16,7 @@ import { grantWithToken } from '../../support/cycle-harness.ts';
 import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Person } from '../../../domain/entities/person.ts';
+import { addDays, shanghaiDate } from '../../../domain/time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');

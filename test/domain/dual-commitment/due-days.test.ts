@@ -2,8 +2,7 @@
 // month, year and leap-day ends, and for deadlines given as the instant they pass.
 import { describe, expect, it } from '@jest/globals';
 import { dueWhen, lastDayOf, shanghaiDaysUntil } from '../../../domain/rules/due-days.ts';
-import { endOfShanghaiDay } from '../../../domain/dual-commitment/rules.ts';
-import { DAY_MS } from '../../../domain/dual-commitment/state.ts';
+import { DAY_MS, endOfShanghaiDay } from '../../../domain/time.ts';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -34,10 +33,10 @@ describe('Shanghai calendar days until a deadline', () => {
 
   it('reads the last day of a deadline given as the instant after it, and the reminder "3 days before" says what is left', () => {
     const dueAt = endOfShanghaiDay('2026-06-30');
-    expect(dueAt.toISOString()).toBe('2026-06-30T16:00:00.000Z');
-    expect(lastDayOf(dueAt.toISOString())).toBe('2026-06-30');
-    expect(lastDayOf(dueAt.getTime())).toBe('2026-06-30');
+    expect(new Date(dueAt).toISOString()).toBe('2026-06-30T16:00:00.000Z');
+    expect(lastDayOf(new Date(dueAt).toISOString())).toBe('2026-06-30');
+    expect(lastDayOf(dueAt)).toBe('2026-06-30');
     // The 3-day reminder fires at 00:00 on 06-28 in Shanghai: two calendar days remain.
-    expect(dueWhen('2026-06-30', dueAt.getTime() - 3 * DAY_MS, '到期')).toBe('将于2天后（6月30日）到期');
+    expect(dueWhen('2026-06-30', dueAt - 3 * DAY_MS, '到期')).toBe('将于2天后（6月30日）到期');
   });
 });

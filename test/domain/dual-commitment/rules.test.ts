@@ -3,7 +3,6 @@ import {
   gatePlan,
   resolveSettings,
   scoreEvaluation,
-  shanghaiDate,
   validateCommitmentSet,
   type CommitmentDraft,
 } from '../../../domain/dual-commitment/rules.ts';
@@ -14,10 +13,10 @@ import {
   refusal,
   submissionReminders,
   takeDueAlarms,
-  DAY_MS,
   type Actor,
   type DualCommitmentState,
 } from '../../../domain/dual-commitment/state.ts';
+import { DAY_MS, shanghaiDate } from '../../../domain/time.ts';
 
 const item = (over: Partial<CommitmentDraft> = {}): CommitmentDraft => ({
   key: 'p1',

@@ -1,15 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  addMonths,
   attendancePeriods,
-  endOfShanghaiDay,
   postingEndDate,
   postingQuarters,
   requiredDays,
-  shanghaiDate,
   workingDays,
 } from '../../../domain/posting/calendar.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/rules.ts';
+import { addMonths, endOfShanghaiDay, shanghaiDate } from '../../../domain/time.ts';
 
 const s = DEFAULT_COHORT_SETTINGS;
 

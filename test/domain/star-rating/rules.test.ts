@@ -18,7 +18,8 @@ import {
   type ReviewInputs,
   type TrackedEvent,
 } from '../../../domain/star-rating/rules.ts';
-import { resolveStarSettings, shanghaiDate, yearPlan, DEFAULT_STAR_SETTINGS } from '../../../domain/star-rating/calendar.ts';
+import { resolveStarSettings, yearPlan, DEFAULT_STAR_SETTINGS } from '../../../domain/star-rating/calendar.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 
 const indicators = indicatorsOf(defaultStarRatingCatalog);
 const auto = autoIndicatorsOf(indicators);
