@@ -1,4 +1,6 @@
-// Activities of the dual commitments workflow. Each forks its own EntityManager and writes
+// Activities of the dual commitments workflow: they write what the workflow decides (gates,
+// publication, reminders, escalations, the filed result, reports) and, through
+// activities/dual-commitment-filings.ts, what it accepted from people. Each forks its own EntityManager and writes
 // idempotently (state-keyed updates, get-or-create links), so a retried activity changes
 // nothing twice. PDFs are not made here: these activities build the report data from the
 // database, the workflow has it rendered and stored by the shared report pipeline on the
@@ -8,24 +10,21 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RenderReportResult } from './reports.ts';
 import { approvedItems, commitmentReportRequests, type ReportRequest } from './dual-commitment-reports.ts';
+import { createCommitmentFilingActivities } from './dual-commitment-filings.ts';
+import { accountsOver, loadSet, orgName as org, tell } from './dual-commitment-support.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import { derivedLinkToken } from '../domain/auth/access-links.ts';
-import type { Actor, Gate } from '../domain/dual-commitment/state.ts';
-import { commitmentReportDue, resolveSettings, scoreEvaluation, superiorOf, variantForKind, type EvaluationWeights, type FulfilmentStatus } from '../domain/dual-commitment/rules.ts';
+import type { Gate } from '../domain/dual-commitment/state.ts';
+import { commitmentReportDue, resolveSettings, scoreEvaluation, variantForKind, type EvaluationWeights } from '../domain/dual-commitment/rules.ts';
 import {
   PUBLIC_COMMITMENTS,
   STAFF_SURVEY,
   type CommitmentReportType,
   type FactualEvaluationRecord,
-  type SuperiorOrganization,
 } from '../domain/dual-commitment/contracts.ts';
 import { dueWhen } from '../domain/rules/due-days.ts';
-import { notify } from '../domain/notifications/notify.ts';
-import { Account } from '../domain/entities/account.ts';
-import { RoleAssignment } from '../domain/entities/role-assignment.ts';
-import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts';
-import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet, CommitmentSetVersion } from '../domain/entities/commitment.ts';
+import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet } from '../domain/entities/commitment.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
 
 export interface DualCommitmentActivityDeps {
@@ -40,79 +39,14 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
   const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
-
-  const loadSet = (em: EntityManager, setId: string) =>
-    em.findOneOrFail(CommitmentSet, { id: setId }, { populate: ['organization', 'organization.unit', 'cycle', 'cycle.catalogVersion'] });
-
-  /** Accounts holding `roles` over the organization: its own roles, or unit roles on an ancestor unit. */
-  async function accountsOver(em: EntityManager, set: CommitmentSet, roles: string[]): Promise<string[]> {
-    const org = set.organization.getEntity();
-    const unitPath = org.unit.getEntity().path;
-    const grants = await em.find(RoleAssignment, { role: { $in: roles as never } }, { populate: ['unit'] });
-    const ids = grants
-      .filter((g) => (g.organization ? g.organization.id === org.id : g.unit ? unitPath.startsWith(g.unit.getEntity().path) : false))
-      .map((g) => g.account.id);
-    if (roles.includes('evaluator')) {
-      const assigned = await em.find(EvaluatorAssignment, { subjectType: 'organization', subjectId: org.id });
-      ids.push(...assigned.map((a) => a.account.id));
-    }
-    return [...new Set(ids)].sort();
-  }
-
-  async function tell(em: EntityManager, recipients: string[], kind: string, title: string, body: string) {
-    for (const recipientAccountId of recipients) notify(em, { recipientAccountId, kind, title, body, link: null });
-  }
-
   const { noticeRequest, evaluationRecordRequest, factualEvaluationRequest } = commitmentReportRequests(issuingUnit, clock);
 
   return {
+    ...createCommitmentFilingActivities(fork, clock),
+
     async recordGate(input: { setId: string; gate: Gate }): Promise<void> {
       const em = fork();
       await em.nativeUpdate(CommitmentSet, { id: input.setId, gate: { $ne: input.gate } }, { gate: input.gate, gateEnteredAt: clock.now() });
-    },
-
-    async recordSetSubmitted(input: { setId: string; version: number; actor: Actor }): Promise<void> {
-      const em = fork();
-      await em.transactional(async (tx) => {
-        const set = await loadSet(tx, input.setId);
-        const version = await tx.findOneOrFail(CommitmentSetVersion, { set: set.id, version: input.version });
-        if (version.status === 'submitted') return;
-        version.status = 'submitted';
-        version.submittedBy = tx.getReference(Account, input.actor.accountId) as never;
-        version.submittedAt = clock.now();
-        set.status = 'submitted';
-        await tell(tx, await accountsOver(tx, set, ['community_committee', 'street_committee', 'evaluator']), 'commitment_submitted', `${set.organization.getEntity().name} 提交双向承诺待审核`, `第${input.version}版承诺已提交，请审核。`);
-        await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: 'commitment_set.submit', entityType: 'commitment_set', entityId: set.id, after: { version: input.version } });
-      });
-    },
-
-    async recordSetReviewed(input: { setId: string; version: number; decision: 'approve' | 'return'; comments: string; actor: Actor }): Promise<void> {
-      const em = fork();
-      await em.transactional(async (tx) => {
-        const set = await loadSet(tx, input.setId);
-        const version = await tx.findOneOrFail(CommitmentSetVersion, { set: set.id, version: input.version });
-        if (version.status !== 'submitted') return;
-        version.status = input.decision === 'approve' ? 'approved' : 'returned';
-        version.reviewedBy = tx.getReference(Account, input.actor.accountId) as never;
-        version.reviewedAt = clock.now();
-        version.reviewComments = input.comments || null;
-        if (input.decision === 'approve') {
-          if (set.approvedVersion) await tx.nativeUpdate(CommitmentSetVersion, { set: set.id, version: set.approvedVersion }, { status: 'superseded' });
-          set.approvedVersion = input.version;
-          set.status = 'approved';
-          for (const item of version.items) {
-            const existing = await tx.findOne(CommitmentItemProgress, { set: set.id, itemKey: item.key });
-            if (!existing) tx.create(CommitmentItemProgress, { set: set.id, itemKey: item.key } as never);
-          }
-        } else {
-          set.status = set.approvedVersion ? 'approved' : 'returned';
-        }
-        const title = input.decision === 'approve' ? '双向承诺已审核通过' : '双向承诺被退回修改';
-        await tell(tx, await accountsOver(tx, set, ['enterprise_rep', 'enterprise_party_org']), `commitment_${input.decision === 'approve' ? 'approved' : 'returned'}`, title, input.comments || title);
-        await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.${input.decision}`, entityType: 'commitment_set', entityId: set.id, after: { version: input.version, comments: input.comments } });
-      });
     },
 
     /**
@@ -217,24 +151,6 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.flush();
     },
 
-    async recordSignOff(input: { setId: string; step: 'evaluator' | 'department'; actor: Actor }): Promise<void> {
-      const em = fork();
-      await em.transactional(async (tx) => {
-        const set = await tx.findOneOrFail(CommitmentSet, { id: input.setId });
-        const by = tx.getReference(Account, input.actor.accountId) as never;
-        if (input.step === 'evaluator') {
-          if (set.evaluatorSignedAt) return;
-          set.evaluatorSignedBy = by;
-          set.evaluatorSignedAt = clock.now();
-        } else {
-          if (set.countersignedAt) return;
-          set.countersignedBy = by;
-          set.countersignedAt = clock.now();
-        }
-        await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.sign_off_${input.step}`, entityType: 'commitment_set', entityId: set.id });
-      });
-    },
 
     /**
      * 备案: the weighted total and grade, filed on the set and in the audit log; returns the
@@ -267,34 +183,6 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       });
       if (set.recordSha256) return { totalScore: result.total, grade: result.grade, recordSha256: set.recordSha256, record: null };
       return { totalScore: result.total, grade: result.grade, recordSha256: null, record: await evaluationRecordRequest(em, set, result, `workflow:${set.workflowId}`) };
-    },
-
-    /**
-     * 四双: the street or community writes the 写实评价 (text, its view of each item's status,
-     * the superior Party organization to send it to); it also signs as the evaluator. Once.
-     */
-    async recordFactualEvaluation(input: { setId: string; text: string; itemStatuses: { itemKey: string; status: FulfilmentStatus }[]; superior?: SuperiorOrganization | null; actor: Actor }): Promise<void> {
-      const em = fork();
-      await em.transactional(async (tx) => {
-        const set = await loadSet(tx, input.setId);
-        if (set.evaluatorSignedAt) return;
-        const at = clock.now();
-        const record: FactualEvaluationRecord = {
-          variant: 'resident_unit',
-          text: input.text.trim(),
-          itemStatuses: input.itemStatuses,
-          by: input.actor.accountId,
-          byLogin: input.actor.login,
-          at: at.toISOString(),
-          superior: superiorOf(set.organization.getEntity().responsiblePeople, input.superior),
-        };
-        set.evaluation = record;
-        set.evaluatorSignedBy = tx.getReference(Account, input.actor.accountId) as never;
-        set.evaluatorSignedAt = at;
-        await tell(tx, await accountsOver(tx, set, ['org_department']), 'factual_evaluation_written', `${org(set)} 的“四双”写实评价待会签`, '街道（社区）党组织已完成写实评价，请组织部会签。');
-        await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: 'commitment_set.factual_evaluation', entityType: 'commitment_set', entityId: set.id, after: { length: record.text.length, itemStatuses: record.itemStatuses, superior: record.superior } });
-      });
     },
 
     /**
@@ -393,7 +281,5 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     },
   };
 }
-
-const org = (set: CommitmentSet) => set.organization.getEntity().name;
 
 export type DualCommitmentActivities = ReturnType<typeof createDualCommitmentActivities>;

@@ -72,6 +72,12 @@ const EVALUATION_REMINDER_DAYS = 3;
  * reminder whose deadline has already passed is not sent (the escalation says it).
  */
 const LATE_ALARMS_ONCE = 'late-alarms-fire-once';
+/**
+ * Patch: the item status, self-evaluation and scores an update accepts are written to the
+ * database by an activity the handler runs before it answers (one writer for what the
+ * workflow accepted; the gates wait for it). Histories from before have no such activity.
+ */
+const FILINGS_RECORDED = 'filings-recorded-by-activities';
 
 export async function dualCommitment(input: DualCommitmentInput): Promise<DualCommitmentResult> {
   const { setId, plan } = input;
@@ -143,9 +149,22 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     (a) => accept({ kind: 'review', ...a }, () => acts.recordSetReviewed({ setId, version: a.version, decision: a.decision, comments: a.comments, actor: a.actor })),
     { validator: (a) => check({ kind: 'review', ...a }) },
   );
-  setHandler(fileItemStatus, (a) => accept({ kind: 'fileItemStatus', ...a }), { validator: (a) => check({ kind: 'fileItemStatus', ...a }) });
-  setHandler(submitSelfEvaluation, (a) => accept({ kind: 'selfEvaluate', ...a }), { validator: (a) => check({ kind: 'selfEvaluate', ...a }) });
-  setHandler(scoreCommitments, (a) => accept({ kind: 'score', ...a }), { validator: (a) => check({ kind: 'score', ...a }) });
+  // Patched: what people file (item status, self-evaluation, scores) is recorded by the
+  // handler's activity, as submissions and sign-offs are; before, the API wrote it after the update.
+  const filingsRecorded = () => patched(FILINGS_RECORDED);
+  setHandler(
+    fileItemStatus,
+    (a) => accept({ kind: 'fileItemStatus', ...a }, filingsRecorded() ? () => acts.recordItemStatus({ setId, ...a }) : undefined),
+    { validator: (a) => check({ kind: 'fileItemStatus', ...a }) },
+  );
+  setHandler(
+    submitSelfEvaluation,
+    (a) => accept({ kind: 'selfEvaluate', ...a }, filingsRecorded() ? () => acts.recordSelfEvaluation({ setId, ...a }) : undefined),
+    { validator: (a) => check({ kind: 'selfEvaluate', ...a }) },
+  );
+  setHandler(scoreCommitments, (a) => accept({ kind: 'score', ...a }, filingsRecorded() ? () => acts.recordScores({ setId, ...a }) : undefined), {
+    validator: (a) => check({ kind: 'score', ...a }),
+  });
   setHandler(signOffEvaluation, (a) => accept({ kind: 'signOff', ...a }, () => acts.recordSignOff({ setId, step: 'evaluator', actor: a.actor })), {
     validator: (a) => check({ kind: 'signOff', ...a }),
   });

@@ -74,9 +74,27 @@ export const submitCommitmentSet = defineUpdate<DualCommitmentStatus, [{ actor: 
 export const reviewCommitmentSet = defineUpdate<DualCommitmentStatus, [{ actor: Actor; version: number; decision: 'approve' | 'return'; comments: string }]>(
   'reviewCommitmentSet',
 );
-export const fileItemStatus = defineUpdate<DualCommitmentStatus, [{ actor: Actor; itemKey: string; status: FulfilmentStatus }]>('fileItemStatus');
-export const submitSelfEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor; side: CommitmentSide }]>('submitSelfEvaluation');
-export const scoreCommitments = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('scoreCommitments');
+/** 践诺: what a side files about one approved commitment (the evidence uploaded before). */
+export interface ItemStatusFiling {
+  actor: Actor;
+  itemKey: string;
+  status: FulfilmentStatus;
+  description: string;
+  reason: string | null;
+  evidenceFileId: string | null;
+}
+/** The evaluator's score of one approved commitment, 0-100. */
+export interface ItemScore {
+  itemKey: string;
+  score: number;
+  remark: string | null;
+}
+
+// Histories recorded before the filings were carried by the updates hold only the actor, the
+// item and the status: their records were written by the API (see FILINGS_RECORDED).
+export const fileItemStatus = defineUpdate<DualCommitmentStatus, [ItemStatusFiling]>('fileItemStatus');
+export const submitSelfEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor; side: CommitmentSide; score: number; summary: string }]>('submitSelfEvaluation');
+export const scoreCommitments = defineUpdate<DualCommitmentStatus, [{ actor: Actor; scores: ItemScore[] }]>('scoreCommitments');
 export const signOffEvaluation = defineUpdate<DualCommitmentStatus, [{ actor: Actor }]>('signOffEvaluation');
 export const writeFactualEvaluation = defineUpdate<
   DualCommitmentStatus,

@@ -45,7 +45,7 @@ const badNoticeData = new Set<string>();
 
 // Stub activities record what the workflow asked for, stamped with the workflow clock.
 function stubActivities(): DualCommitmentActivities {
-  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord', 'recordReport', 'recordReportFailure', 'recordFactualEvaluation', 'fileFactualEvaluation'] as const;
+  const names = ['recordGate', 'recordSetSubmitted', 'recordSetReviewed', 'publishCommitments', 'closePublication', 'sendReminder', 'escalate', 'openEvaluation', 'recordSignOff', 'fileEvaluationRecord', 'recordReport', 'recordReportFailure', 'recordFactualEvaluation', 'fileFactualEvaluation', 'recordItemStatus', 'recordSelfEvaluation', 'recordScores'] as const;
   const result: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {};
   for (const name of names) {
     result[name] = async (input) => {
@@ -74,6 +74,9 @@ function fakeReportActivities(): ReportRenderingActivities {
 }
 
 const actor = (role: string): Actor => ({ accountId: `acc-${role}`, login: role, roles: [role] });
+/** What the API passes along with a filed status, and the evaluator's scores. */
+const filed = { description: '已完成', reason: null, evidenceFileId: null };
+const scores = [{ itemKey: 'p1', score: 90, remark: null }];
 
 function planFrom(now: number): GatePlan {
   return {
@@ -131,7 +134,7 @@ describe('dualCommitment workflow', () => {
     expect(returned.setStatus).toBe('returned');
     expect(await refusalType(handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_rep'), version: 1, items }] }))).toBe('StaleVersion');
     await handle.executeUpdate(submitCommitmentSet, { args: [{ actor: actor('enterprise_party_org'), version: 2, items }] });
-    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] }))).toBe('WrongGate');
+    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled', ...filed }] }))).toBe('WrongGate');
     await handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('community_committee'), version: 2, decision: 'approve', comments: '' }] });
     expect(await refusalType(handle.executeUpdate(reviewCommitmentSet, { args: [{ actor: actor('street_committee'), version: 2, decision: 'approve', comments: '' }] }))).toBe('AlreadyDecided');
 
@@ -145,8 +148,12 @@ describe('dualCommitment workflow', () => {
     expect(published.input).toMatchObject({ setId: 'set-1', version: 2 });
 
     // p1 is filed before its deadline; e1 is not, so it is reminded at 14 and 3 days and escalated.
-    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] });
-    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'e1', status: 'fulfilled' }] }))).toBe('WrongRole');
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled', ...filed }] });
+    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'e1', status: 'fulfilled', ...filed }] }))).toBe('WrongRole');
+    // The accepted filing was recorded by the workflow's activity before the update answered; the refused one was not.
+    expect(calls.filter((c) => c.name === 'recordItemStatus').map((c) => c.input)).toEqual([
+      { setId: 'set-1', actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled', ...filed },
+    ]);
     await env.sleep(55 * DAY_MS);
     status = await handle.query(dualCommitmentStatus);
     expect(status.gate).toBe('evaluate');
@@ -164,16 +171,18 @@ describe('dualCommitment workflow', () => {
     expect(calls.filter((c) => c.name === 'sendReminder' && c.input.subject === 'submission')).toEqual([]);
 
     // 评诺: sign-off needs scores; the evaluator signs once; the department countersigns once.
-    await handle.executeUpdate(submitSelfEvaluation, { args: [{ actor: actor('enterprise_party_org'), side: 'party' }] });
+    await handle.executeUpdate(submitSelfEvaluation, { args: [{ actor: actor('enterprise_party_org'), side: 'party', score: 90, summary: '完成' }] });
     expect(await refusalType(handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] }))).toBe('WrongState');
     expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] }))).toBe('WrongState');
-    await handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator') }] });
+    await handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator'), scores }] });
     await handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] });
     expect(await refusalType(handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] }))).toBe('AlreadyDecided');
     expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('evaluator') }] }))).toBe('WrongRole');
     await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
     expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
     expect(calls.filter((c) => c.name === 'recordSignOff').map((c) => c.input.step)).toEqual(['evaluator', 'department']);
+    expect(calls.filter((c) => c.name === 'recordSelfEvaluation').map((c) => c.input)).toEqual([{ setId: 'set-1', actor: actor('enterprise_party_org'), side: 'party', score: 90, summary: '完成' }]);
+    expect(calls.filter((c) => c.name === 'recordScores').map((c) => c.input)).toEqual([{ setId: 'set-1', actor: actor('evaluator'), scores }]);
     // Both PDFs went through the reports queue and were filed on the set.
     expect(calls.filter((c) => c.name === 'recordReport').map((c) => [c.input.type, (c.input.report as { sha256: string }).sha256])).toEqual([
       ['commitment-notice', 'n'.repeat(64)],
@@ -301,6 +310,16 @@ describe('dualCommitment workflow', () => {
     expect(scheduled.length).toBeGreaterThan(20);
   }, 60_000);
 
+  it('still replays a history recorded while the API wrote the filed item status, self-evaluation and scores itself', async () => {
+    const history = historyFromJSON(JSON.parse(await readFile(path.join(here, 'histories/dual-commitment-filings-v1.json'), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'dual-commitment-filings-v1');
+    // The recorded run took the three updates without any activity recording them.
+    const updates = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
+    expect(updates).toEqual(expect.arrayContaining(['fileItemStatus', 'submitSelfEvaluation', 'scoreCommitments']));
+    const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    expect(scheduled).not.toContain('recordItemStatus');
+  }, 60_000);
+
   it('goes on through the cycle when the notice PDF cannot be made, and says so', async () => {
     calls.length = 0;
     const start = await env.currentTimeMs();
@@ -325,11 +344,11 @@ describe('dualCommitment workflow', () => {
     // Refused bad data is not retried.
     expect(calls.filter((c) => c.name === 'renderReport' && c.input.type === 'commitment-notice')).toHaveLength(1);
 
-    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] });
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled', ...filed }] });
     await env.sleep(55 * DAY_MS);
     status = await handle.query(dualCommitmentStatus);
     expect(status.gate).toBe('evaluate');
-    await handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator') }] });
+    await handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator'), scores }] });
     await handle.executeUpdate(signOffEvaluation, { args: [{ actor: actor('evaluator') }] });
     await handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] });
     expect(await handle.result()).toEqual({ outcome: 'filed', totalScore: 88.5, grade: '良好', recordSha256: 'r'.repeat(64) });
@@ -357,9 +376,9 @@ describe('dualCommitment workflow', () => {
     await env.sleep(8 * DAY_MS);
     expect((await handle.query(dualCommitmentStatus)).gate).toBe('practice');
     // The street/community files its own side's items; the unit files its side.
-    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled' }] }))).toBe('WrongRole');
-    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('community_committee'), itemKey: 'p1', status: 'fulfilled' }] });
-    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_rep'), itemKey: 'u1', status: 'partly' }] });
+    expect(await refusalType(handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_party_org'), itemKey: 'p1', status: 'fulfilled', ...filed }] }))).toBe('WrongRole');
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('community_committee'), itemKey: 'p1', status: 'fulfilled', ...filed }] });
+    await handle.executeUpdate(fileItemStatus, { args: [{ actor: actor('enterprise_rep'), itemKey: 'u1', status: 'partly', ...filed }] });
     expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('community_committee'), text: '提前写' }] }))).toBe('WrongGate');
     await env.sleep(55 * DAY_MS);
     let status = await handle.query(dualCommitmentStatus);
@@ -367,12 +386,12 @@ describe('dualCommitment workflow', () => {
     expect(status.variant).toBe('resident_unit');
 
     // No score in the variant; the 写实评价 is written once, by the right role, with a text.
-    expect(await refusalType(handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator') }] }))).toBe('WrongState');
+    expect(await refusalType(handle.executeUpdate(scoreCommitments, { args: [{ actor: actor('evaluator'), scores }] }))).toBe('WrongState');
     expect(await refusalType(handle.executeUpdate(countersignEvaluation, { args: [{ actor: actor('org_department') }] }))).toBe('WrongState');
     expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('evaluator'), text: '积极参与' }] }))).toBe('WrongRole');
     expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('street_committee'), text: '  ' }] }))).toBe('Invalid');
     status = await handle.executeUpdate(writeFactualEvaluation, {
-      args: [{ actor: actor('street_committee'), text: '全年参加联席会议2次，在职党员报到率100%。', itemStatuses: [{ itemKey: 'u1', status: 'partly' }], superior: { name: '中共市税务局委员会', contact: '0537-2345678' } }],
+      args: [{ actor: actor('street_committee'), text: '全年参加联席会议2次，在职党员报到率100%。', itemStatuses: [{ itemKey: 'u1', status: 'partly', ...filed }], superior: { name: '中共市税务局委员会', contact: '0537-2345678' } }],
     });
     expect(status.factualEvaluatedBy).toBe('acc-street_committee');
     expect(await refusalType(handle.executeUpdate(writeFactualEvaluation, { args: [{ actor: actor('community_committee'), text: '再写' }] }))).toBe('AlreadyDecided');

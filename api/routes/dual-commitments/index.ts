@@ -1,6 +1,7 @@
-// The dual commitments cycle over HTTP (双向承诺). The API writes what people filed, then
-// tells the organization's workflow through an update; a refused update (wrong role, wrong
-// gate, already decided) answers 403/409 with the workflow's reason.
+// The dual commitments cycle over HTTP (双向承诺). The API writes drafts and public feedback
+// itself; every other action is an update of the organization's workflow, whose activity
+// records it (activities/dual-commitment-filings.ts); a refused update (wrong role, wrong
+// gate, already decided) answers 403/409 with the workflow's reason and writes nothing.
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -547,26 +548,19 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw badRequest('evidence of another record', [{ field: 'body.evidenceFileId', rule: `supports ${file.subjectType} ${file.subjectId}, not this commitment item (${progress.id})` }]);
       }
     }
-    // Ask the workflow first: a refused filing (wrong side, wrong gate) writes nothing.
-    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), fileItemStatus, [{ actor, itemKey: request.params.itemKey, status: body.status }]));
-    const before = { status: progress.status, reason: progress.reason, evidenceFileId: progress.evidenceFileId };
-    const after = { status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null };
-    await changeWithAudit(em, auditActor(actor), { action: 'commitment_item.file_status', entityType: 'commitment_item_progress', entityId: progress.id, before, after }, () => {
-      Object.assign(progress, { ...after, filedBy: actor.accountId, filedAt: new Date() });
-    });
-    return { itemKey: progress.itemKey, status: progress.status, evidenceFileId: progress.evidenceFileId };
+    // The workflow records the filing if it takes it: a refused filing (wrong side, wrong gate) writes nothing.
+    const filing = { actor, itemKey: progress.itemKey, status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? null };
+    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), fileItemStatus, [filing]));
+    return { itemKey: progress.itemKey, status: body.status, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null };
   });
 
   app.post('/dual-commitments/sets/:setId/self-evaluation', {
     config: { auth: { roles: ['enterprise_rep', 'enterprise_party_org', 'community_committee', 'street_committee'] } },
     schema: { tags, summary: '评诺: a side\'s self-evaluation', params: SetParams, body: Type.Object({ side: Type.Union([Type.Literal('party'), Type.Literal('enterprise')]), score: Type.Number({ minimum: 0, maximum: 100 }), summary: Type.String({ minLength: 1, maxLength: 2000 }) }) },
   }, async (request) => {
-    const { set, em, actor } = await loadSetFor(request, request.params.setId);
+    const { set, actor } = await loadSetFor(request, request.params.setId);
     const { side, score, summary } = request.body;
-    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), submitSelfEvaluation, [{ actor, side }]));
-    await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.self_evaluate', entityType: 'commitment_set', entityId: set.id, before: set.selfEvaluations[side] ?? null, after: { side, score, summary } }, () => {
-      set.selfEvaluations = { ...set.selfEvaluations, [side]: { score, summary, by: actor.login, at: new Date().toISOString() } };
-    });
+    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), submitSelfEvaluation, [{ actor, side, score, summary }]));
     return { side, score };
   });
 
@@ -585,11 +579,8 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...unknown.map((s) => ({ field: 'body.scores', rule: `item ${s.itemKey} is not an approved commitment` })),
       ]);
     }
-    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), scoreCommitments, [{ actor }]));
     const scores = rows.map((row) => ({ itemKey: row.itemKey, score: given.get(row.itemKey)!.score, remark: given.get(row.itemKey)!.remark ?? null }));
-    await changeWithAudit(em, auditActor(actor), { action: 'commitment_set.score', entityType: 'commitment_set', entityId: set.id, before: rows.map((r) => ({ itemKey: r.itemKey, score: r.score })), after: scores }, () => {
-      for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)!.score, scoreRemark: given.get(row.itemKey)!.remark ?? null });
-    });
+    await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, temporal.workflow.getHandle(set.workflowId), scoreCommitments, [{ actor, scores }]));
     return { scored: rows.length };
   });
 

@@ -1,6 +1,6 @@
 // Where one organization's dual commitments stand, read from PostgreSQL only: every part of it
-// is written by the workflow's activities (gate, review, sign-offs, publication, escalations,
-// reports) or by the API when people file (versions, item status, self-evaluations, scores),
+// is written by the workflow's activities (gate, review, item status, self-evaluations, scores,
+// sign-offs, publication, escalations, reports) or by the API (drafts, feedback),
 // so a set's view answers in milliseconds whether or not a worker is up. Same shape as the
 // workflow's own status query (DualCommitmentStatus), without its internal revision counter.
 import type { EntityManager } from '@mikro-orm/postgresql';
