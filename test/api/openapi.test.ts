@@ -53,4 +53,95 @@ describe('OpenAPI', () => {
     expect(problems).toEqual([]);
     expect(operations).toBeGreaterThan(40);
   });
+
+  it('gives every route in the document a response schema for its success answer (204 and redirects carry no body)', async () => {
+    const spec = (await app.server.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const missing: string[] = [];
+    let operations = 0;
+    for (const [path, ops] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        operations++;
+        const where = `${method.toUpperCase()} ${path}`;
+        const success = Object.entries(op.responses ?? {}).filter(([status]) => /^[23]/.test(status));
+        const described = success.some(([status, response]) => status === '204' || status.startsWith('3')
+          || Object.values(response.content ?? {}).some((media) => media.schema !== undefined));
+        if (!described) missing.push(where);
+      }
+    }
+    expect(operations).toBeGreaterThan(100);
+    expect(missing.filter((route) => !STILL_WITHOUT_RESPONSE_SCHEMA.includes(route))).toEqual([]);
+    // A route that gained its schema leaves the list, so the list only shrinks.
+    expect(STILL_WITHOUT_RESPONSE_SCHEMA.filter((route) => !missing.includes(route))).toEqual([]);
+  });
 });
+
+/** Routes still without a response schema while issue 13 moves the cycles' routes; empty at the end. */
+const STILL_WITHOUT_RESPONSE_SCHEMA: string[] = [
+  'POST /dual-commitments/cycles',
+  'GET /dual-commitments/cycles/{id}',
+  'POST /dual-commitments/cycles/{id}/start-retries',
+  'GET /dual-commitments/sets',
+  'GET /dual-commitments/sets/{setId}',
+  'PUT /dual-commitments/sets/{setId}/draft',
+  'POST /dual-commitments/sets/{setId}/submit',
+  'POST /dual-commitments/sets/{setId}/review',
+  'POST /dual-commitments/sets/{setId}/items/{itemKey}/status',
+  'POST /dual-commitments/sets/{setId}/self-evaluation',
+  'POST /dual-commitments/sets/{setId}/scores',
+  'POST /dual-commitments/sets/{setId}/sign-off',
+  'POST /dual-commitments/sets/{setId}/factual-evaluation',
+  'POST /dual-commitments/sets/{setId}/countersign',
+  'GET /dual-commitments/sets/{setId}/reports/{kind}',
+  'POST /dual-commitments/sets/{setId}/reports/{kind}/render',
+  'GET /public/commitments/{token}',
+  'POST /public/commitments/{token}/feedback',
+  'GET /dual-commitments/sets/{setId}/feedback',
+  'POST /public/commitment-surveys/{token}',
+  'POST /star-ratings/enrolments',
+  'GET /star-ratings/organizations/{orgId}',
+  'POST /star-ratings/organizations/{orgId}/self-assessment',
+  'POST /star-ratings/organizations/{orgId}/preliminary-review',
+  'POST /star-ratings/organizations/{orgId}/scores',
+  'POST /star-ratings/organizations/{orgId}/scores/submit',
+  'POST /star-ratings/organizations/{orgId}/evidence-requests',
+  'POST /star-ratings/organizations/{orgId}/evidence-requests/{requestId}/answer',
+  'POST /star-ratings/organizations/{orgId}/approval',
+  'POST /star-ratings/organizations/{orgId}/objections',
+  'POST /star-ratings/organizations/{orgId}/objections/{objectionId}/answer',
+  'POST /star-ratings/organizations/{orgId}/self-report',
+  'POST /star-ratings/organizations/{orgId}/reviews/{reviewId}/decision',
+  'POST /star-ratings/organizations/{orgId}/events',
+  'POST /star-ratings/organizations/{orgId}/end',
+  'GET /star-ratings/settings',
+  'PATCH /star-ratings/settings',
+  'GET /public/star-objections/{token}',
+  'POST /public/star-objections/{token}',
+  'GET /star-ratings/distribution',
+  'GET /star-ratings/due-for-review',
+  'GET /star-ratings/incentives',
+  'GET /star-ratings/organizations/{orgId}/plaques/{year}',
+  'POST /star-ratings/lists',
+  'GET /star-ratings/lists/{sha256}',
+  'POST /postings/cohorts',
+  'GET /postings/cohorts/{id}/ranking',
+  'GET /postings/reports/attendance-sheet',
+  'GET /postings/{id}/quarters/{quarter}/report',
+  'GET /postings/{id}/final-assessment/report',
+  'GET /postings/cohorts/{id}/ranking/report',
+  'GET /postings/report-files/{fileId}',
+  'POST /postings/{id}/reports/{type}/render',
+  'GET /postings/{id}',
+  'PUT /postings/{id}/guarantees',
+  'POST /postings/{id}/check-ins',
+  'POST /postings/{id}/check-ins/{date}/review',
+  'POST /postings/{id}/head-visits',
+  'POST /postings/{id}/quarters/{quarter}/work-report',
+  'POST /postings/{id}/quarters/{quarter}/score',
+  'POST /postings/{id}/self-assessment',
+  'POST /postings/{id}/organization-rating',
+  'POST /postings/{id}/final-signatures',
+  'POST /postings/{id}/recall',
+  'POST /postings/{id}/extend',
+  'POST /postings/{id}/resident-ratings',
+  'POST /public/posting-surveys/{token}',
+];
