@@ -8,6 +8,7 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DomainError, unavailable, type ErrorKind } from '../domain/errors.ts';
+import { systemClock } from '../domain/clock.ts';
 
 /** `WrongPhase` and `wrong_phase` are the same rule: error codes are snake_case. */
 export function refusalCode(type: string): string {
@@ -129,12 +130,13 @@ export async function takeUpdate<Ret, Args extends [unknown, ...unknown[]]>(boun
  * it cannot act later, and the caller gets 503; then the result has up to `resultMs`.
  */
 export async function resultWhenTaken<T>(bounds: WorkflowBounds, handle: WorkflowHandle, resultMs: number): Promise<T> {
-  const until = Date.now() + bounds.updateTimeoutMs;
+  // A timeout for the caller: the host's clock, whatever the calendar of the cycles says.
+  const until = systemClock.now().getTime() + bounds.updateTimeoutMs;
   for (;;) {
     const described = await askWorkflow(bounds, () => handle.describe());
     // WorkflowExecutionStarted, WorkflowTaskScheduled, WorkflowTaskStarted: a worker has it.
     if (described.historyLength >= 3 || described.status.name !== 'RUNNING') break;
-    if (Date.now() >= until) {
+    if (systemClock.now().getTime() >= until) {
       await askWorkflow(bounds, () => handle.terminate('no worker picked it up in time; the caller was answered 503')).catch(() => undefined);
       throw workflowUnavailable(`the cycle's workers did not answer within ${bounds.updateTimeoutMs} ms (they may be restarting), so nothing was made; try again in a few seconds`);
     }

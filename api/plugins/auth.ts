@@ -17,6 +17,7 @@ import { API_TOKEN_PREFIX, hashSecret } from '../../domain/auth/secrets.ts';
 import { sessionIsLive } from '../../domain/auth/sessions.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { SystemSetting } from '../../domain/entities/system-setting.ts';
+import { systemClock } from '../../domain/clock.ts';
 
 export type RouteAuth = { public: true } | { roles: readonly Role[] | 'any' };
 
@@ -38,9 +39,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function resolveJwtSecret(services: AppServices): Promise<string> {
   if (services.config.JWT_SECRET) return services.config.JWT_SECRET;
   const em = services.orm.em.fork() as EntityManager;
-  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, now()) on conflict (key) do nothing', [
+  await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, ?) on conflict (key) do nothing', [
     JWT_SECRET_KEY,
     JSON.stringify(randomBytes(48).toString('base64url')),
+    systemClock.now(),
   ]);
   const setting = await em.findOneOrFail(SystemSetting, { key: JWT_SECRET_KEY });
   return setting.value as string;
@@ -74,8 +76,8 @@ export async function registerAuth(fastify: FastifyInstance, services: AppServic
     let via: Principal['via'];
     if (token.startsWith(API_TOKEN_PREFIX)) {
       const row = await em.findOne(ApiToken, { tokenHash: hashSecret(token), revokedAt: null });
-      if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw unauthorized('the API token is unknown, revoked or expired');
-      await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: new Date() });
+      if (!row || (row.expiresAt && row.expiresAt.getTime() <= systemClock.now().getTime())) throw unauthorized('the API token is unknown, revoked or expired');
+      await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: systemClock.now() });
       accountId = row.account.id;
       via = 'api_token';
     } else {

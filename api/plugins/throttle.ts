@@ -11,6 +11,10 @@
 // own budget. Behind a reverse proxy, set Fastify's trustProxy so the address is the client's.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler, preHandlerHookHandler } from 'fastify';
 import { ErrorBody } from '../schemas/common.ts';
+import { systemClock } from '../../domain/clock.ts';
+
+// Rate limits count requests in the host's time (a sandbox's calendar moves must not refill them).
+const wallMs = () => systemClock.now().getTime();
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -79,7 +83,7 @@ interface Charge {
 export class Counters {
   private readonly windows = new Map<string, Window>();
   private readonly now: () => number;
-  constructor(now: () => number = Date.now) {
+  constructor(now: () => number = wallMs) {
     this.now = now;
   }
 
@@ -151,7 +155,7 @@ export interface ThrottleOptions {
 
 /** Installs the budgets on every anonymous route; call before the routes are added. */
 export function registerThrottle(fastify: FastifyInstance, options: ThrottleOptions = {}): void {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? wallMs;
   const budgets: Budgets = { ...BUDGETS, ...options.budgets };
   const counters = new Counters(now);
   const recent = new RecentLinks();

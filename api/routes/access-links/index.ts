@@ -43,7 +43,7 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const principal = principalOf(request);
     const body = request.body;
     const expiresAt = new Date(body.expiresAt);
-    const days = (expiresAt.getTime() - Date.now()) / DAY_MS;
+    const days = (expiresAt.getTime() - app.services.clock.now().getTime()) / DAY_MS;
     if (days <= 0 || days > MAX_DAYS) throw badRequest('bad expiry', [{ field: 'body.expiresAt', rule: `must be in the future and at most ${MAX_DAYS} days ahead` }]);
     const created = await emOf(request).transactional(async (em) => {
       const org = await em.findOne(Organization, { id: body.subjectId }, { populate: ['unit'] });
@@ -66,7 +66,7 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!org) throw notFound('access link');
       requireOrganizationInScope({ ...scopeOf(principal, MANAGE), organizationIds: [] }, { id: org.id, unitPath: org.unit.getEntity().path }, 'access link');
       const before = linkDto(link);
-      link.revokedAt ??= new Date();
+      link.revokedAt ??= app.services.clock.now();
       await em.flush();
       await recordAudit(em, { actor: auditActor(principal), action: 'access_link.revoke', entityType: 'access_link', entityId: link.id, before, after: linkDto(link) });
       return linkDto(link);

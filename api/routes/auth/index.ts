@@ -16,6 +16,8 @@ import { ErrorBody, IdParams, iso } from '../../schemas/common.ts';
 import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, PasswordChange, RefreshBody } from '../../schemas/auth.ts';
 import { MeWithHoldings } from '../../schemas/postings.ts';
 import { callerHoldings } from '../postings/list.ts';
+// Sessions and API tokens live on the host's clock (domain/auth/sessions.ts says why).
+import { systemClock } from '../../../domain/clock.ts';
 
 const tags = ['auth'];
 
@@ -54,7 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!account || !ok) throw unauthorized('wrong login or password');
     const principal = (await loadPrincipal(em, account.id, 'password'))!;
     const refresh = await em.transactional(async (tx) => {
-      await tx.nativeUpdate(Account, { id: account.id }, { lastLoginAt: new Date() });
+      await tx.nativeUpdate(Account, { id: account.id }, { lastLoginAt: systemClock.now() });
       const issued = await issueRefreshToken(tx, account.id, app.services.config.REFRESH_TOKEN_DAYS);
       await recordAudit(tx, { actor: auditActor(principal), action: 'auth.login', entityType: 'account', entityId: account.id, after: { session: issued.row.familyId } });
       return issued;
@@ -155,7 +157,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const principal = principalOf(request);
     if (principal.via === 'api_token') throw badRequest('an API token cannot create tokens', [{ field: 'authorization', rule: 'must be a login token' }]);
     const expiresAt = request.body.expiresAt ? new Date(request.body.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw badRequest('expiry in the past', [{ field: 'body.expiresAt', rule: 'must be in the future' }]);
+    if (expiresAt && expiresAt.getTime() <= systemClock.now().getTime()) throw badRequest('expiry in the past', [{ field: 'body.expiresAt', rule: 'must be in the future' }]);
     const secret = newSecret(API_TOKEN_PREFIX);
     const created = await emOf(request).transactional(async (em) => {
       const token = em.create(ApiToken, { account: principal.accountId, name: request.body.name, tokenHash: hashSecret(secret), expiresAt });
@@ -175,7 +177,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const token = await em.findOne(ApiToken, { id: request.params.id, account: principal.accountId });
       if (!token) throw notFound('API token');
       const before = tokenDto(token);
-      token.revokedAt ??= new Date();
+      token.revokedAt ??= systemClock.now();
       await em.flush();
       await recordAudit(em, { actor: auditActor(principal), action: 'api_token.revoke', entityType: 'api_token', entityId: token.id, before, after: tokenDto(token) });
       return tokenDto(token);

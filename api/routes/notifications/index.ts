@@ -42,7 +42,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const notification = await em.findOne(Notification, { id: request.params.id, recipient: principalOf(request).accountId });
     if (!notification) throw notFound('notification');
     // Reading a message is not a change of record worth an audit entry.
-    notification.readAt ??= new Date();
+    notification.readAt ??= app.services.clock.now();
     await em.flush();
     return dto(notification);
   });
@@ -51,7 +51,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: 'any' } },
     schema: { tags, summary: 'Mark all your messages read', response: { 200: Type.Object({ marked: Type.Integer() }, { examples: [{ marked: 3 }] }) } },
   }, async (request) => {
-    const marked = await emOf(request).nativeUpdate(Notification, { recipient: principalOf(request).accountId, readAt: null }, { readAt: new Date() });
+    const marked = await emOf(request).nativeUpdate(Notification, { recipient: principalOf(request).accountId, readAt: null }, { readAt: app.services.clock.now() });
     return { marked };
   });
 };

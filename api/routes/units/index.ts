@@ -129,8 +129,8 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const depthChange = parent.depth + 1 - unit.depth;
       // The unit and its whole subtree in one statement: paths are materialized prefixes.
       const moved = await em.execute<{ id: string }[]>(
-        'update administrative_unit set path = ? || substr(path, ?), depth = depth + ?, parent_id = case when id = ? then ? else parent_id end, updated_at = now() where path like ? returning id',
-        [newPath, oldPath.length + 1, depthChange, unit.id, parent.id, `${escapeLike(oldPath)}%`],
+        'update administrative_unit set path = ? || substr(path, ?), depth = depth + ?, parent_id = case when id = ? then ? else parent_id end, updated_at = ? where path like ? returning id',
+        [newPath, oldPath.length + 1, depthChange, unit.id, parent.id, app.services.clock.now(), `${escapeLike(oldPath)}%`],
       );
       await em.refresh(unit);
       const after = { ...unitDto(unit), path: unit.path };
