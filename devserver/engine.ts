@@ -69,7 +69,7 @@ export class Engine extends EngineUpdates {
         workflowRunTimeout: s.runTimeoutMs ? toDuration(s.runTimeoutMs) : undefined,
         defaultWorkflowTaskTimeout: toDuration(s.taskTimeoutMs),
       },
-      workflowExecutionInfo: info,
+      workflowExecutionInfo: s.priority ? { ...info, priority: s.priority } : info,
       pendingActivities,
       pendingChildren,
       pendingWorkflowTask: s.wft

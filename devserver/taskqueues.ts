@@ -1,6 +1,8 @@
 // Task queues with long polls. A queue holds references to tasks (the engine validates them
 // when they are handed out, so stale entries are simply skipped). Pollers wait in FIFO order;
 // a poller whose call is cancelled leaves the queue at once, so no task is handed to a dead call.
+// Backlogged tasks are handed out by priority, as Temporal's matching does: the lowest
+// `priorityKey` first (1 = highest; unset = the default, 3), first in first out within a key.
 
 export interface TaskRef {
   kind: 'workflow' | 'activity' | 'query';
@@ -11,18 +13,21 @@ export interface TaskRef {
   id?: string;
   /** Wall-clock ms it was queued (set by offer). */
   at?: number;
+  /** Temporal's priority key: lower is served first; undefined or 0 means the default. */
+  priorityKey?: number;
 }
+
+/** Temporal's default priority key ((min + max) / 2 with the default range 1..5). */
+export const DEFAULT_PRIORITY_KEY = 3;
 
 interface Poller {
   resolve(task: TaskRef | undefined): void;
 }
 
-class Queue {
+/** The tasks of one priority key, first in first out. */
+class Level {
   tasks: TaskRef[] = [];
   head = 0;
-  pollers: Poller[] = [];
-  /** Wall-clock ms a poller was last seen here (arriving or leaving); 0 = never since boot. */
-  seen = 0;
 
   take(): TaskRef | undefined {
     if (this.head >= this.tasks.length) return undefined;
@@ -37,6 +42,46 @@ class Queue {
 
   get size(): number {
     return this.tasks.length - this.head;
+  }
+}
+
+class Queue {
+  /** Backlog by priority key, sorted by key (there are a handful of keys). */
+  levels: { key: number; level: Level }[] = [];
+  pollers: Poller[] = [];
+  /** Wall-clock ms a poller was last seen here (arriving or leaving); 0 = never since boot. */
+  seen = 0;
+
+  push(task: TaskRef): void {
+    const key = task.priorityKey || DEFAULT_PRIORITY_KEY;
+    let i = 0;
+    while (i < this.levels.length && this.levels[i]!.key < key) i++;
+    if (i === this.levels.length || this.levels[i]!.key !== key) this.levels.splice(i, 0, { key, level: new Level() });
+    this.levels[i]!.level.tasks.push(task);
+  }
+
+  take(): TaskRef | undefined {
+    for (const { level } of this.levels) {
+      const task = level.take();
+      if (task) return task;
+    }
+    return undefined;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const { level } of this.levels) n += level.size;
+    return n;
+  }
+
+  /** Queue time of the oldest task waiting, whatever its priority. */
+  oldest(): number | undefined {
+    let at: number | undefined;
+    for (const { level } of this.levels) {
+      const head = level.size > 0 ? level.tasks[level.head]!.at : undefined;
+      if (head !== undefined && (at === undefined || head < at)) at = head;
+    }
+    return at;
   }
 }
 
@@ -61,7 +106,7 @@ export class TaskQueues {
     task.at = Date.now();
     const poller = q.pollers.shift();
     if (poller) poller.resolve(task);
-    else q.tasks.push(task);
+    else q.push(task);
   }
 
   /** Waits for a task until `until` (epoch ms, wall clock) or the signal aborts. */
@@ -126,7 +171,7 @@ export class TaskQueues {
   stats(key: string): { backlog: number; oldestAgeMs: number; pollers: number; lastPoll: number } {
     const q = this.queues.get(key);
     if (!q) return { backlog: 0, oldestAgeMs: 0, pollers: 0, lastPoll: 0 };
-    const oldest = q.size > 0 ? q.tasks[q.head]!.at : undefined;
+    const oldest = q.oldest();
     return { backlog: q.size, oldestAgeMs: oldest ? Date.now() - oldest : 0, pollers: q.pollers.length, lastPoll: q.seen };
   }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, NotFoundError, WorkflowNotFoundError } from '../errors.ts';
 import type { TaskRef } from '../taskqueues.ts';
 import { decideRetry, withActivityDefaults, type FailureObject } from '../workflow/retry.ts';
-import type { ActivityState } from '../workflow/state.ts';
+import { inheritPriority, type ActivityState } from '../workflow/state.ts';
 import { durationMs, toDuration, toTimestamp } from '../workflow/time.ts';
 import { type Obj, attrsOf, type TaskToken, encodeToken, decodeToken, type Run } from './model.ts';
 import { EngineChildren } from './children.ts';
@@ -57,6 +57,7 @@ export abstract class EngineActivities extends EngineChildren {
       scheduleToStartMs,
       startToCloseMs,
       heartbeatMs: durationMs(a.heartbeatTimeout),
+      priority: inheritPriority(a.priority ?? undefined, s.priority),
     };
   }
 
@@ -126,7 +127,7 @@ export abstract class EngineActivities extends EngineChildren {
       startToCloseTimeout: toDuration(act.startToCloseMs),
       heartbeatTimeout: act.heartbeatMs ? toDuration(act.heartbeatMs) : undefined,
       retryPolicy: act.retryPolicy,
-      priority: scheduled.priority,
+      priority: act.priority,
     };
   }
 

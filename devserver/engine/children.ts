@@ -1,6 +1,6 @@
 // Child workflows and external workflows: starting children, telling parents how they ended,
 // signalling and cancelling other workflows.
-import type { RunState } from '../workflow/state.ts';
+import { inheritPriority, type RunState } from '../workflow/state.ts';
 import { durationMs } from '../workflow/time.ts';
 import { type Obj, attrsOf, type Run } from './model.ts';
 import { EngineExecutions } from './executions.ts';
@@ -109,6 +109,7 @@ export abstract class EngineChildren extends EngineExecutions {
         searchAttributes: a.searchAttributes?.indexedFields,
         parent: { namespace: parent.s.namespace, workflowId: parent.s.workflowId, runId: parent.s.runId, initiatedEventId },
         root: parent.s.root,
+        priority: inheritPriority(a.priority ?? undefined, parent.s.priority),
       });
     }
     child.runId = childRun.s.runId;

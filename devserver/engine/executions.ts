@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, WorkflowAlreadyStartedError, WorkflowClosedError } from '../errors.ts';
 import type { HistoryEventObject, PayloadObject } from '../store/types.ts';
 import { decideRetry, type FailureObject, type RetryPolicyObject } from '../workflow/retry.ts';
-import type { RunState } from '../workflow/state.ts';
+import type { PriorityObject, RunState } from '../workflow/state.ts';
 import { durationMs, toDuration, toTimestamp } from '../workflow/time.ts';
 import {
   type Obj,
@@ -47,6 +47,7 @@ export interface RunParams {
   backoffMs?: number;
   executionExpiration?: number;
   links?: Obj[];
+  priority?: PriorityObject;
 }
 
 export abstract class EngineExecutions extends EngineHistory {
@@ -88,6 +89,7 @@ export abstract class EngineExecutions extends EngineHistory {
       root: p.root ?? (p.parent ? undefined : { workflowId: p.workflowId, runId }),
       memo: p.memo,
       searchAttributes: p.searchAttributes,
+      priority: p.priority,
       buffered: [],
       activities: {},
       timers: {},
@@ -126,6 +128,7 @@ export abstract class EngineExecutions extends EngineHistory {
       header: p.header,
       workflowId: p.workflowId,
       rootWorkflowExecution: s.root,
+      priority: p.priority,
     });
     this.runs.set(runId, run);
     this.openByWorkflowId.set(this.wfKey(p.namespace, p.workflowId), run);
@@ -152,6 +155,7 @@ export abstract class EngineExecutions extends EngineHistory {
       memo: req.memo?.fields,
       searchAttributes: req.searchAttributes?.indexedFields,
       backoffMs: durationMs(req.workflowStartDelay),
+      priority: req.priority ?? undefined,
     };
   }
 
@@ -356,6 +360,7 @@ export abstract class EngineExecutions extends EngineHistory {
       firstRunId: s.firstRunId,
       continuedExecutionRunId: s.runId,
       executionExpiration: s.executionExpiration,
+      priority: s.priority,
       ...overrides,
     });
   }

@@ -96,6 +96,7 @@ export abstract class EngineQueries extends EngineWorkflowTasks {
       namespace: q.key.namespace,
       workflowId: q.key.workflowId,
       runId: q.key.runId,
+      priorityKey: state?.priority?.priorityKey,
       id: q.id,
     });
   }

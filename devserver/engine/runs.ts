@@ -283,6 +283,7 @@ export abstract class EngineRuns {
               namespace: s.namespace,
               workflowId: s.workflowId,
               runId: s.runId,
+              priorityKey: s.priority?.priorityKey,
               id: `${sticky ? 's' : 'n'}:${wft.attempt}`,
             });
           }
@@ -309,6 +310,7 @@ export abstract class EngineRuns {
               namespace: s.namespace,
               workflowId: s.workflowId,
               runId: s.runId,
+              priorityKey: act.priority?.priorityKey,
               id: ref,
             });
           }

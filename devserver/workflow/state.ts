@@ -25,6 +25,24 @@ export interface WorkflowTaskState {
   speculative?: boolean;
 }
 
+/** Temporal's Priority (temporal.api.common.v1.Priority): lower priorityKey is served first. */
+export interface PriorityObject {
+  priorityKey?: number;
+  fairnessKey?: string;
+  fairnessWeight?: number;
+}
+
+/** A child's or activity's priority: each field it leaves unset (zero, empty) comes from the workflow's. */
+export function inheritPriority(own: PriorityObject | undefined, from: PriorityObject | undefined): PriorityObject | undefined {
+  if (!from) return own;
+  if (!own) return from;
+  return {
+    priorityKey: own.priorityKey || from.priorityKey,
+    fairnessKey: own.fairnessKey || from.fairnessKey,
+    fairnessWeight: own.fairnessWeight || from.fairnessWeight,
+  };
+}
+
 export interface ActivityState {
   scheduledEventId: number;
   activityId: string;
@@ -49,6 +67,8 @@ export interface ActivityState {
   heartbeatMs: number;
   lastFailure?: FailureObject;
   lastFailureIdentity?: string;
+  /** Its own priority merged with the workflow's (what matching orders it by). */
+  priority?: PriorityObject;
 }
 
 export interface ChildState {
@@ -110,6 +130,8 @@ export interface RunState {
   root?: { workflowId: string; runId: string };
   memo?: Record<string, PayloadObject>;
   searchAttributes?: Record<string, PayloadObject>;
+  /** The workflow's priority: its workflow tasks and queries are matched by it, its activities and children inherit it. */
+  priority?: PriorityObject;
   wft?: WorkflowTaskState;
   stickyQueue?: string;
   stickyScheduleToStartMs?: number;

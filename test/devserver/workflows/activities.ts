@@ -43,3 +43,8 @@ export async function slowGreet(name: string): Promise<string> {
   await new Promise((resolve) => setTimeout(resolve, 1500));
   return `hello ${name}`;
 }
+
+/** The priority key the activity task came with (its own, or inherited from its workflow). */
+export async function priorityKey(): Promise<number | undefined> {
+  return Context.current().info.priority?.priorityKey;
+}

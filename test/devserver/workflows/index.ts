@@ -211,3 +211,10 @@ export async function remindIfSlow(): Promise<string> {
   await processed;
   return reminded ? 'reminded' : 'on time';
 }
+
+/** The workflow's own priority key and those its activities get: one inherited, one of its own. */
+export async function priorities(): Promise<(number | undefined)[]> {
+  const inherited = await acts.priorityKey();
+  const own = await proxyActivities<typeof activities>({ startToCloseTimeout: '10s', priority: { priorityKey: 2 } }).priorityKey();
+  return [workflowInfo().priority?.priorityKey, inherited, own];
+}
