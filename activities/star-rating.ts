@@ -3,7 +3,10 @@
 // retried activity changes nothing twice. PDFs are not printed here: these activities build the
 // report data, the workflow hands it to the shared `renderReport` on the reports queue
 // (activities/reports.ts), and `recordPlaque` files the PDF's SHA-256 on the move.
-import path from 'node:path';
+// Writers (what the workflow decides is written here, what people filed by the API, never both):
+// star_round, star_move, star_incentive_grant and star_tracking_event (the events the workflow
+// accepted) only here; on star_enrolment the level and the end (the API creates the row when the
+// department enrols); on star_public_objection only `accepted` (the API files the lodging).
 import { LockMode, type MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
@@ -15,18 +18,16 @@ import { autoIndicatorsOf, incentiveChanges, incentivesFor, indicatorsOf, satisf
 import { resolveStarSettings, yearPlan } from '../domain/star-rating/calendar.ts';
 import type { StarMoveSummary, StarRatingState, YearConfig } from '../domain/star-rating/state.ts';
 import { STAR_OBJECTIONS } from '../domain/star-rating/contracts.ts';
+import { starCycleInForce, starObjectionToken } from '../domain/star-rating/records.ts';
 import { Account } from '../domain/entities/account.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
 import { CatalogVersion } from '../domain/entities/catalog-version.ts';
-import { Cycle } from '../domain/entities/cycle.ts';
 import { Organization } from '../domain/entities/organization.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { EvaluatorAssignment } from '../domain/entities/evaluator-assignment.ts';
 import { CommitmentFeedback, CommitmentSet } from '../domain/entities/commitment.ts';
 import { StarEnrolment, StarMove } from '../domain/entities/star-rating.ts';
 import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
-import { reportRelativePath } from '../reports/store.ts';
-import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
@@ -45,9 +46,6 @@ export type StarReportType = 'star-plaque' | 'star-rating-list';
 export type StarReportRequest = RenderReportInput & { type: StarReportType };
 export type StarReportRenderingActivities = Pick<ReportActivities, 'renderReport'>;
 
-/** Where the report store keeps a PDF, under DATA_DIR. */
-export const starReportPath = (dataDir: string, sha256: string) => path.join(dataDir, reportRelativePath(sha256));
-
 export interface StarMoveInput {
   key: string;
   organizationId: string;
@@ -64,22 +62,6 @@ export interface StarMoveInput {
   evidenceFileIds: string[];
   objectionIds: string[];
   plaqueValidUntil: string;
-}
-
-/**
- * The unguessable token of a round's public objection link: derived (HMAC, as the dual
- * commitments' links) from the round's id, so the activity that opens the window and the API
- * that shows the link compute the same token while the database keeps only its hash.
- */
-export const starObjectionToken = (em: EntityManager, roundId: string) => derivedLinkToken(em, STAR_OBJECTIONS, roundId);
-
-/** The star-rating cycle whose rules are in force for an enrolment in a year: the department's latest up to that year. */
-export async function cycleInForce(em: EntityManager, enrolment: StarEnrolment, year: number): Promise<Cycle | null> {
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from cycle where type = 'star_rating' and year <= ? and scope->'unitIds' @> ?::jsonb order by year desc, created_at desc limit 1`,
-    [year, JSON.stringify([enrolment.departmentUnit.id])],
-  );
-  return rows[0] ? em.findOne(Cycle, { id: rows[0].id }, { populate: ['catalogVersion', 'incentiveCatalogVersion'] }) : null;
 }
 
 export function createStarRatingActivities(deps: StarRatingActivityDeps) {
@@ -102,7 +84,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
 
   async function incentiveCatalogFor(em: EntityManager, organizationId: string, year: number): Promise<IncentiveCatalog> {
     const enrolment = await em.findOne(StarEnrolment, { organization: organizationId });
-    const cycle = enrolment ? await cycleInForce(em, enrolment, year) : null;
+    const cycle = enrolment ? await starCycleInForce(em, enrolment.departmentUnit.id, year) : null;
     return (cycle?.incentiveCatalogVersion?.getEntity().content as IncentiveCatalog | undefined) ?? defaultIncentiveCatalog;
   }
 
@@ -111,7 +93,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
     async loadStarYear(input: { organizationId: string; year: number; firstYear: number }): Promise<YearConfig> {
       const em = fork();
       const enrolment = await em.findOne(StarEnrolment, { organization: input.organizationId });
-      const cycle = enrolment ? await cycleInForce(em, enrolment, input.year) : null;
+      const cycle = enrolment ? await starCycleInForce(em, enrolment.departmentUnit.id, input.year) : null;
       const { settings } = resolveStarSettings((cycle?.settings ?? {}) as Record<string, unknown>);
       const catalogVersion = cycle?.catalogVersion?.getEntity() ?? null;
       const catalog = (catalogVersion?.content as StarRatingCatalog | undefined) ?? defaultStarRatingCatalog;
