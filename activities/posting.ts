@@ -5,7 +5,7 @@
 // waited for; if it starts later it is ranked with the others that finish after the ranking,
 // as a later group); it then signals every ranked posting (cohortRanked) and the cohort's
 // workflow (cohortRankingFiled), which files the ranking PDF. Report data for the shared
-// renderer is built here too (activities/posting-reports.ts), keyed by business key.
+// renderer is built by reports/data/posting.ts, keyed here by business key.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/core';
@@ -22,7 +22,7 @@ import { DEFAULT_COHORT_SETTINGS, rankCohort } from '../domain/posting/rules.ts'
 import { cohortWorkflowId, postingWorkflowId, RESIDENT_SURVEY, type CohortRanking, type PostingActivityContract, type PostingReportRequest } from '../domain/posting/contracts.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
-import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from './posting-reports.ts';
+import { attendanceSheetData, departmentName, finalAssessmentData, quarterlyReviewData, yearEndRankingData } from '../reports/data/posting.ts';
 import type { Role } from '../domain/auth/roles.ts';
 import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';

@@ -1,8 +1,8 @@
 // PDFs of the posting cycle through the shared report pipeline: the data comes from a
-// main-queue activity (activities/posting-reports.ts), renderReport runs on the reports task
-// queue with bounded concurrency and files a versioned ReportFile row. Requests carry business
-// keys (posting/<id>/quarterly-review/<n>, …), so a report is rendered once however often the
-// workflow or activity is retried. A PDF that cannot be made is recorded and the department
+// main-queue activity (activities/posting.ts, built by reports/data/posting.ts), renderReport
+// runs on the reports task queue with bounded concurrency and files a versioned ReportFile row.
+// Requests carry business keys (posting/<id>/quarterly-review/<n>, …), so a report is rendered
+// once however often the workflow or activity is retried. A PDF that cannot be made is recorded and the department
 // told; the posting goes on without it.
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PostingActivityContract, PostingReportRendering, PostingReportRequest, PostingReportStatus } from '../domain/posting/contracts.ts';

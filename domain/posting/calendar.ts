@@ -52,7 +52,8 @@ export function requiredDays(from: string, to: string, settings: QuotaSettings):
   const monthWorkingDays = workingDays(monthStart, lastDayOfMonth(from), settings.holidayCalendar);
   const coveredWorkingDays = workingDays(from, to, settings.holidayCalendar);
   const fullQuota = settings.shortMonthRule === 'cap' ? Math.min(settings.daysPerMonth, monthWorkingDays) : settings.daysPerMonth;
-  const required = monthWorkingDays === 0 ? 0 : coveredWorkingDays === monthWorkingDays ? fullQuota : Math.round((fullQuota * coveredWorkingDays) / monthWorkingDays);
+  const prorated = Math.round((fullQuota * coveredWorkingDays) / monthWorkingDays);
+  const required = monthWorkingDays === 0 ? 0 : coveredWorkingDays === monthWorkingDays ? fullQuota : prorated;
   return { required, monthWorkingDays, coveredWorkingDays };
 }
 

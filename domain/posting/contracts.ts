@@ -22,6 +22,10 @@ export const QUARTERLY_REVIEW_WORKFLOW_TYPE = 'quarterlyReviewWorkflow';
 export const RESIDENT_SURVEY = 'posting_resident_survey';
 
 export type PostingReportType = 'attendance-sheet' | 'quarterly-review' | 'year-end-ranking' | 'final-assessment';
+/** A posting's report as the re-render pipeline names it (its ReportSubject). */
+export type PostingReportSubject =
+  | { subjectType: 'posting'; subjectId: string; type: 'quarterly-review'; quarter: number }
+  | { subjectType: 'posting'; subjectId: string; type: 'final-assessment' };
 /** A report of one posting: a quarter's 季度述评报告 or the 期满联合考核表. */
 export type PostingReportTarget = { postingId: string; type: 'quarterly-review'; quarter: number } | { postingId: string; type: 'final-assessment' };
 /**

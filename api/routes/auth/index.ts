@@ -15,7 +15,7 @@ import { ACCESS_TOKEN_SECONDS, emOf, principalOf, signAccessToken } from '../../
 import { ErrorBody, IdParams, iso } from '../../schemas/common.ts';
 import { ApiTokenCreate, ApiTokenCreated, ApiTokenInfo, apiTokenExample, LoginBody, LoginReply, PasswordChange, RefreshBody } from '../../schemas/auth.ts';
 import { MeWithHoldings } from '../../schemas/postings.ts';
-import { callerHoldings } from '../postings/list.ts';
+import { callerHoldings } from '../../services/postings/postings.ts';
 // Sessions and API tokens live on the host's clock (domain/auth/sessions.ts says why).
 import { systemClock } from '../../../domain/clock.ts';
 

@@ -11,7 +11,7 @@ import { compileChecker } from '../../../reports/validate.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCheckIn, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingYearEnd } from '../../../domain/entities/posting-records.ts';
-import { attendanceSheetData, quarterlyReviewData, yearEndRankingData } from '../../../api/routes/postings/reports.ts';
+import { attendanceSheetData, quarterlyReviewData, yearEndRankingData } from '../../../reports/data/posting.ts';
 import { seedPostingWorld, type PostingWorld } from './seed.ts';
 
 let db: TestDatabase;

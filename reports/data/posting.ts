@@ -4,19 +4,19 @@
 // business key so each report is rendered and filed once; the API lists and serves the filed
 // PDFs (ReportFile rows) and shows the same data as JSON.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AttendanceSheetData } from '../reports/contracts/attendance-sheet.ts';
-import type { QuarterlyReviewData } from '../reports/contracts/quarterly-review.ts';
-import type { YearEndRankingData } from '../reports/contracts/year-end-ranking.ts';
-import type { FinalAssessmentData } from '../reports/contracts/final-assessment.ts';
-import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
-import { Posting } from '../domain/entities/posting.ts';
-import { PostingCohort } from '../domain/entities/posting-cohort.ts';
-import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
-import { isWorkingDay, requiredDays, workingDays } from '../domain/posting/calendar.ts';
-import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../domain/posting/rules.ts';
-import { escapeLike } from '../domain/auth/scope.ts';
-import { clockOf } from '../domain/clock.ts';
-import { addDays, daysBetween, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../domain/time.ts';
+import type { AttendanceSheetData } from '../contracts/attendance-sheet.ts';
+import type { QuarterlyReviewData } from '../contracts/quarterly-review.ts';
+import type { YearEndRankingData } from '../contracts/year-end-ranking.ts';
+import type { FinalAssessmentData } from '../contracts/final-assessment.ts';
+import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
+import { Posting } from '../../domain/entities/posting.ts';
+import { PostingCohort } from '../../domain/entities/posting-cohort.ts';
+import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingResidentRating, PostingYearEnd } from '../../domain/entities/posting-records.ts';
+import { isWorkingDay, requiredDays, workingDays } from '../../domain/posting/calendar.ts';
+import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../../domain/posting/rules.ts';
+import { escapeLike } from '../../domain/auth/scope.ts';
+import { clockOf } from '../../domain/clock.ts';
+import { addDays, daysBetween, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
 /** Today in Shanghai on the service's clock (the simulated calendar in the sandbox). */

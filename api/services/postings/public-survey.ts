@@ -1,0 +1,22 @@
+// 群众测评 through an expiring survey link: the link the posting workflow opened at the year
+// end (activities/posting.ts openResidentsSurvey) takes one anonymous rating, written here.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Static } from 'typebox';
+import { changeWithAudit } from '../../audited.ts';
+import { ApiError } from '../../errors.ts';
+import type { SurveyAnswerBody } from '../../schemas/postings.ts';
+import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
+import { PostingResidentRating } from '../../../domain/entities/posting-records.ts';
+import { RESIDENT_SURVEY } from '../../../domain/posting/contracts.ts';
+
+export async function answerSurvey(em: EntityManager, token: string, body: Static<typeof SurveyAnswerBody>) {
+  const check = await verifyAccessLink(em, token, RESIDENT_SURVEY);
+  if (!check.ok) throw new ApiError(check.reason === 'expired' ? 410 : 404, `link_${check.reason}`, `the survey link is ${check.reason}`);
+  const postingId = check.link.subjectId;
+  const after = { source: 'link', score: body.score, commentLength: body.comment?.length ?? 0 };
+  await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'posting.survey_answer', entityType: 'posting', entityId: postingId, after }, (tx) => {
+    tx.create(PostingResidentRating, { posting: postingId, score: body.score, source: 'link', comment: body.comment ?? null } as never);
+  });
+  return { thanks: true };
+}
