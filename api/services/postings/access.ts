@@ -12,7 +12,8 @@ import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { AppServices } from '../../app-services.ts';
-import { ApiError, notFound } from '../../errors.ts';
+import type { Clock } from '../../../domain/clock.ts';
+import { conflictOf, forbidden, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import type { UpdateDefinition } from '@temporalio/common';
 import { takeUpdate, tellWorkflow, type WorkflowBounds } from '../../workflow-refusals.ts';
@@ -31,7 +32,8 @@ export const POSTING_ROLES: Role[] = ['org_department', 'street_committee', 'com
 export interface PostingCaller {
   em: EntityManager;
   principal: Principal;
-  services: AppServices;
+  /** The app's services, with the service clock (the simulated calendar in the sandbox). */
+  services: AppServices & { clock: Clock };
 }
 
 export const callerOf = (request: FastifyRequest): PostingCaller => ({ em: emOf(request), principal: principalOf(request), services: request.server.services });
@@ -65,7 +67,7 @@ export async function postingActor(caller: PostingCaller, postingId: string): Pr
 }
 
 export function needRole(actor: Actor, role: Role, what: string): void {
-  if (!actor.roles.includes(role)) throw new ApiError(403, 'wrong_role', `${what} needs the role ${role} over this posting`);
+  if (!actor.roles.includes(role)) throw forbidden(`${what} needs the role ${role} over this posting`, 'wrong_role');
 }
 
 /** The postings `principal` may see, as a MikroORM condition (the roles postingActor finds). */
@@ -97,7 +99,7 @@ export const quarterHandle = ({ temporal }: AppServices, postingId: string, quar
  */
 export function tellPosting<T>(run: () => Promise<T>): Promise<T> {
   return tellWorkflow(run, async (error) =>
-    error instanceof WorkflowNotFoundError ? new ApiError(409, 'not_open', 'that workflow is not running (finished, or not started yet)') : undefined,
+    error instanceof WorkflowNotFoundError ? conflictOf('not_open', 'that workflow is not running (finished, or not started yet)') : undefined,
   );
 }
 

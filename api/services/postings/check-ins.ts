@@ -3,11 +3,11 @@
 // confirmed days when a month closes (activities/posting.ts closeAttendanceMonth).
 import type { Static } from 'typebox';
 import { changeWithAudit } from '../../audited.ts';
-import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
+import { badRequest, conflict, conflictOf, notFound } from '../../../domain/errors.ts';
 import type { CheckInBody, CheckInReviewBody } from '../../schemas/postings.ts';
 import type { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
-import { isDateString, shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { isDateString, shanghaiDate } from '../../../domain/time.ts';
 import { checkInDayRefusal, postingDays } from '../../../domain/posting/rules.ts';
 import { auditActorOf, needRole, postingActor, type PostingCaller } from './access.ts';
 
@@ -16,13 +16,13 @@ import { auditActorOf, needRole, postingActor, type PostingCaller } from './acce
  * (Asia/Shanghai, by this service's clock): 409 before the posting began or once cancelled,
  * 400 naming the date otherwise.
  */
-function refuseCheckInDay(posting: Posting, date: string, field: string): void {
-  if (posting.phase === 'cancelled') throw new ApiError(409, 'not_open', 'the posting was cancelled before it began; it has no days in the community');
+function refuseCheckInDay(posting: Posting, date: string, field: string, now: Date): void {
+  if (posting.phase === 'cancelled') throw conflictOf('not_open', 'the posting was cancelled before it began; it has no days in the community');
   if (posting.phase === 'awaiting_guarantees' || posting.phase === 'awaiting_start') {
     const why = posting.phase === 'awaiting_guarantees' ? 'it waits for the dispatching unit’s guarantees' : `it begins on ${posting.startsOn}`;
-    throw new ApiError(409, 'not_open', `the posting has not begun (${why}); days count from its start`);
+    throw conflictOf('not_open', `the posting has not begun (${why}); days count from its start`);
   }
-  const refusal = checkInDayRefusal(date, postingDays(posting), shanghaiDate(Date.now()));
+  const refusal = checkInDayRefusal(date, postingDays(posting), shanghaiDate(now.getTime()));
   if (refusal) throw badRequest(`${date} cannot be counted as a day in the community`, [{ field, rule: refusal }]);
 }
 
@@ -31,7 +31,7 @@ export async function fileCheckIn(caller: PostingCaller, postingId: string, body
   const { posting, actor } = await postingActor(caller, postingId);
   needRole(actor, 'first_secretary', 'a check-in');
   if (!isDateString(body.date)) throw badRequest('not a date', [{ field: 'body.date', rule: 'YYYY-MM-DD calendar date' }]);
-  refuseCheckInDay(posting, body.date, 'body.date');
+  refuseCheckInDay(posting, body.date, 'body.date', caller.services.clock.now());
   if (await em.findOne(PostingCheckIn, { posting: posting.id, date: body.date })) throw conflict(`a check-in for ${body.date} exists already`);
   const audit = { action: 'posting.check_in', entityType: 'posting', entityId: posting.id, after: { date: body.date, note: body.note, status: 'pending' } };
   const row = await changeWithAudit(em, auditActorOf(caller), audit, (tx) =>
@@ -44,7 +44,7 @@ export async function reviewCheckIn(caller: PostingCaller, postingId: string, da
   const { em } = caller;
   const { posting, actor } = await postingActor(caller, postingId);
   needRole(actor, 'community_committee', 'reviewing a check-in');
-  refuseCheckInDay(posting, date, 'params.date');
+  refuseCheckInDay(posting, date, 'params.date', caller.services.clock.now());
   const row = await em.findOne(PostingCheckIn, { posting: posting.id, date });
   if (!row) throw notFound('check-in');
   const before = { date: row.date, status: row.status, reviewNote: row.reviewNote ?? null };

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Static } from 'typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { changeWithAudit } from '../../audited.ts';
-import { badRequest, conflict, notFound } from '../../errors.ts';
+import { badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import type { CohortCreate } from '../../schemas/postings.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
@@ -14,7 +14,8 @@ import { Person } from '../../../domain/entities/person.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
 import { PostingYearEnd } from '../../../domain/entities/posting-records.ts';
-import { isDateString, postingEndDate, shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { postingEndDate } from '../../../domain/posting/calendar.ts';
+import { isDateString, shanghaiDate } from '../../../domain/time.ts';
 import {
   cohortWorkflowId,
   POSTING_COHORT_WORKFLOW_TYPE,
@@ -137,7 +138,7 @@ export async function createCohort(caller: PostingCaller, body: Static<typeof Co
   );
   // A cohort created after its planned start begins today (its postings count from the day
   // they begin): no attendance sheets for the months already past, made all at once.
-  const today = shanghaiDate(Date.now());
+  const today = shanghaiDate(caller.services.clock.now().getTime());
   const cohortInput: PostingCohortInput = { cohortId: cohort.id, firstMonth: (body.startsOn > today ? body.startsOn : today).slice(0, 7) };
   await startOnce(caller, POSTING_COHORT_WORKFLOW_TYPE, cohortWorkflowId(cohort.id), cohortInput);
   for (const posting of postings) {

@@ -10,7 +10,7 @@ import type { Principal } from '../../../domain/auth/principal.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingQuarterProgress } from '../../../domain/entities/posting-records.ts';
-import { shanghaiDate } from '../../../domain/posting/calendar.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 import { extendPostingUpdate, recallPostingUpdate, type PostingStatus } from '../../../domain/posting/contracts.ts';
 import { postingActor, updatePosting, visiblePostings, type PostingCaller } from './access.ts';
 import { postingReports } from './reports.ts';

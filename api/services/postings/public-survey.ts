@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Static } from 'typebox';
 import { changeWithAudit } from '../../audited.ts';
-import { ApiError } from '../../errors.ts';
+import { DomainError, gone } from '../../../domain/errors.ts';
 import type { SurveyAnswerBody } from '../../schemas/postings.ts';
 import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
@@ -12,7 +12,10 @@ import { RESIDENT_SURVEY } from '../../../domain/posting/contracts.ts';
 
 export async function answerSurvey(em: EntityManager, token: string, body: Static<typeof SurveyAnswerBody>) {
   const check = await verifyAccessLink(em, token, RESIDENT_SURVEY);
-  if (!check.ok) throw new ApiError(check.reason === 'expired' ? 410 : 404, `link_${check.reason}`, `the survey link is ${check.reason}`);
+  if (!check.ok) {
+    const message = `the survey link is ${check.reason}`;
+    throw check.reason === 'expired' ? gone('link_expired', message) : new DomainError('not_found', `link_${check.reason}`, message);
+  }
   const postingId = check.link.subjectId;
   const after = { source: 'link', score: body.score, commentLength: body.comment?.length ?? 0 };
   await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'posting.survey_answer', entityType: 'posting', entityId: postingId, after }, (tx) => {

@@ -4,7 +4,7 @@
 // (reports/data/posting.ts, the same data the PDFs print), and a failed or missing report of a
 // posting rendered again on the department's request (never printed on request otherwise).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { badRequest, conflictOf, DomainError, forbidden, notFound } from '../../../domain/errors.ts';
 import { isRunning, reportEntry, startReportRender, type ReportEntry } from '../../report-render.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { PostingFinalAssessment, PostingQuarterReview } from '../../../domain/entities/posting-records.ts';
@@ -118,14 +118,14 @@ export async function reportFile(caller: PostingCaller, fileId: string): Promise
   if (!file) throw notFound('report');
   if (file.subjectType === 'posting') {
     await postingActor(caller, file.subjectId).catch((error: unknown) => {
-      throw error instanceof ApiError && error.statusCode === 404 ? notFound('report') : error;
+      throw error instanceof DomainError && error.kind === 'not_found' ? notFound('report') : error;
     });
   } else if (file.subjectType === 'unit') {
     const street = await em.findOne(AdministrativeUnit, { id: file.subjectId });
     if (!street || !overUnit(principal, street.path, ['org_department', 'street_committee'])) throw notFound('report');
   } else {
     await visibleCohort(caller, file.subjectId, ['org_department']).catch((error: unknown) => {
-      throw error instanceof ApiError && error.statusCode === 404 ? notFound('report') : error;
+      throw error instanceof DomainError && error.kind === 'not_found' ? notFound('report') : error;
     });
   }
   const pdf = await createReportStore({ dataDir: caller.services.config.DATA_DIR }).read(file.sha256);
@@ -139,7 +139,7 @@ export async function reportFile(caller: PostingCaller, fileId: string): Promise
 export async function renderPostingReportAgain(caller: PostingCaller, postingId: string, type: PostingReportSubject['type'], quarter: number | undefined) {
   const { posting, actor } = await postingActor(caller, postingId);
   if (!isAdmin(caller.principal) && !actor.roles.includes('org_department')) {
-    throw new ApiError(403, 'wrong_role', 'reports are rendered again by the organization department over this posting');
+    throw forbidden('reports are rendered again by the organization department over this posting', 'wrong_role');
   }
   if (type === 'quarterly-review' && quarter === undefined) {
     throw badRequest('which quarter?', [{ field: 'querystring.quarter', rule: 'is required for a quarterly-review (1-8)' }]);
@@ -151,8 +151,7 @@ export async function renderPostingReportAgain(caller: PostingCaller, postingId:
   const due = (await dueSubjects(caller.em, posting.id)).some((s) => s.type === subject.type && (s.type !== 'quarterly-review' || s.quarter === quarter));
   if (!due) {
     const phase = posting.phase;
-    throw new ApiError(
-      409,
+    throw conflictOf(
       'not_ready',
       type === 'quarterly-review'
         ? `quarter ${quarter} of this posting has not been signed off yet (phase ${phase}): there is no quarterly report to render`

@@ -3,7 +3,7 @@
 // written here and collected by the workflow at the year end (activities/posting.ts).
 import type { Static } from 'typebox';
 import { changeWithAudit } from '../../audited.ts';
-import { ApiError } from '../../errors.ts';
+import { forbidden } from '../../../domain/errors.ts';
 import type { OrganizationRatingBody, ResidentRatingsBody, SelfAssessmentBody } from '../../schemas/postings.ts';
 import { PostingResidentRating } from '../../../domain/entities/posting-records.ts';
 import { rateOrganizationUpdate, submitSelfAssessmentUpdate } from '../../../domain/posting/contracts.ts';
@@ -18,7 +18,7 @@ export const rateOrganization = (caller: PostingCaller, postingId: string, body:
 export async function enterPaperRatings(caller: PostingCaller, postingId: string, body: Static<typeof ResidentRatingsBody>) {
   const { posting, actor } = await postingActor(caller, postingId);
   if (!actor.roles.includes('community_committee') && !actor.roles.includes('street_committee')) {
-    throw new ApiError(403, 'wrong_role', 'paper ratings are entered by the community or street committee');
+    throw forbidden('paper ratings are entered by the community or street committee', 'wrong_role');
   }
   const audit = { action: 'posting.resident_ratings', entityType: 'posting', entityId: posting.id, after: { source: 'paper', scores: body.scores } };
   await changeWithAudit(caller.em, auditActorOf(caller), audit, (tx) => {
