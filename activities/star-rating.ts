@@ -64,6 +64,15 @@ export interface StarMoveInput {
   plaqueValidUntil: string;
 }
 
+export interface EndInput {
+  key: string;
+  organizationId: string;
+  year: number;
+  reason: string;
+  decidedByAccountId: string | null;
+  decidedByLabel: string;
+}
+
 export function createStarRatingActivities(deps: StarRatingActivityDeps) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
@@ -76,7 +85,9 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
     const ids = grants
       .filter((g) => (g.organization ? g.organization.id === org.id : g.unit ? unitPath.startsWith(g.unit.getEntity().path) : false))
       .map((g) => g.account.id);
-    if (roles.includes('evaluator')) ids.push(...(await em.find(EvaluatorAssignment, { subjectType: 'organization', subjectId: org.id })).map((a) => a.account.id));
+    if (roles.includes('evaluator')) {
+      ids.push(...(await em.find(EvaluatorAssignment, { subjectType: 'organization', subjectId: org.id })).map((a) => a.account.id));
+    }
     return [...new Set(ids)].sort();
   }
 
@@ -124,21 +135,30 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       for (const e of s.events ?? []) {
         const type = types.get(e.type);
         await em.execute(
-          `insert into star_tracking_event (id, organization_id, type, occurred_on, summary, points, serious, evidence_file_ids, recorded_by_id, accepted, created_at)
+          `insert into star_tracking_event
+             (id, organization_id, type, occurred_on, summary, points, serious, evidence_file_ids, recorded_by_id, accepted, created_at)
            select ?, ?, ?, ?, ?, ?, ?, ?::jsonb, a.id, true, ?::timestamptz from account a where a.login = ?
            on conflict (id) do update set accepted = true where star_tracking_event.accepted = false`,
-          [e.id, input.organizationId, e.type, e.occurredOn, e.summary, type?.points ?? 0, type?.serious ?? false, JSON.stringify(e.evidenceFileIds ?? []), clock.now(), e.recordedBy],
+          [
+            e.id, input.organizationId, e.type, e.occurredOn, e.summary, type?.points ?? 0, type?.serious ?? false,
+            JSON.stringify(e.evidenceFileIds ?? []), clock.now(), e.recordedBy,
+          ],
         );
       }
       const objectionIds = (s.objections ?? []).map((o) => o.id).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-      if (objectionIds.length) await em.execute(`update star_public_objection set accepted = true where accepted = false and id in (${objectionIds.map(() => '?').join(', ')})`, objectionIds);
+      const marks = objectionIds.map(() => '?').join(', ');
+      if (objectionIds.length) await em.execute(`update star_public_objection set accepted = true where accepted = false and id in (${marks})`, objectionIds);
       await em.execute(
         `insert into star_round (id, organization_id, year, kind, phase, stars, proposed_stars, total, status, revision, updated_at)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
          on conflict (organization_id, year) do update set kind = excluded.kind, phase = excluded.phase, stars = excluded.stars,
-           proposed_stars = excluded.proposed_stars, total = excluded.total, status = excluded.status, revision = excluded.revision, updated_at = excluded.updated_at
+           proposed_stars = excluded.proposed_stars, total = excluded.total, status = excluded.status, revision = excluded.revision,
+           updated_at = excluded.updated_at
          where star_round.revision <= excluded.revision`,
-        [input.organizationId, input.year, s.config?.plan.kind ?? 'rating', s.phase, s.stars, s.proposal?.stars ?? null, s.proposal?.total ?? null, JSON.stringify(s), s.revision, clock.now()],
+        [
+          input.organizationId, input.year, s.config?.plan.kind ?? 'rating', s.phase, s.stars, s.proposal?.stars ?? null, s.proposal?.total ?? null,
+          JSON.stringify(s), s.revision, clock.now(),
+        ],
       );
     },
 
@@ -147,48 +167,60 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       const em = fork();
       const set = await em.findOne(CommitmentSet, { organization: input.organizationId, year: input.year, filedAt: { $ne: null } });
       if (!set) return { dualCommitmentScore: null, staffSatisfaction: null };
-      const ratings = (await em.find(CommitmentFeedback, { set: set.id, kind: 'satisfaction' }, { fields: ['rating'] })).filter((f) => f.rating != null).map((f) => Number(f.rating));
+      const answers = await em.find(CommitmentFeedback, { set: set.id, kind: 'satisfaction' }, { fields: ['rating'] });
+      const ratings = answers.filter((f) => f.rating != null).map((f) => Number(f.rating));
       return { dualCommitmentScore: set.totalScore == null ? null : Number(set.totalScore), staffSatisfaction: satisfactionRate(ratings) };
     },
 
     async notifyStarParties(input: { organizationId: string; year: number; subject: string; detail: string | null }): Promise<void> {
       const em = fork();
       const org = await loadOrg(em, input.organizationId);
+      const enterprise = ['enterprise_rep', 'enterprise_party_org'];
       const messages: Record<string, { roles: string[]; title: string; body: string }> = {
-        self_assessment_overdue: { roles: ['enterprise_rep', 'enterprise_party_org', 'street_committee'], title: '星级评定自评逾期', body: `${org.name} 尚未提交${input.year}年度星级评定自评材料。` },
+        self_assessment_overdue: { roles: [...enterprise, 'street_committee'], title: '星级评定自评逾期', body: `${org.name} 尚未提交${input.year}年度星级评定自评材料。` },
         self_assessment_returned: { roles: ['enterprise_rep', 'enterprise_party_org'], title: '星级评定自评被退回', body: input.detail ?? '' },
-        preliminary_overdue: { roles: ['street_committee', 'community_committee', 'org_department'], title: '星级评定初审逾期', body: `${org.name} 的星级评定初审已逾期。` },
+        preliminary_overdue: {
+          roles: ['street_committee', 'community_committee', 'org_department'], title: '星级评定初审逾期', body: `${org.name} 的星级评定初审已逾期。`,
+        },
         evidence_requested: { roles: ['enterprise_rep', 'enterprise_party_org'], title: '请补充星级评定佐证材料', body: input.detail ?? '' },
         scoring_overdue: { roles: ['evaluator', 'org_department'], title: '星级评定评分逾期', body: `${org.name} 的星级评定评分已逾期。` },
         approval_due: { roles: ['org_department'], title: '星级评定结果待审定', body: `${org.name}：${input.detail ?? ''}` },
-        self_report_overdue: { roles: ['enterprise_rep', 'enterprise_party_org', 'street_committee'], title: '年度自查报告逾期', body: `${org.name} 未按期提交${input.year}年度自查报告。` },
+        self_report_overdue: { roles: [...enterprise, 'street_committee'], title: '年度自查报告逾期', body: `${org.name} 未按期提交${input.year}年度自查报告。` },
         review_decision_due: { roles: ['org_department'], title: '星级年度复审待审定', body: `${org.name}：${input.detail ?? ''}` },
-        immediate_review: { roles: ['org_department', 'enterprise_rep', 'enterprise_party_org'], title: '星级立即复审', body: `${org.name}：${input.detail ?? ''}` },
+        immediate_review: { roles: ['org_department', ...enterprise], title: '星级立即复审', body: `${org.name}：${input.detail ?? ''}` },
       };
       const m = messages[input.subject] ?? { roles: ['org_department'], title: '星级评定', body: input.detail ?? input.subject };
-      for (const recipientAccountId of await accountsOver(em, org, m.roles)) notify(em, { recipientAccountId, kind: `star_${input.subject}`, title: m.title, body: m.body });
+      for (const recipientAccountId of await accountsOver(em, org, m.roles)) {
+        notify(em, { recipientAccountId, kind: `star_${input.subject}`, title: m.title, body: m.body });
+      }
       await em.flush();
     },
 
     /** 公示: the public objection link (expiring with the window), notices to the parties, the audit row; once. */
     async openStarPublication(input: { organizationId: string; year: number; from: string; to: string; stars: number; total: number }): Promise<void> {
       const em = fork();
-      const [round] = await em.execute<{ id: string }[]>(`select id from star_round where organization_id = ? and year = ?`, [input.organizationId, input.year]);
+      const roundKey = [input.organizationId, input.year];
+      const [round] = await em.execute<{ id: string }[]>(`select id from star_round where organization_id = ? and year = ?`, roundKey);
       if (!round) throw new Error(`no star_round for ${input.organizationId}/${input.year}`);
       const token = await starObjectionToken(em, round.id);
       await em.execute(
-        'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing',
+        `insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing`,
         [hashSecret(token), STAR_OBJECTIONS, 'star_round', round.id, new Date(input.to), clock.now()],
       );
       await em.transactional(async (tx) => {
-        const done = await tx.execute<{ n: string }[]>(`select count(*) as n from audit_entry where action = 'star_rating.publish' and entity_id = ?`, [`${input.organizationId}/${input.year}`]);
+        const entityId = `${input.organizationId}/${input.year}`;
+        const published = `select count(*) as n from audit_entry where action = 'star_rating.publish' and entity_id = ?`;
+        const done = await tx.execute<{ n: string }[]>(published, [entityId]);
         if (Number(done[0]?.n ?? 0) > 0) return;
         const org = await loadOrg(tx, input.organizationId);
+        const body = `${org.name} 拟评定${input.stars}星（${input.total}分），公示期至${shanghaiDate(new Date(input.to))}。公开异议链接：/public/star-objections/${token}`;
         for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org', 'street_committee', 'community_committee'])) {
-          notify(tx, { recipientAccountId, kind: 'star_publication', title: '星级评定结果公示', body: `${org.name} 拟评定${input.stars}星（${input.total}分），公示期至${shanghaiDate(new Date(input.to))}。公开异议链接：/public/star-objections/${token}` });
+          notify(tx, { recipientAccountId, kind: 'star_publication', title: '星级评定结果公示', body });
         }
         await tx.flush();
-        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.publish', entityType: 'star_round', entityId: `${input.organizationId}/${input.year}`, after: { ...input, objectionLinkHash: hashSecret(token) } });
+        const after = { ...input, objectionLinkHash: hashSecret(token) };
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.publish', entityType: 'star_round', entityId, after });
       });
     },
 
@@ -277,7 +309,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
      * with trigger `ended`), every incentive still granted is withdrawn, the enrolment is closed
      * and the parties told. Returns the level that was in force. Once per key.
      */
-    async endStarEnrolment(input: { key: string; organizationId: string; year: number; reason: string; decidedByAccountId: string | null; decidedByLabel: string }): Promise<{ from: StarLevel }> {
+    async endStarEnrolment(input: EndInput): Promise<{ from: StarLevel }> {
       const em = fork();
       return em.transactional(async (tx) => {
         const done = await tx.findOne(StarMove, { moveKey: input.key });
@@ -287,7 +319,8 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         const from = enrolment.currentStars as StarLevel;
         const reason = `终止星级评定：${input.reason}${from > 0 ? `；撤销${from}星，激励措施停止` : ''}`;
         tx.create(StarMove, {
-          moveKey: input.key, organization: input.organizationId, year: input.year, trigger: 'ended', outcome: from > 0 ? 'revoked' : 'ended', fromStars: from, toStars: 0, total: null,
+          moveKey: input.key, organization: input.organizationId, year: input.year, trigger: 'ended', outcome: from > 0 ? 'revoked' : 'ended',
+          fromStars: from, toStars: 0, total: null,
           reason, eventIds: [], evidenceFileIds: [], objectionIds: [],
           decidedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null, decidedByLabel: input.decidedByLabel,
           certificateNumber: null, validUntil: null, plaqueSha256: null,
@@ -295,7 +328,8 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
         const active = await tx.find(StarIncentiveGrant, { organization: input.organizationId, withdrawnAt: null });
         for (const g of active) Object.assign(g, { withdrawnByMove: input.key, withdrawnAt: clock.now() });
         const before = { currentStars: enrolment.currentStars, endedAt: null, incentives: active.length };
-        Object.assign(enrolment, { currentStars: 0, endedAt: clock.now(), endReason: input.reason, endedBy: input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null });
+        const endedBy = input.decidedByAccountId ? tx.getReference(Account, input.decidedByAccountId) : null;
+        Object.assign(enrolment, { currentStars: 0, endedAt: clock.now(), endReason: input.reason, endedBy });
         for (const recipientAccountId of await accountsOver(tx, org, ['enterprise_rep', 'enterprise_party_org', 'street_committee', 'community_committee'])) {
           notify(tx, { recipientAccountId, kind: 'star_ended', title: '星级评定终止', body: `${org.name}：${reason}` });
         }
@@ -318,7 +352,8 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       await em.transactional(async (tx) => {
         const updated = await tx.nativeUpdate(StarMove, { moveKey: input.key, plaqueSha256: null }, { plaqueSha256: input.sha256 });
         if (updated === 0) return;
-        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.plaque', entityType: 'star_move', entityId: input.key, after: { report: 'star-plaque', sha256: input.sha256 } });
+        const after = { report: 'star-plaque', sha256: input.sha256 };
+        await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.plaque', entityType: 'star_move', entityId: input.key, after });
       });
     },
 
