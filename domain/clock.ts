@@ -4,7 +4,7 @@
 // someone moves it (POST /sandbox/clock), so records, PDFs, reminders and SQL comparisons all
 // carry the same simulated date as the workflows that caused them.
 // This file is the one place in activities/, api/ and domain/ allowed to read the host's clock
-// (test/domain/clock-sweep.test.ts keeps it so).
+// (test/architecture/clock.test.ts keeps it so).
 
 export interface Clock {
   now(): Date;

@@ -11,6 +11,7 @@ import { CommitmentSet } from '../../../domain/entities/commitment.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { gatePlan, resolveSettings, variantForKind } from '../../../domain/dual-commitment/rules.ts';
 import { DUAL_COMMITMENT_WORKFLOW, type DualCommitmentInput } from '../../../domain/dual-commitment/contracts.ts';
+import { clockOf } from '../../../domain/clock.ts';
 
 /** Workflows started at once while a cycle starts; the rest queue behind them. */
 const START_CONCURRENCY = 32;
@@ -66,7 +67,7 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
       await Promise.all(Array.from({ length: START_CONCURRENCY }, worker));
       // One write per batch; a set started but not yet marked (the process stopped here) is
       // started again at the next boot, which finds it running and marks it.
-      if (startedIds.length > 0) await em.nativeUpdate(CommitmentSet, { id: { $in: startedIds } }, { startedAt: new Date(), startError: null });
+      if (startedIds.length > 0) await em.nativeUpdate(CommitmentSet, { id: { $in: startedIds } }, { startedAt: clockOf(em).now(), startError: null });
     }
     deps.log.info({ cycleId, started, failed }, 'dual commitments cycle start finished');
   }

@@ -59,7 +59,7 @@ import {
   STAFF_SURVEY,
   type CommitmentReportType,
 } from '../../../domain/dual-commitment/contracts.ts';
-import { endOfShanghaiDay, shanghaiDate } from '../../../domain/time.ts';
+import { DAY_MS, endOfShanghaiDay, shanghaiDate } from '../../../domain/time.ts';
 
 const tags = ['dual-commitments'];
 const STAFF: Role[] = ['org_department', 'street_committee', 'community_committee', 'evaluator', 'admin'];
@@ -196,7 +196,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { settings: resolved, problems } = resolveSettings(body.year, body.settings ?? {});
     if (problems.length) throw badRequest('the cycle settings are invalid', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
     // A cycle started after its deadlines would escalate on day one: new dates are required.
-    const passed = passedGateDates(resolved, Date.now());
+    const passed = passedGateDates(resolved, app.services.clock.now().getTime());
     if (passed.length) throw badRequest('some dates of the cycle have already passed', passed.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
     const admin = isAdmin(principal);
     const deptPaths = principal.grants.filter((g) => g.role === 'org_department' && g.unitPath).map((g) => g.unitPath!);
@@ -228,7 +228,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // in the background (GET /dual-commitments/cycles/:id shows the progress).
     const cycle = await em.transactional(async (tx) => {
       const catalog = await tx.findOne(CatalogVersion, { kind: residentUnits ? 'resident_unit_commitment' : 'dual_commitment' }, { orderBy: { version: 'desc' } });
-      if (catalog) catalog.usedAt ??= new Date();
+      if (catalog) catalog.usedAt ??= app.services.clock.now();
       const created = tx.create(Cycle, {
         type: 'dual_commitment',
         year: body.year,
@@ -240,7 +240,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         createdBy: principal.accountId,
       } as never);
       await tx.flush();
-      const now = new Date();
+      const now = app.services.clock.now();
       const rows = orgIds.map((orgId) => [randomUUID(), created.id, orgId, body.year, dualCommitmentWorkflowId(orgId, body.year), now, now, now]);
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000);
@@ -297,6 +297,8 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const conn = em.getConnection();
     const { settings } = resolveSettings(cycle.year, cycle.settings);
     const deadline = new Date(endOfShanghaiDay(settings.submissionDeadline));
+    // Overdue and stuck as of the cycle's time (the sandbox's simulated day), not the database's.
+    const now = app.services.clock.now();
     const inCycle = `s.cycle_id = ? and ${visible.sql}`;
     const params = [cycle.id, ...visible.params];
     const [counts, startRow, startFailures, overdueSets, overdueItems, stuck] = await Promise.all([
@@ -308,13 +310,13 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `select id, organization_id, start_error from commitment_set s where ${inCycle} and started_at is null and start_error is not null order by organization_id limit 200`, params,
       ),
       conn.execute<{ id: string; organization_id: string; status: string }[]>(
-        `select id, organization_id, status from commitment_set s where ${inCycle} and gate = 'set' and ? < now() order by organization_id limit 200`, [...params, deadline],
+        `select id, organization_id, status from commitment_set s where ${inCycle} and gate = 'set' and ? < ? order by organization_id limit 200`, [...params, deadline, now],
       ),
       conn.execute<{ set_id: string; item_key: string; escalated_at: Date }[]>(
         `select p.set_id, p.item_key, p.escalated_at from commitment_item_progress p join commitment_set s on s.id = p.set_id where ${inCycle} and p.status is null and p.escalated_at is not null order by p.escalated_at limit 200`, params,
       ),
       conn.execute<{ id: string; organization_id: string; gate: string; status: string; since: Date }[]>(
-        `select id, organization_id, gate, status, gate_entered_at since from commitment_set s where ${inCycle} and gate in ('set', 'evaluate') and gate_entered_at < now() - interval '${STUCK_AFTER_DAYS} days' order by gate_entered_at limit 200`, params,
+        `select id, organization_id, gate, status, gate_entered_at since from commitment_set s where ${inCycle} and gate in ('set', 'evaluate') and gate_entered_at < ? order by gate_entered_at limit 200`, [...params, new Date(now.getTime() - STUCK_AFTER_DAYS * DAY_MS)],
       ),
     ]);
     const total = Number(startRow[0]!.total);
@@ -699,7 +701,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const text = request.body.body.trim();
     if (text.length > settings.feedback.maxLength) throw badRequest('feedback is too long', [{ field: 'body.body', rule: `must be at most ${settings.feedback.maxLength} characters` }]);
     const client = clientHash(request);
-    const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'supervision', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
+    const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'supervision', clientHash: client, createdAt: { $gt: new Date(app.services.clock.now().getTime() - 3_600_000) } });
     if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', `at most ${settings.feedback.perHourPerClient} messages an hour`);
     await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'commitment_set.feedback', entityType: 'commitment_set', entityId: set.id, after: { kind: 'supervision', length: text.length, client } }, (tx) => {
       tx.create(CommitmentFeedback, { set: set.id, kind: 'supervision', body: text, clientHash: client } as never);
@@ -749,7 +751,7 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (set.gate !== 'evaluate' || set.evaluatorSignedAt) throw new ApiError(409, 'survey_closed', 'the survey is closed');
     const client = clientHash(request);
     const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
-    const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: new Date(Date.now() - 3_600_000) } });
+    const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: new Date(app.services.clock.now().getTime() - 3_600_000) } });
     if (recent >= settings.feedback.perHourPerClient) throw new ApiError(429, 'rate_limited', 'too many answers from this client');
     await changeWithAudit(em, PUBLIC_LINK_ACTOR, { action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating: request.body.rating, client } }, (tx) => {
       tx.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: request.body.rating, body: request.body.comment ?? null, clientHash: client } as never);

@@ -3,21 +3,10 @@
 // new Date() there, or SQL's now() where the cycle's time is meant, would stamp records, PDFs and
 // comparisons with the host's time instead of the simulated day.
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { projectRoot } from '../../config/config.ts';
+import { read, sourceFiles } from './source-files.ts';
 
-const ROOTS = ['activities', 'api', 'domain'];
 /** The one place allowed to read the host's clock. */
-const CLOCK = path.join('domain', 'clock.ts');
-
-function sources(dir: string): string[] {
-  return readdirSync(path.join(projectRoot, dir)).flatMap((name) => {
-    const relative = path.join(dir, name);
-    if (statSync(path.join(projectRoot, relative)).isDirectory()) return sources(relative);
-    return name.endsWith('.ts') ? [relative] : [];
-  });
-}
+const CLOCK = 'domain/clock.ts';
 
 // Comments may name what they avoid.
 const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
@@ -25,9 +14,9 @@ const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^
 describe('the service clock', () => {
   it('is the only reader of the host clock in activities/, api/ and domain/', () => {
     const found: string[] = [];
-    for (const file of ROOTS.flatMap(sources)) {
+    for (const file of sourceFiles('activities', 'api', 'domain')) {
       if (file === CLOCK) continue;
-      code(readFileSync(path.join(projectRoot, file), 'utf8')).split('\n').forEach((line, i) => {
+      code(read(file)).split('\n').forEach((line, i) => {
         if (/Date\.now\b|new Date\(\s*\)/.test(line)) found.push(`${file}:${i + 1}: ${line.trim()}`);
         // SQL's clock: the statement gets the time passed in instead.
         if (/(?<![.\w])(now\(\)|current_timestamp|localtimestamp)/i.test(line) && /\b(insert|update|select|where|values|interval|set)\b/i.test(line)) {
