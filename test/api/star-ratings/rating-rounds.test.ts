@@ -5,21 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startCycleHarness, grantWithToken, type CycleHarness } from '../support/cycle-harness.ts';
-import type { TestApp } from '../support/app.ts';
-import { createStarRatingActivities } from '../../activities/star-rating.ts';
-import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
-import { Organization } from '../../domain/entities/organization.ts';
-import { Account } from '../../domain/entities/account.ts';
-import { EvidenceFile } from '../../domain/entities/evidence.ts';
-import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
-import { Cycle } from '../../domain/entities/cycle.ts';
-import { CommitmentFeedback, CommitmentSet } from '../../domain/entities/commitment.ts';
-import { StarIncentiveGrant, StarTrackingEvent } from '../../domain/entities/star-tracking.ts';
-import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
-import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
-import { pdfText } from '../reports/pdf-text.ts';
-import { shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
+import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
+import type { TestApp } from '../../support/app.ts';
+import { createStarRatingActivities } from '../../../activities/star-rating.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { Organization } from '../../../domain/entities/organization.ts';
+import { Account } from '../../../domain/entities/account.ts';
+import { EvidenceFile } from '../../../domain/entities/evidence.ts';
+import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
+import { CommitmentFeedback, CommitmentSet } from '../../../domain/entities/commitment.ts';
+import { StarIncentiveGrant, StarTrackingEvent } from '../../../domain/entities/star-tracking.ts';
+import { defaultStarRatingCatalog } from '../../../domain/catalogs/star-rating.ts';
+import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../../domain/star-rating/rules.ts';
+import { pdfText } from '../../reports/pdf-text.ts';
+import { shanghaiDate, startOfShanghaiDay } from '../../../domain/time.ts';
 
 
 let harness: CycleHarness;

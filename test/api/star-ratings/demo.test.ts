@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { createStarRatingActivities } from '../../activities/star-rating.ts';
-import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
-import { starRatingStatus, starRatingWorkflowId } from '../../domain/star-rating/contracts.ts';
-import { shanghaiDate } from '../../domain/time.ts';
+import { createTestApp, type TestApp } from '../../support/app.ts';
+import { createStarRatingActivities } from '../../../activities/star-rating.ts';
+import { seedDemo, DEMO_PASSWORD } from '../../../seeds/demo.ts';
+import { starRatingStatus, starRatingWorkflowId } from '../../../domain/star-rating/contracts.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const devserverBin = path.resolve(here, '../../devserver/bin/devserver');
+const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
 const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
   Runtime.install({ logger: quiet as never });
   const [testEnv, bundle] = await Promise.all([
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/index.ts'), logger: quiet }),
+    bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../../workflows/index.ts'), logger: quiet }),
   ]);
   env = testEnv;
   app = await createTestApp({ temporalAddress: env.address });
