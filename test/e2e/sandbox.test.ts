@@ -63,7 +63,7 @@ describe('npm run sandbox', () => {
       const type = response.headers.get('content-type') ?? '';
       return { status: response.status, headers: response.headers, body: type.includes('json') ? await response.json() : Buffer.from(await response.arrayBuffer()) };
     };
-    for (const login of ['orgdept', 'ent001', 'party001', 'community01', 'eval01']) {
+    for (const login of ['orgdept', 'ent001', 'ent002', 'party001', 'community01', 'eval01']) {
       const answer = await call(null, 'POST', '/auth/login', { login, password: 'Demo@2026' });
       expect(answer.status).toBe(200);
       tokens[login] = answer.body.accessToken;
@@ -87,12 +87,16 @@ describe('npm run sandbox', () => {
     expect(moved.headers.get('x-simulated-time')).toMatch(new RegExp(`^${year}-01-05T09:00`));
 
     const orgId = (await call('ent001', 'GET', '/organizations')).body.items[0].id as string;
+    // A second organization that never drafts: overdue by the simulated calendar, not the host's.
+    const idleOrgId = (await call('ent002', 'GET', '/organizations')).body.items[0].id as string;
     const settings = { submissionDeadline: `${year}-03-31`, practiceEnd: `${year}-11-30`, evaluationStart: `${year}-12-01`, evaluationEnd: `${year}-12-20`, publicationDays: 7 };
-    const started = await call('orgdept', 'POST', '/dual-commitments/cycles', { year, organizationIds: [orgId], settings });
+    const started = await call('orgdept', 'POST', '/dual-commitments/cycles', { year, organizationIds: [orgId, idleOrgId], settings });
     expect(started.status).toBe(202);
+    const cycleId = started.body.id as string;
     let setId = '';
     for (let i = 0; i < 200 && !setId; i++) {
-      setId = (await call('ent001', 'GET', `/dual-commitments/sets?year=${year}`)).body.items[0]?.id ?? '';
+      const progress = (await call('orgdept', 'GET', `/dual-commitments/cycles/${cycleId}`)).body.start;
+      if (progress.done) setId = (await call('ent001', 'GET', `/dual-commitments/sets?year=${year}`)).body.items[0]?.id ?? '';
       if (!setId) await new Promise((r) => setTimeout(r, 100));
     }
     expect(setId).not.toBe('');
@@ -124,6 +128,8 @@ describe('npm run sandbox', () => {
     expect(toEvaluation.status).toBe(200);
     expect(toEvaluation.body.settled).toBe(true);
     const open = (await call('ent001', 'GET', `/dual-commitments/sets/${setId}`)).body;
+    const dashboard = (await call('orgdept', 'GET', `/dual-commitments/cycles/${cycleId}`)).body;
+    expect(dashboard.overdue.submissions.map((s: { organizationId: string }) => s.organizationId)).toEqual([idleOrgId]);
     expect(open.gate).toBe('evaluate');
     expect((await call('party001', 'POST', `/dual-commitments/sets/${setId}/self-evaluation`, { side: 'party', score: 90, summary: '较好完成' })).status).toBe(200);
     expect((await call('ent001', 'POST', `/dual-commitments/sets/${setId}/self-evaluation`, { side: 'enterprise', score: 80, summary: '基本完成' })).status).toBe(200);
