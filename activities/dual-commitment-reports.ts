@@ -12,6 +12,10 @@ import { Account } from '../domain/entities/account.ts';
 import { CommitmentItemProgress, CommitmentSetVersion, type CommitmentSet } from '../domain/entities/commitment.ts';
 import type { Clock } from '../domain/clock.ts';
 import { shanghaiDate } from '../domain/time.ts';
+import { derivedLinkToken } from '../domain/auth/access-links.ts';
+import { PUBLIC_COMMITMENTS } from '../domain/dual-commitment/contracts.ts';
+import { allocateDocumentNumber, departmentIssuer, streetOf, type DepartmentIssuer } from '../domain/documents/issuer.ts';
+import { organizationLabel, partySecretaryOf } from '../domain/documents/wording.ts';
 
 /**
  * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,
@@ -29,7 +33,6 @@ const AREA_OF = (catalog: DualCommitmentCatalog) => {
   return map;
 };
 
-const SIDE_NAMES = { party: '党组织', enterprise: '企业' } as const;
 const RESIDENT_SIDE_NAMES = { party: '街道（社区）党组织', enterprise: '驻区单位' } as const;
 
 /** The items of the set's approved version (none before approval). */
@@ -44,8 +47,22 @@ const catalogOf = (set: CommitmentSet) =>
   (set.cycle.getEntity().catalogVersion?.getEntity().content as DualCommitmentCatalog | undefined) ??
   (variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog);
 
-/** The builders of the three requests; `issuingUnit` is the 发文机关 printed on the PDFs. */
-export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
+/** The department that files, numbers and countersigns the set's records (domain/documents/issuer.ts). */
+async function departmentOf(em: EntityManager, set: CommitmentSet): Promise<DepartmentIssuer> {
+  const org = set.organization.getEntity();
+  const issuer = await departmentIssuer(em, org.unit.id);
+  if (!issuer) throw new Error(`organization ${org.id} has no district above it in the administrative tree: no department can issue its documents`);
+  return issuer;
+}
+
+const meta = (issuer: DepartmentIssuer, documentNumber: string) => ({ issuingUnit: issuer.name, sealCaption: issuer.sealCaption, documentNumber });
+
+/**
+ * The builders of the three requests. Who issues each and under which number is the rule of
+ * domain/documents/issuer.ts; `publicBaseUrl` (the web application's address) puts the QR code
+ * of the public page on the notice.
+ */
+export function commitmentReportRequests(clock: Clock, publicBaseUrl?: string) {
   async function noticeRequest(em: EntityManager, set: CommitmentSet, approvedVersion: number, fromIso: string, toIso: string, createdBy: string): Promise<ReportRequest> {
     const org = set.organization.getEntity();
     const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: approvedVersion });
@@ -58,21 +75,29 @@ export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
       }
       return [...byArea].map(([area, list]) => ({ area, items: list }));
     };
-    const contact = org.responsiblePeople[0];
     const from = shanghaiDate(new Date(fromIso));
+    const label = organizationLabel(org.kind);
+    const partyOrganization = org.partyOrgName ?? `${org.name}党组织`;
+    // Staff and the public report to the street committee above the organization, else to the department.
+    const department = await departmentOf(em, set);
+    const street = await streetOf(em, org.unit.id);
+    const token = publicBaseUrl ? await derivedLinkToken(em, PUBLIC_COMMITMENTS, set.id) : null;
     const data = {
       year: set.year,
-      organization: { name: org.name, partyOrganization: org.partyOrgName ?? `${org.name}党组织`, address: org.address ?? null },
+      organization: { name: org.name, label, partyOrganization, address: org.address ?? null },
       publication: { from, to: shanghaiDate(new Date(toIso)) },
       partyCommitments: group('party'),
       enterpriseCommitments: group('enterprise'),
-      supervision: { phone: contact?.phone ?? '—', contact: contact?.name ?? '—' },
+      supervision: { contact: street?.party_org_name ?? department.name, phone: department.contact },
+      publicUrl: token ? `${publicBaseUrl!.replace(/\/+$/, '')}/public/commitments/${token}` : null,
+      // The notice is the Party organization's own (issuer 'organization'): signed by hand by its
+      // secretary and by the investor or head, sealed by the Party organization.
       signatures: [
-        { role: '企业党组织', signer: org.partyOrgName ?? `${org.name}党组织`, date: from, decision: null },
-        { role: '企业', signer: org.name, date: from, decision: null },
+        { role: '党组织书记', signer: null, date: null, decision: null },
+        { role: label === '企业' ? '企业出资人（负责人）' : `${label}负责人`, signer: null, date: null, decision: null },
       ],
     };
-    return { type: 'commitment-notice', data, meta: { issuingUnit }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
+    return { type: 'commitment-notice', data, meta: { issuingUnit: partyOrganization }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
   }
 
   async function evaluationRecordRequest(em: EntityManager, set: CommitmentSet, result: ReturnType<typeof scoreEvaluation>, createdBy: string): Promise<ReportRequest> {
@@ -81,21 +106,27 @@ export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
     const scored = items.map((i) => ({ item: i, score: Number(progress.get(i.key)?.score ?? 0), p: progress.get(i.key) }));
     const org = set.organization.getEntity();
     const evaluator = set.evaluatorSignedBy ? await em.findOneOrFail(Account, { id: set.evaluatorSignedBy.id }) : null;
-    const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+    const countersigner = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
     const fulfilled = (side: 'party' | 'enterprise') => scored.filter((s) => s.item.side === side && s.p?.status === 'fulfilled').length;
-    const methods = { self: '党组织和企业自评', staff: '职工评议', organization: '上级党组织评价' } as const;
-    const secretary = org.responsiblePeople.find((p) => p.role.includes('书记')) ?? org.responsiblePeople[0];
-    const recordNumber = `双诺备〔${set.year}〕${set.id.slice(0, 8)}`;
+    const label = organizationLabel(org.kind);
+    const methods = { self: `党组织和${label}自评`, staff: '职工评议', organization: '上级党组织评价' } as const;
+    const secretary = partySecretaryOf(org.responsiblePeople);
+    const department = await departmentOf(em, set);
+    const recordNumber = await allocateDocumentNumber(em, { issuer: department, kind: 'evaluation-record', year: set.year, subjectKey: `commitment_set/${set.id}` });
+    const statusName = (status: string | null | undefined) => (status && STATUS_NAMES[status as FulfilmentStatus]) || '未填报';
     const data = {
       year: set.year,
       recordNumber,
       organization: {
         name: org.name,
+        label,
         partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
-        partySecretary: secretary?.name ?? '—',
-        contactPhone: secretary?.phone ?? '—',
-        staffCount: 0,
-        partyMemberCount: 0,
+        partyOrgType: org.partyOrgType ?? null,
+        partyOrgFoundedOn: org.partyOrgFoundedOn ?? null,
+        partySecretary: secretary?.name ?? null,
+        contactPhone: secretary?.phone ?? null,
+        staffCount: org.staffCount ?? null,
+        partyMemberCount: org.partyMemberCount ?? null,
       },
       commitments: {
         partyTotal: items.filter((i) => i.side === 'party').length,
@@ -103,18 +134,20 @@ export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
         enterpriseTotal: items.filter((i) => i.side === 'enterprise').length,
         enterpriseFulfilled: fulfilled('enterprise'),
       },
-      evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score ?? 0 })),
-      scoreItems: scored.map((s) => ({ item: `[${SIDE_NAMES[s.item.side]}] ${s.item.title}`, maxScore: 100, score: s.score, remark: s.p?.scoreRemark || null })),
+      // Each component as the rule applied it: its weight, its score out of 100 and its part of the total.
+      evaluations: result.components.map((c) => ({ method: methods[c.method], weightPercent: c.weightPercent, score: c.score, weighted: c.score === null ? 0 : Math.round(c.score * c.weightPercent) / 100 })),
+      itemScores: scored.map((s) => ({ side: s.item.side === 'party' ? '党组织' : label, item: s.item.title, status: statusName(s.p?.status), score: s.score, remark: s.p?.scoreRemark || null })),
+      itemMean: result.components.find((c) => c.method === 'organization')?.score ?? 0,
       totalScore: result.total,
       grade: result.grade,
       summary: `双方共作出承诺${items.length}项，已兑现${fulfilled('party') + fulfilled('enterprise')}项；加权总分${result.total}分，评定为${result.grade}。`,
       filedOn: shanghaiDate(set.countersignedAt ?? clock.now()),
       signatures: [
-        { role: '评审人', signer: evaluator?.displayName ?? '—', date: shanghaiDate(set.evaluatorSignedAt ?? clock.now()), decision: `评定为${result.grade}。` },
-        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? clock.now()), decision: '同意备案。' },
+        { role: '评审人', signer: evaluator?.displayName ?? null, date: set.evaluatorSignedAt ? shanghaiDate(set.evaluatorSignedAt) : null, decision: `评定为${result.grade}。` },
+        { role: department.name, signer: countersigner?.displayName ?? null, date: set.countersignedAt ? shanghaiDate(set.countersignedAt) : null, decision: '同意备案。', seal: true },
       ],
     };
-    return { type: 'evaluation-record', data, meta: { issuingUnit, documentNumber: recordNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
+    return { type: 'evaluation-record', data, meta: meta(department, recordNumber), subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
   }
 
   async function factualEvaluationRequest(em: EntityManager, set: CommitmentSet, record: FactualEvaluationRecord, createdBy: string): Promise<ReportRequest> {
@@ -126,9 +159,10 @@ export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
     const statusOf = (key: string): FulfilmentStatus | null => judged.get(key) ?? (progress.get(key)?.status as FulfilmentStatus | null | undefined) ?? null;
     const count = (status: FulfilmentStatus) => items.filter((i) => statusOf(i.key) === status).length;
     const writer = await em.findOne(Account, { id: record.by });
-    const department = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
+    const countersigner = set.countersignedBy ? await em.findOneOrFail(Account, { id: set.countersignedBy.id }) : null;
     const unit = organization.unit.getEntity();
-    const documentNumber = `四双评〔${set.year}〕${set.id.slice(0, 8)}`;
+    const department = await departmentOf(em, set);
+    const documentNumber = await allocateDocumentNumber(em, { issuer: department, kind: 'factual-evaluation', year: set.year, subjectKey: `commitment_set/${set.id}` });
     const writtenOn = shanghaiDate(new Date(record.at));
     const data = {
       year: set.year,
@@ -141,11 +175,11 @@ export function commitmentReportRequests(issuingUnit: string, clock: Clock) {
       evaluation: record.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0),
       writtenOn,
       signatures: [
-        { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。' },
-        { role: '组织部', signer: department?.displayName ?? '—', date: shanghaiDate(set.countersignedAt ?? clock.now()), decision: '同意，报送上级党组织。' },
+        { role: unit.partyOrgName || '街道（社区）党组织', signer: writer?.displayName ?? record.byLogin, date: writtenOn, decision: '情况属实。', seal: true },
+        { role: department.name, signer: countersigner?.displayName ?? null, date: set.countersignedAt ? shanghaiDate(set.countersignedAt) : null, decision: '同意，报送上级党组织。', seal: true },
       ],
     };
-    return { type: 'factual-evaluation', data, meta: { issuingUnit, documentNumber }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
+    return { type: 'factual-evaluation', data, meta: meta(department, documentNumber), subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
   }
 
   return { noticeRequest, evaluationRecordRequest, factualEvaluationRequest };

@@ -26,20 +26,20 @@ import {
 import { dueWhen } from '../domain/rules/due-days.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet } from '../domain/entities/commitment.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
+import { documentNumberOf } from '../domain/documents/issuer.ts';
 
 export interface DualCommitmentActivityDeps {
   orm: MikroORM;
   /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
   clock?: Clock;
-  /** 发文机关 printed on the PDFs. */
-  issuingUnit?: string;
+  /** Origin of the web application (https://…), for the QR code of a notice's public page; none without it. */
+  publicBaseUrl?: string;
 }
 
 export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
-  const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
-  const { noticeRequest, evaluationRecordRequest, factualEvaluationRequest } = commitmentReportRequests(issuingUnit, clock);
+  const { noticeRequest, evaluationRecordRequest, factualEvaluationRequest } = commitmentReportRequests(clock, deps.publicBaseUrl);
 
   return {
     ...createCommitmentFilingActivities(fork, clock),
@@ -244,6 +244,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     async recordReport(input: { setId: string; type: CommitmentReportType; report: Pick<RenderReportResult, 'sha256' | 'reportFileId' | 'version'> }): Promise<void> {
       const em = fork();
       const column = input.type === 'commitment-notice' ? 'noticeSha256' : 'recordSha256';
+      const version = { reportFileId: input.report.reportFileId, version: input.report.version };
       await em.transactional(async (tx) => {
         const set = await tx.findOneOrFail(CommitmentSet, { id: input.setId });
         if (set[column]) return;
@@ -254,7 +255,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
           action: 'commitment_set.report_filed',
           entityType: 'commitment_set',
           entityId: set.id,
-          after: { report: input.type, sha256: input.report.sha256, reportFileId: input.report.reportFileId, version: input.report.version },
+          after: { report: input.type, sha256: input.report.sha256, documentNumber: await documentNumberOf(tx, input.type, `commitment_set/${set.id}`), ...version },
         });
       });
     },

@@ -13,12 +13,14 @@ export interface ActivityDeps {
   dataDir?: string;
   /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
   clock?: Clock;
+  /** Address of the web application, for the QR codes of public pages printed on notices. */
+  publicBaseUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPostingActivities({ orm: deps.orm, clock: deps.clock }),
-    ...createDualCommitmentActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createDualCommitmentActivities({ orm: deps.orm, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl }),
     ...createStarRatingActivities({ orm: deps.orm, clock: deps.clock }),
     ...createReportRenderActivities({ orm: deps.orm }),
   };

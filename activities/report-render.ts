@@ -13,6 +13,7 @@ import { ReportFile } from '../domain/entities/report-file.ts';
 import { escapeLike } from '../domain/auth/scope.ts';
 import { postingWorkflowId } from '../domain/posting/contracts.ts';
 import type { CommitmentReportType } from '../domain/dual-commitment/contracts.ts';
+import { documentNumberOf } from '../domain/documents/issuer.ts';
 
 /** One report of one record that can be rendered again. */
 export type ReportSubject =
@@ -141,7 +142,13 @@ export function createReportRenderActivities(deps: { orm: MikroORM }) {
             action: names.filed,
             entityType: names.entityType,
             entityId: subject.subjectId,
-            after: { ...about, sha256: outcome.sha256, reportFileId: outcome.reportFileId, version: outcome.version },
+            after: {
+              ...about,
+              sha256: outcome.sha256,
+              documentNumber: subject.subjectType === 'commitment_set' && subject.type !== 'commitment-notice' ? await documentNumberOf(tx, subject.type, `commitment_set/${subject.subjectId}`) : null,
+              reportFileId: outcome.reportFileId,
+              version: outcome.version,
+            },
           });
         } else {
           await recordAudit(tx, { actor: input.requestedBy, action: names.failed, entityType: names.entityType, entityId: subject.subjectId, after: { ...about, reason: outcome.reason.slice(0, 1000) } });

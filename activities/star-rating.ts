@@ -31,14 +31,14 @@ import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
+import { allocateDocumentNumber, departmentIssuer, type DepartmentIssuer } from '../domain/documents/issuer.ts';
+import { organizationLabel } from '../domain/documents/wording.ts';
 import { shanghaiDate } from '../domain/time.ts';
 
 export interface StarRatingActivityDeps {
   orm: MikroORM;
   /** The service's clock (domain/clock.ts); defaults to the one bound to the ORM. */
   clock?: Clock;
-  /** 发文机关 printed on the PDFs. */
-  issuingUnit?: string;
 }
 
 export type StarReportType = 'star-plaque' | 'star-rating-list';
@@ -76,7 +76,12 @@ export interface EndInput {
 export function createStarRatingActivities(deps: StarRatingActivityDeps) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
-  const issuingUnit = deps.issuingUnit ?? '中共区委组织部';
+  /** The department above a unit that lists, numbers and awards (domain/documents/issuer.ts). */
+  async function departmentOf(em: EntityManager, unitId: string): Promise<DepartmentIssuer> {
+    const issuer = await departmentIssuer(em, unitId);
+    if (!issuer) throw new Error(`unit ${unitId} has no district above it in the administrative tree: no department can issue its documents`);
+    return issuer;
+  }
 
   /** Accounts holding `roles` over the organization: its own roles, unit roles on an ancestor, assigned evaluators. */
   async function accountsOver(em: EntityManager, org: Organization, roles: string[]): Promise<string[]> {
@@ -230,8 +235,12 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       const org = await loadOrg(em, input.organizationId);
       const incentives = await incentiveCatalogFor(em, input.organizationId, input.year);
       const awarded = input.trigger === 'rating' && input.to > 0;
-      const certificateNumber = awarded ? `XJ-${input.year}-${org.id.slice(0, 8).toUpperCase()}` : null;
       const existing = await em.findOne(StarMove, { moveKey: input.key });
+      const department = awarded ? await departmentOf(em, org.unit.id) : null;
+      // The certificate's number: one per move, from the department's sequence of the year (任组星证〔2026〕5号).
+      const certificateNumber = existing?.certificateNumber ?? (department
+        ? await allocateDocumentNumber(em, { issuer: department, kind: 'star-plaque', year: input.year, subjectKey: `star_move/${input.key}` })
+        : null);
       const plaque: StarReportRequest | null = awarded
         ? {
             type: 'star-plaque',
@@ -239,13 +248,13 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
               certificateNumber,
               partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
               enterprise: org.name,
+              label: organizationLabel(org.kind),
               stars: input.to,
               year: input.year,
               validUntil: input.plaqueValidUntil,
               awardedOn: shanghaiDate(existing?.decidedAt ?? clock.now()),
-              incentives: incentivesFor(input.to, incentives).map((m) => `${m.text}（${m.department}）`),
             },
-            meta: { issuingUnit },
+            meta: { issuingUnit: department!.name, sealCaption: department!.sealCaption },
             subjectType: 'organization',
             subjectId: org.id,
             createdBy: `workflow:star-rating/${org.id}`,
@@ -352,7 +361,8 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       await em.transactional(async (tx) => {
         const updated = await tx.nativeUpdate(StarMove, { moveKey: input.key, plaqueSha256: null }, { plaqueSha256: input.sha256 });
         if (updated === 0) return;
-        const after = { report: 'star-plaque', sha256: input.sha256 };
+        const move = await tx.findOne(StarMove, { moveKey: input.key });
+        const after = { report: 'star-plaque', sha256: input.sha256, documentNumber: move?.certificateNumber ?? null };
         await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.plaque', entityType: 'star_move', entityId: input.key, after });
       });
     },
@@ -372,6 +382,10 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       if (entries.length === 0) return { request: null, entries: 0 };
       const unit = await em.findOneOrFail(AdministrativeUnit, { id: input.unitId });
       const today = shanghaiDate(clock.now());
+      const department = await departmentOf(em, unit.id);
+      const documentNumber = await allocateDocumentNumber(em, {
+        issuer: department, kind: 'star-rating-list', year: input.year, subjectKey: `star_rating_list/${unit.id}/${input.year}/${input.kind}`,
+      });
       return {
         entries: entries.length,
         request: {
@@ -382,10 +396,10 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
             region: unit.name,
             decidedOn: today,
             entries: entries.map((r) => ({ partyOrganization: r.party ?? `${r.name}党组织`, enterprise: r.name, street: r.street ?? unit.name, score: Number(r.total ?? 0), stars: r.to_stars, previousStars: r.from_stars > 0 ? r.from_stars : null })),
-            note: '对评定结果有异议的，请在公示期内向组织部门反映。',
-            signatures: [{ role: '组织部门', signer: input.decidedByLogin, date: today, decision: '同意上述评定结果。' }],
+            note: `对评定结果有异议的，请在公示期内向${department.name}反映${department.contact ? `，联系方式：${department.contact}` : ''}。`,
+            signatures: [{ role: department.name, signer: input.decidedByLogin, date: today, decision: '同意上述评定结果。', seal: true }],
           },
-          meta: { issuingUnit },
+          meta: { issuingUnit: department.name, sealCaption: department.sealCaption, documentNumber },
           subjectType: 'unit',
           subjectId: unit.id,
           createdBy: `workflow:star-rating-list/${unit.id}`,

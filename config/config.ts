@@ -35,6 +35,9 @@ export const ConfigSchema = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600000, default: 20000, description: 'must be an integer of milliseconds from 1000 to 600000' }),
   UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 500, maximum: 60000, default: 5000, description: 'must be an integer of milliseconds from 500 to 60000 (how long an action waits for a worker before answering 503 workflow_unavailable)' }),
   QUERY_TIMEOUT_MS: Type.Integer({ minimum: 200, maximum: 30000, default: 2000, description: 'must be an integer of milliseconds from 200 to 30000 (how long a workflow query waits for a worker before answering 503 workflow_unavailable)' }),
+  PUBLIC_BASE_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', description: 'must be the http(s):// address people open the web application at (printed as QR codes on notices); leave unset for http://HOST:PORT' }),
+  ),
   SEED_DEMO: Type.Boolean({ default: false, description: 'must be true or false: load the demo jurisdiction into an empty database at start' }),
 });
 

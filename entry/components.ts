@@ -110,7 +110,7 @@ export async function startWorker(config: Config, temporalAddress: string, orm: 
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ orm, dataDir: config.DATA_DIR, clock }),
+    activities: createActivities({ orm, dataDir: config.DATA_DIR, clock, publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}` }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     reports: {
       activities: createReportActivities({ renderer, store: createReportStore({ dataDir: config.DATA_DIR }), orm, clock }),

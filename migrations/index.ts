@@ -16,6 +16,7 @@ import { Migration20261129142934_audit_keyed } from './Migration20261129142934_a
 import { Migration20261129144459_refresh_tokens } from './Migration20261129144459_refresh_tokens.ts';
 import { Migration20261129150500_posting_quarter_progress } from './Migration20261129150500_posting_quarter_progress.ts';
 import { Migration20261129153000_import_error_count } from './Migration20261129153000_import_error_count.ts';
+import { Migration20261129173500_document_issuer_numbers } from './Migration20261129173500_document_issuer_numbers.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -34,5 +35,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129144459_refresh_tokens', class: Migration20261129144459_refresh_tokens },
   { name: 'Migration20261129150500_posting_quarter_progress', class: Migration20261129150500_posting_quarter_progress },
   { name: 'Migration20261129153000_import_error_count', class: Migration20261129153000_import_error_count },
+  { name: 'Migration20261129173500_document_issuer_numbers', class: Migration20261129173500_document_issuer_numbers },
   // <list>
 ];

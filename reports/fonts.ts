@@ -1,6 +1,7 @@
-// The Chinese font. Machines this runs on have no CJK system fonts, so text would print as
-// boxes; @fontsource/noto-sans-sc ships Noto Sans SC from npm in two cuts, both used here:
-// - one "chinese-simplified" woff2 per weight (~1.1 MB, the common simplified characters plus
+// The Chinese font. Official documents (公文, GB/T 9704) print their body in a serif (宋体/仿宋)
+// and their titles in a heavy serif (小标宋); machines this runs on have no CJK system fonts,
+// so @fontsource/noto-serif-sc ships Noto Serif SC from npm, in two cuts, both used here:
+// - one "chinese-simplified" woff2 per weight (~1.5 MB, the common simplified characters plus
 //   Latin): the primary family. One font per weight keeps the PDF to a few embedded fonts;
 //   with only the ~100 unicode-range slices a table of names embedded ~30 fonts and cost ~25%
 //   more renderer CPU per PDF and ~35% more bytes.
@@ -11,12 +12,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Regular for body text, bold for titles and table heads. */
-const WEIGHTS = [400, 700] as const;
+/** Regular for the body, bold for headings and table heads, black (900) for titles and the letterhead. */
+const WEIGHTS = [400, 700, 900] as const;
 
-const PRIMARY_FAMILY = 'Noto Sans SC Common';
-const FALLBACK_FAMILY = 'Noto Sans SC';
-
+const PACKAGE = '@fontsource/noto-serif-sc';
+const PRIMARY_FAMILY = 'Noto Serif SC Common';
+const FALLBACK_FAMILY = 'Noto Serif SC';
 
 export interface FontAssets {
   /** @font-face rules with absolute file:// URLs to the woff2 files. */
@@ -26,7 +27,7 @@ export interface FontAssets {
 }
 
 export function loadFontAssets(): FontAssets {
-  const packageDir = path.dirname(fileURLToPath(import.meta.resolve('@fontsource/noto-sans-sc/400.css')));
+  const packageDir = path.dirname(fileURLToPath(import.meta.resolve(`${PACKAGE}/400.css`)));
   const filesDir = path.join(packageDir, 'files');
   const read = (name: string) => woff2Only(readFileSync(path.join(packageDir, name), 'utf8'), filesDir);
   const primary = WEIGHTS.map((weight) => read(`chinese-simplified-${weight}.css`).replaceAll(`'${FALLBACK_FAMILY}'`, `'${PRIMARY_FAMILY}'`));
@@ -39,6 +40,6 @@ function woff2Only(css: string, filesDir: string): string {
     const url = pathToFileURL(path.join(filesDir, file)).href;
     return `src: url(${url}) format('woff2');`;
   });
-  if (rewritten.includes('./files/')) throw new Error('@fontsource/noto-sans-sc CSS changed shape: a relative font URL was left');
+  if (rewritten.includes('./files/')) throw new Error(`${PACKAGE} CSS changed shape: a relative font URL was left`);
   return rewritten;
 }

@@ -2,6 +2,7 @@
 // scores. All return plain strings (escaped by Handlebars) except cssString, which escapes
 // itself because it writes into a <style> element where HTML escaping does not apply.
 import type { HelperDelegate } from 'handlebars';
+import { renderSVG } from 'uqr';
 
 function pad(value: string, length: number): string {
   return value.padStart(length, '0');
@@ -22,6 +23,11 @@ function month(value: string): string {
 /** Scores print with one decimal, as on the paper forms. */
 function score(value: number): string {
   return value.toFixed(1);
+}
+
+/** A weighted part of a total, two decimals, so the parts add up to the total as printed. */
+function score2(value: number): string {
+  return value.toFixed(2);
 }
 
 /** 1000000 → 1,000,000 */
@@ -66,6 +72,17 @@ function eq(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+/** '' for short text, 'long' past `long` characters, 'longer' past `longer`: a smaller size that keeps a line whole. */
+function lengthClass(value: string, long: number, longer: number): string {
+  const length = Array.from(String(value)).length;
+  return length > longer ? 'longer' : length > long ? 'long' : '';
+}
+
+/** True for 0 too: a count of 0 is printed, an unknown count (null) is left blank. */
+function isNumber(value: unknown): boolean {
+  return typeof value === 'number';
+}
+
 function atLeast(value: number, minimum: number): boolean {
   return value >= minimum;
 }
@@ -88,6 +105,7 @@ export function reportHelpers(SafeString: new (value: string) => unknown): Recor
     date,
     month,
     score,
+    score2,
     yuan,
     percent,
     stars,
@@ -97,7 +115,12 @@ export function reportHelpers(SafeString: new (value: string) => unknown): Recor
     starMove,
     eq,
     atLeast,
+    isNumber,
+    lengthClass,
     // Safe to mark as such: cssString leaves no character that could end the string or element.
     cssString: (value: string) => new SafeString(cssString(value)),
+    // The QR code of a public page as inline SVG: drawn here, nothing is fetched. The SVG is
+    // made of rects and one path from the encoder; the URL itself is not in the markup.
+    qr: (url: string) => new SafeString(renderSVG(url, { border: 1, ecc: 'M' })),
   };
 }

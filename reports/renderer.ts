@@ -179,7 +179,7 @@ export function createReportRenderer(options: ReportRendererOptions): ReportRend
       type,
       title: definition.title(data as never),
       orientation: definition.orientation,
-      meta: { issuingUnit: meta.issuingUnit, documentNumber: meta.documentNumber ?? null },
+      meta: { issuingUnit: meta.issuingUnit, documentNumber: meta.documentNumber ?? null, sealCaption: meta.sealCaption ?? meta.issuingUnit },
       generatedAt: formatGeneratedAt(clock()),
       watermark: options.watermark ?? null,
       data,

@@ -32,7 +32,7 @@ function define<S extends TSchema>(definition: {
   return { orientation: 'portrait', ...definition } as ReportTypeDefinition;
 }
 
-const QUARTERS = ['一', '二', '三', '四'];
+const QUARTERS = ['一', '二', '三', '四', '五', '六', '七', '八'];
 
 export const REPORT_TYPES = {
   'commitment-notice': define({
@@ -49,13 +49,13 @@ export const REPORT_TYPES = {
   'star-rating-list': define({
     name: 'star-rating-list',
     schema: StarRatingListData,
-    title: (d) => `${d.region}${d.year}年度非公企业党组织星级${d.kind}名单`,
+    title: (d) => `${d.region}${d.year}年度非公企业和社会组织党组织星级${d.kind}名单`,
   }),
   'star-plaque': define({
     name: 'star-plaque',
     schema: StarPlaqueData,
     orientation: 'landscape',
-    title: (d) => `${d.year}年度星级党组织授牌证书`,
+    title: (d) => `${d.year}年度星级党组织证书`,
   }),
   'attendance-sheet': define({
     name: 'attendance-sheet',
@@ -66,7 +66,7 @@ export const REPORT_TYPES = {
   'quarterly-review': define({
     name: 'quarterly-review',
     schema: QuarterlyReviewData,
-    title: (d) => `第一书记${d.year}年第${QUARTERS[d.quarter - 1]}季度述评报告`,
+    title: (d) => `第一书记派驻第${QUARTERS[d.period.index - 1] ?? d.period.index}季度述评报告`,
   }),
   'year-end-ranking': define({
     name: 'year-end-ranking',

@@ -55,7 +55,7 @@ export const defaultDualCommitmentCatalog: DualCommitmentCatalog = {
         code: 'P5',
         name: '团结凝聚职工',
         items: items('P5', [
-          '指导企业建立工会、共青团、妇联等群团组织并发挥作用',
+          '指导企业建立工会、共青团、妇委会（女职工委员会）等群团组织并发挥作用',
           '开展困难职工走访慰问，建立帮扶台账',
           '每年组织职工技能培训或劳动竞赛不少于一次',
           '把生产经营骨干培养成党员，把党员培养成生产经营骨干',

@@ -26,7 +26,7 @@ export const defaultResidentUnitCatalog: DualCommitmentCatalog = {
         code: 'RP2',
         name: '双向服务',
         items: items('RP2', [
-          '为驻区单位职工子女入学、就医、落户等事项提供便利服务',
+          '为驻区单位职工提供政策咨询、就业信息、社区托育等公共服务',
           '协调解决驻区单位周边环境、交通、治安等问题',
           '向驻区单位开放社区党群服务中心活动场所',
           '为驻区单位党员到社区报到提供服务岗位和活动项目',
@@ -67,7 +67,7 @@ export const defaultResidentUnitCatalog: DualCommitmentCatalog = {
         code: 'RU3',
         name: '共驻共建',
         items: items('RU3', [
-          '参与社区环境整治、文明创建、疫情防控等重点工作',
+          '参与社区环境整治、文明创建、应急处置等重点工作',
           '支持社区共建项目，提供人力、物资或资金支持',
         ]),
       },

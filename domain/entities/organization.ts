@@ -7,6 +7,8 @@ import { createdAt, updatedAt, uuidKey } from './common.ts';
 export const ORGANIZATION_KINDS = ['non_public_enterprise', 'social_organization', 'resident_unit'] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 
+export const PARTY_ORG_TYPES = ['党委', '党总支', '党支部', '联合党支部'] as const;
+
 export interface ResponsiblePerson {
   /** e.g. 出资人, 负责人, 党组织书记 */
   role: string;
@@ -27,6 +29,14 @@ export const Organization = defineEntity({
     partyOrgName: p.string().length(200).nullable(),
     responsiblePeople: p.json<ResponsiblePerson[]>(),
     address: p.string().length(300).nullable(),
+    /** 职工人数 and 党员人数 as the organization reported them; null (unknown) prints a blank cell. */
+    staffCount: p.integer().nullable(),
+    partyMemberCount: p.integer().nullable(),
+    /** 党组织类型: 党委 / 党总支 / 党支部 / 联合党支部. */
+    partyOrgType: p.string().length(20).nullable(),
+    partyOrgFoundedOn: p.date().nullable(),
+    /** 法定代表人. */
+    legalRepresentative: p.string().length(100).nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -14,7 +14,7 @@ export const FactualEvaluationData = Type.Object({
   }),
   /** The street or community Party organization that writes the evaluation. */
   evaluatingOrganization: Text,
-  /** 上级党组织: where the evaluation is sent. */
+  /** 报送上级党组织: the unit's superior Party organization, to which the department sends the evaluation. */
   superior: Type.Object({ name: Text, contact: NullableText }),
   /** Every approved commitment of both sides with its fulfilment as the evaluator records it. */
   commitments: Type.Array(Type.Object({ side: Text, title: Text, deadline: DateString, status: Text }), { minItems: 1 }),

@@ -27,6 +27,8 @@ export const FinalAssessmentData = Type.Object({
   }),
   quarterlyResults: Type.Array(Type.Object({ period: Text, score: Score, grade: Text }), { minItems: 1 }),
   achievements: Type.Array(Text),
+  /** 小考 deductions, each with its reason, period and points. */
+  deductions: Type.Array(Type.Object({ period: Text, reason: Text, points: Type.Number({ minimum: 0 }) })),
   scoreItems: Type.Array(ScoreItem, { minItems: 1 }),
   totalScore: Score,
   /** 优秀 / 称职 / 基本称职 / 不称职. */

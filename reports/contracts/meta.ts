@@ -7,5 +7,7 @@ export const ReportMeta = Type.Object({
   issuingUnit: Text,
   /** 发文字号, e.g. 任组字〔2024〕18号; left out on forms that carry none. */
   documentNumber: Type.Optional(Text),
+  /** 印章 caption printed where the seal goes; the issuing unit when not configured. */
+  sealCaption: Type.Optional(Text),
 });
 export type ReportMeta = Type.Static<typeof ReportMeta>;

@@ -1,16 +1,18 @@
-// 授牌证书: the certificate that goes with the plaque a rated Party organization receives.
+// 星级党组织证书: the certificate that goes with the plaque (授牌) a rated Party organization
+// receives. A certificate states the award only; the incentives that follow a level are
+// notified separately (they change with the level and the department's list).
 import Type from 'typebox';
-import { DateString, Text, Year } from './common.ts';
+import { DateString, OrganizationLabel, Text, Year } from './common.ts';
 
 export const StarPlaqueData = Type.Object({
   certificateNumber: Text,
   partyOrganization: Text,
   enterprise: Text,
+  /** 企业 or 社会组织. */
+  label: OrganizationLabel,
   stars: Type.Integer({ minimum: 1, maximum: 5 }),
   year: Year,
   validUntil: DateString,
   awardedOn: DateString,
-  /** 可享受的激励措施 at this star level, from the 38-measure list. */
-  incentives: Type.Array(Text),
 });
 export type StarPlaqueData = Type.Static<typeof StarPlaqueData>;

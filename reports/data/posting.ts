@@ -5,6 +5,8 @@
 // PDFs (ReportFile rows) and shows the same data as JSON.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AttendanceSheetData } from '../contracts/attendance-sheet.ts';
+
+type AttendanceMark = AttendanceSheetData['secretaries'][number]['days'][number];
 import type { QuarterlyReviewData } from '../contracts/quarterly-review.ts';
 import type { YearEndRankingData } from '../contracts/year-end-ranking.ts';
 import type { FinalAssessmentData } from '../contracts/final-assessment.ts';
@@ -16,6 +18,8 @@ import { isWorkingDay, requiredDays, workingDays } from '../../domain/posting/ca
 import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../../domain/posting/rules.ts';
 import { escapeLike } from '../../domain/auth/scope.ts';
 import { clockOf } from '../../domain/clock.ts';
+import { departmentFullName } from '../../domain/documents/issuer.ts';
+import { deductionReason, opinionText, postingQuarterName } from '../../domain/documents/wording.ts';
 import { addDays, daysBetween, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
@@ -23,7 +27,7 @@ const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEnti
 const today = (em: EntityManager) => shanghaiDate(clockOf(em).now().getTime());
 
 /** 组织部 of a region, as printed in letterheads: 中共某区委员会 → 中共某区委组织部. */
-export const departmentName = (regionPartyOrgName: string) => `${regionPartyOrgName.replace(/委员会$/, '委')}组织部`;
+export const departmentName = departmentFullName;
 
 /** 月度考勤表 of one street: every posting in its communities active in the month (of one cohort when given). */
 export async function attendanceSheetData(em: EntityManager, streetId: string, month: string, cohortId?: string, issuedOn: string = today(em)): Promise<AttendanceSheetData | null> {
@@ -43,7 +47,7 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
   for (const posting of postings) {
     const confirmed = new Set((await em.find(PostingCheckIn, { posting: posting.id, status: 'confirmed', date: { $gte: from, $lte: to } })).map((c) => c.date));
     const closed = await em.findOne(PostingMonth, { posting: posting.id, month });
-    const days = daysBetween(from, to).map((d) => (confirmed.has(d) ? 'present' : isWorkingDay(d, settingsOf(posting).holidayCalendar) ? 'absent' : 'off') as 'present' | 'absent' | 'off');
+    const days: AttendanceMark[] = daysBetween(from, to).map((d) => (confirmed.has(d) ? 'present' : isWorkingDay(d, settingsOf(posting).holidayCalendar) ? 'absent' : 'off'));
     const presentDays = confirmed.size;
     secretaries.push({
       name: posting.person.getEntity().name,
@@ -51,7 +55,8 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
       dispatchingUnit: posting.dispatchingOrganization.getEntity().name,
       days,
       presentDays,
-      leaveDays: 0,
+      businessDays: days.filter((d) => d === 'business').length,
+      leaveDays: days.filter((d) => d === 'leave').length,
       metQuota: closed ? closed.confirmedDays >= closed.requiredDays : presentDays >= quota.required,
     });
   }
@@ -60,8 +65,13 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
     street: street.name,
     requiredDays: quota.required,
     workingDays: workingDays(from, to, settings.holidayCalendar),
+    calendarNote: null,
     secretaries,
-    signatures: [{ role: '街道党工委', signer: street.partyOrgName, date: issuedOn, decision: null }],
+    // Signed and sealed by hand, and dated when signed: the clerk who made the sheet and the street committee.
+    signatures: [
+      { role: '制表人', signer: null, date: null, decision: null },
+      { role: street.partyOrgName, signer: null, date: null, decision: null, seal: true },
+    ],
   };
 }
 
@@ -82,9 +92,9 @@ export async function quarterlyReviewData(em: EntityManager, postingId: string, 
   } as never);
   const score = outcome.score ?? 0;
   const street = posting.community.getEntity().parent?.getEntity();
+  const grade = gradeByScore(score, settingsOf(posting).grading);
   return {
-    year: Number(outcome.to.slice(0, 4)),
-    quarter: Math.min(4, quarter),
+    period: { index: quarter, from: outcome.from, to: outcome.to },
     secretary: {
       name: posting.person.getEntity().name,
       dispatchingUnit: posting.dispatchingOrganization.getEntity().name,
@@ -96,13 +106,23 @@ export async function quarterlyReviewData(em: EntityManager, postingId: string, 
     attendance: months.slice(0, 3).map((m) => ({ month: m.month, presentDays: m.confirmedDays, requiredDays: m.requiredDays })),
     selfAssessment: detail.workReport ? detail.workReport.summary.split(/\n+/).filter((l) => l.trim()) : ['（本季度未提交晒绩报告）'],
     achievements: detail.workReport?.achievements ?? [],
-    residentsRating: { respondents: ratings.length, satisfactionPercent: ratings.length ? Math.round((ratings.filter((r) => r.score >= 60).length / ratings.length) * 100) : 0 },
+    // The ratings received in the quarter; with none there is no rate to print (not 0%).
+    residentsRating: { respondents: ratings.length, satisfactionPercent: ratings.length ? Math.round((ratings.filter((r) => r.score >= 60).length / ratings.length) * 1000) / 10 : null },
     visits: visits.map((v) => ({ date: v.visitedOn, visitor: v.visitor, position: v.position, purpose: v.purpose })),
     scores: [{ source: '组织考评（街道党工委）', weightPercent: 100, score }],
     totalScore: score,
-    grade: gradeByScore(score, settingsOf(posting).grading),
+    grade,
     organizationReview: detail.score?.comment ?? '（未评分）',
-    signatures: [{ role: '街道党工委', signer: detail.score?.by ?? street?.partyOrgName ?? '街道党工委', date: detail.score ? shanghaiDate(detail.score.at) : today(em), decision: detail.score ? '同意' : null }],
+    signatures: [
+      { role: '第一书记本人', signer: null, date: null, decision: null },
+      {
+        role: street?.partyOrgName ?? '街道党工委',
+        signer: detail.score?.by ?? null,
+        date: detail.score ? shanghaiDate(detail.score.at) : null,
+        decision: detail.score ? `评定为“${grade}”等次。` : null,
+        seal: true,
+      },
+    ],
   };
 }
 
@@ -118,7 +138,8 @@ export async function yearEndRankingData(em: EntityManager, cohortId: string, is
     year: Number((rows[0]!.posting.getEntity().status?.endsOn ?? cohort.startsOn).slice(0, 4)),
     region: cohort.region.getEntity().name,
     decidedOn: issuedOn,
-    weights: { selfPercent: pct(w.self), residentsPercent: pct(w.residents), organizationPercent: pct(w.organization) },
+    // The weights yearEndScore applies (domain/posting/rules.ts), all four, each with its column.
+    weights: { selfPercent: pct(w.self), residentsPercent: pct(w.residents), organizationPercent: pct(w.organization), routinePercent: pct(w.routine) },
     entries: rows.map((r) => {
       const p = r.posting.getEntity();
       const ye = p.status?.yearEnd;
@@ -131,18 +152,17 @@ export async function yearEndRankingData(em: EntityManager, cohortId: string, is
         selfScore: ye?.self?.score ?? 0,
         residentsScore: ye?.residents?.score ?? 0,
         organizationScore: ye?.organization?.score ?? 0,
+        routineScore: ye?.routine ?? p.status?.routineScore ?? 0,
         totalScore: Number(r.total),
         grade: r.grade ?? '—',
       };
     }),
-    note: `总分 = 晒绩自评×${pct(w.self)}% + 群众测评×${pct(w.residents)}% + 组织考评×${pct(w.organization)}% + 小考（日常量化）×${pct(w.routine)}%；优秀不超过${pct(cohort.settings.grading.excellentMaxShare)}%。`,
-    signatures: [{ role: '县委组织部', signer: departmentName(cohort.region.getEntity().partyOrgName), date: issuedOn, decision: '同意' }],
+    note: `优秀等次不超过参评人数的${pct(cohort.settings.grading.excellentMaxShare)}%。`,
+    signatures: [{ role: departmentName(cohort.region.getEntity().partyOrgName), signer: null, date: null, decision: '同意公布。', seal: true }],
   };
 }
 
-const SIGNER_ROLE: Record<FinalSigner, string> = { street_committee: '街道党工委', dispatching_unit: '派出单位党组', org_department: '区委组织部' };
 const SIGNER_ORDER: FinalSigner[] = ['street_committee', 'dispatching_unit', 'org_department'];
-const DECISION: Record<string, string> = { agree: '同意', disagree: '不同意' };
 
 /**
  * 期满联合考核表 of a posting whose joint assessment is signed. Gender, birth month and political
@@ -164,10 +184,19 @@ export async function finalAssessmentData(em: EntityManager, postingId: string):
   const w = settings.weights;
   const round = (x: number) => Math.round(x * 100) / 100;
   const item = (label: string, weight: number, score: number | null, remark: string | null) => ({ item: `${label}（权重${Math.round(weight * 100)}%）`, maxScore: round(weight * 100), score: round(weight * (score ?? 0)), remark });
-  const quarterlyResults = status.quarters.map((q) => ({ period: `第${q.quarter}季度（${q.from}至${q.to}）`, score: q.score ?? 0, grade: q.score === null ? '未评分' : gradeByScore(q.score, settings.grading) }));
+  const quarterlyResults = status.quarters.map((q) => ({ period: postingQuarterName(q.quarter, q.from, q.to), score: q.score ?? 0, grade: q.score === null ? '未评分' : gradeByScore(q.score, settings.grading) }));
   quarterlyResults.push({ period: '年终考核', score: ye.total ?? 0, grade: ye.ranking?.grade ?? (ye.total === null ? '—' : gradeByScore(ye.total, settings.grading)) });
   const achievements = (await em.find(PostingQuarterReview, { posting: postingId }, { orderBy: { quarter: 'asc' } })).flatMap((r) => r.detail.workReport?.achievements ?? []);
   const signatures = [...final.signatures].sort((a, b) => SIGNER_ORDER.indexOf(a.as) - SIGNER_ORDER.indexOf(b.as));
+  // Each body by its full name: the street's working committee, the dispatching unit's Party
+  // organization (a 党组 exists only in government organs), the district's department.
+  const region = posting.cohort?.getEntity().region;
+  const regionUnit = region ? await em.findOne(AdministrativeUnit, { id: region.id }) : null;
+  const signerRole: Record<FinalSigner, string> = {
+    street_committee: street?.partyOrgName ?? '街道党工委',
+    dispatching_unit: `派出单位党组织（${posting.dispatchingOrganization.getEntity().name}）`,
+    org_department: regionUnit ? departmentName(regionUnit.partyOrgName) : '组织部',
+  };
   return {
     secretary: {
       name: person.name,
@@ -185,15 +214,16 @@ export async function finalAssessmentData(em: EntityManager, postingId: string):
     support: { insuranceYuan: guarantee?.insuranceYuan ?? status.guarantees.insuranceYuan ?? 0, workFundsYuan: guarantee?.workFundsYuan ?? status.guarantees.workFundsYuan ?? 0, headVisits: visits },
     quarterlyResults,
     achievements,
+    deductions: status.tally.map((entry) => deductionReason(entry, status.quarters)),
     scoreItems: [
       item('晒绩自评', w.self, ye.self?.score ?? null, ye.self ? null : '未提交'),
       item('群众测评', w.residents, ye.residents?.score ?? null, ye.residents ? `${ye.residents.respondents}人参评` : null),
       item('组织考评', w.organization, ye.organization?.score ?? null, ye.organization ? null : '未评分'),
-      item('小考（日常量化）', w.routine, ye.routine ?? status.routineScore, status.tally.length ? `扣分${status.tally.length}项` : '无扣分'),
+      item('小考（日常量化）', w.routine, ye.routine ?? status.routineScore, status.tally.length ? `扣分${status.tally.length}项，见扣分明细` : '无扣分'),
     ],
     totalScore: ye.total ?? 0,
     grade: ye.ranking?.grade ?? (ye.total === null ? '—' : gradeByScore(ye.total, settings.grading)),
     remark: `${ye.ranking ? `年终考核在本批${ye.ranking.cohortSize}名第一书记中排名第${ye.ranking.rank}。` : ''}联合考核结论：${final.outcome === 'passed' ? '通过' : '不通过'}。`,
-    signatures: signatures.map((s) => ({ role: SIGNER_ROLE[s.as], signer: s.name, date: shanghaiDate(s.signedAt), decision: `${DECISION[s.decision] ?? s.decision}。${s.comment}` })),
+    signatures: signatures.map((s) => ({ role: signerRole[s.as], signer: s.name, date: shanghaiDate(s.signedAt), decision: opinionText(s.decision, s.comment), seal: true })),
   };
 }

@@ -25,8 +25,9 @@ function secretary(name: string, community: string, dispatchingUnit: string, exc
     dispatchingUnit,
     days,
     presentDays,
+    businessDays: days.filter((mark) => mark === 'business').length,
     leaveDays: days.filter((mark) => mark === 'leave').length,
-    metQuota: presentDays >= 22,
+    metQuota: presentDays + days.filter((mark) => mark === 'business').length >= 22,
   };
 }
 
@@ -35,6 +36,7 @@ export const attendanceSheet: AttendanceSheetData = {
   street: '济阳街道',
   requiredDays: 22,
   workingDays: 22,
+  calendarNote: null,
   secretaries: [
     secretary('李振华', '运河社区', '济宁市财政局', {}),
     secretary('张丽娟', '东门大街社区', '国网济宁供电公司', { 10: 'business', 14: 'present' }),
@@ -46,7 +48,7 @@ export const attendanceSheet: AttendanceSheetData = {
     secretary('孙晓燕', '小闸口社区', '中国移动济宁分公司', { 28: 'present' }),
   ],
   signatures: [
-    { role: '制表人（街道组织委员）', signer: '周敏', date: '2025-01-03', decision: null },
-    { role: '街道党工委书记', signer: '孙立群', date: '2025-01-04', decision: '情况属实。' },
+    { role: '制表人（街道组织委员）', signer: null, date: null, decision: null },
+    { role: '中共济宁市任城区济阳街道工作委员会', signer: '孙立群', date: '2025-01-04', decision: '情况属实。', seal: true },
   ],
 };

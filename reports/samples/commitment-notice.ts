@@ -4,6 +4,7 @@ export const commitmentNotice: CommitmentNoticeData = {
   year: 2024,
   organization: {
     name: '济宁鲁恒机械制造有限公司',
+    label: '企业',
     partyOrganization: '中共济宁鲁恒机械制造有限公司支部委员会',
     address: '济宁市任城区经济开发区崇文大道188号',
   },
@@ -60,9 +61,10 @@ export const commitmentNotice: CommitmentNoticeData = {
       ],
     },
   ],
-  supervision: { contact: '任城区经济开发区党工委组织办', phone: '0537-2356789' },
+  supervision: { contact: '中共济宁经济开发区工作委员会', phone: '0537-2356789' },
+  publicUrl: 'https://dangjian.example.cn/public/commitments/pl_3fa2b1c0d4e5',
   signatures: [
-    { role: '企业党组织书记', signer: '王建国', date: '2024-03-08', decision: null },
-    { role: '企业出资人（负责人）', signer: '刘德海', date: '2024-03-08', decision: null },
+    { role: '党组织书记', signer: null, date: null, decision: null },
+    { role: '企业出资人（负责人）', signer: null, date: null, decision: null },
   ],
 };

@@ -2,7 +2,7 @@ import type { FactualEvaluationData } from '../contracts/factual-evaluation.ts';
 
 export const factualEvaluation: FactualEvaluationData = {
   year: 2024,
-  documentNumber: '济阳四双评〔2024〕第012号',
+  documentNumber: '任组评〔2024〕12号',
   unit: { name: '济宁市任城区税务局', partyOrganization: '中共济宁市任城区税务局委员会', address: '济宁市任城区济阳大道88号' },
   evaluatingOrganization: '中共济宁市任城区济阳街道工作委员会',
   superior: { name: '中共济宁市税务局委员会', contact: '0537-2345678' },
@@ -19,7 +19,7 @@ export const factualEvaluation: FactualEvaluationData = {
   ],
   writtenOn: '2024-12-18',
   signatures: [
-    { role: '街道党工委', signer: '孙立群', date: '2024-12-18', decision: '情况属实。' },
-    { role: '区委组织部', signer: '陈晓东', date: '2024-12-24', decision: '同意，报送上级党组织。' },
+    { role: '中共济宁市任城区济阳街道工作委员会', signer: '孙立群', date: '2024-12-18', decision: '情况属实。', seal: true },
+    { role: '中共济宁市任城区委组织部', signer: '陈晓东', date: '2024-12-24', decision: '同意，报送上级党组织。', seal: true },
   ],
 };

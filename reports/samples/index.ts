@@ -18,14 +18,14 @@ const ORGANIZATION_DEPARTMENT = '中共济宁市任城区委组织部';
 export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
   'commitment-notice': {
     data: commitmentNotice,
-    meta: { issuingUnit: '中共济宁经济开发区工作委员会', documentNumber: '济开党〔2024〕9号' },
+    meta: { issuingUnit: '中共济宁鲁恒机械制造有限公司支部委员会' },
   },
-  'evaluation-record': { data: evaluationRecord, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
-  'factual-evaluation': { data: factualEvaluation, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '济阳四双评〔2024〕第012号' } },
-  'star-rating-list': { data: starRatingList, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组字〔2024〕58号' } },
+  'evaluation-record': { data: evaluationRecord, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组备〔2024〕37号' } },
+  'factual-evaluation': { data: factualEvaluation, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组评〔2024〕12号' } },
+  'star-rating-list': { data: starRatingList, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组星〔2024〕3号' } },
   'star-plaque': { data: starPlaque, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
   'attendance-sheet': { data: attendanceSheet, meta: { issuingUnit: '中共济宁市任城区济阳街道工作委员会' } },
   'quarterly-review': { data: quarterlyReview, meta: { issuingUnit: '中共济宁市任城区济阳街道工作委员会' } },
-  'year-end-ranking': { data: yearEndRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组字〔2025〕6号' } },
+  'year-end-ranking': { data: yearEndRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2025〕1号' } },
   'final-assessment': { data: finalAssessment, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
 };

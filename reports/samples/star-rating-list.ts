@@ -18,9 +18,9 @@ export const starRatingList: StarRatingListData = {
     { partyOrganization: '中共济宁诚信会计师事务所支部委员会', enterprise: '济宁诚信会计师事务所', street: '古槐街道', score: 61.0, stars: 2, previousStars: 3 },
     { partyOrganization: '中共济宁新概念教育培训学校支部委员会', enterprise: '济宁新概念教育培训学校', street: '观音阁街道', score: 55.5, stars: 1, previousStars: null },
   ],
-  note: '公示期为5个工作日。对评定结果有异议的，请于公示期内向区委组织部（两新工委）反映，联系电话：0537-2345678。',
+  note: '公示期为5个工作日。对评定结果有异议的，请于公示期内向中共济宁市任城区委组织部（两新工委）反映，联系电话：0537-2345678。',
   signatures: [
     { role: '考核组组长', signer: '赵卫东', date: '2024-12-12', decision: '评定程序规范，结果属实。' },
-    { role: '区委组织部部务会', signer: '陈晓东', date: '2024-12-18', decision: '同意上述评定结果。' },
+    { role: '中共济宁市任城区委组织部部务会', signer: '陈晓东', date: '2024-12-18', decision: '同意上述评定结果。' },
   ],
 };

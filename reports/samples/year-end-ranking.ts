@@ -47,18 +47,19 @@ export const yearEndRanking: YearEndRankingData = {
   year: 2024,
   region: '济宁市任城区',
   decidedOn: '2025-01-15',
-  weights: { selfPercent: 20, residentsPercent: 40, organizationPercent: 40 },
+  weights: { selfPercent: 20, residentsPercent: 30, organizationPercent: 30, routinePercent: 20 },
   entries: PEOPLE.map(([name, community, street, dispatchingUnit], index) => {
     // Deterministic, descending figures so the ranks agree with the totals.
     const selfScore = 97 - index * 0.6;
     const residentsScore = 98.5 - index * 0.75;
     const organizationScore = 96 - index * 0.7;
-    const totalScore = Math.round((selfScore * 0.2 + residentsScore * 0.4 + organizationScore * 0.4) * 10) / 10;
-    return { rank: index + 1, name, community, street, dispatchingUnit, selfScore, residentsScore, organizationScore, totalScore, grade: grade(totalScore) };
+    const routineScore = 100 - index * 0.5;
+    const totalScore = Math.round((selfScore * 0.2 + residentsScore * 0.3 + organizationScore * 0.3 + routineScore * 0.2) * 10) / 10;
+    return { rank: index + 1, name, community, street, dispatchingUnit, selfScore, residentsScore, organizationScore, routineScore, totalScore, grade: grade(totalScore) };
   }),
   note: '考核结果作为第一书记评先树优、提拔使用、职称评聘和职级晋升的重要依据。排名前10名的第一书记予以通报表扬，考核等次为“不称职”的按规定召回调整。',
   signatures: [
-    { role: '区委组织部考核组', signer: '赵卫东', date: '2025-01-10', decision: '考核程序规范，计分准确。' },
-    { role: '区委组织部部务会', signer: '陈晓东', date: '2025-01-15', decision: '同意公布。' },
+    { role: '考核组', signer: '赵卫东', date: '2025-01-10', decision: '考核程序规范，计分准确。' },
+    { role: '中共济宁市任城区委组织部部务会', signer: '陈晓东', date: '2025-01-15', decision: '同意公布。' },
   ],
 };

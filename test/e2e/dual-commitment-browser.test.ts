@@ -41,7 +41,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([
-    startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' })),
+    startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' })),
     resolveExecutablePath().then(launchBrowser),
   ]);
   harness = started;

@@ -49,9 +49,9 @@ describe('report data contracts', () => {
 
   it('reports a malformed value with its path', () => {
     const { data, meta } = clone(REPORT_SAMPLES['quarterly-review']);
-    (data as { quarter: number }).quarter = 5;
+    (data as { period: { index: number } }).period.index = 9;
     expect(() => renderer.renderHtml('quarterly-review', data, meta)).toThrow(ReportDataError);
-    expect(() => renderer.renderHtml('quarterly-review', data, meta)).toThrow(/data\/quarter/);
+    expect(() => renderer.renderHtml('quarterly-review', data, meta)).toThrow(/data\/period\/index/);
   });
 
   it('refuses an unknown report type', () => {

@@ -8,18 +8,24 @@ import Type from 'typebox';
 import { createReportRenderer, REPORT_TYPES, REPORT_TYPE_NAMES, ReportTemplateError, type ReportRenderer, type ReportTypeName } from '../../reports/index.ts';
 import { REPORT_SAMPLES } from '../../reports/samples/index.ts';
 import { pdfFontNames, pdfText } from './pdf-text.ts';
+import { checkLayout, placedText, writeFirstPagePng } from './pdf-layout.ts';
+import path from 'node:path';
+import { projectRoot } from '../../config/config.ts';
+
+/** Where the first page of every report type is written for review (committed: docs/reports/<type>.png). */
+const PAGE_IMAGES = path.join(projectRoot, 'docs', 'reports');
 
 // What a reader must find in each sample PDF: title, names and figures from its data.
 const EXPECTED: Record<ReportTypeName, string[]> = {
-  'commitment-notice': ['济宁鲁恒机械制造有限公司2024年度“双向承诺”公示', '思想政治引领', '设立党员先锋岗6个', '王建国', '刘德海', '0537-2356789', '2024年3月11日'],
-  'evaluation-record': ['2024年度“双向承诺”评诺备案表', '任组备〔2024〕第037号', '王建国', '共24项，已兑现23项', '91.6', '优秀', '同意备案。'],
-  'factual-evaluation': ['济宁市任城区税务局2024年度“四双”写实评价', '济阳四双评〔2024〕第012号', '中共济宁市税务局委员会', '已兑现3项', '税收政策进社区', '同意，报送上级党组织。'],
-  'star-rating-list': ['济宁市任城区2024年度非公企业党组织星级评定名单', '山东泰丰纺织集团有限公司', '96.5', '★★★★★', '降星', '赵卫东'],
-  'star-plaque': ['荣誉证书', '中共济宁鲁恒机械制造有限公司支部委员会', '“五星级党组织”', 'RCXJ-2024-0005', '2024年12月28日'],
-  'attendance-sheet': ['济阳街道第一书记2024年12月考勤表', '李振华', '王海涛', '国网济宁供电公司', '不少于22天', '孙立群'],
-  'quarterly-review': ['第一书记2024年第三季度述评报告', '李振华', '济宁市财政局', '95.8%', '93.3', '郑广明'],
-  'year-end-ranking': ['济宁市任城区2024年度第一书记年终考核排名', '李振华', '孙晓燕', '中国移动济宁分公司', '97.2', '基本称职', '陈晓东'],
-  'final-assessment': ['第一书记任期期满联合考核表', '李振华', '1,000,000元', '30,000元', '95.8', '同意评定为优秀等次。'],
+  'commitment-notice': ['济宁鲁恒机械制造有限公司2024年度“双向承诺”公示', '思想政治引领', '设立党员先锋岗6个', '党组织书记', '企业出资人（负责人）', '0537-2356789', '2024年3月11日'],
+  'evaluation-record': ['2024年度“双向承诺”评诺备案表', '任组备〔2024〕37号', '王建国', '共24项，已兑现23项', '合计100%', '26.55', '90.2', '优秀', '同意备案。'],
+  'factual-evaluation': ['济宁市任城区税务局2024年度“四双”写实评价', '任组评〔2024〕12号', '报送上级党组织', '中共济宁市税务局委员会', '已兑现3项', '税收政策进社区', '同意，报送上级党组织。'],
+  'star-rating-list': ['济宁市任城区2024年度非公企业和社会组织党组织星级评定名单', '山东泰丰纺织集团有限公司', '96.5', '★★★★★', '降星', '赵卫东'],
+  'star-plaque': ['证书', '中共济宁鲁恒机械制造有限公司支部委员会', '“五星级党组织”', '特发此证', '任组星证〔2024〕5号', '2024年12月28日'],
+  'attendance-sheet': ['济阳街道第一书记2024年12月考勤表', '派驻社区', '李振华', '王海涛', '国网济宁供电公司', '不少于22天', '公差'],
+  'quarterly-review': ['第一书记派驻第二季度述评报告', '2024年6月1日至2024年8月31日', '李振华', '济宁市财政局', '95.8%', '93.3', '郑广明'],
+  'year-end-ranking': ['济宁市任城区2024年度第一书记年终考核排名', '小考', '李振华', '孙晓燕', '中国移动济宁分公司', '基本称职', '陈晓东'],
+  'final-assessment': ['第一书记任期期满联合考核表', '李振华', '派驻第一季度', '1,000,000元', '30,000元', '95.8', '同意评定为优秀等次。', '派出单位党组织'],
 };
 
 const GENERATED_AT = new Date('2025-01-15T02:30:00Z');
@@ -88,16 +94,25 @@ describe('report renderer', () => {
     // Every glyph comes from the npm font: no fallback font (boxes) was used.
     const fonts = pdfFontNames(report.pdf);
     expect(fonts.length).toBeGreaterThan(0);
-    expect(fonts.filter((name) => !name.startsWith('NotoSansSC'))).toEqual([]);
+    expect(fonts.filter((name) => !name.startsWith('NotoSerifSC'))).toEqual([]);
+    // The visual check: nothing outside the text block but the running header and footer, no
+    // word broken across the lines of a table cell; the first page kept as PNG for review.
+    const title = REPORT_TYPES[type].title(data as never);
+    const problems = checkLayout(await placedText(report.pdf), { header: `${meta.issuingUnit}${title}`, footer: (n, m) => `第${n}页共${m}页生成时间：2025-01-1510:30` });
+    expect(problems).toEqual({ outside: [], brokenWords: [] });
+    await writeFirstPagePng(report.pdf, path.join(PAGE_IMAGES, `${type}.png`));
   });
 
   it('repeats the table header on every page of a long table', async () => {
     const { data, meta } = REPORT_SAMPLES['year-end-ranking'];
     const report = await renderer.render('year-end-ranking', data, meta);
-    expect(report.pages).toBe(2);
+    expect(report.pages).toBeGreaterThanOrEqual(2);
     const { extractText } = await import('unpdf');
     const { text } = await extractText(new Uint8Array(report.pdf), { mergePages: false });
-    for (const page of text) expect(page.replace(/\s+/g, '')).toContain('名次姓名驻村社区所属街道派出单位');
+    // Every page that carries rows of the table (the last may hold only the closing note and signatures).
+    const withRows = text.filter((page) => /\d+\.\d(优秀|称职|基本称职)/.test(page.replace(/\s+/g, '')));
+    expect(withRows.length).toBeGreaterThanOrEqual(2);
+    for (const page of withRows) expect(page.replace(/\s+/g, '')).toContain('名次姓名派驻社区所属街道派出单位');
   });
 
   it('prints rare characters outside the common font from the fallback slices', async () => {
@@ -107,7 +122,7 @@ describe('report renderer', () => {
     const report = await renderer.render('quarterly-review', data, meta);
     expect(await pdfText(report.pdf)).toContain('赵堃喆');
     expect(await pdfText(report.pdf)).toContain('犇淼社区');
-    expect(pdfFontNames(report.pdf).filter((name) => !name.startsWith('NotoSansSC'))).toEqual([]);
+    expect(pdfFontNames(report.pdf).filter((name) => !name.startsWith('NotoSerifSC'))).toEqual([]);
   });
 
   it('renders concurrent requests beyond the pool size', async () => {
@@ -155,7 +170,7 @@ describe('report renderer', () => {
     await disconnected;
 
     const report = await renderer.render('star-plaque', data, meta);
-    expect(await pdfText(report.pdf)).toContain('荣誉证书');
+    expect(await pdfText(report.pdf)).toContain('特发此证');
     expect(renderer.stats().browserLaunches).toBe(launchesBefore + 1);
     expect(renderer.currentBrowser()).not.toBe(crashed);
     expect(renderer.currentBrowser()?.connected).toBe(true);

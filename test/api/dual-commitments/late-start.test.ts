@@ -27,7 +27,7 @@ const accounts: Record<string, string> = {};
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  harness = await startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' }));
   ({ env, app } = harness);
   const em = app.orm.em.fork() as EntityManager;
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {

@@ -27,7 +27,7 @@ let renders = 0;
 
 beforeAll(async () => {
   harness = await startCycleHarness(
-    (app) => ({ ...createDualCommitmentActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }), ...createReportRenderActivities({ orm: app.orm }) }),
+    (app) => ({ ...createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' }), ...createReportRenderActivities({ orm: app.orm }) }),
     {
       // The first PDF fails as a broken template does: not retried, the cycle records it.
       renderer: (real) => ({
@@ -138,7 +138,8 @@ describe('re-rendering a failed report through HTTP', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['x-sha256']).toBe(filed.reports[0]!.sha256);
     const text = await pdfText(pdf.body as Buffer);
-    for (const expected of ['测试重印有限公司', '公示', '形势政策宣讲', '中共测试区委组织部']) expect(text).toContain(expected);
+    // The notice is the Party organization's own, with the QR code of its public page.
+    for (const expected of ['测试重印有限公司', '公示', '形势政策宣讲', '测试重印有限公司党支部', 'https://dangjian.example.cn/public/commitments/']) expect(text).toContain(expected);
 
     // Recorded as the cycle records a PDF: one ReportFile version, its SHA-256 in the audit log,
     // under the person who asked; the request is audited too. A filed report is not rendered again.

@@ -26,7 +26,7 @@ beforeAll(async () => {
   world = await seedPostingWorld(em, { postings: 2, startsOn: '2025-01-01' });
   const [a, b] = world.postingIds as [string, string];
   await em.nativeUpdate(Posting, { id: { $in: [a, b] } }, { endsOn: '2025-12-31', phase: 'completed' });
-  for (const date of ['2025-01-02', '2025-01-03', '2025-01-06']) em.create(PostingCheckIn, { posting: a, date, note: '驻村', status: 'confirmed' } as never);
+  for (const date of ['2025-01-02', '2025-01-03', '2025-01-06']) em.create(PostingCheckIn, { posting: a, date, note: '在社区', status: 'confirmed' } as never);
   em.create(PostingCheckIn, { posting: a, date: '2025-01-07', note: '争议', status: 'disputed' } as never);
   em.create(PostingMonth, { posting: a, month: '2025-01', fromDate: '2025-01-01', toDate: '2025-01-31', requiredDays: 19, confirmedDays: 3 } as never);
   em.create(PostingHeadVisit, { posting: a, visitedOn: '2025-02-11', visitor: '陈局长', position: '局长', purpose: '调研指导' } as never);
@@ -73,6 +73,9 @@ describe('posting reports', () => {
     const quarter = (await quarterlyReviewData(em, world.postingIds[0]!, 1))!;
     check('quarterly-review', quarter);
     expect(quarter).toMatchObject({ totalScore: 88, grade: '称职', selfAssessment: ['召开联席会3次', '化解纠纷5件'], visits: [expect.objectContaining({ visitor: '陈局长' })] });
+    expect(quarter.period).toMatchObject({ index: 1 });
+    // No rate without answers: 0 answers is not 0%.
+    expect(quarter.residentsRating.satisfactionPercent === null).toBe(quarter.residentsRating.respondents === 0);
     expect(await quarterlyReviewData(em, world.postingIds[1]!, 1)).toBeNull();
     const ranking = (await yearEndRankingData(em, world.cohortId))!;
     check('year-end-ranking', ranking);
@@ -80,6 +83,9 @@ describe('posting reports', () => {
       [1, '书记1', '优秀'],
       [2, '书记2', '基本称职'],
     ]);
-    expect(ranking.weights).toEqual({ selfPercent: 20, residentsPercent: 30, organizationPercent: 30 });
+    // All four weights of the rule, 小考 included: the components add up to the total as printed.
+    expect(ranking.weights).toEqual({ selfPercent: 20, residentsPercent: 30, organizationPercent: 30, routinePercent: 20 });
+    const w = ranking.weights;
+    expect(w.selfPercent + w.residentsPercent + w.organizationPercent + w.routinePercent).toBe(100);
   });
 });

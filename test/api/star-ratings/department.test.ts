@@ -29,7 +29,7 @@ const orgIds: string[] = [];
 const manual = manualIndicators(indicatorsOf(defaultStarRatingCatalog), autoIndicatorsOf(indicatorsOf(defaultStarRatingCatalog)));
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createStarRatingActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  harness = await startCycleHarness((app) => createStarRatingActivities({ orm: app.orm }));
   ({ env, app } = harness);
   const em = app.orm.em.fork() as EntityManager;
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {

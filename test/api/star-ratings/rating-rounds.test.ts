@@ -33,7 +33,7 @@ const manual = manualIndicators(indicatorsOf(defaultStarRatingCatalog), autoIndi
 const ORG_NAMES = ['A鲁恒机械有限公司', 'B泰丰纺织有限公司', 'C宏达物流有限公司', 'D瑞康医药有限公司', 'E阳光社工服务中心'];
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createStarRatingActivities({ orm: app.orm, issuingUnit: '中共测试区委组织部' }));
+  harness = await startCycleHarness((app) => createStarRatingActivities({ orm: app.orm }));
   ({ env, app } = harness);
 
   const em = app.orm.em.fork() as EntityManager;
