@@ -14,7 +14,7 @@ import type { Clock } from '../domain/clock.ts';
 import { shanghaiDate } from '../domain/time.ts';
 import { derivedLinkToken } from '../domain/auth/access-links.ts';
 import { PUBLIC_COMMITMENTS } from '../domain/dual-commitment/contracts.ts';
-import { allocateDocumentNumber, departmentIssuer, streetOf, type DepartmentIssuer } from '../domain/documents/issuer.ts';
+import { allocateDocumentNumber, requireDepartmentIssuer, streetOf, type DepartmentIssuer } from '../domain/documents/issuer.ts';
 import { organizationLabel, partySecretaryOf } from '../domain/documents/wording.ts';
 
 /**
@@ -48,12 +48,7 @@ const catalogOf = (set: CommitmentSet) =>
   (variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog);
 
 /** The department that files, numbers and countersigns the set's records (domain/documents/issuer.ts). */
-async function departmentOf(em: EntityManager, set: CommitmentSet): Promise<DepartmentIssuer> {
-  const org = set.organization.getEntity();
-  const issuer = await departmentIssuer(em, org.unit.id);
-  if (!issuer) throw new Error(`organization ${org.id} has no district above it in the administrative tree: no department can issue its documents`);
-  return issuer;
-}
+const departmentOf = (em: EntityManager, set: CommitmentSet) => requireDepartmentIssuer(em, set.organization.getEntity().unit.id);
 
 const meta = (issuer: DepartmentIssuer, documentNumber: string) => ({ issuingUnit: issuer.name, sealCaption: issuer.sealCaption, documentNumber });
 

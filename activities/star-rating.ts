@@ -31,7 +31,7 @@ import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
 import type { RenderReportInput, ReportActivities } from './reports.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
-import { allocateDocumentNumber, departmentIssuer, type DepartmentIssuer } from '../domain/documents/issuer.ts';
+import { allocateDocumentNumber, requireDepartmentIssuer } from '../domain/documents/issuer.ts';
 import { organizationLabel } from '../domain/documents/wording.ts';
 import { shanghaiDate } from '../domain/time.ts';
 
@@ -76,12 +76,6 @@ export interface EndInput {
 export function createStarRatingActivities(deps: StarRatingActivityDeps) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
-  /** The department above a unit that lists, numbers and awards (domain/documents/issuer.ts). */
-  async function departmentOf(em: EntityManager, unitId: string): Promise<DepartmentIssuer> {
-    const issuer = await departmentIssuer(em, unitId);
-    if (!issuer) throw new Error(`unit ${unitId} has no district above it in the administrative tree: no department can issue its documents`);
-    return issuer;
-  }
 
   /** Accounts holding `roles` over the organization: its own roles, unit roles on an ancestor, assigned evaluators. */
   async function accountsOver(em: EntityManager, org: Organization, roles: string[]): Promise<string[]> {
@@ -236,22 +230,17 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       const incentives = await incentiveCatalogFor(em, input.organizationId, input.year);
       const awarded = input.trigger === 'rating' && input.to > 0;
       const existing = await em.findOne(StarMove, { moveKey: input.key });
-      const department = awarded ? await departmentOf(em, org.unit.id) : null;
-      // The certificate's number: one per move, from the department's sequence of the year (任组星证〔2026〕5号).
-      const certificateNumber = existing?.certificateNumber ?? (department
-        ? await allocateDocumentNumber(em, { issuer: department, kind: 'star-plaque', year: input.year, subjectKey: `star_move/${input.key}` })
-        : null);
+      const department = awarded ? await requireDepartmentIssuer(em, org.unit.id) : null; // it awards and numbers the certificate, once per move
+      const certificateNumber = existing?.certificateNumber
+        ?? (department && (await allocateDocumentNumber(em, { issuer: department, kind: 'star-plaque', year: input.year, subjectKey: `star_move/${input.key}` })));
       const plaque: StarReportRequest | null = awarded
         ? {
             type: 'star-plaque',
             data: {
               certificateNumber,
               partyOrganization: org.partyOrgName ?? `${org.name}党组织`,
-              enterprise: org.name,
-              label: organizationLabel(org.kind),
-              stars: input.to,
-              year: input.year,
-              validUntil: input.plaqueValidUntil,
+              enterprise: org.name, label: organizationLabel(org.kind),
+              stars: input.to, year: input.year, validUntil: input.plaqueValidUntil,
               awardedOn: shanghaiDate(existing?.decidedAt ?? clock.now()),
             },
             meta: { issuingUnit: department!.name, sealCaption: department!.sealCaption },
@@ -361,8 +350,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       await em.transactional(async (tx) => {
         const updated = await tx.nativeUpdate(StarMove, { moveKey: input.key, plaqueSha256: null }, { plaqueSha256: input.sha256 });
         if (updated === 0) return;
-        const move = await tx.findOne(StarMove, { moveKey: input.key });
-        const after = { report: 'star-plaque', sha256: input.sha256, documentNumber: move?.certificateNumber ?? null };
+        const after = { report: 'star-plaque', sha256: input.sha256, documentNumber: (await tx.findOne(StarMove, { moveKey: input.key }))?.certificateNumber ?? null };
         await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'star_rating.plaque', entityType: 'star_move', entityId: input.key, after });
       });
     },
@@ -382,10 +370,8 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       if (entries.length === 0) return { request: null, entries: 0 };
       const unit = await em.findOneOrFail(AdministrativeUnit, { id: input.unitId });
       const today = shanghaiDate(clock.now());
-      const department = await departmentOf(em, unit.id);
-      const documentNumber = await allocateDocumentNumber(em, {
-        issuer: department, kind: 'star-rating-list', year: input.year, subjectKey: `star_rating_list/${unit.id}/${input.year}/${input.kind}`,
-      });
+      const department = await requireDepartmentIssuer(em, unit.id);
+      const documentNumber = await allocateDocumentNumber(em, { issuer: department, kind: 'star-rating-list', year: input.year, subjectKey: `star_rating_list/${unit.id}/${input.year}/${input.kind}` });
       return {
         entries: entries.length,
         request: {

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { ORGANIZATION_KINDS, type Organization } from '../../domain/entities/organization.ts';
+import { ORGANIZATION_KINDS, PARTY_ORG_TYPES, type Organization } from '../../domain/entities/organization.ts';
 import type { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { DateTime, Nullable, PageQuery, Uuid, iso } from './common.ts';
 
@@ -22,10 +22,27 @@ const example = {
   partyOrgName: '济宁鑫源机械制造有限公司党支部',
   responsiblePeople: [{ role: '出资人', name: '刘建国', phone: '13905370001' }],
   address: '任城区金鑫路18号',
+  legalRepresentative: '刘建国',
+  staffCount: 326,
+  partyMemberCount: 27,
+  partyOrgType: '党支部',
+  partyOrgFoundedOn: '2015-07-01',
   createdAt: '2026-11-21T08:00:00.000Z',
   updatedAt: '2026-11-21T08:00:00.000Z',
 };
 export const organizationExample = example;
+
+/** What the forms print (评诺备案表): null is unknown, and the form leaves the cell blank. */
+const documentFields = {
+  legalRepresentative: Nullable(Type.String({ minLength: 1, maxLength: 100, description: '法定代表人' })),
+  staffCount: Nullable(Type.Integer({ minimum: 0, maximum: 9_999_999, description: '职工人数' })),
+  partyMemberCount: Nullable(Type.Integer({ minimum: 0, maximum: 9_999_999, description: '党员人数' })),
+  partyOrgType: Nullable(Type.Enum(PARTY_ORG_TYPES, { description: '党组织类型' })),
+  partyOrgFoundedOn: Nullable(Type.String({ format: 'date', description: '党组织成立日期 YYYY-MM-DD' })),
+};
+const optionalDocumentFields = Object.fromEntries(Object.entries(documentFields).map(([k, v]) => [k, Type.Optional(v)])) as {
+  [K in keyof typeof documentFields]: Type.TOptional<(typeof documentFields)[K]>;
+};
 
 export const OrganizationDto = Type.Object({
   id: Uuid,
@@ -37,6 +54,7 @@ export const OrganizationDto = Type.Object({
   partyOrgName: Nullable(Type.String()),
   responsiblePeople: Type.Array(ResponsiblePerson),
   address: Nullable(Type.String()),
+  ...documentFields,
   createdAt: DateTime,
   updatedAt: DateTime,
 }, { examples: [example] });
@@ -49,6 +67,7 @@ const fields = {
   partyOrgName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   responsiblePeople: Type.Optional(Type.Array(ResponsiblePerson, { maxItems: 20 })),
   address: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+  ...optionalDocumentFields,
 };
 
 export const OrganizationCreate = Type.Object(fields, {
@@ -64,6 +83,7 @@ export const OrganizationUpdate = Type.Object({
   partyOrgName: fields.partyOrgName,
   responsiblePeople: fields.responsiblePeople,
   address: fields.address,
+  ...optionalDocumentFields,
 }, { additionalProperties: false, minProperties: 1, examples: [{ partyOrgName: '济宁鑫源机械制造有限公司党总支' }] });
 
 export const OrganizationQuery = Type.Object({
@@ -85,6 +105,11 @@ export function organizationDto(org: Organization) {
     partyOrgName: org.partyOrgName ?? null,
     responsiblePeople: org.responsiblePeople,
     address: org.address ?? null,
+    legalRepresentative: org.legalRepresentative ?? null,
+    staffCount: org.staffCount ?? null,
+    partyMemberCount: org.partyMemberCount ?? null,
+    partyOrgType: (org.partyOrgType ?? null) as (typeof PARTY_ORG_TYPES)[number] | null,
+    partyOrgFoundedOn: org.partyOrgFoundedOn ?? null,
     createdAt: iso(org.createdAt)!,
     updatedAt: iso(org.updatedAt)!,
   };

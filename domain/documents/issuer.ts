@@ -117,6 +117,13 @@ export async function departmentIssuer(em: EntityManager, unitId: string): Promi
   };
 }
 
+/** The department that issues for `unitId`; a unit with no district above it cannot have its documents issued. */
+export async function requireDepartmentIssuer(em: EntityManager, unitId: string): Promise<DepartmentIssuer> {
+  const issuer = await departmentIssuer(em, unitId);
+  if (!issuer) throw new Error(`unit ${unitId} has no district above it in the administrative tree: no department can issue its documents`);
+  return issuer;
+}
+
 const NUMBER_LOCK = 20_261_129;
 
 /**

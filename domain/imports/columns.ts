@@ -2,6 +2,7 @@
 // and the rule each value must meet. The first line is the header; data rows are numbered
 // from 2, as a spreadsheet shows them.
 import type { ImportKind } from '../entities/import-job.ts';
+import { PARTY_ORG_TYPES } from '../entities/organization.ts';
 
 export interface ColumnSpec {
   name: string;
@@ -15,6 +16,13 @@ export interface ColumnSpec {
 const maxLength = (n: number) => (v: string) => (v.length > n ? `must be at most ${n} characters` : null);
 const oneOf = (values: readonly string[]) => (v: string) => (values.includes(v) ? null : `must be one of ${values.join(', ')}`);
 const pattern = (re: RegExp, rule: string) => (v: string) => (re.test(v) ? null : rule);
+
+const count = (v: string) => (/^\d{1,7}$/.test(v) ? null : 'must be a whole number from 0');
+const isoDate = (v: string) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const valid = m && new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)).toISOString().slice(0, 10) === v;
+  return valid ? null : 'must be a date YYYY-MM-DD';
+};
 
 export const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 export const BOOLEAN_VALUES = ['是', '否', 'true', 'false', '1', '0', 'yes', 'no'] as const;
@@ -36,6 +44,14 @@ export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     { name: 'address', required: false, check: maxLength(300), description: 'address' },
     { name: 'responsible_name', required: false, check: maxLength(100), description: 'responsible person (出资人/负责人)' },
     { name: 'responsible_phone', required: false, check: pattern(/^[0-9+ -]{5,32}$/, 'must be a phone number'), description: "responsible person's phone" },
+    // What the forms print (评诺备案表): left blank on the form where the file has no value.
+    { name: 'legal_representative', required: false, check: maxLength(100), description: '法定代表人' },
+    { name: 'staff_count', required: false, check: count, description: '职工人数, a whole number' },
+    { name: 'party_member_count', required: false, check: count, description: '党员人数, a whole number' },
+    { name: 'party_org_type', required: false, check: oneOf(PARTY_ORG_TYPES), description: `党组织类型: ${PARTY_ORG_TYPES.join(', ')}` },
+    { name: 'party_org_founded_on', required: false, check: isoDate, description: '党组织成立日期, YYYY-MM-DD' },
+    { name: 'party_secretary_name', required: false, check: maxLength(100), description: '党组织书记' },
+    { name: 'party_secretary_phone', required: false, check: pattern(/^[0-9+ -]{5,32}$/, 'must be a phone number'), description: "the Party secretary's phone" },
   ],
   people: [
     { name: 'name', required: true, check: maxLength(100), description: 'full name' },

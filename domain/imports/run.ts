@@ -263,13 +263,27 @@ async function planOrganizations(em: EntityManager, ctx: ImportContext, rows: Ro
     steps.push((tx) => {
       const org = tx.create(Organization, {
         name: row.name!, kind: row.kind as OrganizationKind, unit: unit.id, creditCode: row.credit_code || null, partyOrgName: row.party_org_name || null,
-        address: row.address || null, responsiblePeople: row.responsible_name ? [{ role: '负责人', name: row.responsible_name, ...(row.responsible_phone ? { phone: row.responsible_phone } : {}) }] : [],
+        address: row.address || null, responsiblePeople: responsiblePeopleOf(row), ...documentFieldsOf(row),
       });
       return { id: org.id, snapshot: { name: org.name, kind: org.kind, unitId: unit.id, creditCode: org.creditCode, partyOrgName: org.partyOrgName } };
     });
   });
   return steps;
 }
+
+const person = (role: string, name: string | undefined, phone: string | undefined) => (name ? [{ role, name, ...(phone ? { phone } : {}) }] : []);
+const responsiblePeopleOf = (row: Row) => [
+  ...person('负责人', row.responsible_name, row.responsible_phone),
+  ...person('党组织书记', row.party_secretary_name, row.party_secretary_phone),
+];
+/** The organization fields the forms print; an empty cell stays unknown (null), never 0. */
+const documentFieldsOf = (row: Row) => ({
+  legalRepresentative: row.legal_representative || null,
+  staffCount: row.staff_count ? Number(row.staff_count) : null,
+  partyMemberCount: row.party_member_count ? Number(row.party_member_count) : null,
+  partyOrgType: row.party_org_type || null,
+  partyOrgFoundedOn: row.party_org_founded_on || null,
+});
 
 async function planPeople(em: EntityManager, ctx: ImportContext, rows: Row[], units: Map<string, { id: string; path: string }>, fail: Fail): Promise<Step[]> {
   const codes = [...new Set(rows.map((r) => r.organization_credit_code).filter((c): c is string => Boolean(c)))];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
 import { multipartFile } from './support/multipart.ts';
 import { ImportJob } from '../../domain/entities/import-job.ts';
+import { Organization } from '../../domain/entities/organization.ts';
 import { IMPORT_INTERRUPTED_RULE } from '../../domain/imports/run.ts';
 
 let app: TestApp;
@@ -54,6 +55,25 @@ describe('CSV import', () => {
     ]));
     expect(job.errors.some((e: { row: number }) => e.row === 2)).toBe(false);
     expect(await count(world.tokens.streetA!, '/organizations')).toBe(before);
+  });
+
+  it('imports the fields the forms print (counts, Party organization, legal representative), refusing bad ones by column', async () => {
+    const header = 'name,kind,unit_code,credit_code,legal_representative,staff_count,party_member_count,party_org_type,party_org_founded_on,party_secretary_name';
+    const bad = await importCsv(world.tokens.streetA!, 'organizations', [header, '坏字段公司,non_public_enterprise,C-A,,张三,-3,十,党小组,2015-13-01,'].join('\n'));
+    expect(bad.errors).toEqual(expect.arrayContaining([
+      { row: 2, column: 'staff_count', rule: 'must be a whole number from 0' },
+      { row: 2, column: 'party_member_count', rule: 'must be a whole number from 0' },
+      { row: 2, column: 'party_org_type', rule: expect.stringContaining('must be one of 党委') },
+      { row: 2, column: 'party_org_founded_on', rule: 'must be a date YYYY-MM-DD' },
+    ]));
+    const job = await importCsv(world.tokens.streetA!, 'organizations', [header, '鲁恒机械有限公司,non_public_enterprise,C-A,91370800MA3C000202,刘德海,326,27,党支部,2015-07-01,王建国', '空白计数公司,non_public_enterprise,C-A,,,,,,,'].join('\n'));
+    expect(job.status).toBe('succeeded');
+    const em = app.orm.em.fork();
+    const org = await em.findOneOrFail(Organization, { creditCode: '91370800MA3C000202' });
+    expect(org).toMatchObject({ legalRepresentative: '刘德海', staffCount: 326, partyMemberCount: 27, partyOrgType: '党支部', partyOrgFoundedOn: '2015-07-01' });
+    expect(org.responsiblePeople).toEqual([{ role: '党组织书记', name: '王建国' }]);
+    // An empty cell stays unknown, so the form leaves it blank rather than printing 0人.
+    expect(await em.findOneOrFail(Organization, { name: '空白计数公司' })).toMatchObject({ staffCount: null, partyMemberCount: null });
   });
 
   it('names a missing or unknown header column', async () => {

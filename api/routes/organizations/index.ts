@@ -76,6 +76,8 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const org = em.create(Organization, {
         name: body.name, kind: body.kind, unit, creditCode: body.creditCode ?? null, partyOrgName: body.partyOrgName ?? null,
         responsiblePeople: body.responsiblePeople ?? [], address: body.address ?? null,
+        legalRepresentative: body.legalRepresentative ?? null, staffCount: body.staffCount ?? null, partyMemberCount: body.partyMemberCount ?? null,
+        partyOrgType: body.partyOrgType ?? null, partyOrgFoundedOn: body.partyOrgFoundedOn ?? null,
       });
       await em.flush();
       const after = organizationDto(org);
