@@ -197,6 +197,14 @@ describe('the dual commitments cycle in the browser', () => {
       await confirmDialog(page);
       await page.waitForFunction(() => /^\/cycles\/[0-9a-f-]{36}$/.test(location.pathname));
       await waitText(page, '已启动 1 / 1', '[data-test=start-progress]');
+      // Counts per gate: the ECharts bars are drawn, and the table's number opens that gate's sets of the cycle.
+      await page.waitForSelector('[data-test=gate-chart] canvas');
+      await waitText(page, '1', '[data-test=gate-count-set]');
+      await docShot(page, 'dashboard');
+      const cycleId = (await page.evaluate(() => location.pathname)).split('/')[2];
+      await page.locator('[data-test=gate-count-set]').click();
+      await page.waitForFunction((id) => location.href.endsWith(`/sets?cycle=${id}&gate=set`), {}, cycleId);
+      await waitText(page, ORG, '[data-test=sets]');
       return page;
     });
 

@@ -17,6 +17,7 @@ export const dcText = {
   retry: '重新启动失败的组织',
   retried: (n: number) => `已重新启动 ${n} 个组织`,
   perGate: '各环节组织数',
+  organizationCount: '组织数（点击查看）',
   setStatuses: '定诺环节状态',
   overdueSubmissions: '逾期未通过定诺',
   overdueItems: '逾期未上报的承诺事项',
@@ -26,6 +27,7 @@ export const dcText = {
   escalatedAt: '督办时间',
   openSet: '打开承诺书',
   setsOfCycle: '本周期承诺书',
+  ofOneCycle: '仅显示所选周期的承诺书',
   // start form
   scope: '范围',
   scopeAll: '本辖区全部',
