@@ -1,5 +1,6 @@
 // How the documents word what the records hold: pure functions, one place for each rule.
 import type { TallyEntry } from '../posting/rules.ts';
+import type { HolidayCalendar } from '../posting/holidays.ts';
 
 export type OrganizationLabel = '企业' | '社会组织' | '单位';
 
@@ -56,4 +57,14 @@ export function deductionReason(entry: TallyEntry, quarters: readonly { quarter:
   const period = quarter ? postingQuarterName(index, quarter.from, quarter.to) : `派驻第${CHINESE_ORDINALS[index - 1] ?? index}季度`;
   const reason = entry.kind === 'missing_head_visit' ? '派出单位负责人未按要求到社区走访' : entry.kind === 'late_work_report' ? '季度工作报告逾期提交' : '未提交季度工作报告';
   return { period, reason, points: entry.points };
+}
+
+/**
+ * The warning a sheet carries when its year has no published holiday calendar (no statutory
+ * holiday of that year on record): its working days then fall back to Monday–Friday, which
+ * counts 元旦, 春节 and 国庆 as working days until the department enters the State Council's notice.
+ */
+export function holidayCalendarNote(calendar: HolidayCalendar, year: number): string | null {
+  if (calendar.holidays.some((day) => day.startsWith(`${year}-`))) return null;
+  return `注意：${year}年节假日安排尚未录入，本表暂按周一至周五计算工作日（元旦、春节、国庆等未扣除），请录入国务院办公厅公布的${year}年节假日安排后重新生成。`;
 }

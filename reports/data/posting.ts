@@ -19,7 +19,7 @@ import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalS
 import { escapeLike } from '../../domain/auth/scope.ts';
 import { clockOf } from '../../domain/clock.ts';
 import { departmentFullName } from '../../domain/documents/issuer.ts';
-import { deductionReason, opinionText, postingQuarterName } from '../../domain/documents/wording.ts';
+import { deductionReason, holidayCalendarNote, opinionText, postingQuarterName } from '../../domain/documents/wording.ts';
 import { addDays, daysBetween, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
@@ -65,7 +65,7 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
     street: street.name,
     requiredDays: quota.required,
     workingDays: workingDays(from, to, settings.holidayCalendar),
-    calendarNote: null,
+    calendarNote: holidayCalendarNote(settings.holidayCalendar, Number(month.slice(0, 4))),
     secretaries,
     // Signed and sealed by hand, and dated when signed: the clerk who made the sheet and the street committee.
     signatures: [

@@ -56,6 +56,7 @@ describe('posting reports', () => {
     check('attendance-sheet', data);
     expect(data.requiredDays).toBe(19);
     expect(data.workingDays).toBe(19);
+    expect(data.calendarNote).toBeNull(); // 2025's holidays are published and on record
     const first = data.secretaries.find((s) => s.name === '书记1')!;
     expect(first.presentDays).toBe(3);
     expect(first.metQuota).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultNumberPrefix, departmentFullName, formatDocumentNumber } from '../../../domain/documents/issuer.ts';
-import { deductionReason, opinionText, organizationLabel, partySecretaryOf, postingQuarterName } from '../../../domain/documents/wording.ts';
+import { DEFAULT_HOLIDAY_CALENDAR } from '../../../domain/posting/holidays.ts';
+import { deductionReason, holidayCalendarNote, opinionText, organizationLabel, partySecretaryOf, postingQuarterName } from '../../../domain/documents/wording.ts';
 
 describe('issuer and numbers', () => {
   it('names the department after the district Party committee, in full', () => {
@@ -40,5 +41,10 @@ describe('wording', () => {
     expect(organizationLabel('non_public_enterprise')).toBe('企业');
     expect(partySecretaryOf([{ role: '出资人', name: '刘德海' }])).toBeNull();
     expect(partySecretaryOf([{ role: '出资人', name: '刘德海' }, { role: '党支部书记', name: '王建国' }])?.name).toBe('王建国');
+  });
+
+  it('warns on a sheet whose year has no published holiday calendar', () => {
+    expect(holidayCalendarNote(DEFAULT_HOLIDAY_CALENDAR, 2026)).toBeNull();
+    expect(holidayCalendarNote(DEFAULT_HOLIDAY_CALENDAR, 2027)).toContain('2027年节假日安排尚未录入');
   });
 });
