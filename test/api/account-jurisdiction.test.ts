@@ -3,7 +3,8 @@
 // another district's department account), then reset its password and logged in as it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bearer, buildOtherDistrict, buildWorld, PASSWORD, startTestApp, type OtherDistrict, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildOtherDistrict, buildWorld, PASSWORD, type OtherDistrict, type World } from '../support/fixtures.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';

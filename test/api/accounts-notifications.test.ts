@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bearer, buildWorld, PASSWORD, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildWorld, PASSWORD, type World } from '../support/fixtures.ts';
 import { notify } from '../../domain/notifications/notify.ts';
 
 let app: TestApp;

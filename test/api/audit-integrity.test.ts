@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildWorld, type World } from '../support/fixtures.ts';
 import { GENESIS_HASH, hashAuditEntry, keyedHashAuditEntry, signHead, type AuditFields } from '../../domain/audit/chain.ts';
 import { CHECKPOINT_ROWS } from '../../domain/audit/record.ts';
 import { AUDIT_CHECKPOINT_FILE, bindAuditKey } from '../../domain/audit/key.ts';

@@ -1,7 +1,8 @@
 // Each role against each route: the right role in its own tenant succeeds, a wrong role gets
 // 403, a record of another tenant gets 404 (its existence is not revealed), no token gets 401.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildWorld, type World } from '../support/fixtures.ts';
 
 let app: TestApp;
 let world: World;

@@ -1,7 +1,8 @@
 // The demo jurisdiction: loads fast, once, and each demo role can log in and browse its part.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemo, DEMO_PASSWORD, DEMO_ADMIN_PASSWORD } from '../../seeds/demo.ts';
-import { bearer, startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer } from '../support/fixtures.ts';
 
 let app: TestApp;
 beforeAll(async () => {

@@ -9,12 +9,12 @@ import { buildServer } from '../../api/server.ts';
 import { loadConfig } from '../../config/config.ts';
 import { connectTemporalClient } from '../../temporal/client.ts';
 import { validationDetails } from '../../api/plugins/error-handler.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 
 describe('health, readiness and docs', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await startTestApp();
   });
   afterAll(async () => {
     await app.close();

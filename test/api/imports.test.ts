@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildWorld, type World } from '../support/fixtures.ts';
 import { multipartFile } from './support/multipart.ts';
 import { ImportJob } from '../../domain/entities/import-job.ts';
 import { Organization } from '../../domain/entities/organization.ts';

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildWorld, type World } from '../support/fixtures.ts';
 
 let app: TestApp;
 let world: World;

@@ -1,7 +1,7 @@
 // The OpenAPI document is complete for the domain API: every operation has a tag, a summary,
 // request schemas, a success response with an example, and the error shape.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;
 beforeAll(async () => {

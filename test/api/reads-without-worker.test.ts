@@ -14,7 +14,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from 'date-fns/addDays';
 import { grantWithToken, httpCaller } from '../support/cycle-harness.ts';
 import { startTimeSkipping } from '../support/workflow-harness.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { AuditEntry } from '../../domain/entities/audit-entry.ts';
@@ -74,7 +74,7 @@ async function stopWorkerProcess(child: ChildProcess, signal: 'SIGTERM' | 'SIGKI
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'reads-without-worker-'));
   ({ env } = await startTimeSkipping());
-  app = await createTestApp({ temporalAddress: env.address, env: { UPDATE_TIMEOUT_MS: String(UPDATE_TIMEOUT_MS), DATA_DIR: dataDir } });
+  app = await startTestApp({ temporalAddress: env.address, env: { UPDATE_TIMEOUT_MS: String(UPDATE_TIMEOUT_MS), DATA_DIR: dataDir } });
   const em = app.orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
   district.path = `${district.id}/`;

@@ -12,7 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bearer, buildOtherDistrict, buildWorld, startTestApp, type OtherDistrict, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildOtherDistrict, buildWorld, type OtherDistrict, type World } from '../support/fixtures.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { Person } from '../../domain/entities/person.ts';

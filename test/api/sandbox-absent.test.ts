@@ -1,11 +1,11 @@
 // Outside `npm run sandbox` the calendar cannot be moved: the routes do not exist, and nothing
 // is marked as a sandbox.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await startTestApp();
 });
 afterAll(async () => {
   await app?.close();

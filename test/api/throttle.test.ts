@@ -9,7 +9,8 @@ import { createAccessLink } from '../../domain/auth/access-links.ts';
 import { registerThrottle, BUDGETS } from '../../api/plugins/throttle.ts';
 import { registerErrorHandler } from '../../api/plugins/error-handler.ts';
 import { rateLimited } from '../../domain/errors.ts';
-import { PASSWORD, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { PASSWORD, buildWorld, type World } from '../support/fixtures.ts';
 
 let app: TestApp;
 let world: World;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, buildWorld, startTestApp, type TestApp, type World } from './support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bearer, buildWorld, type World } from '../support/fixtures.ts';
 
 let app: TestApp;
 let world: World;

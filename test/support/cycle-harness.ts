@@ -13,7 +13,7 @@ import { hashSecret } from '../../domain/auth/secrets.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
-import { createTestApp, type TestApp } from './app.ts';
+import { startTestApp, type TestApp } from './app.ts';
 import { replayer, runWorkers, startTimeSkipping } from './workflow-harness.ts';
 
 
@@ -33,7 +33,7 @@ export interface CycleHarnessOptions {
 
 export async function startCycleHarness(activitiesFor: (app: TestApp) => object, options: CycleHarnessOptions = {}): Promise<CycleHarness> {
   const { env, bundle } = await startTimeSkipping();
-  const app = await createTestApp({ temporalAddress: env.address });
+  const app = await startTestApp({ temporalAddress: env.address });
   const renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
   const stopWorkers = await runWorkers(env, bundle, {
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTestApp, type TestApp } from '../../support/app.ts';
+import { startTestApp, type TestApp } from '../../support/app.ts';
 import { createPostingActivities } from '../../../activities/posting.ts';
 import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
-import { seedPostingWorld, type PostingWorld } from './seed.ts';
+import { seedPostingWorld, type PostingWorld } from '../../support/fixtures.ts';
 import { grantWithToken } from '../../support/cycle-harness.ts';
 import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: devserverBin } } }),
     bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../workflows/posting-workflows.ts'), logger: quiet }),
   ]);
-  app = await createTestApp({ temporalAddress: env.address });
+  app = await startTestApp({ temporalAddress: env.address });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: app.config.TEMPORAL_TASK_QUEUE, workflowBundle: bundle, activities: createPostingActivities({ orm: app.orm }) });
   // The month's attendance sheets fall due when the skipped days cross a month's end (a run
   // on the last day of a month, Shanghai time): a stand-in renderer answers the reports queue.

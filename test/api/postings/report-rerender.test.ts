@@ -17,7 +17,7 @@ import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
 import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
-import { seedPostingWorld, type PostingWorld } from './seed.ts';
+import { seedPostingWorld, type PostingWorld } from '../../support/fixtures.ts';
 
 let harness: CycleHarness;
 let app: TestApp;

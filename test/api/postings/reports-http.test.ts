@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pino from 'pino';
-import { createTestApp, type TestApp } from '../../support/app.ts';
+import { startTestApp, type TestApp } from '../../support/app.ts';
 import { PostingYearEnd } from '../../../domain/entities/posting-records.ts';
 import { createPostingActivities } from '../../../activities/posting.ts';
 import { createReportActivities } from '../../../activities/reports.ts';
 import { createReportRenderer, type ReportRenderer } from '../../../reports/index.ts';
 import { createReportStore } from '../../../reports/store.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
-import { seedPostingWorld, type PostingWorld } from './seed.ts';
+import { seedPostingWorld, type PostingWorld } from '../../support/fixtures.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Account } from '../../../domain/entities/account.ts';
 import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
@@ -24,7 +24,7 @@ let world: PostingWorld;
 let renderer: ReportRenderer;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await startTestApp();
   const em = app.orm.em.fork() as EntityManager;
   world = await seedPostingWorld(em, { postings: 2 });
   em.create(PostingYearEnd, { posting: world.postingIds[0], cohortId: world.cohortId, total: 91, organization: 90, rank: 1, cohortSize: 2, grade: '优秀' } as never);

@@ -12,7 +12,7 @@ import { pdfText } from '../../reports/pdf-text.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { PostingCheckIn, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingYearEnd } from '../../../domain/entities/posting-records.ts';
 import { attendanceSheetData, quarterlyReviewData, yearEndRankingData } from '../../../reports/data/posting.ts';
-import { seedPostingWorld, type PostingWorld } from './seed.ts';
+import { seedPostingWorld, type PostingWorld } from '../../support/fixtures.ts';
 
 let db: TestDatabase;
 let orm: MikroORM;

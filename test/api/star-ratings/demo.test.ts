@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
-import { createTestApp, type TestApp } from '../../support/app.ts';
+import { startTestApp, type TestApp } from '../../support/app.ts';
 import { createStarRatingActivities } from '../../../activities/star-rating.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../../seeds/demo.ts';
 import { starRatingStatus, starRatingWorkflowId } from '../../../domain/star-rating/contracts.ts';
@@ -30,7 +30,7 @@ beforeAll(async () => {
     bundleWorkflowCode({ workflowsPath: path.resolve(here, '../../../workflows/index.ts'), logger: quiet }),
   ]);
   env = testEnv;
-  app = await createTestApp({ temporalAddress: env.address });
+  app = await startTestApp({ temporalAddress: env.address });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: app.config.TEMPORAL_TASK_QUEUE, workflowBundle: bundle, activities: createStarRatingActivities({ orm: app.orm }) });
   running = worker.run();
   await seedDemo(app.orm);

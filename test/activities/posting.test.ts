@@ -9,7 +9,7 @@ import { createPostingActivities } from '../../activities/posting.ts';
 import { Posting } from '../../domain/entities/posting.ts';
 import { Notification } from '../../domain/entities/notification.ts';
 import { PostingCheckIn, PostingHeadVisit, PostingMonth, PostingResidentRating, PostingYearEnd } from '../../domain/entities/posting-records.ts';
-import { seedPostingWorld, type PostingWorld } from '../api/postings/seed.ts';
+import { seedPostingWorld, type PostingWorld } from '../support/fixtures.ts';
 import type { CohortRanking } from '../../domain/posting/contracts.ts';
 
 let db: TestDatabase;
