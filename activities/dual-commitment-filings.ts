@@ -35,9 +35,11 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
         version.submittedBy = tx.getReference(Account, input.actor.accountId) as never;
         version.submittedAt = clock.now();
         set.status = 'submitted';
-        await tell(tx, await accountsOver(tx, set, ['community_committee', 'street_committee', 'evaluator']), 'commitment_submitted', `${set.organization.getEntity().name} 提交双向承诺待审核`, `第${input.version}版承诺已提交，请审核。`);
+        const reviewers = await accountsOver(tx, set, ['community_committee', 'street_committee', 'evaluator']);
+        await tell(tx, reviewers, 'commitment_submitted', `${org(set)} 提交双向承诺待审核`, `第${input.version}版承诺已提交，请审核。`);
         await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: 'commitment_set.submit', entityType: 'commitment_set', entityId: set.id, after: { version: input.version } });
+        const after = { version: input.version };
+        await recordAudit(tx, { actor: auditActor(input.actor), action: 'commitment_set.submit', entityType: 'commitment_set', entityId: set.id, after });
       });
     },
 
@@ -63,9 +65,12 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
           set.status = set.approvedVersion ? 'approved' : 'returned';
         }
         const title = input.decision === 'approve' ? '双向承诺已审核通过' : '双向承诺被退回修改';
-        await tell(tx, await accountsOver(tx, set, ['enterprise_rep', 'enterprise_party_org']), `commitment_${input.decision === 'approve' ? 'approved' : 'returned'}`, title, input.comments || title);
+        const kind = `commitment_${input.decision === 'approve' ? 'approved' : 'returned'}`;
+        await tell(tx, await accountsOver(tx, set, ['enterprise_rep', 'enterprise_party_org']), kind, title, input.comments || title);
         await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.${input.decision}`, entityType: 'commitment_set', entityId: set.id, after: { version: input.version, comments: input.comments } });
+        const after = { version: input.version, comments: input.comments };
+        const action = `commitment_set.${input.decision}`;
+        await recordAudit(tx, { actor: auditActor(input.actor), action, entityType: 'commitment_set', entityId: set.id, after });
       });
     },
 
@@ -85,7 +90,8 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
           set.countersignedAt = clock.now();
         }
         await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: `commitment_set.sign_off_${input.step}`, entityType: 'commitment_set', entityId: set.id });
+        const action = `commitment_set.sign_off_${input.step}`;
+        await recordAudit(tx, { actor: auditActor(input.actor), action, entityType: 'commitment_set', entityId: set.id });
       });
     },
 
@@ -93,7 +99,13 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
      * 四双: the street or community writes the 写实评价 (text, its view of each item's status,
      * the superior Party organization to send it to); it also signs as the evaluator. Once.
      */
-    async recordFactualEvaluation(input: { setId: string; text: string; itemStatuses: { itemKey: string; status: FulfilmentStatus }[]; superior?: SuperiorOrganization | null; actor: Actor }): Promise<void> {
+    async recordFactualEvaluation(input: {
+      setId: string;
+      text: string;
+      itemStatuses: { itemKey: string; status: FulfilmentStatus }[];
+      superior?: SuperiorOrganization | null;
+      actor: Actor;
+    }): Promise<void> {
       const em = fork();
       await em.transactional(async (tx) => {
         const set = await loadSet(tx, input.setId);
@@ -113,7 +125,9 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
         set.evaluatorSignedAt = at;
         await tell(tx, await accountsOver(tx, set, ['org_department']), 'factual_evaluation_written', `${org(set)} 的“四双”写实评价待会签`, '街道（社区）党组织已完成写实评价，请组织部会签。');
         await tx.flush();
-        await recordAudit(tx, { actor: { accountId: input.actor.accountId, label: input.actor.login }, action: 'commitment_set.factual_evaluation', entityType: 'commitment_set', entityId: set.id, after: { length: record.text.length, itemStatuses: record.itemStatuses, superior: record.superior } });
+        const after = { length: record.text.length, itemStatuses: record.itemStatuses, superior: record.superior };
+        const action = 'commitment_set.factual_evaluation';
+        await recordAudit(tx, { actor: auditActor(input.actor), action, entityType: 'commitment_set', entityId: set.id, after });
       });
     },
 
@@ -131,14 +145,16 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
       const em = fork();
       await em.transactional(async (tx) => {
         const progress = await tx.findOneOrFail(CommitmentItemProgress, { set: input.setId, itemKey: input.itemKey });
-        const after = { status: input.status, description: input.description, reason: input.reason, evidenceFileId: input.evidenceFileId ?? progress.evidenceFileId ?? null };
+        const evidenceFileId = input.evidenceFileId ?? progress.evidenceFileId ?? null;
+        const after = { status: input.status, description: input.description, reason: input.reason, evidenceFileId };
         const same = progress.filedAt && progress.filedBy?.id === input.actor.accountId && progress.status === after.status &&
-          progress.description === after.description && (progress.reason ?? null) === after.reason && (progress.evidenceFileId ?? null) === after.evidenceFileId;
+          progress.description === after.description && (progress.reason ?? null) === after.reason && (progress.evidenceFileId ?? null) === evidenceFileId;
         if (same) return;
         const before = { status: progress.status, reason: progress.reason, evidenceFileId: progress.evidenceFileId };
         Object.assign(progress, { ...after, filedBy: tx.getReference(Account, input.actor.accountId), filedAt: clock.now() });
         await tx.flush();
-        await recordAudit(tx, { actor: auditActor(input.actor), action: 'commitment_item.file_status', entityType: 'commitment_item_progress', entityId: progress.id, before, after });
+        const audit = { action: 'commitment_item.file_status', entityType: 'commitment_item_progress', entityId: progress.id, before, after };
+        await recordAudit(tx, { actor: auditActor(input.actor), ...audit });
       });
     },
 
@@ -149,10 +165,12 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
         const set = await tx.findOneOrFail(CommitmentSet, { id: input.setId });
         const previous = set.selfEvaluations[input.side] ?? null;
         if (previous && previous.score === input.score && previous.summary === input.summary && previous.by === input.actor.login) return;
-        set.selfEvaluations = { ...set.selfEvaluations, [input.side]: { score: input.score, summary: input.summary, by: input.actor.login, at: clock.now().toISOString() } };
+        const given = { score: input.score, summary: input.summary, by: input.actor.login, at: clock.now().toISOString() };
+        set.selfEvaluations = { ...set.selfEvaluations, [input.side]: given };
         await tx.flush();
         const after = { side: input.side, score: input.score, summary: input.summary };
-        await recordAudit(tx, { actor: auditActor(input.actor), action: 'commitment_set.self_evaluate', entityType: 'commitment_set', entityId: set.id, before: previous, after });
+        const audit = { action: 'commitment_set.self_evaluate', entityType: 'commitment_set', entityId: set.id, before: previous, after };
+        await recordAudit(tx, { actor: auditActor(input.actor), ...audit });
       });
     },
 
@@ -162,13 +180,15 @@ export function createCommitmentFilingActivities(fork: () => EntityManager, cloc
       await em.transactional(async (tx) => {
         const rows = await tx.find(CommitmentItemProgress, { set: input.setId });
         const given = new Map(input.scores.map((s) => [s.itemKey, s]));
-        const changed = rows.some((r) => Number(r.score ?? NaN) !== given.get(r.itemKey)?.score || (r.scoreRemark ?? null) !== (given.get(r.itemKey)?.remark ?? null));
+        const changed = rows.some((r) => Number(r.score ?? NaN) !== given.get(r.itemKey)?.score
+          || (r.scoreRemark ?? null) !== (given.get(r.itemKey)?.remark ?? null));
         if (!changed) return;
         const before = rows.map((r) => ({ itemKey: r.itemKey, score: r.score }));
-        const scores = rows.map((row) => ({ itemKey: row.itemKey, score: given.get(row.itemKey)?.score ?? null, remark: given.get(row.itemKey)?.remark ?? null }));
+        const scores = rows.map((r) => ({ itemKey: r.itemKey, score: given.get(r.itemKey)?.score ?? null, remark: given.get(r.itemKey)?.remark ?? null }));
         for (const row of rows) Object.assign(row, { score: given.get(row.itemKey)?.score ?? null, scoreRemark: given.get(row.itemKey)?.remark ?? null });
         await tx.flush();
-        await recordAudit(tx, { actor: auditActor(input.actor), action: 'commitment_set.score', entityType: 'commitment_set', entityId: input.setId, before, after: scores });
+        const audit = { action: 'commitment_set.score', entityType: 'commitment_set', entityId: input.setId, before, after: scores };
+        await recordAudit(tx, { actor: auditActor(input.actor), ...audit });
       });
     },
   };

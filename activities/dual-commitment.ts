@@ -23,7 +23,7 @@ import {
   type CommitmentReportType,
   type FactualEvaluationRecord,
 } from '../domain/dual-commitment/contracts.ts';
-import { dueWhen } from '../domain/rules/due-days.ts';
+import { dueWhen } from '../domain/dual-commitment/due-days.ts';
 import { CommitmentFeedback, CommitmentItemProgress, CommitmentSet } from '../domain/entities/commitment.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
 import { documentNumberOf } from '../domain/documents/issuer.ts';

@@ -13,7 +13,6 @@ import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
 import { starRatingRoutes } from './routes/star-ratings/index.ts';
 import { postingRoutes } from './routes/postings/index.ts';
-import { dualCommitmentCycleListRoutes } from './routes/dual-commitments/cycles-list.ts';
 import { registerWebApp } from './plugins/web.ts';
 import { clockOf } from '../domain/clock.ts';
 import { registerSandboxMarks } from './plugins/sandbox.ts';
@@ -52,7 +51,6 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   await fastify.register(healthRoutes);
   await registerDomainApi(fastify, services);
   await fastify.register(dualCommitmentRoutes);
-  await fastify.register(dualCommitmentCycleListRoutes);
   await fastify.register(starRatingRoutes);
   await fastify.register(postingRoutes);
   if (services.sandbox) await fastify.register(sandboxRoutes);

@@ -34,15 +34,17 @@ describe('field rules in Chinese', () => {
 });
 
 describe('待办', () => {
-  const summary = (gate: string, status: string): SetSummary => ({ id: 's1', year: 2026, cycleId: 'c1', organizationId: 'o1', organizationName: '鲁恒', gate, status, approvedVersion: null, due: '2026-03-31' });
-  const detail = (roles: string[], workflow: SetView['workflow']): SetView => ({ yourRoles: roles, workflow } as unknown as SetView);
+  const summary = (gate: SetSummary['gate'], status: string): SetSummary => ({
+    id: 's1', year: 2026, cycleId: 'c1', organizationId: 'o1', organizationName: '鲁恒', gate, status, approvedVersion: null, due: '2026-03-31', href: '/dual-commitments/sets/s1',
+  });
+  const detail = (roles: string[], workflow: Partial<SetView['workflow']>): SetView => ({ yourRoles: roles, workflow } as unknown as SetView);
 
   it('offers each role its next step of the cycle', () => {
     const roles = (...r: string[]) => new Set(r);
     expect(tasksOf(summary('set', 'drafting'), roles('enterprise_rep'), null).map((t) => t.tab)).toEqual(['draft']);
     expect(tasksOf(summary('set', 'submitted'), roles('enterprise_rep'), null)).toEqual([]);
     expect(tasksOf(summary('set', 'submitted'), roles('community_committee'), null).map((t) => t.label)).toEqual(['审核承诺书']);
-    const items = [{ key: 'p1', side: 'party', dueAt: '2026-06-30T15:59:59.999Z', filed: null }, { key: 'e1', side: 'enterprise', dueAt: '2026-05-31T15:59:59.999Z', filed: null }];
+    const items: SetView['workflow']['items'] = [{ key: 'p1', side: 'party', dueAt: '2026-06-30T15:59:59.999Z', filed: null }, { key: 'e1', side: 'enterprise', dueAt: '2026-05-31T15:59:59.999Z', filed: null }];
     const party = tasksOf(summary('practice', 'approved'), roles('enterprise_party_org'), detail(['enterprise_party_org'], { items }));
     expect(party).toMatchObject([{ tab: 'practice', due: '2026-06-30' }]);
     const evaluator = detail(['evaluator'], { scored: true, evaluatorSignedBy: null, selfEvaluated: [] });

@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import pino from 'pino';
 import { initOrm } from '../../../db/orm.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { createCycleStarter } from '../../../api/routes/dual-commitments/cycle-start.ts';
+import { createCycleStarter } from '../../../api/services/dual-commitments/cycle-start.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';

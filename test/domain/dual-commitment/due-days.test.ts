@@ -1,7 +1,7 @@
 // Reminder texts count Asia/Shanghai calendar days: around Shanghai midnight (16:00 UTC), at
 // month, year and leap-day ends, and for deadlines given as the instant they pass.
 import { describe, expect, it } from '@jest/globals';
-import { dueWhen, lastDayOf, shanghaiDaysUntil } from '../../../domain/rules/due-days.ts';
+import { dueWhen, lastDayOf, shanghaiDaysUntil } from '../../../domain/dual-commitment/due-days.ts';
 import { DAY_MS, endOfShanghaiDay } from '../../../domain/time.ts';
 
 const at = (iso: string) => Date.parse(iso);
