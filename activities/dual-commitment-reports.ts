@@ -2,7 +2,8 @@
 // the 承诺公示, the 评诺备案表 and the 四双 写实评价, built from the records alone, so the cycle
 // and a later re-render (renderReportWorkflow) print the same document.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RenderReportInput, ReportActivities } from './reports.ts';
+import type { ReportActivities } from './reports.ts';
+import type { ReportRequest } from '../domain/reports/contracts.ts';
 import type { CommitmentReportType, FactualEvaluationRecord } from '../domain/dual-commitment/contracts.ts';
 import { variantForKind, type CommitmentDraft, type FulfilmentStatus, type scoreEvaluation } from '../domain/dual-commitment/rules.ts';
 import { defaultDualCommitmentCatalog } from '../domain/catalogs/dual-commitment.ts';
@@ -21,7 +22,7 @@ import { organizationLabel, partySecretaryOf } from '../domain/documents/wording
  * What the workflow hands to the shared report pipeline's `renderReport` (activities/reports.ts,
  * on the reports task queue): the data is checked against the type's contract there.
  */
-export type ReportRequest = RenderReportInput & { type: CommitmentReportType };
+export type CommitmentReportRequest = ReportRequest & { type: CommitmentReportType };
 
 /** The one activity of the report pipeline the workflow calls. */
 export type ReportRenderingActivities = Pick<ReportActivities, 'renderReport'>;
@@ -58,7 +59,7 @@ const meta = (issuer: DepartmentIssuer, documentNumber: string) => ({ issuingUni
  * of the public page on the notice.
  */
 export function commitmentReportRequests(clock: Clock, publicBaseUrl?: string) {
-  async function noticeRequest(em: EntityManager, set: CommitmentSet, approvedVersion: number, fromIso: string, toIso: string, createdBy: string): Promise<ReportRequest> {
+  async function noticeRequest(em: EntityManager, set: CommitmentSet, approvedVersion: number, fromIso: string, toIso: string, createdBy: string): Promise<CommitmentReportRequest> {
     const org = set.organization.getEntity();
     const version = await em.findOneOrFail(CommitmentSetVersion, { set: set.id, version: approvedVersion });
     const areas = AREA_OF(catalogOf(set));
@@ -95,7 +96,7 @@ export function commitmentReportRequests(clock: Clock, publicBaseUrl?: string) {
     return { type: 'commitment-notice', data, meta: { issuingUnit: partyOrganization }, subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
   }
 
-  async function evaluationRecordRequest(em: EntityManager, set: CommitmentSet, result: ReturnType<typeof scoreEvaluation>, createdBy: string): Promise<ReportRequest> {
+  async function evaluationRecordRequest(em: EntityManager, set: CommitmentSet, result: ReturnType<typeof scoreEvaluation>, createdBy: string): Promise<CommitmentReportRequest> {
     const items = await approvedItems(em, set);
     const progress = new Map((await em.find(CommitmentItemProgress, { set: set.id })).map((p) => [p.itemKey, p]));
     const scored = items.map((i) => ({ item: i, score: Number(progress.get(i.key)?.score ?? 0), p: progress.get(i.key) }));
@@ -145,7 +146,7 @@ export function commitmentReportRequests(clock: Clock, publicBaseUrl?: string) {
     return { type: 'evaluation-record', data, meta: meta(department, recordNumber), subjectType: 'commitment_set', subjectId: set.id, cycleId: set.cycle.id, createdBy };
   }
 
-  async function factualEvaluationRequest(em: EntityManager, set: CommitmentSet, record: FactualEvaluationRecord, createdBy: string): Promise<ReportRequest> {
+  async function factualEvaluationRequest(em: EntityManager, set: CommitmentSet, record: FactualEvaluationRecord, createdBy: string): Promise<CommitmentReportRequest> {
     const organization = set.organization.getEntity();
     const superior = record.superior;
     const items = await approvedItems(em, set);

@@ -8,8 +8,8 @@
 // and in the audit log.
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RenderReportResult } from './reports.ts';
-import { approvedItems, commitmentReportRequests, type ReportRequest } from './dual-commitment-reports.ts';
+import type { RenderedReport } from '../domain/reports/contracts.ts';
+import { approvedItems, commitmentReportRequests, type CommitmentReportRequest } from './dual-commitment-reports.ts';
 import { createCommitmentFilingActivities } from './dual-commitment-filings.ts';
 import { accountsOver, loadSet, orgName as org, tell } from './dual-commitment-support.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../domain/audit/record.ts';
@@ -53,7 +53,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
      * 亮诺: the public page's link (valid through the year) and the window; returns the notice
      * (承诺公示) to render unless one is already filed.
      */
-    async publishCommitments(input: { setId: string; version: number; from: string; to: string }): Promise<{ notice: ReportRequest | null }> {
+    async publishCommitments(input: { setId: string; version: number; from: string; to: string }): Promise<{ notice: CommitmentReportRequest | null }> {
       const em = fork();
       const set = await loadSet(em, input.setId);
       const token = await derivedLinkToken(em, PUBLIC_COMMITMENTS, set.id);
@@ -156,7 +156,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
      * 备案: the weighted total and grade, filed on the set and in the audit log; returns the
      * record (评诺备案表) to render unless one is already filed.
      */
-    async fileEvaluationRecord(input: { setId: string; weights: EvaluationWeights }): Promise<{ totalScore: number; grade: string; recordSha256: string | null; record: ReportRequest | null }> {
+    async fileEvaluationRecord(input: { setId: string; weights: EvaluationWeights }): Promise<{ totalScore: number; grade: string; recordSha256: string | null; record: CommitmentReportRequest | null }> {
       const em = fork();
       const set = await loadSet(em, input.setId);
       const items = await approvedItems(em, set);
@@ -190,7 +190,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
      * organization (a notification to the department and an audit entry naming the recipient);
      * returns the PDF to render unless one is already filed.
      */
-    async fileFactualEvaluation(input: { setId: string }): Promise<{ recordSha256: string | null; record: ReportRequest | null }> {
+    async fileFactualEvaluation(input: { setId: string }): Promise<{ recordSha256: string | null; record: CommitmentReportRequest | null }> {
       const em = fork();
       const set = await loadSet(em, input.setId);
       const record = set.evaluation as FactualEvaluationRecord | null;
@@ -225,11 +225,11 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
      * records as filed; null while the cycle has not reached the point where it exists (not
      * published, not filed) or when the report does not belong to the set's variant.
      */
-    async prepareCommitmentReport(input: { setId: string; type: CommitmentReportType; createdBy: string; requestKey: string }): Promise<ReportRequest | null> {
+    async prepareCommitmentReport(input: { setId: string; type: CommitmentReportType; createdBy: string; requestKey: string }): Promise<CommitmentReportRequest | null> {
       const em = fork();
       const set = await loadSet(em, input.setId);
       if (commitmentReportDue(set, input.type) !== null) return null;
-      let request: ReportRequest;
+      let request: CommitmentReportRequest;
       if (input.type === 'commitment-notice') {
         request = await noticeRequest(em, set, set.approvedVersion!, set.publishedFrom!.toISOString(), set.publishedTo!.toISOString(), input.createdBy);
       } else if (input.type === 'factual-evaluation') {
@@ -241,7 +241,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
     },
 
     /** Files a rendered PDF on the set; its SHA-256 goes to the audit log. */
-    async recordReport(input: { setId: string; type: CommitmentReportType; report: Pick<RenderReportResult, 'sha256' | 'reportFileId' | 'version'> }): Promise<void> {
+    async recordReport(input: { setId: string; type: CommitmentReportType; report: Pick<RenderedReport, 'sha256' | 'reportFileId' | 'version'> }): Promise<void> {
       const em = fork();
       const column = input.type === 'commitment-notice' ? 'noticeSha256' : 'recordSha256';
       const version = { reportFileId: input.report.reportFileId, version: input.report.version };

@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import { createDualCommitmentActivities } from './dual-commitment.ts';
 import { createStarRatingActivities } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
-import { createReportRenderActivities } from './report-render.ts';
+import { createReportRerenderActivities } from './reports.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -22,7 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPostingActivities({ orm: deps.orm, clock: deps.clock }),
     ...createDualCommitmentActivities({ orm: deps.orm, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl }),
     ...createStarRatingActivities({ orm: deps.orm, clock: deps.clock }),
-    ...createReportRenderActivities({ orm: deps.orm }),
+    ...createReportRerenderActivities({ orm: deps.orm }),
   };
 }
 

@@ -1,7 +1,11 @@
-// The renderReport activity: render a report, store the PDF content-addressed and, with an
-// ORM, file a ReportFile row with the next version for its subject. Registered by a worker on
-// its own task queue (reportsTaskQueueFor in workflows/task-queues.ts) with bounded concurrency, so a burst of year-end
-// reports waits in Temporal instead of opening pages until memory runs out.
+// The report activities (the steps are named in domain/reports/contracts.ts). renderReport
+// renders a ReportRequest, stores the PDF content-addressed and, with an ORM, files a ReportFile
+// row with the next version for its subject; a report worker runs it on its own task queue
+// (reportsTaskQueueFor in workflows/task-queues.ts) with bounded concurrency, so a burst of
+// year-end reports waits in Temporal instead of opening pages until memory runs out.
+// recordReportRender records a re-render's outcome (renderReportWorkflow) the way the cycle
+// records its own: a dual commitments set keeps the first filed SHA-256 (never overwritten),
+// and the SHA-256 (or the reason of a failure) goes to the audit log under the person who asked.
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -9,6 +13,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ReportFile } from '../domain/entities/report-file.ts';
+import { recordAudit } from '../domain/audit/record.ts';
+import { documentNumberOf } from '../domain/documents/issuer.ts';
+import {
+  postingReportKey, quarterOf, renderKeyOf, reportAuditActions, type RenderedReport, type ReportRequest, type RerenderInput, type RerenderOutcome,
+} from '../domain/reports/contracts.ts';
 import type { ReportMeta } from '../reports/contracts/meta.ts';
 import { ReportDataError, ReportTemplateError, UnknownReportTypeError } from '../reports/errors.ts';
 import type { ReportStore } from '../reports/store.ts';
@@ -35,34 +44,6 @@ export interface ReportActivityDeps {
   clock?: Clock;
 }
 
-export interface RenderReportInput {
-  type: string;
-  data: unknown;
-  meta: ReportMeta;
-  /** What the report shows, for download authorization: e.g. commitment_set, posting, unit. */
-  subjectType: string;
-  subjectId: string;
-  cycleId?: string | null;
-  /** Account id, or a system label such as workflow:<id>. */
-  createdBy: string;
-  /**
-   * Makes a retried render find its row instead of adding a version. Defaults to the Temporal
-   * workflow, run and activity ids, which stay the same across retries of one activity.
-   */
-  requestKey?: string;
-}
-
-export interface RenderReportResult {
-  sha256: string;
-  bytes: number;
-  pages: number;
-  /** Relative to DATA_DIR. */
-  storagePath: string;
-  /** Null without an ORM. */
-  reportFileId: string | null;
-  version: number | null;
-}
-
 const VERSION_ATTEMPTS = 5;
 
 function currentRequestKey(): string | undefined {
@@ -85,7 +66,8 @@ export function createReportActivities(deps: ReportActivityDeps) {
   }
 
   /** Inserts the next version; two renders of one subject at once race on the unique key and the loser takes the next number. */
-  async function fileVersion(input: RenderReportInput, requestKey: string | undefined, rendered: { sha256: string; bytes: number; pages: number }): Promise<ReportFile> {
+  type Rendered = { sha256: string; bytes: number; pages: number };
+  async function fileVersion(input: ReportRequest, requestKey: string | undefined, rendered: Rendered): Promise<ReportFile> {
     const orm = deps.orm as MikroORM;
     for (let attempt = 1; ; attempt += 1) {
       const em = orm.em.fork() as EntityManager;
@@ -123,7 +105,7 @@ export function createReportActivities(deps: ReportActivityDeps) {
   }
 
   return {
-    async renderReport(input: RenderReportInput): Promise<RenderReportResult> {
+    async renderReport(input: ReportRequest): Promise<RenderedReport> {
       const requestKey = input.requestKey ?? currentRequestKey();
       const filed = await existingFor(requestKey);
       if (filed && (await deps.store.exists(filed.sha256))) {
@@ -155,3 +137,44 @@ export function createReportActivities(deps: ReportActivityDeps) {
 }
 
 export type ReportActivities = ReturnType<typeof createReportActivities>;
+
+export function createReportRerenderActivities(deps: { orm: MikroORM }) {
+  return {
+    /** Records a re-render's outcome once (keyed by its workflow ID), under the person who asked. */
+    async recordReportRender(input: RerenderInput & { workflowId: string; outcome: RerenderOutcome }): Promise<void> {
+      const { subject, outcome } = input;
+      const names = reportAuditActions(subject);
+      await (deps.orm.em.fork() as EntityManager).transactional(async (tx) => {
+        const [done] = await tx.execute<{ n: string }[]>(
+          "select count(*) n from audit_entry where action in (?, ?) and entity_id = ? and after->>'workflowId' = ?",
+          [names.filed, names.failed, subject.subjectId, input.workflowId],
+        );
+        if (Number(done?.n ?? 0) > 0) return;
+        const about = {
+          report: subject.type,
+          ...(subject.subjectType === 'posting' ? { key: postingReportKey(subject), quarter: quarterOf(subject) } : {}),
+          renderKey: renderKeyOf(subject),
+          attempt: input.attempt,
+          workflowId: input.workflowId,
+        };
+        const audit = { actor: input.requestedBy, entityType: names.entityType, entityId: subject.subjectId };
+        if (outcome.status === 'stored') {
+          if (subject.subjectType === 'commitment_set') {
+            // Like the cycle's recordReport: the set keeps the first PDF filed, never overwritten.
+            const column = subject.type === 'commitment-notice' ? 'notice_sha256' : 'record_sha256';
+            await tx.execute(`update commitment_set set ${column} = ? where id = ? and ${column} is null`, [outcome.sha256, subject.subjectId]);
+          }
+          // The record's document number (allocated when the cycle first filed it); a notice has none.
+          const numbered = subject.subjectType === 'commitment_set' && subject.type !== 'commitment-notice';
+          const documentNumber = numbered ? await documentNumberOf(tx, subject.type, `commitment_set/${subject.subjectId}`) : null;
+          const after = { ...about, sha256: outcome.sha256, documentNumber, reportFileId: outcome.reportFileId, version: outcome.version };
+          await recordAudit(tx, { ...audit, action: names.filed, after });
+        } else {
+          await recordAudit(tx, { ...audit, action: names.failed, after: { ...about, reason: outcome.reason.slice(0, 1000) } });
+        }
+      });
+    },
+  };
+}
+
+export type ReportRerenderActivities = ReturnType<typeof createReportRerenderActivities>;

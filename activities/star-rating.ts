@@ -29,7 +29,8 @@ import { CommitmentFeedback, CommitmentSet } from '../domain/entities/commitment
 import { StarEnrolment, StarMove } from '../domain/entities/star-rating.ts';
 import { StarIncentiveGrant } from '../domain/entities/star-tracking.ts';
 import { hashSecret } from '../domain/auth/secrets.ts';
-import type { RenderReportInput, ReportActivities } from './reports.ts';
+import type { ReportActivities } from './reports.ts';
+import type { ReportRequest } from '../domain/reports/contracts.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
 import { allocateDocumentNumber, requireDepartmentIssuer } from '../domain/documents/issuer.ts';
 import { organizationLabel } from '../domain/documents/wording.ts';
@@ -43,7 +44,7 @@ export interface StarRatingActivityDeps {
 
 export type StarReportType = 'star-plaque' | 'star-rating-list';
 /** What the workflow hands to the shared report pipeline's `renderReport`. */
-export type StarReportRequest = RenderReportInput & { type: StarReportType };
+export type StarReportRequest = ReportRequest & { type: StarReportType };
 export type StarReportRenderingActivities = Pick<ReportActivities, 'renderReport'>;
 
 export interface StarMoveInput {

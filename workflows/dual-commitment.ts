@@ -20,8 +20,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DualCommitmentActivities } from '../activities/dual-commitment.ts';
-import type { ReportRenderingActivities, ReportRequest } from '../activities/dual-commitment-reports.ts';
+import type { CommitmentReportRequest, ReportRenderingActivities } from '../activities/dual-commitment-reports.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
+import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
 import type { CommitmentVariant } from '../domain/dual-commitment/rules.ts';
 import {
   apply,
@@ -55,9 +56,6 @@ const acts = proxyActivities<DualCommitmentActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2s', maximumInterval: '5 minutes' },
 });
-
-/** Error types of the report pipeline that a retry cannot fix (see activities/dual-commitment.ts). */
-const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError', 'ReportTemplateError', 'ReportStoreError'];
 
 /** How often an unapproved set is escalated again after its deadline. */
 const ESCALATION_REPEAT_MS = 7 * DAY_MS;
@@ -102,7 +100,7 @@ export async function dualCommitment(input: DualCommitmentInput): Promise<DualCo
     scheduleToCloseTimeout: '1 day',
     retry: { initialInterval: '10s', maximumInterval: '30 minutes', nonRetryableErrorTypes: NON_RETRYABLE_REPORT_ERRORS },
   });
-  const renderAndRecord = async (request: ReportRequest): Promise<string | null> => {
+  const renderAndRecord = async (request: CommitmentReportRequest): Promise<string | null> => {
     reports[request.type] = { status: 'rendering', sha256: null, problem: null };
     try {
       const stored = await reportRendering.renderReport(request);

@@ -4,4 +4,4 @@ export { postingWorkflow } from './posting.ts';
 export { postingCohortWorkflow } from './posting-cohort.ts';
 export { quarterlyReviewWorkflow } from './quarterly-review.ts';
 export { starRating, starRatingList } from './star-rating.ts';
-export { renderReportWorkflow } from './render-report.ts';
+export { renderReportWorkflow } from './reports.ts';

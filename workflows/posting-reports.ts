@@ -7,9 +7,7 @@
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PostingActivityContract, PostingReportRendering, PostingReportRequest, PostingReportStatus } from '../domain/posting/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
-
-/** Error types of the report pipeline that a retry cannot fix (activities/reports.ts). */
-const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError', 'ReportTemplateError', 'ReportStoreError'];
+import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
 
 const acts = proxyActivities<PostingActivityContract>({ startToCloseTimeout: '1 minute' });
 

@@ -14,6 +14,7 @@ import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow'
 import type { UpdateDefinition } from '@temporalio/common';
 import type { StarRatingActivities, StarReportRenderingActivities, StarReportRequest } from '../activities/star-rating.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
+import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { eventType, outcomeOf, proposeReview, scoreRating, trackingPoints, type StarLevel, type TrackedEvent } from '../domain/star-rating/rules.ts';
 import {
@@ -29,8 +30,6 @@ const acts = proxyActivities<StarRatingActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ReportDataError'] },
 });
-
-const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError', 'ReportTemplateError', 'ReportStoreError'];
 
 /** PDFs wait in the reports queue with bounded concurrency; a renderer down for a day fails the document, never the rating. */
 const reportRendering = () =>

@@ -3,7 +3,7 @@
 // names, the activity contract and the survey link kind. The workflows, activities and API all
 // import them; the names here are in running histories and never change.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ReportMeta } from '../../reports/contracts/meta.ts';
+import type { ReportRequest } from '../reports/contracts.ts';
 import type { Role } from '../auth/roles.ts';
 import type { Actor, CohortSettings, FinalDecision, FinalSignature, FinalSigner, Grade, Guarantees, MissingGuarantee, TallyEntry } from './rules.ts';
 
@@ -28,23 +28,8 @@ export type PostingReportSubject =
   | { subjectType: 'posting'; subjectId: string; type: 'final-assessment' };
 /** A report of one posting: a quarter's 季度述评报告 or the 期满联合考核表. */
 export type PostingReportTarget = { postingId: string; type: 'quarterly-review'; quarter: number } | { postingId: string; type: 'final-assessment' };
-/**
- * What a workflow hands to the shared renderReport activity (reports task queue); the same
- * shape as the activity's RenderReportInput, stated here so the domain needs no activity.
- */
-export interface ReportRenderRequest {
-  type: string;
-  data: unknown;
-  meta: ReportMeta;
-  /** What the report shows, for download authorization: posting, unit (a street's sheet), posting_cohort. */
-  subjectType: string;
-  subjectId: string;
-  cycleId?: string | null;
-  createdBy: string;
-  requestKey?: string;
-}
 /** A posting report request: the posting's report type and a business key. */
-export interface PostingReportRequest extends ReportRenderRequest {
+export interface PostingReportRequest extends ReportRequest {
   type: PostingReportType;
   requestKey: string;
 }
@@ -258,7 +243,7 @@ export interface PostingActivityContract {
 
 /** The one activity of the shared report pipeline the posting workflows call (reports task queue). */
 export interface PostingReportRendering {
-  renderReport(input: ReportRenderRequest): Promise<{ sha256: string; reportFileId: string | null; version: number | null }>;
+  renderReport(input: ReportRequest): Promise<{ sha256: string; reportFileId: string | null; version: number | null }>;
 }
 
 /** The cohort workflow's status (posting-cohort/<cohortId>). */

@@ -18,7 +18,6 @@ const STILL_WIDE: string[] = [
   'api/errors.ts',
   'api/plugins/auth.ts',
   'api/plugins/input-rules.ts',
-  'api/report-render.ts',
   'api/routes/access-links/index.ts',
   'api/routes/accounts/index.ts',
   'api/routes/audit/index.ts',

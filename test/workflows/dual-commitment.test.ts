@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DualCommitmentActivities } from '../../activities/dual-commitment.ts';
-import type { ReportRenderingActivities, ReportRequest } from '../../activities/dual-commitment-reports.ts';
+import type { CommitmentReportRequest, ReportRenderingActivities } from '../../activities/dual-commitment-reports.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ let harness: WorkflowHarness;
 const taskQueue = 'dual-commitment-test';
 const calls: { name: string; at: number; input: Record<string, unknown> }[] = [];
 
-const report = (type: ReportRequest['type'], setId: unknown): ReportRequest => ({
+const report = (type: CommitmentReportRequest['type'], setId: unknown): CommitmentReportRequest => ({
   type, data: { setId }, meta: { issuingUnit: '测试' }, subjectType: 'commitment_set', subjectId: String(setId), createdBy: 'test',
 });
 /** Sets whose notice PDF the fake renderer refuses as bad data (a contract the data breaks). */

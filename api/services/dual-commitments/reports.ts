@@ -6,7 +6,7 @@ import type { CommitmentSet } from '../../../domain/entities/commitment.ts';
 import { commitmentReportDue, variantForKind } from '../../../domain/dual-commitment/rules.ts';
 import type { CommitmentReportType } from '../../../domain/dual-commitment/contracts.ts';
 import { askWorkflow } from '../../workflow-refusals.ts';
-import { isRunning, startReportRender } from '../../report-render.ts';
+import { isRunning, startReportRender } from '../reports.ts';
 import { GATE_NAMES, loadSetFor, type Caller, type DualCommitmentDeps } from './access.ts';
 
 export function createReportService(deps: DualCommitmentDeps) {

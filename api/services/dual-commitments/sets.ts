@@ -22,7 +22,7 @@ import { endOfShanghaiDay } from '../../../domain/time.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { iso } from '../../schemas/common.ts';
 import { askWorkflow, takeUpdate } from '../../workflow-refusals.ts';
-import { isRunning, reportEntry } from '../../report-render.ts';
+import { isRunning, reportEntry } from '../reports.ts';
 import { recordedSetState } from './set-state.ts';
 import {
   auditActor, catalogFor, catalogRefs, gateDates, gateDue, loadSetFor, planOf, tellSetWorkflow, type Caller, type DualCommitmentDeps,

@@ -5,7 +5,7 @@
 // posting rendered again on the department's request (never printed on request otherwise).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, conflictOf, DomainError, forbidden, notFound } from '../../../domain/errors.ts';
-import { isRunning, reportEntry, startReportRender, type ReportEntry } from '../../report-render.ts';
+import { isRunning, reportEntry, startReportRender, type ReportEntry } from '../reports.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { PostingFinalAssessment, PostingQuarterReview } from '../../../domain/entities/posting-records.ts';
 import { ReportFile } from '../../../domain/entities/report-file.ts';

@@ -9,7 +9,7 @@ import { addDays } from 'date-fns/addDays';
 import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller, type ReportEntryBody } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
-import { createReportRenderActivities } from '../../../activities/report-render.ts';
+import { createReportRerenderActivities } from '../../../activities/reports.ts';
 import { ReportTemplateError } from '../../../reports/errors.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
@@ -27,7 +27,7 @@ let renders = 0;
 
 beforeAll(async () => {
   harness = await startCycleHarness(
-    (app) => ({ ...createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' }), ...createReportRenderActivities({ orm: app.orm }) }),
+    (app) => ({ ...createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' }), ...createReportRerenderActivities({ orm: app.orm }) }),
     {
       // The first PDF fails as a broken template does: not retried, the cycle records it.
       renderer: (real) => ({

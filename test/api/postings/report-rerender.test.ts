@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { startCycleHarness, type CycleHarness, httpCaller, type ReportEntryBody } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createPostingActivities, residentSurveyToken } from '../../../activities/posting.ts';
-import { createReportRenderActivities } from '../../../activities/report-render.ts';
+import { createReportRerenderActivities } from '../../../activities/reports.ts';
 import type { PostingStatus } from '../../../domain/posting/contracts.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
@@ -25,7 +25,7 @@ let world: PostingWorld;
 const outsiderToken = `pct_outsider_${'x'.repeat(32)}`;
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => ({ ...createPostingActivities({ orm: app.orm }), ...createReportRenderActivities({ orm: app.orm }) }));
+  harness = await startCycleHarness((app) => ({ ...createPostingActivities({ orm: app.orm }), ...createReportRerenderActivities({ orm: app.orm }) }));
   app = harness.app;
   const em = app.orm.em.fork() as EntityManager;
   world = await seedPostingWorld(em, { postings: 1 });

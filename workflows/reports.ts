@@ -1,26 +1,24 @@
 // Renders one report of one record again, after the cycle could not make it (renderer down past
 // its retry window, a template fixed since) or never did: a dual commitments set's notice,
 // evaluation record or 写实评价, a posting's quarterly report or final assessment form. Started
-// by the API for the responsible staff, ID report-render/<subjectType>/<subjectId>/<type>/<attempt>
-// (activities/report-render.ts), so a double click does not render twice at once. The data is
+// by the API (api/services/reports.ts) for the responsible staff, ID
+// report-render/<subjectType>/<subjectId>/<type>/<attempt> (rerenderWorkflowId in
+// domain/reports/contracts.ts), so a double click does not render twice at once. The data is
 // built from the records by the cycle's own activity (main queue), the PDF rendered and filed as a
 // new ReportFile version by the shared renderReport activity on the reports queue, and the
 // outcome recorded as the cycle would have: SHA-256 (or the reason of a failure) in the audit log.
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DualCommitmentActivities } from '../activities/dual-commitment.ts';
-import type { RenderReportInput } from '../activities/reports.ts';
-import type { RenderOutcome, RenderReportWorkflowInput, RenderReportWorkflowResult, ReportRenderActivities } from '../activities/report-render.ts';
+import type { ReportRerenderActivities } from '../activities/reports.ts';
+import { NON_RETRYABLE_REPORT_ERRORS, type ReportRequest, type RerenderInput, type RerenderOutcome, type RerenderResult } from '../domain/reports/contracts.ts';
 import type { PostingActivityContract, PostingReportRendering } from '../domain/posting/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 
-/** Error types of the report pipeline that a retry cannot fix (activities/reports.ts). */
-const NON_RETRYABLE_REPORT_ERRORS = ['ReportDataError', 'UnknownReportTypeError', 'ReportTemplateError', 'ReportStoreError'];
-
-type Acts = Pick<DualCommitmentActivities, 'prepareCommitmentReport'> & Pick<PostingActivityContract, 'preparePostingReport'> & ReportRenderActivities;
+type Acts = Pick<DualCommitmentActivities, 'prepareCommitmentReport'> & Pick<PostingActivityContract, 'preparePostingReport'> & ReportRerenderActivities;
 
 const acts = proxyActivities<Acts>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '2s', maximumInterval: '1 minute' } });
 
-export async function renderReportWorkflow(input: RenderReportWorkflowInput): Promise<RenderReportWorkflowResult> {
+export async function renderReportWorkflow(input: RerenderInput): Promise<RerenderResult> {
   const { subject } = input;
   const { workflowId, taskQueue } = workflowInfo();
   // Someone is waiting for this one: retry a failing renderer for an hour, not a day.
@@ -31,7 +29,7 @@ export async function renderReportWorkflow(input: RenderReportWorkflowInput): Pr
     retry: { initialInterval: '10s', maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_REPORT_ERRORS },
   });
   const rerender = { createdBy: input.requestedBy.accountId, requestKey: workflowId };
-  let request: RenderReportInput | null;
+  let request: ReportRequest | null;
   if (subject.subjectType === 'commitment_set') {
     request = await acts.prepareCommitmentReport({ setId: subject.subjectId, type: subject.type, ...rerender });
   } else if (subject.type === 'quarterly-review') {
@@ -39,7 +37,7 @@ export async function renderReportWorkflow(input: RenderReportWorkflowInput): Pr
   } else {
     request = await acts.preparePostingReport({ postingId: subject.subjectId, type: 'final-assessment', rerender });
   }
-  let outcome: RenderOutcome;
+  let outcome: RerenderOutcome;
   if (!request) {
     outcome = { status: 'failed', reason: 'there is nothing to print yet: the cycle has not reached the point where this report exists' };
   } else {
