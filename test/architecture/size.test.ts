@@ -9,7 +9,6 @@ const DIRS = ['activities', 'api', 'bench', 'config', 'db', 'deploy', 'devserver
 
 /** Files still over the limits while issue 13 splits them; each leaves the list once it fits. */
 const STILL_TOO_LONG: string[] = [
-  'api/routes/dual-commitments/index.ts',
   'db/embedded-postgres.ts',
   'test/workflows/dual-commitment.test.ts',
 ];
@@ -23,9 +22,6 @@ const STILL_WIDE: string[] = [
   'api/routes/audit/index.ts',
   'api/routes/auth/index.ts',
   'api/routes/catalogs/index.ts',
-  'api/routes/dual-commitments/cycle-start.ts',
-  'api/routes/dual-commitments/index.ts',
-  'api/routes/dual-commitments/set-state.ts',
   'api/routes/evaluator-assignments/index.ts',
   'api/routes/evidence/index.ts',
   'api/routes/imports/index.ts',
@@ -41,6 +37,9 @@ const STILL_WIDE: string[] = [
   'api/schemas/organizations.ts',
   'api/schemas/people.ts',
   'api/schemas/sandbox.ts',
+  'api/services/dual-commitments/cycle-start.ts',
+  'api/services/dual-commitments/evaluations.ts',
+  'api/services/dual-commitments/set-state.ts',
   'api/services/sandbox/clock.ts',
   'api/support/db-errors.ts',
   'api/support/query.ts',
