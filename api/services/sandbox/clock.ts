@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SandboxControl } from '../../app-services.ts';
 import { addDuration, parseDuration, shanghaiIso } from '../../../domain/sandbox/calendar.ts';
 import { recordAudit, type AuditActor } from '../../../domain/audit/record.ts';
-import { badRequest, conflict } from '../../errors.ts';
+import { badRequest, conflict } from '../../../domain/errors.ts';
 
 const MAX_MOVE_YEARS = 3;
 const OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
