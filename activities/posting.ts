@@ -287,7 +287,7 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
         if (!path) return;
         const grants = await em.find(RoleAssignment, { role: 'org_department', unit: { $ne: null } }, { populate: ['unit'] });
         for (const g of grants.filter((x) => path.startsWith(x.unit!.getEntity().path))) {
-          notify(em, { recipientAccountId: g.account.id, kind: 'posting_report_failed', title: `PDF could not be made (${type})`, body: reason.slice(0, 500), link: postingId ? `/postings/${postingId}` : `/postings/cohorts/${cohortId}/reports` });
+          notify(em, { recipientAccountId: g.account.id, kind: 'posting_report_failed', title: `文书生成失败（${type}）`, body: reason.slice(0, 500), link: postingId ? `/postings/${postingId}` : `/postings/cohorts/${cohortId}/reports` });
         }
       });
     },

@@ -24,7 +24,7 @@ import {
   type QuarterOutcome,
 } from '../domain/posting/contracts.ts';
 import { attendancePeriods, postingEndDate, postingQuarters } from '../domain/posting/calendar.ts';
-import { attendanceDeduction, finalOutcome, residentsScore, routineScore, yearEndScore } from '../domain/posting/rules.ts';
+import { attendanceDeduction, FINAL_SIGNER_NAMES, finalOutcome, residentsScore, routineScore, yearEndScore } from '../domain/posting/rules.ts';
 import {
   applyExtend,
   applyFinalSignature,
@@ -124,8 +124,8 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
 
   // 1. Guarantees, then the planned start date.
   while (s.missingGuarantees.length > 0 && s.phase !== 'cancelled') {
-    const missing = s.missingGuarantees.map((m) => m.message).join('; ');
-    const title = 'Posting waits for the dispatching unit’s guarantees';
+    const missing = s.missingGuarantees.map((m) => m.message).join('；');
+    const title = '选派待落实：派出单位保障措施未到位';
     await notify(`guarantees-${shanghaiDate(Date.now())}`, ['dispatching_unit', 'org_department'], 'task', title, missing);
     await condition(() => s.missingGuarantees.length === 0 || s.phase === 'cancelled', GUARANTEE_REMINDER_MS);
   }
@@ -166,8 +166,8 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
     if (deduction) {
       s.tally.push(deduction);
       s.routineScore = routineScore(s.tally);
-      const body = `${deduction.detail}; ${deduction.points} point(s) deducted (小考).`;
-      await notify(`attendance-${next.month}`, ['street_committee'], 'warning', `${input.secretaryName}: ${next.month} attendance short`, body);
+      const body = `${next.month}月确认在岗${confirmedDays}天，应在岗${next.requiredDays}天；日常考核（小考）扣${deduction.points}分。`;
+      await notify(`attendance-${next.month}`, ['street_committee'], 'warning', `${input.secretaryName}：${next.month}月在岗天数不足`, body);
     }
 
     for (const q of postingQuarters(s.startedOn, s.endsOn)) {
@@ -208,8 +208,8 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   const d = settings.deadlines;
   const yearEndDue = Date.now() + d.yearEndDays * DAY_MS;
   await acts.openResidentsSurvey({ postingId, expiresAt: Date.now() + Math.min(d.residentsSurveyDays, d.yearEndDays) * DAY_MS });
-  const yearEndTask = 'File the self-assessment (晒绩自评) and the organization rating (组织考评).';
-  await notify('year-end-task', ['first_secretary', 'org_department'], 'task', `${input.secretaryName}: year-end assessment open`, yearEndTask);
+  const yearEndTask = '请提交晒绩自评，并完成组织考评。';
+  await notify('year-end-task', ['first_secretary', 'org_department'], 'task', `${input.secretaryName}：年终考核已开始`, yearEndTask);
   const rules = { reminderDaysBefore: d.reminderDaysBefore, escalationEveryDays: d.escalationEveryDays, maxEscalations: d.maxEscalations };
   await awaitDeadline(() => s.yearEnd.self !== null && s.yearEnd.organization !== null, yearEndDue, rules, {
     remind: () =>
@@ -217,13 +217,13 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
         'year-end-reminder',
         ['first_secretary', 'org_department'],
         'reminder',
-        'Year-end assessment due soon',
-        'Self-assessment and organization rating are due.',
+        '年终考核即将截止',
+        '晒绩自评和组织考评即将到期，请按时完成。',
       ),
     escalate: (n) => {
-      const missing = [s.yearEnd.self ? null : 'self-assessment', s.yearEnd.organization ? null : 'organization rating'].filter(Boolean).join(', ');
-      const title = `Year-end assessment overdue (${n})`;
-      return notify(`year-end-escalation-${n}`, ['org_department', 'street_committee'], 'escalation', title, `Missing: ${missing}`);
+      const missing = [s.yearEnd.self ? null : '晒绩自评', s.yearEnd.organization ? null : '组织考评'].filter(Boolean).join('、');
+      const title = `年终考核逾期（第${n}次督办）`;
+      return notify(`year-end-escalation-${n}`, ['org_department', 'street_committee'], 'escalation', title, `尚未完成：${missing}`);
     },
   });
   await Promise.all(children);
@@ -243,8 +243,8 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
   await saveProgress();
   for (let round = 0; s.missingFinalSigners.length > 0; round++) {
     const kind = round === 0 ? 'task' : 'reminder';
-    const awaiting = `Awaiting: ${s.missingFinalSigners.join(', ')}`;
-    await notify(`final-${round}`, [...s.missingFinalSigners], kind, `${input.secretaryName}: joint final assessment`, awaiting);
+    const awaiting = `待签署：${s.missingFinalSigners.map((r) => FINAL_SIGNER_NAMES[r]).join('、')}`;
+    await notify(`final-${round}`, [...s.missingFinalSigners], kind, `${input.secretaryName}：期满联合考核`, awaiting);
     await condition(() => s.missingFinalSigners.length === 0, d.finalReminderEveryDays * DAY_MS);
   }
   const outcome = finalOutcome(s.finalSignatures);

@@ -40,6 +40,8 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
   const { reminderDaysBefore, escalationEveryDays, maxEscalations } = deadlines;
   const rules = { reminderDaysBefore, escalationEveryDays, maxEscalations };
   const q = `Q${input.quarter}`;
+  /** The quarter as people read it: a posting's quarters count from its start. */
+  const label = `派驻第${input.quarter}季度`;
   const status: QuarterStatus = initialQuarterStatus(input);
   const notify = (key: string, to: PostingNotice['to'], kind: PostingNotice['kind'], title: string, body: string) =>
     acts.notifyPosting({ postingId: input.postingId, key: `${q}/${key}`, to, kind, title, body });
@@ -72,17 +74,17 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
   );
 
   await saveChange();
-  const task = `Quarter ${input.quarter} (${input.from} – ${input.to}) closed; file the work report.`;
-  await notify('report-task', ['first_secretary'], 'task', `${q} 晒绩 work report due`, task);
+  const task = `${label}（${input.from}至${input.to}）已结束，请提交季度晒绩工作报告。`;
+  await notify('report-task', ['first_secretary'], 'task', `${label}晒绩工作报告待提交`, task);
   const report = await awaitDeadline(() => status.workReport !== null, status.workReportDueAt, rules, {
-    remind: () => notify('report-reminder', ['first_secretary'], 'reminder', `${q} work report due soon`, 'The quarterly work report is due in a few days.'),
+    remind: () => notify('report-reminder', ['first_secretary'], 'reminder', `${label}晒绩工作报告即将到期`, '季度晒绩工作报告将在几天内到期，请按时提交。'),
     escalate: (n) =>
       notify(
         `report-escalation-${n}`,
         ['street_committee', 'first_secretary'],
         'escalation',
-        `${q} work report overdue (${n})`,
-        'The first secretary has not filed the quarterly work report.',
+        `${label}晒绩工作报告逾期（第${n}次督办）`,
+        '第一书记尚未提交季度晒绩工作报告。',
       ),
   });
   status.escalations += report.escalations;
@@ -90,23 +92,23 @@ export async function quarterlyReviewWorkflow(input: QuarterlyReviewInput): Prom
   status.headVisits = await acts.countHeadVisits({ postingId: input.postingId, from: input.from, to: input.to });
   const visitMissing = status.headVisits < input.settings.minHeadVisitsPerQuarter;
   if (visitMissing) {
-    const body = `${status.headVisits} visit(s) recorded from ${input.from} to ${input.to}; at least ${input.settings.minHeadVisitsPerQuarter} required.`;
-    await notify('visit-missing', ['dispatching_unit', 'street_committee'], 'warning', `${q}: no visit by the dispatching unit's head`, body);
+    const body = `${input.from}至${input.to}记录到派出单位负责人走访${status.headVisits}次，至少应走访${input.settings.minHeadVisitsPerQuarter}次。`;
+    await notify('visit-missing', ['dispatching_unit', 'street_committee'], 'warning', `${label}：派出单位负责人未按要求走访`, body);
   }
 
   status.stage = 'scoring';
   status.scoringDueAt = Date.now() + deadlines.quarterScoringDays * DAY_MS;
   await saveChange();
-  await notify('scoring-task', ['street_committee'], 'task', `${q} review ready for scoring`, 'Score the quarter and sign off.');
+  await notify('scoring-task', ['street_committee'], 'task', `${label}述评待评分`, '请完成本季度评分并签署。');
   const scoring = await awaitDeadline(() => status.score !== null, status.scoringDueAt, rules, {
-    remind: () => notify('scoring-reminder', ['street_committee'], 'reminder', `${q} scoring due soon`, 'The quarterly review awaits your score.'),
+    remind: () => notify('scoring-reminder', ['street_committee'], 'reminder', `${label}评分即将到期`, '季度述评等待您的评分。'),
     escalate: (n) =>
       notify(
         `scoring-escalation-${n}`,
         ['org_department'],
         'escalation',
-        `${q} scoring overdue (${n})`,
-        'The street committee has not scored the quarterly review.',
+        `${label}评分逾期（第${n}次督办）`,
+        '街道党工委尚未完成季度述评评分。',
       ),
   });
   status.escalations += scoring.escalations;

@@ -327,6 +327,8 @@ export interface Actor {
 /** 期满联合考核: the county organization department, the street committee, the dispatching unit. */
 export const FINAL_SIGNERS = ['org_department', 'street_committee', 'dispatching_unit'] as const;
 export type FinalSigner = (typeof FINAL_SIGNERS)[number];
+/** The signers as notices name them. */
+export const FINAL_SIGNER_NAMES: Record<FinalSigner, string> = { org_department: '组织部', street_committee: '街道党工委', dispatching_unit: '派出单位' };
 
 export const FINAL_DECISIONS = ['agree', 'disagree'] as const;
 export type FinalDecision = (typeof FINAL_DECISIONS)[number];
