@@ -154,8 +154,9 @@ describe('npm run sandbox', () => {
     const text = await pdfText(record!.body as Buffer);
     expect(text).toContain('演示环境');
     expect(text).toContain(`生成时间：${year}-12-03`);
-    expect(text).toContain(`评定为良好。签字：考核组成员1${year}年12月1日`); // the evaluator's sign-off
-    expect(text).toContain(`同意备案。签字：任城区委组织部${year}年12月3日`); // the department's countersignature
+    // The signature lines stay blank for hand signing; the system's sign-off and its simulated date are printed beside them.
+    expect(text).toContain(`评定为良好。系统签批：考核组成员1签字：${year}年12月1日`); // the evaluator's sign-off
+    expect(text).toContain(`同意备案。系统签批：任城区委组织部（盖章）签字：${year}年12月3日`); // the department's countersignature
     if (process.env.SANDBOX_TEST_PDF) await writeFile(process.env.SANDBOX_TEST_PDF, record!.body as Buffer);
     const filed = (await call('orgdept', 'GET', `/dual-commitments/sets/${setId}`)).body;
     expect(filed.gate).toBe('filed');
