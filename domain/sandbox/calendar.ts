@@ -2,6 +2,8 @@
 // added on the Asia/Shanghai calendar (a month from 01-31 is the month's last day, as people
 // count), and instants printed in Shanghai time with their offset.
 // Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so the offset is fixed.
+import { DAY_MS } from '../time.ts';
+
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 export interface CalendarDuration {
@@ -38,7 +40,7 @@ export function addDuration(at: number, duration: CalendarDuration): number {
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const day = Math.min(local.getUTCDate(), lastDay);
   const timeOfDay = at + SHANGHAI_OFFSET_MS - Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
-  return Date.UTC(year, month, day) + duration.days * 86_400_000 + timeOfDay - SHANGHAI_OFFSET_MS + duration.timeMs;
+  return Date.UTC(year, month, day) + duration.days * DAY_MS + timeOfDay - SHANGHAI_OFFSET_MS + duration.timeMs;
 }
 
 /** 2026-12-01T09:30:00.000+08:00 */
