@@ -108,18 +108,25 @@ const RECORDING_FACTOR = 6;
  * accepted until a worker polls, so a worker that comes back may still take it: then the
  * workflow's activities record it in full, as for any accepted action.
  */
-export async function takeUpdate<Ret, Args extends [unknown, ...unknown[]]>(bounds: WorkflowBounds, handle: WorkflowHandle, update: UpdateDefinition<Ret, Args> | string, args: Args): Promise<Ret> {
+export async function takeUpdate<Ret, Args extends [unknown, ...unknown[]]>(
+  bounds: WorkflowBounds,
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, Args> | string,
+  args: Args,
+): Promise<Ret> {
   const ms = bounds.updateTimeoutMs;
   const accepted = await withinBound(
     bounds.temporal,
     ms,
-    `the cycle's workers did not answer within ${ms} ms (they may be restarting), so the action was not taken and nothing was written; reload in a few seconds (a worker that comes back may still take it) and try again if it is not shown`,
+    `the cycle's workers did not answer within ${ms} ms (they may be restarting), so the action was not taken and nothing was written; reload in a ` +
+      `few seconds (a worker that comes back may still take it) and try again if it is not shown`,
     () => handle.startUpdate<Ret, Args>(update, { args, waitForStage: 'ACCEPTED' }),
   );
   return withinBound(
     bounds.temporal,
     ms * RECORDING_FACTOR,
-    `the cycle accepted the action but did not finish recording it within ${ms * RECORDING_FACTOR} ms; it completes when a worker is back: reload in a few seconds, do not repeat it`,
+    `the cycle accepted the action but did not finish recording it within ${ms * RECORDING_FACTOR} ms; it completes when a worker is back: reload in ` +
+      `a few seconds, do not repeat it`,
     () => accepted.result(),
   );
 }
@@ -138,7 +145,9 @@ export async function resultWhenTaken<T>(bounds: WorkflowBounds, handle: Workflo
     if (described.historyLength >= 3 || described.status.name !== 'RUNNING') break;
     if (systemClock.now().getTime() >= until) {
       await askWorkflow(bounds, () => handle.terminate('no worker picked it up in time; the caller was answered 503')).catch(() => undefined);
-      throw workflowUnavailable(`the cycle's workers did not answer within ${bounds.updateTimeoutMs} ms (they may be restarting), so nothing was made; try again in a few seconds`);
+      throw workflowUnavailable(
+        `the cycle's workers did not answer within ${bounds.updateTimeoutMs} ms (they may be restarting), so nothing was made; try again in a few seconds`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -147,5 +156,10 @@ export async function resultWhenTaken<T>(bounds: WorkflowBounds, handle: Workflo
 
 /** A query or describe for what the database cannot say, within `bounds.queryTimeoutMs` (else 503). */
 export function askWorkflow<T>(bounds: WorkflowBounds, run: () => Promise<T>): Promise<T> {
-  return withinBound(bounds.temporal, bounds.queryTimeoutMs, `the cycle's workflow could not be asked within ${bounds.queryTimeoutMs} ms (Temporal or its workers may be restarting); try again in a few seconds`, run);
+  return withinBound(
+    bounds.temporal,
+    bounds.queryTimeoutMs,
+    `the cycle's workflow could not be asked within ${bounds.queryTimeoutMs} ms (Temporal or its workers may be restarting); try again in a few seconds`,
+    run,
+  );
 }

@@ -89,7 +89,15 @@ export async function registerAuth(fastify: FastifyInstance, services: AppServic
       }
       // Signed by us, but still checked: a claim of the wrong type or shape is a 401, never a 500.
       const { typ, sub, sid, iat, exp } = payload;
-      if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid) || typeof iat !== 'number' || typeof exp !== 'number') {
+      if (
+        typ !== 'access' ||
+        typeof sub !== 'string' ||
+        !UUID.test(sub) ||
+        typeof sid !== 'string' ||
+        !UUID.test(sid) ||
+        typeof iat !== 'number' ||
+        typeof exp !== 'number'
+      ) {
         throw unauthorized('the token is not a login token');
       }
       if (!(await sessionIsLive(em, sub, sid))) throw unauthorized('the session has ended (logout, password change or deactivation); log in again');
@@ -123,4 +131,5 @@ export async function registerAuth(fastify: FastifyInstance, services: AppServic
 }
 
 /** Signs a login token for an account's session (the family of its refresh tokens). */
-export const signAccessToken = (fastify: FastifyInstance, accountId: string, sessionId: string) => fastify.jwt.sign({ sub: accountId, sid: sessionId, typ: 'access' });
+export const signAccessToken = (fastify: FastifyInstance, accountId: string, sessionId: string) =>
+  fastify.jwt.sign({ sub: accountId, sid: sessionId, typ: 'access' });

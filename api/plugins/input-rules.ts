@@ -25,7 +25,19 @@ interface Rules {
 }
 
 /** Sub-schemas reached through these keywords are themselves schemas (one, a list, or a map of them). */
-const ONE = ['items', 'additionalProperties', 'additionalItems', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems'];
+const ONE = [
+  'items',
+  'additionalProperties',
+  'additionalItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+];
 const LIST = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
 const MAP = ['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas'];
 
@@ -42,7 +54,14 @@ export function applyInputRules(schema: unknown, rules: Rules, inAllOf = false):
     if (isSchema(out[key])) out[key] = Object.fromEntries(Object.entries(out[key]).map(([name, s]) => [name, applyInputRules(s, rules)]));
   }
   const isObject = hasType(out, 'object') || isSchema(out.properties);
-  if (rules.close && isObject && !inAllOf && out.additionalProperties === undefined && out.patternProperties === undefined && out.unevaluatedProperties === undefined) {
+  if (
+    rules.close &&
+    isObject &&
+    !inAllOf &&
+    out.additionalProperties === undefined &&
+    out.patternProperties === undefined &&
+    out.unevaluatedProperties === undefined
+  ) {
     out.additionalProperties = false;
   }
   if (hasType(out, 'integer') || hasType(out, 'number')) {
@@ -59,7 +78,12 @@ export function applyInputRules(schema: unknown, rules: Rules, inAllOf = false):
 /** A body given per media type (`{ content: { type: { schema } } }`) or as one schema. */
 function applyToBody(body: unknown): unknown {
   if (isSchema(body) && isSchema(body.content) && body.type === undefined) {
-    const content = Object.fromEntries(Object.entries(body.content).map(([type, media]) => [type, isSchema(media) ? { ...media, schema: applyInputRules(media.schema, { close: true }) } : media]));
+    const content = Object.fromEntries(
+      Object.entries(body.content).map(([type, media]) => [
+        type,
+        isSchema(media) ? { ...media, schema: applyInputRules(media.schema, { close: true }) } : media,
+      ]),
+    );
     return { ...body, content };
   }
   return applyInputRules(body, { close: true });

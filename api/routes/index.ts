@@ -24,6 +24,19 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
   // Size limits are per route (evidence, imports); these are the outer bounds.
   await fastify.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 10_000 } });
   await registerAuth(fastify, services);
-  for (const routes of [authRoutes, unitRoutes, organizationRoutes, peopleRoutes, accountRoutes, evaluatorAssignmentRoutes, catalogRoutes, notificationRoutes, auditRoutes, accessLinkRoutes, importRoutes]) await fastify.register(routes);
+  for (const routes of [
+    authRoutes,
+    unitRoutes,
+    organizationRoutes,
+    peopleRoutes,
+    accountRoutes,
+    evaluatorAssignmentRoutes,
+    catalogRoutes,
+    notificationRoutes,
+    auditRoutes,
+    accessLinkRoutes,
+    importRoutes,
+  ])
+    await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});
 }

@@ -8,11 +8,19 @@ import { DateTime, Nullable, PageQuery, Uuid, iso } from './common.ts';
 const id = '0b6f2d5e-3c1a-4f7e-9a55-1f2e3d4c5b6a';
 const unitId = '5d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
-export const GrantInput = Type.Object({
-  role: RoleName,
-  unitId: Type.Optional(Nullable(Uuid)),
-  organizationId: Type.Optional(Nullable(Uuid)),
-}, { additionalProperties: false, description: 'unit roles (org_department, street_committee, community_committee, first_secretary) need unitId; organization roles (enterprise_rep, enterprise_party_org, dispatching_unit) need organizationId; admin and evaluator need neither' });
+export const GrantInput = Type.Object(
+  {
+    role: RoleName,
+    unitId: Type.Optional(Nullable(Uuid)),
+    organizationId: Type.Optional(Nullable(Uuid)),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'unit roles (org_department, street_committee, community_committee, first_secretary) need unitId; organization roles (enterprise_rep, ' +
+        'enterprise_party_org, dispatching_unit) need organizationId; admin and evaluator need neither',
+  },
+);
 
 const roleAssignmentExample = { id, accountId: id, role: 'street_committee', unitId, organizationId: null, createdAt: '2026-11-21T08:00:00.000Z' };
 export const RoleAssignmentDto = Type.Object({
@@ -42,7 +50,16 @@ export const roleAssignmentDto = (a: RoleAssignment) => ({
   id: a.id, accountId: a.account.id, role: a.role, unitId: a.unit?.id ?? null, organizationId: a.organization?.id ?? null, createdAt: iso(a.createdAt)!,
 });
 
-const accountExample = { id, login: 'street.jinxin', displayName: '金鑫街道党工委 王书记', active: true, personId: null, lastLoginAt: null, createdAt: '2026-11-21T08:00:00.000Z', roles: [{ role: 'street_committee', unitId, organizationId: null }] };
+const accountExample = {
+  id,
+  login: 'street.jinxin',
+  displayName: '金鑫街道党工委 王书记',
+  active: true,
+  personId: null,
+  lastLoginAt: null,
+  createdAt: '2026-11-21T08:00:00.000Z',
+  roles: [{ role: 'street_committee', unitId, organizationId: null }],
+};
 export const AccountDto = Type.Object({
   id: Uuid,
   login: Type.String(),
@@ -55,13 +72,26 @@ export const AccountDto = Type.Object({
 }, { examples: [accountExample] });
 export { accountExample };
 
-export const AccountCreate = Type.Object({
-  login: Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9_.@-]+$', description: 'letters, digits, _ . @ -' }),
-  displayName: Type.String({ minLength: 1, maxLength: 100 }),
-  password: Password,
-  personId: Type.Optional(Nullable(Uuid)),
-  grants: Type.Optional(Type.Array(GrantInput, { maxItems: 20 })),
-}, { additionalProperties: false, examples: [{ login: 'street.jinxin', displayName: '金鑫街道党工委 王书记', password: 'Change-me-2026', grants: [{ role: 'street_committee', unitId }] }] });
+export const AccountCreate = Type.Object(
+  {
+    login: Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9_.@-]+$', description: 'letters, digits, _ . @ -' }),
+    displayName: Type.String({ minLength: 1, maxLength: 100 }),
+    password: Password,
+    personId: Type.Optional(Nullable(Uuid)),
+    grants: Type.Optional(Type.Array(GrantInput, { maxItems: 20 })),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        login: 'street.jinxin',
+        displayName: '金鑫街道党工委 王书记',
+        password: 'Change-me-2026',
+        grants: [{ role: 'street_committee', unitId }],
+      },
+    ],
+  },
+);
 
 export const AccountUpdate = Type.Object({
   displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),

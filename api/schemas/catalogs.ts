@@ -3,7 +3,9 @@ import { CATALOG_KINDS } from '../../domain/catalogs/kinds.ts';
 import type { CatalogVersion } from '../../domain/entities/catalog-version.ts';
 import { DateTime, Nullable, PageQuery, Uuid, iso } from './common.ts';
 
-export const CatalogKind = Type.Enum(CATALOG_KINDS, { description: 'dual_commitment 双向承诺事项目录, resident_unit_commitment 驻区单位“四双”承诺事项目录, star_rating 星级评定指标体系, incentive 激励措施清单' });
+export const CatalogKind = Type.Enum(CATALOG_KINDS, {
+  description: 'dual_commitment 双向承诺事项目录, resident_unit_commitment 驻区单位“四双”承诺事项目录, star_rating 星级评定指标体系, incentive 激励措施清单',
+});
 
 const example = {
   id: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
@@ -30,7 +32,10 @@ const summaryFields = {
   createdAt: DateTime,
 };
 export const CatalogSummary = Type.Object(summaryFields, { examples: [example] });
-export const CatalogDetail = Type.Object({ ...summaryFields, content: Type.Unknown({ description: 'the catalog; its shape depends on kind (see the POST routes)' }) }, { examples: [{ ...example, content: { notice: '…', dimensions: [], starThresholds: [] } }] });
+export const CatalogDetail = Type.Object(
+  { ...summaryFields, content: Type.Unknown({ description: 'the catalog; its shape depends on kind (see the POST routes)' }) },
+  { examples: [{ ...example, content: { notice: '…', dimensions: [], starThresholds: [] } }] },
+);
 
 export const CatalogQuery = Type.Object({ kind: Type.Optional(CatalogKind), ...PageQuery }, { additionalProperties: false });
 

@@ -8,8 +8,15 @@ const versionExample = {
   effectiveFrom: '2026-07-01', effectiveTo: '2026-09-30',
 };
 const fileExample = {
-  id: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b', title: '形势政策宣讲记录', organizationId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', unitId: null,
-  subjectType: 'commitment_item', subjectId: '8f9a0b1c-2d3e-4f4a-9b5c-6d7e8f9a0b1c', latestVersion: 1, createdAt: '2026-11-21T08:00:00.000Z', versions: [versionExample],
+  id: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
+  title: '形势政策宣讲记录',
+  organizationId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+  unitId: null,
+  subjectType: 'commitment_item',
+  subjectId: '8f9a0b1c-2d3e-4f4a-9b5c-6d7e8f9a0b1c',
+  latestVersion: 1,
+  createdAt: '2026-11-21T08:00:00.000Z',
+  versions: [versionExample],
 };
 export { fileExample as evidenceExample };
 
@@ -28,16 +35,41 @@ const Period = {
   effectiveTo: Type.Optional(Type.String({ format: 'date', description: 'last day the evidence speaks for; on or after effectiveFrom' })),
 };
 
-export const EvidenceUploadQuery = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  organizationId: Type.Optional(Type.String({ format: 'uuid', description: 'the organization the evidence belongs to' })),
-  unitId: Type.Optional(Type.String({ format: 'uuid', description: 'the unit, for evidence of a unit rather than an organization' })),
-  subjectType: Type.Optional(Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z_]+$', description: 'what record it supports, e.g. commitment_item' })),
-  subjectId: Type.Optional(Type.String({ format: 'uuid' })),
-  ...Period,
-}, { additionalProperties: false, examples: [{ title: '形势政策宣讲记录', organizationId: fileExample.organizationId, effectiveFrom: '2026-07-01', effectiveTo: '2026-09-30' }] });
+export const EvidenceUploadQuery = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    organizationId: Type.Optional(Type.String({ format: 'uuid', description: 'the organization the evidence belongs to' })),
+    unitId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'the unit, for evidence of a unit rather than an organization' }),
+    ),
+    subjectType: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 50,
+        pattern: '^[a-z_]+$',
+        description: 'what record it supports, e.g. commitment_item',
+      }),
+    ),
+    subjectId: Type.Optional(Type.String({ format: 'uuid' })),
+    ...Period,
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        title: '形势政策宣讲记录',
+        organizationId: fileExample.organizationId,
+        effectiveFrom: '2026-07-01',
+        effectiveTo: '2026-09-30',
+      },
+    ],
+  },
+);
 
-export const EvidenceVersionQuery = Type.Object(Period, { additionalProperties: false, examples: [{ effectiveFrom: '2026-10-01', effectiveTo: '2026-12-31' }] });
+export const EvidenceVersionQuery = Type.Object(Period, {
+  additionalProperties: false,
+  examples: [{ effectiveFrom: '2026-10-01', effectiveTo: '2026-12-31' }],
+});
 
 export const EvidenceListQuery = Type.Object({
   organizationId: Type.Optional(Type.String({ format: 'uuid' })),

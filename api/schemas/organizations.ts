@@ -72,7 +72,17 @@ const fields = {
 
 export const OrganizationCreate = Type.Object(fields, {
   additionalProperties: false,
-  examples: [{ name: example.name, kind: example.kind, unitId: example.unitId, creditCode: example.creditCode, partyOrgName: example.partyOrgName, responsiblePeople: example.responsiblePeople, address: example.address }],
+  examples: [
+    {
+      name: example.name,
+      kind: example.kind,
+      unitId: example.unitId,
+      creditCode: example.creditCode,
+      partyOrgName: example.partyOrgName,
+      responsiblePeople: example.responsiblePeople,
+      address: example.address,
+    },
+  ],
 });
 
 export const OrganizationUpdate = Type.Object({

@@ -36,8 +36,14 @@ const fields = {
   organizationId: Type.Optional(Nullable(Uuid)),
 };
 
-export const PersonCreate = Type.Object(fields, { additionalProperties: false, examples: [{ name: example.name, phone: example.phone, title: example.title, isPartyMember: true, unitId: example.unitId }] });
-export const PersonUpdate = Type.Object({ ...fields, name: Type.Optional(fields.name) }, { additionalProperties: false, minProperties: 1, examples: [{ phone: '13905370999' }] });
+export const PersonCreate = Type.Object(fields, {
+  additionalProperties: false,
+  examples: [{ name: example.name, phone: example.phone, title: example.title, isPartyMember: true, unitId: example.unitId }],
+});
+export const PersonUpdate = Type.Object(
+  { ...fields, name: Type.Optional(fields.name) },
+  { additionalProperties: false, minProperties: 1, examples: [{ phone: '13905370999' }] },
+);
 
 export const PersonQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the name or phone' })),

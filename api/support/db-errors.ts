@@ -8,7 +8,9 @@ export async function refuseIfReferenced<T>(what: string, action: () => Promise<
     return await action();
   } catch (error) {
     if (error instanceof ForeignKeyConstraintViolationException) {
-      throw conflict(`the ${what} is still referenced by other records`, [{ field: 'params.id', rule: `must not be referenced by other records (${what} in use)` }]);
+      throw conflict(`the ${what} is still referenced by other records`, [
+        { field: 'params.id', rule: `must not be referenced by other records (${what} in use)` },
+      ]);
     }
     throw error;
   }

@@ -5,4 +5,5 @@ type Where = Record<string, unknown>;
 export const allOf = (conditions: Where[]): Where => (conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0]! : { $and: conditions });
 
 /** Any condition (no condition: nothing). */
-export const anyOf = (conditions: Where[]): Where => (conditions.length === 0 ? { id: { $in: [] } } : conditions.length === 1 ? conditions[0]! : { $or: conditions });
+export const anyOf = (conditions: Where[]): Where =>
+  conditions.length === 0 ? { id: { $in: [] } } : conditions.length === 1 ? conditions[0]! : { $or: conditions };

@@ -8,7 +8,8 @@ import { DomainError, badRequest, tooLarge, unsupportedMedia } from '../../domai
 
 export const MALFORMED_UPLOAD_RULE = 'must be complete multipart/form-data with one file part (the upload was cut off or is malformed)';
 
-export const uploadTooLarge = (maxBytes: number) => tooLarge(`the file is larger than ${maxBytes} bytes`, [{ field: 'body.file', rule: `must be at most ${maxBytes} bytes` }]);
+export const uploadTooLarge = (maxBytes: number) =>
+  tooLarge(`the file is larger than ${maxBytes} bytes`, [{ field: 'body.file', rule: `must be at most ${maxBytes} bytes` }]);
 
 /** The 4xx a failure of reading the upload means, or the error itself when it is the machine's. */
 export function uploadError(error: unknown, maxBytes: number): unknown {
@@ -30,7 +31,8 @@ export function uploadError(error: unknown, maxBytes: number): unknown {
 
 /** The one file part of a multipart request (415 when the request is not multipart, 400 without a file). */
 export async function uploadedFile(request: FastifyRequest, maxBytes: number, what = 'the file'): Promise<MultipartFile> {
-  if (!request.isMultipart()) throw unsupportedMedia(`send ${what} as multipart/form-data`, [{ field: 'body', rule: 'must be multipart/form-data with one file field' }]);
+  if (!request.isMultipart())
+    throw unsupportedMedia(`send ${what} as multipart/form-data`, [{ field: 'body', rule: 'must be multipart/form-data with one file field' }]);
   let part: MultipartFile | undefined;
   try {
     part = await request.file({ limits: { fileSize: maxBytes, files: 1 }, throwFileSizeLimit: true });

@@ -20,31 +20,66 @@ const PURPOSES = ['public_commitments', 'resident_survey', 'staff_survey'] as co
 const tags = ['access-links'];
 const MAX_DAYS = 366;
 
-const linkExample = { id: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a', purpose: 'public_commitments', subjectType: 'organization', subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', expiresAt: '2026-12-31T16:00:00.000Z', revokedAt: null, createdAt: '2026-11-21T08:00:00.000Z' };
+const linkExample = {
+  id: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a',
+  purpose: 'public_commitments',
+  subjectType: 'organization',
+  subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+  expiresAt: '2026-12-31T16:00:00.000Z',
+  revokedAt: null,
+  createdAt: '2026-11-21T08:00:00.000Z',
+};
 const LinkDto = Type.Object({
   id: Uuid, purpose: Type.String(), subjectType: Type.String(), subjectId: Uuid, expiresAt: DateTime, revokedAt: Nullable(DateTime), createdAt: DateTime,
 }, { examples: [linkExample] });
-const linkDto = (l: AccessLink) => ({ id: l.id, purpose: l.purpose, subjectType: l.subjectType, subjectId: l.subjectId, expiresAt: iso(l.expiresAt)!, revokedAt: iso(l.revokedAt), createdAt: iso(l.createdAt)! });
+const linkDto = (l: AccessLink) => ({
+  id: l.id,
+  purpose: l.purpose,
+  subjectType: l.subjectType,
+  subjectId: l.subjectId,
+  expiresAt: iso(l.expiresAt)!,
+  revokedAt: iso(l.revokedAt),
+  createdAt: iso(l.createdAt)!,
+});
 
 export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/access-links', {
     config: { auth: { roles: MANAGE } },
     schema: {
       tags, summary: 'Create an anonymous link for an organization of your subtree; the token is shown once',
-      body: Type.Object({
-        purpose: Type.Enum(PURPOSES),
-        subjectType: Type.Literal('organization'),
-        subjectId: Uuid,
-        expiresAt: Type.String({ format: 'date-time', description: `in the future, at most ${MAX_DAYS} days ahead` }),
-      }, { additionalProperties: false, examples: [{ purpose: 'public_commitments', subjectType: 'organization', subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', expiresAt: '2026-12-31T16:00:00.000Z' }] }),
-      response: { 201: Type.Object({ link: LinkDto, token: Type.String(), path: Type.String() }, { examples: [{ link: linkExample, token: 'pcl_Qm9…', path: '/public/access-links/pcl_Qm9…' }] }) },
+      body: Type.Object(
+        {
+          purpose: Type.Enum(PURPOSES),
+          subjectType: Type.Literal('organization'),
+          subjectId: Uuid,
+          expiresAt: Type.String({ format: 'date-time', description: `in the future, at most ${MAX_DAYS} days ahead` }),
+        },
+        {
+          additionalProperties: false,
+          examples: [
+            {
+              purpose: 'public_commitments',
+              subjectType: 'organization',
+              subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+              expiresAt: '2026-12-31T16:00:00.000Z',
+            },
+          ],
+        },
+      ),
+      response: {
+        201: Type.Object(
+          { link: LinkDto, token: Type.String(), path: Type.String() },
+          { examples: [{ link: linkExample, token: 'pcl_Qm9…', path: '/public/access-links/pcl_Qm9…' }] },
+        ),
+      },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const body = request.body;
     const expiresAt = new Date(body.expiresAt);
     const days = (expiresAt.getTime() - app.services.clock.now().getTime()) / DAY_MS;
-    if (days <= 0 || days > MAX_DAYS) throw badRequest('bad expiry', [{ field: 'body.expiresAt', rule: `must be in the future and at most ${MAX_DAYS} days ahead` }]);
+    if (days <= 0 || days > MAX_DAYS)
+      throw badRequest('bad expiry', [{ field: 'body.expiresAt', rule: `must be in the future and at most ${MAX_DAYS} days ahead` }]);
     const created = await emOf(request).transactional(async (em) => {
       const org = await em.findOne(Organization, { id: body.subjectId }, { populate: ['unit'] });
       if (!org) throw notFound('organization');
@@ -68,7 +103,14 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const before = linkDto(link);
       link.revokedAt ??= app.services.clock.now();
       await em.flush();
-      await recordAudit(em, { actor: auditActor(principal), action: 'access_link.revoke', entityType: 'access_link', entityId: link.id, before, after: linkDto(link) });
+      await recordAudit(em, {
+        actor: auditActor(principal),
+        action: 'access_link.revoke',
+        entityType: 'access_link',
+        entityId: link.id,
+        before,
+        after: linkDto(link),
+      });
       return linkDto(link);
     });
   });
@@ -78,7 +120,21 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, summary: 'Anonymous: what a link opens, if it is valid (404 unknown, 410 expired or revoked)',
       params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }),
-      response: { 200: Type.Object({ purpose: Type.String(), subjectType: Type.String(), subjectId: Uuid, expiresAt: DateTime }, { examples: [{ purpose: 'public_commitments', subjectType: 'organization', subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', expiresAt: '2026-12-31T16:00:00.000Z' }] }) },
+      response: {
+        200: Type.Object(
+          { purpose: Type.String(), subjectType: Type.String(), subjectId: Uuid, expiresAt: DateTime },
+          {
+            examples: [
+              {
+                purpose: 'public_commitments',
+                subjectType: 'organization',
+                subjectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+                expiresAt: '2026-12-31T16:00:00.000Z',
+              },
+            ],
+          },
+        ),
+      },
     },
   }, async (request) => {
     const check = await verifyAccessLink(emOf(request), request.params.token);

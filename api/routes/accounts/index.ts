@@ -12,7 +12,14 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { hashPassword } from '../../../domain/auth/passwords.ts';
 import { checkGrant } from '../../../domain/auth/grants.ts';
-import { accountIdsInJurisdiction, changeRefusal, inJurisdiction, loadFootprint, personPaths, type AccountFootprint } from '../../../domain/auth/jurisdiction.ts';
+import {
+  accountIdsInJurisdiction,
+  changeRefusal,
+  inJurisdiction,
+  loadFootprint,
+  personPaths,
+  type AccountFootprint,
+} from '../../../domain/auth/jurisdiction.ts';
 import { endAccountSessions } from '../../../domain/auth/sessions.ts';
 import { escapeLike, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -50,7 +57,12 @@ async function accountWithRoles(em: EntityManager, account: Account) {
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/accounts', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['accounts'], summary: 'Accounts lying wholly in your subtree (every unit or organization role they hold is in it; no admin role)', querystring: AccountQuery, response: { 200: Page(AccountDto, accountExample) } },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Accounts lying wholly in your subtree (every unit or organization role they hold is in it; no admin role)',
+      querystring: AccountQuery,
+      response: { 200: Page(AccountDto, accountExample) },
+    },
   }, async (request) => {
     const em = emOf(request);
     const { q, limit, offset } = request.query;
@@ -72,7 +84,12 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/accounts', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['accounts'], summary: 'Create an account with its first roles (a non-administrator must grant at least one role in the subtree)', body: AccountCreate, response: { 201: AccountDto } },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Create an account with its first roles (a non-administrator must grant at least one role in the subtree)',
+      body: AccountCreate,
+      response: { 201: AccountDto },
+    },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const scope = scopeOf(principal, MANAGE);
@@ -83,7 +100,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const grants = [];
       for (const [i, g] of (body.grants ?? []).entries()) grants.push(await checkGrant(em, principal, scope, g, `body.grants[${i}]`));
       if (!scope.all && !grants.some((g) => g.unitId || g.organizationId)) {
-        throw conflict('the account would be outside your subtree', [{ field: 'body.grants', rule: 'must contain a unit or organization role in your subtree' }]);
+        throw conflict('the account would be outside your subtree', [
+          { field: 'body.grants', rule: 'must contain a unit or organization role in your subtree' },
+        ]);
       }
       // The person an account logs in as carries rights of its own (a first secretary acts on
       // their postings), so it must be one of the caller's people too.
@@ -105,7 +124,16 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/accounts/:id', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['accounts'], summary: 'Rename, (de)activate or reset the password of an account of your jurisdiction', description: 'Resetting the password or deactivating ends the account\'s sessions (refresh tokens revoked, earlier login tokens refused). 403 for an account holding a role you may not grant, and for your own account except its display name.', params: IdParams, body: AccountUpdate, response: { 200: AccountDto } },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Rename, (de)activate or reset the password of an account of your jurisdiction',
+      description:
+        "Resetting the password or deactivating ends the account's sessions (refresh tokens revoked, earlier login tokens refused). 403 for an " +
+          "account holding a role you may not grant, and for your own account except its display name.",
+      params: IdParams,
+      body: AccountUpdate,
+      response: { 200: AccountDto },
+    },
   }, async (request) => {
     const principal = principalOf(request);
     const { password, ...rest } = request.body;
@@ -123,14 +151,26 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const sessionsEnded = passwordHash || deactivated ? await endAccountSessions(em, account.id, passwordHash ? 'password' : 'deactivated') : 0;
       const after = await accountWithRoles(em, account);
       // The hash itself never enters the log; only that the password changed.
-      await recordAudit(em, { actor: auditActor(principal), action: 'account.update', entityType: 'account', entityId: account.id, before, after: { ...after, passwordChanged: Boolean(passwordHash), sessionsEnded } });
+      await recordAudit(em, {
+        actor: auditActor(principal),
+        action: 'account.update',
+        entityType: 'account',
+        entityId: account.id,
+        before,
+        after: { ...after, passwordChanged: Boolean(passwordHash), sessionsEnded },
+      });
       return after;
     });
   });
 
   app.get('/role-assignments', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['role-assignments'], summary: 'Role assignments of the accounts of your jurisdiction', querystring: RoleAssignmentQuery, response: { 200: Page(RoleAssignmentDto, roleAssignmentExample) } },
+    schema: {
+      tags: ['role-assignments'],
+      summary: 'Role assignments of the accounts of your jurisdiction',
+      querystring: RoleAssignmentQuery,
+      response: { 200: Page(RoleAssignmentDto, roleAssignmentExample) },
+    },
   }, async (request) => {
     const em = emOf(request);
     const { accountId, role, limit, offset } = request.query;
@@ -145,7 +185,12 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/role-assignments', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['role-assignments'], summary: 'Grant a role below your own, in a unit or organization of your subtree, to an account of your jurisdiction', body: RoleAssignmentCreate, response: { 201: RoleAssignmentDto } },
+    schema: {
+      tags: ['role-assignments'],
+      summary: 'Grant a role below your own, in a unit or organization of your subtree, to an account of your jurisdiction',
+      body: RoleAssignmentCreate,
+      response: { 201: RoleAssignmentDto },
+    },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const scope = scopeOf(principal, MANAGE);
@@ -167,7 +212,12 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/role-assignments/:id', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags: ['role-assignments'], summary: 'Revoke a role (takes effect on the next request of that account)', params: IdParams, response: { 204: Type.Null() } },
+    schema: {
+      tags: ['role-assignments'],
+      summary: 'Revoke a role (takes effect on the next request of that account)',
+      params: IdParams,
+      response: { 204: Type.Null() },
+    },
   }, async (request, reply) => {
     const principal = principalOf(request);
     await emOf(request).transactional(async (em) => {
@@ -178,7 +228,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(principal, MANAGE);
       // Revoking the last placed role would leave the account in nobody's jurisdiction but the administrators'.
       if (!scope.all && footprint.roles.filter((r) => r.path !== null).length === 1 && (assignment.unit || assignment.organization)) {
-        throw conflict('this is the account\'s last role in your subtree; deactivate the account instead', [{ field: 'params.id', rule: 'must not be the last unit or organization role of the account' }]);
+        throw conflict("this is the account's last role in your subtree; deactivate the account instead", [
+          { field: 'params.id', rule: 'must not be the last unit or organization role of the account' },
+        ]);
       }
       const before = roleAssignmentDto(assignment);
       em.remove(assignment);

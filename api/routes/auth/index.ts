@@ -30,7 +30,14 @@ const meDto = (p: Principal) => ({
   grants: p.grants.map((g) => ({ role: g.role, unitId: g.unitId, organizationId: g.organizationId })),
 });
 
-const tokenDto = (t: ApiToken) => ({ id: t.id, name: t.name, expiresAt: iso(t.expiresAt), revokedAt: iso(t.revokedAt), lastUsedAt: iso(t.lastUsedAt), createdAt: iso(t.createdAt)! });
+const tokenDto = (t: ApiToken) => ({
+  id: t.id,
+  name: t.name,
+  expiresAt: iso(t.expiresAt),
+  revokedAt: iso(t.revokedAt),
+  lastUsedAt: iso(t.lastUsedAt),
+  createdAt: iso(t.createdAt)!,
+});
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const sessionReply = (principal: Principal, refresh: IssuedRefreshToken) => ({
@@ -48,7 +55,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Failed logins are counted per login name and per address (api/plugins/throttle.ts).
       throttle: 'login',
     },
-    schema: { tags, summary: 'Log in with login name and password; returns a 15-minute bearer token and a refresh token', body: LoginBody, response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
+    schema: {
+      tags,
+      summary: 'Log in with login name and password; returns a 15-minute bearer token and a refresh token',
+      body: LoginBody,
+      response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+    },
   }, async (request) => {
     const em = emOf(request);
     const account = await em.findOne(Account, { login: request.body.login, active: true });
@@ -58,7 +70,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const refresh = await em.transactional(async (tx) => {
       await tx.nativeUpdate(Account, { id: account.id }, { lastLoginAt: systemClock.now() });
       const issued = await issueRefreshToken(tx, account.id, app.services.config.REFRESH_TOKEN_DAYS);
-      await recordAudit(tx, { actor: auditActor(principal), action: 'auth.login', entityType: 'account', entityId: account.id, after: { session: issued.row.familyId } });
+      await recordAudit(tx, {
+        actor: auditActor(principal),
+        action: 'auth.login',
+        entityType: 'account',
+        entityId: account.id,
+        after: { session: issued.row.familyId },
+      });
       return issued;
     });
     return sessionReply(principal, refresh);
@@ -69,7 +87,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Exchange a refresh token for a new access token and a new refresh token',
-      description: 'The presented refresh token stops working. Presenting a refresh token that was already exchanged ends the whole session (the token was copied) and answers 401, as does an expired or revoked one.',
+      description:
+        'The presented refresh token stops working. Presenting a refresh token that was already exchanged ends the whole session (the token was ' +
+          'copied) and answers 401, as does an expired or revoked one.',
       body: RefreshBody,
       response: { 200: LoginReply, 400: ErrorBody, 401: ErrorBody },
     },
@@ -81,10 +101,17 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result.reason === 'reused' && result.accountId) {
         await emOf(request).transactional((tx) => recordAudit(tx, {
           actor: { accountId: result.accountId!, label: 'refresh-token-reuse' },
-          action: 'auth.session_revoked', entityType: 'account', entityId: result.accountId!, after: { session: result.familyId, reason: 'a refresh token was presented twice' },
+          action: 'auth.session_revoked',
+          entityType: 'account',
+          entityId: result.accountId!,
+          after: { session: result.familyId, reason: 'a refresh token was presented twice' },
         }));
       }
-      throw unauthorized(result.reason === 'reused' ? 'the refresh token was already used; the session is ended, log in again' : 'the refresh token is unknown, expired or revoked; log in again');
+      throw unauthorized(
+        result.reason === 'reused'
+          ? 'the refresh token was already used; the session is ended, log in again'
+          : 'the refresh token is unknown, expired or revoked; log in again',
+      );
     }
     const principal = await loadPrincipal(emOf(request), result.accountId, 'password');
     if (!principal) throw unauthorized('the account is inactive or gone');
@@ -93,14 +120,25 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/logout', {
     config: { auth: { public: true } },
-    schema: { tags, summary: 'End the session of a refresh token; its access tokens stop working at once', body: RefreshBody, response: { 204: Type.Null(), 400: ErrorBody } },
+    schema: {
+      tags,
+      summary: 'End the session of a refresh token; its access tokens stop working at once',
+      body: RefreshBody,
+      response: { 204: Type.Null(), 400: ErrorBody },
+    },
   }, async (request, reply) => {
     await emOf(request).transactional(async (tx) => {
       const session = await familyOf(tx, request.body.refreshToken);
       // An unknown token answers the same 204: logging out is never an oracle for tokens.
       if (!session) return;
       if ((await revokeFamily(tx, session.familyId, 'logout')) > 0) {
-        await recordAudit(tx, { actor: { accountId: session.accountId, label: 'logout' }, action: 'auth.logout', entityType: 'account', entityId: session.accountId, after: { session: session.familyId } });
+        await recordAudit(tx, {
+          actor: { accountId: session.accountId, label: 'logout' },
+          action: 'auth.logout',
+          entityType: 'account',
+          entityId: session.accountId,
+          after: { session: session.familyId },
+        });
       }
     });
     return reply.status(204).send(null);
@@ -115,7 +153,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Change your own password (the current one is required)',
-      description: 'Ends every session of the account, this one included: refresh tokens are revoked and access tokens issued before the change stop working, so log in again with the new password. API tokens keep working.',
+      description:
+        'Ends every session of the account, this one included: refresh tokens are revoked and access tokens issued before the change stop working, so ' +
+          'log in again with the new password. API tokens keep working.',
       body: PasswordChange,
       response: { 204: Type.Null(), 429: ErrorBody },
     },
@@ -127,12 +167,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
       throw badRequest('the current password is wrong', [{ field: 'body.currentPassword', rule: 'must be your current password' }]);
     }
-    if (currentPassword === newPassword) throw badRequest('the new password is the current one', [{ field: 'body.newPassword', rule: 'must differ from the current password' }]);
+    if (currentPassword === newPassword)
+      throw badRequest('the new password is the current one', [{ field: 'body.newPassword', rule: 'must differ from the current password' }]);
     const passwordHash = await hashPassword(newPassword);
     await emOf(request).transactional(async (tx) => {
       await tx.nativeUpdate(Account, { id: account.id }, { passwordHash });
       const ended = await endAccountSessions(tx, account.id, 'password');
-      await recordAudit(tx, { actor: auditActor(principal), action: 'auth.password_change', entityType: 'account', entityId: account.id, after: { passwordChanged: true, sessionsEnded: ended } });
+      await recordAudit(tx, {
+        actor: auditActor(principal),
+        action: 'auth.password_change',
+        entityType: 'account',
+        entityId: account.id,
+        after: { passwordChanged: true, sessionsEnded: ended },
+      });
     });
     return reply.status(204).send(null);
   });
@@ -152,12 +199,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/tokens', {
     config: { auth: { roles: 'any' } },
-    schema: { tags, summary: 'Create an API token for an integration; it acts with your roles. The token is shown once.', body: ApiTokenCreate, response: { 201: ApiTokenCreated } },
+    schema: {
+      tags,
+      summary: 'Create an API token for an integration; it acts with your roles. The token is shown once.',
+      body: ApiTokenCreate,
+      response: { 201: ApiTokenCreated },
+    },
   }, async (request, reply) => {
     const principal = principalOf(request);
     if (principal.via === 'api_token') throw badRequest('an API token cannot create tokens', [{ field: 'authorization', rule: 'must be a login token' }]);
     const expiresAt = request.body.expiresAt ? new Date(request.body.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= systemClock.now().getTime()) throw badRequest('expiry in the past', [{ field: 'body.expiresAt', rule: 'must be in the future' }]);
+    if (expiresAt && expiresAt.getTime() <= systemClock.now().getTime())
+      throw badRequest('expiry in the past', [{ field: 'body.expiresAt', rule: 'must be in the future' }]);
     const secret = newSecret(API_TOKEN_PREFIX);
     const created = await emOf(request).transactional(async (em) => {
       const token = em.create(ApiToken, { account: principal.accountId, name: request.body.name, tokenHash: hashSecret(secret), expiresAt });
@@ -179,7 +232,14 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const before = tokenDto(token);
       token.revokedAt ??= systemClock.now();
       await em.flush();
-      await recordAudit(em, { actor: auditActor(principal), action: 'api_token.revoke', entityType: 'api_token', entityId: token.id, before, after: tokenDto(token) });
+      await recordAudit(em, {
+        actor: auditActor(principal),
+        action: 'api_token.revoke',
+        entityType: 'api_token',
+        entityId: token.id,
+        before,
+        after: tokenDto(token),
+      });
       return tokenDto(token);
     });
   });

@@ -23,10 +23,34 @@ const WRITE: Role[] = ['org_department', 'admin'];
 const tags = ['catalogs'];
 
 const KINDS: { kind: CatalogKind; path: string; content: TSchema; example: unknown; summary: string }[] = [
-  { kind: 'dual_commitment', path: 'dual-commitment', content: DualCommitmentCatalogSchema, example: defaultDualCommitmentCatalog, summary: 'New version of the dual-commitment catalog (双向承诺事项目录)' },
-  { kind: 'resident_unit_commitment', path: 'resident-unit-commitment', content: DualCommitmentCatalogSchema, example: defaultResidentUnitCatalog, summary: 'New version of the 四双 catalog of resident units (驻区单位“四双”承诺事项目录)' },
-  { kind: 'star_rating', path: 'star-rating', content: StarRatingCatalogSchema, example: defaultStarRatingCatalog, summary: 'New version of the star-rating indicator system (三维一体; weights add up to 100)' },
-  { kind: 'incentive', path: 'incentive', content: IncentiveCatalogSchema, example: defaultIncentiveCatalog, summary: 'New version of the incentive list (激励措施清单)' },
+  {
+    kind: 'dual_commitment',
+    path: 'dual-commitment',
+    content: DualCommitmentCatalogSchema,
+    example: defaultDualCommitmentCatalog,
+    summary: 'New version of the dual-commitment catalog (双向承诺事项目录)',
+  },
+  {
+    kind: 'resident_unit_commitment',
+    path: 'resident-unit-commitment',
+    content: DualCommitmentCatalogSchema,
+    example: defaultResidentUnitCatalog,
+    summary: 'New version of the 四双 catalog of resident units (驻区单位“四双”承诺事项目录)',
+  },
+  {
+    kind: 'star_rating',
+    path: 'star-rating',
+    content: StarRatingCatalogSchema,
+    example: defaultStarRatingCatalog,
+    summary: 'New version of the star-rating indicator system (三维一体; weights add up to 100)',
+  },
+  {
+    kind: 'incentive',
+    path: 'incentive',
+    content: IncentiveCatalogSchema,
+    example: defaultIncentiveCatalog,
+    summary: 'New version of the incentive list (激励措施清单)',
+  },
 ];
 
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {

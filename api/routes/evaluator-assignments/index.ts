@@ -14,7 +14,13 @@ import type { Role } from '../../../domain/auth/roles.ts';
 import { badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
-import { EvaluatorAssignmentCreate, EvaluatorAssignmentDto, EvaluatorAssignmentQuery, evaluatorAssignmentDto, evaluatorAssignmentExample } from '../../schemas/accounts.ts';
+import {
+  EvaluatorAssignmentCreate,
+  EvaluatorAssignmentDto,
+  EvaluatorAssignmentQuery,
+  evaluatorAssignmentDto,
+  evaluatorAssignmentExample,
+} from '../../schemas/accounts.ts';
 import { allOf } from '../../support/query.ts';
 
 const MANAGE: Role[] = ['org_department', 'street_committee', 'admin'];
@@ -23,7 +29,12 @@ const tags = ['evaluator-assignments'];
 export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/evaluator-assignments', {
     config: { auth: { roles: [...MANAGE, 'evaluator'] } },
-    schema: { tags, summary: 'Evaluator assignments: your own (evaluators) or those on organizations of your subtree (staff)', querystring: EvaluatorAssignmentQuery, response: { 200: Page(EvaluatorAssignmentDto, evaluatorAssignmentExample) } },
+    schema: {
+      tags,
+      summary: 'Evaluator assignments: your own (evaluators) or those on organizations of your subtree (staff)',
+      querystring: EvaluatorAssignmentQuery,
+      response: { 200: Page(EvaluatorAssignmentDto, evaluatorAssignmentExample) },
+    },
   }, async (request) => {
     const em = emOf(request);
     const principal = principalOf(request);
@@ -47,7 +58,12 @@ export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) 
 
   app.post('/evaluator-assignments', {
     config: { auth: { roles: MANAGE } },
-    schema: { tags, summary: 'Assign an organization of your subtree to an evaluator', body: EvaluatorAssignmentCreate, response: { 201: EvaluatorAssignmentDto } },
+    schema: {
+      tags,
+      summary: 'Assign an organization of your subtree to an evaluator',
+      body: EvaluatorAssignmentCreate,
+      response: { 201: EvaluatorAssignmentDto },
+    },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const body = request.body;
@@ -63,7 +79,8 @@ export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) 
       if (!account || !(await em.count(RoleAssignment, { account: account.id, role: 'evaluator' }))) {
         throw badRequest('not an evaluator', [{ field: 'body.accountId', rule: 'must be an account holding the evaluator role' }]);
       }
-      if (body.cycleId && !(await em.count(Cycle, { id: body.cycleId }))) throw badRequest('unknown cycle', [{ field: 'body.cycleId', rule: 'must be an existing cycle' }]);
+      if (body.cycleId && !(await em.count(Cycle, { id: body.cycleId })))
+        throw badRequest('unknown cycle', [{ field: 'body.cycleId', rule: 'must be an existing cycle' }]);
       if (await em.count(EvaluatorAssignment, { account: account.id, subjectType: body.subjectType, subjectId: body.subjectId })) {
         throw conflict('already assigned', [{ field: 'body.subjectId', rule: 'must not be assigned to the same evaluator twice' }]);
       }

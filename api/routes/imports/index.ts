@@ -19,16 +19,34 @@ const WRITE: Role[] = ['org_department', 'street_committee', 'admin'];
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 const tags = ['imports'];
 
-const jobExample = { id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', kind: 'organizations', status: 'failed', fileName: 'organizations.csv', total: 3, processed: 0, imported: 0, errors: [{ row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' }], errorCount: 1, createdAt: '2026-11-21T08:00:00.000Z', finishedAt: '2026-11-21T08:00:01.000Z' };
+const jobExample = {
+  id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
+  kind: 'organizations',
+  status: 'failed',
+  fileName: 'organizations.csv',
+  total: 3,
+  processed: 0,
+  imported: 0,
+  errors: [{ row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' }],
+  errorCount: 1,
+  createdAt: '2026-11-21T08:00:00.000Z',
+  finishedAt: '2026-11-21T08:00:01.000Z',
+};
 const JobDto = Type.Object({
   id: Uuid,
   kind: Type.Enum(IMPORT_KINDS),
-  status: Type.Enum(['running', 'succeeded', 'failed'], { description: 'running until every row is checked and written; failed imports wrote nothing (also when the service stopped during the import: it turns failed within a minute)' }),
+  status: Type.Enum(['running', 'succeeded', 'failed'], {
+    description:
+      'running until every row is checked and written; failed imports wrote nothing (also when the service stopped during the import: it turns failed ' +
+        'within a minute)',
+  }),
   fileName: Type.String(),
   total: Type.Integer({ description: 'data rows in the file (0 until parsed)' }),
   processed: Type.Integer({ description: 'rows written so far' }),
   imported: Type.Integer(),
-  errors: Type.Array(Type.Object({ row: Type.Integer({ description: 'line in the file; 1 is the header' }), column: Type.String(), rule: Type.String() }), { description: `the first ${MAX_IMPORT_ERRORS} broken rules` }),
+  errors: Type.Array(Type.Object({ row: Type.Integer({ description: 'line in the file; 1 is the header' }), column: Type.String(), rule: Type.String() }), {
+    description: `the first ${MAX_IMPORT_ERRORS} broken rules`,
+  }),
   errorCount: Type.Integer({ description: 'broken rules found in all (errors lists the first ones)' }),
   createdAt: DateTime,
   finishedAt: Nullable(DateTime),
@@ -47,7 +65,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Upload a UTF-8 CSV (multipart, one file) of units, organizations or people; answers 202 with a job to poll',
-      description: IMPORT_KINDS.map((k) => `**${k}** columns — ${layout(k)}`).join('\n\n') + `\n\nAt most ${MAX_CSV_BYTES} bytes and ${MAX_IMPORT_COLUMNS} columns (400 above). Rows may only name units and organizations of your subtree. A failed job lists the first ${MAX_IMPORT_ERRORS} broken rules and their total.`,
+      description:
+        IMPORT_KINDS.map((k) => `**${k}** columns — ${layout(k)}`).join('\n\n') +
+        `\n\nAt most ${MAX_CSV_BYTES} bytes and ${MAX_IMPORT_COLUMNS} columns (400 above). Rows may only name units and organizations of your ` +
+          `subtree. A failed job lists the first ${MAX_IMPORT_ERRORS} broken rules and their total.`,
       body: fileUploadBody('the CSV file, UTF-8, first line the header'),
       params: Type.Object({ kind: Type.Enum(IMPORT_KINDS) }),
       response: { 202: JobDto, 413: ErrorBody, 415: ErrorBody },
@@ -64,10 +85,22 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const csv = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
     // Refused before a job exists: no layout has more than a few columns.
     if (headerColumnCount(csv) > MAX_IMPORT_COLUMNS) {
-      throw badRequest(`the CSV header has more than ${MAX_IMPORT_COLUMNS} columns`, [{ field: 'body.file', rule: `the header may have at most ${MAX_IMPORT_COLUMNS} columns` }]);
+      throw badRequest(`the CSV header has more than ${MAX_IMPORT_COLUMNS} columns`, [
+        { field: 'body.file', rule: `the header may have at most ${MAX_IMPORT_COLUMNS} columns` },
+      ]);
     }
     const em = emOf(request);
-    const job = em.create(ImportJob, { kind: request.params.kind, status: 'running', fileName: part.filename.slice(0, 255) || 'import.csv', total: 0, processed: 0, imported: 0, errors: [], createdBy: principal.accountId, finishedAt: null });
+    const job = em.create(ImportJob, {
+      kind: request.params.kind,
+      status: 'running',
+      fileName: part.filename.slice(0, 255) || 'import.csv',
+      total: 0,
+      processed: 0,
+      imported: 0,
+      errors: [],
+      createdBy: principal.accountId,
+      finishedAt: null,
+    });
     await em.flush();
     const services = request.server.services;
     // Runs after the answer; failures are recorded on the job (and logged).

@@ -7,7 +7,15 @@ import { emOf, principalOf } from '../../plugins/auth.ts';
 import { DateTime, IdParams, Nullable, PageQuery, Uuid, iso } from '../../schemas/common.ts';
 
 const tags = ['notifications'];
-const example = { id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', kind: 'deadline_reminder', title: '承诺事项即将到期', body: '“每季度组织一次形势政策宣讲”将于 2026-12-31 到期，请及时上传佐证材料。', link: '/dual-commitments/…', readAt: null, createdAt: '2026-11-21T08:00:00.000Z' };
+const example = {
+  id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+  kind: 'deadline_reminder',
+  title: '承诺事项即将到期',
+  body: '“每季度组织一次形势政策宣讲”将于 2026-12-31 到期，请及时上传佐证材料。',
+  link: '/dual-commitments/…',
+  readAt: null,
+  createdAt: '2026-11-21T08:00:00.000Z',
+};
 const NotificationDto = Type.Object({
   id: Uuid, kind: Type.String(), title: Type.String(), body: Type.String(), link: Nullable(Type.String()), readAt: Nullable(DateTime), createdAt: DateTime,
 }, { examples: [example] });
@@ -15,7 +23,15 @@ const Inbox = Type.Object({
   items: Type.Array(NotificationDto), total: Type.Integer(), unread: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
 }, { examples: [{ items: [example], total: 1, unread: 1, limit: 50, offset: 0 }] });
 
-const dto = (n: Notification) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link ?? null, readAt: iso(n.readAt), createdAt: iso(n.createdAt)! });
+const dto = (n: Notification) => ({
+  id: n.id,
+  kind: n.kind,
+  title: n.title,
+  body: n.body,
+  link: n.link ?? null,
+  readAt: iso(n.readAt),
+  createdAt: iso(n.createdAt)!,
+});
 
 export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/notifications', {
@@ -29,7 +45,11 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const recipient = principalOf(request).accountId;
     const { unread, limit, offset } = request.query;
-    const [items, total] = await em.findAndCount(Notification, unread ? { recipient, readAt: null } : { recipient }, { limit, offset, orderBy: { createdAt: 'desc', id: 'desc' } });
+    const [items, total] = await em.findAndCount(Notification, unread ? { recipient, readAt: null } : { recipient }, {
+      limit,
+      offset,
+      orderBy: { createdAt: 'desc', id: 'desc' },
+    });
     const unreadCount = await em.count(Notification, { recipient, readAt: null });
     return { items: items.map(dto), total, unread: unreadCount, limit, offset };
   });
@@ -51,7 +71,11 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: 'any' } },
     schema: { tags, summary: 'Mark all your messages read', response: { 200: Type.Object({ marked: Type.Integer() }, { examples: [{ marked: 3 }] }) } },
   }, async (request) => {
-    const marked = await emOf(request).nativeUpdate(Notification, { recipient: principalOf(request).accountId, readAt: null }, { readAt: app.services.clock.now() });
+    const marked = await emOf(request).nativeUpdate(
+      Notification,
+      { recipient: principalOf(request).accountId, readAt: null },
+      { readAt: app.services.clock.now() },
+    );
     return { marked };
   });
 };

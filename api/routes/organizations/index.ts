@@ -9,16 +9,41 @@ import { Person } from '../../../domain/entities/person.ts';
 import { EvidenceFile } from '../../../domain/entities/evidence.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
-import { escapeLike, organizationWhere, readableOrganizationScope, requireOrganizationInScope, scopeOf, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
+import {
+  escapeLike,
+  organizationWhere,
+  readableOrganizationScope,
+  requireOrganizationInScope,
+  scopeOf,
+  unitPathInScope,
+  type Scope,
+} from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
-import { OrganizationCreate, OrganizationDto, OrganizationQuery, OrganizationUpdate, organizationDto, organizationExample } from '../../schemas/organizations.ts';
+import {
+  OrganizationCreate,
+  OrganizationDto,
+  OrganizationQuery,
+  OrganizationUpdate,
+  organizationDto,
+  organizationExample,
+} from '../../schemas/organizations.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';
 import { allOf } from '../../support/query.ts';
 
-const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'enterprise_rep', 'enterprise_party_org', 'dispatching_unit', 'evaluator', 'admin'];
+const READ: Role[] = [
+  'org_department',
+  'street_committee',
+  'community_committee',
+  'first_secretary',
+  'enterprise_rep',
+  'enterprise_party_org',
+  'dispatching_unit',
+  'evaluator',
+  'admin',
+];
 const WRITE: Role[] = ['org_department', 'street_committee', 'community_committee', 'admin'];
 const tags = ['organizations'];
 
@@ -39,7 +64,12 @@ async function unitInScope(em: EntityManager, unitId: string, scope: Scope): Pro
 export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/organizations', {
     config: { auth: { roles: READ } },
-    schema: { tags, summary: 'Search the organizations you may see', querystring: OrganizationQuery, response: { 200: Page(OrganizationDto, organizationExample) } },
+    schema: {
+      tags,
+      summary: 'Search the organizations you may see',
+      querystring: OrganizationQuery,
+      response: { 200: Page(OrganizationDto, organizationExample) },
+    },
   }, async (request) => {
     const em = emOf(request);
     const scope = await readableOrganizationScope(em, principalOf(request), READ);
@@ -72,7 +102,8 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = request.body;
     const dto = await emOf(request).transactional(async (em) => {
       const unit = await unitInScope(em, body.unitId, scopeOf(principal, WRITE));
-      if (body.creditCode && (await em.count(Organization, { creditCode: body.creditCode }))) throw conflict('credit code in use', [{ field: 'body.creditCode', rule: 'must be unique' }]);
+      if (body.creditCode && (await em.count(Organization, { creditCode: body.creditCode })))
+        throw conflict('credit code in use', [{ field: 'body.creditCode', rule: 'must be unique' }]);
       const org = em.create(Organization, {
         name: body.name, kind: body.kind, unit, creditCode: body.creditCode ?? null, partyOrgName: body.partyOrgName ?? null,
         responsiblePeople: body.responsiblePeople ?? [], address: body.address ?? null,

@@ -46,7 +46,8 @@ async function checkPlacement(em: EntityManager, scope: Scope, unitId: string | 
   }
   if (organizationId) {
     const org = await em.findOne(Organization, { id: organizationId }, { populate: ['unit'] });
-    if (!org || !unitPathInScope(scope, org.unit.getEntity().path)) throw badRequest('unknown organization', [{ field: 'body.organizationId', rule: 'must be an organization in your subtree' }]);
+    if (!org || !unitPathInScope(scope, org.unit.getEntity().path))
+      throw badRequest('unknown organization', [{ field: 'body.organizationId', rule: 'must be an organization in your subtree' }]);
   }
 }
 
@@ -102,7 +103,11 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const before = personDto(person);
       const { unitId, organizationId, ...rest } = request.body;
       await checkPlacement(em, scope, unitId, organizationId);
-      em.assign(person, { ...rest, ...(unitId !== undefined ? { unit: unitId } : {}), ...(organizationId !== undefined ? { organization: organizationId } : {}) });
+      em.assign(person, {
+        ...rest,
+        ...(unitId !== undefined ? { unit: unitId } : {}),
+        ...(organizationId !== undefined ? { organization: organizationId } : {}),
+      });
       await em.flush();
       const after = personDto(person);
       await recordAudit(em, { actor: auditActor(principal), action: 'person.update', entityType: 'person', entityId: person.id, before, after });

@@ -63,7 +63,8 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let parent: AdministrativeUnit | null = null;
       if (body.parentId) {
         parent = await em.findOne(AdministrativeUnit, { id: body.parentId });
-        if (!parent || !unitPathInScope(scope, parent.path)) throw badRequest('unknown parent', [{ field: 'body.parentId', rule: 'must be a unit in your subtree' }]);
+        if (!parent || !unitPathInScope(scope, parent.path))
+          throw badRequest('unknown parent', [{ field: 'body.parentId', rule: 'must be a unit in your subtree' }]);
         if (UNIT_LEVELS.indexOf(body.level) <= UNIT_LEVELS.indexOf(parent.level)) {
           throw badRequest('level below the parent', [{ field: 'body.level', rule: `must be a level below the parent's (${parent.level})` }]);
         }
@@ -71,7 +72,15 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw forbidden('only an administrator creates a root unit');
       }
       if (await em.count(AdministrativeUnit, { code: body.code })) throw conflict('code in use', [{ field: 'body.code', rule: 'must be unique' }]);
-      const unit = em.create(AdministrativeUnit, { code: body.code, name: body.name, level: body.level, partyOrgName: body.partyOrgName, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
+      const unit = em.create(AdministrativeUnit, {
+        code: body.code,
+        name: body.name,
+        level: body.level,
+        partyOrgName: body.partyOrgName,
+        parent,
+        path: '',
+        depth: parent ? parent.depth + 1 : 0,
+      });
       unit.path = `${parent?.path ?? ''}${unit.id}/`;
       await em.flush();
       const after = unitDto(unit);
@@ -104,9 +113,14 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Move a unit, with everything under it, to another parent (行政区划调整)',
-      description: 'Both the unit and the new parent must lie in your subtree; the new parent must be of a higher level and not inside the unit. The unit keeps its organizations, people and records; from then on they are seen by the staff over the new parent.',
+      description:
+        'Both the unit and the new parent must lie in your subtree; the new parent must be of a higher level and not inside the unit. The unit keeps ' +
+          'its organizations, people and records; from then on they are seen by the staff over the new parent.',
       params: IdParams,
-      body: Type.Object({ parentId: Type.String({ format: 'uuid', description: 'the new parent unit' }) }, { additionalProperties: false, examples: [{ parentId: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }] }),
+      body: Type.Object(
+        { parentId: Type.String({ format: 'uuid', description: 'the new parent unit' }) },
+        { additionalProperties: false, examples: [{ parentId: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }] },
+      ),
       response: { 200: Unit },
     },
   }, async (request) => {
@@ -117,10 +131,14 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!unit) throw notFound('unit');
       requireUnitInScope(scope, unit.path);
       const parent = await em.findOne(AdministrativeUnit, { id: request.body.parentId });
-      if (!parent || !unitPathInScope(scope, parent.path)) throw badRequest('unknown parent', [{ field: 'body.parentId', rule: 'must be a unit in your subtree' }]);
-      if (parent.path.startsWith(unit.path)) throw badRequest('a unit cannot move under itself', [{ field: 'body.parentId', rule: 'must not be the unit or a unit under it' }]);
+      if (!parent || !unitPathInScope(scope, parent.path))
+        throw badRequest('unknown parent', [{ field: 'body.parentId', rule: 'must be a unit in your subtree' }]);
+      if (parent.path.startsWith(unit.path))
+        throw badRequest('a unit cannot move under itself', [{ field: 'body.parentId', rule: 'must not be the unit or a unit under it' }]);
       if (UNIT_LEVELS.indexOf(unit.level) <= UNIT_LEVELS.indexOf(parent.level)) {
-        throw badRequest('level below the parent', [{ field: 'body.parentId', rule: `must be a unit of a level above ${unit.level} (this one is ${parent.level})` }]);
+        throw badRequest('level below the parent', [
+          { field: 'body.parentId', rule: `must be a unit of a level above ${unit.level} (this one is ${parent.level})` },
+        ]);
       }
       const before = { ...unitDto(unit), path: unit.path };
       if (unit.parent?.id === parent.id) return unitDto(unit);
@@ -129,12 +147,20 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const depthChange = parent.depth + 1 - unit.depth;
       // The unit and its whole subtree in one statement: paths are materialized prefixes.
       const moved = await em.execute<{ id: string }[]>(
-        'update administrative_unit set path = ? || substr(path, ?), depth = depth + ?, parent_id = case when id = ? then ? else parent_id end, updated_at = ? where path like ? returning id',
+        'update administrative_unit set path = ? || substr(path, ?), depth = depth + ?, parent_id = case when id = ? then ? else parent_id end, ' +
+          'updated_at = ? where path like ? returning id',
         [newPath, oldPath.length + 1, depthChange, unit.id, parent.id, app.services.clock.now(), `${escapeLike(oldPath)}%`],
       );
       await em.refresh(unit);
       const after = { ...unitDto(unit), path: unit.path };
-      await recordAudit(em, { actor: auditActor(principal), action: 'unit.move', entityType: 'unit', entityId: unit.id, before, after: { ...after, unitsMoved: moved.length } });
+      await recordAudit(em, {
+        actor: auditActor(principal),
+        action: 'unit.move',
+        entityType: 'unit',
+        entityId: unit.id,
+        before,
+        after: { ...after, unitsMoved: moved.length },
+      });
       return unitDto(unit);
     });
   });
@@ -148,7 +174,10 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const unit = await em.findOne(AdministrativeUnit, { id: request.params.id });
       if (!unit) throw notFound('unit');
       requireUnitInScope(scopeOf(principal, WRITE), unit.path);
-      const inUse = (await em.count(AdministrativeUnit, { parent: unit.id })) + (await em.count(Organization, { unit: unit.id })) + (await em.count(Person, { unit: unit.id }));
+      const inUse =
+        (await em.count(AdministrativeUnit, { parent: unit.id })) +
+        (await em.count(Organization, { unit: unit.id })) +
+        (await em.count(Person, { unit: unit.id }));
       if (inUse > 0) throw conflict('the unit is not empty', [{ field: 'params.id', rule: 'must have no child units, organizations or people' }]);
       const before = unitDto(unit);
       em.remove(unit);

@@ -41,7 +41,11 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
     for (;;) {
       if (closing) return;
       em.clear();
-      const sets = await em.find(CommitmentSet, { cycle: cycleId, startedAt: null, startError: null }, { populate: ['organization'], limit: BATCH, orderBy: { id: 'asc' } });
+      const sets = await em.find(
+        CommitmentSet,
+        { cycle: cycleId, startedAt: null, startError: null },
+        { populate: ['organization'], limit: BATCH, orderBy: { id: 'asc' } },
+      );
       if (sets.length === 0) break;
       let next = 0;
       const startedIds: string[] = [];
@@ -89,9 +93,13 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
       while (running.has(cycleId)) await running.get(cycleId);
     },
     async resumePending() {
-      const rows = await deps.orm.em.fork().getConnection().execute<{ cycle_id: string }[]>(
-        "select distinct s.cycle_id from commitment_set s join cycle c on c.id = s.cycle_id where c.status = 'running' and s.started_at is null and s.start_error is null",
-      );
+      const rows = await deps.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ cycle_id: string }[]>(
+          "select distinct s.cycle_id from commitment_set s join cycle c on c.id = s.cycle_id where c.status = 'running' and s.started_at is null and " +
+            "s.start_error is null",
+        );
       for (const row of rows) startInBackground(row.cycle_id);
       if (rows.length) deps.log.info({ cycles: rows.length }, 'resuming dual commitments cycle starts cut short');
     },

@@ -56,7 +56,12 @@ export function createEvaluationService(deps: DualCommitmentDeps) {
       }
     }
     const filing = {
-      actor, itemKey: progress.itemKey, status: body.status, description: body.description, reason: body.reason ?? null, evidenceFileId: body.evidenceFileId ?? null,
+      actor,
+      itemKey: progress.itemKey,
+      status: body.status,
+      description: body.description,
+      reason: body.reason ?? null,
+      evidenceFileId: body.evidenceFileId ?? null,
     };
     await tellSetWorkflow(bounds, set, () => takeUpdate(bounds, handleOf(set), fileItemStatus, [filing]));
     return { itemKey: progress.itemKey, status: body.status, evidenceFileId: body.evidenceFileId ?? progress.evidenceFileId ?? null };

@@ -5,7 +5,13 @@
 // workflow's own status query (DualCommitmentStatus), without its internal revision counter.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CommitmentItemProgress, CommitmentSetVersion, type CommitmentSet } from '../../../domain/entities/commitment.ts';
-import { commitmentReportDue, variantForKind, type CommitmentSide, type CommitmentVariant, type FulfilmentStatus } from '../../../domain/dual-commitment/rules.ts';
+import {
+  commitmentReportDue,
+  variantForKind,
+  type CommitmentSide,
+  type CommitmentVariant,
+  type FulfilmentStatus,
+} from '../../../domain/dual-commitment/rules.ts';
 import type { Gate, SetStatus } from '../../../domain/dual-commitment/state.ts';
 import type { CommitmentReportType } from '../../../domain/dual-commitment/contracts.ts';
 import { endOfShanghaiDay } from '../../../domain/time.ts';
@@ -47,14 +53,18 @@ export async function recordedSetState(
   const variant = variantForKind(set.organization.getEntity().kind);
   const conn = em.getConnection();
   const [versions, progress, escalated, failures] = await Promise.all([
-    loaded?.versions ?? em.find(CommitmentSetVersion, { set: set.id }, { orderBy: { version: 'asc' } }),
-    loaded?.progress ?? em.find(CommitmentItemProgress, { set: set.id }, { orderBy: { itemKey: 'asc' } }),
+    loaded?.versions ??
+      em.find(CommitmentSetVersion, { set: set.id }, { orderBy: { version: 'asc' } }),
+    loaded?.progress ??
+      em.find(CommitmentItemProgress, { set: set.id }, { orderBy: { itemKey: 'asc' } }),
     conn.execute<{ action: string; item_key: string | null; at: Date }[]>(
-      "select action, after->>'itemKey' item_key, at from audit_entry where entity_type = 'commitment_set' and entity_id = ? and action like 'commitment\\_set.escalate\\_%' order by seq",
+      "select action, after->>'itemKey' item_key, at from audit_entry where entity_type = 'commitment_set' and entity_id = ? and action like " +
+        "'commitment\\_set.escalate\\_%' order by seq",
       [set.id],
     ),
     conn.execute<{ report: string; reason: string | null }[]>(
-      "select after->>'report' report, after->>'reason' reason from audit_entry where entity_type = 'commitment_set' and entity_id = ? and action = 'commitment_set.report_failed' and after->>'renderKey' is null order by seq",
+      "select after->>'report' report, after->>'reason' reason from audit_entry where entity_type = 'commitment_set' and entity_id = ? and action = " +
+        "'commitment_set.report_failed' and after->>'renderKey' is null order by seq",
       [set.id],
     ),
   ]);
@@ -79,13 +89,21 @@ export async function recordedSetState(
     setStatus: set.status as SetStatus,
     submittedVersion: submitted?.version ?? null,
     approvedVersion: set.approvedVersion ?? null,
-    items: (approved?.items ?? []).map((item) => ({ key: item.key, side: item.side, dueAt: new Date(endOfShanghaiDay(item.deadline)).toISOString(), filed: filed.get(item.key) ?? null })),
+    items: (approved?.items ?? []).map((item) => ({
+      key: item.key,
+      side: item.side,
+      dueAt: new Date(endOfShanghaiDay(item.deadline)).toISOString(),
+      filed: filed.get(item.key) ?? null,
+    })),
     selfEvaluated: (['party', 'enterprise'] as const).filter((side) => set.selfEvaluations[side]),
     scored: progress.length > 0 && progress.every((p) => p.score !== null && p.score !== undefined),
     evaluatorSignedBy: variant === 'resident_unit' ? null : (set.evaluatorSignedBy?.id ?? null),
     countersignedBy: set.countersignedBy?.id ?? null,
     factualEvaluatedBy: variant === 'resident_unit' ? (set.evaluatorSignedBy?.id ?? null) : null,
-    publication: set.publishedFrom && set.publishedTo ? { from: iso(set.publishedFrom), to: iso(set.publishedTo), closed: set.publicationClosedAt !== null && set.publicationClosedAt !== undefined } : null,
+    publication:
+      set.publishedFrom && set.publishedTo
+        ? { from: iso(set.publishedFrom), to: iso(set.publishedTo), closed: set.publicationClosedAt !== null && set.publicationClosedAt !== undefined }
+        : null,
     escalations: escalated.map((e) => (subject(e.action) === 'item' ? `item:${e.item_key}@${iso(e.at)}` : `${subject(e.action)}@${iso(e.at)}`)),
     reports,
   };

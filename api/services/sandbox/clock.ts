@@ -37,24 +37,34 @@ export async function moveTarget(sandbox: SandboxControl, body: MoveRequest, now
   let target: number;
   if (body.advance !== undefined) {
     const duration = parseDuration(body.advance);
-    if (!duration) throw badRequest(`advance ${JSON.stringify(body.advance)} is not a duration`, [{ field: 'body.advance', rule: 'must be an ISO-8601 duration forward such as P3D, P1M or PT12H' }]);
+    if (!duration)
+      throw badRequest(`advance ${JSON.stringify(body.advance)} is not a duration`, [
+        { field: 'body.advance', rule: 'must be an ISO-8601 duration forward such as P3D, P1M or PT12H' },
+      ]);
     target = addDuration(now, duration);
   } else if (body.to !== undefined) {
     target = Date.parse(body.to);
     if (!OFFSET.test(body.to.trim()) || Number.isNaN(target)) {
-      throw badRequest(`to ${JSON.stringify(body.to)} is not an instant`, [{ field: 'body.to', rule: 'must be a date-time with its offset, e.g. 2026-12-01T00:00:00+08:00' }]);
+      throw badRequest(`to ${JSON.stringify(body.to)} is not an instant`, [
+        { field: 'body.to', rule: 'must be a date-time with its offset, e.g. 2026-12-01T00:00:00+08:00' },
+      ]);
     }
     if (target <= now) {
-      throw badRequest(`the calendar is at ${shanghaiIso(now)} and only moves forward`, [{ field: 'body.to', rule: `must be after the current simulated time ${shanghaiIso(now)}` }]);
+      throw badRequest(`the calendar is at ${shanghaiIso(now)} and only moves forward`, [
+        { field: 'body.to', rule: `must be after the current simulated time ${shanghaiIso(now)}` },
+      ]);
     }
   } else {
     const next = (await sandbox.upcomingTimers()).find((t) => t.fireTime > now);
-    if (!next) throw badRequest('no workflow is waiting for a date: nothing is due', [{ field: 'body.toNext', rule: 'needs a pending deadline (start a cycle first)' }]);
+    if (!next)
+      throw badRequest('no workflow is waiting for a date: nothing is due', [{ field: 'body.toNext', rule: 'needs a pending deadline (start a cycle first)' }]);
     target = next.fireTime;
   }
   if (target > addDuration(now, { years: MAX_MOVE_YEARS, months: 0, days: 0, timeMs: 0 })) {
     const field = body.advance !== undefined ? 'body.advance' : 'body.to';
-    throw badRequest(`a move goes at most ${MAX_MOVE_YEARS} years ahead at once`, [{ field, rule: `must be at most ${MAX_MOVE_YEARS} years ahead of ${shanghaiIso(now)}` }]);
+    throw badRequest(`a move goes at most ${MAX_MOVE_YEARS} years ahead at once`, [
+      { field, rule: `must be at most ${MAX_MOVE_YEARS} years ahead of ${shanghaiIso(now)}` },
+    ]);
   }
   return target;
 }
