@@ -131,6 +131,9 @@ describe('postings through HTTP', () => {
     const rows = await app.orm.em.fork().find(PostingCheckIn, { posting: p1 });
     expect(rows.map((r) => [r.date, r.status])).toEqual([[day, 'confirmed']]);
     expect((await call('unit', 'POST', `/postings/${p1}/head-visits`, { visitedOn: day, visitor: '陈局长', position: '局长', purpose: '调研指导' })).status).toBe(201);
+    // A visit that has not happened yet is refused, naming the field.
+    const visitAhead = await call('unit', 'POST', `/postings/${p1}/head-visits`, { visitedOn: addDays(realToday, 1), visitor: '陈局长', position: '局长', purpose: '调研指导' });
+    expect([visitAhead.status, visitAhead.body.details?.[0]?.field]).toEqual([400, 'body.visitedOn']);
 
     // A second posting of the same secretary overlapping the first is refused (409), naming the
     // person's entry; one starting after the first ends is not refused for overlap.
