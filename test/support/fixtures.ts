@@ -22,7 +22,8 @@ import type { TestApp } from './app.ts';
 export const PASSWORD = 'Test@2026';
 
 /** Makes units with their materialized path under a parent. */
-const unitMaker = (em: EntityManager) => (code: string, name: string, level: UnitLevel, parent: AdministrativeUnit | null) => {
+/** Builds administrative units with their materialized path (the tree's own rule), for any test's world. */
+export const unitMaker = (em: EntityManager) => (code: string, name: string, level: UnitLevel, parent: AdministrativeUnit | null) => {
   const u = em.create(AdministrativeUnit, { code, name, level, parent, partyOrgName: `${name}党组织`, path: '', depth: parent ? parent.depth + 1 : 0 });
   u.path = `${parent?.path ?? ''}${u.id}/`;
   return u;

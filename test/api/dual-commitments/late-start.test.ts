@@ -10,7 +10,6 @@ import { startCycleHarness, grantWithToken, type CycleHarness, httpCaller } from
 import type { TestApp } from '../../support/app.ts';
 import { createDualCommitmentActivities } from '../../../activities/dual-commitment.ts';
 import { gatePlan, resolveSettings } from '../../../domain/dual-commitment/rules.ts';
-import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { CommitmentSet } from '../../../domain/entities/commitment.ts';
@@ -18,6 +17,7 @@ import { Notification } from '../../../domain/entities/notification.ts';
 import { dualCommitment } from '../../../workflows/dual-commitment.ts';
 import { dualCommitmentStatus } from '../../../domain/dual-commitment/contracts.ts';
 import { DAY_MS, shanghaiDate } from '../../../domain/time.ts';
+import { unitMaker } from '../../support/fixtures.ts';
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
@@ -30,11 +30,7 @@ beforeAll(async () => {
   harness = await startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' }));
   ({ env, app } = harness);
   const em = app.orm.em.fork() as EntityManager;
-  const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
-    const u = em.create(AdministrativeUnit, { code, name, level, parent, path: '', depth: parent ? parent.depth + 1 : 0, partyOrgName: `${name}党组织` } as never);
-    u.path = `${parent?.path ?? ''}${u.id}/`;
-    return u;
-  };
+  const unit = unitMaker(em);
   const district = unit('d1', '测试区', 'district', null);
   const street = unit('s1', '东街道', 'street', district);
   const community = unit('c1', '东社区', 'community', street);

@@ -9,7 +9,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createStarRatingActivities } from '../../../activities/star-rating.ts';
-import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
@@ -19,6 +18,7 @@ import { defaultStarRatingCatalog } from '../../../domain/catalogs/star-rating.t
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../../domain/star-rating/rules.ts';
 import { starRatingWorkflowId } from '../../../domain/star-rating/contracts.ts';
 import { shanghaiDate, startOfShanghaiDay } from '../../../domain/time.ts';
+import { unitMaker } from '../../support/fixtures.ts';
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
@@ -32,11 +32,7 @@ beforeAll(async () => {
   harness = await startCycleHarness((app) => createStarRatingActivities({ orm: app.orm }));
   ({ env, app } = harness);
   const em = app.orm.em.fork() as EntityManager;
-  const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
-    const u = em.create(AdministrativeUnit, { code, name, level, parent, path: '', depth: parent ? parent.depth + 1 : 0, partyOrgName: `${name}党组织` } as never);
-    u.path = `${parent?.path ?? ''}${u.id}/`;
-    return u;
-  };
+  const unit = unitMaker(em);
   const district = unit('d', '任城区', 'district', null);
   const street = unit('s', '济阳街道', 'street', district);
   const grant = (login: string, role: string, scope: { unit?: unknown; organization?: unknown }) => grantWithToken(em, tokens, login, role, scope);

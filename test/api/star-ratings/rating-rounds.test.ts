@@ -8,7 +8,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { startCycleHarness, grantWithToken, type CycleHarness } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createStarRatingActivities } from '../../../activities/star-rating.ts';
-import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Account } from '../../../domain/entities/account.ts';
 import { EvidenceFile } from '../../../domain/entities/evidence.ts';
@@ -20,6 +19,7 @@ import { defaultStarRatingCatalog } from '../../../domain/catalogs/star-rating.t
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../../domain/star-rating/rules.ts';
 import { pdfText } from '../../reports/pdf-text.ts';
 import { shanghaiDate, startOfShanghaiDay } from '../../../domain/time.ts';
+import { unitMaker } from '../../support/fixtures.ts';
 
 
 let harness: CycleHarness;
@@ -37,11 +37,7 @@ beforeAll(async () => {
   ({ env, app } = harness);
 
   const em = app.orm.em.fork() as EntityManager;
-  const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
-    const u = em.create(AdministrativeUnit, { code, name, level, parent, path: '', depth: parent ? parent.depth + 1 : 0, partyOrgName: `${name}党组织` } as never);
-    u.path = `${parent?.path ?? ''}${u.id}/`;
-    return u;
-  };
+  const unit = unitMaker(em);
   const district = unit('d', '任城区', 'district', null);
   districtId = district.id;
   const streetA = unit('sa', '济阳街道', 'street', district);
