@@ -1,8 +1,8 @@
 // Params, bodies, querystrings and responses of the star-rating routes (星级评定); the
 // workflow status they return is in star-rating-status.ts.
 import Type from 'typebox';
-import { DateTime, ErrorBody, Nullable, Uuid } from './common.ts';
-import { PendingReview, ReviewProposal, Stars, StarRatingStatus, Threshold, TrackingEventType, AutoIndicators } from './star-rating-status.ts';
+import { DateTime, ErrorBody, Nullable, Page, PageQuery, Uuid } from './common.ts';
+import { STAR_PHASES, PendingReview, ReviewProposal, Stars, StarRatingStatus, Threshold, TrackingEventType, AutoIndicators } from './star-rating-status.ts';
 
 export { StarRatingStatus } from './star-rating-status.ts';
 
@@ -213,6 +213,46 @@ export const RatingView = Type.Object({
     accepted: Type.Boolean(),
     evidenceFileIds: Type.Array(Type.String()),
   })),
+});
+
+// ------------------------------------------------------------------------------ the list of ratings
+export const RatingListQuery = Type.Object({
+  unitId: Type.Optional(Uuid),
+  year: Type.Optional(Year),
+  phase: Type.Optional(Type.Enum([...STAR_PHASES])),
+  stars: Type.Optional(Stars),
+  kind: Type.Optional(Type.Enum(['non_public_enterprise', 'social_organization', 'resident_unit'])),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the organization\'s name' })),
+  ended: Type.Optional(Type.Boolean()),
+  ...PageQuery,
+});
+const RatingListItem = Type.Object({
+  organizationId: Uuid,
+  name: Type.String(),
+  kind: Type.String(),
+  unitName: Type.String(),
+  firstYear: Type.Integer(),
+  stars: Stars,
+  ended: Type.Boolean(),
+  year: Nullable(Type.Integer({ description: 'the round shown: the given year\'s, else the latest' })),
+  roundKind: Nullable(Type.String()),
+  phase: Nullable(Type.String()),
+  proposedStars: Nullable(Stars),
+  total: Nullable(Type.Number()),
+  due: Nullable(Type.String({ description: 'when the current phase is due (ISO)' })),
+  selfAssessed: Type.Boolean(),
+  preliminary: Nullable(Type.String()),
+  scoredIndicators: Type.Integer(),
+  scoresSubmitted: Type.Boolean(),
+  openEvidenceRequests: Type.Integer(),
+  openObjections: Type.Integer(),
+  pendingReviews: Type.Integer(),
+  selfReported: Type.Boolean(),
+});
+export const RatingList = Page(RatingListItem, {
+  organizationId: orgExample, name: '济宁鲁恒机械有限公司', kind: 'non_public_enterprise', unitName: '济阳街道', firstYear: 2027, stars: 0, ended: false,
+  year: 2027, roundKind: 'rating', phase: 'scoring', proposedStars: null, total: null, due: '2027-12-15T15:59:59.999Z', selfAssessed: true,
+  preliminary: 'pass', scoredIndicators: 4, scoresSubmitted: false, openEvidenceRequests: 1, openObjections: 0, pendingReviews: 0, selfReported: false,
 });
 
 // ------------------------------------------------------------------------------ public 公示 link

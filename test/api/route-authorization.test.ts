@@ -234,6 +234,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /dual-commitments/sets': 'read',
   'POST /star-ratings/enrolments': (o) => ({ organizationIds: [o.organization] }),
   'GET /star-ratings/settings': 'read', 'PATCH /star-ratings/settings': 'own',
+  'GET /star-ratings/organizations': 'read',
   'GET /star-ratings/distribution': 'read', 'GET /star-ratings/due-for-review': 'read', 'GET /star-ratings/incentives': 'read',
   'POST /star-ratings/lists': 'own',
   'POST /postings/cohorts': (o) => ({ name: '越界', regionUnitId: o.street, startsOn: '2026-06-01', postings: [] }),

@@ -1,9 +1,10 @@
 // One organization's rating: the view, self-assessment (自评), 初审, approval (部务会审定), and the end.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { approveStarProposal, reviewStarPreliminary, submitStarSelfAssessment } from '../../../domain/star-rating/contracts.ts';
-import { EndBody, EndResult, OrgParams, PreliminaryBody, RatingView, SelfAssessmentBody, WorkflowErrors } from '../../schemas/star-ratings.ts';
+import { EndBody, EndResult, OrgParams, RatingList, RatingListQuery, PreliminaryBody, RatingView, SelfAssessmentBody, WorkflowErrors } from '../../schemas/star-ratings.ts';
 import { callerOf, type StarDeps } from '../../services/star-ratings/access.ts';
 import { endRating, ratingView } from '../../services/star-ratings/ratings.ts';
+import { listRatings } from '../../services/star-ratings/list.ts';
 import { actionRoute, ANY, DEPARTMENT, ENTERPRISE, tags } from './support.ts';
 
 const END_DESCRIPTION = 'The round stops wherever it stands (pending objections and reviews are dropped), the level in force is revoked with the reason '
@@ -11,6 +12,17 @@ const END_DESCRIPTION = 'The round stops wherever it stands (pending objections 
   + 'counts in enrolment shares) and the workflow finishes. 403 for another role, 400 without a reason, 409 `rating_ended` when it has already ended.';
 
 export const ratingRoutes = (deps: StarDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.get('/star-ratings/organizations', {
+    config: { auth: { roles: ANY } },
+    schema: {
+      tags,
+      summary: 'The star ratings you can see, one row per enrolled organization with its latest round (or the given year\'s): '
+        + 'filters by unit (street, community), year, phase, level, kind and name; paginated',
+      querystring: RatingListQuery,
+      response: { 200: RatingList },
+    },
+  }, async (request) => listRatings(callerOf(request), request.query));
+
   app.get('/star-ratings/organizations/:orgId', {
     config: { auth: { roles: ANY } },
     schema: {

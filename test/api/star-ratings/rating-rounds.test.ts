@@ -119,6 +119,24 @@ describe('star rating through HTTP', () => {
     await ok('rep1', 'POST', `/star-ratings/organizations/${o2}/evidence-requests/${requestId}/answer`, { note: '已补充', evidenceFileIds: [] });
     await ok('evaluator', 'POST', `/star-ratings/organizations/${o2}/scores/submit`);
 
+    // The list the pages read: each caller sees the ratings it holds a role over, filtered and paginated.
+    const listed = async (login: string, query = '') => (await ok(login, 'GET', `/star-ratings/organizations?limit=50&offset=0${query}`)) as any;
+    expect((await listed('dept')).items.map((i: { name: string }) => i.name)).toEqual([ORG_NAMES[0], ORG_NAMES[1]]);
+    expect((await listed('streetB')).items.map((i: { organizationId: string }) => i.organizationId)).toEqual([o2]);
+    expect((await listed('rep0')).items.map((i: { organizationId: string }) => i.organizationId)).toEqual([o1]);
+    expect((await listed('evaluator')).total).toBe(2);
+    const paged = await ok('dept', 'GET', '/star-ratings/organizations?limit=1&offset=1');
+    expect([paged.total, paged.items.map((i: { organizationId: string }) => i.organizationId)]).toEqual([2, [o2]]);
+    const streetBId = (await app.orm.em.fork().findOneOrFail(Organization, { id: o2 }, { populate: ['unit'] })).unit.id;
+    expect((await listed('dept', `&unitId=${streetBId}`)).items.map((i: { organizationId: string }) => i.organizationId)).toEqual([o2]);
+    expect((await listed('dept', `&year=${Y - 1}`)).total).toBe(0);
+    const row2 = (await listed('dept', `&q=${encodeURIComponent('泰丰')}&year=${Y}`)).items;
+    expect(row2).toEqual([expect.objectContaining({
+      organizationId: o2, year: Y, roundKind: 'rating', selfAssessed: true, preliminary: 'pass', scoresSubmitted: true, openEvidenceRequests: 0, stars: 0,
+    })]);
+    expect(row2[0].due).toMatch(new RegExp(`^${Y}-12-`));
+    expect((await call('dept', 'GET', '/star-ratings/organizations?phase=nonsense')).status).toBe(400);
+
     await skipTo(`${Y}-12-21`);
     const proposal1 = (await ok('dept', 'GET', `/star-ratings/organizations/${o1}`)).status.proposal;
     // 61.2 from the evaluator, 80% of 18 from the commitments, 75% satisfied staff of 10.
