@@ -19,7 +19,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createPostingActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createPostingActivities({ orm: deps.orm, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl }),
     ...createDualCommitmentActivities({ orm: deps.orm, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl }),
     ...createStarRatingActivities({ orm: deps.orm, clock: deps.clock }),
     ...createReportRerenderActivities({ orm: deps.orm }),

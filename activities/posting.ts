@@ -36,7 +36,15 @@ export interface PostingActivityDeps {
   signalRanking?: (postingId: string, ranking: CohortRanking) => Promise<void>;
   /** Tells the cohort's workflow how many postings are ranked; defaults to a signal through the worker's client. */
   signalCohort?: (cohortId: string, ranked: number) => Promise<void>;
+  /** Address of the web application, for the residents' survey link written into the year-end notices. */
+  publicBaseUrl?: string;
 }
+
+/**
+ * Year-end notices carry the residents' survey link (群众测评), so the secretary, the community
+ * and the department can hand it out; the community hears of it with the first one.
+ */
+const SURVEY_NOTICES = new Set(['year-end-task', 'year-end-reminder']);
 
 /** Phases of a posting that has not started (guarantees missing, or its start date not come). */
 const NOT_STARTED = ['awaiting_guarantees', 'awaiting_start'];
@@ -92,8 +100,14 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       await fork().transactional(async (em) => {
         const fresh = await em.execute<{ key: string }[]>('insert into posting_notice_sent (posting_id, key, sent_at) values (?, ?, ?) on conflict do nothing returning key', [n.postingId, n.key, clock.now()]);
         if (fresh.length === 0) return;
-        for (const recipientAccountId of await postingRecipients(em, n.postingId, n.to)) {
-          notify(em, { recipientAccountId, kind: `posting_${n.kind}`, title: n.title, body: n.body, link: `/postings/${n.postingId}` });
+        let { body, to } = n;
+        if (SURVEY_NOTICES.has(n.key)) {
+          const path = `/public/posting-surveys/${await residentSurveyToken(em, n.postingId)}`;
+          body = `${body}\n群众测评链接（可转发或打印二维码张贴）：${(deps.publicBaseUrl ?? '').replace(/\/+$/, '')}${path}`;
+          if (n.key === 'year-end-task') to = [...new Set([...to, 'community_committee' as const])];
+        }
+        for (const recipientAccountId of await postingRecipients(em, n.postingId, to)) {
+          notify(em, { recipientAccountId, kind: `posting_${n.kind}`, title: n.title, body, link: `/postings/${n.postingId}` });
         }
       });
     },

@@ -58,10 +58,27 @@ export const GuaranteesBody = Type.Object({
   insurancePolicy: Type.Optional(Type.String({ maxLength: 100 })),
   workFundsYuan: Type.Optional(Type.Integer({ minimum: 0 })),
 }, { examples: [{ insuranceYuan: 1_000_000, insurancePolicy: 'PICC-2026-001', workFundsYuan: 10_000 }] });
-export const CheckInBody = Type.Object(
-  { date: DateString, note: Type.String({ minLength: 1, maxLength: 2000 }) },
-  { examples: [{ date: '2026-03-02', note: '走访困难群众' }] },
-);
+const GeoLocation = Type.Object({
+  latitude: Type.Number({ minimum: -90, maximum: 90 }),
+  longitude: Type.Number({ minimum: -180, maximum: 180 }),
+  accuracyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000, description: 'the browser’s accuracy radius in metres' })),
+}, { description: 'where the secretary was (browser geolocation, WGS84)' });
+export const CheckInBody = Type.Object({
+  date: DateString,
+  note: Type.String({ minLength: 1, maxLength: 2000 }),
+  location: Type.Optional(GeoLocation),
+  photoEvidenceId: Type.Optional(Type.String({
+    format: 'uuid',
+    description: 'a photo filed first through POST /evidence (unitId = the posting’s community, subjectType posting_check_in, subjectId = the posting)',
+  })),
+}, { examples: [{ date: '2026-03-02', note: '走访困难群众' }] });
+export const CheckInListQuery = Type.Object({ month: Type.Optional(MonthString) }, { additionalProperties: false });
+export const CohortListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export const AttendanceGridQuery = Type.Object({
+  cohortId: Type.Optional(Uuid),
+  streetId: Type.Optional(Uuid),
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+}, { additionalProperties: false });
 export const CheckInReviewBody = Type.Object({ status: literals(['confirmed', 'disputed'] as const), note: Type.Optional(Type.String({ maxLength: 1000 })) });
 export const HeadVisitBody = Type.Object({
   visitedOn: DateString,
@@ -223,6 +240,18 @@ export const PostingView = Type.Object({
   status: Nullable(PostingStatus),
   openQuarters: Type.Array(QuarterStatus, { description: 'quarters under review, as their workflows saved them' }),
   reports: Type.Array(ReportEntry, { description: 'reports that are due: filed (download), or failed / not made with the reason and the re-render link' }),
+  cohortId: Nullable(Uuid),
+  communityId: Uuid,
+  startsOn: DateOnly,
+  endsOn: DateOnly,
+  insurancePolicy: Nullable(Type.String()),
+  headVisits: Type.Array(Type.Object({ id: Uuid, visitedOn: DateOnly, visitor: Type.String(), position: Type.String(), purpose: Type.String() })),
+  survey: Nullable(Type.Object({
+    path: Type.String({ description: 'the residents’ survey page (群众测评), to open or print as a QR code' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    open: Type.Boolean({ description: 'false once it has expired' }),
+    respondents: Type.Integer(),
+  }, { description: 'the residents’ survey link, once the year-end assessment has opened it' })),
 });
 
 /** What an update of the posting's workflow answers: the phase the caller will find, and the status. */
@@ -242,10 +271,55 @@ export const CohortRanking = Type.Object({
 
 export const GuaranteesRecorded = Type.Object({ phase: Type.Enum([...POSTING_PHASES]), missing: Type.Array(MissingGuarantee) });
 export const CheckInCreated = Type.Object({ id: Uuid, date: DateOnly, status: Type.String() });
+export const CheckInEntry = Type.Object({
+  id: Uuid,
+  date: DateOnly,
+  note: Type.String(),
+  status: literals(['pending', 'confirmed', 'disputed'] as const),
+  reviewNote: Nullable(Type.String()),
+  location: Nullable(GeoLocation),
+  photo: Nullable(Type.Object({ evidenceId: Uuid, download: Type.String({ description: 'GET this path (the evidence’s content)' }) })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const CheckInList = Type.Object({
+  postingId: Uuid,
+  month: Nullable(MonthString),
+  items: Type.Array(CheckInEntry, { description: 'the days filed, oldest first' }),
+});
+export const CohortSummary = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  regionUnitId: Uuid,
+  region: Type.String(),
+  startsOn: DateOnly,
+  postings: Type.Integer(),
+  underWay: Type.Integer({ description: 'postings not completed or cancelled' }),
+  ranked: Type.Integer({ description: 'postings with a year-end rank' }),
+});
+export const AttendanceGrid = Type.Object({
+  cells: Type.Array(Type.Object({
+    streetId: Uuid,
+    street: Type.String(),
+    communityId: Uuid,
+    community: Type.String(),
+    month: MonthString,
+    postings: Type.Integer(),
+    confirmedDays: Type.Integer(),
+    requiredDays: Type.Integer(),
+    shortfalls: Type.Integer({ description: 'postings below the quota that month' }),
+    rate: Type.Number({ description: 'confirmed days over required days, 0–1 (1 when nothing was required)' }),
+  }), { description: 'closed months (月度考勤) by community and month' }),
+}, { description: 'Attendance against the quota by community and month, from the months the postings’ workflows closed' });
 export const CheckInReviewed = Type.Object({ date: DateOnly, status: Type.String() });
 export const Created = Type.Object({ id: Uuid });
 export const RatingsEntered = Type.Object({ entered: Type.Integer() });
 export const SurveyThanks = Type.Object({ thanks: Type.Boolean() });
+export const SurveySubject = Type.Object({
+  secretary: Type.String(),
+  community: Type.String(),
+  dispatchingUnit: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
 export const RenderStarted = Type.Object({
   workflowId: Type.String(),
   attempt: Type.Integer(),

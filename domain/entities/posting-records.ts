@@ -4,6 +4,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Account } from './account.ts';
 import { Posting } from './posting.ts';
+import { EvidenceFile } from './evidence.ts';
 import { createdAt, updatedAt, uuidKey } from './common.ts';
 import type { FinalSignature } from '../posting/rules.ts';
 import type { QuarterOutcome, QuarterStatus } from '../posting/contracts.ts';
@@ -37,6 +38,12 @@ export const PostingCheckIn = defineEntity({
     status: p.enum(CHECK_IN_STATUSES).default('pending'),
     reviewedBy: () => p.manyToOne(Account).ref().nullable(),
     reviewNote: p.text().nullable(),
+    /** Where the secretary was when checking in (browser geolocation, WGS84), if they shared it. */
+    latitude: p.double().nullable(),
+    longitude: p.double().nullable(),
+    accuracyM: p.float().nullable(),
+    /** A photo filed as evidence of the day (evidence storage), if one was taken. */
+    photoEvidence: () => p.manyToOne(EvidenceFile).ref().nullable(),
     createdAt: createdAt(),
   },
   uniques: [{ name: 'posting_check_in_day_unique', properties: ['posting', 'date'] }],

@@ -238,7 +238,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /star-ratings/distribution': 'read', 'GET /star-ratings/due-for-review': 'read', 'GET /star-ratings/incentives': 'read',
   'POST /star-ratings/lists': 'own',
   'POST /postings/cohorts': (o) => ({ name: '越界', regionUnitId: o.street, startsOn: '2026-06-01', postings: [] }),
-  'GET /postings/reports/attendance-sheet': 'read', 'GET /postings': 'read', 'GET /dual-commitments/cycles': 'read',
+  'GET /postings/reports/attendance-sheet': 'read', 'GET /postings': 'read', 'GET /postings/cohorts': 'read', 'GET /postings/attendance': 'read', 'GET /dual-commitments/cycles': 'read',
   // The default gate dates of a year: the same for every district, nothing of a district in it.
   'GET /dual-commitments/cycle-defaults': 'read',
   // A CSV upload: the rows name units and organizations, checked row by row (test/api/imports.test.ts).

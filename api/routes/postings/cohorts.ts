@@ -1,13 +1,39 @@
 // Cohorts: created by the organization department (one workflow per posting and one for the
 // cohort), and their year-end ranking.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CohortCreate, CohortCreated, CohortRanking, PostingParams } from '../../schemas/postings.ts';
+import { AttendanceGrid, AttendanceGridQuery, CohortCreate, CohortCreated, CohortListQuery, CohortRanking, CohortSummary, PostingParams } from '../../schemas/postings.ts';
+import { Page } from '../../schemas/common.ts';
 import { callerOf } from '../../services/postings/access.ts';
-import { cohortRanking, createCohort } from '../../services/postings/cohorts.ts';
+import { cohortRanking, createCohort, listCohorts } from '../../services/postings/cohorts.ts';
+import { attendanceGrid } from '../../services/postings/attendance.ts';
 
 const tags = ['postings'];
+const cohortExample = {
+  id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', name: '2026年城市社区第一书记', regionUnitId: '9d8e3f2a-1b0c-4f7a-8b6c-5d4e3f2a1b0c',
+  region: '任城区', startsOn: '2026-01-01', postings: 32, underWay: 31, ranked: 0,
+};
 
 export const cohortRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/postings/cohorts', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Cohorts you may see (the department over their region, a street committee inside it), newest start first, with their counts',
+      querystring: CohortListQuery,
+      response: { 200: Page(CohortSummary, cohortExample) },
+    },
+  }, async (request) => listCohorts(callerOf(request), request.query));
+
+  app.get('/postings/attendance', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'community_committee', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'Attendance against the quota by community and month (the closed months of the postings you may see), for the heat map',
+      querystring: AttendanceGridQuery,
+      response: { 200: AttendanceGrid },
+    },
+  }, async (request) => attendanceGrid(callerOf(request), request.query));
+
   app.post('/postings/cohorts', {
     config: { auth: { roles: ['org_department', 'admin'] } },
     schema: {

@@ -1,10 +1,20 @@
 // 群众测评 through an expiring survey link (no login).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { emOf } from '../../plugins/auth.ts';
-import { SurveyAnswerBody, SurveyParams, SurveyThanks } from '../../schemas/postings.ts';
-import { answerSurvey } from '../../services/postings/public-survey.ts';
+import { SurveyAnswerBody, SurveyParams, SurveySubject, SurveyThanks } from '../../schemas/postings.ts';
+import { answerSurvey, surveySubject } from '../../services/postings/public-survey.ts';
 
 export const publicSurveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/public/posting-surveys/:token', {
+    config: { auth: { public: true } },
+    schema: {
+      tags: ['postings'],
+      summary: 'Whom a survey link rates (the first secretary, community, dispatching unit) and until when; a browser gets the survey page',
+      params: SurveyParams,
+      response: { 200: SurveySubject },
+    },
+  }, async (request) => surveySubject(emOf(request), request.params.token));
+
   app.post('/public/posting-surveys/:token', {
     config: { auth: { public: true } },
     schema: {

@@ -10,6 +10,7 @@ import { PostingCheckIn } from '../../../domain/entities/posting-records.ts';
 import { isDateString, shanghaiDate } from '../../../domain/time.ts';
 import { checkInDayRefusal, postingDays } from '../../../domain/posting/rules.ts';
 import { auditActorOf, needRole, postingActor, type PostingCaller } from './access.ts';
+import { checkInPhoto } from './attendance.ts';
 
 /**
  * A day in the community counts only inside a posting that has begun, and not ahead of today
@@ -33,9 +34,14 @@ export async function fileCheckIn(caller: PostingCaller, postingId: string, body
   if (!isDateString(body.date)) throw badRequest('not a date', [{ field: 'body.date', rule: 'YYYY-MM-DD calendar date' }]);
   refuseCheckInDay(posting, body.date, 'body.date', caller.services.clock.now());
   if (await em.findOne(PostingCheckIn, { posting: posting.id, date: body.date })) throw conflict(`a check-in for ${body.date} exists already`);
-  const audit = { action: 'posting.check_in', entityType: 'posting', entityId: posting.id, after: { date: body.date, note: body.note, status: 'pending' } };
+  const photo = await checkInPhoto(caller, posting, body.photoEvidenceId);
+  const where = body.location
+    ? { latitude: body.location.latitude, longitude: body.location.longitude, accuracyM: body.location.accuracyM ?? null }
+    : { latitude: null, longitude: null, accuracyM: null };
+  const after = { date: body.date, note: body.note, status: 'pending', ...where, photoEvidenceId: photo?.id ?? null };
+  const audit = { action: 'posting.check_in', entityType: 'posting', entityId: posting.id, after };
   const row = await changeWithAudit(em, auditActorOf(caller), audit, (tx) =>
-    tx.create(PostingCheckIn, { posting, date: body.date, note: body.note, status: 'pending' } as never),
+    tx.create(PostingCheckIn, { posting, date: body.date, note: body.note, status: 'pending', ...where, photoEvidence: photo } as never),
   );
   return { id: row.id, date: row.date, status: row.status };
 }

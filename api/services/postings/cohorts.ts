@@ -180,3 +180,35 @@ export async function cohortRanking(caller: PostingCaller, cohortId: string) {
     })),
   };
 }
+
+/** Cohorts the caller may see (the department over the region, a street committee inside it), newest start first, with their counts. */
+export async function listCohorts(caller: PostingCaller, page: { limit: number; offset: number }) {
+  const { em, principal } = caller;
+  const all = await em.find(PostingCohort, {}, { populate: ['region'], orderBy: { startsOn: 'desc', createdAt: 'desc', id: 'asc' } });
+  const visible = all.filter((c) => overUnit(principal, c.region.getEntity().path) || streetInRegion(principal, c.region.getEntity().path));
+  const shown = visible.slice(page.offset, page.offset + page.limit);
+  const ids = shown.map((c) => c.id);
+  const counts = ids.length
+    ? await em.execute<{ cohort_id: string; postings: string; under_way: string; ranked: string }[]>(
+      'select p.cohort_id, count(*) as postings, count(*) filter (where p.phase not in (\'completed\', \'cancelled\')) as under_way, ' +
+        'count(y.rank) as ranked from posting p left join posting_year_end y on y.posting_id = p.id where p.cohort_id in (?) group by p.cohort_id',
+      [ids],
+    )
+    : [];
+  const byId = new Map(counts.map((r) => [r.cohort_id, r]));
+  return {
+    items: shown.map((c) => ({
+      id: c.id,
+      name: c.name,
+      regionUnitId: c.region.id,
+      region: c.region.getEntity().name,
+      startsOn: (c.startsOn as unknown) instanceof Date ? shanghaiDate((c.startsOn as unknown as Date).getTime()) : String(c.startsOn),
+      postings: Number(byId.get(c.id)?.postings ?? 0),
+      underWay: Number(byId.get(c.id)?.under_way ?? 0),
+      ranked: Number(byId.get(c.id)?.ranked ?? 0),
+    })),
+    total: visible.length,
+    limit: page.limit,
+    offset: page.offset,
+  };
+}

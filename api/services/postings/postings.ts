@@ -9,7 +9,10 @@ import { allOf } from '../../support/query.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
-import { PostingQuarterProgress } from '../../../domain/entities/posting-records.ts';
+import { PostingGuarantee, PostingHeadVisit, PostingQuarterProgress, PostingResidentRating } from '../../../domain/entities/posting-records.ts';
+import { AccessLink } from '../../../domain/entities/access-link.ts';
+import { derivedLinkToken } from '../../../domain/auth/access-links.ts';
+import { RESIDENT_SURVEY } from '../../../domain/posting/contracts.ts';
 import { shanghaiDate } from '../../../domain/time.ts';
 import { extendPostingUpdate, recallPostingUpdate, type PostingStatus } from '../../../domain/posting/contracts.ts';
 import { postingActor, updatePosting, visiblePostings, type PostingCaller } from './access.ts';
@@ -61,6 +64,24 @@ export async function listPostings(caller: PostingCaller, query: Static<typeof P
   return { items: rows.map(postingSummary), total, limit, offset };
 }
 
+/**
+ * The residents' survey link (群众测评) the year-end assessment opened, if it has: its page (the
+ * same token the workflow's activity derived), when it expires, and how many answered.
+ */
+async function residentsSurvey(caller: PostingCaller, postingId: string) {
+  const link = await caller.em.findOne(AccessLink, { purpose: RESIDENT_SURVEY, subjectId: postingId }, { orderBy: { createdAt: 'desc' } });
+  if (!link) return null;
+  const token = await derivedLinkToken(caller.em, RESIDENT_SURVEY, postingId);
+  const respondents = await caller.em.count(PostingResidentRating, { posting: postingId });
+  const expiresAt = link.expiresAt;
+  return {
+    path: `/public/posting-surveys/${token}`,
+    expiresAt: expiresAt.toISOString(),
+    open: !link.revokedAt && expiresAt.getTime() > caller.services.clock.now().getTime(),
+    respondents,
+  };
+}
+
 /** One posting: its status as the workflow saved it, the quarters under review, and its reports that are due. */
 export async function postingView(caller: PostingCaller, postingId: string) {
   const { posting } = await postingActor(caller, postingId);
@@ -72,6 +93,11 @@ export async function postingView(caller: PostingCaller, postingId: string) {
     .map((q) => q.status);
   // Reports that are due: filed (download), or failed / not made with the reason and the re-render link (the department's).
   const reports = await postingReports(caller, posting.id);
+  const [guarantee, headVisits, survey] = await Promise.all([
+    caller.em.findOne(PostingGuarantee, { posting: posting.id }),
+    caller.em.find(PostingHeadVisit, { posting: posting.id }, { orderBy: { visitedOn: 'asc', createdAt: 'asc' } }),
+    residentsSurvey(caller, posting.id),
+  ]);
   return {
     id: posting.id,
     secretary: posting.person.getEntity().name,
@@ -81,6 +107,13 @@ export async function postingView(caller: PostingCaller, postingId: string) {
     status,
     openQuarters,
     reports,
+    cohortId: posting.cohort?.id ?? null,
+    communityId: posting.community.id,
+    startsOn: dateOf(posting.startsOn),
+    endsOn: dateOf(posting.endsOn),
+    insurancePolicy: guarantee?.insurancePolicy ?? null,
+    headVisits: headVisits.map((v) => ({ id: v.id, visitedOn: v.visitedOn, visitor: v.visitor, position: v.position, purpose: v.purpose })),
+    survey,
   };
 }
 

@@ -9,6 +9,23 @@ import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
 import { PostingResidentRating } from '../../../domain/entities/posting-records.ts';
 import { RESIDENT_SURVEY } from '../../../domain/posting/contracts.ts';
+import { Posting } from '../../../domain/entities/posting.ts';
+
+/** What the survey page shows before a resident rates: whom, where, until when (404/410 as the answer would). */
+export async function surveySubject(em: EntityManager, token: string) {
+  const check = await verifyAccessLink(em, token, RESIDENT_SURVEY);
+  if (!check.ok) {
+    const message = `the survey link is ${check.reason}`;
+    throw check.reason === 'expired' ? gone('link_expired', message) : new DomainError('not_found', `link_${check.reason}`, message);
+  }
+  const posting = await em.findOneOrFail(Posting, { id: check.link.subjectId }, { populate: ['person', 'community', 'dispatchingOrganization'] });
+  return {
+    secretary: posting.person.getEntity().name,
+    community: posting.community.getEntity().name,
+    dispatchingUnit: posting.dispatchingOrganization.getEntity().name,
+    expiresAt: check.link.expiresAt.toISOString(),
+  };
+}
 
 export async function answerSurvey(em: EntityManager, token: string, body: Static<typeof SurveyAnswerBody>) {
   const check = await verifyAccessLink(em, token, RESIDENT_SURVEY);

@@ -218,4 +218,59 @@ describe('postings through HTTP', () => {
     expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
     expect((await list('dept', `?personId=${third.id}`)).total).toBe(1);
   }, 60_000);
+
+  it('files a check-in with where and a photo, lists a month of days, lists cohorts, and sums closed months by community and month', async () => {
+    const { items } = (await call('dept', 'GET', '/postings?current=true&limit=200')).body as { items: { id: string; secretary: string; cohortId: string }[] };
+    const p1 = items.find((p) => p.secretary === '书记1')!;
+    const view = (await call('sec1', 'GET', `/postings/${p1.id}`)).body;
+    expect([view.communityId, view.cohortId, view.survey]).toEqual([world.communityId, p1.cohortId, null]);
+    expect(view.headVisits).toEqual([expect.objectContaining({ visitor: '陈局长', position: '局长' })]);
+    const filed = (await call('sec1', 'GET', `/postings/${p1.id}/check-ins`)).body.items as { date: string }[];
+    // Only days up to today count, and today's is filed: it is taken back here to be filed again with evidence.
+    const day = filed[0]!.date;
+    await app.orm.em.fork().nativeDelete(PostingCheckIn, { posting: p1.id, date: day });
+    // The photo is evidence of the posting's community filed for this posting.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const boundary = '----check-in-photo';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="day.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const query = `title=${encodeURIComponent('驻村照片')}&unitId=${world.communityId}&subjectType=posting_check_in&subjectId=${p1.id}&effectiveFrom=${day}`;
+    const upload = await app.server.inject({ method: 'POST', url: `/evidence?${query}`, payload, headers: { authorization: `Bearer ${world.tokens.sec1}`, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    expect(upload.statusCode).toBe(201);
+    const photoId = upload.json().id as string;
+    const elsewhere = await call('sec1', 'POST', `/postings/${p1.id}/check-ins`, { date: day, note: '照片', photoEvidenceId: world.unitId });
+    expect([elsewhere.status, elsewhere.body.details?.[0]?.field]).toEqual([400, 'body.photoEvidenceId']);
+    const badPlace = await call('sec1', 'POST', `/postings/${p1.id}/check-ins`, { date: day, note: '定位', location: { latitude: 120, longitude: 0 } });
+    expect([badPlace.status, badPlace.body.details?.[0]?.field]).toEqual([400, 'body.location.latitude']);
+    const location = { latitude: 27.1, longitude: 105.6, accuracyM: 12 };
+    const withEvidence = await call('sec1', 'POST', `/postings/${p1.id}/check-ins`, { date: day, note: '入户走访', location, photoEvidenceId: photoId });
+    expect(withEvidence.status).toBe(201);
+    const month = await call('community', 'GET', `/postings/${p1.id}/check-ins?month=${day.slice(0, 7)}`);
+    expect(month.status).toBe(200);
+    const entry = (month.body.items as { date: string }[]).find((i) => i.date === day);
+    expect(entry).toMatchObject({ note: '入户走访', status: 'pending', location, photo: { evidenceId: photoId, download: `/evidence/${photoId}/versions/1/content` } });
+    const photo = await app.server.inject({ method: 'GET', url: (entry as unknown as { photo: { download: string } }).photo.download, headers: { authorization: `Bearer ${world.tokens.community}` } });
+    expect([photo.statusCode, photo.rawPayload.equals(png)]).toEqual([200, true]);
+    expect((await call('sec2', 'GET', `/postings/${p1.id}/check-ins`)).status).toBe(404);
+    expect((await call('dept', 'GET', `/postings/${p1.id}/check-ins?month=2026-13-01`)).status).toBe(400);
+
+    // Cohorts: the department and the street see them with their counts; the secretary may not list them.
+    const cohorts = (await call('street', 'GET', '/postings/cohorts')).body as { items: { id: string; postings: number; underWay: number }[]; total: number };
+    expect(cohorts.items.find((c) => c.id === p1.cohortId)).toMatchObject({ postings: 2, underWay: 1 });
+    expect((await call('sec1', 'GET', '/postings/cohorts')).status).toBe(403);
+
+    // A month closed as the workflow closes it: the confirmed days counted against the quota, by community and month.
+    await call('community', 'POST', `/postings/${p1.id}/check-ins/${day}/review`, { status: 'confirmed' });
+    const acts = createPostingActivities({ orm: app.orm });
+    const m = day.slice(0, 7);
+    await acts.closeAttendanceMonth({ postingId: p1.id, month: m, from: `${m}-01`, to: `${m}-31`, requiredDays: 22 });
+    const grid = await call('street', 'GET', `/postings/attendance?cohortId=${p1.cohortId}&year=${m.slice(0, 4)}`);
+    expect(grid.status).toBe(200);
+    const confirmed = filed.filter((f) => f.date.startsWith(m)).length;
+    expect(grid.body.cells).toEqual([expect.objectContaining({ communityId: world.communityId, community: '红旗社区', street: '顺德街道', month: m, postings: 1, confirmedDays: confirmed, requiredDays: 22, shortfalls: 1 })]);
+    expect((await call('street', 'GET', `/postings/attendance?year=1999`)).status).toBe(400);
+    expect((await call('street', 'GET', `/postings/attendance?year=2000`)).body.cells).toEqual([]);
+    expect((await call('otherdept', 'GET', `/postings/attendance?streetId=${world.streetId}`)).status).toBe(404);
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import { createPostingActivities, residentSurveyToken } from '../../../activitie
 import { createReportRerenderActivities } from '../../../activities/reports.ts';
 import type { PostingStatus } from '../../../domain/posting/contracts.ts';
 import { AuditEntry } from '../../../domain/entities/audit-entry.ts';
+import { Notification } from '../../../domain/entities/notification.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Account } from '../../../domain/entities/account.ts';
 import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
@@ -131,7 +132,19 @@ describe('posting reports rendered again', () => {
     const em = app.orm.em.fork() as EntityManager;
     await createPostingActivities({ orm: app.orm }).openResidentsSurvey({ postingId, expiresAt: Date.now() + 86_400_000 });
     const token = await residentSurveyToken(em, postingId);
+    // Whom the link rates, for the survey page; a made-up token is not found.
+    expect((await call(null, 'GET', `/public/posting-surveys/${token}`)).body).toMatchObject({ secretary: '书记1', community: '红旗社区', dispatchingUnit: '县财政局' });
+    expect((await call(null, 'GET', '/public/posting-surveys/pcl_made-up-token-000')).status).toBe(404);
     expect((await call(null, 'POST', `/public/posting-surveys/${token}`, { score: 95, comment: '很负责' })).status).toBe(201);
+    // The posting's page shows the link (to open or print as a QR poster) with how many answered.
+    const survey = ((await call('community', 'GET', `/postings/${postingId}`)).body as { survey: unknown }).survey;
+    expect(survey).toEqual({ path: `/public/posting-surveys/${token}`, expiresAt: expect.any(String), open: true, respondents: 3 });
+    // The year-end notice carries the link to the secretary, the community and the department (not the dispatching unit).
+    const acts = createPostingActivities({ orm: app.orm, publicBaseUrl: 'https://dj.example.cn/' });
+    await acts.notifyPosting({ postingId, key: 'year-end-task', to: ['first_secretary', 'org_department'], kind: 'task', title: '书记1：年终考核已开始', body: '请提交晒绩自评。' });
+    const notices = await em.fork().find(Notification, { title: '书记1：年终考核已开始' }, {});
+    expect(notices.map((n) => n.recipient.id).sort()).toEqual([world.accounts.sec1, world.accounts.dept, world.accounts.community].sort());
+    for (const n of notices) expect(n.body).toContain(`https://dj.example.cn/public/posting-surveys/${token}`);
     const audit = await em.find(AuditEntry, { entityId: postingId, action: { $in: ['posting.resident_ratings', 'posting.survey_answer'] } }, { orderBy: { seq: 'asc' } });
     expect(audit.map((a) => [a.action, a.actor, a.actorAccountId ?? null])).toEqual([
       ['posting.resident_ratings', 'community', world.accounts.community],
