@@ -6,6 +6,7 @@ import { createDualCommitmentActivities } from './dual-commitment.ts';
 import { createStarRatingActivities } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
 import { createReportRerenderActivities } from './reports.ts';
+import { createPointsActivities } from './points.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDualCommitmentActivities({ orm: deps.orm, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl }),
     ...createStarRatingActivities({ orm: deps.orm, clock: deps.clock }),
     ...createReportRerenderActivities({ orm: deps.orm }),
+    ...createPointsActivities({ orm: deps.orm }),
   };
 }
 

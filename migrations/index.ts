@@ -18,6 +18,7 @@ import { Migration20261129150500_posting_quarter_progress } from './Migration202
 import { Migration20261129153000_import_error_count } from './Migration20261129153000_import_error_count.ts';
 import { Migration20261129173500_document_issuer_numbers } from './Migration20261129173500_document_issuer_numbers.ts';
 import { Migration20261129201500_posting_check_in_evidence } from './Migration20261129201500_posting_check_in_evidence.ts';
+import { Migration20261129202000_points } from './Migration20261129202000_points.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -38,5 +39,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129153000_import_error_count', class: Migration20261129153000_import_error_count },
   { name: 'Migration20261129173500_document_issuer_numbers', class: Migration20261129173500_document_issuer_numbers },
   { name: 'Migration20261129201500_posting_check_in_evidence', class: Migration20261129201500_posting_check_in_evidence },
+  { name: 'Migration20261129202000_points', class: Migration20261129202000_points },
   // <list>
 ];

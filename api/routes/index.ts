@@ -18,6 +18,7 @@ import { auditRoutes } from './audit/index.ts';
 import { accessLinkRoutes } from './access-links/index.ts';
 import { evidenceRoutes } from './evidence/index.ts';
 import { importRoutes } from './imports/index.ts';
+import { pointsRoutes } from './points/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -36,6 +37,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     auditRoutes,
     accessLinkRoutes,
     importRoutes,
+    pointsRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

@@ -54,6 +54,10 @@ interface Records {
   posting: string;
   reportFile: string;
   apiToken: string;
+  pointAccount: string;
+  pointEntry: string;
+  pointGoods: string;
+  pointExchange: string;
 }
 
 interface District { district: { id: string }; street: { id: string }; community: { id: string }; org: { id: string }; accountId: string; tag: string }
@@ -86,11 +90,28 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
   const reportFile = em.create(ReportFile, { type: 'quarter-report', subjectType: 'posting', subjectId: posting.id, cycleId: null, version: 1, sha256: hashSecret(d.tag), bytes: 1, pages: 1, createdBy: d.accountId } as never);
   const apiToken = em.create(ApiToken, { account, name: d.tag, tokenHash: hashSecret(`pct_${d.tag}`) });
   await em.flush();
+  const points = await seedPoints(em, d.community.id, d.tag);
   return {
+    ...points,
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,
     evidence: evidence.id, dcCycle: dcCycle.id, set: set.id, cohort: cohort.id, posting: posting.id, reportFile: reportFile.id, apiToken: apiToken.id,
   };
+}
+
+/** A resident's point account in the community with a pending entry, goods on its shelf and a reservation. */
+async function seedPoints(em: EntityManager, communityId: string, tag: string) {
+  const [pointAccount, pointEntry, pointGoods, pointExchange] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const now = new Date();
+  await em.execute(`insert into point_account (id, holder_kind, holder_ref, display_name, community_id, balance, earned, created_at, updated_at)
+    values (?, 'resident', ?, ?, ?, 10, 10, ?, ?)`, [pointAccount, tag === 'A' ? '13811110001' : '13811110002', `居民${tag}`, communityId, now, now]);
+  await em.execute(`insert into point_entry (id, account_id, source_key, kind, rule_code, amount, status, community_id, created_at)
+    values (?, ?, ?, 'earn', 'volunteer_activity', 5, 'pending', ?, ?)`, [pointEntry, pointAccount, `seed/${tag}`, communityId, now]);
+  await em.execute(`insert into point_goods (id, community_id, name, price, stock, created_at, updated_at) values (?, ?, ?, 5, 10, ?, ?)`,
+    [pointGoods, communityId, `洗衣液${tag}`, now, now]);
+  await em.execute(`insert into point_exchange (id, goods_id, account_id, community_id, quantity, points, status, expires_at, created_at)
+    values (?, ?, ?, ?, 1, 5, 'reserved', ?, ?)`, [pointExchange, pointGoods, pointAccount, communityId, new Date(now.getTime() + 7 * 86_400_000), now]);
+  return { pointAccount, pointEntry, pointGoods, pointExchange };
 }
 
 /** Ids of nothing. */
@@ -199,6 +220,8 @@ function fillRecords(path: string, r: Records): string {
     [/^\/units\//, 'unit'], [/^\/organizations\//, 'organization'], [/^\/people\//, 'person'], [/^\/accounts\//, 'account'],
     [/^\/role-assignments\//, 'roleAssignment'], [/^\/evaluator-assignments\//, 'evaluatorAssignment'], [/^\/notifications\//, 'notification'],
     [/^\/access-links\//, 'accessLink'], [/^\/imports\//, 'importJob'], [/^\/evidence\//, 'evidence'], [/^\/dual-commitments\/cycles\//, 'dcCycle'],
+    [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
+    [/^\/points\/exchanges\//, 'pointExchange'],
     [/^\/postings\/cohorts\//, 'cohort'], [/^\/postings\//, 'posting'], [/^\/auth\/tokens\//, 'apiToken'],
   ];
   const id = idOf.find(([re]) => re.test(path))?.[1];
@@ -243,6 +266,13 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /dual-commitments/cycle-defaults': 'read',
   // A CSV upload: the rows name units and organizations, checked row by row (test/api/imports.test.ts).
   'POST /imports/{kind}': 'own',
+  // Points (issue 18.4): lists read the caller's communities; creates name a community or goods of the other district.
+  'GET /points/rules': 'read', 'GET /points/entries': 'read', 'GET /points/accounts': 'read', 'GET /points/me': 'read', 'GET /points/goods': 'read',
+  'GET /points/exchanges': 'read', 'GET /points/statements': 'read', 'GET /points/dashboard': 'read',
+  'POST /points/rules': (o) => ({ unitId: o.unit, code: 'planted_rule', label: '越界', holderKind: 'member', points: 1 }),
+  'POST /points/credits': (o) => ({ holder: { kind: 'resident', phone: '13811110009' }, ruleCode: 'volunteer_activity', communityId: o.unit }),
+  'POST /points/goods': (o) => ({ communityId: o.unit, name: '越界', price: 1, stock: 1 }),
+  'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
 };
 
 /** Reads of things the seeded records do not have (a rendered PDF, a plaque, a published list), with why. */
