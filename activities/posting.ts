@@ -17,7 +17,11 @@ import { Account } from '../domain/entities/account.ts';
 import { RoleAssignment } from '../domain/entities/role-assignment.ts';
 import { Posting } from '../domain/entities/posting.ts';
 import { PostingCohort } from '../domain/entities/posting-cohort.ts';
-import { PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
+import { PostingCheckIn, PostingHeadVisit, PostingResidentRating, PostingYearEnd } from '../domain/entities/posting-records.ts';
+import { PostingAbsence } from '../domain/entities/posting-absence.ts';
+import { countedDays } from '../domain/posting/absences.ts';
+import { requiredDays as quotaOf } from '../domain/posting/calendar.ts';
+import { calendarFor } from '../domain/posting/holiday-calendars.ts';
 import { DEFAULT_COHORT_SETTINGS, rankCohort } from '../domain/posting/rules.ts';
 import { cohortWorkflowId, postingWorkflowId, RESIDENT_SURVEY, type CohortRanking, type PostingActivityContract, type PostingReportRequest } from '../domain/posting/contracts.ts';
 import { AdministrativeUnit } from '../domain/entities/administrative-unit.ts';
@@ -117,19 +121,26 @@ export function createPostingActivities(deps: PostingActivityDeps): PostingActiv
       await em.nativeUpdate(Posting, { id: status.postingId }, { phase: status.phase, status, ...(status.endsOn ? { endsOn: status.endsOn } : {}) });
     },
 
-    async closeAttendanceMonth({ postingId, month, from, to, requiredDays }) {
+    async closeAttendanceMonth({ postingId, month, from, to, requiredDays: planned }) {
       const em = fork();
-      const [row] = await em.execute<{ n: string }[]>(
-        `select count(*) as n from posting_check_in where posting_id = ? and status = 'confirmed' and date between ? and ?`,
-        [postingId, from, to],
-      );
-      const confirmedDays = Number(row?.n ?? 0);
+      // Days of work in the community: confirmed check-ins plus approved official trips (公差) on
+      // working days; approved leave is excused but not counted (domain/posting/absences.ts).
+      // The quota is recomputed with the holiday calendars stored now (a year the department
+      // entered after the cohort started counts); the workflow's planned quota is the fallback.
+      const posting = await em.findOne(Posting, { id: postingId }, { populate: ['cohort'] });
+      const settings = posting?.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
+      const calendar = await calendarFor(em, settings.holidayCalendar, from, to);
+      const requiredDays = posting ? quotaOf(from, to, { ...settings, holidayCalendar: calendar }).required : planned;
+      const confirmed = new Set((await em.find(PostingCheckIn, { posting: postingId, status: 'confirmed', date: { $gte: from, $lte: to } })).map((c) => c.date));
+      const absences = (await em.find(PostingAbsence, { posting: postingId, status: 'approved', fromDate: { $lte: to }, toDate: { $gte: from } }))
+        .map((a) => ({ kind: a.kind, from: a.fromDate, to: a.toDate, status: a.status }));
+      const confirmedDays = countedDays(from, to, confirmed, absences, calendar);
       await em.execute(
         `insert into posting_month (id, posting_id, month, from_date, to_date, required_days, confirmed_days, closed_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
          on conflict (posting_id, month) do update set from_date = excluded.from_date, to_date = excluded.to_date, required_days = excluded.required_days, confirmed_days = excluded.confirmed_days`,
         [postingId, month, from, to, requiredDays, confirmedDays, clock.now()],
       );
-      return { confirmedDays };
+      return { confirmedDays, requiredDays };
     },
 
     async countHeadVisits({ postingId, from, to }) {

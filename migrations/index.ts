@@ -17,6 +17,7 @@ import { Migration20261129144459_refresh_tokens } from './Migration2026112914445
 import { Migration20261129150500_posting_quarter_progress } from './Migration20261129150500_posting_quarter_progress.ts';
 import { Migration20261129153000_import_error_count } from './Migration20261129153000_import_error_count.ts';
 import { Migration20261129173500_document_issuer_numbers } from './Migration20261129173500_document_issuer_numbers.ts';
+import { Migration20261129201000_posting_absence_holiday_calendar } from './Migration20261129201000_posting_absence_holiday_calendar.ts';
 import { Migration20261129201500_posting_check_in_evidence } from './Migration20261129201500_posting_check_in_evidence.ts';
 import { Migration20261129202000_points } from './Migration20261129202000_points.ts';
 // <imports>
@@ -38,6 +39,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129150500_posting_quarter_progress', class: Migration20261129150500_posting_quarter_progress },
   { name: 'Migration20261129153000_import_error_count', class: Migration20261129153000_import_error_count },
   { name: 'Migration20261129173500_document_issuer_numbers', class: Migration20261129173500_document_issuer_numbers },
+  { name: 'Migration20261129201000_posting_absence_holiday_calendar', class: Migration20261129201000_posting_absence_holiday_calendar },
   { name: 'Migration20261129201500_posting_check_in_evidence', class: Migration20261129201500_posting_check_in_evidence },
   { name: 'Migration20261129202000_points', class: Migration20261129202000_points },
   // <list>

@@ -160,13 +160,16 @@ export async function postingWorkflow(input: PostingWorkflowInput): Promise<Post
     const wait = next.closesAt - Date.now();
     if (wait > 0 && (await condition(() => endChanged !== seen, wait))) continue;
 
-    const { confirmedDays } = await acts.closeAttendanceMonth({ postingId, month: next.month, from: next.from, to: next.to, requiredDays: next.requiredDays });
-    const deduction = attendanceDeduction(next.month, confirmedDays, next.requiredDays, settings.deductions);
-    s.months.push({ month: next.month, from: next.from, to: next.to, confirmedDays, requiredDays: next.requiredDays, shortfall: deduction !== null });
+    const closed = await acts.closeAttendanceMonth({ postingId, month: next.month, from: next.from, to: next.to, requiredDays: next.requiredDays });
+    const { confirmedDays } = closed;
+    // The quota as counted with the stored holiday calendars (older histories: the planned one).
+    const requiredDays = closed.requiredDays ?? next.requiredDays;
+    const deduction = attendanceDeduction(next.month, confirmedDays, requiredDays, settings.deductions);
+    s.months.push({ month: next.month, from: next.from, to: next.to, confirmedDays, requiredDays, shortfall: deduction !== null });
     if (deduction) {
       s.tally.push(deduction);
       s.routineScore = routineScore(s.tally);
-      const body = `${next.month}月确认在岗${confirmedDays}天，应在岗${next.requiredDays}天；日常考核（小考）扣${deduction.points}分。`;
+      const body = `${next.month}月确认在岗${confirmedDays}天，应在岗${requiredDays}天；日常考核（小考）扣${deduction.points}分。`;
       await notify(`attendance-${next.month}`, ['street_committee'], 'warning', `${input.secretaryName}：${next.month}月在岗天数不足`, body);
     }
 

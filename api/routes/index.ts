@@ -19,6 +19,7 @@ import { accessLinkRoutes } from './access-links/index.ts';
 import { evidenceRoutes } from './evidence/index.ts';
 import { importRoutes } from './imports/index.ts';
 import { pointsRoutes } from './points/index.ts';
+import { documentRoutes } from './documents/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -38,6 +39,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     accessLinkRoutes,
     importRoutes,
     pointsRoutes,
+    documentRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

@@ -12,6 +12,7 @@ import { CatalogVersion } from './catalog-version.ts';
 import { Cycle } from './cycle.ts';
 import { Posting } from './posting.ts';
 import { PostingCohort } from './posting-cohort.ts';
+import { PostingAbsence } from './posting-absence.ts';
 import {
   PostingCheckIn,
   PostingFinalAssessment,
@@ -48,6 +49,7 @@ export const entities = [
   Cycle,
   Posting,
   PostingCohort,
+  PostingAbsence,
   PostingGuarantee,
   PostingCheckIn,
   PostingMonth,

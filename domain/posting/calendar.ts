@@ -5,8 +5,10 @@
 // Required days (the rule this service applies, see also settings.shortMonthRule):
 // - working days of a month = Monday–Friday, minus statutory holidays, plus make-up workdays,
 //   per the cohort's holiday calendar;
-// - a full month requires min(daysPerMonth, working days) under 'cap' (default), so January
-//   2025 (19 working days: Spring Festival) requires 19, not 22; under 'fixed' it requires 22;
+// - a full month requires daysPerMonth under 'fixed' (the default: 22, literally, as the seed
+//   says days of work in the community), and min(daysPerMonth, working days) under 'cap' (a
+//   department's choice), so January 2025 (19 working days: Spring Festival) requires 22 by
+//   default and 19 under 'cap';
 // - a partial first or last month (posting starts or ends mid-month, recall, extension)
 //   requires that month's quota prorated by the working days it covers, rounded half up;
 // - any confirmed day counts, weekend or holiday included: the rule caps what is owed, not

@@ -214,7 +214,12 @@ export interface CohortMonth {
 export interface PostingActivityContract {
   notifyPosting(notice: PostingNotice): Promise<void>;
   savePostingProgress(status: PostingStatus): Promise<void>;
-  closeAttendanceMonth(input: { postingId: string; month: string; from: string; to: string; requiredDays: number }): Promise<{ confirmedDays: number }>;
+  /**
+   * Counts a month: days of work in the community (confirmed check-ins and approved trips) and
+   * the quota recomputed with the holiday calendars stored now; histories recorded before
+   * carry no requiredDays, and the workflow then keeps its planned quota.
+   */
+  closeAttendanceMonth(input: { postingId: string; month: string; from: string; to: string; requiredDays: number }): Promise<{ confirmedDays: number; requiredDays?: number }>;
   countHeadVisits(input: { postingId: string; from: string; to: string }): Promise<number>;
   saveQuarterResult(input: { postingId: string; outcome: QuarterOutcome; status: QuarterStatus }): Promise<void>;
   /** Where a running quarter stands (after every accepted action and stage); never overwrites a newer save. */

@@ -22,9 +22,11 @@ export interface CohortSettings {
   /** 每月在社区工作时间不少于 N 天. */
   daysPerMonth: number;
   /**
-   * Months with fewer working days than daysPerMonth (Spring Festival, National Day):
-   * 'cap' requires min(daysPerMonth, working days of the month per holidayCalendar);
-   * 'fixed' always requires daysPerMonth (weekend days in the community then have to make up).
+   * How daysPerMonth applies. 'fixed' (default): literally, every full month requires
+   * daysPerMonth days in the community (the seed's 每月在社区工作时间不少于22天 counts days of
+   * work in the community, not calendar working days), so a month with fewer working days is
+   * made up on weekend days. 'cap', a department's choice: min(daysPerMonth, working days of
+   * the month per holidayCalendar), so a Spring Festival month requires its working days.
    */
   shortMonthRule: 'cap' | 'fixed';
   holidayCalendar: HolidayCalendar;
@@ -68,7 +70,7 @@ export interface CohortSettings {
 export const DEFAULT_COHORT_SETTINGS: CohortSettings = {
   lengthMonths: 12,
   daysPerMonth: 22,
-  shortMonthRule: 'cap',
+  shortMonthRule: 'fixed',
   holidayCalendar: DEFAULT_HOLIDAY_CALENDAR,
   minInsuranceYuan: 1_000_000,
   minWorkFundsYuan: 10_000,
@@ -121,6 +123,9 @@ export function resolveCohortSettings(input: CohortSettingsInput = {}): { settin
   };
   positiveInt('lengthMonths', settings.lengthMonths, 36);
   positiveInt('daysPerMonth', settings.daysPerMonth, 31);
+  if (settings.shortMonthRule !== 'fixed' && settings.shortMonthRule !== 'cap') {
+    problems.push({ path: 'shortMonthRule', message: "'fixed' (daysPerMonth every month, the default) or 'cap' (at most the month's working days)" });
+  }
   if (settings.minInsuranceYuan < 0) problems.push({ path: 'minInsuranceYuan', message: 'must not be negative' });
   if (settings.minWorkFundsYuan < 0) problems.push({ path: 'minWorkFundsYuan', message: 'must not be negative' });
   for (const [key, v] of Object.entries(settings.deadlines)) {

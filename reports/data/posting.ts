@@ -14,13 +14,16 @@ import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts
 import { Posting } from '../../domain/entities/posting.ts';
 import { PostingCohort } from '../../domain/entities/posting-cohort.ts';
 import { PostingCheckIn, PostingFinalAssessment, PostingGuarantee, PostingHeadVisit, PostingMonth, PostingQuarterReview, PostingResidentRating, PostingYearEnd } from '../../domain/entities/posting-records.ts';
-import { isWorkingDay, requiredDays, workingDays } from '../../domain/posting/calendar.ts';
+import { requiredDays, workingDays } from '../../domain/posting/calendar.ts';
+import { dayMarks } from '../../domain/posting/absences.ts';
+import { calendarFor } from '../../domain/posting/holiday-calendars.ts';
+import { PostingAbsence } from '../../domain/entities/posting-absence.ts';
 import { DEFAULT_COHORT_SETTINGS, gradeByScore, type CohortSettings, type FinalSigner } from '../../domain/posting/rules.ts';
 import { escapeLike } from '../../domain/auth/scope.ts';
 import { clockOf } from '../../domain/clock.ts';
 import { departmentFullName } from '../../domain/documents/issuer.ts';
 import { deductionReason, holidayCalendarNote, opinionText, postingQuarterName } from '../../domain/documents/wording.ts';
-import { addDays, daysBetween, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
+import { addDays, lastDayOfMonth, shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
 
 const settingsOf = (posting: Posting): CohortSettings => posting.cohort?.getEntity().settings ?? DEFAULT_COHORT_SETTINGS;
 /** Today in Shanghai on the service's clock (the simulated calendar in the sandbox). */
@@ -41,14 +44,20 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
     { populate: ['person', 'community', 'dispatchingOrganization', 'cohort'], orderBy: { community: { name: 'asc' }, person: { name: 'asc' } } as never },
   );
   if (postings.length === 0) return null;
-  const settings = settingsOf(postings[0]!);
+  // The cohort's calendar with the year's stored calendar laid over it (entered after the cohort started, it still counts).
+  const calendar = await calendarFor(em, settingsOf(postings[0]!).holidayCalendar, from, to);
+  const settings = { ...settingsOf(postings[0]!), holidayCalendar: calendar };
   const quota = requiredDays(from, to, settings);
   const secretaries = [];
   for (const posting of postings) {
     const confirmed = new Set((await em.find(PostingCheckIn, { posting: posting.id, status: 'confirmed', date: { $gte: from, $lte: to } })).map((c) => c.date));
+    const absences = (await em.find(PostingAbsence, { posting: posting.id, status: 'approved', fromDate: { $lte: to }, toDate: { $gte: from } }))
+      .map((a) => ({ kind: a.kind, from: a.fromDate, to: a.toDate, status: a.status }));
     const closed = await em.findOne(PostingMonth, { posting: posting.id, month });
-    const days: AttendanceMark[] = daysBetween(from, to).map((d) => (confirmed.has(d) ? 'present' : isWorkingDay(d, settingsOf(posting).holidayCalendar) ? 'absent' : 'off'));
-    const presentDays = confirmed.size;
+    // √ confirmed, △ approved trip, ○ approved leave, × absent, blank off (domain/posting/absences.ts).
+    const days: AttendanceMark[] = dayMarks(from, to, confirmed, absences, calendar);
+    const presentDays = days.filter((d) => d === 'present').length;
+    const counted = presentDays + days.filter((d) => d === 'business').length;
     secretaries.push({
       name: posting.person.getEntity().name,
       community: posting.community.getEntity().name,
@@ -57,15 +66,15 @@ export async function attendanceSheetData(em: EntityManager, streetId: string, m
       presentDays,
       businessDays: days.filter((d) => d === 'business').length,
       leaveDays: days.filter((d) => d === 'leave').length,
-      metQuota: closed ? closed.confirmedDays >= closed.requiredDays : presentDays >= quota.required,
+      metQuota: closed ? closed.confirmedDays >= closed.requiredDays : counted >= quota.required,
     });
   }
   return {
     month,
     street: street.name,
     requiredDays: quota.required,
-    workingDays: workingDays(from, to, settings.holidayCalendar),
-    calendarNote: holidayCalendarNote(settings.holidayCalendar, Number(month.slice(0, 4))),
+    workingDays: workingDays(from, to, calendar),
+    calendarNote: holidayCalendarNote(calendar, Number(month.slice(0, 4))),
     secretaries,
     // Signed and sealed by hand, and dated when signed: the clerk who made the sheet and the street committee.
     signatures: [

@@ -49,10 +49,11 @@ describe('posting activities', () => {
     }
     await em.flush();
     const input = { postingId, month: '2025-02', from: '2025-02-01', to: '2025-02-28', requiredDays: 18 };
-    expect(await acts().closeAttendanceMonth(input)).toEqual({ confirmedDays: 2 });
-    expect(await acts().closeAttendanceMonth(input)).toEqual({ confirmedDays: 2 });
+    // The quota is recomputed when the month is counted: 22 days literally (the default rule), not the planned 18.
+    expect(await acts().closeAttendanceMonth(input)).toEqual({ confirmedDays: 2, requiredDays: 22 });
+    expect(await acts().closeAttendanceMonth(input)).toEqual({ confirmedDays: 2, requiredDays: 22 });
     const months = await orm.em.fork().find(PostingMonth, { posting: postingId });
-    expect(months.map((m) => [m.month, m.confirmedDays, m.requiredDays])).toEqual([['2025-02', 2, 18]]);
+    expect(months.map((m) => [m.month, m.confirmedDays, m.requiredDays])).toEqual([['2025-02', 2, 22]]);
   });
 
   it('counts head visits in the quarter and collects residents’ ratings', async () => {

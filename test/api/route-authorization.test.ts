@@ -58,6 +58,7 @@ interface Records {
   pointEntry: string;
   pointGoods: string;
   pointExchange: string;
+  district: string;
 }
 
 interface District { district: { id: string }; street: { id: string }; community: { id: string }; org: { id: string }; accountId: string; tag: string }
@@ -96,6 +97,7 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,
     evidence: evidence.id, dcCycle: dcCycle.id, set: set.id, cohort: cohort.id, posting: posting.id, reportFile: reportFile.id, apiToken: apiToken.id,
+    district: d.district.id,
   };
 }
 
@@ -223,6 +225,7 @@ function fillRecords(path: string, r: Records): string {
     [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
     [/^\/points\/exchanges\//, 'pointExchange'],
     [/^\/postings\/cohorts\//, 'cohort'], [/^\/postings\//, 'posting'], [/^\/auth\/tokens\//, 'apiToken'],
+    [/^\/document-issuers\//, 'district'],
   ];
   const id = idOf.find(([re]) => re.test(path))?.[1];
   return path
@@ -231,7 +234,7 @@ function fillRecords(path: string, r: Records): string {
     .replace('{itemKey}', 'item-1').replace('{kind}', path.startsWith('/imports') ? 'organizations' : 'notice')
     .replace('{year}', '2026').replace('{quarter}', '1').replace('{date}', '2026-03-02').replace('{version}', '1')
     .replace('{type}', 'quarter-report').replace('{sha256}', hashSecret('B'))
-    .replace(/\{(objectionId|requestId|reviewId)\}/, randomUUID())
+    .replace(/\{(objectionId|requestId|reviewId|absenceId)\}/, randomUUID())
     .replace('{token}', `pcl_${randomUUID()}`);
 }
 
@@ -273,6 +276,10 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'POST /points/credits': (o) => ({ holder: { kind: 'resident', phone: '13811110009' }, ruleCode: 'volunteer_activity', communityId: o.unit }),
   'POST /points/goods': (o) => ({ communityId: o.unit, name: '越界', price: 1, stock: 1 }),
   'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
+  // Leave and trips of the postings a caller sees (a street: its communities'); the issuers of the districts a department is the department of.
+  'GET /postings/absences': 'read', 'GET /document-issuers': 'read',
+  // Holiday calendars are the State Council's, the same for every district: nothing of a district in them.
+  'GET /holiday-calendars': 'read', 'PUT /holiday-calendars': 'own',
 };
 
 /** Reads of things the seeded records do not have (a rendered PDF, a plaque, a published list), with why. */

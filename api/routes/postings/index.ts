@@ -6,6 +6,7 @@ import { cohortRoutes } from './cohorts.ts';
 import { postingResourceRoutes } from './postings.ts';
 import { guaranteeRoutes } from './guarantees.ts';
 import { checkInRoutes } from './check-ins.ts';
+import { absenceRoutes } from './absences.ts';
 import { headVisitRoutes } from './head-visits.ts';
 import { quarterRoutes } from './quarters.ts';
 import { yearEndRoutes } from './year-end.ts';
@@ -19,6 +20,7 @@ export const postingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     postingResourceRoutes,
     guaranteeRoutes,
     checkInRoutes,
+    absenceRoutes,
     headVisitRoutes,
     quarterRoutes,
     yearEndRoutes,

@@ -2,6 +2,7 @@
 // the status their workflows start from, then one workflow per posting and one for the cohort),
 // and reads its year-end ranking.
 import { randomUUID } from 'node:crypto';
+import { calendarFor } from '../../../domain/posting/holiday-calendars.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Static } from 'typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -102,6 +103,8 @@ export async function createCohort(caller: PostingCaller, body: Static<typeof Co
   if (!region || !overUnit(principal, region.path, ['org_department'])) throw notFound('unit');
   const chosen = await chosenPostings(em, region, body.postings);
   const endsOn = postingEndDate(body.startsOn, settings.lengthMonths);
+  // Every year the cohort spans: the stored calendar of that year (shipped or entered by the department) wins.
+  settings.holidayCalendar = await calendarFor(em, settings.holidayCalendar, body.startsOn, endsOn);
   // The cohort, its postings and the audit row commit together; the workflows start after.
   const { cohort, postings } = await changeWithAudit(
     em,

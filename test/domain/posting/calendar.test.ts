@@ -10,6 +10,7 @@ import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/rules.ts';
 import { addMonths, endOfShanghaiDay, shanghaiDate } from '../../../domain/time.ts';
 
 const s = DEFAULT_COHORT_SETTINGS;
+const cap = { ...s, shortMonthRule: 'cap' as const };
 
 describe('posting calendar (Asia/Shanghai)', () => {
   it('ends a one-year posting the day before its anniversary, also from the 31st and a leap day', () => {
@@ -36,24 +37,30 @@ describe('posting calendar (Asia/Shanghai)', () => {
     expect(workingDays('2030-01-01', '2030-01-31', s.holidayCalendar)).toBe(23);
   });
 
-  it('requires min(22, working days) under the cap rule and 22 under the fixed rule', () => {
-    expect(requiredDays('2025-01-01', '2025-01-31', s).required).toBe(19);
-    expect(requiredDays('2025-07-01', '2025-07-31', s).required).toBe(22);
-    expect(requiredDays('2025-01-01', '2025-01-31', { ...s, shortMonthRule: 'fixed' }).required).toBe(22);
+  it('requires 22 days literally by default, and min(22, working days) when the department chooses the cap rule', () => {
+    expect(s.shortMonthRule).toBe('fixed');
+    expect(requiredDays('2025-01-01', '2025-01-31', s).required).toBe(22);
+    expect(requiredDays('2025-10-01', '2025-10-31', s).required).toBe(22);
+    expect(requiredDays('2025-01-01', '2025-01-31', cap).required).toBe(19);
+    expect(requiredDays('2025-07-01', '2025-07-31', cap).required).toBe(22);
   });
 
   it('prorates a partial first month by the working days it covers', () => {
     // July 2025 has 23 working days; from the 16th, 12 remain: round(22 × 12 / 23) = 11.
     const r = requiredDays('2025-07-16', '2025-07-31', s);
+    // The same under the cap rule: July has more than 22 working days.
+    expect(requiredDays('2025-07-16', '2025-07-31', cap)).toEqual(r);
     expect(r).toEqual({ required: 11, monthWorkingDays: 23, coveredWorkingDays: 12 });
   });
 
   it('lists twelve months for a posting from January 1st with their quotas', () => {
     const periods = attendancePeriods('2025-01-01', '2025-12-31', s);
     expect(periods.map((p) => p.month)).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12']);
-    expect(periods[0]!.requiredDays).toBe(19);
-    expect(periods[9]!.requiredDays).toBe(18);
-    expect(periods.every((p) => p.requiredDays <= 22)).toBe(true);
+    expect(periods.every((p) => p.requiredDays === 22)).toBe(true);
+    const capped = attendancePeriods('2025-01-01', '2025-12-31', cap);
+    expect(capped[0]!.requiredDays).toBe(19);
+    expect(capped[9]!.requiredDays).toBe(18);
+    expect(capped.every((p) => p.requiredDays <= 22)).toBe(true);
   });
 
   it('splits a mid-month posting into 13 periods with partial first and last months', () => {
