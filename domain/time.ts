@@ -68,6 +68,13 @@ export function shanghaiDate(instant: Date | number): string {
   return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
 }
 
+/** "2026-11-29 20:15": the wall-clock time in Shanghai at an instant (as exported sheets print it). */
+export function shanghaiDateTime(instant: Date | number): string {
+  const local = new TZDate(typeof instant === 'number' ? instant : instant.getTime(), SHANGHAI);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${shanghaiDate(instant)} ${pad(local.getHours())}:${pad(local.getMinutes())}`;
+}
+
 /** 00:00 in Shanghai on a date, as epoch ms. */
 export function startOfShanghaiDay(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -10,6 +10,8 @@ const example = {
   isPartyMember: true,
   unitId: '0b6f2d5e-3c1a-4f7e-9a55-1f2e3d4c5b6a',
   organizationId: null,
+  unitName: '金鑫社区',
+  organizationName: null,
   createdAt: '2026-11-21T08:00:00.000Z',
   updatedAt: '2026-11-21T08:00:00.000Z',
 };
@@ -23,6 +25,8 @@ export const PersonDto = Type.Object({
   isPartyMember: Type.Boolean(),
   unitId: Nullable(Uuid),
   organizationId: Nullable(Uuid),
+  unitName: Type.Optional(Nullable(Type.String({ description: 'name of the unit (in lists and single reads)' }))),
+  organizationName: Type.Optional(Nullable(Type.String({ description: 'name of the organization (in lists and single reads)' }))),
   createdAt: DateTime,
   updatedAt: DateTime,
 }, { examples: [example] });
@@ -61,6 +65,9 @@ export function personDto(person: Person) {
     isPartyMember: person.isPartyMember,
     unitId: person.unit?.id ?? null,
     organizationId: person.organization?.id ?? null,
+    // Names where the read loaded the unit and organization (unwrap gives an unloaded one without a name).
+    unitName: person.unit?.unwrap().name ?? null,
+    organizationName: person.organization?.unwrap().name ?? null,
     createdAt: iso(person.createdAt)!,
     updatedAt: iso(person.updatedAt)!,
   };

@@ -249,6 +249,8 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /units': 'read', 'POST /units': (o) => ({ code: 'X-1', name: '新社区', level: 'community', parentId: o.street, partyOrgName: '新社区党委' }),
   'GET /organizations': 'read', 'POST /organizations': (o) => ({ name: '新企业', kind: 'non_public_enterprise', unitId: o.unit, partyOrgName: '新企业党支部' }),
   'GET /people': 'read', 'POST /people': (o) => ({ name: '新人', unitId: o.unit }),
+  // Excel exports of the lists: the list's rows and access rules (test/api/exports.test.ts reads the files).
+  'GET /units/export': 'read', 'GET /organizations/export': 'read', 'GET /people/export': 'read',
   'GET /accounts': 'read', 'POST /accounts': (o) => ({ login: 'planted.x', displayName: 'x', password: 'Planted-2026', grants: [{ role: 'community_committee', unitId: o.unit }] }),
   'GET /role-assignments': 'read', 'POST /role-assignments': (o) => ({ accountId: o.account, role: 'community_committee', unitId: o.unit }),
   'GET /evaluator-assignments': 'read', 'POST /evaluator-assignments': (o) => ({ accountId: world.accounts.evaluatorA, subjectType: 'organization', subjectId: o.organization }),

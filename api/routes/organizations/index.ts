@@ -10,8 +10,6 @@ import { EvidenceFile } from '../../../domain/entities/evidence.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import {
-  escapeLike,
-  organizationWhere,
   readableOrganizationScope,
   requireOrganizationInScope,
   scopeOf,
@@ -31,7 +29,10 @@ import {
   organizationExample,
 } from '../../schemas/organizations.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';
-import { allOf } from '../../support/query.ts';
+import { ORGANIZATION_ORDER, organizationListWhere } from '../../services/directory/lists.ts';
+import { organizationExport } from '../../services/directory/exports.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 
 const READ: Role[] = [
   'org_department',
@@ -73,17 +74,20 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const em = emOf(request);
     const scope = await readableOrganizationScope(em, principalOf(request), READ);
-    const { q, kind, underUnitId, limit, offset } = request.query;
-    const and: Record<string, unknown>[] = [organizationWhere(scope)];
-    if (q) and.push({ $or: [{ name: { $ilike: `%${escapeLike(q)}%` } }, { creditCode: { $ilike: `%${escapeLike(q)}%` } }] });
-    if (kind) and.push({ kind });
-    if (underUnitId) {
-      // An unknown unit and a unit outside the caller's scope both give an empty page.
-      const under = await em.findOne(AdministrativeUnit, { id: underUnitId });
-      and.push(under ? { unit: { path: { $like: `${escapeLike(under.path)}%` } } } : { id: { $in: [] } });
-    }
-    const [items, total] = await em.findAndCount(Organization, allOf(and), { populate: ['unit'], limit, offset, orderBy: { name: 'asc', id: 'asc' } });
+    const { limit, offset, ...filters } = request.query;
+    const where = await organizationListWhere(em, scope, filters);
+    const [items, total] = await em.findAndCount(Organization, where, { populate: ['unit'], limit, offset, orderBy: ORGANIZATION_ORDER });
     return { items: items.map(organizationDto), total, limit, offset };
+  });
+
+  app.get('/organizations/export', {
+    config: { auth: { roles: READ } },
+    schema: { tags, summary: 'The organizations list as Excel (.xlsx), same filters', description: xlsxExportDescription, querystring: exportQuery(OrganizationQuery),
+      response: { 200: XlsxFile } },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    const scope = await readableOrganizationScope(em, principalOf(request), READ);
+    return sendXlsx(reply, await organizationExport(em, scope, request.query, app.services.clock.now()), request.log);
   });
 
   app.get('/organizations/:id', {

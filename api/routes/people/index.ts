@@ -9,31 +9,25 @@ import { Person } from '../../../domain/entities/person.ts';
 import { Account } from '../../../domain/entities/account.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
-import { escapeLike, scopeOf, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
+import { scopeOf, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import { PersonCreate, PersonDto, PersonQuery, PersonUpdate, personDto, personExample } from '../../schemas/people.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';
-import { allOf, anyOf } from '../../support/query.ts';
+import { allOf } from '../../support/query.ts';
+import { PERSON_ORDER, personListWhere, personWhere } from '../../services/directory/lists.ts';
+import { personExport } from '../../services/directory/exports.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 
 const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'enterprise_rep', 'enterprise_party_org', 'admin'];
 const WRITE: Role[] = ['org_department', 'street_committee', 'community_committee', 'admin'];
 const tags = ['people'];
 
-export function personWhere(scope: Scope): Record<string, unknown> {
-  if (scope.all) return {};
-  const or: Record<string, unknown>[] = [];
-  for (const prefix of scope.unitPaths) {
-    or.push({ unit: { path: { $like: `${escapeLike(prefix)}%` } } }, { organization: { unit: { path: { $like: `${escapeLike(prefix)}%` } } } });
-  }
-  if (scope.organizationIds.length > 0) or.push({ organization: { $in: scope.organizationIds } });
-  return anyOf(or);
-}
-
 async function loadPerson(em: EntityManager, id: string, scope: Scope): Promise<Person> {
-  const person = await em.findOne(Person, allOf([{ id }, personWhere(scope)]));
+  const person = await em.findOne(Person, allOf([{ id }, personWhere(scope)]), { populate: ['unit', 'organization'] });
   if (!person) throw notFound('person');
   return person;
 }
@@ -57,13 +51,19 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Search the people you may see', querystring: PersonQuery, response: { 200: Page(PersonDto, personExample) } },
   }, async (request) => {
     const em = emOf(request);
-    const { q, organizationId, unitId, limit, offset } = request.query;
-    const and: Record<string, unknown>[] = [personWhere(scopeOf(principalOf(request), READ))];
-    if (q) and.push({ $or: [{ name: { $ilike: `%${escapeLike(q)}%` } }, { phone: { $ilike: `%${escapeLike(q)}%` } }] });
-    if (organizationId) and.push({ organization: organizationId });
-    if (unitId) and.push({ unit: unitId });
-    const [items, total] = await em.findAndCount(Person, allOf(and), { limit, offset, orderBy: { name: 'asc', id: 'asc' } });
+    const { limit, offset, ...filters } = request.query;
+    const where = personListWhere(scopeOf(principalOf(request), READ), filters);
+    const [items, total] = await em.findAndCount(Person, where, { populate: ['unit', 'organization'], limit, offset, orderBy: PERSON_ORDER });
     return { items: items.map(personDto), total, limit, offset };
+  });
+
+  app.get('/people/export', {
+    config: { auth: { roles: READ } },
+    schema: { tags, summary: 'The people list as Excel (.xlsx), same filters', description: xlsxExportDescription, querystring: exportQuery(PersonQuery),
+      response: { 200: XlsxFile } },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    return sendXlsx(reply, await personExport(em, scopeOf(principalOf(request), READ), request.query, app.services.clock.now()), request.log);
   });
 
   app.get('/people/:id', {
@@ -85,6 +85,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         unit: body.unitId ?? null, organization: body.organizationId ?? null,
       });
       await em.flush();
+      await em.populate(person, ['unit', 'organization'], { refresh: true });
       const after = personDto(person);
       await recordAudit(em, { actor: auditActor(principal), action: 'person.create', entityType: 'person', entityId: person.id, after });
       return after;
@@ -109,6 +110,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(organizationId !== undefined ? { organization: organizationId } : {}),
       });
       await em.flush();
+      await em.populate(person, ['unit', 'organization'], { refresh: true });
       const after = personDto(person);
       await recordAudit(em, { actor: auditActor(principal), action: 'person.update', entityType: 'person', entityId: person.id, before, after });
       return after;

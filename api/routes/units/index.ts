@@ -12,7 +12,10 @@ import { badRequest, conflict, forbidden, notFound } from '../../../domain/error
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';
-import { allOf, anyOf } from '../../support/query.ts';
+import { UNIT_ORDER, unitListWhere } from '../../services/directory/lists.ts';
+import { unitExport } from '../../services/directory/exports.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 import { Unit, UnitCreate, UnitQuery, UnitUpdate, unitDto, unitExample } from '../../schemas/units.ts';
 
 const READ: Role[] = ['org_department', 'street_committee', 'community_committee', 'first_secretary', 'admin'];
@@ -24,22 +27,20 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: READ } },
     schema: { tags, summary: 'Search units in your subtree (行政区划/党组织树)', querystring: UnitQuery, response: { 200: Page(Unit, unitExample) } },
   }, async (request) => {
-    const principal = principalOf(request);
-    const scope = scopeOf(principal, READ);
-    const { q, level, parentId, underId, limit, offset } = request.query;
     const em = emOf(request);
-    const and: Record<string, unknown>[] = [];
-    if (!scope.all) and.push(anyOf(scope.unitPaths.map((p) => ({ path: { $like: `${escapeLike(p)}%` } }))));
-    if (q) and.push({ $or: [{ name: { $ilike: `%${escapeLike(q)}%` } }, { code: { $ilike: `%${escapeLike(q)}%` } }] });
-    if (level) and.push({ level });
-    if (parentId) and.push({ parent: parentId });
-    if (underId) {
-      const under = await em.findOne(AdministrativeUnit, { id: underId });
-      if (!under || !unitPathInScope(scope, under.path)) throw notFound('unit');
-      and.push({ path: { $like: `${escapeLike(under.path)}%` } });
-    }
-    const [items, total] = await em.findAndCount(AdministrativeUnit, allOf(and), { limit, offset, orderBy: { depth: 'asc', code: 'asc' } });
+    const { limit, offset, ...filters } = request.query;
+    const where = await unitListWhere(em, scopeOf(principalOf(request), READ), filters);
+    const [items, total] = await em.findAndCount(AdministrativeUnit, where, { limit, offset, orderBy: UNIT_ORDER });
     return { items: items.map(unitDto), total, limit, offset };
+  });
+
+  app.get('/units/export', {
+    config: { auth: { roles: READ } },
+    schema: { tags, summary: 'The units list as Excel (.xlsx), same filters', description: xlsxExportDescription, querystring: exportQuery(UnitQuery),
+      response: { 200: XlsxFile } },
+  }, async (request, reply) => {
+    const em = emOf(request);
+    return sendXlsx(reply, await unitExport(em, scopeOf(principalOf(request), READ), request.query, app.services.clock.now()), request.log);
   });
 
   app.get('/units/:id', {
