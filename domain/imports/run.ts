@@ -11,6 +11,7 @@ import { ImportJob, type ImportKind, type ImportRowError } from '../entities/imp
 import { recordAuditBatch, type AuditActor } from '../audit/record.ts';
 import { unitPathInScope, type Scope } from '../auth/scope.ts';
 import { COLUMNS } from './columns.ts';
+import { XlsxReadError, readXlsxRecords } from './xlsx.ts';
 import { clockOf } from '../clock.ts';
 
 const PROGRESS_EVERY = 200;
@@ -43,7 +44,10 @@ export interface ImportContext {
   orm: MikroORM;
   jobId: string;
   kind: ImportKind;
+  /** The file's text when it is a CSV… */
   csv: string;
+  /** …or its bytes when it is an .xlsx workbook (its first sheet is read). */
+  xlsx?: Buffer;
   scope: Scope;
   actor: AuditActor;
 }
@@ -60,7 +64,7 @@ export async function runImport(ctx: ImportContext): Promise<void> {
   }, IMPORT_HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const parsed = await parseCsv(ctx.kind, ctx.csv);
+    const parsed = ctx.xlsx ? await parseXlsx(ctx.kind, ctx.xlsx) : await parseCsv(ctx.kind, ctx.csv);
     if ('errors' in parsed) {
       await setJob({ status: 'failed', errors: parsed.errors.first, errorCount: parsed.errors.count, finishedAt: clock.now() });
       return;
@@ -166,14 +170,37 @@ export async function parseCsv(kind: ImportKind, csv: string): Promise<{ rows: R
     errors.add(line, '', `is not valid CSV: ${(error as Error).message}`);
     return { errors };
   }
-  if (records.length === 0) {
+  return rowsOfRecords(kind, records, errors);
+}
+
+/** An .xlsx upload: its first worksheet, read as a stream, checked like a CSV. */
+export async function parseXlsx(kind: ImportKind, bytes: Buffer): Promise<{ rows: Row[] } | { errors: RuleBreaks }> {
+  const errors = new RuleBreaks();
+  let records: string[][];
+  try {
+    records = await readXlsxRecords(bytes, MAX_IMPORT_COLUMNS);
+  } catch (error) {
+    errors.add(error instanceof XlsxReadError && /header/.test(error.message) ? 1 : 0, '', (error as Error).message);
+    return { errors };
+  }
+  return rowsOfRecords(kind, records, errors);
+}
+
+/**
+ * The data rows keyed by column name, after checking the header: each header cell is a column's
+ * name or its Chinese label (as in the templates); a missing required or an unknown column is an error.
+ */
+function rowsOfRecords(kind: ImportKind, records: string[][], errors: RuleBreaks): { rows: Row[] } | { errors: RuleBreaks } {
+  if (records.length === 0 || records[0]!.every((h) => !h.trim())) {
     errors.add(1, '', 'the file is empty; the first line must be the header');
     return { errors };
   }
-  const header = records[0]!.map((h) => h.trim());
   const specs = COLUMNS[kind];
+  const header = records[0]!.map((h) => h.trim()).map((h) => specs.find((s) => s.name === h || s.label === h)?.name ?? h);
   for (const spec of specs) if (spec.required && !header.includes(spec.name)) errors.add(1, spec.name, 'required column is missing from the header');
-  for (const name of header) if (!specs.some((s) => s.name === name)) errors.add(1, name, `is not a known column (known: ${specs.map((s) => s.name).join(', ')})`);
+  for (const name of header) {
+    if (name && !specs.some((s) => s.name === name)) errors.add(1, name, `is not a known column (known: ${specs.map((s) => s.name).join(', ')})`);
+  }
   if (errors.count > 0) return { errors };
   const rows = records.slice(1).map((values) => Object.fromEntries(header.map((h, i) => [h, values[i] ?? ''])));
   return { rows };

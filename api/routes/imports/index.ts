@@ -1,10 +1,12 @@
-// CSV imports of units, organizations and people. The upload answers 202 with an import job;
+// Imports of units, organizations and people from CSV or .xlsx (the first worksheet, read as a
+// stream), with a template of each kind in both formats. The upload answers 202 with an import job;
 // the client polls GET /imports/:id for processed/total and, when it failed, every broken
 // rule with its row and column. A file is imported whole or not at all.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { IMPORT_KINDS, ImportJob, type ImportKind } from '../../../domain/entities/import-job.ts';
 import { COLUMNS } from '../../../domain/imports/columns.ts';
+import { looksLikeXlsx, templateCsv, templateXlsx } from '../../../domain/imports/xlsx.ts';
 import { MAX_IMPORT_COLUMNS, MAX_IMPORT_ERRORS, failIfOrphaned, headerColumnCount, runImport } from '../../../domain/imports/run.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { isAdmin, scopeOf } from '../../../domain/auth/scope.ts';
@@ -15,6 +17,7 @@ import { emOf, principalOf } from '../../plugins/auth.ts';
 import { fileUploadBody } from '../../schemas/upload.ts';
 import { DateTime, ErrorBody, IdParams, Nullable, Uuid, iso } from '../../schemas/common.ts';
 
+const TEMPLATE_NAMES: Record<ImportKind, string> = { units: '行政区划', organizations: '组织', people: '人员' };
 const WRITE: Role[] = ['org_department', 'street_committee', 'admin'];
 const MAX_CSV_BYTES = 10 * 1024 * 1024;
 const tags = ['imports'];
@@ -64,12 +67,14 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: WRITE } },
     schema: {
       tags,
-      summary: 'Upload a UTF-8 CSV (multipart, one file) of units, organizations or people; answers 202 with a job to poll',
+      summary: 'Upload a UTF-8 CSV or an .xlsx workbook (multipart, one file) of units, organizations or people; answers 202 with a job to poll',
       description:
+        'A header cell may be the column name below or its Chinese label (as in GET /imports/{kind}/template). An .xlsx is recognized by its ' +
+          'content; its first worksheet is read, rows numbered as Excel shows them.\n\n' +
         IMPORT_KINDS.map((k) => `**${k}** columns — ${layout(k)}`).join('\n\n') +
         `\n\nAt most ${MAX_CSV_BYTES} bytes and ${MAX_IMPORT_COLUMNS} columns (400 above). Rows may only name units and organizations of your ` +
           `subtree. A failed job lists the first ${MAX_IMPORT_ERRORS} broken rules and their total.`,
-      body: fileUploadBody('the CSV file, UTF-8, first line the header'),
+      body: fileUploadBody('the CSV file (UTF-8) or .xlsx workbook, first line the header'),
       params: Type.Object({ kind: Type.Enum(IMPORT_KINDS) }),
       response: { 202: JobDto, 413: ErrorBody, 415: ErrorBody },
     },
@@ -82,9 +87,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (error) {
       throw uploadError(error, MAX_CSV_BYTES);
     }
-    const csv = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
-    // Refused before a job exists: no layout has more than a few columns.
-    if (headerColumnCount(csv) > MAX_IMPORT_COLUMNS) {
+    const xlsx = looksLikeXlsx(buffer) ? buffer : undefined;
+    const csv = xlsx ? '' : new TextDecoder('utf-8', { fatal: false }).decode(buffer);
+    // Refused before a job exists: no layout has more than a few columns (a workbook's header is counted as it is read).
+    if (!xlsx && headerColumnCount(csv) > MAX_IMPORT_COLUMNS) {
       throw badRequest(`the CSV header has more than ${MAX_IMPORT_COLUMNS} columns`, [
         { field: 'body.file', rule: `the header may have at most ${MAX_IMPORT_COLUMNS} columns` },
       ]);
@@ -93,7 +99,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const job = em.create(ImportJob, {
       kind: request.params.kind,
       status: 'running',
-      fileName: part.filename.slice(0, 255) || 'import.csv',
+      fileName: part.filename.slice(0, 255) || (xlsx ? 'import.xlsx' : 'import.csv'),
       total: 0,
       processed: 0,
       imported: 0,
@@ -105,10 +111,27 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const services = request.server.services;
     // Runs after the answer; failures are recorded on the job (and logged).
     setImmediate(() => {
-      runImport({ orm: services.orm, jobId: job.id, kind: request.params.kind, csv, scope: scopeOf(principal, WRITE), actor: auditActor(principal) })
+      runImport({ orm: services.orm, jobId: job.id, kind: request.params.kind, csv, xlsx, scope: scopeOf(principal, WRITE), actor: auditActor(principal) })
         .catch((error) => request.log.error({ err: error, importJob: job.id }, 'import failed'));
     });
     return reply.status(202).send(jobDto(job));
+  });
+
+  app.get('/imports/:kind/template', {
+    config: { auth: { roles: WRITE } },
+    schema: {
+      tags,
+      summary: 'The template of an import: Chinese headers and an example row, as .xlsx (with a sheet explaining each column) or CSV',
+      params: Type.Object({ kind: Type.Enum(IMPORT_KINDS) }),
+      querystring: Type.Object({ format: Type.Enum(['xlsx', 'csv'], { default: 'xlsx' }) }, { additionalProperties: false }),
+      response: { 200: Type.Unknown({ description: 'the template file' }) },
+    },
+  }, async (request, reply) => {
+    const { kind } = request.params;
+    const name = encodeURIComponent(`${TEMPLATE_NAMES[kind]}导入模板.${request.query.format}`);
+    reply.header('content-disposition', `attachment; filename="${kind}-template.${request.query.format}"; filename*=UTF-8''${name}`);
+    if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(templateCsv(kind));
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await templateXlsx(kind));
   });
 
   app.get('/imports/:id', {

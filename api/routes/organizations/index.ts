@@ -82,8 +82,13 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/organizations/export', {
     config: { auth: { roles: READ } },
-    schema: { tags, summary: 'The organizations list as Excel (.xlsx), same filters', description: xlsxExportDescription, querystring: exportQuery(OrganizationQuery),
-      response: { 200: XlsxFile } },
+    schema: {
+      tags,
+      summary: 'The organizations list as Excel (.xlsx), same filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(OrganizationQuery),
+      response: { 200: XlsxFile },
+    },
   }, async (request, reply) => {
     const em = emOf(request);
     const scope = await readableOrganizationScope(em, principalOf(request), READ);
