@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { IMPORT_KINDS, ImportJob, type ImportKind } from '../../../domain/entities/import-job.ts';
 import { COLUMNS } from '../../../domain/imports/columns.ts';
+import { XLSX_TYPE, fileResponse } from '../../services/export/route.ts';
 import { looksLikeXlsx, templateCsv, templateXlsx } from '../../../domain/imports/xlsx.ts';
 import { MAX_IMPORT_COLUMNS, MAX_IMPORT_ERRORS, failIfOrphaned, headerColumnCount, runImport } from '../../../domain/imports/run.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
@@ -124,14 +125,14 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The template of an import: Chinese headers and an example row, as .xlsx (with a sheet explaining each column) or CSV',
       params: Type.Object({ kind: Type.Enum(IMPORT_KINDS) }),
       querystring: Type.Object({ format: Type.Enum(['xlsx', 'csv'], { default: 'xlsx' }) }, { additionalProperties: false }),
-      response: { 200: Type.Unknown({ description: 'the template file' }) },
+      response: { 200: fileResponse([XLSX_TYPE, 'text/csv'], 'the template: .xlsx (default) or CSV, by ?format') },
     },
   }, async (request, reply) => {
     const { kind } = request.params;
     const name = encodeURIComponent(`${TEMPLATE_NAMES[kind]}导入模板.${request.query.format}`);
     reply.header('content-disposition', `attachment; filename="${kind}-template.${request.query.format}"; filename*=UTF-8''${name}`);
     if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(templateCsv(kind));
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await templateXlsx(kind));
+    return reply.type(XLSX_TYPE).send(await templateXlsx(kind));
   });
 
   app.get('/imports/:id', {

@@ -8,11 +8,19 @@ import type { ExportFilter } from './xlsx.ts';
 /** The list's querystring without limit/offset: an export holds every row the filters select. */
 export const exportQuery = <T extends TObject>(list: T) => Type.Omit(list, ['limit', 'offset'], { additionalProperties: false });
 
-export const XlsxFile = Type.Unknown({
-  description:
-    'the .xlsx workbook, streamed: row 1 the title, row 2 the filters applied (筛选条件), row 3 the export time, row 4 the Chinese headers, then one row ' +
-      'per item of the list, in the list\'s order and with its access rules',
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A file answer documented by its media type (not JSON). */
+export const fileResponse = (types: string[], description: string) => ({
+  description,
+  content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string', format: 'binary', description } }])),
 });
+
+export const XlsxFile = fileResponse(
+  [XLSX_TYPE],
+  'the .xlsx workbook, streamed: row 1 the title, row 2 the filters applied (筛选条件), row 3 the export time, row 4 the Chinese headers, then one row ' +
+    'per item of the list, in the list\'s order and with its access rules',
+);
 
 export const xlsxExportDescription = 'The same rows as the list with the same filters and access rules, every page, as an Excel download.';
 
