@@ -32,6 +32,10 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14, description: 'must be an integer of days from 1 to 365 (how long a login session lasts without a new password login)' }),
   CHROMIUM_PATH: Type.Optional(Type.String({ minLength: 1, description: 'must be the path of a Chromium executable; leave unset for the Chromium shipped through npm' })),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100000, default: 1000, description: 'must be an integer from 0 to 100000 (workflows a worker keeps in memory between their tasks)' }),
+  CYCLE_START_MAX_BACKLOG: Type.Integer({
+    minimum: 0, maximum: 100000, default: 32,
+    description: 'must be an integer from 0 to 100000 (first workflow tasks a cycle start lets wait on the task queue; 0 = unpaced)',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600000, default: 20000, description: 'must be an integer of milliseconds from 1000 to 600000' }),
   UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 500, maximum: 60000, default: 5000, description: 'must be an integer of milliseconds from 500 to 60000 (how long an action waits for a worker before answering 503 workflow_unavailable)' }),
   QUERY_TIMEOUT_MS: Type.Integer({ minimum: 200, maximum: 30000, default: 2000, description: 'must be an integer of milliseconds from 200 to 30000 (how long a workflow query waits for a worker before answering 503 workflow_unavailable)' }),

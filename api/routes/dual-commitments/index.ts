@@ -10,6 +10,7 @@ import { createReportStore } from '../../../reports/store.ts';
 import type { WorkflowBounds } from '../../workflow-refusals.ts';
 import type { DualCommitmentDeps } from '../../services/dual-commitments/access.ts';
 import { createCycleStarter } from '../../services/dual-commitments/cycle-start.ts';
+import { DEFAULT_PACING } from '../../services/backlog-pacer.ts';
 import { createCycleService } from '../../services/dual-commitments/cycles.ts';
 import { createDashboardService, STAFF } from '../../services/dual-commitments/dashboard.ts';
 import { createSetService } from '../../services/dual-commitments/sets.ts';
@@ -43,7 +44,9 @@ export const dualCommitmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bounds: WorkflowBounds = { temporal, updateTimeoutMs: config.UPDATE_TIMEOUT_MS, queryTimeoutMs: config.QUERY_TIMEOUT_MS };
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   // Workflows of a started cycle start in the background; a start cut short resumes at boot.
-  const starter = createCycleStarter({ orm: app.services.orm, temporal, taskQueue, log: app.log });
+  const maxBacklog = config.CYCLE_START_MAX_BACKLOG;
+  const pacing = maxBacklog > 0 && { ...DEFAULT_PACING, maxBacklog };
+  const starter = createCycleStarter({ orm: app.services.orm, temporal, taskQueue, log: app.log, pacing });
   app.addHook('onReady', async () => {
     void starter.resumePending().catch((error) => app.log.error({ err: error }, 'could not resume dual commitments cycle starts'));
   });

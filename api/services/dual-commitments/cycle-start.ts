@@ -12,6 +12,7 @@ import { Cycle } from '../../../domain/entities/cycle.ts';
 import { gatePlan, resolveSettings, variantForKind } from '../../../domain/dual-commitment/rules.ts';
 import { DUAL_COMMITMENT_WORKFLOW, type DualCommitmentInput } from '../../../domain/dual-commitment/contracts.ts';
 import { clockOf } from '../../../domain/clock.ts';
+import { createBacklogPacer, DEFAULT_PACING, workflowQueueBacklog, type PacerOptions } from '../backlog-pacer.ts';
 
 /** Workflows started at once while a cycle starts; the rest queue behind them. */
 const START_CONCURRENCY = 32;
@@ -28,7 +29,20 @@ export interface CycleStarter {
   close(): Promise<void>;
 }
 
-export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; taskQueue: string; log: FastifyBaseLogger }): CycleStarter {
+export interface CycleStarterDeps {
+  orm: MikroORM;
+  temporal: Client;
+  taskQueue: string;
+  log: FastifyBaseLogger;
+  /**
+   * How the start is paced by the workflow task queue's backlog (see backlog-pacer.ts): people's
+   * updates queue behind at most this backlog, not behind thousands of first workflow tasks.
+   * `false` starts unpaced (benches compare both).
+   */
+  pacing?: PacerOptions | false;
+}
+
+export function createCycleStarter(deps: CycleStarterDeps): CycleStarter {
   const running = new Map<string, Promise<void>>();
   let closing = false;
 
@@ -38,6 +52,9 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
     const plan = gatePlan(cycle.year, resolveSettings(cycle.year, cycle.settings).settings);
     let started = 0;
     let failed = 0;
+    const pacing = deps.pacing ?? DEFAULT_PACING;
+    const pacer = pacing ? createBacklogPacer(workflowQueueBacklog(deps.temporal, deps.taskQueue), pacing, () => closing) : null;
+    const begun = performance.now();
     for (;;) {
       if (closing) return;
       em.clear();
@@ -54,8 +71,10 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
           const input: DualCommitmentInput = { setId: set.id, cycleId, organizationId: set.organization.id, year: set.year, plan };
           // The organization's kind decides the variant: resident units run 四双.
           if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') input.variant = 'resident_unit';
+          if (pacer && !(await pacer.acquire())) return;
           try {
             await deps.temporal.workflow.start(DUAL_COMMITMENT_WORKFLOW, { taskQueue: deps.taskQueue, workflowId: set.workflowId, args: [input] });
+            pacer?.started();
           } catch (error) {
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
               failed += 1;
@@ -73,7 +92,11 @@ export function createCycleStarter(deps: { orm: MikroORM; temporal: Client; task
       // started again at the next boot, which finds it running and marks it.
       if (startedIds.length > 0) await em.nativeUpdate(CommitmentSet, { id: { $in: startedIds } }, { startedAt: clockOf(em).now(), startError: null });
     }
-    deps.log.info({ cycleId, started, failed }, 'dual commitments cycle start finished');
+    const seconds = Math.round(performance.now() - begun) / 1000;
+    const paced = pacer
+      ? { backlogReads: pacer.stats.reads, pacedSeconds: Math.round(pacer.stats.waitedMs) / 1000, drainPerSecond: pacer.stats.drainPerSecond }
+      : { paced: false };
+    deps.log.info({ cycleId, started, failed, seconds, ...paced }, 'dual commitments cycle start finished');
   }
 
   function startInBackground(cycleId: string): void {
