@@ -18,7 +18,12 @@ export const ReviewParams = Type.Object({ orgId: Uuid, reviewId: Type.String({ m
 export const PlaqueParams = Type.Object({ orgId: Uuid, year: Year });
 export const ListParams = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
 export const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) });
-export const DashQuery = Type.Object({ unitId: Type.Optional(Uuid), year: Type.Optional(Year) });
+export const OrgKind = Type.Enum(['non_public_enterprise', 'social_organization', 'resident_unit']);
+export const DashQuery = Type.Object({
+  unitId: Type.Optional(Uuid),
+  year: Type.Optional(Year),
+  kind: Type.Optional(Type.Enum(['non_public_enterprise', 'social_organization', 'resident_unit'], { description: 'distribution: only this kind' })),
+});
 export const SettingsQuery = Type.Object({ unitId: Type.Optional(Uuid) });
 
 // ------------------------------------------------------------------------------ enrolment and settings
@@ -221,7 +226,7 @@ export const RatingListQuery = Type.Object({
   year: Type.Optional(Year),
   phase: Type.Optional(Type.Enum([...STAR_PHASES])),
   stars: Type.Optional(Stars),
-  kind: Type.Optional(Type.Enum(['non_public_enterprise', 'social_organization', 'resident_unit'])),
+  kind: Type.Optional(OrgKind),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the organization\'s name' })),
   ended: Type.Optional(Type.Boolean()),
   ...PageQuery,

@@ -14,7 +14,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: DashQuery,
       response: { 200: Distribution },
     },
-  }, async (request) => distribution(callerOf(request), request.query.unitId, request.query.year));
+  }, async (request) => distribution(callerOf(request), request.query.unitId, request.query.year, request.query.kind));
 
   app.get('/star-ratings/due-for-review', {
     config: { auth: { roles: DASHBOARD } },

@@ -6,17 +6,19 @@ import type { StarRatingStatus } from '../../../domain/star-rating/contracts.ts'
 import { jurisdiction, type Caller } from './access.ts';
 
 /** The level each organization held at the end of each year, counted by level. */
-export async function distribution(caller: Caller, unitId: string | undefined, year: number | undefined) {
+export async function distribution(caller: Caller, unitId: string | undefined, year: number | undefined, kind?: string) {
   const unit = await jurisdiction(caller, unitId);
   const under = `${escapeLike(unit.path)}%`;
+  const ofKind = kind ? 'and o.kind = ?' : '';
+  const kinds = kind ? [kind] : [];
   const rows = await caller.em.getConnection().execute<{ year: number; stars: number; n: string }[]>(
     `with years as (select distinct year from star_move m join organization o on o.id = m.organization_id join administrative_unit u on u.id = o.unit_id
-                     where u.path like ?),
+                     where u.path like ? ${ofKind}),
           last as (select distinct on (y.year, m.organization_id) y.year, m.to_stars from years y join star_move m on m.year <= y.year
                      join organization o on o.id = m.organization_id join administrative_unit u on u.id = o.unit_id
-                    where u.path like ? order by y.year, m.organization_id, m.year desc, m.decided_at desc)
+                    where u.path like ? ${ofKind} order by y.year, m.organization_id, m.year desc, m.decided_at desc)
      select year, to_stars as stars, count(*) as n from last group by year, to_stars order by year, to_stars desc`,
-    [under, under],
+    [under, ...kinds, under, ...kinds],
   );
   const years = new Map<number, Record<string, number>>();
   for (const r of rows) {

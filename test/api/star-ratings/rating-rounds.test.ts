@@ -235,6 +235,9 @@ describe('star rating through HTTP', () => {
     expect(byYear[Y]).toMatchObject({ '4': 1, '3': 1 });
     expect(byYear[Y + 1]).toMatchObject({ '4': 1, '1': 1 });
     expect(byYear[Y + 2]['5']).toBe(1);
+    // By kind: every rated organization here is an enterprise; no social organization was rated.
+    expect((await ok('dept', 'GET', `/star-ratings/distribution?unitId=${districtId}&kind=non_public_enterprise`)).years).toEqual(distribution.years);
+    expect((await ok('dept', 'GET', `/star-ratings/distribution?unitId=${districtId}&kind=social_organization`)).years).toEqual([]);
     const incentives = await ok('dept', 'GET', '/star-ratings/incentives');
     const forO1 = incentives.items.find((i: { organizationId: string }) => i.organizationId === o1);
     expect(forO1.measures).toHaveLength(38);
