@@ -225,7 +225,7 @@ export const RatingListQuery = Type.Object({
   unitId: Type.Optional(Uuid),
   year: Type.Optional(Year),
   phase: Type.Optional(Type.Enum([...STAR_PHASES])),
-  stars: Type.Optional(Stars),
+  stars: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'the level now; with year, the level held at the end of that year' })),
   kind: Type.Optional(OrgKind),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the organization\'s name' })),
   ended: Type.Optional(Type.Boolean()),

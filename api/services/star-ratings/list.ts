@@ -60,7 +60,12 @@ export async function listRatings(caller: Caller, query: RatingListQuery) {
     params.push(value);
   };
   if (query.phase) filter('r.phase = ?', query.phase);
-  if (query.stars !== undefined) filter('e.current_stars = ?', query.stars);
+  // With a year, the level held at the end of that year (as the distribution counts it); else the level now.
+  if (query.stars !== undefined && query.year) {
+    where.push(`(select m.to_stars from star_move m where m.organization_id = e.organization_id and m.year <= ?
+                  order by m.year desc, m.decided_at desc limit 1) = ?`);
+    params.push(query.year, query.stars);
+  } else if (query.stars !== undefined) filter('e.current_stars = ?', query.stars);
   if (query.kind) filter('o.kind = ?', query.kind);
   if (query.q) filter('o.name ilike ?', `%${escapeLike(query.q)}%`);
   if (query.ended !== undefined) where.push(query.ended ? 'e.ended_at is not null' : 'e.ended_at is null');

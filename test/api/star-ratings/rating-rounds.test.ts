@@ -235,6 +235,12 @@ describe('star rating through HTTP', () => {
     expect(byYear[Y]).toMatchObject({ '4': 1, '3': 1 });
     expect(byYear[Y + 1]).toMatchObject({ '4': 1, '1': 1 });
     expect(byYear[Y + 2]['5']).toBe(1);
+    // Each count of the distribution is the list filtered the same way (level held at the end of that year).
+    const ofLevel = async (year: number, stars: number) =>
+      (await ok('dept', 'GET', `/star-ratings/organizations?year=${year}&stars=${stars}&unitId=${districtId}`)).items.map((i: { organizationId: string }) => i.organizationId);
+    expect(await ofLevel(Y, 4)).toEqual([o1]);
+    expect(await ofLevel(Y + 1, 1)).toEqual([o2]);
+    expect(await ofLevel(Y + 2, 5)).toEqual([o1]);
     // By kind: every rated organization here is an enterprise; no social organization was rated.
     expect((await ok('dept', 'GET', `/star-ratings/distribution?unitId=${districtId}&kind=non_public_enterprise`)).years).toEqual(distribution.years);
     expect((await ok('dept', 'GET', `/star-ratings/distribution?unitId=${districtId}&kind=social_organization`)).years).toEqual([]);
