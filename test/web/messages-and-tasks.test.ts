@@ -4,7 +4,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveSettings, validateCommitmentSet } from '../../domain/dual-commitment/rules.ts';
 import { fieldErrors, ruleText } from '../../web/src/messages/errors.ts';
-import { daysUntil, tasksOf } from '../../web/src/views/home/tasks.ts';
+import { daysUntil, starTasksOf, tasksOf } from '../../web/src/views/home/tasks.ts';
+import type { RatingRow } from '../../web/src/api/star-ratings-types.ts';
+import { resolveStarSettings } from '../../domain/star-rating/calendar.ts';
+import { enrolmentRuleProblem } from '../../domain/star-rating/rules.ts';
 import type { SetSummary, SetView } from '../../web/src/api/dual-commitments-types.ts';
 
 const FALLBACK = /^不符合要求/;
@@ -33,6 +36,21 @@ describe('field rules in Chinese', () => {
   });
 });
 
+describe('star-rating settings in Chinese', () => {
+  it('translates every rule of broken star-rating settings and enrolment rules', () => {
+    const { problems } = resolveStarSettings({
+      selfAssessmentDue: '1031', preliminaryDue: '10-01', scoringDue: '09-01', publicationDays: 0, allowRaiseOnReview: 'yes', plaqueValidYears: 9, oops: 1,
+      thresholds: [{ stars: 1, minScore: 90, label: '一星' }, { stars: 2, minScore: 80, label: '' }],
+      eventTypes: [{ code: 'Bad Code', label: 'x', points: 500, serious: false, lowerBy: 9, revoke: false }, { code: 'x' }],
+    });
+    const rules = [...problems.map((p) => p.rule), enrolmentRuleProblem({ mode: 'share', share: 0.2 }, 0.4)!, enrolmentRuleProblem({ mode: 'share', share: 2 }, null)!];
+    expect(rules.length).toBeGreaterThan(8);
+    expect(rules.filter((rule) => FALLBACK.test(ruleText(rule)))).toEqual([]);
+    expect(fieldErrors([{ field: 'body.settings.scoringDue', rule: 'must come after preliminaryDue' }])).toEqual({ 'settings.scoringDue': '须晚于初审截止日' });
+    expect(ruleText("the share may only grow: last year's share was 0.4")).toBe('纳入比例只能逐年扩大，不能低于上年的 40%');
+  });
+});
+
 describe('待办', () => {
   const summary = (gate: SetSummary['gate'], status: string): SetSummary => ({
     id: 's1', year: 2026, cycleId: 'c1', organizationId: 'o1', organizationName: '鲁恒', gate, status, approvedVersion: null, due: '2026-03-31', href: '/dual-commitments/sets/s1',
@@ -58,5 +76,25 @@ describe('待办', () => {
     const lateEvening = new Date('2026-03-30T17:00:00Z'); // 01:00 on 03-31 in Shanghai
     expect(daysUntil('2026-03-31', lateEvening)).toBe(0);
     expect(daysUntil('2026-03-30', lateEvening)).toBe(-1);
+  });
+
+  it('offers each role its next step of a star rating', () => {
+    const row = (over: Partial<RatingRow>): RatingRow => ({
+      organizationId: 'o1', name: '鲁恒', kind: 'non_public_enterprise', unitName: '济阳街道', firstYear: 2027, stars: 0, ended: false, year: 2027, roundKind: 'rating',
+      phase: 'self_assessment', proposedStars: null, total: null, due: '2027-10-31T15:59:59.999Z', selfAssessed: false, preliminary: null, scoredIndicators: 0,
+      scoresSubmitted: false, openEvidenceRequests: 0, openObjections: 0, pendingReviews: 0, selfReported: false, ...over,
+    });
+    const labels = (r: RatingRow, ...roles: string[]) => starTasksOf(r, new Set(roles)).map((t) => t.label);
+    expect(starTasksOf(row({}), new Set(['enterprise_rep']))).toMatchObject([{ label: '星级评定：提交自评和佐证材料', link: '/star-ratings/o1?tab=self', due: '2027-10-31T15:59:59.999Z' }]);
+    expect(labels(row({}), 'street_committee')).toEqual([]);
+    expect(labels(row({ phase: 'preliminary_review' }), 'street_committee')).toEqual(['星级评定：初审']);
+    expect(labels(row({ phase: 'scoring', openEvidenceRequests: 1 }), 'evaluator')).toEqual(['星级评定：逐项评分']);
+    expect(labels(row({ phase: 'scoring', openEvidenceRequests: 1 }), 'enterprise_rep')).toEqual(['星级评定：按考核组要求补充材料（1 项）']);
+    expect(labels(row({ phase: 'scoring', scoresSubmitted: true }), 'evaluator')).toEqual([]);
+    expect(labels(row({ phase: 'publication', openObjections: 2 }), 'org_department')).toEqual(['星级评定：答复公示异议（2 条）']);
+    expect(labels(row({ phase: 'approval' }), 'org_department')).toEqual(['星级评定：部务会审定']);
+    expect(labels(row({ phase: 'reviewed', pendingReviews: 1 }), 'org_department')).toEqual(['星级评定：复审决定']);
+    expect(labels(row({ phase: 'review_self_report' }), 'enterprise_party_org')).toEqual(['星级评定：提交年度自查报告']);
+    expect(labels(row({ phase: 'approval', ended: true }), 'org_department')).toEqual([]);
   });
 });

@@ -82,6 +82,30 @@ const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must match format "uuid"$/, () => '格式不正确'],
   [/^must match format "date"$/, () => '请选择日期'],
   [/^is wrong$/, () => '不正确'],
+  // Star rating (星级评定): settings, enrolment, actions.
+  [/^must be a month and day, MM-DD$/, () => '请按“月-日”填写，如 10-31'],
+  [/^must come after (\w+)$/, (m) => `须晚于${settingNames[m[1]!] ?? m[1]}`],
+  [/^must be a whole number from (-?\d+) to (\d+)$/, (m) => `须为 ${m[1]} 到 ${m[2]} 之间的整数`],
+  [/^must be a number from (-?\d+) to (\d+)$/, (m) => `须为 ${m[1]} 到 ${m[2]} 之间的数`],
+  [/^must be true or false$/, () => '请选择是或否'],
+  [/^must be lower-case letters, digits and _.*$/, () => '代码只能用小写字母、数字和下划线（最多 50 个）'],
+  [/^must be a text of 1 to 20 characters$/, () => '须为 1 到 20 个字'],
+  [/^each level appears once$/, () => '每个星级只能出现一次'],
+  [/^a higher level needs a higher minScore$/, () => '星级越高，分数线须越高'],
+  [/^codes must be unique$/, () => '事件代码不能重复'],
+  [/^needs code, label, points, serious, lowerBy and revoke$/, () => '请把代码、名称、分值、是否严重、降星数、是否撤销填写完整'],
+  [/^must be a non-empty list$/, () => '至少需要一项'],
+  [/^must be a list of 1 to 5 levels.*$/, () => '须为 1 到 5 个星级（留空则用指标体系的分数线）'],
+  [/^has already passed \((\S+); today is (\S+) .*$/, (m) => `${m[1]} 已过（今天是 ${m[2]}）：请改为更晚的日期，或纳入下一年度`],
+  [/^the share may only grow: last year's share was (\S+)$/, (m) => `纳入比例只能逐年扩大，不能低于上年的 ${Math.round(Number(m[1]) * 1000) / 10}%`],
+  [/^share must be above 0 and at most 1$/, () => '比例须大于 0 且不超过 100%'],
+  [/^count must be a whole number.*$/, () => '家数须为整数'],
+  [/^the rule admits (\d+) new organizations this year$/, (m) => `按纳入规则，今年只能新纳入 ${m[1]} 家`],
+  [/^\S+ is not an unenrolled enterprise or social organization of the jurisdiction$/, () => '不是本辖区尚未纳入的企业或社会组织'],
+  [/^is not a star-rating setting.*$|^is not a known setting$/, () => '不是可以设置的项目'],
+  [/^is required when the settings name no enrolment rule$/, () => '请填写纳入比例或名单'],
+  [/^must say why the rating ends$/, () => '请写明终止的理由'],
+  [/^\S+ is not an evidence file of this organization$/, () => '不是本组织的佐证材料'],
   [/^must be at least (\d+) characters.*$/, (m) => `至少 ${m[1]} 个字符`],
   [/^must differ from the current password$/, () => '新密码不能与当前密码相同'],
   [/^must be your current password$/, () => '当前密码不正确'],
@@ -93,6 +117,12 @@ export const settingNames: Record<string, string> = {
   evaluationStart: '评诺开始日',
   evaluationEnd: '评诺结束日',
   publicationDays: '公示天数',
+  selfAssessmentDue: '自评截止日',
+  preliminaryDue: '初审截止日',
+  scoringDue: '评分截止日',
+  recordsDue: '年度记录截止日',
+  reviewSelfReportDue: '年度自查截止日',
+  reviewDecisionDue: '复审决定截止日',
 };
 
 /** A field rule of the API in Chinese (an unknown rule is shown as it is, after a Chinese lead). */
@@ -119,4 +149,17 @@ export function fieldErrors(details: ErrorDetail[]): Record<string, string> {
     out[key] = out[key] ? `${out[key]}；${ruleText(d.rule)}` : ruleText(d.rule);
   }
   return out;
+}
+
+/** An upload refused by the API (el-upload gives the answer's body as the error message), in Chinese. */
+export function uploadFailureText(message: string): string {
+  let text = message;
+  try {
+    const body = JSON.parse(message) as { error: string; details?: ErrorDetail[] };
+    text = errorCodes[body.error] ?? body.error;
+    if (body.details?.length) text += `：${body.details.map((d) => ruleText(d.rule)).join('；')}`;
+  } catch {
+    /* not the API's JSON */
+  }
+  return `上传失败：${text}`;
 }

@@ -5,6 +5,7 @@ import { setSignedOutHandler } from '../api/client';
 import { signedIn } from '../session';
 import ConsoleLayout from '../layouts/ConsoleLayout.vue';
 import LoginView from '../views/auth/LoginView.vue';
+import { starRatingRoutes } from './star-ratings';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -21,6 +22,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'cycles/:id', name: 'cycle', component: () => import('../views/dual-commitments/CycleDashboardView.vue'), meta: { title: '周期看板' } },
       { path: 'sets', name: 'sets', component: () => import('../views/dual-commitments/SetListView.vue'), meta: { title: '承诺书' } },
       { path: 'sets/:id', name: 'set', component: () => import('../views/dual-commitments/SetDetailView.vue'), meta: { title: '承诺书详情' } },
+      ...starRatingRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },

@@ -1,6 +1,7 @@
 // What a signed-in person has to do on each commitment set, by role, gate and state. The API
 // and the workflow decide what is allowed; this only picks what to offer first.
 import type { SetSummary, SetView } from '../../api/dual-commitments-types.ts';
+import type { RatingRow } from '../../api/star-ratings-types.ts';
 import { todoText as t } from '../../messages/todo.ts';
 
 export interface Task {
@@ -11,6 +12,8 @@ export interface Task {
   due: string | null;
   /** The tab of the set page to open. */
   tab: string;
+  /** Where the task is done when it is not a commitment set's (a star rating's page). */
+  link?: string;
 }
 
 const ENTERPRISE = ['enterprise_rep', 'enterprise_party_org'];
@@ -52,6 +55,31 @@ export function tasksOf(set: SetSummary, roles: Set<string>, detail: SetView | n
     if (resident && reviewer && !wf?.factualEvaluatedBy) task(t.factual, 'evaluate');
     const ready = resident ? Boolean(wf?.factualEvaluatedBy) : Boolean(wf?.evaluatorSignedBy);
     if (mine.includes('org_department') && ready && !wf?.countersignedBy) task(t.countersign, 'evaluate');
+  }
+  return out;
+}
+
+/**
+ * What a signed-in person has to do on one organization's star rating (星级评定), by role and
+ * phase, from the list row (GET /star-ratings/organizations): the workflow decides what is allowed.
+ */
+export function starTasksOf(row: RatingRow, roles: Set<string>): Task[] {
+  if (row.ended || !row.phase) return [];
+  const out: Task[] = [];
+  const task = (label: string, tab: string, due = row.due) =>
+    out.push({ setId: row.organizationId, organizationName: row.name, gate: t.star, label, due, tab, link: `/star-ratings/${row.organizationId}?tab=${tab}` });
+  const has = (...r: string[]) => r.some((x) => roles.has(x));
+  if (has(...ENTERPRISE)) {
+    if (row.phase === 'self_assessment') task(row.preliminary === 'return' ? t.starRevise : t.starSelf, 'self');
+    if (row.openEvidenceRequests > 0) task(`${t.starEvidence}（${row.openEvidenceRequests} 项）`, 'self');
+    if (row.phase === 'review_self_report' && !row.selfReported) task(t.starSelfReport, 'self');
+  }
+  if (has(...REVIEWERS) && row.phase === 'preliminary_review') task(t.starPreliminary, 'preliminary');
+  if (has('evaluator') && row.phase === 'scoring' && !row.scoresSubmitted) task(t.starScore, 'score');
+  if (has('org_department')) {
+    if (row.phase === 'approval') task(t.starApprove, 'decide');
+    if (row.openObjections > 0) task(`${t.starObjections}（${row.openObjections} 条）`, 'decide');
+    if (row.pendingReviews > 0) task(t.starReview, 'reviews');
   }
   return out;
 }
