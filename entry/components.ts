@@ -7,7 +7,8 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import type { Clock } from '../domain/clock.ts';
+import { clockOf, type Clock } from '../domain/clock.ts';
+import { deliverNow } from '../domain/notifications/delivery.ts';
 import type { DevServer } from '../devserver/index.ts';
 import type { SandboxControl } from '../api/app-services.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
@@ -118,8 +119,34 @@ export async function startWorker(config: Config, temporalAddress: string, orm: 
     },
   });
   workers.done.catch((error) => logger.fatal({ err: error }, 'worker stopped with an error'));
+  // Notices leave the application only from a real calendar: the sandbox sends nothing.
+  if (!clock?.simulated) startDeliveries(orm, logger, lifecycle);
   lifecycle.add('worker', () => workers.shutdown());
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+}
+
+const DELIVERY_EVERY_MS = 30_000;
+
+/** The delivery dispatcher (domain/notifications/delivery.ts): plans and sends due notices every 30 s. */
+function startDeliveries(orm: MikroORM, logger: Logger, lifecycle: Lifecycle): void {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = deliverNow(orm.em.fork() as EntityManager, clockOf(orm.em).now())
+      .then((outcome) => {
+        if (outcome.sent + outcome.failed + outcome.retrying > 0) logger.info(outcome, 'notices delivered');
+      })
+      .catch((error) => logger.warn({ err: error }, 'notice delivery round failed; it is retried on the next round'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, DELIVERY_EVERY_MS);
+  timer.unref();
+  lifecycle.add('notice delivery', async () => {
+    clearInterval(timer);
+    await running;
+  });
 }
 
 export function startTemporalClient(config: Config, temporalAddress: string, lifecycle: Lifecycle): Client {

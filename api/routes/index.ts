@@ -20,6 +20,7 @@ import { evidenceRoutes } from './evidence/index.ts';
 import { importRoutes } from './imports/index.ts';
 import { pointsRoutes } from './points/index.ts';
 import { documentRoutes } from './documents/index.ts';
+import { notificationDeliveryRoutes } from './notification-delivery/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -40,6 +41,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     importRoutes,
     pointsRoutes,
     documentRoutes,
+    notificationDeliveryRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

@@ -284,6 +284,9 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /postings/absences': 'read', 'GET /document-issuers': 'read',
   // Holiday calendars are the State Council's, the same for every district: nothing of a district in them.
   'GET /holiday-calendars': 'read', 'PUT /holiday-calendars': 'own',
+  // Delivery channels of the caller's department or of a unit named (in scope); one's own preferences.
+  'GET /notification-channels': 'read', 'GET /notification-deliveries': 'read', 'GET /notification-preferences': 'read', 'PUT /notification-preferences': 'own',
+  'PUT /notification-channels/{kind}': (o) => ({ unitId: o.unit, enabled: false, settings: {} }), 'POST /notification-channels/{kind}/test': (o) => ({ unitId: o.unit, to: '13800138000' }),
 };
 
 /** Reads of things the seeded records do not have (a rendered PDF, a plaque, a published list), with why. */
@@ -305,7 +308,7 @@ function operations(): { key: string; method: string; path: string; op: Operatio
 }
 
 const isPublic = (op: Operation) => !op.security;
-const hasRecord = (path: string) => /\{/.test(path) && !path.startsWith('/public/') && !path.startsWith('/imports/{kind}');
+const hasRecord = (path: string) => /\{/.test(path) && !path.startsWith('/public/') && !path.startsWith('/imports/{kind}') && !path.startsWith('/notification-channels/');
 
 describe('every route of the OpenAPI document', () => {
   it('has a case here: a path naming a record, a public token route, or an entry in UNSCOPED', () => {

@@ -5,6 +5,8 @@ import { Notification } from '../../../domain/entities/notification.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { DateTime, IdParams, Nullable, PageQuery, Uuid, iso } from '../../schemas/common.ts';
+import { DeliveryDto } from '../../schemas/notification-delivery.ts';
+import { deliveriesOf } from '../../services/notifications/deliveries.ts';
 
 const tags = ['notifications'];
 const example = {
@@ -19,9 +21,14 @@ const example = {
 const NotificationDto = Type.Object({
   id: Uuid, kind: Type.String(), title: Type.String(), body: Type.String(), link: Nullable(Type.String()), readAt: Nullable(DateTime), createdAt: DateTime,
 }, { examples: [example] });
+const InboxItem = Type.Object({
+  ...NotificationDto.properties,
+  /** How the notice went out on each channel (none when no channel reaches the person). */
+  deliveries: Type.Array(DeliveryDto),
+}, { examples: [{ ...example, deliveries: [] }] });
 const Inbox = Type.Object({
-  items: Type.Array(NotificationDto), total: Type.Integer(), unread: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
-}, { examples: [{ items: [example], total: 1, unread: 1, limit: 50, offset: 0 }] });
+  items: Type.Array(InboxItem), total: Type.Integer(), unread: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
+}, { examples: [{ items: [{ ...example, deliveries: [] }], total: 1, unread: 1, limit: 50, offset: 0 }] });
 
 const dto = (n: Notification) => ({
   id: n.id,
@@ -51,7 +58,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       orderBy: { createdAt: 'desc', id: 'desc' },
     });
     const unreadCount = await em.count(Notification, { recipient, readAt: null });
-    return { items: items.map(dto), total, unread: unreadCount, limit, offset };
+    const deliveries = await deliveriesOf(em, items.map((n) => n.id));
+    return { items: items.map((n) => ({ ...dto(n), deliveries: deliveries.get(n.id) ?? [] })), total, unread: unreadCount, limit, offset };
   });
 
   app.post('/notifications/:id/read', {
