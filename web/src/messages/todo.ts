@@ -28,5 +28,13 @@ export const todoText = {
   starApprove: '星级评定：部务会审定',
   starObjections: '星级评定：答复公示异议',
   starReview: '星级评定：复审决定',
+  postingGuarantees: '落实第一书记保障（人身意外保险、工作经费）',
+  postingCheckIn: '今日在岗打卡',
+  postingWorkReport: (q: number) => `提交第 ${q} 季度晒绩`,
+  postingScore: (q: number) => `第 ${q} 季度述评评分`,
+  postingConfirm: (n: number) => `确认第一书记打卡（${n} 天）`,
+  postingSelf: '提交年终晒绩自评',
+  postingOrganization: '年终组织考评',
+  postingSign: '签署期满联合考核',
   startFailed: '有组织未能启动周期，请重试',
 };

@@ -6,6 +6,7 @@ import { signedIn } from '../session';
 import ConsoleLayout from '../layouts/ConsoleLayout.vue';
 import LoginView from '../views/auth/LoginView.vue';
 import { starRatingRoutes } from './star-ratings';
+import { postingConsoleRoutes, postingStandaloneRoutes } from './postings';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -23,11 +24,13 @@ const routes: RouteRecordRaw[] = [
       { path: 'sets', name: 'sets', component: () => import('../views/dual-commitments/SetListView.vue'), meta: { title: '承诺书' } },
       { path: 'sets/:id', name: 'set', component: () => import('../views/dual-commitments/SetDetailView.vue'), meta: { title: '承诺书详情' } },
       ...starRatingRoutes,
+      ...postingConsoleRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },
   { path: '/public/commitment-surveys/:token', name: 'staff-survey', component: () => import('../views/public/StaffSurveyView.vue'), meta: { public: true, title: '职工满意度测评' } },
   { path: '/public/star-objections/:token', name: 'star-objection', component: () => import('../views/public/StarObjectionView.vue'), meta: { public: true, title: '星级评定公示' } },
+  ...postingStandaloneRoutes,
   { path: '/:rest(.*)*', name: 'missing', component: () => import('../views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
 ];
 

@@ -89,3 +89,43 @@ export function daysUntil(date: string, now = new Date()): number {
   const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   return Math.round((Date.parse(date.slice(0, 10)) - Date.parse(today)) / 86_400_000);
 }
+
+/** What a posting's page shows that decides the tasks (api/postings.ts PostingView, the fields read here). */
+export interface PostingForTasks {
+  id: string;
+  secretary: string;
+  community: string;
+  phase: string;
+  openQuarters: { quarter: number; stage: string; workReportDueAt: number; scoringDueAt: number | null }[];
+  status: { yearEnd: { self: unknown; organization: unknown }; missingFinalSigners: string[] } | null;
+}
+
+const dayOf = (ms: number | null) => (ms == null ? null : new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10));
+
+/**
+ * A first-secretary posting's tasks for the caller's roles: the dispatching unit's guarantees,
+ * the secretary's check-in, 晒绩 and self-assessment, the community's check-ins to confirm
+ * (`pendingCheckIns`), the street's quarterly score, the department's organization rating,
+ * and each side's signature of the joint final assessment.
+ */
+export function postingTasksOf(p: PostingForTasks, roles: Set<string>, extra: { pendingCheckIns?: number; checkedInToday?: boolean; today?: string } = {}): Task[] {
+  const out: Task[] = [];
+  const task = (label: string, tab: string, due: string | null = null, to = `/first-secretaries/${p.id}?tab=${tab}`) =>
+    out.push({ setId: p.id, organizationName: `${p.community} · 第一书记 ${p.secretary}`, gate: '第一书记', label, due, tab, link: to });
+  const underWay = ['active', 'year_end', 'awaiting_ranking', 'final_assessment'].includes(p.phase);
+  if (roles.has('dispatching_unit') && p.phase === 'awaiting_guarantees') task(t.postingGuarantees, 'guarantees');
+  if (roles.has('first_secretary') && underWay && extra.checkedInToday === false) task(t.postingCheckIn, 'attendance', extra.today ?? null, '/m/posting');
+  for (const q of p.openQuarters) {
+    if (roles.has('first_secretary') && q.stage === 'work_report') task(t.postingWorkReport(q.quarter), 'quarters', dayOf(q.workReportDueAt));
+    if (roles.has('street_committee') && q.stage === 'scoring') task(t.postingScore(q.quarter), 'quarters', dayOf(q.scoringDueAt));
+  }
+  if (roles.has('community_committee') && (extra.pendingCheckIns ?? 0) > 0) task(t.postingConfirm(extra.pendingCheckIns!), 'attendance');
+  if (p.phase === 'year_end' && p.status) {
+    if (roles.has('first_secretary') && !p.status.yearEnd.self) task(t.postingSelf, 'yearEnd');
+    if (roles.has('org_department') && !p.status.yearEnd.organization) task(t.postingOrganization, 'yearEnd');
+  }
+  if (p.phase === 'final_assessment') {
+    for (const signer of p.status?.missingFinalSigners ?? []) if (roles.has(signer)) task(t.postingSign, 'final');
+  }
+  return out;
+}
