@@ -117,8 +117,8 @@ export async function saveChannel(
     // The audit row names which secrets changed, never their values.
     await recordAudit(em, {
       actor: auditActor(caller.principal), action: 'notification_channel.save', entityType: 'notification_channel', entityId: unit.id,
-      before: current ? { kind, enabled: current.enabled, settings: current.settings } : null,
-      after: { kind, enabled: body.enabled, settings: body.settings, secretsChanged: Object.keys(body.secrets ?? {}) },
+      before: current ? { unitId: unit.id, kind, enabled: current.enabled, settings: current.settings } : null,
+      after: { unitId: unit.id, kind, enabled: body.enabled, settings: body.settings, secretsChanged: Object.keys(body.secrets ?? {}) },
     });
     const rows = await rowsOf(em, unit.id);
     return dto(em, unit.id, kind, rows.get(kind));

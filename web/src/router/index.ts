@@ -7,6 +7,7 @@ import ConsoleLayout from '../layouts/ConsoleLayout.vue';
 import LoginView from '../views/auth/LoginView.vue';
 import { starRatingRoutes } from './star-ratings';
 import { postingConsoleRoutes, postingStandaloneRoutes } from './postings';
+import { notifyAdminRoutes } from './admin-notify';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -25,6 +26,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'sets/:id', name: 'set', component: () => import('../views/dual-commitments/SetDetailView.vue'), meta: { title: '承诺书详情' } },
       ...starRatingRoutes,
       ...postingConsoleRoutes,
+      ...notifyAdminRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },

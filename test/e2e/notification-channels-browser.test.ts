@@ -1,0 +1,141 @@
+// The department's notice channels and the audit log in headless Chromium: the organization
+// department switches e-mail on (a refused save names the missing field in Chinese), sends a test
+// message that the local SMTP server receives, sees it in the delivery list; a person chooses
+// how notices reach them; the audit log shows the channel change (its secret never in it) and
+// its verify button says the chain is intact. Screenshots go to test-screenshots/.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { startFakeSmtp } from '../support/fake-delivery.ts';
+import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
+import { hashPassword } from '../../domain/auth/passwords.ts';
+import { Account } from '../../domain/entities/account.ts';
+import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
+import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
+import { projectRoot } from '../../config/config.ts';
+
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const location: { pathname: string };
+
+const PASSWORD = 'Demo@2026';
+const SMTP_PASS = 'smtp-browser-secret-42';
+const shots = path.join(projectRoot, 'test-screenshots');
+let app: TestApp;
+let browser: Browser;
+let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
+let base = '';
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const [started, launched, mail] = await Promise.all([startTestApp(), resolveExecutablePath().then(launchBrowser), startFakeSmtp({ user: 'notice', pass: SMTP_PASS })]);
+  app = started;
+  browser = launched;
+  smtp = mail;
+  const em = app.orm.em.fork() as EntityManager;
+  const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
+  district.path = `${district.id}/`;
+  const passwordHash = await hashPassword(PASSWORD);
+  const dept = em.create(Account, { login: 'dept', displayName: '测试区委组织部', passwordHash } as never);
+  em.create(RoleAssignment, { account: dept, role: 'org_department', unit: district } as never);
+  await em.flush();
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await smtp?.close();
+});
+
+async function shot(page: Page, name: string) {
+  await mkdir(shots, { recursive: true });
+  await new Promise((r) => setTimeout(r, 300));
+  await page.screenshot({ path: path.join(shots, `notify-${name}.png`) as `${string}.png`, fullPage: true });
+}
+
+async function signIn(login: string): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.setViewport({ width: 1366, height: 860 });
+  await page.goto(`${base}/login`);
+  await page.locator('input[name=login]').fill(login);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.locator('[data-test=sign-in]').click();
+  await page.waitForFunction(() => location.pathname === '/todo');
+  return page;
+}
+const waitText = (page: Page, wanted: string, selector = 'body') =>
+  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
+async function fill(page: Page, selector: string, value: string) {
+  const input = await page.waitForSelector(selector, { visible: true });
+  await input!.click({ count: 3 });
+  await page.keyboard.press('Backspace');
+  await input!.type(value);
+}
+
+describe('notice channels and the audit log in the browser', () => {
+  it('the department sets up e-mail, sends a test message and finds the change in the audit log', async () => {
+    const page = await signIn('dept');
+    try {
+      await walk(page);
+    } catch (error) {
+      await shot(page, 'failure');
+      throw error;
+    }
+  }, 180_000);
+});
+
+async function walk(page: Page) {
+    await page.locator('[data-menu=notification-channels]').click();
+    await waitText(page, '通知渠道设置');
+    const form = '[data-channel=email]';
+    await page.locator(`${form} [data-test=enable-email]`).click();
+    await fill(page, `${form} [data-setting=host]`, '127.0.0.1');
+    // Saving without a sender is refused, the field named in Chinese.
+    await page.locator(`${form} [data-test=save-email]`).click();
+    await waitText(page, '填写的内容有误', '[data-test=channel-error]');
+    await shot(page, 'channels-refused');
+    await fill(page, `${form} [data-setting=from]`, '测试区委组织部 <notice@example.cn>');
+    await fill(page, `${form} [data-setting=user]`, 'notice');
+    await fill(page, `${form} [data-secret=password]`, SMTP_PASS);
+    // The port: the local SMTP server's.
+    const port = await page.waitForSelector(`${form} .el-input-number input`);
+    await port!.click({ count: 3 });
+    await page.keyboard.press('Backspace');
+    await port!.type(String(smtp.port));
+    await page.keyboard.press('Tab');
+    await page.locator(`${form} [data-test=save-email]`).click();
+    await page.waitForSelector(`${form} [data-secret=password][placeholder^="已设置"]`);
+    await fill(page, `${form} [data-test=test-to-email]`, 'tester@example.cn');
+    await page.locator(`${form} [data-test=test-email]`).click();
+    await waitText(page, '测试消息已发出', '[data-test=test-result-email]');
+    expect(smtp.mails.map((m) => [m.to[0], m.subject, m.user])).toEqual([['tester@example.cn', '测试消息', 'notice']]);
+    await shot(page, 'channels');
+
+    await page.locator('[data-menu=notification-preferences]').click();
+    await waitText(page, '消息接收设置');
+    await page.waitForSelector('[data-channel=email]');
+    await fill(page, '[data-test=pref-phone]', '12345');
+    await page.locator('[data-test=save-preferences]').click();
+    await waitText(page, '填写的内容有误');
+    await fill(page, '[data-test=pref-phone]', '13800138000');
+    await fill(page, '[data-test=pref-email]', 'dept@example.cn');
+    await page.locator('[data-test=save-preferences]').click();
+    await waitText(page, '接收设置已保存');
+    await shot(page, 'preferences');
+
+    await page.locator('[data-menu=audit]').click();
+    await waitText(page, 'notification_channel.save', '[data-test=audit]');
+    const body = await page.$eval('[data-test=audit]', (e) => (e as unknown as { innerText: string }).innerText);
+    expect(body).not.toContain(SMTP_PASS);
+    await page.locator('[data-test=verify]').click();
+    await waitText(page, '校验通过', '[data-test=verify-result]');
+    await shot(page, 'audit');
+}
