@@ -8,6 +8,7 @@ import LoginView from '../views/auth/LoginView.vue';
 import { starRatingRoutes } from './star-ratings';
 import { postingConsoleRoutes, postingStandaloneRoutes } from './postings';
 import { notifyAdminRoutes } from './admin-notify';
+import { documentRoutes } from './documents';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -27,6 +28,7 @@ const routes: RouteRecordRaw[] = [
       ...starRatingRoutes,
       ...postingConsoleRoutes,
       ...notifyAdminRoutes,
+      ...documentRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },
