@@ -7,6 +7,7 @@ import { createStarRatingActivities } from './star-rating.ts';
 import { createPostingActivities } from './posting.ts';
 import { createReportRerenderActivities } from './reports.ts';
 import { createPointsActivities } from './points.ts';
+import { createGridMatterActivities } from './grid-matter.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStarRatingActivities({ orm: deps.orm, clock: deps.clock }),
     ...createReportRerenderActivities({ orm: deps.orm }),
     ...createPointsActivities({ orm: deps.orm }),
+    ...createGridMatterActivities({ orm: deps.orm, clock: deps.clock }),
   };
 }
 

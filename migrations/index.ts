@@ -20,6 +20,7 @@ import { Migration20261129173500_document_issuer_numbers } from './Migration2026
 import { Migration20261129201000_posting_absence_holiday_calendar } from './Migration20261129201000_posting_absence_holiday_calendar.ts';
 import { Migration20261129201500_posting_check_in_evidence } from './Migration20261129201500_posting_check_in_evidence.ts';
 import { Migration20261129202000_points } from './Migration20261129202000_points.ts';
+import { Migration20261129203000_grid_matters } from './Migration20261129203000_grid_matters.ts';
 import { Migration20261129204500_notification_delivery } from './Migration20261129204500_notification_delivery.ts';
 // <imports>
 
@@ -43,6 +44,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129201000_posting_absence_holiday_calendar', class: Migration20261129201000_posting_absence_holiday_calendar },
   { name: 'Migration20261129201500_posting_check_in_evidence', class: Migration20261129201500_posting_check_in_evidence },
   { name: 'Migration20261129202000_points', class: Migration20261129202000_points },
+  { name: 'Migration20261129203000_grid_matters', class: Migration20261129203000_grid_matters },
   { name: 'Migration20261129204500_notification_delivery', class: Migration20261129204500_notification_delivery },
   // <list>
 ];

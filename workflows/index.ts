@@ -5,3 +5,4 @@ export { postingCohortWorkflow } from './posting-cohort.ts';
 export { quarterlyReviewWorkflow } from './quarterly-review.ts';
 export { starRating, starRatingList } from './star-rating.ts';
 export { renderReportWorkflow } from './reports.ts';
+export { gridMatter } from './grid-matter.ts';

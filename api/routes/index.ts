@@ -21,6 +21,7 @@ import { importRoutes } from './imports/index.ts';
 import { pointsRoutes } from './points/index.ts';
 import { documentRoutes } from './documents/index.ts';
 import { notificationDeliveryRoutes } from './notification-delivery/index.ts';
+import { gridMatterRoutes } from './grid-matters/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -42,6 +43,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     pointsRoutes,
     documentRoutes,
     notificationDeliveryRoutes,
+    gridMatterRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});
