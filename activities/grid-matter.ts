@@ -9,7 +9,7 @@ import { notify } from '../domain/notifications/notify.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
 import { assigneeLevel, LEVEL_NAMES, LEVELS, unitAtLevel, type ResponderKind } from '../domain/grid-matter/rules.ts';
 import type { Actor, GridMatterState } from '../domain/grid-matter/state.ts';
-import { creditResidentPointsHook, type PointsCredit } from './grid-matter-points.ts';
+import { creditResidentPointsInLedger, type PointsCredit } from './grid-matter-points.ts';
 
 export type MatterStep =
   | 'dispatched' | 'reminded' | 'climbed' | 'overdue_at_top' | 'accepted' | 'answered' | 'rated' | 'merged' | 'absorbed' | 'closed_unrated';
@@ -44,8 +44,8 @@ interface MatterRow {
 export interface GridMatterActivityDeps {
   orm: MikroORM;
   clock?: Clock;
-  /** What credits 文明积分 (the points ledger's activity); default: the hook in grid-matter-points.ts. */
-  creditPoints?: (em: EntityManager, credit: PointsCredit) => Promise<'credited' | 'already' | 'no_ledger'>;
+  /** What credits 文明积分; default: the points ledger (grid-matter-points.ts). */
+  creditPoints?: (em: EntityManager, credit: PointsCredit) => Promise<'credited' | 'already'>;
 }
 
 /** Accounts that act for a unit: staff roles held on exactly that unit. */
@@ -66,7 +66,7 @@ const STEP_TITLES: Record<MatterStep, string> = {
 export function createGridMatterActivities(deps: GridMatterActivityDeps) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
-  const creditPoints = deps.creditPoints ?? creditResidentPointsHook;
+  const creditPoints = deps.creditPoints ?? creditResidentPointsInLedger;
 
   return {
     /** Writes one step of a matter: its row from the workflow's state, the audit entry, the notices. */
@@ -93,7 +93,8 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
         if (input.step === 'reminded') set.reminded_at = at;
         if (input.step === 'accepted') Object.assign(set, { accepted_at: at, accepted_by: input.actor?.accountId ?? null });
         if (input.step === 'answered') {
-          Object.assign(set, { answer: input.detail.text, answer_photo_ids: JSON.stringify(input.detail.photoIds ?? []), answered_at: at, answered_by: input.actor?.accountId ?? null });
+          Object.assign(set, { answer: input.detail.text, answer_photo_ids: JSON.stringify(input.detail.photoIds ?? []), answered_at: at,
+            answered_by: input.actor?.accountId ?? null });
         }
         if (input.step === 'rated') Object.assign(set, { rating_comment: input.detail.comment ?? null, rated_at: at });
         if (input.step === 'rated' && s.status === 'open') Object.assign(set, { accepted_at: null, accepted_by: null });
@@ -108,11 +109,13 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
           entityType: 'grid_matter',
           entityId: row.id,
           before: { status: row.status, level: row.level },
-          after: { number: row.number, status: s.status, level: s.level, deadlineAt: new Date(s.deadlineAt).toISOString(), outcome: s.lastOutcome, ...input.detail },
+          after: { number: row.number, status: s.status, level: s.level, deadlineAt: new Date(s.deadlineAt).toISOString(), outcome: s.lastOutcome,
+            ...input.detail },
         });
         // Who must act next hears of it: the unit the matter is now with (and a registered responder's members).
         const where = `${row.grid_name} · ${row.category_name}（${row.number}）`;
-        const handlers = async () => [...new Set([...(await staffOf(tx, assignee)), ...(s.level === 0 || assignee === row.assignee_unit_id ? (row.member_account_ids ?? []) : [])])];
+        const handlers = async () => [...new Set([...(await staffOf(tx, assignee)),
+          ...(s.level === 0 || assignee === row.assignee_unit_id ? (row.member_account_ids ?? []) : [])])];
         let recipients: string[] = [];
         let body = '';
         if (input.step === 'dispatched' || input.step === 'reminded' || input.step === 'climbed' || (input.step === 'rated' && s.status === 'open')) {
@@ -138,21 +141,24 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
     },
 
     /** 文明积分: a matter reported by an identified resident closed satisfied credits the resident once (keyed by the matter). */
-    async creditResidentPoints(input: { matterId: string; number: string }): Promise<'credited' | 'already' | 'no_ledger' | 'not_eligible'> {
+    async creditResidentPoints(input: { matterId: string; number: string }): Promise<'credited' | 'already' | 'not_eligible'> {
       const em = fork();
-      const [row] = await em.execute<{ source: string; reporter_phone: string | null; points_credited_at: Date | null; grid_id: string }[]>(
-        'select source, reporter_phone, points_credited_at, grid_id from grid_matter where id = ?',
+      const [row] = await em.execute<{ source: string; reporter_phone: string | null; points_credited_at: Date | null; community_id: string }[]>(
+        'select m.source, m.reporter_phone, m.points_credited_at, coalesce(g.parent_id, g.id) community_id from grid_matter m join administrative_unit g on g.id = m.grid_id where m.id = ?',
         [input.matterId],
       );
       if (!row || row.source !== 'resident' || !row.reporter_phone) return 'not_eligible';
       if (row.points_credited_at) return 'already';
-      const result = await creditPoints(em, { sourceKey: `grid_matter:${input.matterId}`, phone: row.reporter_phone, unitId: row.grid_id, reason: `网格事项 ${input.number} 办结（满意）` });
-      if (result === 'credited' || result === 'already') {
+      const result = await creditPoints(em, {
+        sourceKey: `grid-matter/${input.matterId}/satisfied`, phone: row.reporter_phone, communityId: row.community_id, memo: `网格事项 ${input.number} 办结（满意）`,
+      });
+      {
         await em.transactional(async (tx) => {
           const updated = await tx.execute<{ id: string }[]>(
             'update grid_matter set points_credited_at = ? where id = ? and points_credited_at is null returning id', [clock.now(), input.matterId]);
           if (updated.length === 0) return;
-          await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'grid_matter.points_credited', entityType: 'grid_matter', entityId: input.matterId, after: { phone: row.reporter_phone } });
+          await recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'grid_matter.points_credited', entityType: 'grid_matter', entityId: input.matterId,
+            after: { phone: row.reporter_phone } });
         });
       }
       return result;

@@ -59,6 +59,8 @@ interface Records {
   pointGoods: string;
   pointExchange: string;
   district: string;
+  grid: string;
+  gridMatter: string;
 }
 
 interface District { district: { id: string }; street: { id: string }; community: { id: string }; org: { id: string }; accountId: string; tag: string }
@@ -90,14 +92,23 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
   const posting = em.create(Posting, { person, community: d.community, dispatchingOrganization: dispatcher, cohort, startsOn: '2026-01-01', endsOn: '2027-12-31', phase: 'awaiting_guarantees' } as never);
   const reportFile = em.create(ReportFile, { type: 'quarter-report', subjectType: 'posting', subjectId: posting.id, cycleId: null, version: 1, sha256: hashSecret(d.tag), bytes: 1, pages: 1, createdBy: d.accountId } as never);
   const apiToken = em.create(ApiToken, { account, name: d.tag, tokenHash: hashSecret(`pct_${d.tag}`) });
+  const grid = em.create(AdministrativeUnit, { code: `G-${d.tag}`, name: `网格${d.tag}`, level: 'grid', parent: d.community, partyOrgName: `网格${d.tag}党支部`, path: '', depth: 3 });
+  const [community] = await em.execute<{ path: string }[]>('select path from administrative_unit where id = ?', [ids.community.id]);
+  grid.path = `${community!.path}${grid.id}/`;
   await em.flush();
   const points = await seedPoints(em, d.community.id, d.tag);
+  const [matter] = await em.execute<{ id: string }[]>(
+    `insert into grid_matter (number, workflow_id, grid_id, category, category_name, urgency, description, source, rules_unit_id, responder_kind, level,
+       assignee_unit_id, deadline_at) values (?, ?, ?, 'environment', '环境卫生', 'normal', '垃圾未清运', 'grid_worker', ?, 'grid', 0, ?, now()) returning id`,
+    [`GM-${d.tag}`, `grid-matter/GM-${d.tag}`, grid.id, ids.district.id, grid.id],
+  );
   return {
     ...points,
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,
     evidence: evidence.id, dcCycle: dcCycle.id, set: set.id, cohort: cohort.id, posting: posting.id, reportFile: reportFile.id, apiToken: apiToken.id,
     district: d.district.id,
+    grid: grid.id, gridMatter: matter!.id,
   };
 }
 
@@ -225,12 +236,12 @@ function fillRecords(path: string, r: Records): string {
     [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
     [/^\/points\/exchanges\//, 'pointExchange'],
     [/^\/postings\/cohorts\//, 'cohort'], [/^\/postings\//, 'posting'], [/^\/auth\/tokens\//, 'apiToken'],
-    [/^\/document-issuers\//, 'district'],
+    [/^\/document-issuers\//, 'district'], [/^\/grid-matters\//, 'gridMatter'],
   ];
   const id = idOf.find(([re]) => re.test(path))?.[1];
   return path
     .replace('{id}', id ? r[id] : randomUUID())
-    .replace('{setId}', r.set).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
+    .replace('{setId}', r.set).replace('{unitId}', r.unit).replace('{gridId}', r.grid).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
     .replace('{itemKey}', 'item-1').replace('{kind}', path.startsWith('/imports') ? 'organizations' : 'notice')
     .replace('{year}', '2026').replace('{quarter}', '1').replace('{date}', '2026-03-02').replace('{version}', '1')
     .replace('{type}', 'quarter-report').replace('{sha256}', hashSecret('B'))
@@ -287,6 +298,10 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   // Delivery channels of the caller's department or of a unit named (in scope); one's own preferences.
   'GET /notification-channels': 'read', 'GET /notification-deliveries': 'read', 'GET /notification-preferences': 'read', 'PUT /notification-preferences': 'own',
   'PUT /notification-channels/{kind}': (o) => ({ unitId: o.unit, enabled: false, settings: {} }), 'POST /notification-channels/{kind}/test': (o) => ({ unitId: o.unit, to: '13800138000' }),
+  'GET /grid-matters': 'read', 'GET /grid-matters/dashboard': 'read', 'GET /grid-matters/settings': 'read', 'GET /grid-matters/responders': 'read',
+  'GET /grid-matters/grids': 'read',
+  'POST /grid-matters': (o) => ({ gridId: o.grid, category: 'environment', description: '越界上报' }),
+  'POST /grid-matters/responders': (o) => ({ unitId: o.unit, kind: 'utility', name: '越界供水公司', memberAccountIds: [] }),
 };
 
 /** Reads of things the seeded records do not have (a rendered PDF, a plaque, a published list), with why. */

@@ -37,12 +37,14 @@ export function matterRoutes(app: GridMatterApp, services: GridMatterServices): 
 
   app.get('/grid-matters', {
     config: { auth: ANY },
-    schema: { tags, summary: 'Matters the caller may see, filtered (inbox=true: assigned to the caller\'s own units, to accept and answer)', querystring: S.MatterListQuery, response: { 200: S.MatterList } },
+    schema: { tags, summary: 'Matters the caller may see, filtered (inbox=true: assigned to the caller\'s own units, to accept and answer)',
+      querystring: S.MatterListQuery, response: { 200: S.MatterList } },
   }, async (request) => services.matters.list(caller(request), request.query));
 
   app.get('/grid-matters/dashboard', {
     config: { auth: { roles: [...STAFF] } },
-    schema: { tags, summary: 'Matters by status, level, category and grid; overdue, climbing, median time to close, satisfaction, heat table', querystring: S.DashboardQuery, response: { 200: S.Dashboard } },
+    schema: { tags, summary: 'Matters by status, level, category and grid; overdue, climbing, median time to close, satisfaction, heat table',
+      querystring: S.DashboardQuery, response: { 200: S.Dashboard } },
   }, async (request) => services.dashboard.dashboard(caller(request), request.query.unitId));
 
   app.get('/grid-matters/:id', {
@@ -57,11 +59,13 @@ export function matterRoutes(app: GridMatterApp, services: GridMatterServices): 
 
   app.post('/grid-matters/:id/answer', {
     config: { auth: ANY },
-    schema: { tags, summary: 'The handler\'s result, sent back to the reporter to rate', params: S.MatterParams, body: S.AnswerBody, response: { 200: S.MatterState } },
+    schema: { tags, summary: 'The handler\'s result, sent back to the reporter to rate', params: S.MatterParams, body: S.AnswerBody,
+      response: { 200: S.MatterState } },
   }, async (request) => services.matters.answer(caller(request), request.params.id, request.body));
 
   app.post('/grid-matters/:id/merge', {
     config: { auth: ANY },
-    schema: { tags, summary: 'Merge this matter, a duplicate, into another open matter (by number)', params: S.MatterParams, body: S.MergeBody, response: { 200: S.MatterState } },
+    schema: { tags, summary: 'Merge this matter, a duplicate, into another open matter (by number)', params: S.MatterParams, body: S.MergeBody,
+      response: { 200: S.MatterState } },
   }, async (request) => services.matters.merge(caller(request), request.params.id, request.body.into));
 }

@@ -14,7 +14,8 @@ const clientHash = (request: FastifyRequest) => hashSecret(`client:${request.ip}
 export function publicRoutes(app: GridMatterApp, services: GridMatterServices): void {
   app.get('/public/grid-report/:token', {
     config: { auth: { public: true } },
-    schema: { tags, summary: 'The grid\'s report page (QR code): its buildings and categories; a browser gets the phone page', params: S.TokenParams, response: { 200: S.PublicGrid } },
+    schema: { tags, summary: 'The grid\'s report page (QR code): its buildings and categories; a browser gets the phone page', params: S.TokenParams,
+      response: { 200: S.PublicGrid } },
   }, async (request, reply) => {
     if (wantsPage(request) && sendPage(reply)) return reply;
     return services.public.reportPage(emOf(request), request.params.token);
@@ -37,7 +38,8 @@ export function publicRoutes(app: GridMatterApp, services: GridMatterServices): 
 
   app.get('/public/grid-matters/:token', {
     config: { auth: { public: true } },
-    schema: { tags, summary: 'The reporter follows a matter: where it stands, the answer; a browser gets the phone page', params: S.TokenParams, response: { 200: S.PublicMatter } },
+    schema: { tags, summary: 'The reporter follows a matter: where it stands, the answer; a browser gets the phone page', params: S.TokenParams,
+      response: { 200: S.PublicMatter } },
   }, async (request, reply) => {
     if (wantsPage(request) && sendPage(reply)) return reply;
     return services.public.follow(emOf(request), request.params.token);

@@ -11,7 +11,8 @@ const STAFF = ['org_department', 'street_committee', 'community_committee'] as c
 export function settingsRoutes(app: GridMatterApp, services: GridMatterServices): void {
   app.get('/grid-matters/settings', {
     config: { auth: { roles: [...STAFF] } },
-    schema: { tags, summary: 'The dispatch rules and deadlines that apply to a unit (its own, inherited, or the defaults)', querystring: S.SettingsQuery, response: { 200: S.SettingsView } },
+    schema: { tags, summary: 'The dispatch rules and deadlines that apply to a unit (its own, inherited, or the defaults)', querystring: S.SettingsQuery,
+      response: { 200: S.SettingsView } },
   }, async (request) => services.settings.read(caller(request), request.query.unitId));
 
   app.put('/grid-matters/settings/:unitId', {
@@ -28,12 +29,14 @@ export function settingsRoutes(app: GridMatterApp, services: GridMatterServices)
 
   app.get('/grid-matters/responders', {
     config: { auth: { roles: [...STAFF] } },
-    schema: { tags, summary: 'Registered answering units (functional departments, utilities) over and under a unit', querystring: S.SettingsQuery, response: { 200: S.ResponderList } },
+    schema: { tags, summary: 'Registered answering units (functional departments, utilities) over and under a unit', querystring: S.SettingsQuery,
+      response: { 200: S.ResponderList } },
   }, async (request) => services.settings.responders(caller(request), request.query.unitId));
 
   app.post('/grid-matters/responders', {
     config: { auth: { roles: ['org_department'] } },
-    schema: { tags, summary: 'Register a functional department or utility that answers matters, with the accounts acting for it', body: S.ResponderBody, response: { 201: S.Responder } },
+    schema: { tags, summary: 'Register a functional department or utility that answers matters, with the accounts acting for it', body: S.ResponderBody,
+      response: { 201: S.Responder } },
   }, async (request, reply) => {
     const created = await services.settings.register(caller(request), request.body);
     reply.code(201);
@@ -52,6 +55,7 @@ export function settingsRoutes(app: GridMatterApp, services: GridMatterServices)
 
   app.post('/grid-matters/grids/:gridId/report-link', {
     config: { auth: { roles: [...STAFF] } },
-    schema: { tags, summary: 'The grid\'s QR code link residents report through (the same link every time)', params: S.GridParams, response: { 200: S.ReportLink } },
+    schema: { tags, summary: 'The grid\'s QR code link residents report through (the same link every time)', params: S.GridParams,
+      response: { 200: S.ReportLink } },
   }, async (request) => services.settings.reportLink(caller(request), request.params.gridId));
 }

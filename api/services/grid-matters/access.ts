@@ -101,3 +101,7 @@ export async function settingsFor(em: EntityManager, path: string): Promise<{ se
 
 /** The unit at the top of a path: where rules fall back to when no unit saved any. */
 export const topOf = (path: string) => chainOfPath(path).district ?? path.split('/').filter(Boolean)[0]!;
+
+/** Timestamps as raw SQL returns them (strings or Dates), as ISO text. */
+export const isoOf = (value: Date | string | null | undefined): string | null => (value == null ? null : new Date(value).toISOString());
+export const msOf = (value: Date | string): number => new Date(value).getTime();

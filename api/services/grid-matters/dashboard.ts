@@ -25,8 +25,14 @@ export function createDashboardService(deps: GridMatterDeps) {
     const [byStatus, byLevel, byCategory, byGrid, flags, medians, heat] = await Promise.all([
       q<{ key: string; n: string }>(`select m.status key, count(*) n from ${MATTER_FROM} where ${w} group by 1`),
       q<{ key: number; n: string }>(`select m.level key, count(*) n from ${MATTER_FROM} where ${w} and m.status not in ('closed', 'merged') group by 1`),
-      q<{ key: string; label: string; n: string }>(`select m.category key, min(m.category_name) label, count(*) n from ${MATTER_FROM} where ${w} group by 1 order by 3 desc`),
-      q<{ key: string; label: string; n: string }>(`select m.grid_id key, min(g.name) label, count(*) n from ${MATTER_FROM} where ${w} group by 1 order by 3 desc limit 50`),
+      q<{ key: string; label: string; n: string }>(
+        `select m.category key, min(m.category_name) label, count(*) n from ${MATTER_FROM}
+         where ${w} group by 1 order by 3 desc`,
+      ),
+      q<{ key: string; label: string; n: string }>(
+        `select m.grid_id key, min(g.name) label, count(*) n from ${MATTER_FROM}
+         where ${w} group by 1 order by 3 desc limit 50`,
+      ),
       q<{ overdue: string; climbing: string; total: string; satisfied: string; unsatisfied: string }>(
         `select count(*) filter (where m.status in ('open', 'accepted') and m.deadline_at < ?) overdue,
                 count(*) filter (where m.climbs > 0 and m.status in ('open', 'accepted', 'answered')) climbing, count(*) total,
@@ -60,8 +66,10 @@ export function createDashboardService(deps: GridMatterDeps) {
       byGrid: byGrid.map((g) => ({ key: g.key, label: g.label, count: Number(g.n) })),
       overdue: Number(f.overdue),
       climbing: Number(f.climbing),
-      medianCloseHoursByUnit: medians.map((m) => ({ key: m.key, label: m.label, closed: Number(m.closed), medianHours: m.median === null ? null : Math.round(Number(m.median) * 10) / 10 })),
-      satisfaction: { satisfied: Number(f.satisfied), unsatisfied: Number(f.unsatisfied), rate: satisfactionRate(Number(f.satisfied), Number(f.satisfied) + Number(f.unsatisfied)) },
+      medianCloseHoursByUnit: medians.map((m) => ({ key: m.key, label: m.label, closed: Number(m.closed),
+        medianHours: m.median === null ? null : Math.round(Number(m.median) * 10) / 10 })),
+      satisfaction: { satisfied: Number(f.satisfied), unsatisfied: Number(f.unsatisfied), rate: satisfactionRate(Number(f.satisfied),
+        Number(f.satisfied) + Number(f.unsatisfied)) },
       heat: { categories, rows: [...grids.values()].sort((a, b) => b.total - a.total).slice(0, 100) },
     };
   }

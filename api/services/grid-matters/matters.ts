@@ -9,9 +9,8 @@ import { badRequest, conflictOf, notFound } from '../../../domain/errors.ts';
 import { LEVELS, type Level, type MatterStatus } from '../../../domain/grid-matter/rules.ts';
 import { absorbGridMatter, acceptGridMatter, answerGridMatter, mergeGridMatter } from '../../../domain/grid-matter/contracts.ts';
 import type { GridMatterState } from '../../../domain/grid-matter/state.ts';
-import { iso } from '../../schemas/common.ts';
 import { takeUpdate } from '../../workflow-refusals.ts';
-import { actorOf, loadMatterFor, requireActOn, staffPaths, tellMatter, type Caller, type GridMatterDeps } from './access.ts';
+import { actorOf, isoOf, msOf, loadMatterFor, requireActOn, staffPaths, tellMatter, type Caller, type GridMatterDeps } from './access.ts';
 
 export interface MatterFilter {
   status?: MatterStatus;
@@ -41,8 +40,8 @@ export interface MatterRow {
 export const summaryOf = (r: MatterRow, now: Date) => ({
   id: r.id, number: r.number, grid: r.grid, gridId: r.grid_id, building: r.building, category: r.category, categoryName: r.category_name,
   urgency: r.urgency, source: r.source, status: r.status, level: LEVELS[r.level]!, assignee: r.assignee, responder: r.responder,
-  deadlineAt: r.deadline_at.toISOString(), overdue: (r.status === 'open' || r.status === 'accepted') && r.deadline_at.getTime() < now.getTime(),
-  climbs: r.climbs, reopened: r.reopened, rating: r.rating, description: r.description, createdAt: r.created_at.toISOString(), closedAt: iso(r.closed_at),
+  deadlineAt: isoOf(r.deadline_at)!, overdue: (r.status === 'open' || r.status === 'accepted') && msOf(r.deadline_at) < now.getTime(),
+  climbs: r.climbs, reopened: r.reopened, rating: r.rating, description: r.description, createdAt: isoOf(r.created_at)!, closedAt: isoOf(r.closed_at),
 });
 
 /** The SQL condition of what the caller may see: matters in grids under its staff units, or dispatched to its registered units. */
@@ -111,9 +110,10 @@ export function createMatterService(deps: GridMatterDeps) {
     const phone = r.reporter_phone ? `${r.reporter_phone.slice(0, 3)}****${r.reporter_phone.slice(7)}` : null;
     return {
       ...summaryOf(r, deps.clock.now()),
-      photoIds: r.photo_ids, answer: r.answer, answerPhotoIds: r.answer_photo_ids, answeredAt: iso(r.answered_at), ratingComment: r.rating_comment,
-      mergedInto: r.merged_into, duplicates: r.duplicate_count, reporterPhone: phone, pointsCreditedAt: iso(r.points_credited_at), canAct,
-      timeline: timeline.map((t) => ({ at: new Date(t.at).toISOString(), action: t.action.replace(/^grid_matter\./, ''), actor: t.actor, detail: t.after ?? null })),
+      photoIds: r.photo_ids, answer: r.answer, answerPhotoIds: r.answer_photo_ids, answeredAt: isoOf(r.answered_at), ratingComment: r.rating_comment,
+      mergedInto: r.merged_into, duplicates: r.duplicate_count, reporterPhone: phone, pointsCreditedAt: isoOf(r.points_credited_at), canAct,
+      timeline: timeline.map((t) => ({ at: new Date(t.at).toISOString(), action: t.action.replace(/^grid_matter\./, ''), actor: t.actor,
+        detail: t.after ?? null })),
     };
   }
 
@@ -133,7 +133,8 @@ export function createMatterService(deps: GridMatterDeps) {
     const photoIds = body.photoIds ?? [];
     if (photoIds.length) {
       const known = await caller.em.execute<{ id: string }[]>('select id from evidence_file where id = any(?::uuid[])', [`{${photoIds.join(',')}}`]);
-      if (known.length !== new Set(photoIds).size) throw badRequest('unknown photos', [{ field: 'body.photoIds', rule: 'must be evidence uploaded first (POST /evidence)' }]);
+      if (known.length !== new Set(photoIds).size) throw badRequest('unknown photos', [{ field: 'body.photoIds',
+        rule: 'must be evidence uploaded first (POST /evidence)' }]);
     }
     const handle = temporal.workflow.getHandle(matter.workflow_id);
     const update = { actor: actorOf(caller.principal), text: body.text.trim(), photoIds };
@@ -152,12 +153,14 @@ export function createMatterService(deps: GridMatterDeps) {
     await loadMatterFor(caller, target.id).catch(() => {
       throw badRequest('unknown matter', [{ field: 'body.into', rule: 'must be the number of a matter you can see' }]);
     });
-    if (target.status === 'closed' || target.status === 'merged') throw conflictOf('target_closed', `${target.number} is ${target.status}; merge into an open matter`);
+    if (target.status === 'closed' || target.status === 'merged') throw conflictOf('target_closed',
+      `${target.number} is ${target.status}; merge into an open matter`);
     const handle = temporal.workflow.getHandle(matter.workflow_id);
     const update = { actor: actorOf(caller.principal), into: target.number, intoId: target.id };
     const s = await tellMatter(bounds, matter.workflow_id, () => takeUpdate(bounds, handle, mergeGridMatter, [update]));
     // The matter that stays counts its duplicates (and their reporters follow it through theirs).
-    await tellMatter(bounds, target.workflow_id, () => takeUpdate(bounds, temporal.workflow.getHandle(target.workflow_id), absorbGridMatter, [{ duplicate: matter.number }]))
+    await tellMatter(bounds, target.workflow_id, () => takeUpdate(bounds, temporal.workflow.getHandle(target.workflow_id), absorbGridMatter,
+      [{ duplicate: matter.number }]))
       .catch(() => undefined);
     return stateOf(matter, s);
   }

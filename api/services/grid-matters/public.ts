@@ -8,9 +8,8 @@ import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
 import { notFound, rateLimited } from '../../../domain/errors.ts';
 import { LEVEL_NAMES, LEVELS, type Rating, type Urgency } from '../../../domain/grid-matter/rules.ts';
 import { GRID_REPORT_LINK, MATTER_FOLLOW_LINK, rateGridMatter } from '../../../domain/grid-matter/contracts.ts';
-import { iso } from '../../schemas/common.ts';
 import { takeUpdate } from '../../workflow-refusals.ts';
-import { settingsFor, tellMatter, type GridMatterDeps } from './access.ts';
+import { isoOf, settingsFor, tellMatter, type GridMatterDeps } from './access.ts';
 import { fileMatter } from './report.ts';
 
 /** Reports one client may file in an hour through grid links (a household, not a campaign). */
@@ -32,10 +31,12 @@ export function createPublicService(deps: GridMatterDeps) {
     const grid = await gridOf(em, token);
     const buildings = await em.execute<{ name: string }[]>('select name from grid_building where grid_id = ? order by name', [grid.id]);
     const { settings } = await settingsFor(em, grid.path);
-    return { grid: grid.name, community: grid.community, buildings: buildings.map((b) => b.name), categories: settings.categories.map((c) => ({ code: c.code, name: c.name })) };
+    return { grid: grid.name, community: grid.community, buildings: buildings.map((b) => b.name), categories: settings.categories.map((c) => ({ code: c.code,
+      name: c.name })) };
   }
 
-  async function report(em: EntityManager, token: string, body: { building?: string | null; category: string; urgency?: Urgency; description: string; phone?: string | null }, client: string) {
+  async function report(em: EntityManager, token: string,
+    body: { building?: string | null; category: string; urgency?: Urgency; description: string; phone?: string | null }, client: string) {
     const grid = await gridOf(em, token);
     const since = new Date(deps.clock.now().getTime() - 3_600_000);
     const [{ n }] = (await em.execute<{ n: string }[]>(
@@ -72,8 +73,8 @@ export function createPublicService(deps: GridMatterDeps) {
     const level = LEVELS[m.level]!;
     return {
       number: m.number, grid: m.grid, building: m.building, categoryName: m.category_name, description: m.description, status: m.status as never,
-      level, levelName: LEVEL_NAMES[level], deadlineAt: m.deadline_at.toISOString(), answer: m.answer, answeredAt: iso(m.answered_at),
-      rating: m.rating, canRate: m.status === 'answered', mergedInto: m.merged_into, createdAt: m.created_at.toISOString(), closedAt: iso(m.closed_at),
+      level, levelName: LEVEL_NAMES[level], deadlineAt: isoOf(m.deadline_at)!, answer: m.answer, answeredAt: isoOf(m.answered_at),
+      rating: m.rating, canRate: m.status === 'answered', mergedInto: m.merged_into, createdAt: isoOf(m.created_at)!, closedAt: isoOf(m.closed_at),
     };
   }
 

@@ -34,7 +34,8 @@ export interface MatterReport {
 const FOLLOW_LINK_DAYS = 400;
 
 export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor: AuditActor, report: MatterReport, field = 'body') {
-  const [grid] = await em.execute<{ id: string; path: string; level: string }[]>('select id, path, level from administrative_unit where id = ?', [report.gridId]);
+  const [grid] = await em.execute<{ id: string; path: string; level: string }[]>('select id, path, level from administrative_unit where id = ?',
+    [report.gridId]);
   if (!grid || grid.level !== 'grid') throw notFound('grid');
   const { settings, unitId } = await settingsFor(em, grid.path);
   const rule = categoryRule(settings, report.category);
@@ -46,7 +47,8 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
     problems.push({ field: `${field}.building`, rule: `must be a building of this grid: ${buildings.map((b) => b.name).join(', ')}` });
   }
   const phone = report.reporterPhone?.trim() || null;
-  if (phone && !isMobile(phone)) problems.push({ field: `${field}.${report.source === 'resident' ? 'phone' : 'reporterPhone'}`, rule: 'must be an 11-digit mobile number' });
+  if (phone && !isMobile(phone)) problems.push({ field: `${field}.${report.source === 'resident' ? 'phone' : 'reporterPhone'}`,
+    rule: 'must be an 11-digit mobile number' });
   const photoIds = report.photoIds ?? [];
   if (photoIds.length) {
     const known = await em.execute<{ id: string }[]>('select id from evidence_file where id = any(?::uuid[])', [`{${photoIds.join(',')}}`]);
@@ -68,20 +70,23 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
          reporter_phone, reporter_client, photo_ids, rules_unit_id, responder_kind, responder_id, level, assignee_unit_id, deadline_at, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
       [number, workflowId, grid.id, building, rule.code, rule.name, urgency, report.description.trim(), report.source, report.reporterAccountId,
-        phone, report.client ?? null, JSON.stringify(photoIds), rulesUnit, rule.responderKind, rule.responderId, plan.startLevel, assignee, deadlineAt, now, now],
+        phone, report.client ?? null, JSON.stringify(photoIds), rulesUnit, rule.responderKind, rule.responderId, plan.startLevel, assignee, deadlineAt, now,
+          now],
     );
     await recordAudit(tx as EntityManager, {
       actor,
       action: 'grid_matter.report',
       entityType: 'grid_matter',
       entityId: row!.id,
-      after: { number, gridId: grid.id, building, category: rule.code, urgency, source: report.source, level: LEVELS[plan.startLevel], responderKind: rule.responderKind, identified: Boolean(phone || report.reporterAccountId) },
+      after: { number, gridId: grid.id, building, category: rule.code, urgency, source: report.source, level: LEVELS[plan.startLevel],
+        responderKind: rule.responderKind, identified: Boolean(phone || report.reporterAccountId) },
     });
     return row!.id;
   });
   const followToken = await derivedLinkToken(em, MATTER_FOLLOW_LINK, id);
   await em.execute(
-    'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict (token_hash) do nothing',
+    'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) '
+      + 'on conflict (token_hash) do nothing',
     [hashSecret(followToken), MATTER_FOLLOW_LINK, 'grid_matter', id, new Date(now.getTime() + FOLLOW_LINK_DAYS * 86_400_000), now],
   );
   const input: GridMatterInput = { matterId: id, number, plan };

@@ -12,7 +12,7 @@ import { GRID_REPORT_LINK } from '../../../domain/grid-matter/contracts.ts';
 import { changeWithAudit } from '../../audited.ts';
 import { escapeLike } from '../../../domain/auth/scope.ts';
 import { requireGrid } from './matters.ts';
-import { settingsFor, staffPaths, type Caller, type GridMatterDeps } from './access.ts';
+import { isoOf, settingsFor, staffPaths, type Caller, type GridMatterDeps } from './access.ts';
 
 /** The QR link of a grid works this long; printing a new poster makes the same link. */
 const REPORT_LINK_DAYS = 3 * 365;
@@ -37,12 +37,13 @@ export function createSettingsService(deps: GridMatterDeps) {
     if (!id) throw badRequest('name a unit', [{ field: 'querystring.unitId', rule: 'is required for a caller without a unit' }]);
     const unit = await unitInScope(caller, id, ['org_department', 'street_committee', 'community_committee']);
     const found = await settingsFor(caller.em, unit.path);
-    return { unitId: unit.id, unitName: unit.name, inheritedFrom: found.unitId, settings: found.settings, updatedAt: found.updatedAt ? found.updatedAt.toISOString() : null };
+    return { unitId: unit.id, unitName: unit.name, inheritedFrom: found.unitId, settings: found.settings, updatedAt: isoOf(found.updatedAt) };
   }
 
   async function registered(em: EntityManager, unitPath: string): Promise<Map<string, ResponderKind>> {
     const ids = unitPath.split('/').filter(Boolean);
-    const rows = await em.execute<{ id: string; kind: ResponderKind }[]>('select id, kind from grid_responder where unit_id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+    const rows = await em.execute<{ id: string; kind: ResponderKind }[]>('select id, kind from grid_responder where unit_id = any(?::uuid[])',
+      [`{${ids.join(',')}}`]);
     return new Map(rows.map((r) => [r.id, r.kind]));
   }
 
@@ -51,7 +52,8 @@ export function createSettingsService(deps: GridMatterDeps) {
     const problems = settingsProblems(settings, await registered(caller.em, unit.path));
     if (problems.length) throw badRequest('the dispatch rules cannot be saved as given', problems);
     const before = await settingsFor(caller.em, unit.path);
-    await changeWithAudit(caller.em, actorOf(caller), { action: 'grid_matter.settings', entityType: 'administrative_unit', entityId: unit.id, before: before.settings, after: settings }, async (tx) => {
+    await changeWithAudit(caller.em, actorOf(caller), { action: 'grid_matter.settings', entityType: 'administrative_unit', entityId: unit.id,
+      before: before.settings, after: settings }, async (tx) => {
       await tx.execute(
         `insert into grid_matter_settings (unit_id, settings, updated_by, updated_at) values (?, ?, ?, ?)
          on conflict (unit_id) do update set settings = excluded.settings, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
@@ -61,7 +63,8 @@ export function createSettingsService(deps: GridMatterDeps) {
     return read(caller, unit.id);
   }
 
-  const responderOf = (r: { id: string; unit_id: string; kind: 'department' | 'utility'; name: string; contact: string | null; member_account_ids: string[] }) => ({
+  interface ResponderRow { id: string; unit_id: string; kind: 'department' | 'utility'; name: string; contact: string | null; member_account_ids: string[] }
+  const responderOf = (r: ResponderRow) => ({
     id: r.id, unitId: r.unit_id, kind: r.kind, name: r.name, contact: r.contact, memberAccountIds: r.member_account_ids,
   });
 
@@ -69,14 +72,15 @@ export function createSettingsService(deps: GridMatterDeps) {
     const id = unitId ?? ownUnit(caller);
     if (!id) return { items: [] };
     const unit = await unitInScope(caller, id, ['org_department', 'street_committee', 'community_committee']);
-    const rows = await caller.em.execute<Parameters<typeof responderOf>[0][]>(
+    const rows = await caller.em.execute<ResponderRow[]>(
       'select r.* from grid_responder r join administrative_unit u on u.id = r.unit_id where ? like u.path || \'%\' or u.path like ? order by r.kind, r.name',
       [unit.path, `${escapeLike(unit.path)}%`],
     );
     return { items: rows.map(responderOf) };
   }
 
-  async function register(caller: Caller, body: { unitId: string; kind: 'department' | 'utility'; name: string; contact?: string | null; memberAccountIds: string[] }) {
+  async function register(caller: Caller,
+    body: { unitId: string; kind: 'department' | 'utility'; name: string; contact?: string | null; memberAccountIds: string[] }) {
     const unit = await unitInScope(caller, body.unitId, ['org_department']);
     const members = [...new Set(body.memberAccountIds)];
     if (members.length) {
@@ -86,11 +90,12 @@ export function createSettingsService(deps: GridMatterDeps) {
     const taken = await caller.em.execute('select 1 from grid_responder where unit_id = ? and name = ?', [unit.id, body.name.trim()]);
     if (taken.length) throw badRequest('name taken', [{ field: 'body.name', rule: 'is already registered under this unit' }]);
     const row = await caller.em.transactional(async (tx) => {
-      const [r] = await tx.execute<Parameters<typeof responderOf>[0][]>(
+      const [r] = await tx.execute<ResponderRow[]>(
         'insert into grid_responder (unit_id, kind, name, contact, member_account_ids, created_at) values (?, ?, ?, ?, ?, ?) returning *',
         [unit.id, body.kind, body.name.trim(), body.contact ?? null, JSON.stringify(members), deps.clock.now()],
       );
-      await recordAudit(tx as EntityManager, { actor: actorOf(caller), action: 'grid_responder.create', entityType: 'grid_responder', entityId: r!.id, after: { kind: body.kind, name: body.name, members } });
+      await recordAudit(tx as EntityManager, { actor: actorOf(caller), action: 'grid_responder.create', entityType: 'grid_responder', entityId: r!.id,
+        after: { kind: body.kind, name: body.name, members } });
       return r!;
     });
     return responderOf(row);
@@ -119,7 +124,8 @@ export function createSettingsService(deps: GridMatterDeps) {
       throw forbidden('only the grid\'s Party organizations keep its buildings');
     }
     const names = [...new Set(buildings.map((b) => b.trim()).filter(Boolean))];
-    await changeWithAudit(caller.em, actorOf(caller), { action: 'grid.buildings', entityType: 'administrative_unit', entityId: grid.id, after: { buildings: names } }, async (tx) => {
+    await changeWithAudit(caller.em, actorOf(caller), { action: 'grid.buildings', entityType: 'administrative_unit', entityId: grid.id,
+      after: { buildings: names } }, async (tx) => {
       await tx.execute('delete from grid_building where grid_id = ?', [grid.id]);
       for (const name of names) await tx.execute('insert into grid_building (grid_id, name) values (?, ?)', [grid.id, name]);
     });
