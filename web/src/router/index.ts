@@ -9,6 +9,7 @@ import { starRatingRoutes } from './star-ratings';
 import { postingConsoleRoutes, postingStandaloneRoutes } from './postings';
 import { notifyAdminRoutes } from './admin-notify';
 import { documentRoutes } from './documents';
+import { gridMatterPublicRoutes, gridMatterRoutes } from './grid-matters';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -24,6 +25,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'cycles/new', name: 'cycle-start', component: () => import('../views/dual-commitments/CycleStartView.vue'), meta: { title: '发起周期' } },
       { path: 'cycles/:id', name: 'cycle', component: () => import('../views/dual-commitments/CycleDashboardView.vue'), meta: { title: '周期看板' } },
       { path: 'sets', name: 'sets', component: () => import('../views/dual-commitments/SetListView.vue'), meta: { title: '承诺书' } },
+      ...gridMatterRoutes,
       { path: 'sets/:id', name: 'set', component: () => import('../views/dual-commitments/SetDetailView.vue'), meta: { title: '承诺书详情' } },
       ...starRatingRoutes,
       ...postingConsoleRoutes,
@@ -35,6 +37,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/public/commitment-surveys/:token', name: 'staff-survey', component: () => import('../views/public/StaffSurveyView.vue'), meta: { public: true, title: '职工满意度测评' } },
   { path: '/public/star-objections/:token', name: 'star-objection', component: () => import('../views/public/StarObjectionView.vue'), meta: { public: true, title: '星级评定公示' } },
   ...postingStandaloneRoutes,
+  ...gridMatterPublicRoutes,
   { path: '/:rest(.*)*', name: 'missing', component: () => import('../views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
 ];
 
