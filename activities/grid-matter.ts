@@ -134,7 +134,7 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
           body = `${where} 已答复：${String(input.detail.text).slice(0, 200)}`;
         }
         for (const recipientAccountId of recipients) {
-          notify(tx, { recipientAccountId, kind: `grid_matter_${input.step}`, title: STEP_TITLES[input.step], body, link: `/grid-matters/${row.id}` });
+          notify(tx, { recipientAccountId, kind: `grid_matter_${input.step}`, title: STEP_TITLES[input.step], body, link: `/grid-desk/${row.id}` });
         }
         await tx.flush();
       });

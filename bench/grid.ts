@@ -219,6 +219,9 @@ try {
   console.log(`database: ${counts!.closed} closed, ${counts!.credited} 文明积分 credits, ${counts!.audit} audit entries`);
   console.log(`failures: ${failures.size ? [...failures].map(([k, v]) => `${k} ×${v}`).join('; ') : 'none'}`);
   console.log(`load average at end ${loadavg()}`);
+} catch (error) {
+  console.error('bench:grid failed:', error);
+  process.exitCode = 1;
 } finally {
   clearInterval(sampler);
   clearInterval(childSampler);

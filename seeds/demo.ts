@@ -78,7 +78,11 @@ export async function seedDemo(orm: MikroORM): Promise<SeedSummary> {
         const community = unit(code, name, 'community', streetUnit, `中共${name}委员会`);
         communities.push(community);
         account(`community${String(communities.length).padStart(2, '0')}`, `${name}党委`, [{ role: 'community_committee', unit: community }], person('社区党委书记', { unit: community }));
-        for (let g = 1; g <= GRIDS_PER_COMMUNITY; g++) unit(`${code}-G${g}`, `${name}第${g}网格`, 'grid', community, `${name}第${g}网格党支部`);
+        for (let g = 1; g <= GRIDS_PER_COMMUNITY; g++) {
+          const grid = unit(`${code}-G${g}`, `${name}第${g}网格`, 'grid', community, `${name}第${g}网格党支部`);
+          // 网格员 of the first community's grids (grid01, grid02, …): they report and answer 网格事项 at the grid level.
+          if (communities.length === 1) account(`grid${String(g).padStart(2, '0')}`, `${name}第${g}网格网格员`, [{ role: 'community_committee', unit: grid }]);
+        }
       });
     });
 
@@ -131,6 +135,10 @@ export async function seedDemo(orm: MikroORM): Promise<SeedSummary> {
     }
     em.create(SystemSetting, { key: 'demo.seeded_at', value: new Date().toISOString() });
     await em.flush();
+    // Every grid's buildings (1号楼…6号楼), which a resident picks when reporting a 网格事项.
+    await em.execute(
+      "insert into grid_building (grid_id, name) select u.id, b || '号楼' from administrative_unit u, generate_series(1, 6) b where u.level = 'grid' on conflict do nothing",
+    );
     await recordAudit(em, { actor: { accountId: null, label: 'seed:demo' }, action: 'seed.demo', entityType: 'system', entityId: null, after: counts });
     return { seeded: true, ...counts };
   });

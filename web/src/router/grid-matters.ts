@@ -2,12 +2,12 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 export const gridMatterRoutes: RouteRecordRaw[] = [
-  { path: 'grid-matters/inbox', name: 'grid-inbox', component: () => import('../views/grid-matters/MatterListView.vue'), meta: { title: '网格事项待办' } },
-  { path: 'grid-matters/all', name: 'grid-matters', component: () => import('../views/grid-matters/MatterListView.vue'), meta: { title: '网格事项' } },
-  { path: 'grid-matters/report', name: 'grid-report', component: () => import('../views/grid-matters/ReportFormView.vue'), meta: { title: '上报网格事项' } },
-  { path: 'grid-matters/rules', name: 'grid-rules', component: () => import('../views/grid-matters/DispatchRulesView.vue'), meta: { title: '分流规则' } },
-  { path: 'grid-matters/dashboard', name: 'grid-dashboard', component: () => import('../views/grid-matters/GridDashboardView.vue'), meta: { title: '网格事项看板' } },
-  { path: 'grid-matters/:id', name: 'grid-matter', component: () => import('../views/grid-matters/MatterDetailView.vue'), meta: { title: '网格事项' } },
+  { path: 'grid-desk/inbox', name: 'grid-inbox', component: () => import('../views/grid-matters/MatterListView.vue'), meta: { title: '网格事项待办' } },
+  { path: 'grid-desk/all', name: 'grid-matters', component: () => import('../views/grid-matters/MatterListView.vue'), meta: { title: '网格事项' } },
+  { path: 'grid-desk/report', name: 'grid-report', component: () => import('../views/grid-matters/ReportFormView.vue'), meta: { title: '上报网格事项' } },
+  { path: 'grid-desk/rules', name: 'grid-rules', component: () => import('../views/grid-matters/DispatchRulesView.vue'), meta: { title: '分流规则' } },
+  { path: 'grid-desk/dashboard', name: 'grid-dashboard', component: () => import('../views/grid-matters/GridDashboardView.vue'), meta: { title: '网格事项看板' } },
+  { path: 'grid-desk/:id', name: 'grid-matter', component: () => import('../views/grid-matters/MatterDetailView.vue'), meta: { title: '网格事项' } },
 ];
 
 export const gridMatterPublicRoutes: RouteRecordRaw[] = [
