@@ -296,7 +296,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   // Holiday calendars are the State Council's, the same for every district: nothing of a district in them.
   'GET /holiday-calendars': 'read', 'PUT /holiday-calendars': 'own',
   // Delivery channels of the caller's department or of a unit named (in scope); one's own preferences.
-  'GET /notification-channels': 'read', 'GET /notification-deliveries': 'read', 'GET /notification-preferences': 'read', 'PUT /notification-preferences': 'own',
+  'GET /access-links': 'read', 'GET /notification-channels': 'read', 'GET /notification-deliveries': 'read', 'GET /notification-preferences': 'read', 'PUT /notification-preferences': 'own',
   'PUT /notification-channels/{kind}': (o) => ({ unitId: o.unit, enabled: false, settings: {} }), 'POST /notification-channels/{kind}/test': (o) => ({ unitId: o.unit, to: '13800138000' }),
   'GET /grid-matters': 'read', 'GET /grid-matters/dashboard': 'read', 'GET /grid-matters/settings': 'read', 'GET /grid-matters/responders': 'read',
   'GET /grid-matters/grids': 'read',

@@ -8,11 +8,11 @@ import { Organization } from '../../../domain/entities/organization.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import { createAccessLink, verifyAccessLink } from '../../../domain/auth/access-links.ts';
-import { requireOrganizationInScope, scopeOf } from '../../../domain/auth/scope.ts';
+import { organizationScopeSql, requireOrganizationInScope, scopeOf } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
 import { badRequest, gone, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
-import { DateTime, IdParams, Nullable, Uuid, iso } from '../../schemas/common.ts';
+import { DateTime, IdParams, Nullable, PageQuery, Uuid, iso } from '../../schemas/common.ts';
 import { DAY_MS } from '../../../domain/time.ts';
 
 const MANAGE: Role[] = ['org_department', 'street_committee', 'community_committee', 'admin'];
@@ -87,6 +87,58 @@ export const accessLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return createAccessLink(em, { purpose: body.purpose, subjectType: body.subjectType, subjectId: org.id, expiresAt, actor: auditActor(principal) });
     });
     return reply.status(201).send({ link: linkDto(created.link), token: created.token, path: `/public/access-links/${created.token}` });
+  });
+
+  app.get('/access-links', {
+    config: { auth: { roles: MANAGE } },
+    schema: {
+      tags, summary: 'Links of the organizations of your subtree, newest first (tokens are never shown again)',
+      querystring: Type.Object({
+        purpose: Type.Optional(Type.String({ maxLength: 50 })),
+        state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')])),
+        ...PageQuery,
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({ ...LinkDto.properties, subjectName: Type.String() })),
+          total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
+        }, { examples: [{ items: [{ ...linkExample, subjectName: '济宁鲁恒机械有限公司' }], total: 1, limit: 50, offset: 0 }] }),
+      },
+    },
+  }, async (request) => {
+    const { purpose, state, limit, offset } = request.query;
+    const scope = organizationScopeSql({ ...scopeOf(principalOf(request), MANAGE), organizationIds: [] }, 'o.id');
+    const where = [scope.sql];
+    const params: unknown[] = [...scope.params];
+    if (purpose) {
+      where.push('l.purpose = ?');
+      params.push(purpose);
+    }
+    const now = app.services.clock.now();
+    if (state === 'revoked') where.push('l.revoked_at is not null');
+    if (state === 'active' || state === 'expired') {
+      where.push(`l.revoked_at is null and l.expires_at ${state === 'active' ? '>' : '<='} ?`);
+      params.push(now);
+    }
+    type Row = {
+      id: string; purpose: string; subject_type: string; subject_id: string; expires_at: Date; revoked_at: Date | null; created_at: Date; name: string;
+    };
+    const from = `from access_link l join organization o on o.id = l.subject_id where ${where.join(' and ')}`;
+    const em = emOf(request);
+    const rows = await em.execute<Row[]>(
+      `select l.id, l.purpose, l.subject_type, l.subject_id, l.expires_at, l.revoked_at, l.created_at, o.name ${from}
+        order by l.created_at desc, l.id limit ? offset ?`,
+      [...params, limit, offset],
+    );
+    const [count] = await em.execute<{ n: string }[]>(`select count(*) as n ${from}`, params);
+    const at = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+    return {
+      items: rows.map((r) => ({
+        id: r.id, purpose: r.purpose, subjectType: r.subject_type, subjectId: r.subject_id, subjectName: r.name,
+        expiresAt: at(r.expires_at)!, revokedAt: at(r.revoked_at), createdAt: at(r.created_at)!,
+      })),
+      total: Number(count?.n ?? 0), limit, offset,
+    };
   });
 
   app.delete('/access-links/:id', {
