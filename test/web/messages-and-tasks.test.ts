@@ -85,7 +85,7 @@ describe('待办', () => {
       scoresSubmitted: false, openEvidenceRequests: 0, openObjections: 0, pendingReviews: 0, selfReported: false, ...over,
     });
     const labels = (r: RatingRow, ...roles: string[]) => starTasksOf(r, new Set(roles)).map((t) => t.label);
-    expect(starTasksOf(row({}), new Set(['enterprise_rep']))).toMatchObject([{ label: '星级评定：提交自评和佐证材料', link: '/star-ratings/o1?tab=self', due: '2027-10-31T15:59:59.999Z' }]);
+    expect(starTasksOf(row({}), new Set(['enterprise_rep']))).toMatchObject([{ label: '星级评定：提交自评和佐证材料', link: '/stars/o1?tab=self', due: '2027-10-31T15:59:59.999Z' }]);
     expect(labels(row({}), 'street_committee')).toEqual([]);
     expect(labels(row({ phase: 'preliminary_review' }), 'street_committee')).toEqual(['星级评定：初审']);
     expect(labels(row({ phase: 'scoring', openEvidenceRequests: 1 }), 'evaluator')).toEqual(['星级评定：逐项评分']);

@@ -67,7 +67,7 @@ export function starTasksOf(row: RatingRow, roles: Set<string>): Task[] {
   if (row.ended || !row.phase) return [];
   const out: Task[] = [];
   const task = (label: string, tab: string, due = row.due) =>
-    out.push({ setId: row.organizationId, organizationName: row.name, gate: t.star, label, due, tab, link: `/star-ratings/${row.organizationId}?tab=${tab}` });
+    out.push({ setId: row.organizationId, organizationName: row.name, gate: t.star, label, due, tab, link: `/stars/${row.organizationId}?tab=${tab}` });
   const has = (...r: string[]) => r.some((x) => roles.has(x));
   if (has(...ENTERPRISE)) {
     if (row.phase === 'self_assessment') task(row.preliminary === 'return' ? t.starRevise : t.starSelf, 'self');
