@@ -36,5 +36,6 @@ export const todoText = {
   postingSelf: '提交年终晒绩自评',
   postingOrganization: '年终组织考评',
   postingSign: '签署期满联合考核',
+  postingAbsences: (n: number) => `审批第一书记请假、公差（${n} 件）`,
   startFailed: '有组织未能启动周期，请重试',
 };

@@ -108,7 +108,11 @@ const dayOf = (ms: number | null) => (ms == null ? null : new Date(ms + 8 * 3_60
  * (`pendingCheckIns`), the street's quarterly score, the department's organization rating,
  * and each side's signature of the joint final assessment.
  */
-export function postingTasksOf(p: PostingForTasks, roles: Set<string>, extra: { pendingCheckIns?: number; checkedInToday?: boolean; today?: string } = {}): Task[] {
+export function postingTasksOf(
+  p: PostingForTasks,
+  roles: Set<string>,
+  extra: { pendingCheckIns?: number; checkedInToday?: boolean; today?: string; pendingAbsences?: number } = {},
+): Task[] {
   const out: Task[] = [];
   const task = (label: string, tab: string, due: string | null = null, to = `/first-secretaries/${p.id}?tab=${tab}`) =>
     out.push({ setId: p.id, organizationName: `${p.community} · 第一书记 ${p.secretary}`, gate: '第一书记', label, due, tab, link: to });
@@ -120,6 +124,7 @@ export function postingTasksOf(p: PostingForTasks, roles: Set<string>, extra: { 
     if (roles.has('street_committee') && q.stage === 'scoring') task(t.postingScore(q.quarter), 'quarters', dayOf(q.scoringDueAt));
   }
   if (roles.has('community_committee') && (extra.pendingCheckIns ?? 0) > 0) task(t.postingConfirm(extra.pendingCheckIns!), 'attendance');
+  if (roles.has('street_committee') && (extra.pendingAbsences ?? 0) > 0) task(t.postingAbsences(extra.pendingAbsences!), 'absences');
   if (p.phase === 'year_end' && p.status) {
     if (roles.has('first_secretary') && !p.status.yearEnd.self) task(t.postingSelf, 'yearEnd');
     if (roles.has('org_department') && !p.status.yearEnd.organization) task(t.postingOrganization, 'yearEnd');
