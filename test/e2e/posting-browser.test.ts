@@ -256,9 +256,10 @@ describe('a first-secretary posting in the browser', () => {
       const page = await signIn('street');
       await openTask(page, '第 1 季度述评评分');
       await page.locator('#tab-quarters').click();
+      await shot(page, 'posting-quarters');
+      await page.waitForSelector('input[data-test=quarter-comment]');
       await fill(page, '[data-test=quarter-score] input', '88');
       await fill(page, 'input[data-test=quarter-comment]', '工作扎实，群众认可');
-      await shot(page, 'posting-quarters');
       await page.locator('[data-test=score-quarter]').click();
       await reloadUntilText(page, '工作扎实', '[data-test=quarters]');
       return page;
