@@ -268,7 +268,7 @@ describe('a first-secretary posting in the browser', () => {
     const dept = await step('the department sees the survey link with its QR poster; a resident answers on a phone', async () => {
       const page = await signIn('dept');
       await page.goto(`${base}/first-secretaries/${postingId}?tab=yearEnd`);
-      await reloadUntilText(page, '群众测评', '[data-test=survey]');
+      await reloadUntilText(page, '参与测评', '[data-test=survey]');
       await page.waitForSelector('[data-test=survey-qr] svg');
       const link = await page.$eval('[data-test=survey-link]', (a) => (a as unknown as { textContent: string }).textContent);
       expect(link).toMatch(/\/public\/posting-surveys\/pcl_/);
