@@ -3,7 +3,7 @@
 //   下白边 35 mm; landscape sheets 22/26/22/28 mm) except the running header and footer;
 // - no table cell breaks a word: a line holding one lone ideograph right under the line it
 //   continues (same left edge or same centre, one line pitch below), as 承诺领/域 or 序/号;
-// - the first page as PNG (MuPDF, WASM) for people to look at.
+// - the first page as PNG (pdf.js via unpdf on @napi-rs/canvas) for people to look at.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getDocumentProxy } from 'unpdf';
@@ -100,16 +100,13 @@ export function checkLayout(pages: PageText[], margin: { header: string; footer:
   return { outside, brokenWords };
 }
 
-/** The first page as PNG (MuPDF in WebAssembly: no system tools needed). */
+/**
+ * The first page as PNG: pdf.js (unpdf, Apache-2.0) drawing on a Skia canvas (@napi-rs/canvas,
+ * MIT, prebuilt binary: no system tools needed). Replaces MuPDF (AGPL).
+ */
 export async function writeFirstPagePng(pdf: Buffer, file: string, dpi = 72): Promise<void> {
-  const mupdf = await import('mupdf');
-  const doc = mupdf.Document.openDocument(new Uint8Array(pdf), 'application/pdf');
-  try {
-    const page = doc.loadPage(0);
-    const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceRGB, false, true);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, pixmap.asPNG());
-  } finally {
-    doc.destroy();
-  }
+  const { renderPageAsImage } = await import('unpdf');
+  const png = await renderPageAsImage(new Uint8Array(pdf), 1, { canvasImport: () => import('@napi-rs/canvas'), scale: dpi / 72 });
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, Buffer.from(png));
 }
