@@ -8,6 +8,7 @@ import { createPostingActivities } from './posting.ts';
 import { createReportRerenderActivities } from './reports.ts';
 import { createPointsActivities } from './points.ts';
 import { createGridMatterActivities } from './grid-matter.ts';
+import { createMemberReportActivities } from './member-report.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReportRerenderActivities({ orm: deps.orm }),
     ...createPointsActivities({ orm: deps.orm }),
     ...createGridMatterActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createMemberReportActivities({ orm: deps.orm }),
   };
 }
 

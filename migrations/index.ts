@@ -22,6 +22,7 @@ import { Migration20261129201500_posting_check_in_evidence } from './Migration20
 import { Migration20261129202000_points } from './Migration20261129202000_points.ts';
 import { Migration20261129203000_grid_matters } from './Migration20261129203000_grid_matters.ts';
 import { Migration20261129204500_notification_delivery } from './Migration20261129204500_notification_delivery.ts';
+import { Migration20261129204600_member_report } from './Migration20261129204600_member_report.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -46,5 +47,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129202000_points', class: Migration20261129202000_points },
   { name: 'Migration20261129203000_grid_matters', class: Migration20261129203000_grid_matters },
   { name: 'Migration20261129204500_notification_delivery', class: Migration20261129204500_notification_delivery },
+  { name: 'Migration20261129204600_member_report', class: Migration20261129204600_member_report },
   // <list>
 ];

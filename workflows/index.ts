@@ -6,3 +6,4 @@ export { quarterlyReviewWorkflow } from './quarterly-review.ts';
 export { starRating, starRatingList } from './star-rating.ts';
 export { renderReportWorkflow } from './reports.ts';
 export { gridMatter } from './grid-matter.ts';
+export { memberReport } from './member-report.ts';

@@ -22,6 +22,7 @@ import { pointsRoutes } from './points/index.ts';
 import { documentRoutes } from './documents/index.ts';
 import { notificationDeliveryRoutes } from './notification-delivery/index.ts';
 import { gridMatterRoutes } from './grid-matters/index.ts';
+import { memberReportRoutes } from './member-reports/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -44,6 +45,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     documentRoutes,
     notificationDeliveryRoutes,
     gridMatterRoutes,
+    memberReportRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

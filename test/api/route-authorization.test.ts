@@ -34,6 +34,7 @@ import { ApiToken } from '../../domain/entities/api-token.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/rules.ts';
 import type { Role } from '../../domain/auth/roles.ts';
+import { seedMemberReports, seedPoints } from '../support/grid-records.ts';
 
 /** The records of one district that routes take as path parameters. */
 interface Records {
@@ -61,6 +62,9 @@ interface Records {
   district: string;
   grid: string;
   gridMatter: string;
+  unitRegistration: string;
+  memberRegistration: string;
+  pairing: string;
 }
 
 interface District { district: { id: string }; street: { id: string }; community: { id: string }; org: { id: string }; accountId: string; tag: string }
@@ -102,29 +106,16 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
        assignee_unit_id, deadline_at) values (?, ?, ?, 'environment', '环境卫生', 'normal', '垃圾未清运', 'grid_worker', ?, 'grid', 0, ?, now()) returning id`,
     [`GM-${d.tag}`, `grid-matter/GM-${d.tag}`, grid.id, ids.district.id, grid.id],
   );
+  const reports = await seedMemberReports(em, { person: person.id, org: d.org.id, community: d.community.id });
   return {
     ...points,
+    ...reports,
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,
     evidence: evidence.id, dcCycle: dcCycle.id, set: set.id, cohort: cohort.id, posting: posting.id, reportFile: reportFile.id, apiToken: apiToken.id,
     district: d.district.id,
     grid: grid.id, gridMatter: matter!.id,
   };
-}
-
-/** A resident's point account in the community with a pending entry, goods on its shelf and a reservation. */
-async function seedPoints(em: EntityManager, communityId: string, tag: string) {
-  const [pointAccount, pointEntry, pointGoods, pointExchange] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const now = new Date();
-  await em.execute(`insert into point_account (id, holder_kind, holder_ref, display_name, community_id, balance, earned, created_at, updated_at)
-    values (?, 'resident', ?, ?, ?, 10, 10, ?, ?)`, [pointAccount, tag === 'A' ? '13811110001' : '13811110002', `居民${tag}`, communityId, now, now]);
-  await em.execute(`insert into point_entry (id, account_id, source_key, kind, rule_code, amount, status, community_id, created_at)
-    values (?, ?, ?, 'earn', 'volunteer_activity', 5, 'pending', ?, ?)`, [pointEntry, pointAccount, `seed/${tag}`, communityId, now]);
-  await em.execute(`insert into point_goods (id, community_id, name, price, stock, created_at, updated_at) values (?, ?, ?, 5, 10, ?, ?)`,
-    [pointGoods, communityId, `洗衣液${tag}`, now, now]);
-  await em.execute(`insert into point_exchange (id, goods_id, account_id, community_id, quantity, points, status, expires_at, created_at)
-    values (?, ?, ?, ?, 1, 5, 'reserved', ?, ?)`, [pointExchange, pointGoods, pointAccount, communityId, new Date(now.getTime() + 7 * 86_400_000), now]);
-  return { pointAccount, pointEntry, pointGoods, pointExchange };
 }
 
 /** Ids of nothing. */
@@ -235,6 +226,7 @@ function fillRecords(path: string, r: Records): string {
     [/^\/access-links\//, 'accessLink'], [/^\/imports\//, 'importJob'], [/^\/evidence\//, 'evidence'], [/^\/dual-commitments\/cycles\//, 'dcCycle'],
     [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
     [/^\/points\/exchanges\//, 'pointExchange'],
+    [/^\/member-reports\/units\//, 'unitRegistration'], [/^\/member-reports\/registrations\//, 'memberRegistration'], [/^\/member-reports\/pairings\//, 'pairing'],
     [/^\/postings\/cohorts\//, 'cohort'], [/^\/postings\//, 'posting'], [/^\/auth\/tokens\//, 'apiToken'],
     [/^\/document-issuers\//, 'district'], [/^\/grid-matters\//, 'gridMatter'],
   ];
@@ -290,6 +282,10 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'POST /points/rules': (o) => ({ unitId: o.unit, code: 'planted_rule', label: '越界', holderKind: 'member', points: 1 }),
   'POST /points/credits': (o) => ({ holder: { kind: 'resident', phone: '13811110009' }, ruleCode: 'volunteer_activity', communityId: o.unit }),
   'POST /points/goods': (o) => ({ communityId: o.unit, name: '越界', price: 1, stock: 1 }),
+  // 双报到 (issue 18.3): a member without a person record cannot register anywhere; a unit only its own organization.
+  'GET /member-reports/units': 'read', 'GET /member-reports/registrations': 'read', 'GET /member-reports/dashboard': 'read',
+  'POST /member-reports/units': (o) => ({ organizationId: o.organization, communityId: o.unit }),
+  'POST /member-reports/registrations': (o) => ({ communityId: o.unit }),
   'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
   // Leave and trips of the postings a caller sees (a street: its communities'); the issuers of the districts a department is the department of.
   'GET /postings/absences': 'read', 'GET /document-issuers': 'read',
