@@ -34,10 +34,10 @@ import { ApiToken } from '../../domain/entities/api-token.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/rules.ts';
 import type { Role } from '../../domain/auth/roles.ts';
-import { seedMemberReports, seedPoints } from '../support/grid-records.ts';
+import { GRID_RECORD_PATHS, GRID_UNSCOPED, seedGridMatter, seedMemberReports, seedPoints, type GridRecords } from '../support/grid-records.ts';
 
 /** The records of one district that routes take as path parameters. */
-interface Records {
+interface Records extends GridRecords {
   unit: string;
   street: string;
   organization: string;
@@ -55,16 +55,9 @@ interface Records {
   posting: string;
   reportFile: string;
   apiToken: string;
-  pointAccount: string;
-  pointEntry: string;
-  pointGoods: string;
-  pointExchange: string;
   district: string;
   grid: string;
   gridMatter: string;
-  unitRegistration: string;
-  memberRegistration: string;
-  pairing: string;
 }
 
 interface District { district: { id: string }; street: { id: string }; community: { id: string }; org: { id: string }; accountId: string; tag: string }
@@ -100,21 +93,14 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
   const [community] = await em.execute<{ path: string }[]>('select path from administrative_unit where id = ?', [ids.community.id]);
   grid.path = `${community!.path}${grid.id}/`;
   await em.flush();
-  const points = await seedPoints(em, d.community.id, d.tag);
-  const [matter] = await em.execute<{ id: string }[]>(
-    `insert into grid_matter (number, workflow_id, grid_id, category, category_name, urgency, description, source, rules_unit_id, responder_kind, level,
-       assignee_unit_id, deadline_at) values (?, ?, ?, 'environment', '环境卫生', 'normal', '垃圾未清运', 'grid_worker', ?, 'grid', 0, ?, now()) returning id`,
-    [`GM-${d.tag}`, `grid-matter/GM-${d.tag}`, grid.id, ids.district.id, grid.id],
-  );
-  const reports = await seedMemberReports(em, { person: person.id, org: d.org.id, community: d.community.id });
+  const matter = await seedGridMatter(em, { grid: grid.id, district: ids.district.id, tag: d.tag });
   return {
-    ...points,
-    ...reports,
+    ...(await seedPoints(em, d.community.id, d.tag)), ...(await seedMemberReports(em, { person: person.id, org: d.org.id, community: d.community.id })),
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,
     evidence: evidence.id, dcCycle: dcCycle.id, set: set.id, cohort: cohort.id, posting: posting.id, reportFile: reportFile.id, apiToken: apiToken.id,
     district: d.district.id,
-    grid: grid.id, gridMatter: matter!.id,
+    grid: grid.id, gridMatter: matter,
   };
 }
 
@@ -224,9 +210,7 @@ function fillRecords(path: string, r: Records): string {
     [/^\/units\//, 'unit'], [/^\/organizations\//, 'organization'], [/^\/people\//, 'person'], [/^\/accounts\//, 'account'],
     [/^\/role-assignments\//, 'roleAssignment'], [/^\/evaluator-assignments\//, 'evaluatorAssignment'], [/^\/notifications\//, 'notification'],
     [/^\/access-links\//, 'accessLink'], [/^\/imports\//, 'importJob'], [/^\/evidence\//, 'evidence'], [/^\/dual-commitments\/cycles\//, 'dcCycle'],
-    [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
-    [/^\/points\/exchanges\//, 'pointExchange'],
-    [/^\/member-reports\/units\//, 'unitRegistration'], [/^\/member-reports\/registrations\//, 'memberRegistration'], [/^\/member-reports\/pairings\//, 'pairing'],
+    ...GRID_RECORD_PATHS,
     [/^\/postings\/cohorts\//, 'cohort'], [/^\/postings\//, 'posting'], [/^\/auth\/tokens\//, 'apiToken'],
     [/^\/document-issuers\//, 'district'], [/^\/grid-matters\//, 'gridMatter'],
   ];
@@ -276,17 +260,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /dual-commitments/cycle-defaults': 'read',
   // A CSV upload: the rows name units and organizations, checked row by row (test/api/imports.test.ts).
   'POST /imports/{kind}': 'own',
-  // Points (issue 18.4): lists read the caller's communities; creates name a community or goods of the other district.
-  'GET /points/rules': 'read', 'GET /points/entries': 'read', 'GET /points/accounts': 'read', 'GET /points/me': 'read', 'GET /points/goods': 'read',
-  'GET /points/exchanges': 'read', 'GET /points/statements': 'read', 'GET /points/dashboard': 'read',
-  'POST /points/rules': (o) => ({ unitId: o.unit, code: 'planted_rule', label: '越界', holderKind: 'member', points: 1 }),
-  'POST /points/credits': (o) => ({ holder: { kind: 'resident', phone: '13811110009' }, ruleCode: 'volunteer_activity', communityId: o.unit }),
-  'POST /points/goods': (o) => ({ communityId: o.unit, name: '越界', price: 1, stock: 1 }),
-  // 双报到 (issue 18.3): a member without a person record cannot register anywhere; a unit only its own organization.
-  'GET /member-reports/units': 'read', 'GET /member-reports/registrations': 'read', 'GET /member-reports/dashboard': 'read',
-  'POST /member-reports/units': (o) => ({ organizationId: o.organization, communityId: o.unit }),
-  'POST /member-reports/registrations': (o) => ({ communityId: o.unit }),
-  'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
+  ...GRID_UNSCOPED,
   // Leave and trips of the postings a caller sees (a street: its communities'); the issuers of the districts a department is the department of.
   'GET /postings/absences': 'read', 'GET /document-issuers': 'read',
   // Holiday calendars are the State Council's, the same for every district: nothing of a district in them.

@@ -30,3 +30,48 @@ export async function seedMemberReports(em: EntityManager, ids: { person: string
     [pairing, memberRegistration, now]);
   return { unitRegistration, memberRegistration, pairing };
 }
+
+/** A grid matter reported in the grid (the grid matters' cycle), as its workflow's first activity would file it. */
+export async function seedGridMatter(em: EntityManager, ids: { grid: string; district: string; tag: string }): Promise<string> {
+  const [matter] = await em.execute<{ id: string }[]>(
+    `insert into grid_matter (number, workflow_id, grid_id, category, category_name, urgency, description, source, rules_unit_id, responder_kind, level,
+       assignee_unit_id, deadline_at) values (?, ?, ?, 'environment', '环境卫生', 'normal', '垃圾未清运', 'grid_worker', ?, 'grid', 0, ?, now()) returning id`,
+    [`GM-${ids.tag}`, `grid-matter/GM-${ids.tag}`, ids.grid, ids.district, ids.grid],
+  );
+  return matter!.id;
+}
+
+/** The ids seeded above, by name. */
+export interface GridRecords {
+  pointAccount: string;
+  pointEntry: string;
+  pointGoods: string;
+  pointExchange: string;
+  unitRegistration: string;
+  memberRegistration: string;
+  pairing: string;
+}
+
+/** Which seeded record a path of these cycles names in `{id}`. */
+export const GRID_RECORD_PATHS: [RegExp, keyof GridRecords][] = [
+  [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
+  [/^\/points\/exchanges\//, 'pointExchange'], [/^\/member-reports\/units\//, 'unitRegistration'],
+  [/^\/member-reports\/registrations\//, 'memberRegistration'], [/^\/member-reports\/pairings\//, 'pairing'],
+];
+
+type District = GridRecords & { unit: string; organization: string };
+
+/** Routes of these cycles whose path names no record, with the body that would reach into the other district. */
+export const GRID_UNSCOPED: Record<string, ((o: District) => unknown) | 'read' | 'own'> = {
+  // Points (issue 18.4): lists read the caller's communities; creates name a community or goods of the other district.
+  'GET /points/rules': 'read', 'GET /points/entries': 'read', 'GET /points/accounts': 'read', 'GET /points/me': 'read', 'GET /points/goods': 'read',
+  'GET /points/exchanges': 'read', 'GET /points/statements': 'read', 'GET /points/dashboard': 'read',
+  'POST /points/rules': (o) => ({ unitId: o.unit, code: 'planted_rule', label: '越界', holderKind: 'member', points: 1 }),
+  'POST /points/credits': (o) => ({ holder: { kind: 'resident', phone: '13811110009' }, ruleCode: 'volunteer_activity', communityId: o.unit }),
+  'POST /points/goods': (o) => ({ communityId: o.unit, name: '越界', price: 1, stock: 1 }),
+  // 双报到 (issue 18.3): a member without a person record cannot register anywhere; a unit only its own organization.
+  'GET /member-reports/units': 'read', 'GET /member-reports/registrations': 'read', 'GET /member-reports/dashboard': 'read',
+  'POST /member-reports/units': (o) => ({ organizationId: o.organization, communityId: o.unit }),
+  'POST /member-reports/registrations': (o) => ({ communityId: o.unit }),
+  'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
+};
