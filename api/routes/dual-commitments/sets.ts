@@ -2,6 +2,9 @@
 // (api/services/dual-commitments/sets.ts).
 import * as S from '../../schemas/dual-commitments.ts';
 import { callerOf as caller } from '../../services/dual-commitments/access.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
+import { setListExport } from '../../services/dual-commitments/set-export.ts';
 import { ANY_CYCLE_ROLE, type DualCommitmentApp, type DualCommitmentServices } from './index.ts';
 
 const tags = ['dual-commitments'];
@@ -16,6 +19,18 @@ export function setRoutes(app: DualCommitmentApp, services: DualCommitmentServic
       response: { 200: S.SetList },
     },
   }, async (request) => services.sets.list(caller(request), request.query));
+
+  app.get('/dual-commitments/sets/export', {
+    config: { auth: { roles: ANY_CYCLE_ROLE } },
+    schema: {
+      tags,
+      summary: 'The commitment sets list as Excel (.xlsx), same filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(S.SetListQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, setListExport(services.sets, caller(request), request.query, request.server.services.clock.now()), request.log));
 
   app.get('/dual-commitments/sets/:setId', {
     config: { auth: { roles: ANY_CYCLE_ROLE } },

@@ -10,6 +10,7 @@ import { postingConsoleRoutes, postingStandaloneRoutes } from './postings';
 import { notifyAdminRoutes } from './admin-notify';
 import { documentRoutes } from './documents';
 import { gridMatterPublicRoutes, gridMatterRoutes } from './grid-matters';
+import { adminRoutes } from './admin';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -31,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       ...postingConsoleRoutes,
       ...notifyAdminRoutes,
       ...documentRoutes,
+      ...adminRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },
