@@ -86,6 +86,15 @@ describe('Excel export of the directory', () => {
     expect(filtered.rows.map((r) => r[0])).toEqual(['甲街道', '乙街道']);
   });
 
+  it('dual-commitment sets: the list\'s filters named, its headers, and no rows where the list has none', async () => {
+    const res = await download(world.tokens.streetA!, '/dual-commitments/sets/export?year=2026&gate=set');
+    expect(res.statusCode).toBe(200);
+    const sheet = await readXlsx(res.rawPayload);
+    expect(sheet.filters).toBe('筛选条件：年度：2026；环节：定诺');
+    expect(sheet.headers).toEqual(['组织名称', '年度', '环节', '定诺状态', '通过版本', '当前环节截止日']);
+    expect(sheet.rows).toEqual([]);
+  });
+
   it('is refused to those the list refuses', async () => {
     expect((await download(world.tokens.nobody!, '/organizations/export')).statusCode).toBe(403);
     expect((await download(world.tokens.enterpriseA!, '/units/export')).statusCode).toBe(403);
