@@ -13,7 +13,7 @@ import { registerDomainApi } from './routes/index.ts';
 import { dualCommitmentRoutes } from './routes/dual-commitments/index.ts';
 import { starRatingRoutes } from './routes/star-ratings/index.ts';
 import { postingRoutes } from './routes/postings/index.ts';
-import { registerWebApp } from './plugins/web.ts';
+import { registerWebApp, varyByAccept } from './plugins/web.ts';
 import { clockOf } from '../domain/clock.ts';
 import { registerSandboxMarks } from './plugins/sandbox.ts';
 import { sandboxRoutes } from './routes/sandbox/index.ts';
@@ -22,6 +22,7 @@ export const app: FastifyPluginAsyncTypebox<AppServices> = async (fastify, servi
   fastify.decorate('services', { ...services, clock: services.clock ?? clockOf(services.orm.em) });
   if (services.sandbox) registerSandboxMarks(fastify, services.sandbox);
   registerErrorHandler(fastify);
+  varyByAccept(fastify);
   // Before swagger and every route, so the documented schemas are the enforced ones.
   registerInputRules(fastify);
   registerThrottle(fastify);

@@ -34,6 +34,21 @@ export function sendPage(reply: FastifyReply): boolean {
   return true;
 }
 
+/**
+ * Every GET answer may differ by Accept (a public link is a page to a browser and JSON to a
+ * program), so each says so: a browser's cache must not show the JSON on a reload.
+ */
+export function varyByAccept(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/assets/')) {
+      const vary = reply.getHeader('vary');
+      if (!vary) reply.header('vary', 'Accept');
+      else if (!/\baccept\b/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept`);
+    }
+    return payload;
+  });
+}
+
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
   if (!existsSync(indexFile)) {
     app.log.warn({ webDist }, 'the web application is not built (npm run build:web): serving the API only');

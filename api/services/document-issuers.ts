@@ -77,10 +77,17 @@ export async function getIssuer(caller: Caller, unitId: string) {
 export async function saveIssuer(caller: Caller, unitId: string, body: Static<typeof IssuerBody>) {
   const unit = await districtOfCaller(caller, unitId);
   const before = await issuerView(caller.em, unit);
-  const after = { departmentName: body.departmentName.trim(), sealCaption: body.sealCaption.trim(), contact: body.contact?.trim() || null, numberPrefix: body.numberPrefix };
+  const after = {
+    departmentName: body.departmentName.trim(),
+    sealCaption: body.sealCaption.trim(),
+    contact: body.contact?.trim() || null,
+    numberPrefix: body.numberPrefix,
+  };
   const audit = {
     action: 'document_issuer.save', entityType: 'administrative_unit', entityId: unit.id,
-    before: before.configured ? { departmentName: before.departmentName, sealCaption: before.sealCaption, contact: before.contact, numberPrefix: before.numberPrefix } : null,
+    before: before.configured
+      ? { departmentName: before.departmentName, sealCaption: before.sealCaption, contact: before.contact, numberPrefix: before.numberPrefix }
+      : null,
     after,
   };
   await changeWithAudit(caller.em, auditActor(caller.principal), audit, async (tx) => {

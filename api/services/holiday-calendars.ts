@@ -60,7 +60,9 @@ export async function listHolidayCalendars({ em }: Caller) {
 export async function saveHolidayCalendar({ em, principal, now }: Caller, body: Static<typeof HolidayCalendarBody>) {
   const problems = yearCalendarProblems(body);
   if (problems.length) throw badRequest('the calendar is not valid', problems);
-  if (SHIPPED.has(body.year)) throw conflictOf('shipped_notice', `${body.year} is the State Council's published notice shipped with the service; it is not edited`);
+  if (SHIPPED.has(body.year)) {
+    throw conflictOf('shipped_notice', `${body.year} is the State Council's published notice shipped with the service; it is not edited`);
+  }
   const [before] = await rows(em, body.year);
   const holidays = [...body.holidays].sort();
   const makeupWorkdays = [...body.makeupWorkdays].sort();

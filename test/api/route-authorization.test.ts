@@ -10,6 +10,7 @@
 // - every list and read of the first district's callers contains no id of the other district;
 // - a create naming the other district's units or organizations is refused (4xx).
 import { randomUUID } from 'node:crypto';
+import { sampleOf, type Operation } from '../support/openapi-sample.ts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -114,31 +115,6 @@ let own: Records;
 let foreign: Records;
 let spec: { paths: Record<string, Record<string, Operation>> };
 
-interface Operation {
-  description?: string;
-  parameters?: { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: JsonSchema }[];
-  security?: unknown[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
-}
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  pattern?: string;
-  minimum?: number;
-  minLength?: number;
-  minItems?: number;
-  minProperties?: number;
-  examples?: unknown[];
-  example?: unknown;
-}
-
 beforeAll(async () => {
   app = await startTestApp();
   world = await buildWorld(app);
@@ -163,34 +139,6 @@ const ROLES_OF: Record<Caller, Role[]> = {
 function routeRoles(op: Operation): Role[] | 'any' {
   const note = /Roles: ([a-z_, ]+)\./.exec(op.description ?? '');
   return note ? (note[1]!.split(', ') as Role[]) : 'any';
-}
-
-/** A body the route's schema accepts: its example, else the least each required field needs. */
-function sampleOf(schema: JsonSchema | undefined): unknown {
-  if (!schema) return undefined;
-  if (schema.examples?.length) return schema.examples[0];
-  if (schema.example !== undefined) return schema.example;
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum?.length) return schema.enum[0];
-  const variants = schema.anyOf ?? schema.oneOf;
-  if (variants) return sampleOf(variants.find((v) => v.type !== 'null') ?? variants[0]);
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'object': {
-      const keys = [...(schema.required ?? [])];
-      for (const key of Object.keys(schema.properties ?? {})) if (keys.length < (schema.minProperties ?? 0) && !keys.includes(key)) keys.push(key);
-      return Object.fromEntries(keys.map((key) => [key, sampleOf(schema.properties?.[key])]));
-    }
-    case 'array': return Array.from({ length: schema.minItems ?? 0 }, () => sampleOf(schema.items));
-    case 'integer': case 'number': return schema.minimum ?? 1;
-    case 'boolean': return true;
-    case 'string':
-      if (schema.format === 'uuid') return randomUUID();
-      if (schema.format === 'date' || schema.pattern === '^\\d{4}-\\d{2}-\\d{2}$') return '2026-06-01';
-      if (schema.format === 'date-time') return '2027-01-01T00:00:00.000Z';
-      return 'x'.repeat(Math.max(schema.minLength ?? 1, 1));
-    default: return {};
-  }
 }
 
 /** Path parameters naming a district's records; `{id}` by the resource the path starts with. Others (kinds, types) from their schema; required query parameters too. */

@@ -51,15 +51,23 @@ describe('web application', () => {
     expect(styles.join('\n')).toMatch(/font-family:\s*['"]?Noto Sans SC[\s\S]*unicode-range/);
   });
 
-  it('answers a public link with the page to a browser and JSON to programs', async () => {
+  it('answers every public link with the page to a browser and JSON to programs, varying by Accept so a cache never mixes them', async () => {
     const token = 'pcl_not_a_real_token_123';
-    for (const url of [`/public/commitments/${token}`, `/public/commitment-surveys/${token}`, `/public/star-objections/${token}`]) {
+    const spec = (await app.server.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, { get?: unknown }> };
+    // Every public link a person opens is a page; /public/access-links/{token} only tells a program what a link is for.
+    const links = Object.keys(spec.paths).filter(
+      (p) => spec.paths[p]!.get && /^\/public\/[^/]+\/\{token\}$/.test(p) && p !== '/public/access-links/{token}',
+    );
+    expect(links).toEqual(expect.arrayContaining(['/public/commitments/{token}', '/public/star-objections/{token}', '/public/posting-surveys/{token}', '/public/grid-matters/{token}']));
+    for (const url of links.map((p) => p.replace('{token}', token))) {
       const page = await app.server.inject({ method: 'GET', url, headers: html });
-      expect(page.statusCode).toBe(200);
+      expect([url, page.statusCode]).toEqual([url, 200]);
       expect(page.body).toContain('<div id="app">');
+      expect(page.headers.vary).toMatch(/accept/i);
       const json = await app.server.inject({ method: 'GET', url, headers: { accept: 'application/json' } });
-      expect(json.statusCode).toBe(404);
-      expect(json.json()).toMatchObject({ error: 'not_found' });
+      expect([url, json.statusCode]).toEqual([url, 404]);
+      expect(json.json()).toMatchObject({ error: expect.stringMatching(/^(not_found|link_unknown)$/) });
+      expect(json.headers.vary).toMatch(/accept/i);
     }
   });
 });

@@ -1,7 +1,16 @@
 // Cohorts: created by the organization department (one workflow per posting and one for the
 // cohort), and their year-end ranking.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AttendanceGrid, AttendanceGridQuery, CohortCreate, CohortCreated, CohortListQuery, CohortRanking, CohortSummary, PostingParams } from '../../schemas/postings.ts';
+import {
+  AttendanceGrid,
+  AttendanceGridQuery,
+  CohortCreate,
+  CohortCreated,
+  CohortListQuery,
+  CohortRanking,
+  CohortSummary,
+  PostingParams,
+} from '../../schemas/postings.ts';
 import { Page } from '../../schemas/common.ts';
 import { callerOf } from '../../services/postings/access.ts';
 import { cohortRanking, createCohort, listCohorts } from '../../services/postings/cohorts.ts';

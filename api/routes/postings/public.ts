@@ -1,6 +1,7 @@
 // 群众测评 through an expiring survey link (no login).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { emOf } from '../../plugins/auth.ts';
+import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { SurveyAnswerBody, SurveyParams, SurveySubject, SurveyThanks } from '../../schemas/postings.ts';
 import { answerSurvey, surveySubject } from '../../services/postings/public-survey.ts';
 
@@ -13,7 +14,10 @@ export const publicSurveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: SurveyParams,
       response: { 200: SurveySubject },
     },
-  }, async (request) => surveySubject(emOf(request), request.params.token));
+  }, async (request, reply) => {
+    if (wantsPage(request) && sendPage(reply)) return reply;
+    return surveySubject(emOf(request), request.params.token);
+  });
 
   app.post('/public/posting-surveys/:token', {
     config: { auth: { public: true } },

@@ -1,7 +1,17 @@
 // One organization's rating: the view, self-assessment (自评), 初审, approval (部务会审定), and the end.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { approveStarProposal, reviewStarPreliminary, submitStarSelfAssessment } from '../../../domain/star-rating/contracts.ts';
-import { EndBody, EndResult, OrgParams, RatingList, RatingListQuery, PreliminaryBody, RatingView, SelfAssessmentBody, WorkflowErrors } from '../../schemas/star-ratings.ts';
+import {
+  EndBody,
+  EndResult,
+  OrgParams,
+  RatingList,
+  RatingListQuery,
+  PreliminaryBody,
+  RatingView,
+  SelfAssessmentBody,
+  WorkflowErrors,
+} from '../../schemas/star-ratings.ts';
 import { callerOf, type StarDeps } from '../../services/star-ratings/access.ts';
 import { endRating, ratingView } from '../../services/star-ratings/ratings.ts';
 import { listRatings } from '../../services/star-ratings/list.ts';

@@ -52,7 +52,9 @@ export async function fileAbsence(caller: PostingCaller, postingId: string, body
   const { posting, actor } = await postingActor(caller, postingId);
   const filedAs = actor.roles.includes('first_secretary') ? 'first_secretary' : actor.roles.includes('community_committee') ? 'community_committee' : null;
   if (!filedAs) throw forbidden('leave and official trips are filed by the first secretary or the community', 'wrong_role');
-  if (posting.phase === 'cancelled' || posting.phase === 'completed') throw conflictOf('not_open', `the posting is ${posting.phase}; it takes no more requests`);
+  if (posting.phase === 'cancelled' || posting.phase === 'completed') {
+    throw conflictOf('not_open', `the posting is ${posting.phase}; it takes no more requests`);
+  }
   const others = (await em.find(PostingAbsence, { posting: posting.id })).map((o) => ({ kind: o.kind, from: o.fromDate, to: o.toDate, status: o.status }));
   const problems = absenceProblems(body, postingDays(posting), others);
   if (problems.length) throw badRequest('the request cannot be filed', problems);
@@ -65,7 +67,14 @@ export async function fileAbsence(caller: PostingCaller, postingId: string, body
     (r) => ({ action: 'posting.absence_filed', entityType: 'posting_absence', entityId: r.id, after: { postingId: posting.id, ...after } }),
     (tx) =>
       tx.create(PostingAbsence, {
-        posting, kind: body.kind, fromDate: body.from, toDate: body.to, reason: body.reason.trim(), status: 'pending', filedAs, filedBy: caller.principal.accountId,
+        posting,
+        kind: body.kind,
+        fromDate: body.from,
+        toDate: body.to,
+        reason: body.reason.trim(),
+        status: 'pending',
+        filedAs,
+        filedBy: caller.principal.accountId,
       } as never) as PostingAbsence,
   );
   await em.populate(row, POPULATE as never);

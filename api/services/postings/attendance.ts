@@ -48,6 +48,19 @@ export async function listCheckIns(caller: PostingCaller, postingId: string, que
   };
 }
 
+/** One community's month on the attendance heat map. */
+interface HeatCell {
+  streetId: string;
+  street: string;
+  communityId: string;
+  community: string;
+  month: string;
+  postings: number;
+  confirmedDays: number;
+  requiredDays: number;
+  shortfalls: number;
+}
+
 /**
  * Closed months of the postings the caller may see, by community and month: postings, confirmed
  * and required days, how many fell short. Filters: a cohort, a street (one the caller may see;
@@ -65,7 +78,7 @@ export async function attendanceGrid(caller: PostingCaller, query: Static<typeof
   const where: Record<string, unknown> = { posting: allOf(postingWhere) };
   if (query.year) where.month = { $like: `${query.year}-%` };
   const months = await em.find(PostingMonth, where, { populate: ['posting', 'posting.community', 'posting.community.parent'], orderBy: { month: 'asc' } });
-  const cells = new Map<string, { streetId: string; street: string; communityId: string; community: string; month: string; postings: number; confirmedDays: number; requiredDays: number; shortfalls: number }>();
+  const cells = new Map<string, HeatCell>();
   for (const m of months) {
     const community = m.posting.getEntity().community.getEntity();
     const street = community.parent?.getEntity();
@@ -87,6 +100,8 @@ export async function attendanceGrid(caller: PostingCaller, query: Static<typeof
     if (m.confirmedDays < m.requiredDays) cell.shortfalls += 1;
     cells.set(key, cell);
   }
-  const sorted = [...cells.values()].sort((a, b) => a.street.localeCompare(b.street, 'zh') || a.community.localeCompare(b.community, 'zh') || a.month.localeCompare(b.month));
+  const sorted = [...cells.values()].sort(
+    (a, b) => a.street.localeCompare(b.street, 'zh') || a.community.localeCompare(b.community, 'zh') || a.month.localeCompare(b.month),
+  );
   return { cells: sorted.map((c) => ({ ...c, rate: c.requiredDays > 0 ? Math.min(1, c.confirmedDays / c.requiredDays) : 1 })) };
 }
