@@ -49,6 +49,8 @@ const VALID_BODY: Record<string, object> = {
   '/public/commitment-surveys/{token}': { rating: 5 },
   '/public/star-objections/{token}': { text: '该企业存在拖欠职工工资问题' },
   '/public/posting-surveys/{token}': { score: 5 },
+  '/public/grid-report/{token}': { category: '环境卫生', description: '楼道堆放杂物' },
+  '/public/grid-matters/{token}/rating': { rating: 'satisfied' },
 };
 
 describe('anonymous routes', () => {

@@ -118,10 +118,11 @@ describe('queries after the last worker of a workflow is gone', () => {
       try {
         const { answer, ms } = await timedQuery(s.client, 'sticky-vanished');
         expect(answer).toBe('approvals=1 limit=10');
-        // The SDK's sticky schedule-to-start timeout is 10 s.
-        expect(ms).toBeLessThan(12_000);
-        // A second query no longer tries the dead sticky queue.
-        expect((await timedQuery(s.client, 'sticky-vanished')).ms).toBeLessThan(1500);
+        // The SDK's sticky schedule-to-start timeout is 10 s; the bug this guards against waited for
+        // the 60 s query timeout. The bound leaves room for a loaded CI machine (12.1 s seen at load 4).
+        expect(ms).toBeLessThan(30_000);
+        // A second query no longer tries the dead sticky queue (that would cost the 10 s again).
+        expect((await timedQuery(s.client, 'sticky-vanished')).ms).toBeLessThan(8_000);
         await finish(s.client, 'sticky-vanished');
       } finally {
         await b.stop();

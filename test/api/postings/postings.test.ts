@@ -16,7 +16,7 @@ import { grantWithToken } from '../../support/cycle-harness.ts';
 import { reportsTaskQueueFor } from '../../../workflows/task-queues.ts';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { Person } from '../../../domain/entities/person.ts';
-import { addDays, shanghaiDate } from '../../../domain/time.ts';
+import { addDays, lastDayOfMonth, shanghaiDate } from '../../../domain/time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devserverBin = path.resolve(here, '../../../devserver/bin/devserver');
@@ -264,7 +264,7 @@ describe('postings through HTTP', () => {
     await call('community', 'POST', `/postings/${p1.id}/check-ins/${day}/review`, { status: 'confirmed' });
     const acts = createPostingActivities({ orm: app.orm });
     const m = day.slice(0, 7);
-    await acts.closeAttendanceMonth({ postingId: p1.id, month: m, from: `${m}-01`, to: `${m}-31`, requiredDays: 22 });
+    await acts.closeAttendanceMonth({ postingId: p1.id, month: m, from: `${m}-01`, to: lastDayOfMonth(day), requiredDays: 22 });
     const grid = await call('street', 'GET', `/postings/attendance?cohortId=${p1.cohortId}&year=${m.slice(0, 4)}`);
     expect(grid.status).toBe(200);
     const confirmed = filed.filter((f) => f.date.startsWith(m)).length;
