@@ -1,0 +1,41 @@
+// What the assessment workflows exchange with the API and their activities: IDs (business keys),
+// type names, inputs, results, updates, signals and queries. Part of every recorded history:
+// never rename. Deterministic and free of I/O.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SchemeDefinition } from './rules.ts';
+import type { Filing, RoundState, SignOff, SubjectState } from './state.ts';
+
+export const ASSESSMENT_ROUND_WORKFLOW = 'assessmentRound';
+export const ASSESSED_WORKFLOW = 'assessedSubject';
+
+/** One workflow per round: `assessment-round/<roundId>`. */
+export const assessmentRoundWorkflowId = (roundId: string) => `assessment-round/${roundId}`;
+/** One per assessed person or unit in the round: `assessment/<roundId>/<subjectId>`. */
+export const assessedWorkflowId = (roundId: string, subjectId: string) => `assessment/${roundId}/${subjectId}`;
+
+export interface AssessedInput {
+  roundId: string;
+  subjectId: string;
+  /** The assessed person's account (a role target), null for a unit. */
+  accountId: string | null;
+  definition: SchemeDefinition;
+}
+export interface AssessedResult { subjectId: string; total: number; filed: number }
+
+export interface RoundInput {
+  roundId: string;
+  /** The pinned version: a scheme edited or republished mid-round does not reach the round. */
+  definition: SchemeDefinition;
+  subjects: { subjectId: string; accountId: string | null }[];
+}
+export interface RoundResult { roundId: string; assessed: number; signedBy: string[] }
+
+export const submitAssessmentScores = defineUpdate<SubjectState, [Filing]>('submitAssessmentScores');
+/** From the round: scoring is over, compute the total and finish. */
+export const closeAssessedScoring = defineSignal('closeAssessedScoring');
+export const assessedStatus = defineQuery<SubjectState>('assessedStatus');
+
+export const signOffAssessmentRound = defineUpdate<RoundState, [SignOff]>('signOffAssessmentRound');
+/** The department closes scoring before its deadline (everybody has scored). */
+export const closeAssessmentScoring = defineUpdate<RoundState, [{ accountId: string }]>('closeAssessmentScoring');
+export const assessmentRoundStatus = defineQuery<RoundState>('assessmentRoundStatus');

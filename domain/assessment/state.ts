@@ -1,0 +1,54 @@
+// Where a round and an assessed person or unit stand, and the rules behind the updates'
+// validators: a refusal says why (its type becomes the ApplicationFailure type, the API maps it
+// to 409/403/400). Pure and deterministic (the workflow bundle imports it).
+import { entriesProblems, type Entry, type SchemeDefinition, type SourceKind } from './rules.ts';
+import type { ErrorDetail } from '../errors.ts';
+
+export const ROUND_STAGES = ['scoring', 'grading', 'sign_off', 'publicity', 'closed'] as const;
+export type RoundStage = (typeof ROUND_STAGES)[number];
+
+export interface RoundState {
+  stage: RoundStage;
+  /** Index into the scheme's sign-off chain of the step that is due. */
+  signOffStep: number;
+  signedBy: { role: string; accountId: string; at: number }[];
+  escalations: number;
+  revision: number;
+}
+
+export const initialRoundState = (): RoundState => ({ stage: 'scoring', signOffStep: 0, signedBy: [], escalations: 0, revision: 0 });
+
+export interface Refusal { type: 'WrongStage' | 'NotYourRole' | 'Invalid'; message: string; details?: ErrorDetail[] }
+
+export interface SignOff { role: 'street_committee' | 'org_department' | 'admin'; accountId: string }
+
+export function signOffRefusal(d: SchemeDefinition, s: RoundState, a: SignOff): Refusal | null {
+  if (s.stage !== 'sign_off') return { type: 'WrongStage', message: `the round is at ${s.stage}, not sign-off` };
+  const due = d.signOff[s.signOffStep]!;
+  if (a.role !== due && a.role !== 'admin') return { type: 'NotYourRole', message: `step ${s.signOffStep + 1} is signed by ${due}` };
+  return null;
+}
+
+export interface SubjectState {
+  open: boolean;
+  /** Who has filed, as `source:accountId` (a later filing of the same scorer replaces the earlier). */
+  filed: string[];
+  revision: number;
+}
+
+export interface Filing { source: SourceKind; accountId: string; entries: Record<string, Entry> }
+
+export function filingRefusal(d: SchemeDefinition, s: SubjectState, subjectAccountId: string | null, f: Filing): Refusal | null {
+  if (!s.open) return { type: 'WrongStage', message: 'scoring of this round is closed' };
+  if (f.source === 'self' && subjectAccountId && f.accountId !== subjectAccountId) return { type: 'NotYourRole', message: 'only the assessed scores themselves' };
+  if (f.source === 'peers' && f.accountId === subjectAccountId) return { type: 'NotYourRole', message: 'a peer does not score themselves' };
+  const details = entriesProblems(d, f.source, f.entries);
+  if (details.length) return { type: 'Invalid', message: 'the scores cannot be accepted', details };
+  return null;
+}
+
+export function applyFiling(s: SubjectState, f: Filing): void {
+  const key = `${f.source}:${f.accountId}`;
+  if (!s.filed.includes(key)) s.filed.push(key);
+  s.revision += 1;
+}
