@@ -11,6 +11,7 @@ import { notifyAdminRoutes } from './admin-notify';
 import { documentRoutes } from './documents';
 import { gridMatterPublicRoutes, gridMatterRoutes } from './grid-matters';
 import { adminRoutes } from './admin';
+import { gridPointsRoutes } from './grid-points';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       ...notifyAdminRoutes,
       ...documentRoutes,
       ...adminRoutes,
+      ...gridPointsRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },
