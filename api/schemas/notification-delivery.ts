@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { DateTime, Nullable, PageQuery, Uuid } from './common.ts';
 
 export const ChannelKind = Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('dingtalk'), Type.Literal('wecom')], {
-  description: 'email (SMTP), sms (Aliyun SMS), dingtalk (钉钉 group robot), wecom (企业微信 group robot)',
+  description: 'email (SMTP), sms (Aliyun or Tencent Cloud SMS, settings.provider), dingtalk (钉钉 group robot), wecom (企业微信 group robot)',
 });
 export const KindParams = Type.Object({ kind: ChannelKind });
 export const UnitQuery = Type.Object({

@@ -1,11 +1,12 @@
 // The channels a department switches on and how each one sends: e-mail over SMTP (nodemailer),
-// SMS through Aliyun's official SDK (a template code and its parameters, as the service
-// requires), and 钉钉 / 企业微信 group robots (webhooks; 钉钉's signed with the robot's secret).
+// SMS through Aliyun's or Tencent Cloud's official SDK (sms.ts: a template and its parameters, as
+// the services require), and 钉钉 / 企业微信 group robots (webhooks; 钉钉's signed with the robot's secret).
 // Every endpoint is a setting, so tests and staging point them at local fakes.
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import * as dysms from '@alicloud/dysmsapi20170525';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { sendSms, SMS_DEFAULT_ENDPOINTS, smsParams } from './sms.ts';
+
+export { smsParams };
 
 export const CHANNEL_KINDS = ['email', 'sms', 'dingtalk', 'wecom'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -13,13 +14,15 @@ export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 /** The fields of each channel: plain settings (returned by the API) and secrets (never returned). */
 export const CHANNEL_FIELDS: Record<ChannelKind, { settings: readonly string[]; secrets: readonly string[] }> = {
   email: { settings: ['host', 'port', 'secure', 'user', 'from'], secrets: ['password'] },
-  sms: { settings: ['endpoint', 'protocol', 'accessKeyId', 'signName', 'templateCode'], secrets: ['accessKeySecret'] },
+  // provider: aliyun (the default) or tencent; sdkAppId and region are Tencent's (SmsSdkAppId, ap-guangzhou…);
+  // accessKeyId / accessKeySecret are Aliyun's AccessKey or Tencent's SecretId / SecretKey.
+  sms: { settings: ['provider', 'endpoint', 'protocol', 'accessKeyId', 'signName', 'templateCode', 'sdkAppId', 'region'], secrets: ['accessKeySecret'] },
   dingtalk: { settings: ['endpoint'], secrets: ['accessToken', 'signSecret'] },
   wecom: { settings: ['endpoint'], secrets: ['key'] },
 };
 
 export const DEFAULT_ENDPOINTS: Partial<Record<ChannelKind, string>> = {
-  sms: 'dysmsapi.aliyuncs.com',
+  sms: SMS_DEFAULT_ENDPOINTS.aliyun,
   dingtalk: 'https://oapi.dingtalk.com/robot/send',
   wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send',
 };
@@ -77,28 +80,6 @@ async function sendEmail(settings: ChannelSettings, secrets: Record<string, stri
   } finally {
     transport.close();
   }
-}
-
-/** SMS template variables are short: the title cut to 20 characters (Aliyun's limit per variable is 35). */
-export function smsParams(message: OutgoingMessage): Record<string, string> {
-  return { title: [...message.subject].slice(0, 20).join(''), count: String(message.count) };
-}
-
-async function sendSms(settings: ChannelSettings, secrets: Record<string, string>, to: string, message: OutgoingMessage) {
-  const config = new $OpenApiUtil.Config({
-    accessKeyId: str(settings.accessKeyId),
-    accessKeySecret: secrets.accessKeySecret ?? '',
-    endpoint: str(settings.endpoint) || DEFAULT_ENDPOINTS.sms,
-    protocol: settings.protocol === 'http' ? 'http' : 'https',
-    readTimeout: TIMEOUT_MS,
-    connectTimeout: TIMEOUT_MS,
-  });
-  // The SDK is CommonJS: its client class is the module's `default` export.
-  const client = new dysms.default.default(config);
-  const request = new dysms.SendSmsRequest({ phoneNumbers: to, signName: str(settings.signName), templateCode: str(settings.templateCode), templateParam: JSON.stringify(smsParams(message)) });
-  const answer = await client.sendSms(request);
-  if (answer.body?.code !== 'OK') throw new Error(`短信服务拒绝：${answer.body?.code ?? answer.statusCode} ${answer.body?.message ?? ''}`.trim());
-  return { messageId: answer.body.bizId ?? null };
 }
 
 async function postJson(url: string, body: unknown): Promise<{ errcode?: number; errmsg?: string }> {

@@ -1,6 +1,8 @@
 // The department's notice channels and the audit log in headless Chromium: the organization
 // department switches e-mail on (a refused save names the missing field in Chinese), sends a test
-// message that the local SMTP server receives, sees it in the delivery list; a person chooses
+// message that the local SMTP server receives, sees it in the delivery list; switches SMS to
+// Tencent Cloud (its own fields, the missing SmsSdkAppId named in Chinese) and sends a test SMS
+// that the local fake endpoint receives through Tencent's SDK; a person chooses
 // how notices reach them; the audit log shows the channel change (its secret never in it) and
 // its verify button says the chain is intact. Screenshots go to test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { startFakeSmtp } from '../support/fake-delivery.ts';
+import { startFakeHttp, startFakeSmtp } from '../support/fake-delivery.ts';
 import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
@@ -27,11 +29,15 @@ const shots = path.join(projectRoot, 'test-screenshots');
 let app: TestApp;
 let browser: Browser;
 let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
+let fake: Awaited<ReturnType<typeof startFakeHttp>>;
 let base = '';
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const [started, launched, mail] = await Promise.all([startTestApp(), resolveExecutablePath().then(launchBrowser), startFakeSmtp({ user: 'notice', pass: SMTP_PASS })]);
+  const [started, launched, mail, http] = await Promise.all([
+    startTestApp(), resolveExecutablePath().then(launchBrowser), startFakeSmtp({ user: 'notice', pass: SMTP_PASS }), startFakeHttp(),
+  ]);
+  fake = http;
   app = started;
   browser = launched;
   smtp = mail;
@@ -50,6 +56,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await smtp?.close();
+  await fake?.close();
 });
 
 async function shot(page: Page, name: string) {
@@ -119,6 +126,8 @@ async function walk(page: Page) {
     expect(smtp.mails.map((m) => [m.to[0], m.subject, m.user])).toEqual([['tester@example.cn', '测试消息', 'notice']]);
     await shot(page, 'channels');
 
+    await tencentSms(page);
+
     await page.locator('[data-menu=notification-preferences]').click();
     await waitText(page, '消息接收设置');
     await page.waitForSelector('[data-channel=email]');
@@ -138,4 +147,35 @@ async function walk(page: Page) {
     await page.locator('[data-test=verify]').click();
     await waitText(page, '校验通过', '[data-test=verify-result]');
     await shot(page, 'audit');
+}
+
+/** SMS through Tencent Cloud: its fields appear when chosen, a missing SmsSdkAppId is named, a test SMS reaches the fake endpoint. */
+async function tencentSms(page: Page) {
+  await page.locator('#tab-sms').click();
+  const form = '[data-channel=sms]';
+  await page.locator(`${form} [data-test=enable-sms]`).click();
+  await page.locator(`${form} [data-provider=tencent]`).click();
+  await waitText(page, 'SmsSdkAppId', form);
+  await waitText(page, '{1}', '[data-test=sms-template-hint]');
+  await fill(page, `${form} [data-setting=endpoint]`, `127.0.0.1:${fake.port}`);
+  await page.locator(`${form} .el-select`).click();
+  await page.locator('::-p-xpath(//li[contains(@class, "el-select-dropdown__item")][contains(., "http（仅测试）")])').click();
+  await fill(page, `${form} [data-setting=accessKeyId]`, 'AKID-browser');
+  await fill(page, `${form} [data-setting=signName]`, '测试区委组织部');
+  await fill(page, `${form} [data-setting=templateCode]`, '2045678');
+  await fill(page, `${form} [data-secret=accessKeySecret]`, 'tencent-browser-key');
+  await page.locator(`${form} [data-test=save-sms]`).click();
+  await waitText(page, '开启该渠道必须填写', form);
+  await shot(page, 'channels-tencent-refused');
+  await fill(page, `${form} [data-setting=sdkAppId]`, '1400123456');
+  await page.locator(`${form} [data-test=save-sms]`).click();
+  await page.waitForSelector(`${form} [data-secret=accessKeySecret][placeholder^="已设置"]`);
+  await fill(page, `${form} [data-test=test-to-sms]`, '13800138000');
+  await page.locator(`${form} [data-test=test-sms]`).click();
+  await waitText(page, '测试消息已发出', '[data-test=test-result-sms]');
+  await shot(page, 'channels-tencent-sms');
+  const sent = fake.requests.filter((r) => r.headers['x-tc-action'] === 'SendSms');
+  expect(sent.map((r) => JSON.parse(r.body) as Record<string, unknown>)).toEqual([
+    expect.objectContaining({ PhoneNumberSet: ['+8613800138000'], SmsSdkAppId: '1400123456', TemplateId: '2045678', TemplateParamSet: ['测试消息', '1'] }),
+  ]);
 }

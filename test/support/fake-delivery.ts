@@ -1,6 +1,7 @@
 // Local stand-ins for the services notices go out through, so nothing leaves the machine: a real
 // SMTP server (smtp-server) that keeps what it receives, and one HTTP endpoint answering as the
-// Aliyun SMS API and the 钉钉/企业微信 robots do, which can be told to fail the next requests.
+// Aliyun and Tencent Cloud SMS APIs and the 钉钉/企业微信 robots do, which can be told to fail the
+// next requests (HTTP 500) or to refuse them the way each service refuses (HTTP 200, an error code).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -42,7 +43,7 @@ export interface ReceivedRequest { method: string; url: URL; headers: http.Incom
 
 export async function startFakeHttp() {
   const requests: ReceivedRequest[] = [];
-  const state = { failNext: 0 };
+  const state = { failNext: 0, refuseNext: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -56,9 +57,23 @@ export async function startFakeHttp() {
         res.end(JSON.stringify({ Code: 'InternalError', Message: 'fake failure' }));
         return;
       }
-      // Aliyun SMS answers Code/BizId; the robots answer errcode 0.
-      if (url.searchParams.has('PhoneNumbers')) res.end(JSON.stringify({ Code: 'OK', Message: 'OK', BizId: `biz-${requests.length}`, RequestId: 'req' }));
-      else res.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
+      const refuse = state.refuseNext > 0;
+      if (refuse) state.refuseNext -= 1;
+      // Aliyun SMS answers Code/BizId; Tencent Cloud (a JSON POST naming its action in X-TC-Action)
+      // a status per number inside Response; the robots answer errcode 0.
+      if (url.searchParams.has('PhoneNumbers')) {
+        res.end(JSON.stringify(refuse
+          ? { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发号码天级流控', RequestId: 'req' }
+          : { Code: 'OK', Message: 'OK', BizId: `biz-${requests.length}`, RequestId: 'req' }));
+      } else if (req.headers['x-tc-action'] === 'SendSms') {
+        const phone = (JSON.parse(body) as { PhoneNumberSet?: string[] }).PhoneNumberSet?.[0] ?? '';
+        const status = refuse
+          ? { SerialNo: '', PhoneNumber: phone, Fee: 0, Code: 'LimitExceeded.PhoneNumberDailyLimit', Message: '单个手机号日下发短信条数超过设定的上限' }
+          : { SerialNo: `sn-${requests.length}`, PhoneNumber: phone, Fee: 1, Code: 'Ok', Message: 'send success' };
+        res.end(JSON.stringify({ Response: { SendStatusSet: [status], RequestId: `req-${requests.length}` } }));
+      } else {
+        res.end(JSON.stringify(refuse ? { errcode: 310000, errmsg: 'sign not match' } : { errcode: 0, errmsg: 'ok' }));
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,6 +7,7 @@ import { isAdmin, requireUnitInScope, scopeOf } from '../../../domain/auth/scope
 import { badRequest, conflict, notFound, type ErrorDetail } from '../../../domain/errors.ts';
 import { CHANNEL_FIELDS, CHANNEL_KINDS, sendOn, type ChannelKind, type ChannelSettings } from '../../../domain/notifications/channels.ts';
 import { openSecrets, sealSecrets } from '../../../domain/notifications/secret-box.ts';
+import { SMS_PROVIDERS, smsProviderOf } from '../../../domain/notifications/sms.ts';
 import type { Clock } from '../../../domain/clock.ts';
 
 export interface Caller { em: EntityManager; principal: Principal; clock: Clock }
@@ -64,8 +65,26 @@ const REQUIRED: Record<ChannelKind, { settings: string[]; secrets: string[] }> =
 
 type ChannelInput = { enabled: boolean; settings: ChannelSettings; secrets?: Record<string, string> };
 
+/** What each SMS provider needs besides the common fields: Tencent's template ID is numeric and it needs the SMS application's ID. */
+function checkSms(body: ChannelInput, details: ErrorDetail[]): void {
+  const { provider, templateCode, sdkAppId } = body.settings;
+  if (provider !== undefined && !(SMS_PROVIDERS as readonly unknown[]).includes(provider)) {
+    details.push({ field: 'body.settings.provider', rule: `must be one of ${SMS_PROVIDERS.join(', ')}` });
+    return;
+  }
+  if (smsProviderOf(body.settings) !== 'tencent') return;
+  if (templateCode !== undefined && templateCode !== '' && !/^\d{1,20}$/.test(String(templateCode))) {
+    details.push({ field: 'body.settings.templateCode', rule: 'must be the numeric template ID of Tencent Cloud SMS' });
+  }
+  if (sdkAppId !== undefined && sdkAppId !== '' && !/^\d{6,20}$/.test(String(sdkAppId))) {
+    details.push({ field: 'body.settings.sdkAppId', rule: 'must be the numeric SmsSdkAppId of Tencent Cloud SMS' });
+  }
+  if (body.enabled && (sdkAppId === undefined || sdkAppId === '')) details.push({ field: 'body.settings.sdkAppId', rule: 'is required to switch the channel on' });
+}
+
 function checkChannel(kind: ChannelKind, body: ChannelInput, secrets: Record<string, string>): void {
   const details: ErrorDetail[] = [];
+  if (kind === 'sms') checkSms(body, details);
   const fields = CHANNEL_FIELDS[kind];
   for (const key of Object.keys(body.settings)) {
     if (fields.settings.includes(key)) continue;

@@ -140,6 +140,12 @@ const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must be at least (\d+) characters.*$/, (m) => `至少 ${m[1]} 个字符`],
   [/^must differ from the current password$/, () => '新密码不能与当前密码相同'],
   [/^must be your current password$/, () => '当前密码不正确'],
+  // Notice channels and first-secretary cohorts (issue 17).
+  [/^is required to switch the channel on$/, () => '开启该渠道必须填写'],
+  [/^must be the numeric template ID of Tencent Cloud SMS$/, () => '请填写腾讯云短信的模板 ID（数字）'],
+  [/^must be the numeric SmsSdkAppId of Tencent Cloud SMS$/, () => '请填写腾讯云短信应用的 SmsSdkAppId（数字）'],
+  [/^must be an integer from (\d+) to (\d+)$/, (m) => `须为 ${m[1]} 到 ${m[2]} 之间的整数`],
+  [/^must be an http\(s\):\/\/ address$/, () => '须为 http(s):// 开头的地址'],
 ];
 
 export const settingNames: Record<string, string> = {
