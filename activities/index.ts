@@ -9,6 +9,7 @@ import { createReportRerenderActivities } from './reports.ts';
 import { createPointsActivities } from './points.ts';
 import { createGridMatterActivities } from './grid-matter.ts';
 import { createMemberReportActivities } from './member-report.ts';
+import { createAssessmentActivities } from './assessment.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPointsActivities({ orm: deps.orm }),
     ...createGridMatterActivities({ orm: deps.orm, clock: deps.clock }),
     ...createMemberReportActivities({ orm: deps.orm }),
+    ...createAssessmentActivities({ orm: deps.orm, clock: deps.clock }),
   };
 }
 

@@ -23,6 +23,7 @@ import { Migration20261129202000_points } from './Migration20261129202000_points
 import { Migration20261129203000_grid_matters } from './Migration20261129203000_grid_matters.ts';
 import { Migration20261129204500_notification_delivery } from './Migration20261129204500_notification_delivery.ts';
 import { Migration20261129204600_member_report } from './Migration20261129204600_member_report.ts';
+import { Migration20261129233000_assessment_schemes } from './Migration20261129233000_assessment_schemes.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -48,5 +49,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129203000_grid_matters', class: Migration20261129203000_grid_matters },
   { name: 'Migration20261129204500_notification_delivery', class: Migration20261129204500_notification_delivery },
   { name: 'Migration20261129204600_member_report', class: Migration20261129204600_member_report },
+  { name: 'Migration20261129233000_assessment_schemes', class: Migration20261129233000_assessment_schemes },
   // <list>
 ];

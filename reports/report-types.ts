@@ -11,6 +11,7 @@ import { QuarterlyReviewData } from './contracts/quarterly-review.ts';
 import { StarPlaqueData } from './contracts/star-plaque.ts';
 import { StarRatingListData } from './contracts/star-rating-list.ts';
 import { YearEndRankingData } from './contracts/year-end-ranking.ts';
+import { AssessmentRankingData } from './contracts/assessment-ranking.ts';
 
 export interface ReportTypeDefinition {
   name: string;
@@ -78,6 +79,12 @@ export const REPORT_TYPES = {
     schema: FinalAssessmentData,
     title: () => '第一书记任期期满联合考核表',
   }),
+  'assessment-ranking': define({
+    name: 'assessment-ranking',
+    schema: AssessmentRankingData,
+    orientation: 'landscape',
+    title: (d) => `${d.region}${d.period}${d.scheme}结果排名`,
+  }),
 } as const satisfies Record<string, ReportTypeDefinition>;
 
 export type ReportTypeName = keyof typeof REPORT_TYPES;
@@ -93,6 +100,7 @@ export interface ReportDataByType {
   'quarterly-review': Type.Static<typeof QuarterlyReviewData>;
   'year-end-ranking': Type.Static<typeof YearEndRankingData>;
   'final-assessment': Type.Static<typeof FinalAssessmentData>;
+  'assessment-ranking': Type.Static<typeof AssessmentRankingData>;
 }
 
 export const REPORT_TYPE_NAMES = Object.keys(REPORT_TYPES) as ReportTypeName[];

@@ -7,3 +7,4 @@ export { starRating, starRatingList } from './star-rating.ts';
 export { renderReportWorkflow } from './reports.ts';
 export { gridMatter } from './grid-matter.ts';
 export { memberReport } from './member-report.ts';
+export { assessmentRound, assessedSubject } from './assessment.ts';

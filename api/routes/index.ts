@@ -23,6 +23,7 @@ import { documentRoutes } from './documents/index.ts';
 import { notificationDeliveryRoutes } from './notification-delivery/index.ts';
 import { gridMatterRoutes } from './grid-matters/index.ts';
 import { memberReportRoutes } from './member-reports/index.ts';
+import { assessmentRoutes } from './assessments/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -46,6 +47,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     notificationDeliveryRoutes,
     gridMatterRoutes,
     memberReportRoutes,
+    assessmentRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

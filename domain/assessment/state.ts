@@ -18,14 +18,14 @@ export interface RoundState {
 
 export const initialRoundState = (): RoundState => ({ stage: 'scoring', signOffStep: 0, signedBy: [], escalations: 0, revision: 0 });
 
-export interface Refusal { type: 'WrongStage' | 'NotYourRole' | 'Invalid'; message: string; details?: ErrorDetail[] }
+export interface Refusal { type: 'WrongStage' | 'WrongRole' | 'Invalid'; message: string; details?: ErrorDetail[] }
 
 export interface SignOff { role: 'street_committee' | 'org_department' | 'admin'; accountId: string }
 
 export function signOffRefusal(d: SchemeDefinition, s: RoundState, a: SignOff): Refusal | null {
   if (s.stage !== 'sign_off') return { type: 'WrongStage', message: `the round is at ${s.stage}, not sign-off` };
   const due = d.signOff[s.signOffStep]!;
-  if (a.role !== due && a.role !== 'admin') return { type: 'NotYourRole', message: `step ${s.signOffStep + 1} is signed by ${due}` };
+  if (a.role !== due && a.role !== 'admin') return { type: 'WrongRole', message: `step ${s.signOffStep + 1} is signed by ${due}` };
   return null;
 }
 
@@ -40,8 +40,8 @@ export interface Filing { source: SourceKind; accountId: string; entries: Record
 
 export function filingRefusal(d: SchemeDefinition, s: SubjectState, subjectAccountId: string | null, f: Filing): Refusal | null {
   if (!s.open) return { type: 'WrongStage', message: 'scoring of this round is closed' };
-  if (f.source === 'self' && subjectAccountId && f.accountId !== subjectAccountId) return { type: 'NotYourRole', message: 'only the assessed scores themselves' };
-  if (f.source === 'peers' && f.accountId === subjectAccountId) return { type: 'NotYourRole', message: 'a peer does not score themselves' };
+  if (f.source === 'self' && subjectAccountId && f.accountId !== subjectAccountId) return { type: 'WrongRole', message: 'only the assessed scores themselves' };
+  if (f.source === 'peers' && f.accountId === subjectAccountId) return { type: 'WrongRole', message: 'a peer does not score themselves' };
   const details = entriesProblems(d, f.source, f.entries);
   if (details.length) return { type: 'Invalid', message: 'the scores cannot be accepted', details };
   return null;

@@ -10,6 +10,7 @@ import { quarterlyReview } from './quarterly-review.ts';
 import { starPlaque } from './star-plaque.ts';
 import { starRatingList } from './star-rating-list.ts';
 import { yearEndRanking } from './year-end-ranking.ts';
+import { assessmentRanking } from './assessment-ranking.ts';
 
 export type ReportSample<K extends ReportTypeName> = { data: ReportDataByType[K]; meta: ReportMeta };
 
@@ -28,4 +29,5 @@ export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
   'quarterly-review': { data: quarterlyReview, meta: { issuingUnit: '中共济宁市任城区济阳街道工作委员会' } },
   'year-end-ranking': { data: yearEndRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2025〕1号' } },
   'final-assessment': { data: finalAssessment, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
+  'assessment-ranking': { data: assessmentRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2026〕9号' } },
 };

@@ -36,9 +36,10 @@ import { hashSecret } from '../../domain/auth/secrets.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/rules.ts';
 import type { Role } from '../../domain/auth/roles.ts';
 import { GRID_RECORD_PATHS, GRID_UNSCOPED, seedGridMatter, seedMemberReports, seedPoints, type GridRecords } from '../support/grid-records.ts';
+import { ASSESSMENT_RECORD_PATHS, ASSESSMENT_UNSCOPED, seedAssessment, type AssessmentRecords } from '../support/assessment-records.ts';
 
 /** The records of one district that routes take as path parameters. */
-interface Records extends GridRecords {
+interface Records extends GridRecords, AssessmentRecords {
   unit: string;
   street: string;
   organization: string;
@@ -96,6 +97,7 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
   await em.flush();
   const matter = await seedGridMatter(em, { grid: grid.id, district: ids.district.id, tag: d.tag });
   return {
+    ...(await seedAssessment(em, { district: ids.district.id, street: ids.street.id, grid: grid.id, tag: d.tag })),
     ...(await seedPoints(em, d.community.id, d.tag)), ...(await seedMemberReports(em, { person: person.id, org: d.org.id, community: d.community.id })),
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,
@@ -158,14 +160,14 @@ function fillRecords(path: string, r: Records): string {
     [/^\/units\//, 'unit'], [/^\/organizations\//, 'organization'], [/^\/people\//, 'person'], [/^\/accounts\//, 'account'],
     [/^\/role-assignments\//, 'roleAssignment'], [/^\/evaluator-assignments\//, 'evaluatorAssignment'], [/^\/notifications\//, 'notification'],
     [/^\/access-links\//, 'accessLink'], [/^\/imports\//, 'importJob'], [/^\/evidence\//, 'evidence'], [/^\/dual-commitments\/cycles\//, 'dcCycle'],
-    ...GRID_RECORD_PATHS,
+    ...GRID_RECORD_PATHS, ...ASSESSMENT_RECORD_PATHS,
     [/^\/postings\/cohorts\//, 'cohort'], [/^\/postings\//, 'posting'], [/^\/auth\/tokens\//, 'apiToken'],
     [/^\/document-issuers\//, 'district'], [/^\/grid-matters\//, 'gridMatter'],
   ];
   const id = idOf.find(([re]) => re.test(path))?.[1];
   return path
     .replace('{id}', id ? r[id] : randomUUID())
-    .replace('{setId}', r.set).replace('{unitId}', r.unit).replace('{gridId}', r.grid).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
+    .replace('{setId}', r.set).replace('{subjectId}', r.assessmentSubject).replace('{unitId}', r.unit).replace('{gridId}', r.grid).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
     .replace('{itemKey}', 'item-1').replace('{kind}', path.startsWith('/imports') ? 'organizations' : 'notice')
     .replace('{year}', '2026').replace('{quarter}', '1').replace('{date}', '2026-03-02').replace('{version}', '1')
     .replace('{type}', 'quarter-report').replace('{sha256}', hashSecret('B'))
@@ -210,6 +212,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   // A CSV upload: the rows name units and organizations, checked row by row (test/api/imports.test.ts).
   'POST /imports/{kind}': 'own',
   ...GRID_UNSCOPED,
+  ...(ASSESSMENT_UNSCOPED as unknown as typeof GRID_UNSCOPED),
   // Leave and trips of the postings a caller sees (a street: its communities'); the issuers of the districts a department is the department of.
   'GET /postings/absences': 'read', 'GET /document-issuers': 'read',
   // Holiday calendars are the State Council's, the same for every district: nothing of a district in them.
@@ -235,6 +238,7 @@ const NOT_SEEDED: Record<string, string> = {
   'GET /postings/{id}/final-assessment/report': 'no joint assessment was signed',
   'GET /postings/cohorts/{id}/ranking/report': 'the cohort was not ranked',
   'GET /postings/report-files/{fileId}': 'the seeded report row has no PDF in the store',
+  'GET /assessment-rounds/{id}/ranking.pdf': 'the seeded round was not signed off',
 };
 
 function operations(): { key: string; method: string; path: string; op: Operation }[] {

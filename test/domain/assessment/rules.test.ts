@@ -99,7 +99,7 @@ describe('refusals', () => {
   it('refuses a score over the indicator\'s max, self-scoring for someone else, and scoring after close', () => {
     const over = filingRefusal(G, open, 'acc1', { source: 'supervisor', accountId: 'sup', entries: { ...entries, patrol: { points: 21 } } });
     expect(over).toMatchObject({ type: 'Invalid', details: [{ field: 'scores.patrol', rule: 'must be at most 20' }] });
-    expect(filingRefusal(G, open, 'acc1', { source: 'self', accountId: 'acc2', entries })?.type).toBe('NotYourRole');
+    expect(filingRefusal(G, open, 'acc1', { source: 'self', accountId: 'acc2', entries })?.type).toBe('WrongRole');
     expect(filingRefusal(G, { ...open, open: false }, 'acc1', { source: 'self', accountId: 'acc1', entries })?.type).toBe('WrongStage');
     expect(filingRefusal(G, open, 'acc1', { source: 'self', accountId: 'acc1', entries })).toBeNull();
   });
@@ -108,7 +108,7 @@ describe('refusals', () => {
     const s = initialRoundState();
     expect(signOffRefusal(G, s, { role: 'street_committee', accountId: 'a' })?.type).toBe('WrongStage');
     s.stage = 'sign_off';
-    expect(signOffRefusal(G, s, { role: 'org_department', accountId: 'a' })?.type).toBe('NotYourRole');
+    expect(signOffRefusal(G, s, { role: 'org_department', accountId: 'a' })?.type).toBe('WrongRole');
     expect(signOffRefusal(G, s, { role: 'street_committee', accountId: 'a' })).toBeNull();
   });
 });

@@ -1,0 +1,28 @@
+// Assessment schemes and their rounds (考核方案, issue 19) over HTTP: schemes.ts (define, copy a
+// shipped default, publish versions), rounds.ts (start, read results and ranking, file scores,
+// sign off, the ranking PDF and the pay-grade list). Handlers call api/services/assessments/.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AssessmentDeps } from '../../services/assessments/access.ts';
+import { createSchemeService, ensureShippedSchemes } from '../../services/assessments/schemes.ts';
+import { createRoundService } from '../../services/assessments/rounds.ts';
+import { createScoringService } from '../../services/assessments/scoring.ts';
+import { schemeRoutes } from './schemes.ts';
+import { roundRoutes } from './rounds.ts';
+
+export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
+
+function createServices(deps: AssessmentDeps) {
+  const rounds = createRoundService(deps);
+  return { schemes: createSchemeService(deps), rounds, scoring: createScoringService(deps, rounds) };
+}
+export type AssessmentServices = ReturnType<typeof createServices>;
+
+export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { temporal, config, clock, orm } = app.services;
+  await ensureShippedSchemes(orm.em.fork() as EntityManager);
+  const bounds = { temporal, updateTimeoutMs: config.UPDATE_TIMEOUT_MS, queryTimeoutMs: config.QUERY_TIMEOUT_MS };
+  const services = createServices({ temporal, bounds, taskQueue: config.TEMPORAL_TASK_QUEUE, clock, dataDir: config.DATA_DIR });
+  schemeRoutes(app, services);
+  roundRoutes(app, services);
+};

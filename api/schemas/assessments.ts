@@ -1,0 +1,144 @@
+// Params, bodies and answers of the assessment routes (考核方案, issue 19). The definition's
+// shape is typed here; its rules (weights adding to 100, bands in order, a max for manual
+// scores…) are checked by domain/assessment/rules.ts, which names the field of each.
+import Type from 'typebox';
+import { DateOnly, DateTime, Nullable, Uuid } from './common.ts';
+import { CADENCES, RATE_SOURCES, RULE_KINDS, SOURCE_KINDS, TARGET_LEVELS, TARGET_ROLES } from '../../domain/assessment/rules.ts';
+import { ROUND_STAGES } from '../../domain/assessment/state.ts';
+
+const Num = Type.Number();
+const Name = Type.String({ maxLength: 200 });
+const Indicator = Type.Object({
+  key: Type.String({ maxLength: 40 }),
+  name: Name,
+  weight: Num,
+  rule: Type.Enum([...RULE_KINDS]),
+  max: Type.Optional(Num),
+  items: Type.Optional(Type.Array(Name, { maxItems: 30 })),
+  rateSource: Type.Optional(Type.Enum([...RATE_SOURCES])),
+  question: Type.Optional(Name),
+});
+const SignOffRole = Type.Enum(['street_committee', 'org_department']);
+export const SchemeDefinition = Type.Object({
+  name: Name,
+  target: Type.Union([
+    Type.Object({ kind: Type.Literal('role'), role: Type.Enum([...TARGET_ROLES]), unitLevel: Type.Enum([...TARGET_LEVELS]) }),
+    Type.Object({ kind: Type.Literal('unit'), unitLevel: Type.Enum([...TARGET_LEVELS]) }),
+  ]),
+  cadence: Type.Enum([...CADENCES]),
+  sections: Type.Array(Type.Object({ key: Type.String({ maxLength: 40 }), name: Name, indicators: Type.Array(Indicator, { maxItems: 40 }) }), { maxItems: 20 }),
+  sources: Type.Array(Type.Object({ kind: Type.Enum([...SOURCE_KINDS]), weight: Num }), { maxItems: 5 }),
+  deadlines: Type.Object({ scoringDays: Num, reminderDaysBefore: Num, signOffDays: Num }),
+  bands: Type.Array(Type.Object({ key: Type.String({ maxLength: 40 }), name: Name, minScore: Num, maxShare: Type.Optional(Num) }), { maxItems: 10 }),
+  signOff: Type.Array(SignOffRole, { maxItems: 4 }),
+  publicityDays: Num,
+  outputs: Type.Object({
+    payGrade: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+    honourBands: Type.Optional(Type.Array(Type.String())),
+    honourLimit: Type.Optional(Type.Integer()),
+  }),
+});
+
+export const SchemeParams = Type.Object({ id: Uuid });
+export const VersionParams = Type.Object({ id: Uuid, version: Type.Integer({ minimum: 1 }) });
+export const Scheme = Type.Object({
+  id: Uuid,
+  unitId: Nullable(Uuid),
+  unitName: Nullable(Type.String()),
+  isDefault: Type.Boolean(),
+  copiedFrom: Nullable(Uuid),
+  draft: SchemeDefinition,
+  latestVersion: Type.Integer(),
+  /** Whether the draft differs from the latest published version. */
+  changed: Type.Boolean(),
+  editable: Type.Boolean(),
+  versions: Type.Array(Type.Object({ version: Type.Integer(), publishedAt: DateTime })),
+  updatedAt: DateTime,
+});
+export const SchemeList = Type.Object({ items: Type.Array(Scheme) });
+export const CreateScheme = Type.Object({
+  unitId: Uuid,
+  /** Copy a scheme (a shipped default or another) as the department's own; else give the definition. */
+  copyOf: Type.Optional(Uuid),
+  definition: Type.Optional(SchemeDefinition),
+}, { additionalProperties: false });
+export const SchemeVersion = Type.Object({ schemeId: Uuid, version: Type.Integer(), definition: SchemeDefinition, publishedAt: DateTime });
+
+export const StartRound = Type.Object({
+  schemeId: Uuid,
+  /** The department's unit the round runs over (its jurisdiction). */
+  unitId: Uuid,
+  /** 2026年下半年 */
+  period: Type.String({ minLength: 1, maxLength: 40 }),
+  /** The period the records (rates) are counted over. */
+  from: DateOnly,
+  to: DateOnly,
+}, { additionalProperties: false });
+export const RoundParams = Type.Object({ id: Uuid });
+export const SubjectParams = Type.Object({ id: Uuid, subjectId: Uuid });
+const Stage = Type.Enum([...ROUND_STAGES]);
+export const RoundSummary = Type.Object({
+  id: Uuid,
+  schemeId: Uuid,
+  schemeName: Type.String(),
+  version: Type.Integer(),
+  unitId: Uuid,
+  unitName: Type.String(),
+  period: Type.String(),
+  stage: Stage,
+  signOffStep: Type.Integer(),
+  scoringDueAt: DateTime,
+  startedAt: DateTime,
+  closedAt: Nullable(DateTime),
+  assessed: Type.Integer(),
+  hasRanking: Type.Boolean(),
+});
+export const RoundList = Type.Object({ items: Type.Array(RoundSummary) });
+export const Subject = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  unitName: Type.String(),
+  total: Nullable(Num),
+  rank: Nullable(Type.Integer()),
+  band: Nullable(Type.String()),
+  bandName: Nullable(Type.String()),
+  capped: Type.Boolean(),
+  payGradeBefore: Nullable(Type.Integer()),
+  payGradeAfter: Nullable(Type.Integer()),
+  honoured: Type.Boolean(),
+  /** Sources that have filed, with how many scorers. */
+  filed: Type.Record(Type.String(), Type.Integer()),
+  /** The sources the caller may file as for this one (empty when scoring is closed). */
+  mySources: Type.Array(Type.Enum([...SOURCE_KINDS])),
+  /** What the caller filed, per source. */
+  myFilings: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
+});
+export const RoundView = Type.Object({
+  ...RoundSummary.properties,
+  definition: SchemeDefinition,
+  signOffs: Type.Array(Type.Object({ step: Type.Integer(), role: Type.String(), signer: Type.String(), signedAt: DateTime })),
+  /** Whether the caller may sign the step that is due. */
+  canSignOff: Type.Boolean(),
+  canClose: Type.Boolean(),
+  resultsShown: Type.Boolean(),
+  subjects: Type.Array(Subject),
+});
+export const FileScores = Type.Object({
+  source: Type.Enum([...SOURCE_KINDS]),
+  scores: Type.Record(Type.String(), Type.Union([
+    Type.Object({ points: Num }, { additionalProperties: false }),
+    Type.Object({ ticked: Type.Array(Type.Integer(), { maxItems: 30 }) }, { additionalProperties: false }),
+    Type.Object({ mean: Num }, { additionalProperties: false }),
+  ])),
+}, { additionalProperties: false });
+export const Filed = Type.Object({ subjectId: Uuid, source: Type.String(), filed: Type.Integer() });
+export const StageAnswer = Type.Object({ stage: Stage, signOffStep: Type.Integer() });
+export const PayGradeList = Type.Object({
+  roundId: Uuid,
+  applied: Type.Boolean(),
+  items: Type.Array(Type.Object({
+    subjectId: Uuid, name: Type.String(), unitName: Type.String(), rank: Type.Integer(), bandName: Type.String(),
+    before: Type.Integer(), after: Type.Integer(), step: Type.Integer(),
+  })),
+  honours: Type.Array(Type.Object({ subjectId: Uuid, name: Type.String(), unitName: Type.String(), rank: Type.Integer(), bandName: Type.String() })),
+});

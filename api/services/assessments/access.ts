@@ -1,0 +1,99 @@
+// What the assessment services share: the caller, which units the caller holds staff roles
+// over, the schemes and rounds the caller may see (else 404, so another district's records are
+// not revealed), and the sources a caller may score an assessed person or unit as.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyRequest } from 'fastify';
+import type { Client } from '@temporalio/client';
+import type { Principal } from '../../../domain/auth/principal.ts';
+import { isAdmin } from '../../../domain/auth/scope.ts';
+import type { Clock } from '../../../domain/clock.ts';
+import { notFound } from '../../../domain/errors.ts';
+import type { SchemeDefinition, SourceKind } from '../../../domain/assessment/rules.ts';
+import type { RoundStage } from '../../../domain/assessment/state.ts';
+import type { WorkflowBounds } from '../../workflow-refusals.ts';
+import { emOf, principalOf } from '../../plugins/auth.ts';
+
+export interface Caller { em: EntityManager; principal: Principal }
+export const callerOf = (request: FastifyRequest): Caller => ({ em: emOf(request), principal: principalOf(request) });
+
+export interface AssessmentDeps { temporal: Client; bounds: WorkflowBounds; taskQueue: string; clock: Clock; dataDir: string }
+
+const STAFF = ['org_department', 'street_committee', 'community_committee'];
+/** Paths of units the caller holds `roles` over (every staff role when not named). */
+export const pathsOf = (p: Principal, roles: readonly string[] = STAFF): string[] =>
+  p.grants.filter((g) => roles.includes(g.role) && g.unitPath).map((g) => g.unitPath!);
+
+export async function unitInScope(c: Caller, unitId: string, roles: readonly string[]) {
+  const [unit] = await c.em.execute<{ id: string; name: string; path: string; level: string }[]>(
+    'select id, name, path, level from administrative_unit where id = ?', [unitId]);
+  if (!unit || !(isAdmin(c.principal) || pathsOf(c.principal, roles).some((p) => unit.path.startsWith(p)))) throw notFound('unit');
+  return unit;
+}
+
+export interface SchemeRow {
+  id: string; unit_id: string | null; unit_name: string | null; unit_path: string | null; shipped_key: string | null; is_default: boolean;
+  copied_from: string | null; draft: SchemeDefinition; latest_version: number; updated_at: Date;
+}
+
+/** A scheme the department may read: a shipped default, or one of a unit over or under its own. */
+export async function schemeFor(c: Caller, id: string): Promise<{ scheme: SchemeRow; editable: boolean }> {
+  const [scheme] = await c.em.execute<SchemeRow[]>(
+    `select s.*, u.name unit_name, u.path unit_path from assessment_scheme s left join administrative_unit u on u.id = s.unit_id where s.id = ?`, [id]);
+  if (!scheme) throw notFound('assessment scheme');
+  const admin = isAdmin(c.principal);
+  const paths = pathsOf(c.principal, ['org_department']);
+  const under = scheme.unit_path !== null && paths.some((p) => scheme.unit_path!.startsWith(p));
+  const over = scheme.unit_path !== null && paths.some((p) => p.startsWith(scheme.unit_path!));
+  if (!(admin || scheme.is_default || under || over)) throw notFound('assessment scheme');
+  return { scheme, editable: scheme.unit_id !== null && (admin || under) };
+}
+
+export interface RoundRow {
+  id: string; scheme_id: string; version: number; unit_id: string; unit_name: string; unit_path: string; period: string; workflow_id: string;
+  stage: RoundStage; sign_off_step: number; scoring_due_at: Date; started_at: Date; closed_at: Date | null; ranking_sha256: string | null;
+  definition: SchemeDefinition;
+}
+
+export interface RoundAccess {
+  round: RoundRow;
+  /** Department over the round's unit (or admin): sees everything, closes scoring, files department and residents' scores. */
+  department: boolean;
+  /** Paths the caller supervises inside the round (street / community staff). */
+  within: string[];
+}
+
+/** A round the caller may see: staff over its unit, or inside it (a street, a community, a grid worker). */
+export async function roundFor(c: Caller, id: string): Promise<RoundAccess> {
+  const [round] = await c.em.execute<RoundRow[]>(
+    `select r.*, u.name unit_name, u.path unit_path, v.definition from assessment_round r join administrative_unit u on u.id = r.unit_id
+       join assessment_scheme_version v on v.scheme_id = r.scheme_id and v.version = r.version where r.id = ?`, [id]);
+  if (!round) throw notFound('assessment round');
+  const admin = isAdmin(c.principal);
+  const department = admin || pathsOf(c.principal, ['org_department']).some((p) => round.unit_path.startsWith(p));
+  const within = pathsOf(c.principal).filter((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p));
+  if (!department && within.length === 0) throw notFound('assessment round');
+  return { round, department, within };
+}
+
+export interface SubjectRow { id: string; account_id: string | null; unit_id: string; unit_path: string; name: string; workflow_id: string }
+
+/** Parent path of a unit path (`/a/b/c/` → `/a/b/`). */
+const parentOf = (path: string) => path.replace(/[^/]+\/$/, '');
+
+/** The sources the caller may file as for one assessed person or unit of the round. */
+export function sourcesFor(c: Caller, access: RoundAccess, subject: SubjectRow, peerPaths: string[]): SourceKind[] {
+  const d = access.round.definition;
+  const p = c.principal;
+  const out = new Set<SourceKind>();
+  const self = d.target.kind === 'role' ? subject.account_id === p.accountId : p.grants.some((g) => g.unitId === subject.unit_id);
+  if (self) out.add('self');
+  if (!self && peerPaths.some((path) => parentOf(path) === parentOf(subject.unit_path))) out.add('peers');
+  const supervising = p.grants.some((g) => (g.role === 'community_committee' || g.role === 'street_committee') && g.unitPath
+    && subject.unit_path.startsWith(g.unitPath) && g.unitPath !== subject.unit_path);
+  if (supervising && !self) out.add('supervisor');
+  if (access.department) {
+    out.add('department');
+    out.add('residents');
+  }
+  return d.sources.map((s) => s.kind).filter((k) => out.has(k));
+}

@@ -1,0 +1,126 @@
+// Assessment rounds driven by a scheme (issue 19), built once for every scheme: one workflow per
+// round (`assessment-round/<roundId>`) and one per assessed person or unit
+// (`assessment/<roundId>/<subjectId>`, a child of the round). The round keeps the pinned version's
+// definition in its input, so a scheme edited mid-round does not reach it. Scoring is open until
+// the scheme's deadline (a reminder before it) or until the department closes it; each assessed
+// workflow takes filings through an update whose validator refuses at once (wrong stage, not your
+// role, a score over the max), then computes its total; the round grades, waits for each sign-off
+// of the chain (escalating a step left too long), prints the ranking, holds 公示 and closes,
+// moving pay grades. The database is written by activities only.
+import {
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { AssessmentActivities } from '../activities/assessment.ts';
+import type { ReportActivities } from '../activities/reports.ts';
+import {
+  assessedStatus, assessedWorkflowId, assessmentRoundStatus, closeAssessedScoring, closeAssessmentScoring, signOffAssessmentRound, submitAssessmentScores,
+  type AssessedInput, type AssessedResult, type RoundInput, type RoundResult,
+} from '../domain/assessment/contracts.ts';
+import { applyFiling, filingRefusal, initialRoundState, signOffRefusal, type Refusal, type RoundState, type SubjectState } from '../domain/assessment/state.ts';
+import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
+import { reportsTaskQueueFor } from './task-queues.ts';
+
+const DAY = 86_400_000;
+const acts = proxyActivities<AssessmentActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '2s', maximumInterval: '5 minutes' } });
+
+const refuse = (r: Refusal | null) => {
+  if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, details: r.details ? [r.details] : [], nonRetryable: true });
+};
+/** Waits until `done` or the time `at` (workflow clock); true when done came first. */
+const until = (at: number, done: () => boolean) => {
+  const ms = at - Date.now();
+  return ms > 0 ? condition(done, ms) : Promise.resolve(done());
+};
+
+export async function assessedSubject(input: AssessedInput): Promise<AssessedResult> {
+  const state: SubjectState = { open: true, filed: [], revision: 0 };
+  let closing = false;
+  setHandler(assessedStatus, () => ({ ...state, filed: [...state.filed] }));
+  setHandler(closeAssessedScoring, () => { closing = true; });
+  setHandler(submitAssessmentScores, async (filing) => {
+    applyFiling(state, filing);
+    await acts.recordAssessmentFiling({ roundId: input.roundId, subjectId: input.subjectId, filing, at: Date.now() });
+    return { ...state, filed: [...state.filed] };
+  }, { validator: (filing) => refuse(filingRefusal(input.definition, state, input.accountId, filing)) });
+  await condition(() => closing);
+  state.open = false;
+  await condition(allHandlersFinished);
+  const { total } = await acts.scoreAssessedSubject({ roundId: input.roundId, subjectId: input.subjectId, definition: input.definition });
+  return { subjectId: input.subjectId, total, filed: state.filed.length };
+}
+
+export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
+  const { roundId, definition: d } = input;
+  const state: RoundState = initialRoundState();
+  let closeEarly = false;
+  setHandler(assessmentRoundStatus, () => ({ ...state, signedBy: [...state.signedBy] }));
+  const children: ChildWorkflowHandle<typeof assessedSubject>[] = [];
+  // Closing tells every assessed workflow before anything else, so no filing is taken after it.
+  let closing: Promise<void> | null = null;
+  const closeScoring = () => (closing ??= (async () => {
+    state.stage = 'grading';
+    state.revision += 1;
+    for (const child of children) await child.signal(closeAssessedScoring);
+    await acts.recordAssessmentStage({ roundId, stage: 'grading', rankingSha256: null });
+  })());
+  setHandler(closeAssessmentScoring, async (_by) => {
+    closeEarly = true;
+    await closeScoring();
+    return { ...state, signedBy: [...state.signedBy] };
+  }, { validator: (_by) => refuse(state.stage === 'scoring' && !closeEarly && children.length === input.subjects.length ? null : { type: 'WrongStage', message: `the round is at ${state.stage}` }) });
+  setHandler(signOffAssessmentRound, async (a) => {
+    const step = state.signOffStep;
+    state.signedBy.push({ role: d.signOff[step]!, accountId: a.accountId, at: Date.now() });
+    state.signOffStep += 1;
+    state.revision += 1;
+    await acts.recordAssessmentSignOff({ roundId, step, role: d.signOff[step]!, accountId: a.accountId, at: Date.now() });
+    return { ...state, signedBy: [...state.signedBy] };
+  }, { validator: (a) => refuse(signOffRefusal(d, state, a)) });
+
+  const start = Date.now();
+  const dueAt = start + d.deadlines.scoringDays * DAY;
+  const { taskQueue } = workflowInfo();
+  for (const s of input.subjects) {
+    children.push(await startChild(assessedSubject, {
+      workflowId: assessedWorkflowId(roundId, s.subjectId),
+      args: [{ roundId, subjectId: s.subjectId, accountId: s.accountId, definition: d }],
+    }));
+  }
+  if (d.deadlines.reminderDaysBefore > 0 && !(await until(dueAt - d.deadlines.reminderDaysBefore * DAY, () => closeEarly))) {
+    await acts.remindAssessment({ roundId, kind: 'scoring', role: null, dueAt });
+  }
+  await until(dueAt, () => closeEarly);
+  await closeScoring();
+  await Promise.all(children.map((c) => c.result()));
+  await acts.gradeAssessmentRound({ roundId, definition: d });
+
+  state.stage = 'sign_off';
+  await acts.recordAssessmentStage({ roundId, stage: 'sign_off', rankingSha256: null });
+  while (state.signOffStep < d.signOff.length) {
+    const step = state.signOffStep;
+    if (await until(Date.now() + d.deadlines.signOffDays * DAY, () => state.signOffStep > step)) continue;
+    state.escalations += 1;
+    await acts.remindAssessment({ roundId, kind: 'sign_off', role: d.signOff[step]!, dueAt: null });
+  }
+  await condition(allHandlersFinished);
+
+  state.stage = 'publicity';
+  await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256: null });
+  let rankingSha256: string | null = null;
+  const rendering = proxyActivities<ReportActivities>({
+    taskQueue: reportsTaskQueueFor(taskQueue), startToCloseTimeout: '5 minutes', scheduleToCloseTimeout: '1 day',
+    retry: { initialInterval: '10s', maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_REPORT_ERRORS },
+  });
+  try {
+    const request = await acts.prepareAssessmentRanking({ roundId });
+    rankingSha256 = (await rendering.renderReport(request)).sha256;
+  } catch (error) {
+    // The results stand without the PDF; the failure is in the history and the page offers none.
+    if (!(error instanceof ActivityFailure)) throw error;
+  }
+  if (rankingSha256) await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256 });
+  await until(Date.now() + d.publicityDays * DAY, () => false);
+  state.stage = 'closed';
+  await acts.closeAssessmentRound({ roundId, definition: d, at: Date.now() });
+  return { roundId, assessed: input.subjects.length, signedBy: state.signedBy.map((s) => s.accountId) };
+}
