@@ -6,13 +6,15 @@
 // rows with exceljs's streaming reader. The file goes from the database to the socket a page
 // at a time: memory stays flat whatever the number of rows.
 //   npm run bench:export -- [organizations, default 32000]
+// With BENCH_PROFILE=<file.cpuprofile> the export alone (not the seeding) is CPU-profiled into that file.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { Session } from 'node:inspector/promises';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -98,6 +100,12 @@ try {
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 10);
   const loadBefore = load();
+  const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const started = performance.now();
   const res = await fetch(`${address}/organizations/export`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
@@ -107,6 +115,11 @@ try {
   await pipeline(Readable.fromWeb(res.body as never), createWriteStream(saved));
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const bytes = (await stat(saved)).size;
 
   console.log(`export of ${COUNT} organizations: ${seconds.toFixed(2)} s (first byte after ${firstByte.toFixed(0)} ms), ${mb(bytes)} MB .xlsx`);

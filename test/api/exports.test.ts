@@ -56,6 +56,14 @@ describe('Excel export of the directory', () => {
     expect(sheet.rows.length).toBe(list.total);
   });
 
+  it('organizations: a unit filter narrows to its subtree, named in the sheet; another street\'s unit gives no rows', async () => {
+    const sheet = await readXlsx((await download(world.tokens.orgDept!, `/organizations/export?underUnitId=${world.streetB.id}`)).rawPayload);
+    expect(sheet.filters).toBe('筛选条件：所属单位及下级：乙街道');
+    expect(byHeader(sheet).map((r) => r['组织名称'])).toEqual(['乙商贸有限公司']);
+    const foreign = await readXlsx((await download(world.tokens.streetA!, `/organizations/export?underUnitId=${world.streetB.id}`)).rawPayload);
+    expect(foreign.rows).toEqual([]);
+  });
+
   it('organizations: an enterprise exports only itself; limit and offset are not export filters', async () => {
     const sheet = await readXlsx((await download(world.tokens.enterpriseA!, '/organizations/export')).rawPayload);
     expect(sheet.filters).toBe('筛选条件：全部（未筛选）');

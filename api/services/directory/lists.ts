@@ -2,7 +2,6 @@
 // paged JSON route and by its Excel export, so both show exactly the same rows to the same caller.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
-import { Organization } from '../../../domain/entities/organization.ts';
 import { Person } from '../../../domain/entities/person.ts';
 import { escapeLike, organizationWhere, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import { notFound } from '../../../domain/errors.ts';
@@ -27,9 +26,6 @@ export async function organizationListWhere(em: EntityManager, scope: Scope, { q
   return allOf(and);
 }
 export const ORGANIZATION_ORDER = { name: 'asc', id: 'asc' } as const;
-
-export const readOrganizations = (em: EntityManager, where: Where) => (limit: number, offset: number) =>
-  em.fork().find(Organization, where, { populate: ['unit'], limit, offset, orderBy: ORGANIZATION_ORDER });
 
 /** The people a scope sees: placed in its units, or in organizations under them or of its own. */
 export function personWhere(scope: Scope): Where {

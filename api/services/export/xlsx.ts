@@ -49,6 +49,9 @@ const NUM_FMT: Record<CellFormat, string | undefined> = {
   date: 'yyyy-mm-dd',
   datetime: 'yyyy-mm-dd hh:mm',
 };
+const CELL_STYLES = Object.fromEntries(
+  (Object.keys(NUM_FMT) as CellFormat[]).map((f) => [f, f === 'text' ? {} : { numFmt: NUM_FMT[f] }]),
+) as Record<CellFormat, Partial<ExcelJS.Style>>;
 /** The written but unsent bytes a reply may hold before the export waits for the client. */
 const HIGH_WATER = 1024 * 1024;
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
@@ -105,10 +108,8 @@ export async function writeWorkbook<T>(out: PassThrough, spec: ExportSpec<T>): P
   workbook.subject = `筛选条件：${filters}`;
   workbook.description = `筛选条件：${filters}`;
   const sheet = workbook.addWorksheet(spec.title.slice(0, 31), { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
-  sheet.columns = spec.columns.map((c) => ({
-    width: c.width ?? Math.max(10, c.header.length * 2 + 2),
-    style: NUM_FMT[c.format ?? 'text'] && c.format !== 'text' ? { numFmt: NUM_FMT[c.format!] } : {},
-  }));
+  const styles = spec.columns.map((c) => CELL_STYLES[c.format ?? 'text']);
+  sheet.columns = spec.columns.map((c, i) => ({ width: c.width ?? Math.max(10, c.header.length * 2 + 2), style: styles[i] }));
   const width = Math.max(spec.columns.length, 1);
   const title = sheet.addRow([spec.title]);
   title.font = { bold: true, size: 14 };
@@ -124,13 +125,33 @@ export async function writeWorkbook<T>(out: PassThrough, spec: ExportSpec<T>): P
   });
   header.commit();
   for await (const page of spec.pages) {
-    for (const item of page) sheet.addRow(spec.columns.map((c) => cellValue(c.value(item), c.format))).commit();
+    for (const item of page) {
+      const row = sheet.addRow(spec.columns.map((c) => cellValue(c.value(item), c.format)));
+      // One shared style object per format: exceljs caches a cell's style by object identity, and
+      // the copy of the column's style each cell starts with would be serialized and hashed per cell.
+      row.eachCell({ includeEmpty: true }, (cell, n) => (cell.style = styles[n - 1]!));
+      row.commit();
+    }
     // The client reads slower than the database answers: wait rather than buffer the file.
     while (out.writableLength > HIGH_WATER && !out.destroyed) await once(out, 'drain');
     if (out.destroyed) return;
   }
   sheet.commit();
   await workbook.commit();
+}
+
+/**
+ * Pages of a list read by keyset ("the next `size` rows after the last one seen"), for the long
+ * lists: every page is one indexed range read, never an OFFSET that rereads what came before, and
+ * no connection is held between pages while the client catches up.
+ */
+export async function* keysetPages<T, K>(read: (after: K | null, size: number) => Promise<T[]>, keyOf: (row: T) => K, size = 2000): AsyncIterable<T[]> {
+  for (let after: K | null = null; ;) {
+    const page = await read(after, size);
+    if (page.length) yield page;
+    if (page.length < size) return;
+    after = keyOf(page[page.length - 1]!);
+  }
 }
 
 /** Pages of a list read with limit/offset, `size` rows at a time, until a short page. */
