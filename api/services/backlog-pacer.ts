@@ -1,10 +1,14 @@
 // Pacing a producer of new workflows (a cycle start) by the backlog of their workflow task
-// queue, so the tasks of people's actions never queue behind thousands of first workflow tasks.
-// An update's workflow task has its workflow's priority and joins the same queue as everything
-// else, so the only bound on its wait is how many tasks are ahead of it: the producer keeps at
-// most `maxBacklog` tasks waiting (and none older than `maxAgeMs`), read through
-// DescribeTaskQueue with reportStats, which Temporal (1.26+) and the project's devserver both
-// answer. A server that reports no stats leaves the producer unpaced.
+// queue and by the producing process's own event loop, so people's actions never queue behind
+// thousands of first workflow tasks nor behind a saturated API process. The producer keeps a
+// window of tasks allowed to wait, read through DescribeTaskQueue with reportStats (Temporal
+// 1.26+ and the project's devserver both answer it): the window grows while the workers empty
+// the queue faster than it is fed (they would otherwise idle) and halves as soon as the oldest
+// waiting task is older than `targetWaitMs` or the event loop lags more than `maxLoopDelayMs`
+// (additive increase, multiplicative decrease, as TCP does). The window needs no drain rate,
+// so it cannot talk itself down to a trickle when the producer is what limits the rate. A
+// server that reports no stats leaves the producer unpaced.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 
 export interface Backlog {
@@ -17,15 +21,18 @@ export interface Backlog {
 /** Reads a task queue's backlog; null when the server reports no stats. */
 export type BacklogReader = () => Promise<Backlog | null>;
 
+/** The producing process's event-loop delay since the previous call, in ms (p99), or null when not measured. */
+export type LoopDelayReader = () => number | null;
+
 export interface PacerOptions {
-  /** Most tasks allowed to wait on the queue, however fast the workers drain it. */
+  /** Most tasks allowed to wait on the queue (the window's ceiling). */
   maxBacklog: number;
-  /** Fewest tasks allowed to wait (so the workers are never starved while the rate is learnt). */
+  /** Fewest tasks the window allows (its floor, so the workers are never starved for long). */
   minBacklog: number;
-  /** The wait a task newly queued should see: the allowed backlog is the drain rate times this. */
+  /** The window halves when the oldest waiting task is older than this. */
   targetWaitMs: number;
-  /** No new work while the oldest waiting task is older than this. */
-  maxAgeMs: number;
+  /** The window halves and nothing starts while the event loop lags more than this (p99 since the last read). */
+  maxLoopDelayMs: number;
   /** At most one DescribeTaskQueue per this many ms. */
   pollMs: number;
   /** After this long without room, one start per poll goes through anyway (stale or stuck stats). */
@@ -35,7 +42,7 @@ export interface PacerOptions {
 }
 
 export const DEFAULT_PACING: PacerOptions = {
-  maxBacklog: 32, minBacklog: 4, targetWaitMs: 250, maxAgeMs: 500, pollMs: 100, stallMs: 60_000, unpacedBudget: 1000,
+  maxBacklog: 32, minBacklog: 4, targetWaitMs: 300, maxLoopDelayMs: 150, pollMs: 100, stallMs: 30_000, unpacedBudget: 1000,
 };
 
 /** The workflow task queue's backlog through DescribeTaskQueue (reportStats); any failure reads as "no stats". */
@@ -58,66 +65,79 @@ export function workflowQueueBacklog(temporal: Client, taskQueue: string): Backl
   };
 }
 
+/** This process's event-loop delay (p99 since the previous call); `close` stops measuring. */
+export function processLoopDelay(): { read: LoopDelayReader; close(): void } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    read: () => {
+      if (histogram.count === 0) return null;
+      const p99 = histogram.percentile(99) / 1e6;
+      histogram.reset();
+      return p99;
+    },
+    close: () => histogram.disable(),
+  };
+}
+
 export interface BacklogPacer {
   /** Resolves when one more workflow may be started; false once `stopped()` says so. */
   acquire(): Promise<boolean>;
-  /** Tells the pacer a start it allowed reached the server (its first task is queued). */
+  /** Tells the pacer a start it allowed reached the server (its first task is queued) or failed. */
   started(): void;
-  /** Reads made, ms the producer spent without budget (reading or waiting), last drain rate in tasks/s. */
-  readonly stats: { reads: number; waitedMs: number; drainPerSecond: number };
+  /** Reads made, ms the producer spent without budget (reading or waiting), the window now and at its smallest/largest. */
+  readonly stats: { reads: number; waitedMs: number; window: number; maxWindow: number; loopBackoffs: number; ageBackoffs: number };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * A budget of starts refilled from the backlog at each read: the allowed backlog is what the
- * workers drain in `targetWaitMs` (the rate learnt from successive reads: backlog before + tasks
- * this producer queued - backlog now, over the time between), within [minBacklog, maxBacklog];
- * none while the oldest task is older than `maxAgeMs`. Concurrent callers share one read.
+ * Starts are allowed while backlog + starts in flight < window. At each read (one per `pollMs`,
+ * concurrent callers share it): an old backlog or a lagging loop halves the window (and, for the
+ * loop, stops starts until the next read); a backlog at most half the window (the workers keep
+ * up) grows it by half. A window that stays full of fresh tasks is left as it is.
  */
-export function createBacklogPacer(read: BacklogReader, options: PacerOptions, stopped: () => boolean = () => false): BacklogPacer {
+export function createBacklogPacer(
+  read: BacklogReader, options: PacerOptions, stopped: () => boolean = () => false, loopDelay: LoopDelayReader = () => null,
+): BacklogPacer {
+  let window = options.minBacklog;
   let budget = 0;
+  let inFlight = 0;
   let lastRead = -Infinity;
-  let lastCount: number | null = null;
-  let queuedSinceRead = 0;
-  let rate = 0;
   let noRoomSince: number | null = null;
   let refreshing: Promise<void> | undefined;
-  const stats = { reads: 0, waitedMs: 0, drainPerSecond: 0 };
+  const stats = { reads: 0, waitedMs: 0, window, maxWindow: window, loopBackoffs: 0, ageBackoffs: 0 };
 
   async function refresh(): Promise<void> {
     const entered = performance.now();
     try {
-      await readInto();
+      const wait = lastRead + options.pollMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      const backlog = await read();
+      lastRead = performance.now();
+      stats.reads += 1;
+      decide(backlog, loopDelay(), lastRead);
     } finally {
       stats.waitedMs += performance.now() - entered;
     }
   }
 
-  async function readInto(): Promise<void> {
-    const wait = lastRead + options.pollMs - performance.now();
-    if (wait > 0) await sleep(wait);
-    const previousRead = lastRead;
-    const backlog = await read();
-    const now = performance.now();
-    lastRead = now;
-    stats.reads += 1;
+  function decide(backlog: Backlog | null, lagMs: number | null, now: number): void {
     if (!backlog) {
       budget = options.unpacedBudget;
-      lastCount = null;
       return;
     }
-    const queued = queuedSinceRead;
-    queuedSinceRead = 0;
-    if (lastCount !== null && now > previousRead) {
-      const sample = (Math.max(0, lastCount + queued - backlog.count) * 1000) / (now - previousRead);
-      // An empty queue means the workers may have waited for work: the sample is only a lower bound.
-      rate = backlog.count === 0 ? Math.max(rate, sample) : rate === 0 ? sample : 0.7 * rate + 0.3 * sample;
-      stats.drainPerSecond = Math.round(rate * 10) / 10;
+    const lagging = lagMs !== null && lagMs > options.maxLoopDelayMs;
+    if (lagging || backlog.ageMs > options.targetWaitMs) {
+      window = Math.max(options.minBacklog, Math.floor(window / 2));
+      if (lagging) stats.loopBackoffs += 1;
+      else stats.ageBackoffs += 1;
+    } else if (backlog.count + inFlight <= window / 2) {
+      window = Math.min(options.maxBacklog, Math.max(window + 1, Math.ceil(window * 1.5)));
     }
-    lastCount = backlog.count;
-    const allowed = Math.min(options.maxBacklog, Math.max(options.minBacklog, Math.round((rate * options.targetWaitMs) / 1000)));
-    budget = backlog.ageMs > options.maxAgeMs ? 0 : Math.max(0, allowed - backlog.count);
+    stats.window = window;
+    stats.maxWindow = Math.max(stats.maxWindow, window);
+    budget = lagging ? 0 : Math.max(0, window - backlog.count - inFlight);
     if (budget > 0) noRoomSince = null;
     else if (noRoomSince === null) noRoomSince = now;
     else if (now - noRoomSince > options.stallMs) budget = 1;
@@ -126,13 +146,14 @@ export function createBacklogPacer(read: BacklogReader, options: PacerOptions, s
   return {
     stats,
     started() {
-      queuedSinceRead += 1;
+      inFlight = Math.max(0, inFlight - 1);
     },
     async acquire() {
       for (;;) {
         if (stopped()) return false;
         if (budget > 0) {
           budget -= 1;
+          inFlight += 1;
           return true;
         }
         await (refreshing ??= refresh().finally(() => (refreshing = undefined)));

@@ -1,15 +1,15 @@
 // The cycle start's pacing against a simulated workflow task queue: workers take tasks first in
 // first out at a fixed rate, the producer starts workflows through the pacer with 16 starts in
 // flight, and a person's task joins the queue every 250 ms. The pacer must keep that person's wait
-// near its target whatever the workers' rate, without starving the workers; a server without
-// stats leaves the producer unpaced.
+// near its target whatever the workers' rate and however slow a start is, without starving the
+// workers; a lagging event loop holds the start back; a server without stats leaves it unpaced.
 import { describe, expect, it } from '@jest/globals';
 import { createBacklogPacer, DEFAULT_PACING, type Backlog } from '../../api/services/backlog-pacer.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs the producer for `ms` against workers draining `perSecond`; returns the persons' waits and the throughput. */
-async function simulate(perSecond: number, ms: number, withStats = true) {
+async function simulate(perSecond: number, ms: number, { withStats = true, startMs = 5, lagMs = null as number | null } = {}) {
   const queue: { at: number; person: boolean }[] = [];
   const waits: number[] = [];
   let taken = 0;
@@ -33,12 +33,12 @@ async function simulate(perSecond: number, ms: number, withStats = true) {
     return withStats ? { count: queue.length, ageMs: queue.length ? performance.now() - queue[0]!.at : 0 } : null;
   };
   let stop = false;
-  const pacer = createBacklogPacer(read, DEFAULT_PACING, () => stop);
+  const pacer = createBacklogPacer(read, DEFAULT_PACING, () => stop, () => lagMs);
   const workers = setInterval(drain, 5);
   const persons = setInterval(() => queue.push({ at: performance.now(), person: true }), 250);
   const producer = async () => {
     while (await pacer.acquire()) {
-      await sleep(5); // the start RPC
+      await sleep(startMs); // the start RPC
       queue.push({ at: performance.now(), person: false });
       pacer.started();
     }
@@ -50,7 +50,8 @@ async function simulate(perSecond: number, ms: number, withStats = true) {
   clearInterval(workers);
   clearInterval(persons);
   const sorted = waits.sort((a, b) => a - b);
-  return { p99: sorted[Math.floor(sorted.length * 0.99)] ?? Infinity, throughput: (taken * 1000) / ms, reads: pacer.stats.reads, backlog: queue.length };
+  const throughput = (taken * 1000) / ms;
+  return { p99: sorted[Math.floor(sorted.length * 0.99)] ?? Infinity, throughput, reads: pacer.stats.reads, backlog: queue.length };
 }
 
 describe('the cycle start paced by the task queue backlog', () => {
@@ -64,8 +65,20 @@ describe('the cycle start paced by the task queue backlog', () => {
     expect(slow.reads).toBeLessThan(3000 / DEFAULT_PACING.pollMs + 5);
   }, 30_000);
 
+  it('keeps up with fast workers when each start takes long (the window grows; it does not learn a rate from its own trickle)', async () => {
+    // 16 starts in flight of 80 ms each can feed 200 tasks/s; the workers take 150.
+    const slowStarts = await simulate(150, 4000, { startMs: 80 });
+    expect(slowStarts.throughput).toBeGreaterThan(150 * 0.7);
+    expect(slowStarts.p99).toBeLessThan(700);
+  }, 30_000);
+
+  it('holds the start back while the event loop lags, one start per poll after the stall time at most', async () => {
+    const lagging = await simulate(150, 1500, { lagMs: 400 });
+    expect(lagging.throughput).toBeLessThan(5);
+  }, 30_000);
+
   it('starts unpaced when the server reports no backlog stats (the queue then grows, as before)', async () => {
-    const unpaced = await simulate(20, 1000, false);
+    const unpaced = await simulate(20, 1000, { withStats: false });
     expect(unpaced.backlog).toBeGreaterThan(200);
     expect(unpaced.p99).toBeGreaterThan(1000);
   }, 30_000);

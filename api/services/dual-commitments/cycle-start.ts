@@ -12,12 +12,20 @@ import { Cycle } from '../../../domain/entities/cycle.ts';
 import { gatePlan, resolveSettings, variantForKind } from '../../../domain/dual-commitment/rules.ts';
 import { DUAL_COMMITMENT_WORKFLOW, type DualCommitmentInput } from '../../../domain/dual-commitment/contracts.ts';
 import { clockOf } from '../../../domain/clock.ts';
-import { createBacklogPacer, DEFAULT_PACING, workflowQueueBacklog, type PacerOptions } from '../backlog-pacer.ts';
+import { createBacklogPacer, DEFAULT_PACING, processLoopDelay, workflowQueueBacklog, type BacklogPacer, type PacerOptions } from '../backlog-pacer.ts';
 
 /** Workflows started at once while a cycle starts; the rest queue behind them. */
 const START_CONCURRENCY = 32;
 /** Sets read from the database per round, so a 10,000-organization start stays small in memory. */
 const BATCH = 500;
+/**
+ * Temporal's priority key of the cycle's workflows (1 highest .. 5 lowest, unset = 3): below
+ * the default, so the start's first workflow tasks, matched lowest key first, never hold up the
+ * tasks and activities of other workflows (other cycles, grid matters) on the same queues. Their
+ * own later tasks keep it; those of a cached workflow go to its worker's sticky queue, which the
+ * start's backlog does not reach, and the pacing bounds that backlog for the rest.
+ */
+export const CYCLE_START_PRIORITY_KEY = 4;
 
 export interface CycleStarter {
   /** Starts every pending set of the cycle in the background; returns at once. */
@@ -50,11 +58,23 @@ export function createCycleStarter(deps: CycleStarterDeps): CycleStarter {
     const em = deps.orm.em.fork() as EntityManager;
     const cycle = await em.findOneOrFail(Cycle, { id: cycleId });
     const plan = gatePlan(cycle.year, resolveSettings(cycle.year, cycle.settings).settings);
-    let started = 0;
-    let failed = 0;
+    const counts = { started: 0, failed: 0 };
     const pacing = deps.pacing ?? DEFAULT_PACING;
-    const pacer = pacing ? createBacklogPacer(workflowQueueBacklog(deps.temporal, deps.taskQueue), pacing, () => closing) : null;
+    const loop = pacing ? processLoopDelay() : null;
+    const pacer = pacing ? createBacklogPacer(workflowQueueBacklog(deps.temporal, deps.taskQueue), pacing, () => closing, loop!.read) : null;
     const begun = performance.now();
+    try {
+      await startRounds(em, cycleId, plan, pacer, counts);
+    } finally {
+      loop?.close();
+    }
+    const seconds = Math.round(performance.now() - begun) / 1000;
+    const paced = pacer ? { pacedSeconds: Math.round(pacer.stats.waitedMs) / 1000, ...pacer.stats } : { paced: false };
+    deps.log.info({ cycleId, ...counts, seconds, ...paced }, 'dual commitments cycle start finished');
+  }
+
+  type Counts = { started: number; failed: number };
+  async function startRounds(em: EntityManager, cycleId: string, plan: DualCommitmentInput['plan'], pacer: BacklogPacer | null, counts: Counts) {
     for (;;) {
       if (closing) return;
       em.clear();
@@ -73,17 +93,20 @@ export function createCycleStarter(deps: CycleStarterDeps): CycleStarter {
           if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') input.variant = 'resident_unit';
           if (pacer && !(await pacer.acquire())) return;
           try {
-            await deps.temporal.workflow.start(DUAL_COMMITMENT_WORKFLOW, { taskQueue: deps.taskQueue, workflowId: set.workflowId, args: [input] });
-            pacer?.started();
+            await deps.temporal.workflow.start(DUAL_COMMITMENT_WORKFLOW, {
+              taskQueue: deps.taskQueue, workflowId: set.workflowId, args: [input], priority: { priorityKey: CYCLE_START_PRIORITY_KEY },
+            });
           } catch (error) {
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-              failed += 1;
+              counts.failed += 1;
               deps.log.error({ err: error, setId: set.id, cycleId }, 'could not start a dual commitment workflow');
               await em.nativeUpdate(CommitmentSet, { id: set.id }, { startError: reasonOf(error) });
               continue;
             }
+          } finally {
+            pacer?.started();
           }
-          started += 1;
+          counts.started += 1;
           startedIds.push(set.id);
         }
       };
@@ -92,11 +115,6 @@ export function createCycleStarter(deps: CycleStarterDeps): CycleStarter {
       // started again at the next boot, which finds it running and marks it.
       if (startedIds.length > 0) await em.nativeUpdate(CommitmentSet, { id: { $in: startedIds } }, { startedAt: clockOf(em).now(), startError: null });
     }
-    const seconds = Math.round(performance.now() - begun) / 1000;
-    const paced = pacer
-      ? { backlogReads: pacer.stats.reads, pacedSeconds: Math.round(pacer.stats.waitedMs) / 1000, drainPerSecond: pacer.stats.drainPerSecond }
-      : { paced: false };
-    deps.log.info({ cycleId, started, failed, seconds, ...paced }, 'dual commitments cycle start finished');
   }
 
   function startInBackground(cycleId: string): void {

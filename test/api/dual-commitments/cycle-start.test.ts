@@ -1,6 +1,7 @@
 // Starting a cycle's workflows on a real database with a scripted Temporal client: a set is
 // started, already running (counted as started), or failed with its reason; a start cut short
-// resumes at boot; failed sets start again once their error is cleared (the retry route).
+// resumes at boot; failed sets start again once their error is cleared (the retry route); the
+// workflows start at a priority below the default.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -43,17 +44,19 @@ afterAll(async () => {
 /** A Temporal client whose start answers per workflow ID from a script, and records the calls. */
 function scriptedClient(answer: (workflowId: string) => 'ok' | 'running' | 'down') {
   const calls: string[] = [];
+  const priorities: (number | undefined)[] = [];
   const client = {
     workflow: {
-      async start(_type: string, options: { workflowId: string }) {
+      async start(_type: string, options: { workflowId: string; priority?: { priorityKey?: number } }) {
         calls.push(options.workflowId);
+        priorities.push(options.priority?.priorityKey);
         const a = answer(options.workflowId);
         if (a === 'running') throw new WorkflowExecutionAlreadyStartedError('already started', options.workflowId, 'dualCommitment');
         if (a === 'down') throw new Error('14 UNAVAILABLE: connection refused');
       },
     },
   };
-  return { client: client as unknown as Client, calls };
+  return { client: client as unknown as Client, calls, priorities };
 }
 
 const setOf = (name: string) => orm.em.fork().findOneOrFail(CommitmentSet, { organization: orgIds[name]! });
@@ -61,11 +64,13 @@ const log = pino({ level: 'silent' });
 
 describe('starting a cycle in the background', () => {
   it('marks started, already running and failed sets, and retries only the failed ones', async () => {
-    const { client, calls } = scriptedClient((id) => (id.includes(orgIds['乙公司']!) ? 'running' : id.includes(orgIds['丙公司']!) ? 'down' : 'ok'));
+    const { client, calls, priorities } = scriptedClient((id) => (id.includes(orgIds['乙公司']!) ? 'running' : id.includes(orgIds['丙公司']!) ? 'down' : 'ok'));
     const starter = createCycleStarter({ orm, temporal: client, taskQueue: 'q', log });
     starter.startInBackground(cycleId);
     await starter.idle(cycleId);
     expect(calls).toHaveLength(4);
+    // Below Temporal's default priority (3): the start's backlog yields to every other workflow's tasks.
+    expect(priorities).toEqual([4, 4, 4, 4]);
     expect((await setOf('甲公司')).startedAt).toBeInstanceOf(Date);
     expect((await setOf('乙公司')).startedAt).toBeInstanceOf(Date);
     const failed = await setOf('丙公司');
