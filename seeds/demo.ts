@@ -139,6 +139,8 @@ export async function seedDemo(orm: MikroORM): Promise<SeedSummary> {
     await em.execute(
       "insert into grid_building (grid_id, name) select u.id, b || '号楼' from administrative_unit u, generate_series(1, 6) b where u.level = 'grid' on conflict do nothing",
     );
+    // The grid workers' current pay grades on the 三岗十八级 scale (5–8), which a half-yearly assessment moves.
+    await em.execute("insert into pay_grade (subject_key, grade) select id, 5 + (row_number() over (order by login))::int % 4 from account where login like 'grid%' on conflict do nothing");
     await recordAudit(em, { actor: { accountId: null, label: 'seed:demo' }, action: 'seed.demo', entityType: 'system', entityId: null, after: counts });
     return { seeded: true, ...counts };
   });

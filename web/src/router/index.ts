@@ -12,6 +12,7 @@ import { documentRoutes } from './documents';
 import { gridMatterPublicRoutes, gridMatterRoutes } from './grid-matters';
 import { adminRoutes } from './admin';
 import { gridPointsRoutes } from './grid-points';
+import { assessmentRoutes } from './assessments';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -35,6 +36,7 @@ const routes: RouteRecordRaw[] = [
       ...documentRoutes,
       ...adminRoutes,
       ...gridPointsRoutes,
+      ...assessmentRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },

@@ -1,0 +1,10 @@
+// Assessment schemes and rounds (考核方案, issue 19).
+import type { RouteRecordRaw } from 'vue-router';
+
+export const assessmentRoutes: RouteRecordRaw[] = [
+  { path: 'assessments/schemes', name: 'assessment-schemes', component: () => import('../views/assessments/SchemeListView.vue'), meta: { title: '考核方案' } },
+  { path: 'assessments/schemes/:id', name: 'assessment-scheme', component: () => import('../views/assessments/SchemeEditorView.vue'), meta: { title: '编辑考核方案' } },
+  { path: 'assessments/rounds', name: 'assessment-rounds', component: () => import('../views/assessments/RoundListView.vue'), meta: { title: '考核评价' } },
+  { path: 'assessments/rounds/new', name: 'assessment-round-start', component: () => import('../views/assessments/RoundStartView.vue'), meta: { title: '发起考核' } },
+  { path: 'assessments/rounds/:id', name: 'assessment-round', component: () => import('../views/assessments/RoundView.vue'), meta: { title: '考核评价' } },
+];
