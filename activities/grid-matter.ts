@@ -102,16 +102,6 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
         if (input.step === 'merged') set.merged_into_id = input.detail.intoId;
         const columns = Object.keys(set);
         await tx.execute(`update grid_matter set ${columns.map((c) => `"${c}" = ?`).join(', ')} where id = ?`, [...columns.map((c) => set[c]), row.id]);
-        const actor = input.actor ? { accountId: input.actor.accountId, label: input.actor.login } : input.step === 'rated' ? PUBLIC_LINK_ACTOR : SYSTEM_ACTOR;
-        await recordAudit(tx, {
-          actor,
-          action: `grid_matter.${input.step}`,
-          entityType: 'grid_matter',
-          entityId: row.id,
-          before: { status: row.status, level: row.level },
-          after: { number: row.number, status: s.status, level: s.level, deadlineAt: new Date(s.deadlineAt).toISOString(), outcome: s.lastOutcome,
-            ...input.detail },
-        });
         // Who must act next hears of it: the unit the matter is now with (and a registered responder's members).
         const where = `${row.grid_name} · ${row.category_name}（${row.number}）`;
         const handlers = async () => [...new Set([...(await staffOf(tx, assignee)),
@@ -137,6 +127,17 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
           notify(tx, { recipientAccountId, kind: `grid_matter_${input.step}`, title: STEP_TITLES[input.step], body, link: `/grid-desk/${row.id}` });
         }
         await tx.flush();
+        // Last, so the audit log's lock (one writer at a time, held until commit) is held only for its own rows.
+        const actor = input.actor ? { accountId: input.actor.accountId, label: input.actor.login } : input.step === 'rated' ? PUBLIC_LINK_ACTOR : SYSTEM_ACTOR;
+        await recordAudit(tx, {
+          actor,
+          action: `grid_matter.${input.step}`,
+          entityType: 'grid_matter',
+          entityId: row.id,
+          before: { status: row.status, level: row.level },
+          after: { number: row.number, status: s.status, level: s.level, deadlineAt: new Date(s.deadlineAt).toISOString(), outcome: s.lastOutcome,
+            ...input.detail },
+        });
       });
     },
 

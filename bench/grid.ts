@@ -1,14 +1,20 @@
 // Benchmark of grid matters (issue 18.6): the Chengdu campaign's load (seed 002: 194,700 issues
-// found in one 100-day campaign) on the embedded default, as `npm start` runs it: embedded
-// PostgreSQL, the project's Temporal-compatible server, the worker and the API in this process.
-// 200,000 matters over 100 simulated days (about 2,000 a day, some days a burst of three times
-// that), each reported by a resident through a grid's QR link (a different address each, so the
-// public routes' rate limits apply as to real residents), dispatched by the rules, accepted and
-// answered by the department's account, and rated through the resident's link (one in ten not
-// satisfied first: reopened, answered again, then satisfied). Prints matters/s sustained, p50/p99
-// of the report and rating requests, peak RSS (this process and PostgreSQL), history sizes.
-// The simulated days are batches: the clock does not move, so no deadline passes (the climbing
-// is covered by the tests); a day's matters run CONCURRENCY at a time.
+// found in one 100-day campaign) on the embedded default: embedded PostgreSQL, the project's
+// Temporal-compatible server, the worker and the API in this process. The server runs with time
+// skipping, as the sandbox does: its clock is the service's clock (records, SQL comparisons and
+// workflow timers read the same simulated time), runs at wall speed during a simulated day and
+// jumps to the next morning at the day's end, firing on the way every reminder, climb and
+// rating-window close that fell due. The load (bench/grid-load.ts): about MATTERS/DAYS matters
+// a day, one day in ten a burst of three times that, each reported by a resident through a
+// grid's QR link (a different address each, so the public routes' rate limits apply as to real
+// residents), dispatched by the rules, accepted and answered by the department's account and
+// rated through the resident's link; one in ten reopened once first; one in twenty left
+// unanswered for three days (reminded, climbing) before the district answers; one in twenty
+// never rated (closed by the rating window). After the last day the clock runs on until every
+// matter is closed. Prints matters/s sustained (and what 200,000 would take at that rate),
+// p50/p99 of the report and rating requests, peak RSS (this process and PostgreSQL), history
+// sizes and what each matter cost the workflow (tasks, activities), with the load average.
+//   GRID_BENCH_MATTERS=2000 GRID_BENCH_DAYS=2 npm run bench:grid      (a few minutes; extrapolated)
 //   npm run bench:grid -- [--matters 200000] [--days 100] [--concurrency 24]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,22 +26,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfig } from '../config/config.ts';
-import { createLogger, startApi, startDatabase, startOrm, startTemporalClient, startTemporalServer, startWorker } from '../entry/components.ts';
+import { createLogger, startApi, startDatabase, startEmbeddedTemporal, startOrm, startTemporalClient, startWorker } from '../entry/components.ts';
 import { Lifecycle } from '../entry/lifecycle.ts';
+import { lateBoundClock, sandboxControl } from '../entry/sandbox-control.ts';
 import { hashPassword } from '../domain/auth/passwords.ts';
+import { DAY_MS } from '../domain/time.ts';
+import { benchSettings, dayVolumes, fateOf, LATE_DAYS, percentile as pct } from './grid-load.ts';
 
-const { values: args } = parseArgs({ options: { matters: { type: 'string' }, days: { type: 'string' }, concurrency: { type: 'string' } } });
-const MATTERS = Number(args.matters ?? 200_000);
-const DAYS = Number(args.days ?? 100);
-const CONCURRENCY = Number(args.concurrency ?? 24);
+const { values: args } = parseArgs({
+  options: { matters: { type: 'string' }, days: { type: 'string' }, concurrency: { type: 'string' } },
+});
+const { matters: MATTERS, days: DAYS, concurrency: CONCURRENCY } = benchSettings(args, process.env);
+const CAMPAIGN = 200_000;
 const GRIDS = 400;
 const PASSWORD = 'Bench@2026';
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!) : NaN;
-};
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 
 async function freePort(): Promise<number> {
@@ -46,30 +52,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** RSS in MB of every process below this one (the embedded PostgreSQL and its backends). */
-function childrenRssMb(): number {
+/** RSS (MB) and CPU time (s) of every process below this one (the embedded PostgreSQL and its backends). */
+function children(): { rssMb: number; cpuSeconds: number } {
   try {
-    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,cputimes='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
     const mine = new Set([process.pid]);
-    let total = 0;
+    let rss = 0;
+    let cpu = 0;
     for (let grew = true; grew;) {
       grew = false;
-      for (const [pid, ppid, rss] of rows) if (!mine.has(pid!) && mine.has(ppid!)) (mine.add(pid!), (total += rss!), (grew = true));
+      for (const [pid, ppid, kb, seconds] of rows) if (!mine.has(pid!) && mine.has(ppid!)) (mine.add(pid!), (rss += kb!), (cpu += seconds!), (grew = true));
     }
-    return Math.round(total / 1024);
+    return { rssMb: Math.round(rss / 1024), cpuSeconds: cpu };
   } catch {
-    return NaN;
+    return { rssMb: NaN, cpuSeconds: NaN };
   }
 }
-
-/** Days' volumes: about MATTERS/DAYS a day, one day in ten a burst of three times that. */
-function dayVolumes(): number[] {
-  const weights = Array.from({ length: DAYS }, (_, d) => (d % 10 === 7 ? 3 : 0.8 + ((d * 37) % 5) / 10));
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const volumes = weights.map((w) => Math.floor((w / sum) * MATTERS));
-  volumes[volumes.length - 1]! += MATTERS - volumes.reduce((a, b) => a + b, 0);
-  return volumes;
-}
+/** CPU seconds of this process (the API, the worker, the devserver) and of PostgreSQL. */
+const cpuNow = () => ({ own: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, pg: children().cpuSeconds });
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-bench-grid-'));
 const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
@@ -78,18 +78,22 @@ const logger = createLogger(config);
 const lifecycle = new Lifecycle(logger);
 let peakRss = 0;
 let peakChildren = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-const childSampler = setInterval(() => (peakChildren = Math.max(peakChildren, childrenRssMb())), 5000);
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1000);
+const childSampler = setInterval(() => (peakChildren = Math.max(peakChildren, children().rssMb)), 10_000);
 
 try {
   console.log(`bench:grid  ${MATTERS} matters over ${DAYS} simulated days, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, node ${process.version}`);
   console.log(`load average at start ${loadavg()}`);
+  // As the sandbox starts (entry/sandbox.ts): the service's clock reads the time-skipping server's.
+  const { clock, bind } = lateBoundClock();
   const databaseUrl = await startDatabase(config, logger, lifecycle);
-  const orm = await startOrm(config, databaseUrl, logger, lifecycle);
-  const temporalAddress = await startTemporalServer(config, databaseUrl, logger, lifecycle);
-  await startWorker(config, temporalAddress, orm, logger, lifecycle);
-  const temporal = startTemporalClient(config, temporalAddress, lifecycle);
-  await startApi(config, orm, temporal, logger, lifecycle);
+  const orm = await startOrm(config, databaseUrl, logger, lifecycle, clock);
+  const devserver = await startEmbeddedTemporal(config, databaseUrl, logger, lifecycle, true);
+  bind(() => devserver.clock.now());
+  await startWorker(config, devserver.address, orm, logger, lifecycle, { clock });
+  const temporal = startTemporalClient(config, devserver.address, lifecycle);
+  const control = sandboxControl(devserver, config.TEMPORAL_NAMESPACE, clock);
+  await startApi(config, orm, temporal, logger, lifecycle, control);
 
   // A district of 10 streets, 40 communities, GRIDS grids with 6 buildings each; the department's account.
   const em = orm.em.fork() as EntityManager;
@@ -152,71 +156,123 @@ try {
   const rateMs: number[] = [];
   const updateMs: number[] = [];
   const failures = new Map<string, number>();
-  const fail = (what: string, r: { status: number; body: any }) => failures.set(`${what} ${r.status} ${r.body?.error ?? ''}`, (failures.get(`${what} ${r.status} ${r.body?.error ?? ''}`) ?? 0) + 1);
+  const fail = (what: string, r: { status: number; body: any }) => {
+    const key = `${what} ${r.status} ${r.body?.error ?? ''}`;
+    failures.set(key, (failures.get(key) ?? 0) + 1);
+  };
+  const handle = async (id: string) => {
+    for (const step of ['accept', 'answer'] as const) {
+      const r = await call('POST', `/grid-matters/${id}/${step}`, step === 'answer' ? { text: '已处理' } : undefined, auth);
+      updateMs.push(r.ms);
+      if (r.status !== 200 && !(step === 'accept' && r.status === 409)) fail(step, r);
+    }
+  };
+  const rate = async (follow: string, rating: 'satisfied' | 'unsatisfied', address: string) => {
+    const r = await call('POST', follow, { rating }, {}, address);
+    rateMs.push(r.ms);
+    if (r.status !== 200) fail('rate', r);
+    return r.status === 200;
+  };
+  interface Waiting { id: string; follow: string; address: string; dueDay: number }
+  const waiting: Waiting[] = [];
   let seq = 0;
   let done = 0;
-  const one = async () => {
+  /** One matter of the day: reported, then what its fate says. */
+  const one = async (day: number) => {
     const n = seq++;
+    const fate = fateOf(n);
     const address = `127.${1 + ((n >> 16) & 0xff)}.${(n >> 8) & 0xff}.${n & 0xff || 1}`;
     const report = await call('POST', links[n % links.length]!, {
       category: categories[n % categories.length], building: `${1 + (n % 6)}栋`, description: `基准事项 ${n}`, ...(n % 2 ? { phone: `139${String(n).padStart(8, '0')}` } : {}),
     }, {}, address);
     reportMs.push(report.ms);
     if (report.status !== 201) return fail('report', report);
+    // The handler finds it in the inbox; the bench reads its id straight from the table.
     const [row] = await conn.execute<{ id: string }[]>('select id from grid_matter where number = ?', [report.body.number]);
     const follow = `/public/grid-matters/${report.body.followToken}/rating`;
-    const handle = async () => {
-      for (const step of ['accept', 'answer'] as const) {
-        const r = await call('POST', `/grid-matters/${row!.id}/${step}`, step === 'answer' ? { text: '已处理' } : undefined, auth);
-        updateMs.push(r.ms);
-        if (r.status !== 200 && !(step === 'accept' && r.status === 409)) fail(step, r);
-      }
-    };
-    await handle();
-    if (n % 10 === 3) {
-      const r = await call('POST', follow, { rating: 'unsatisfied' }, {}, address);
-      rateMs.push(r.ms);
-      if (r.status !== 200) fail('rate', r);
-      await handle();
+    if (fate === 'late') return void waiting.push({ id: row!.id, follow, address, dueDay: day + LATE_DAYS });
+    await handle(row!.id);
+    if (fate === 'unrated') return;
+    if (fate === 'reopened') {
+      await rate(follow, 'unsatisfied', address);
+      await handle(row!.id);
     }
-    const r = await call('POST', follow, { rating: 'satisfied' }, {}, address);
-    rateMs.push(r.ms);
-    if (r.status !== 200) fail('rate', r);
-    else done += 1;
+    if (await rate(follow, 'satisfied', address)) done += 1;
+  };
+  const late = async (w: Waiting) => {
+    await handle(w.id);
+    if (await rate(w.follow, 'satisfied', w.address)) done += 1;
+  };
+  /** Runs jobs CONCURRENCY at a time. */
+  const pool = async (jobs: (() => Promise<unknown>)[]) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }));
   };
 
+  // Day 1 starts at the next 08:00 in Shanghai (midnight UTC); each day ends by moving the clock to the next morning.
+  const day0 = Math.ceil(clock.now().getTime() / DAY_MS) * DAY_MS;
+  await control.moveTo(day0);
   const t0 = performance.now();
-  const volumes = dayVolumes();
-  for (const [d, volume] of volumes.entries()) {
+  const cpu0 = cpuNow();
+  let moveSeconds = 0;
+  const volumes = dayVolumes(MATTERS, DAYS);
+  const unratedDays = 8;
+  let d = 0;
+  for (; d < DAYS || waiting.length > 0 || d < DAYS + unratedDays; d++) {
     const dayStart = performance.now();
-    let left = volume;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (left > 0) {
-        left -= 1;
-        await one();
-      }
-    }));
-    if (d % 10 === 9 || d === volumes.length - 1) {
+    const due = waiting.filter((w) => w.dueDay <= d);
+    waiting.splice(0, waiting.length, ...waiting.filter((w) => w.dueDay > d));
+    const volume = volumes[d] ?? 0;
+    await pool([...due.map((w) => () => late(w)), ...Array.from({ length: volume }, () => () => one(d))]);
+    const moveStart = performance.now();
+    const { settled } = await control.moveTo(day0 + (d + 1) * DAY_MS);
+    moveSeconds += (performance.now() - moveStart) / 1000;
+    if (!settled) console.log(`day ${d + 1}: the clock's move did not settle within its limit`);
+    if (d % 10 === 9 || d === DAYS - 1 || volume === 0) {
       const s = (performance.now() - t0) / 1000;
-      console.log(`day ${d + 1}: ${volume} matters in ${((performance.now() - dayStart) / 1000).toFixed(1)} s; ${done} closed, ${(done / s).toFixed(1)} matters/s so far; `
-        + `RSS ${mb(process.memoryUsage().rss)} MB; load ${loadavg()}`);
+      console.log(`day ${d + 1}: ${volume} reported, ${due.length} late answered in ${((performance.now() - dayStart) / 1000).toFixed(1)} s; `
+        + `${done} closed by rating, ${(done / s).toFixed(1)} matters/s so far; RSS ${mb(process.memoryUsage().rss)} MB; load ${loadavg()}`);
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  const sizes: number[] = [];
+  const cpu1 = cpuNow();
+  const [counts] = await conn.execute<Record<string, string>[]>(
+    `select count(*) filter (where status = 'closed') closed, count(*) filter (where status = 'closed' and rating is null) unrated,
+            count(*) filter (where reminded_at is not null) reminded, count(*) filter (where climbs > 0) climbed, count(*) filter (where reopened > 0) reopened,
+            count(*) filter (where points_credited_at is not null) credited, (select count(*) from audit_entry) audit from grid_matter`);
   const sample = await conn.execute<{ workflow_id: string }[]>('select workflow_id from grid_matter order by random() limit 100');
-  for (const { workflow_id } of sample) sizes.push((await temporal.workflow.getHandle(workflow_id).describe()).historyLength);
-  const [counts] = await conn.execute<{ closed: string; credited: string; audit: string }[]>(
-    "select (select count(*) from grid_matter where status = 'closed') closed, (select count(*) from grid_matter where points_credited_at is not null) credited, "
-    + '(select count(*) from audit_entry) audit');
+  const events: number[] = [];
+  const cost = { tasks: 0, activities: 0, local: 0 };
+  for (const { workflow_id } of sample) {
+    const history = await temporal.workflow.getHandle(workflow_id).fetchHistory();
+    events.push(history.events?.length ?? 0);
+    for (const e of history.events ?? []) {
+      if (e.workflowTaskCompletedEventAttributes) cost.tasks += 1;
+      if (e.activityTaskScheduledEventAttributes) cost.activities += 1;
+      if (e.markerRecordedEventAttributes) cost.local += 1;
+    }
+  }
+  const c = counts!;
+  const rate_ = MATTERS / seconds;
   console.log('─'.repeat(72));
-  console.log(`${done} of ${MATTERS} matters reported, dispatched, handled and rated in ${(seconds / 60).toFixed(1)} min: ${(done / seconds).toFixed(1)} matters/s sustained`);
-  console.log(`report  POST /public/grid-report/:token        p50 ${pct(reportMs, 50)} ms  p99 ${pct(reportMs, 99)} ms  (${reportMs.length})`);
-  console.log(`rating  POST /public/grid-matters/:token/rating p50 ${pct(rateMs, 50)} ms  p99 ${pct(rateMs, 99)} ms  (${rateMs.length})`);
-  console.log(`accept/answer (workflow updates)               p50 ${pct(updateMs, 50)} ms  p99 ${pct(updateMs, 99)} ms  (${updateMs.length})`);
-  console.log(`peak RSS: this process ${mb(peakRss)} MB, PostgreSQL and children ${peakChildren} MB`);
-  console.log(`history sizes (100 sampled workflows): median ${pct(sizes, 50)} events, max ${Math.max(...sizes)} events`);
-  console.log(`database: ${counts!.closed} closed, ${counts!.credited} 文明积分 credits, ${counts!.audit} audit entries`);
+  console.log(`${MATTERS} matters over ${DAYS} simulated days (+ ${d - DAYS} days until all closed) in ${(seconds / 60).toFixed(1)} min `
+    + `(${(moveSeconds / 60).toFixed(1)} min of it moving the clock): ${rate_.toFixed(1)} matters/s sustained`);
+  console.log(`at this rate ${CAMPAIGN.toLocaleString('en')} matters take ${(CAMPAIGN / rate_ / 60).toFixed(0)} min (target: under 30 min)`);
+  const ownMs = ((cpu1.own - cpu0.own) / MATTERS) * 1000;
+  const pgMs = ((cpu1.pg - cpu0.pg) / MATTERS) * 1000;
+  console.log(`CPU per matter: ${ownMs.toFixed(0)} ms in this process (API, worker, devserver) + ${pgMs.toFixed(0)} ms in PostgreSQL: `
+    + `on ${os.cpus().length} idle cores at most ${((os.cpus().length * 1000) / (ownMs + pgMs)).toFixed(1)} matters/s `
+    + `(200,000 in ${((CAMPAIGN * (ownMs + pgMs)) / 1000 / os.cpus().length / 60).toFixed(0)} min)`);
+  console.log(`report  POST /public/grid-report/:token          p50 ${pct(reportMs, 50)} ms  p99 ${pct(reportMs, 99)} ms  (${reportMs.length})`);
+  console.log(`rating  POST /public/grid-matters/:token/rating  p50 ${pct(rateMs, 50)} ms  p99 ${pct(rateMs, 99)} ms  (${rateMs.length})`);
+  console.log(`accept/answer (workflow updates)                 p50 ${pct(updateMs, 50)} ms  p99 ${pct(updateMs, 99)} ms  (${updateMs.length})`);
+  console.log(`peak RSS: this process ${mb(peakRss)} MB, PostgreSQL and children ${peakChildren} MB (target: under 2048 MB together)`);
+  console.log(`history sizes (${sample.length} sampled): median ${pct(events, 50)} events, max ${Math.max(...events)}; per matter `
+    + `${(cost.tasks / sample.length).toFixed(1)} workflow tasks, ${(cost.activities / sample.length).toFixed(1)} activities, ${(cost.local / sample.length).toFixed(1)} local activities`);
+  console.log(`database: ${c.closed} closed (${c.unrated} unrated), ${c.reminded} reminded, ${c.climbed} climbed, ${c.reopened} reopened, ${c.credited} 文明积分 credits, `
+    + `${c.audit} audit entries`);
   console.log(`failures: ${failures.size ? [...failures].map(([k, v]) => `${k} ×${v}`).join('; ') : 'none'}`);
   console.log(`load average at end ${loadavg()}`);
 } catch (error) {

@@ -5,7 +5,9 @@
 // deadline. The reporter's rating closes it, reopens it once, or sends it a level up. The
 // database is written by activities only (the API reads it); a long-lived matter continues as
 // new with its state carried.
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
+import {
+  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo, ApplicationFailure,
+} from '@temporalio/workflow';
 import type { GridMatterActivities, MatterStep } from '../activities/grid-matter.ts';
 import {
   absorbGridMatter,
@@ -19,10 +21,21 @@ import {
 } from '../domain/grid-matter/contracts.ts';
 import { apply, initialState, nextAlarm, overdue, refusal, type Action, type Actor, type GridMatterState } from '../domain/grid-matter/state.ts';
 
-const acts = proxyActivities<GridMatterActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', maximumInterval: '5 minutes' },
-});
+const options = { startToCloseTimeout: '1 minute', retry: { initialInterval: '2s', maximumInterval: '5 minutes' } } as const;
+const acts = proxyActivities<GridMatterActivities>(options);
+/**
+ * The same activities run by the worker inside the workflow task (a marker in the history
+ * instead of a scheduled activity and two more workflow tasks; a step's writes are one short
+ * transaction): the steps nobody waits on (dispatch, reminders, climbs, the unrated close) and
+ * the points credited after a rating was answered. An update's own step stays an activity:
+ * run locally it would hold the update's acceptance until the write is done, and the API
+ * gives a worker only UPDATE_TIMEOUT_MS to accept (bench/grid under load saw 503s).
+ */
+const local = proxyLocalActivities<GridMatterActivities>(options);
+/** Runs started before this patch record every step as an activity and still replay (test/workflows/histories/grid-matter-*-v1.json). */
+export const LOCAL_STEPS_PATCH = 'grid-matter-local-steps';
+/** Steps recorded inside an update's handler, before its caller is answered. */
+const UPDATE_STEPS: ReadonlySet<MatterStep> = new Set(['accepted', 'answered', 'rated', 'merged', 'absorbed']);
 
 /** Continue as new past this many events even if the server does not suggest it (a matter lives days, rarely months). */
 const HISTORY_LIMIT = 2_000;
@@ -30,6 +43,7 @@ const HISTORY_LIMIT = 2_000;
 export async function gridMatter(input: GridMatterInput): Promise<GridMatterResult> {
   const { matterId, plan } = input;
   const fresh = !input.carried;
+  const localSteps = patched(LOCAL_STEPS_PATCH);
   const state: GridMatterState = input.carried ?? initialState(plan, Date.now());
   const snapshot = (): GridMatterState => ({ ...state, duplicates: [...state.duplicates] });
   setHandler(gridMatterStatus, snapshot);
@@ -38,7 +52,7 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
   const record = async (step: MatterStep, actor: Actor | null, detail: Record<string, unknown> = {}) => {
     recording += 1;
     try {
-      await acts.recordMatterStep({ matterId, number: input.number, step, actor, state: snapshot(), detail, at: Date.now() });
+      await (localSteps && !UPDATE_STEPS.has(step) ? local : acts).recordMatterStep({ matterId, number: input.number, step, actor, state: snapshot(), detail, at: Date.now() });
     } finally {
       recording -= 1;
     }
@@ -61,7 +75,7 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
     rateGridMatter,
     async (a) => {
       const after = await act({ kind: 'rate', ...a }, 'rated', null, { rating: a.rating, comment: a.comment });
-      if (after.lastOutcome === 'closed') await acts.creditResidentPoints({ matterId, number: input.number });
+      if (after.lastOutcome === 'closed') await (localSteps ? local : acts).creditResidentPoints({ matterId, number: input.number });
       return after;
     },
     { validator: (a) => check({ kind: 'rate', ...a }) },

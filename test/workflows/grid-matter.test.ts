@@ -2,9 +2,15 @@
 // a matter nobody answers climbs 小区党支部 → 社区党委 → 街道党工委 → 县级党委 with a reminder
 // before each deadline, is answered at the top and rated; one is reopened once, then climbs on
 // a second unsatisfied rating and closes satisfied (crediting points); a duplicate is merged;
-// an answer nobody rates closes by itself. Every final history is replayed.
+// an answer nobody rates closes by itself. Every final history is replayed, and so are the
+// histories recorded before the steps became local activities (histories/grid-matter-*-v1.json).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { MatterStepInput } from '../../activities/grid-matter.ts';
 import {
@@ -15,6 +21,7 @@ import { gridMatter } from '../../workflows/grid-matter.ts';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
 
 const HOUR = 3_600_000;
+const here = path.dirname(fileURLToPath(import.meta.url));
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'grid-matter-test';
@@ -49,6 +56,15 @@ const start = (number: string) => {
   const input: GridMatterInput = { matterId: `id-${number}`, number, plan };
   return env.client.workflow.start(gridMatter, { taskQueue, workflowId: gridMatterWorkflowId(number), args: [input] });
 };
+/** What the matter's history holds: workflow tasks completed, activities scheduled, markers (local activities and the patch). */
+async function costOf(number: string) {
+  const events = (await env.client.workflow.getHandle(gridMatterWorkflowId(number)).fetchHistory()).events ?? [];
+  return {
+    tasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+    activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+  };
+}
 const stepsOf = (number: string) => steps.filter((s) => s.number === number);
 const trail = (number: string) => stepsOf(number).map((s) => `${s.step}@${s.state.level}`);
 
@@ -82,6 +98,8 @@ describe('gridMatter workflow', () => {
     expect(await handle.result()).toEqual({ outcome: 'closed', rating: 'satisfied', level: 3, climbs: 3 });
     expect(credits).toContain('id-GM-CLIMB');
     await harness.replay(gridMatterWorkflowId('GM-CLIMB'));
+    // Dispatch, 4 reminders, 3 climbs, the overdue at the top and the credit ran inside workflow tasks; accept, answer and rate as activities.
+    expect(await costOf('GM-CLIMB')).toMatchObject({ activities: 3, localActivities: 10 });
   }, 120_000);
 
   it('reopens once on an unsatisfied rating, then climbs a level on the second, and closes satisfied', async () => {
@@ -102,6 +120,8 @@ describe('gridMatter workflow', () => {
     expect(await handle.result()).toEqual({ outcome: 'closed', rating: 'satisfied', level: 1, climbs: 1 });
     expect(trail('GM-REOPEN')).toEqual(['dispatched@0', 'answered@0', 'rated@0', 'answered@0', 'rated@1', 'answered@1', 'rated@1']);
     await harness.replay(gridMatterWorkflowId('GM-REOPEN'));
+    // The dispatch and the points credit are local activities (markers, no task of their own); the 6 steps the updates took stay activities.
+    expect(await costOf('GM-REOPEN')).toMatchObject({ activities: 6, localActivities: 2 });
   }, 120_000);
 
   it('merges a duplicate into the matter that stays, and closes an answer nobody rates', async () => {
@@ -126,4 +146,10 @@ describe('gridMatter workflow', () => {
     await harness.replay(gridMatterWorkflowId('GM-KEPT'));
     await harness.replay(gridMatterWorkflowId('GM-DUP'));
   }, 120_000);
+
+  it.each(['climb', 'reopen', 'kept'])('still replays the %s history recorded when each step was an activity of its own', async (name) => {
+    const history = historyFromJSON(JSON.parse(await readFile(path.join(here, `histories/grid-matter-${name}-v1.json`), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, `grid-matter-${name}-v1`);
+    expect(history.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordMatterStep')).toBe(true);
+  }, 60_000);
 });
