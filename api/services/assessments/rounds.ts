@@ -28,7 +28,8 @@ async function assessedOf(em: EntityManager, d: SchemeDefinition, unitPath: stri
         where ra.role = ? and u.level = ? and u.path like ? order by ra.account_id, u.path limit 5000`, [d.target.role, d.target.unitLevel, `${unitPath}%`]);
   }
   return em.execute<{ account_id: string | null; unit_id: string; name: string }[]>(
-    `select null account_id, id unit_id, name from administrative_unit where level = ? and path like ? order by path limit 5000`, [d.target.unitLevel, `${unitPath}%`]);
+    'select null account_id, id unit_id, name from administrative_unit where level = ? and path like ? order by path limit 5000',
+    [d.target.unitLevel, `${unitPath}%`]);
 }
 
 export function createRoundService(deps: AssessmentDeps) {
@@ -37,12 +38,16 @@ export function createRoundService(deps: AssessmentDeps) {
     const unit = await unitInScope(c, body.unitId, ['org_department']);
     if (scheme.latest_version < 1) throw conflictOf('not_published', 'publish the scheme before starting a round');
     if (body.from > body.to) throw badRequest('the period ends before it starts', [{ field: 'body.to', rule: 'must not be before from' }]);
-    const taken = await c.em.execute('select 1 from assessment_round where scheme_id = ? and unit_id = ? and period = ?', [scheme.id, unit.id, body.period.trim()]);
+    const taken = await c.em.execute('select 1 from assessment_round where scheme_id = ? and unit_id = ? and period = ?',
+      [scheme.id, unit.id, body.period.trim()]);
     if (taken.length) throw conflictOf('round_exists', `a round of this scheme over ${unit.name} for ${body.period} exists already`);
     const [{ definition }] = (await c.em.execute<{ definition: SchemeDefinition }[]>(
-      'select definition from assessment_scheme_version where scheme_id = ? and version = ?', [scheme.id, scheme.latest_version])) as [{ definition: SchemeDefinition }];
+      'select definition from assessment_scheme_version where scheme_id = ? and version = ?',
+      [scheme.id, scheme.latest_version])) as [{ definition: SchemeDefinition }];
     const assessed = await assessedOf(c.em, definition, unit.path);
-    if (!assessed.length) throw badRequest('nobody under this unit is assessed by the scheme', [{ field: 'body.unitId', rule: 'has nobody the scheme targets' }]);
+    if (!assessed.length) {
+      throw badRequest('nobody under this unit is assessed by the scheme', [{ field: 'body.unitId', rule: 'has nobody the scheme targets' }]);
+    }
     const roundId = randomUUID();
     const now = deps.clock.now();
     const subjects = assessed.map((a) => ({ ...a, id: randomUUID() }));
@@ -58,7 +63,8 @@ export function createRoundService(deps: AssessmentDeps) {
           [s.id, roundId, s.account_id, s.unit_id, s.name, assessedWorkflowId(roundId, s.id)]);
       }
       await recordAudit(tx as EntityManager, { actor: { accountId: c.principal.accountId, label: c.principal.login }, action: 'assessment_round.start',
-        entityType: 'assessment_round', entityId: roundId, after: { schemeId: scheme.id, version: scheme.latest_version, unitId: unit.id, assessed: subjects.length } });
+        entityType: 'assessment_round', entityId: roundId,
+        after: { schemeId: scheme.id, version: scheme.latest_version, unitId: unit.id, assessed: subjects.length } });
     });
     const input: RoundInput = { roundId, definition, subjects: subjects.map((s) => ({ subjectId: s.id, accountId: s.account_id })) };
     try {
@@ -115,7 +121,8 @@ export function createRoundService(deps: AssessmentDeps) {
       'select f.subject_id, f.source, f.account_id, f.entries from assessment_filing f join assessment_subject s on s.id = f.subject_id where s.round_id = ?',
       [round.id]);
     const signOffs = await c.em.execute<{ step: number; role: string; display_name: string; signed_at: Date }[]>(
-      'select o.step, o.role, a.display_name, o.signed_at from assessment_sign_off o join account a on a.id = o.account_id where o.round_id = ? order by o.step',
+      `select o.step, o.role, a.display_name, o.signed_at from assessment_sign_off o join account a on a.id = o.account_id
+        where o.round_id = ? order by o.step`,
       [round.id]);
     const resultsShown = access.department || round.stage === 'publicity' || round.stage === 'closed';
     const bandName = new Map(d.bands.map((b) => [b.key, b.name]));

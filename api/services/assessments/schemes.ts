@@ -20,7 +20,9 @@ export async function ensureShippedSchemes(em: EntityManager): Promise<void> {
       const [row] = await tx.execute<{ id: string }[]>(
         `insert into assessment_scheme (shipped_key, is_default, draft, latest_version) values (?, true, ?, 1)
          on conflict (shipped_key) do nothing returning id`, [s.key, JSON.stringify(s.definition)]);
-      if (row) await tx.execute('insert into assessment_scheme_version (scheme_id, version, definition) values (?, 1, ?)', [row.id, JSON.stringify(s.definition)]);
+      if (row) {
+        await tx.execute('insert into assessment_scheme_version (scheme_id, version, definition) values (?, 1, ?)', [row.id, JSON.stringify(s.definition)]);
+      }
     });
   }
 }
