@@ -8,6 +8,7 @@ import { EvaluationRecordData } from './contracts/evaluation-record.ts';
 import { FactualEvaluationData } from './contracts/factual-evaluation.ts';
 import { FinalAssessmentData } from './contracts/final-assessment.ts';
 import { QuarterlyReviewData } from './contracts/quarterly-review.ts';
+import { PointStatementData } from './contracts/point-statement.ts';
 import { StarPlaqueData } from './contracts/star-plaque.ts';
 import { StarRatingListData } from './contracts/star-rating-list.ts';
 import { YearEndRankingData } from './contracts/year-end-ranking.ts';
@@ -85,6 +86,11 @@ export const REPORT_TYPES = {
     orientation: 'landscape',
     title: (d) => `${d.region}${d.period}${d.scheme}结果排名`,
   }),
+  'point-statement': define({
+    name: 'point-statement',
+    schema: PointStatementData,
+    title: (d) => `${d.pointKind}${Number(d.month.slice(0, 4))}年${Number(d.month.slice(5, 7))}月结单`,
+  }),
 } as const satisfies Record<string, ReportTypeDefinition>;
 
 export type ReportTypeName = keyof typeof REPORT_TYPES;
@@ -101,6 +107,7 @@ export interface ReportDataByType {
   'year-end-ranking': Type.Static<typeof YearEndRankingData>;
   'final-assessment': Type.Static<typeof FinalAssessmentData>;
   'assessment-ranking': Type.Static<typeof AssessmentRankingData>;
+  'point-statement': Type.Static<typeof PointStatementData>;
 }
 
 export const REPORT_TYPE_NAMES = Object.keys(REPORT_TYPES) as ReportTypeName[];

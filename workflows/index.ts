@@ -8,3 +8,4 @@ export { renderReportWorkflow } from './reports.ts';
 export { gridMatter } from './grid-matter.ts';
 export { memberReport } from './member-report.ts';
 export { assessmentRound, assessedSubject } from './assessment.ts';
+export { pointStatement } from './point-statement.ts';

@@ -143,3 +143,9 @@ export const PointsDashboard = Type.Object({
       pending: Type.Integer(),
   })),
 });
+
+export const StatementParams = Type.Object({ id: Uuid, month: Type.String({ pattern: '^\\d{4}-\\d{2}$', examples: ['2026-04'] }) });
+export const PdfResponse = {
+  description: 'the PDF (application/pdf); its SHA-256 in the x-sha256 header',
+  content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+};

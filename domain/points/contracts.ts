@@ -50,3 +50,18 @@ export interface ExchangeInput {
   quantity: number;
   actor: { accountId: string | null; label: string };
 }
+
+/** 积分月结单: one account's month printed through the reports queue; ID `point-statement/<accountId>/<month>/<request>`. */
+export const POINT_STATEMENT_WORKFLOW = 'pointStatement';
+export const pointStatementWorkflowId = (accountId: string, month: string, request: string) => `point-statement/${accountId}/${month}/${request}`;
+export interface PointStatementInput {
+  accountId: string;
+  /** YYYY-MM. */
+  month: string;
+  /** The account id of who asked (the ReportFile's creator). */
+  requestedBy: string;
+}
+export interface PointStatementResult {
+  sha256: string | null;
+  problem: string | null;
+}

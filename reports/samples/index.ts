@@ -6,6 +6,7 @@ import { commitmentNotice } from './commitment-notice.ts';
 import { evaluationRecord } from './evaluation-record.ts';
 import { factualEvaluation } from './factual-evaluation.ts';
 import { finalAssessment } from './final-assessment.ts';
+import { pointStatement } from './point-statement.ts';
 import { quarterlyReview } from './quarterly-review.ts';
 import { starPlaque } from './star-plaque.ts';
 import { starRatingList } from './star-rating-list.ts';
@@ -30,4 +31,5 @@ export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
   'year-end-ranking': { data: yearEndRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2025〕1号' } },
   'final-assessment': { data: finalAssessment, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
   'assessment-ranking': { data: assessmentRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2026〕9号' } },
+  'point-statement': { data: pointStatement, meta: { issuingUnit: '中共济宁市任城区仙营街道仙营社区委员会' } },
 };

@@ -169,7 +169,7 @@ function fillRecords(path: string, r: Records): string {
     .replace('{id}', id ? r[id] : randomUUID())
     .replace('{setId}', r.set).replace('{subjectId}', r.assessmentSubject).replace('{unitId}', r.unit).replace('{gridId}', r.grid).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
     .replace('{itemKey}', 'item-1').replace('{kind}', path.startsWith('/imports') ? 'organizations' : 'notice')
-    .replace('{year}', '2026').replace('{quarter}', '1').replace('{date}', '2026-03-02').replace('{version}', '1')
+    .replace('{year}', '2026').replace('{month}', '2026-03').replace('{quarter}', '1').replace('{date}', '2026-03-02').replace('{version}', '1')
     .replace('{type}', 'quarter-report').replace('{sha256}', hashSecret('B'))
     .replace(/\{(objectionId|requestId|reviewId|absenceId)\}/, randomUUID())
     .replace('{token}', `pcl_${randomUUID()}`);
@@ -239,6 +239,7 @@ const NOT_SEEDED: Record<string, string> = {
   'GET /postings/cohorts/{id}/ranking/report': 'the cohort was not ranked',
   'GET /postings/report-files/{fileId}': 'the seeded report row has no PDF in the store',
   'GET /assessment-rounds/{id}/ranking.pdf': 'the seeded round was not signed off',
+  'GET /points/accounts/{id}/statements/{month}': 'a statement renders on the reports worker this app has not (test/api/points/statement-pdf.test.ts)',
 };
 
 function operations(): { key: string; method: string; path: string; op: Operation }[] {

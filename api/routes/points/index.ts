@@ -8,6 +8,7 @@ import type { Caller } from '../../services/points/access.ts';
 import { createLedgerService } from '../../services/points/ledger.ts';
 import { createShopService } from '../../services/points/shop.ts';
 import { createStatementService } from '../../services/points/statements.ts';
+import { createStatementPdfService } from '../../services/points/statement-pdf.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { shopRoutes } from './shop.ts';
 
@@ -18,10 +19,14 @@ export type PointsServices = {
   ledger: ReturnType<typeof createLedgerService>;
   shop: ReturnType<typeof createShopService>;
   statements: ReturnType<typeof createStatementService>;
+  statementPdf: ReturnType<typeof createStatementPdfService>;
 };
 
 export const pointsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const services: PointsServices = { ledger: createLedgerService(), shop: createShopService(), statements: createStatementService() };
+  const ledger = createLedgerService();
+  const services: PointsServices = {
+    ledger, shop: createShopService(), statements: createStatementService(), statementPdf: createStatementPdfService(app as never, ledger),
+  };
   ledgerRoutes(app, services);
   shopRoutes(app, services);
 };

@@ -1,13 +1,13 @@
 // The ledger's routes: earning rules, credits, the community's confirmations, accounts, a
 // member's own points, monthly statements and the dashboard.
-import { IdParams } from '../../schemas/common.ts';
+import { ErrorBody, IdParams } from '../../schemas/common.ts';
 import * as S from '../../schemas/points.ts';
 import { POINT_CLERKS, POINT_READERS, RULE_SETTERS } from '../../services/points/access.ts';
 import { callerOf, type PointsApp, type PointsServices } from './index.ts';
 
 const tags = ['points'];
 
-export function ledgerRoutes(app: PointsApp, { ledger, statements }: PointsServices): void {
+export function ledgerRoutes(app: PointsApp, { ledger, statements, statementPdf }: PointsServices): void {
   app.get('/points/rules', {
     config: { auth: { roles: POINT_READERS } },
     schema: { tags, summary: 'Earning rules: the defaults and the ones departments set over the caller\'s units', response: { 200: S.RuleList } },
@@ -65,6 +65,15 @@ export function ledgerRoutes(app: PointsApp, { ledger, statements }: PointsServi
     schema: { tags, summary: 'Monthly statement per account: opening, earned, spent, returned, closing', querystring: S.StatementQuery,
       response: { 200: S.StatementList } },
   }, async (request) => statements.statements(callerOf(request), request.query));
+
+  app.get('/points/accounts/:id/statements/:month', {
+    config: { auth: { roles: POINT_READERS } },
+    schema: { tags, summary: '积分月结单 PDF of one account and month, rendered through the reports queue', params: S.StatementParams,
+      response: { 200: S.PdfResponse, 409: ErrorBody, 503: ErrorBody } },
+  }, async (request, reply) => {
+    const { sha256, pdf, name } = await statementPdf(callerOf(request), request.params.id, request.params.month);
+    return reply.header('content-type', 'application/pdf').header('x-sha256', sha256).header('content-disposition', `attachment; filename="${name}"`).send(pdf);
+  });
 
   app.get('/points/dashboard', {
     config: { auth: { roles: POINT_READERS } },

@@ -29,6 +29,7 @@ export const errorCodes: Record<string, string> = {
   not_ready: '尚未到达生成该报告的环节',
   cycle_closed: '本周期已结束，不能再进行操作',
   // points (积分兑换超市) and 双报到
+  report_failed: '文件生成失败，请稍后重试',
   out_of_stock: '库存不足，不能兑换',
   insufficient_points: '积分余额不足，不能兑换',
   goods_withdrawn: '该商品已下架',
