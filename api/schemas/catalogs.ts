@@ -33,8 +33,12 @@ const summaryFields = {
 };
 export const CatalogSummary = Type.Object(summaryFields, { examples: [example] });
 export const CatalogDetail = Type.Object(
-  { ...summaryFields, content: Type.Unknown({ description: 'the catalog; its shape depends on kind (see the POST routes)' }) },
-  { examples: [{ ...example, content: { notice: '…', dimensions: [], starThresholds: [] } }] },
+  {
+    ...summaryFields,
+    content: Type.Unknown({ description: 'the catalog; its shape depends on kind (see the POST routes)' }),
+    cyclesUsing: Type.Integer({ description: 'cycles that run on this version (they keep it whatever versions come later)' }),
+  },
+  { examples: [{ ...example, content: { notice: '…', dimensions: [], starThresholds: [] }, cyclesUsing: 0 }] },
 );
 
 export const CatalogQuery = Type.Object({ kind: Type.Optional(CatalogKind), ...PageQuery }, { additionalProperties: false });
@@ -43,4 +47,4 @@ export const catalogSummaryDto = (c: CatalogVersion) => ({
   id: c.id, kind: c.kind, version: c.version, name: c.name, isDefault: c.isDefault,
   basedOnId: c.basedOn?.id ?? null, createdById: c.createdBy?.id ?? null, usedAt: iso(c.usedAt), createdAt: iso(c.createdAt)!,
 });
-export const catalogDetailDto = (c: CatalogVersion) => ({ ...catalogSummaryDto(c), content: c.content });
+export const catalogDetailDto = (c: CatalogVersion, cyclesUsing = 0) => ({ ...catalogSummaryDto(c), content: c.content, cyclesUsing });

@@ -1,7 +1,7 @@
 // Rules for granting a role: the scope must fit the role, a caller grants only roles below its
 // own (the department never grants admin or org_department), and only within its own subtree.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badRequest, forbidden } from '../errors.ts';
+import { DomainError, badRequest } from '../errors.ts';
 import { AdministrativeUnit } from '../entities/administrative-unit.ts';
 import { Organization } from '../entities/organization.ts';
 import { ORGANIZATION_ROLES, UNIT_ROLES, grantableRoles, type Role } from './roles.ts';
@@ -17,7 +17,10 @@ export interface GrantRequest {
 /** Throws 403 for a role the caller may not grant, 400 naming `field` when the grant is malformed or outside `scope`; returns the normalized grant. */
 export async function checkGrant(em: EntityManager, principal: Principal, scope: Scope, grant: GrantRequest, field: string): Promise<{ role: Role; unitId: string | null; organizationId: string | null }> {
   const grantable = grantableRoles(principal.grants.map((g) => g.role));
-  if (!grantable.includes(grant.role)) throw forbidden(`you may grant only roles below your own: ${grantable.join(', ') || 'none'}`);
+  if (!grantable.includes(grant.role)) {
+    const below = grantable.join(', ') || 'none';
+    throw new DomainError('forbidden', 'forbidden', `you may grant only roles below your own: ${below}`, [{ field: `${field}.role`, rule: `must be a role below your own: ${below}` }]);
+  }
   if (UNIT_ROLES.includes(grant.role)) {
     if (!grant.unitId || grant.organizationId) throw badRequest('scope does not fit the role', [{ field: `${field}.unitId`, rule: `role ${grant.role} needs a unitId and no organizationId` }]);
     const unit = await em.findOne(AdministrativeUnit, { id: grant.unitId });

@@ -19,7 +19,7 @@ describe('accounts', () => {
   it('the department creates an account with a role in its subtree; the new account logs in with it', async () => {
     const created = await call(world.tokens.orgDept!, 'POST', '/accounts', { login: 'new.community', displayName: '乙社区新书记', password: 'Long-enough-1', grants: [{ role: 'community_committee', unitId: world.communityB.id }] });
     expect(created.statusCode).toBe(201);
-    expect(created.json().roles).toEqual([{ role: 'community_committee', unitId: world.communityB.id, organizationId: null }]);
+    expect(created.json().roles).toEqual([{ id: expect.any(String), role: 'community_committee', unitId: world.communityB.id, organizationId: null, scopeName: '乙社区' }]);
     const login = await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login: 'new.community', password: 'Long-enough-1' } });
     expect(login.statusCode).toBe(200);
     expect(login.json().me.grants[0].role).toBe('community_committee');

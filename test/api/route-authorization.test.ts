@@ -194,6 +194,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /accounts': 'read', 'POST /accounts': (o) => ({ login: 'planted.x', displayName: 'x', password: 'Planted-2026', grants: [{ role: 'community_committee', unitId: o.unit }] }),
   'GET /role-assignments': 'read', 'POST /role-assignments': (o) => ({ accountId: o.account, role: 'community_committee', unitId: o.unit }),
   'GET /evaluator-assignments': 'read', 'POST /evaluator-assignments': (o) => ({ accountId: world.accounts.evaluatorA, subjectType: 'organization', subjectId: o.organization }),
+  'GET /evaluator-assignments/evaluators': 'read', 'POST /evaluator-assignments/bulk': (o) => ({ accountId: world.accounts.evaluatorA, organizationIds: [o.organization] }),
   'GET /catalogs': 'read', 'GET /notifications': 'read', 'GET /audit': 'read', 'GET /audit/verify': 'read',
   'POST /catalogs/dual-commitment/versions': 'own', 'POST /catalogs/resident-unit-commitment/versions': 'own', 'POST /catalogs/star-rating/versions': 'own', 'POST /catalogs/incentive/versions': 'own',
   'POST /access-links': (o) => ({ purpose: 'public_commitments', subjectType: 'organization', subjectId: o.organization, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),

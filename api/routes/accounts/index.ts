@@ -21,9 +21,9 @@ import {
   type AccountFootprint,
 } from '../../../domain/auth/jurisdiction.ts';
 import { endAccountSessions } from '../../../domain/auth/sessions.ts';
-import { escapeLike, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
+import { scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../../domain/errors.ts';
+import { DomainError, badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
 import {
@@ -31,6 +31,7 @@ import {
   accountDto, accountExample, roleAssignmentDto, roleAssignmentExample,
 } from '../../schemas/accounts.ts';
 import { allOf } from '../../support/query.ts';
+import { listAccounts, rolesOf } from '../../services/directory/accounts.ts';
 
 const MANAGE: Role[] = ['org_department', 'admin'];
 
@@ -41,17 +42,26 @@ async function loadVisible(em: EntityManager, principal: Principal, id: string):
   return footprint;
 }
 
-/** 403 unless the caller may change this (visible) account's roles, activity or password. */
-function requireChangeable(principal: Principal, footprint: AccountFootprint): void {
+/** 403 unless the caller may change this (visible) account's roles, activity or password; `field` names the account in the request. */
+function requireChangeable(principal: Principal, footprint: AccountFootprint, field: string): void {
   const refusal = changeRefusal(principal, footprint);
-  if (refusal === 'own_account') throw forbidden('you cannot change your own roles, activity or password here; change your password with POST /auth/password');
-  if (refusal === 'senior_role') throw forbidden('the account holds a role you may not grant; only a more senior role changes it');
+  if (refusal === 'own_account') {
+    const message = 'you cannot change your own roles, activity or password here; change your password with POST /auth/password';
+    throw new DomainError('forbidden', 'forbidden', message, [
+      { field, rule: 'must not be your own account' },
+    ]);
+  }
+  if (refusal === 'senior_role') {
+    throw new DomainError('forbidden', 'forbidden', 'the account holds a role you may not grant; only a more senior role changes it', [
+      { field, rule: 'must be an account holding only roles you may grant' },
+    ]);
+  }
 }
 
 const accountView = (footprint: AccountFootprint) => accountDto(footprint.account, footprint.assignments);
 
 async function accountWithRoles(em: EntityManager, account: Account) {
-  return accountDto(account, await em.find(RoleAssignment, { account: account.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
+  return accountDto(account, await rolesOf(em, [account.id]));
 }
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -63,17 +73,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: AccountQuery,
       response: { 200: Page(AccountDto, accountExample) },
     },
-  }, async (request) => {
-    const em = emOf(request);
-    const { q, limit, offset } = request.query;
-    const and: Record<string, unknown>[] = [];
-    const visible = await accountIdsInJurisdiction(em, scopeOf(principalOf(request), MANAGE));
-    if (visible) and.push({ id: { $in: visible } });
-    if (q) and.push({ $or: [{ login: { $ilike: `%${escapeLike(q)}%` } }, { displayName: { $ilike: `%${escapeLike(q)}%` } }] });
-    const [accounts, total] = await em.findAndCount(Account, allOf(and), { limit, offset, orderBy: { login: 'asc' } });
-    const roles = await em.find(RoleAssignment, { account: { $in: accounts.map((a) => a.id) } });
-    return { items: accounts.map((a) => accountDto(a, roles.filter((r) => r.account.id === a.id))), total, limit, offset };
-  });
+  }, async (request) => listAccounts(emOf(request), scopeOf(principalOf(request), MANAGE), request.query));
 
   app.get('/accounts/:id', {
     config: { auth: { roles: MANAGE } },
@@ -141,7 +141,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return emOf(request).transactional(async (em) => {
       const footprint = await loadVisible(em, principal, request.params.id);
       const onlyRenames = password === undefined && rest.active === undefined;
-      if (!(onlyRenames && footprint.account.id === principal.accountId)) requireChangeable(principal, footprint);
+      if (!(onlyRenames && footprint.account.id === principal.accountId)) requireChangeable(principal, footprint, 'params.id');
       const account = footprint.account;
       const before = accountView(footprint);
       const deactivated = account.active && rest.active === false;
@@ -196,7 +196,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const scope = scopeOf(principal, MANAGE);
     const dto = await emOf(request).transactional(async (em) => {
       const footprint = await loadVisible(em, principal, request.body.accountId);
-      requireChangeable(principal, footprint);
+      requireChangeable(principal, footprint, 'body.accountId');
       const account = footprint.account;
       const grant = await checkGrant(em, principal, scope, request.body, 'body');
       const existing = await em.count(RoleAssignment, { account: account.id, role: grant.role, unit: grant.unitId, organization: grant.organizationId });
@@ -224,7 +224,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const assignment = await em.findOne(RoleAssignment, { id: request.params.id });
       const footprint = assignment ? await loadFootprint(em, assignment.account.id) : null;
       if (!assignment || !footprint || !inJurisdiction(scopeOf(principal, MANAGE), footprint)) throw notFound('role assignment');
-      requireChangeable(principal, footprint);
+      requireChangeable(principal, footprint, 'params.id');
       const scope = scopeOf(principal, MANAGE);
       // Revoking the last placed role would leave the account in nobody's jurisdiction but the administrators'.
       if (!scope.all && footprint.roles.filter((r) => r.path !== null).length === 1 && (assignment.unit || assignment.organization)) {

@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type TSchema } from 'typebox';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
+import { Cycle } from '../../../domain/entities/cycle.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
 import type { Role } from '../../../domain/auth/roles.ts';
@@ -67,9 +68,10 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: { roles: 'any' } },
     schema: { tags, summary: 'One catalog version with its content', params: IdParams, response: { 200: CatalogDetail } },
   }, async (request) => {
-    const version = await emOf(request).findOne(CatalogVersion, { id: request.params.id });
+    const em = emOf(request);
+    const version = await em.findOne(CatalogVersion, { id: request.params.id });
     if (!version) throw notFound('catalog version');
-    return catalogDetailDto(version);
+    return catalogDetailDto(version, await em.count(Cycle, { $or: [{ catalogVersion: version.id }, { incentiveCatalogVersion: version.id }] }));
   });
 
   for (const def of KINDS) {

@@ -2,15 +2,12 @@
 // an evaluator sees only their own assignments.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { Account } from '../../../domain/entities/account.ts';
 import { Cycle } from '../../../domain/entities/cycle.ts';
 import { EvaluatorAssignment } from '../../../domain/entities/evaluator-assignment.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
-import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
 import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor } from '../../../domain/auth/principal.ts';
-import { hasRole, organizationWhere, requireOrganizationInScope, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
-import type { Role } from '../../../domain/auth/roles.ts';
+import { requireOrganizationInScope, scopeOf, unitPathInScope } from '../../../domain/auth/scope.ts';
 import { badRequest, conflict, notFound } from '../../../domain/errors.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 import { IdParams, Page } from '../../schemas/common.ts';
@@ -18,12 +15,17 @@ import {
   EvaluatorAssignmentCreate,
   EvaluatorAssignmentDto,
   EvaluatorAssignmentQuery,
+  EvaluatorAssignmentRow,
+  EvaluatorBulkAssign,
+  EvaluatorBulkResult,
+  EvaluatorDto,
+  EvaluatorQuery,
+  assignmentRowExample,
   evaluatorAssignmentDto,
-  evaluatorAssignmentExample,
+  evaluatorExample,
 } from '../../schemas/accounts.ts';
-import { allOf } from '../../support/query.ts';
+import { ASSIGNERS as MANAGE, assignMany, listAssignments, listEvaluators, requireEvaluator } from '../../services/directory/evaluator-assignments.ts';
 
-const MANAGE: Role[] = ['org_department', 'street_committee', 'admin'];
 const tags = ['evaluator-assignments'];
 
 export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,30 +33,32 @@ export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) 
     config: { auth: { roles: [...MANAGE, 'evaluator'] } },
     schema: {
       tags,
-      summary: 'Evaluator assignments: your own (evaluators) or those on organizations of your subtree (staff)',
+      summary: 'Evaluator assignments with the names of evaluator, organization, unit and cycle',
+      description: 'Your own (evaluators) or those on organizations of your subtree (staff).',
       querystring: EvaluatorAssignmentQuery,
-      response: { 200: Page(EvaluatorAssignmentDto, evaluatorAssignmentExample) },
+      response: { 200: Page(EvaluatorAssignmentRow, assignmentRowExample) },
     },
-  }, async (request) => {
-    const em = emOf(request);
-    const principal = principalOf(request);
-    const { accountId, subjectId, limit, offset } = request.query;
-    const and: Record<string, unknown>[] = [];
-    const scope = scopeOf(principal, MANAGE);
-    if (!scope.all) {
-      const visible: Record<string, unknown>[] = [{ account: principal.accountId }];
-      if (hasRole(principal, MANAGE)) {
-        // Bounded by the number of organizations in the subtree; fine at district scale.
-        const orgs = await em.find(Organization, organizationWhere({ ...scope, organizationIds: [] }), { fields: ['id'] });
-        visible.push({ subjectType: 'organization', subjectId: { $in: orgs.map((o) => o.id) } });
-      }
-      and.push({ $or: visible });
-    }
-    if (accountId) and.push({ account: accountId });
-    if (subjectId) and.push({ subjectId });
-    const [items, total] = await em.findAndCount(EvaluatorAssignment, allOf(and), { limit, offset, orderBy: { createdAt: 'asc', id: 'asc' } });
-    return { items: items.map(evaluatorAssignmentDto), total, limit, offset };
-  });
+  }, async (request) => listAssignments(emOf(request), principalOf(request), request.query));
+
+  app.get('/evaluator-assignments/evaluators', {
+    config: { auth: { roles: MANAGE } },
+    schema: {
+      tags,
+      summary: 'Evaluators you may assign to: those already assigned organizations of your subtree, of your account jurisdiction, or placed there by their person',
+      querystring: EvaluatorQuery,
+      response: { 200: Page(EvaluatorDto, evaluatorExample) },
+    },
+  }, async (request) => listEvaluators(emOf(request), principalOf(request), request.query));
+
+  app.post('/evaluator-assignments/bulk', {
+    config: { auth: { roles: MANAGE } },
+    schema: {
+      tags,
+      summary: 'Assign many organizations of your subtree to one evaluator at once (all or none; those already assigned are counted, not repeated)',
+      body: EvaluatorBulkAssign,
+      response: { 200: EvaluatorBulkResult },
+    },
+  }, async (request) => emOf(request).transactional((em) => assignMany(em, principalOf(request), request.body)));
 
   app.post('/evaluator-assignments', {
     config: { auth: { roles: MANAGE } },
@@ -75,10 +79,7 @@ export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) 
       } catch {
         throw badRequest('unknown organization', [{ field: 'body.subjectId', rule: 'must be an organization in your subtree' }]);
       }
-      const account = await em.findOne(Account, { id: body.accountId });
-      if (!account || !(await em.count(RoleAssignment, { account: account.id, role: 'evaluator' }))) {
-        throw badRequest('not an evaluator', [{ field: 'body.accountId', rule: 'must be an account holding the evaluator role' }]);
-      }
+      const account = await requireEvaluator(em, body.accountId, 'body.accountId');
       if (body.cycleId && !(await em.count(Cycle, { id: body.cycleId })))
         throw badRequest('unknown cycle', [{ field: 'body.cycleId', rule: 'must be an existing cycle' }]);
       if (await em.count(EvaluatorAssignment, { account: account.id, subjectType: body.subjectType, subjectId: body.subjectId })) {

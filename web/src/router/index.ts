@@ -13,6 +13,7 @@ import { gridMatterPublicRoutes, gridMatterRoutes } from './grid-matters';
 import { adminRoutes } from './admin';
 import { gridPointsRoutes } from './grid-points';
 import { assessmentRoutes } from './assessments';
+import { adminAccountRoutes } from './admin-accounts';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -37,6 +38,7 @@ const routes: RouteRecordRaw[] = [
       ...adminRoutes,
       ...gridPointsRoutes,
       ...assessmentRoutes,
+      ...adminAccountRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },
