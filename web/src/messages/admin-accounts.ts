@@ -52,7 +52,7 @@ export const evaluatorText = {
   withdraw: '撤回',
   withdrawConfirm: (org: string, who: string) => `确定撤回“${who}”对“${org}”的考核分工？`,
   chooseEvaluator: '选择考核人员',
-  pickFrom: '从以下组织中勾选（可翻页；每页最多 100 个）',
+  pickFrom: '勾选组织（可翻页）',
   fromCycle: '按周期的承诺书选择',
   selected: (n: number) => `已选 ${n} 个组织`,
   done: (created: number, already: number) => `已分配 ${created} 个组织${already ? `，${already} 个此前已分配` : ''}`,
