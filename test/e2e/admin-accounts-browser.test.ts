@@ -80,13 +80,14 @@ async function settle(page: Page) {
 }
 /** Picks the option of the open select (Element Plus's dropdown) whose text is exactly `text`, scrolled into view first. */
 async function pick(page: Page, text: string) {
-  const option = await page.waitForFunction((t) => [...document.querySelectorAll('.el-select-dropdown__item')]
-    .find((o) => o.textContent?.trim() === t && (o as unknown as { offsetParent: unknown }).offsetParent !== null), {}, text);
-  await option.evaluate((o) => {
-    const el = o as unknown as { scrollIntoView(a: object): void; click(): void };
-    el.scrollIntoView({ block: 'center' });
-    el.click();
-  });
+  await page.waitForFunction((t) => {
+    type Option = { textContent: string | null; offsetParent: unknown; scrollIntoView(a: object): void; click(): void };
+    const option = ([...document.querySelectorAll('.el-select-dropdown__item')] as unknown as Option[]).find((o) => o.textContent?.trim() === t && o.offsetParent !== null);
+    if (!option) return false;
+    option.scrollIntoView({ block: 'center' });
+    option.click();
+    return true;
+  }, {}, text);
 }
 
 describe('accounts and role grants', () => {
