@@ -44,7 +44,8 @@ export const evaluatorAssignmentRoutes: FastifyPluginAsyncTypebox = async (app) 
     config: { auth: { roles: MANAGE } },
     schema: {
       tags,
-      summary: 'Evaluators you may assign to: those already assigned organizations of your subtree, of your account jurisdiction, or placed there by their person',
+      summary: 'Evaluators you may assign to',
+      description: 'Those already assigned organizations of your subtree, those of your account jurisdiction, and those placed there by their person.',
       querystring: EvaluatorQuery,
       response: { 200: Page(EvaluatorDto, evaluatorExample) },
     },

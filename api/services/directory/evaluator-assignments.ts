@@ -124,8 +124,12 @@ export async function assignMany(em: EntityManager, principal: Principal, body: 
     })));
   }
   const account = await requireEvaluator(em, body.accountId, 'body.accountId');
-  if (body.cycleId && !(await em.count(Cycle, { id: body.cycleId }))) throw badRequest('unknown cycle', [{ field: 'body.cycleId', rule: 'must be an existing cycle' }]);
-  const existing = await em.find(EvaluatorAssignment, { account: account.id, subjectType: 'organization', subjectId: { $in: body.organizationIds } }, { fields: ['subjectId'] });
+  if (body.cycleId && !(await em.count(Cycle, { id: body.cycleId }))) {
+    throw badRequest('unknown cycle', [{ field: 'body.cycleId', rule: 'must be an existing cycle' }]);
+  }
+  const existing = await em.find(EvaluatorAssignment, { account: account.id, subjectType: 'organization', subjectId: { $in: body.organizationIds } }, {
+    fields: ['subjectId'],
+  });
   const taken = new Set(existing.map((e) => e.subjectId));
   const fresh = body.organizationIds.filter((id) => !taken.has(id));
   for (const subjectId of fresh) em.create(EvaluatorAssignment, { account, subjectType: 'organization', subjectId, cycle: body.cycleId ?? null });
