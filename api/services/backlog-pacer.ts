@@ -5,7 +5,8 @@
 // 1.26+ and the project's devserver both answer it): the window grows while the workers empty
 // the queue faster than it is fed (they would otherwise idle) and halves as soon as the oldest
 // waiting task is older than `targetWaitMs` or the event loop lags more than `maxLoopDelayMs`
-// (additive increase, multiplicative decrease, as TCP does). The window needs no drain rate,
+// (multiplicative decrease, as TCP does), down to `minBacklog`, so a small start (a test's, a
+// district's handful) never waits on a busy loop. The window needs no drain rate,
 // so it cannot talk itself down to a trickle when the producer is what limits the rate. A
 // server that reports no stats leaves the producer unpaced.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,7 +32,7 @@ export interface PacerOptions {
   minBacklog: number;
   /** The window halves when the oldest waiting task is older than this. */
   targetWaitMs: number;
-  /** The window halves and nothing starts while the event loop lags more than this (p99 since the last read). */
+  /** The window halves while the event loop lags more than this (p99 since the last read). */
   maxLoopDelayMs: number;
   /** At most one DescribeTaskQueue per this many ms. */
   pollMs: number;
@@ -93,9 +94,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Starts are allowed while backlog + starts in flight < window. At each read (one per `pollMs`,
- * concurrent callers share it): an old backlog or a lagging loop halves the window (and, for the
- * loop, stops starts until the next read); a backlog at most half the window (the workers keep
- * up) grows it by half. A window that stays full of fresh tasks is left as it is.
+ * concurrent callers share it): an old backlog or a lagging loop halves the window (never below
+ * `minBacklog`); a backlog at most half the window (the workers keep up) grows it by half. A
+ * window that stays full of fresh tasks is left as it is.
  */
 export function createBacklogPacer(
   read: BacklogReader, options: PacerOptions, stopped: () => boolean = () => false, loopDelay: LoopDelayReader = () => null,
@@ -137,7 +138,7 @@ export function createBacklogPacer(
     }
     stats.window = window;
     stats.maxWindow = Math.max(stats.maxWindow, window);
-    budget = lagging ? 0 : Math.max(0, window - backlog.count - inFlight);
+    budget = Math.max(0, window - backlog.count - inFlight);
     if (budget > 0) noRoomSince = null;
     else if (noRoomSince === null) noRoomSince = now;
     else if (now - noRoomSince > options.stallMs) budget = 1;
