@@ -76,7 +76,7 @@ function lowerFirst(name: string): string {
 
 export function bindService(server: Server, serviceName: string, handlers: Handlers, logger: Logger): void {
   patchRequestInflate();
-  const service = root.lookupService(serviceName);
+  const service = root.lookupService(`.${serviceName}`);
   const definition: Record<string, MethodDefinition<object, object>> = {};
   const implementation: Record<string, (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void> = {};
   for (const method of Object.values(service.methods)) {

@@ -60,7 +60,7 @@ export class Http2GrpcServer {
 
   /** Registers every method of the protobuf service; those without a handler answer UNIMPLEMENTED. */
   addService(serviceName: string, handlers: Handlers): void {
-    const service = root.lookupService(serviceName);
+    const service = root.lookupService(`.${serviceName}`);
     for (const method of Object.values(service.methods)) {
       const requestType = lookupType(method.resolvedRequestType?.fullName.slice(1) ?? method.requestType);
       const responseType = lookupType(method.resolvedResponseType?.fullName.slice(1) ?? method.responseType);

@@ -12,10 +12,15 @@ export const root = require('@temporalio/proto/protos/json-module.js') as Root;
 
 const typeCache = new Map<string, Type>();
 
+/**
+ * A message type by its full name. Looked up from the root as an absolute path ('.a.b.C'): a
+ * relative name makes protobufjs search every nested namespace of the whole Temporal API, which
+ * was most of the server's start-up time once the TypeScript compile cache is warm.
+ */
 export function lookupType(name: string): Type {
   let type = typeCache.get(name);
   if (!type) {
-    type = root.lookupType(name);
+    type = root.lookupType(name.startsWith('.') ? name : `.${name}`);
     typeCache.set(name, type);
   }
   return type;
