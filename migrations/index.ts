@@ -24,6 +24,7 @@ import { Migration20261129203000_grid_matters } from './Migration20261129203000_
 import { Migration20261129204500_notification_delivery } from './Migration20261129204500_notification_delivery.ts';
 import { Migration20261129204600_member_report } from './Migration20261129204600_member_report.ts';
 import { Migration20261129233000_assessment_schemes } from './Migration20261129233000_assessment_schemes.ts';
+import { Migration20261129233500_surveys } from './Migration20261129233500_surveys.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -50,5 +51,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129204500_notification_delivery', class: Migration20261129204500_notification_delivery },
   { name: 'Migration20261129204600_member_report', class: Migration20261129204600_member_report },
   { name: 'Migration20261129233000_assessment_schemes', class: Migration20261129233000_assessment_schemes },
+  { name: 'Migration20261129233500_surveys', class: Migration20261129233500_surveys },
   // <list>
 ];

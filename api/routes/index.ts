@@ -24,6 +24,7 @@ import { notificationDeliveryRoutes } from './notification-delivery/index.ts';
 import { gridMatterRoutes } from './grid-matters/index.ts';
 import { memberReportRoutes } from './member-reports/index.ts';
 import { assessmentRoutes } from './assessments/index.ts';
+import { surveyRoutes } from './surveys/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -48,6 +49,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     gridMatterRoutes,
     memberReportRoutes,
     assessmentRoutes,
+    surveyRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

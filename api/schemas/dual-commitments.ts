@@ -7,6 +7,7 @@ import { CYCLE_STATUSES } from '../../domain/entities/cycle.ts';
 import { GATES } from '../../domain/dual-commitment/state.ts';
 import { COMMITMENT_REPORT_TYPES } from '../../domain/dual-commitment/contracts.ts';
 import { DateOnly, DateTime, Nullable, Page, PageQuery, Uuid } from './common.ts';
+import { AnswerCode, Answers, PublicSurvey } from './surveys.ts';
 
 const id = '0b6f2d5e-3c1a-4f7e-9a55-1f2e3d4c5b6a';
 const orgId = '1b0c9d8e-3f2a-4f7a-8b6c-5d4e3f2a1b0c';
@@ -90,10 +91,15 @@ export const FactualEvaluationBody = Type.Object({
   })),
 }, { examples: [{ text: '该单位积极参与社区共建，承诺事项均已兑现。', itemStatuses: [{ itemKey: 'u1', status: 'fulfilled' }] }] });
 export const FeedbackBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 5000 }) }, { examples: [{ body: '培训安排很好，希望增加场次。' }] });
+/** A staff answer: the questionnaire's answers by key, or (as before questionnaires) the rating and comment; a code when the survey asks one. */
 export const SurveyAnswerBody = Type.Object({
-  rating: Type.Integer({ minimum: 1, maximum: 5 }),
+  rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
   comment: Type.Optional(Type.String({ maxLength: 500 })),
-}, { examples: [{ rating: 5, comment: '满意' }] });
+  answers: Type.Optional(Answers),
+  code: Type.Optional(AnswerCode),
+}, { examples: [{ rating: 5, comment: '满意' }, { answers: { rating: 4, wages: true }, code: 'K7P3-Q9XD' }] });
+/** 知晓率: whether the reader knew the commitments before seeing the notice. */
+export const AwarenessBody = Type.Object({ answers: Answers, code: Type.Optional(AnswerCode) }, { examples: [{ answers: { aware: true } }] });
 
 // Answers.
 export const CycleStarted = Type.Object({ id: Uuid, year: Type.Integer(), organizations: Type.Integer(), progress: Type.String() }, {
@@ -273,6 +279,7 @@ export const PublicCommitments = Type.Object({
     side: Side, title: Type.String(), content: Type.String(), target: Type.String(), indicator: Type.String(), deadline: Type.String(),
     responsible: Type.String(),
   })),
+  awareness: PublicSurvey,
 }, {
   examples: [{
     organization: '济宁鲁恒机械有限公司', partyOrganization: '济宁鲁恒机械有限公司党支部', year: 2026, publication: { from: at, to: '2026-04-09T08:00:00.000Z', feedbackOpen: true },
@@ -280,12 +287,16 @@ export const PublicCommitments = Type.Object({
       side: 'party', title: '开展职工技能培训', content: '组织职工参加技能培训', target: '全年培训不少于4次', indicator: '培训4次', deadline: '2026-10-31',
       responsible: '王书记',
     }],
+    awareness: { mode: 'open', questions: [{ key: 'aware', text: '看到本公示之前，您是否已知晓该单位的承诺内容？', kind: 'yes_no', required: true }] },
   }],
 });
 export const Accepted = Type.Object({ accepted: Type.Boolean() }, { examples: [{ accepted: true }] });
 export const FeedbackList = Type.Object({ items: Type.Array(Type.Object({ body: Nullable(Type.String()), at: DateTime })) }, {
   examples: [{ items: [{ body: '培训安排很好，希望增加场次。', at }] }],
 });
-export const SurveyInfo = Type.Object({ organization: Type.String(), year: Type.Integer(), open: Type.Boolean() }, {
-  examples: [{ organization: '济宁鲁恒机械有限公司', year: 2026, open: true }],
+export const SurveyInfo = Type.Object({ organization: Type.String(), year: Type.Integer(), open: Type.Boolean(), survey: PublicSurvey }, {
+  examples: [{
+    organization: '济宁鲁恒机械有限公司', year: 2026, open: true,
+    survey: { mode: 'open', questions: [{ key: 'rating', text: '您对本单位党组织和企业履行承诺情况的总体评价', kind: 'rating', required: true }] },
+  }],
 });

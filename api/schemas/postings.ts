@@ -4,6 +4,7 @@
 import Type from 'typebox';
 import { DateOnly, Nullable, PageQuery, Uuid } from './common.ts';
 import { Me } from './auth.ts';
+import { AnswerCode, Answers, PublicSurvey } from './surveys.ts';
 import { FINAL_DECISIONS, FINAL_SIGNERS, GRADES } from '../../domain/posting/rules.ts';
 import { POSTING_PHASES, type PostingPhase } from '../../domain/posting/contracts.ts';
 import { AttendanceSheetData } from '../../reports/contracts/attendance-sheet.ts';
@@ -101,7 +102,10 @@ export const FinalSignatureBody = Type.Object({
 export const RecallBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
 export const ExtendBody = Type.Object({ months: Type.Integer({ minimum: 1, maximum: 12 }) });
 export const ResidentRatingsBody = Type.Object({ scores: Type.Array(Score, { minItems: 1, maxItems: 1000 }) });
-export const SurveyAnswerBody = Type.Object({ score: Score, comment: Type.Optional(Type.String({ maxLength: 1000 })) });
+/** The residents' answer: the questionnaire's answers by key, or (as before questionnaires) the score and comment; a code when the survey asks one. */
+export const SurveyAnswerBody = Type.Object({
+  score: Type.Optional(Score), comment: Type.Optional(Type.String({ maxLength: 1000 })), answers: Type.Optional(Answers), code: Type.Optional(AnswerCode),
+}, { examples: [{ score: 90, comment: '办事认真' }, { answers: { score: 95, visits: '经常' }, code: 'K7P3-Q9XD' }] });
 
 // ── The workflows' statuses, as saved with the posting and its quarters.
 
@@ -319,6 +323,7 @@ export const SurveySubject = Type.Object({
   community: Type.String(),
   dispatchingUnit: Type.String(),
   expiresAt: Type.String({ format: 'date-time' }),
+  survey: PublicSurvey,
 });
 export const RenderStarted = Type.Object({
   workflowId: Type.String(),

@@ -167,7 +167,7 @@ function fillRecords(path: string, r: Records): string {
   const id = idOf.find(([re]) => re.test(path))?.[1];
   return path
     .replace('{id}', id ? r[id] : randomUUID())
-    .replace('{setId}', r.set).replace('{subjectId}', r.assessmentSubject).replace('{unitId}', r.unit).replace('{gridId}', r.grid).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
+    .replace('{setId}', r.set).replace('{subjectId}', path.startsWith('/surveys/') ? r.set : r.assessmentSubject).replace('{unitId}', r.unit).replace('{gridId}', r.grid).replace('{orgId}', r.organization).replace('{fileId}', r.reportFile)
     .replace('{itemKey}', 'item-1').replace('{kind}', path.startsWith('/imports') ? 'organizations' : 'notice')
     .replace('{year}', '2026').replace('{month}', '2026-03').replace('{quarter}', '1').replace('{date}', '2026-03-02').replace('{version}', '1')
     .replace('{type}', 'quarter-report').replace('{sha256}', hashSecret('B'))

@@ -46,6 +46,7 @@ interface Operation { parameters?: { in: string; name: string }[]; requestBody?:
 /** Bodies each link route accepts, so only the unknown link is refused. */
 const VALID_BODY: Record<string, object> = {
   '/public/commitments/{token}/feedback': { body: '希望宣讲安排在午休时间' },
+  '/public/commitments/{token}/awareness': { answers: { aware: true } },
   '/public/commitment-surveys/{token}': { rating: 5 },
   '/public/star-objections/{token}': { text: '该企业存在拖欠职工工资问题' },
   '/public/posting-surveys/{token}': { score: 5 },
@@ -104,10 +105,10 @@ describe('anonymous routes', () => {
     await app.server.inject({ method: 'GET', url: `/public/access-links/${linkToken}`, remoteAddress: client });
     const statuses: number[] = [];
     // Bodies that fail validation still cost a submission: only the budget is under test here.
-    for (let i = 0; i <= BUDGETS.clientWrites.limit; i++) statuses.push((await app.server.inject({ method: 'POST', url: `/public/commitment-surveys/${linkToken}`, remoteAddress: client, payload: {} })).statusCode);
+    for (let i = 0; i <= BUDGETS.clientWrites.limit; i++) statuses.push((await app.server.inject({ method: 'POST', url: `/public/commitment-surveys/${linkToken}`, remoteAddress: client, payload: { rating: 9 } })).statusCode);
     expect(statuses.filter((s) => s === 400)).toHaveLength(BUDGETS.clientWrites.limit);
     expect(statuses.at(-1)).toBe(429);
-    expect((await app.server.inject({ method: 'POST', url: `/public/commitment-surveys/${linkToken}`, remoteAddress: address(), payload: {} })).statusCode).toBe(400);
+    expect((await app.server.inject({ method: 'POST', url: `/public/commitment-surveys/${linkToken}`, remoteAddress: address(), payload: { rating: 9 } })).statusCode).toBe(400);
   });
 });
 

@@ -41,6 +41,21 @@ export function publicRoutes(app: DualCommitmentApp, services: DualCommitmentSer
     return accepted;
   });
 
+  app.post('/public/commitments/:token/awareness', {
+    config: { auth: { public: true } },
+    schema: {
+      tags,
+      summary: '知晓率: whether the reader knew the commitments before seeing the notice (one answer per code when the survey uses codes)',
+      params: S.TokenParams,
+      body: S.AwarenessBody,
+      response: { 201: S.Accepted },
+    },
+  }, async (request, reply) => {
+    const accepted = await services.public.awareness(emOf(request), request.params.token, request.body, clientHash(request));
+    reply.code(201);
+    return accepted;
+  });
+
   app.get('/dual-commitments/sets/:setId/feedback', {
     config: { auth: { roles: ['enterprise_party_org', 'community_committee', 'street_committee', 'evaluator', 'org_department'] } },
     schema: {

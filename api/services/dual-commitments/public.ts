@@ -10,10 +10,17 @@ import { CommitmentFeedback, CommitmentSet, CommitmentSetVersion } from '../../.
 import { resolveSettings, variantForKind } from '../../../domain/dual-commitment/rules.ts';
 import { PUBLIC_COMMITMENTS, STAFF_SURVEY } from '../../../domain/dual-commitment/contracts.ts';
 import { changeWithAudit } from '../../audited.ts';
+import type { Answers } from '../../../domain/surveys/contracts.ts';
+import { admitAnswer, type SurveyAnswer } from '../surveys/answers.ts';
+import { publicSurvey } from '../surveys/surveys.ts';
 import { iso } from '../../schemas/common.ts';
 import { loadSetFor, type Caller, type DualCommitmentDeps } from './access.ts';
 
 const HOUR_MS = 3_600_000;
+const AWARENESS = 'commitment_awareness';
+
+/** A staff answer: the questionnaire's answers, or the rating and comment of the one-question survey. */
+interface StaffAnswer { rating?: number; comment?: string; answers?: Answers; code?: string }
 
 export function createPublicService(deps: DualCommitmentDeps) {
   const hourAgo = () => new Date(deps.clock.now().getTime() - HOUR_MS);
@@ -37,7 +44,21 @@ export function createPublicService(deps: DualCommitmentDeps) {
       commitments: version.items.map((i) => ({
         side: i.side, title: i.title, content: i.content, target: i.target, indicator: i.indicator, deadline: i.deadline, responsible: i.responsiblePerson.name,
       })),
+      awareness: await publicSurvey(em, AWARENESS, set.id),
     };
+  }
+
+  /** 知晓率: a reader of the notice says whether they knew the commitments before (one answer per code when codes are used). */
+  async function awareness(em: EntityManager, token: string, body: SurveyAnswer, client: string) {
+    const set = await linkedSet(em, token, PUBLIC_COMMITMENTS, 'page', ['cycle']);
+    const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
+    const [recent] = await em.execute<{ n: string }[]>(
+      `select count(*) as n from audit_entry where action = 'commitment_set.awareness' and entity_id = ? and after->>'client' = ? and at > ?`,
+      [set.id, client, hourAgo()]);
+    if (Number(recent!.n) >= settings.feedback.perHourPerClient) throw rateLimited(`at most ${settings.feedback.perHourPerClient} answers an hour`);
+    const audit = (aware: boolean) => ({ action: 'commitment_set.awareness', entityType: 'commitment_set', entityId: set.id, after: { aware, client } });
+    await changeWithAudit<boolean>(em, PUBLIC_LINK_ACTOR, audit, async (tx) => (await admitAnswer(tx, AWARENESS, set.id, body)).aware === true);
+    return { accepted: true };
   }
 
   /** 亮诺: supervision feedback while the publication window is open. */
@@ -71,11 +92,12 @@ export function createPublicService(deps: DualCommitmentDeps) {
   async function survey(em: EntityManager, token: string) {
     const set = await linkedSet(em, token, STAFF_SURVEY, 'survey', ['organization']);
     if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') throw notFound('survey');
-    return { organization: set.organization.getEntity().name, year: set.year, open: set.gate === 'evaluate' && !set.evaluatorSignedAt };
+    const open = set.gate === 'evaluate' && !set.evaluatorSignedAt;
+    return { organization: set.organization.getEntity().name, year: set.year, open, survey: await publicSurvey(em, STAFF_SURVEY, set.id) };
   }
 
   /** 评诺: a staff satisfaction answer (1-5) while the evaluation is open. */
-  async function answerSurvey(em: EntityManager, token: string, answer: { rating: number; comment?: string }, client: string) {
+  async function answerSurvey(em: EntityManager, token: string, answer: StaffAnswer, client: string) {
     const set = await linkedSet(em, token, STAFF_SURVEY, 'survey', ['cycle', 'organization']);
     // 四双: a resident unit has no staff survey (a link made before this rule is not honoured).
     if (variantForKind(set.organization.getEntity().kind) === 'resident_unit') throw notFound('survey');
@@ -83,13 +105,17 @@ export function createPublicService(deps: DualCommitmentDeps) {
     const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
     const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: hourAgo() } });
     if (recent >= settings.feedback.perHourPerClient) throw rateLimited('too many answers from this client');
-    const after = { kind: 'satisfaction', rating: answer.rating, client };
-    const audit = { action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after };
-    await changeWithAudit(em, PUBLIC_LINK_ACTOR, audit, (tx) => {
-      tx.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: answer.rating, body: answer.comment ?? null, clientHash: client } as never);
+    const answers = answer.answers ?? { rating: answer.rating, comment: answer.comment?.trim() || undefined };
+    const audit = (rating: number) => ({ action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating, client } });
+    await changeWithAudit<number>(em, PUBLIC_LINK_ACTOR, audit, async (tx) => {
+      // The survey's own record (questions, one-time code) and the cycle's: the rating the evaluation reads.
+      const stored = await admitAnswer(tx, STAFF_SURVEY, set.id, { answers: answers as Answers, code: answer.code });
+      const body = typeof stored.comment === 'string' ? stored.comment : null;
+      tx.create(CommitmentFeedback, { set: set.id, kind: 'satisfaction', rating: stored.rating as number, body, clientHash: client } as never);
+      return stored.rating as number;
     });
     return { accepted: true };
   }
 
-  return { commitments, feedback, listFeedback, survey, answerSurvey };
+  return { commitments, feedback, awareness, listFeedback, survey, answerSurvey };
 }

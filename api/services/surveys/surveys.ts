@@ -1,0 +1,114 @@
+// A survey as its managers see it: the questionnaire and mode (changed with an audit row; the
+// questions are frozen once anyone has answered, so every tally counts the same questions), and
+// the results: responses, codes issued and used, the response rate, each question's tally.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from '../../../domain/audit/record.ts';
+import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
+import { clockOf } from '../../../domain/clock.ts';
+import { badRequest, conflict } from '../../../domain/errors.ts';
+import { defaultQuestionnaire, PURPOSE_SUBJECTS, type Answers, type Questionnaire, type SurveyMode, type SurveyPurpose } from '../../../domain/surveys/contracts.ts';
+import { awarenessRate, questionnaireErrors, responseRate, tally } from '../../../domain/surveys/rules.ts';
+import { managedSubject } from './subjects.ts';
+
+export interface SurveyRow {
+  id: string;
+  purpose: SurveyPurpose;
+  subject_id: string;
+  mode: SurveyMode;
+  questionnaire: Questionnaire;
+  audience: number | null;
+  updated_at: Date;
+}
+
+/** The survey of a record: its row, made with the defaults the first time anyone needs it. */
+export async function ensureSurvey(em: EntityManager, purpose: SurveyPurpose, subjectId: string): Promise<SurveyRow> {
+  const now = clockOf(em).now();
+  await em.execute(
+    `insert into survey (id, purpose, subject_id, mode, questionnaire, created_at, updated_at) values (?, ?, ?, 'open', ?, ?, ?)
+       on conflict (purpose, subject_id) do nothing`,
+    [randomUUID(), purpose, subjectId, JSON.stringify(defaultQuestionnaire(purpose)), now, now],
+  );
+  const [row] = await em.execute<SurveyRow[]>('select * from survey where purpose = ? and subject_id = ?', [purpose, subjectId]);
+  return row!;
+}
+
+/** What a public page shows of a survey before anyone answers: the questions and whether a code is asked. */
+export async function publicSurvey(em: EntityManager, purpose: SurveyPurpose, subjectId: string) {
+  const [row] = await em.execute<SurveyRow[]>('select * from survey where purpose = ? and subject_id = ?', [purpose, subjectId]);
+  return { mode: row?.mode ?? 'open', questions: (row?.questionnaire ?? defaultQuestionnaire(purpose)).questions };
+}
+
+async function results(em: EntityManager, survey: SurveyRow) {
+  const responses = (await em.execute<{ answers: Answers }[]>('select answers from survey_response where survey_id = ?', [survey.id])).map((r) => r.answers);
+  const [codes] = await em.execute<{ issued: string; used: string; sent: string }[]>(
+    `select count(*) as issued, count(used_at) as used, count(sent_at) as sent from survey_code where survey_id = ?`, [survey.id]);
+  const issued = Number(codes!.issued);
+  // With codes the audience is the codes handed out; in an open survey, the number the managers gave.
+  const audience = survey.mode === 'codes' && issued > 0 ? issued : survey.audience;
+  return {
+    responses: responses.length,
+    codes: { issued, used: Number(codes!.used), sent: Number(codes!.sent) },
+    audience,
+    responseRate: responseRate(responses.length, audience),
+    awarenessRate: survey.purpose === 'commitment_awareness' ? awarenessRate(responses) : null,
+    questions: tally(survey.questionnaire, responses),
+  };
+}
+
+const dto = (survey: SurveyRow, label: string) => ({
+  id: survey.id,
+  purpose: survey.purpose,
+  subjectId: survey.subject_id,
+  title: PURPOSE_SUBJECTS[survey.purpose].title,
+  subject: label,
+  mode: survey.mode,
+  audience: survey.audience,
+  questionnaire: survey.questionnaire,
+  updatedAt: new Date(survey.updated_at).toISOString(),
+});
+
+export async function readSurvey(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string) {
+  const subject = await managedSubject(em, principal, purpose, subjectId);
+  const survey = await ensureSurvey(em, purpose, subjectId);
+  return { ...dto(survey, subject.label), results: await results(em, survey) };
+}
+
+/** The questions in one key order (jsonb does not keep the order they were written in). */
+const canonical = (q: Questionnaire) => JSON.stringify(q.questions.map((x) => [x.key, x.text, x.kind, x.required, x.options ?? null]));
+
+export interface SurveySettings {
+  mode: SurveyMode;
+  audience: number | null;
+  questionnaire: Questionnaire;
+}
+
+export async function saveSurvey(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string, body: SurveySettings) {
+  const subject = await managedSubject(em, principal, purpose, subjectId);
+  const questionnaire: Questionnaire = {
+    questions: body.questionnaire.questions.map((q) => ({
+      key: q.key, text: q.text.trim(), kind: q.kind, required: q.required, ...(q.kind === 'choice' ? { options: (q.options ?? []).map((o) => o.trim()) } : {}),
+    })),
+  };
+  const errors = questionnaireErrors(purpose, { questions: body.questionnaire.questions });
+  if (errors.length > 0) throw badRequest('the questionnaire cannot be used', errors);
+  await em.transactional(async (tx) => {
+    const survey = await ensureSurvey(tx, purpose, subjectId);
+    await tx.execute('select id from survey where id = ? for update', [survey.id]);
+    const [answered] = await tx.execute<{ n: string }[]>('select count(*) as n from survey_response where survey_id = ?', [survey.id]);
+    const changed = canonical(questionnaire) !== canonical(survey.questionnaire);
+    if (Number(answered!.n) > 0 && changed) {
+      throw conflict(`${answered!.n} people have answered: the questions can no longer change`, [
+        { field: 'body.questionnaire', rule: 'must stay as it is once the survey has answers' },
+      ], 'survey_answered');
+    }
+    await tx.execute('update survey set mode = ?, audience = ?, questionnaire = ?, updated_at = ?, updated_by = ? where id = ?',
+      [body.mode, body.audience, JSON.stringify(questionnaire), clockOf(tx).now(), principal.accountId, survey.id]);
+    await recordAudit(tx, {
+      actor: auditActor(principal), action: 'survey.settings', entityType: 'survey', entityId: survey.id,
+      before: { mode: survey.mode, audience: survey.audience, questions: survey.questionnaire.questions.length },
+      after: { mode: body.mode, audience: body.audience, questions: questionnaire.questions.length, subject: subject.label },
+    });
+  });
+  return readSurvey(em, principal, purpose, subjectId);
+}
