@@ -133,8 +133,8 @@ describe('a staff survey answered with one-time codes', () => {
     expect([changed.status, changed.body.error, fieldsOf(changed.body)]).toEqual([409, 'survey_answered', ['body.questionnaire']]);
     const open = await call('streetA', 'PUT', `/surveys/staff_survey/${ids.set}`, { mode: 'open', audience: 40, questionnaire: { questions } });
     expect([open.status, open.body.mode, open.body.results.audience]).toEqual([200, 'open', 40]);
-    const audit = await app.orm.em.fork().execute(`select count(*)::int as n from audit_entry where action in ('survey.settings', 'survey.codes_issue')`);
-    expect(audit[0].n).toBe(3);
+    const audit = await (app.orm.em.fork() as EntityManager).execute<{ n: number }[]>(`select count(*)::int as n from audit_entry where action in ('survey.settings', 'survey.codes_issue')`);
+    expect(audit[0]!.n).toBe(3);
   });
 
   it('sends a roster\'s codes by SMS through the department\'s channel, one per number', async () => {

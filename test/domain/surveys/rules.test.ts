@@ -1,7 +1,7 @@
 // The survey rules: a questionnaire keeps the question its cycle counts, answers fit their
 // questions (named by key), codes are read as people type them, and the tally and rates add up.
 import { describe, expect, it } from '@jest/globals';
-import { defaultQuestionnaire, type Questionnaire } from '../../../domain/surveys/contracts.ts';
+import { defaultQuestionnaire, type Answers, type Questionnaire } from '../../../domain/surveys/contracts.ts';
 import { answerErrors, awarenessRate, normalizeCode, questionnaireErrors, responseRate, tally } from '../../../domain/surveys/rules.ts';
 
 const staff: Questionnaire = {
@@ -69,7 +69,7 @@ describe('codes and tallies', () => {
   });
 
   it('tallies each question and gives the rates with one decimal', () => {
-    const answers = [{ rating: 5, wages: true, channel: '公示栏' }, { rating: 4, wages: false }, { rating: 4, wages: true, comment: '好' }];
+    const answers: Answers[] = [{ rating: 5, wages: true, channel: '公示栏' }, { rating: 4, wages: false }, { rating: 4, wages: true, comment: '好' }];
     const [rating, wages, channel, comment] = tally(staff, answers);
     expect(rating).toMatchObject({ answered: 3, mean: 4.3 });
     expect(wages).toMatchObject({ answered: 3, mean: null, counts: { 是: 2, 否: 1 } });

@@ -16,6 +16,8 @@ export interface PublicFormOptions<P> {
   send: (token: string) => Promise<unknown>;
   /** The API's code for "this window is no longer open". */
   closedCode: string;
+  /** How a refused field is named before its rule (e.g. answers.wages → 第2题), when the rule alone would not say. */
+  fieldLabel?: (field: string) => string | undefined;
   /** Whether a failure means the link is bad (default: any failure while reading, none while sending). */
   missingOn?: (failure: ApiFailure, when: 'load' | 'send') => boolean;
 }
@@ -41,7 +43,9 @@ export function usePublicForm<P>(options: PublicFormOptions<P>) {
       if (!(failure instanceof ApiFailure)) throw failure;
       if (missingOn(failure, 'send')) missing.value = true;
       if (failure.code === options.closedCode) closed.value = true;
-      error.value = Object.values(fieldErrors(failure.details))[0] ?? failureText(failure);
+      const [field, rule] = Object.entries(fieldErrors(failure.details))[0] ?? [];
+      const label = field ? options.fieldLabel?.(field) : undefined;
+      error.value = rule ? (label ? `${label}：${rule}` : rule) : failureText(failure);
     } finally {
       busy.value = false;
     }

@@ -14,6 +14,7 @@ import { adminRoutes } from './admin';
 import { gridPointsRoutes } from './grid-points';
 import { assessmentRoutes } from './assessments';
 import { adminAccountRoutes } from './admin-accounts';
+import { surveyRoutes } from './surveys';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -39,6 +40,7 @@ const routes: RouteRecordRaw[] = [
       ...gridPointsRoutes,
       ...assessmentRoutes,
       ...adminAccountRoutes,
+      ...surveyRoutes,
     ],
   },
   { path: '/public/commitments/:token', name: 'public-commitments', component: () => import('../views/public/PublicCommitmentView.vue'), meta: { public: true, title: '双向承诺公示' } },
