@@ -48,7 +48,7 @@ beforeAll(async () => {
   link(RESIDENTS, 'posting_resident_survey', 'posting', posting.id);
   await em.flush();
   Object.assign(ids, { set: set.id, posting: posting.id });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await app?.close();
   await fake?.close();
