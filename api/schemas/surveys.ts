@@ -28,7 +28,9 @@ export const SurveyParams = Type.Object({ purpose: Type.Enum([...SURVEY_PURPOSES
 
 export const SurveySettingsBody = Type.Object({
   mode: Type.Enum([...SURVEY_MODES], { description: 'open: anyone with the link (throttled); codes: each answer spends a one-time code' }),
-  audience: Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'how many people are asked (the response rate\'s denominator in an open survey)' })),
+  audience: Nullable(Type.Integer({
+    minimum: 1, maximum: 1_000_000, description: 'how many people are asked (the response rate\'s denominator in an open survey)',
+  })),
   questionnaire: Questionnaire,
 }, {
   additionalProperties: false,
@@ -69,7 +71,9 @@ export const Survey = Type.Object({
 
 export const IssueCodesBody = Type.Object({
   count: Type.Optional(Type.Integer({ description: `anonymous codes to print (1–${MAX_CODES_PER_BATCH})` })),
-  roster: Type.Optional(Type.Array(Type.Object({ name: Type.String({ maxLength: 100 }), phone: Type.String({ maxLength: 20 }) }, { additionalProperties: false }), {
+  roster: Type.Optional(Type.Array(Type.Object({ name: Type.String({ maxLength: 100 }), phone: Type.String({ maxLength: 20 }) }, {
+    additionalProperties: false,
+  }), {
     maxItems: MAX_CODES_PER_BATCH, description: 'one code per person, sent by SMS when send is true',
   })),
   send: Type.Optional(Type.Boolean()),
@@ -77,7 +81,8 @@ export const IssueCodesBody = Type.Object({
 
 export const IssuedCodes = Type.Object({
   codes: Type.Array(Type.Object({
-    serial: Type.Integer(), code: Type.String(), holder: Nullable(Type.String()), phone: Nullable(Type.String()), sent: Type.Boolean(), sendError: Nullable(Type.String()),
+    serial: Type.Integer(), code: Type.String(), holder: Nullable(Type.String()), phone: Nullable(Type.String()),
+    sent: Type.Boolean(), sendError: Nullable(Type.String()),
   })),
 });
 

@@ -15,7 +15,10 @@ export const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/surveys/:purpose/:subjectId', {
     config: auth,
-    schema: { tags, summary: 'A survey of a record you manage: its questions, mode, and results with the response rate', params: S.SurveyParams, response: { 200: S.Survey } },
+    schema: {
+      tags, summary: 'A survey of a record you manage: its questions, mode, and results with the response rate',
+      params: S.SurveyParams, response: { 200: S.Survey },
+    },
   }, async (request) => readSurvey(emOf(request), principalOf(request), request.params.purpose, request.params.subjectId));
 
   app.put('/surveys/:purpose/:subjectId', {
@@ -33,13 +36,17 @@ export const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: S.SurveyParams, body: S.IssueCodesBody, response: { 201: S.IssuedCodes },
     },
   }, async (request, reply) => {
-    const issued = await issueCodes(emOf(request), principalOf(request), request.params.purpose, request.params.subjectId, request.body, Boolean(app.services.sandbox));
+    const { purpose, subjectId } = request.params;
+    const issued = await issueCodes(emOf(request), principalOf(request), purpose, subjectId, request.body, Boolean(app.services.sandbox));
     reply.code(201);
     return issued;
   });
 
   app.get('/surveys/:purpose/:subjectId/codes', {
     config: auth,
-    schema: { tags, summary: 'The codes issued: serial, holder, masked number, sent and used (never the codes)', params: S.SurveyParams, response: { 200: S.CodeList } },
+    schema: {
+      tags, summary: 'The codes issued: serial, holder, masked number, sent and used (never the codes)',
+      params: S.SurveyParams, response: { 200: S.CodeList },
+    },
   }, async (request) => listCodes(emOf(request), principalOf(request), request.params.purpose, request.params.subjectId));
 };

@@ -106,7 +106,9 @@ export function createPublicService(deps: DualCommitmentDeps) {
     const recent = await em.count(CommitmentFeedback, { set: set.id, kind: 'satisfaction', clientHash: client, createdAt: { $gt: hourAgo() } });
     if (recent >= settings.feedback.perHourPerClient) throw rateLimited('too many answers from this client');
     const answers = answer.answers ?? { rating: answer.rating, comment: answer.comment?.trim() || undefined };
-    const audit = (rating: number) => ({ action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating, client } });
+    const audit = (rating: number) => ({
+      action: 'commitment_set.survey_answer', entityType: 'commitment_set', entityId: set.id, after: { kind: 'satisfaction', rating, client },
+    });
     await changeWithAudit<number>(em, PUBLIC_LINK_ACTOR, audit, async (tx) => {
       // The survey's own record (questions, one-time code) and the cycle's: the rating the evaluation reads.
       const stored = await admitAnswer(tx, STAFF_SURVEY, set.id, { answers: answers as Answers, code: answer.code });

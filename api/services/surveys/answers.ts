@@ -27,10 +27,13 @@ export async function admitAnswer(tx: EntityManager, purpose: SurveyPurpose, sub
   let codeId: string | null = null;
   if (typed) {
     const code = normalizeCode(typed);
-    const [row] = code ? await tx.execute<{ id: string }[]>('select id from survey_code where survey_id = ? and code_hash = ?', [survey.id, hashSecret(`${survey.id}:${code}`)]) : [];
+    const find = 'select id from survey_code where survey_id = ? and code_hash = ?';
+    const [row] = code ? await tx.execute<{ id: string }[]>(find, [survey.id, hashSecret(`${survey.id}:${code}`)]) : [];
     if (!row) throw badRequest('unknown code', [{ field: 'body.code', rule: 'is not a code of this survey' }], 'code_unknown');
-    const spent = await tx.execute<{ id: string }[]>('update survey_code set used_at = ? where id = ? and used_at is null returning id', [clockOf(tx).now(), row.id]);
-    if (spent.length === 0) throw conflict('this code has already been used', [{ field: 'body.code', rule: 'has already been used: each code answers once' }], 'code_used');
+    const spend = 'update survey_code set used_at = ? where id = ? and used_at is null returning id';
+    const spent = await tx.execute<{ id: string }[]>(spend, [clockOf(tx).now(), row.id]);
+    const used = { field: 'body.code', rule: 'has already been used: each code answers once' };
+    if (spent.length === 0) throw conflict('this code has already been used', [used], 'code_used');
     codeId = row.id;
   }
   await tx.execute('insert into survey_response (id, survey_id, code_id, answers, created_at) values (?, ?, ?, ?, ?)',

@@ -35,7 +35,9 @@ function rosterErrors(body: IssueCodesBody): ErrorDetail[] {
     errors.push({ field: 'body.count', rule: `must be a whole number from 1 to ${MAX_CODES_PER_BATCH}` });
   }
   const roster = body.roster ?? [];
-  if (body.roster && (roster.length < 1 || roster.length > MAX_CODES_PER_BATCH)) errors.push({ field: 'body.roster', rule: `must list 1 to ${MAX_CODES_PER_BATCH} people` });
+  if (body.roster && (roster.length < 1 || roster.length > MAX_CODES_PER_BATCH)) {
+    errors.push({ field: 'body.roster', rule: `must list 1 to ${MAX_CODES_PER_BATCH} people` });
+  }
   const seen = new Set<string>();
   roster.forEach((person, i) => {
     if (!person.name.trim() || person.name.trim().length > 50) errors.push({ field: `body.roster.${i}.name`, rule: 'must be 1 to 50 characters' });
@@ -82,7 +84,8 @@ export async function issueCodes(em: EntityManager, principal: Principal, purpos
     for (let i = 0; i < out.length; i += 500) {
       const chunk = out.slice(i, i + 500);
       await tx.execute(
-        `insert into survey_code (id, survey_id, code_hash, serial, holder, phone_hash, phone_masked, created_at) values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `insert into survey_code (id, survey_id, code_hash, serial, holder, phone_hash, phone_masked, created_at)
+           values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap((c) => [c.id, survey.id, hashSecret(`${survey.id}:${c.code}`), c.serial, c.person?.name ?? null,
           c.person ? hashSecret(`${survey.id}:${c.person.phone}`) : null, c.person ? maskPhone(c.person.phone) : null, now]),
       );
@@ -105,7 +108,8 @@ export async function issueCodes(em: EntityManager, principal: Principal, purpos
 }
 
 /** Sends each roster code by SMS; returns, per code id, null when sent or why not. Codes stay valid either way (they can be printed). */
-async function sendCodes(em: EntityManager, unitPath: string, purpose: SurveyPurpose, issued: { id: string; code: string; person: { name: string; phone: string } | null }[], sandboxed: boolean) {
+type Issued = { id: string; code: string; person: { name: string; phone: string } | null };
+async function sendCodes(em: EntityManager, unitPath: string, purpose: SurveyPurpose, issued: Issued[], sandboxed: boolean) {
   const outcome = new Map<string, string | null>();
   const channel = sandboxed ? null : await smsChannelOver(em, unitPath);
   const reason = sandboxed ? 'the sandbox sends no messages outside the application' : 'no SMS channel is switched on for this department';
@@ -115,7 +119,8 @@ async function sendCodes(em: EntityManager, unitPath: string, purpose: SurveyPur
       continue;
     }
     try {
-      const message = { subject: `测评码${printedCode(c.code)}`, text: `${c.person!.name}您好，您的${PURPOSE_SUBJECTS[purpose].title}测评码为${printedCode(c.code)}，仅可使用一次。`, count: 1 };
+      const text = `${c.person!.name}您好，您的${PURPOSE_SUBJECTS[purpose].title}测评码为${printedCode(c.code)}，仅可使用一次。`;
+      const message = { subject: `测评码${printedCode(c.code)}`, text, count: 1 };
       await sendOn('sms', channel.settings, openSecrets(em, channel.secrets), c.person!.phone, message, clockOf(em).now().getTime());
       outcome.set(c.id, null);
     } catch (error) {
@@ -133,7 +138,8 @@ async function sendCodes(em: EntityManager, unitPath: string, purpose: SurveyPur
 export async function listCodes(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string) {
   await managedSubject(em, principal, purpose, subjectId);
   const survey = await ensureSurvey(em, purpose, subjectId);
-  const rows = await em.execute<{ serial: number; holder: string | null; phone_masked: string | null; sent_at: Date | null; send_error: string | null; used_at: Date | null }[]>(
+  type Row = { serial: number; holder: string | null; phone_masked: string | null; sent_at: Date | null; send_error: string | null; used_at: Date | null };
+  const rows = await em.execute<Row[]>(
     'select serial, holder, phone_masked, sent_at, send_error, used_at from survey_code where survey_id = ? order by serial', [survey.id]);
   return {
     items: rows.map((r) => ({

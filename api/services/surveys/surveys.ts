@@ -7,7 +7,9 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { clockOf } from '../../../domain/clock.ts';
 import { badRequest, conflict } from '../../../domain/errors.ts';
-import { defaultQuestionnaire, PURPOSE_SUBJECTS, type Answers, type Questionnaire, type SurveyMode, type SurveyPurpose } from '../../../domain/surveys/contracts.ts';
+import {
+  defaultQuestionnaire, PURPOSE_SUBJECTS, type Answers, type Questionnaire, type SurveyMode, type SurveyPurpose,
+} from '../../../domain/surveys/contracts.ts';
 import { awarenessRate, questionnaireErrors, responseRate, tally } from '../../../domain/surveys/rules.ts';
 import { managedSubject } from './subjects.ts';
 
