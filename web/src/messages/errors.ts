@@ -173,6 +173,13 @@ const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must be the numeric SmsSdkAppId of Tencent Cloud SMS$/, () => '请填写腾讯云短信应用的 SmsSdkAppId（数字）'],
   [/^must be an integer from (\d+) to (\d+)$/, (m) => `须为 ${m[1]} 到 ${m[2]} 之间的整数`],
   [/^must be an http\(s\):\/\/ address$/, () => '须为 http(s):// 开头的地址'],
+  [/^an existing person$/, () => '请选择系统中已有的人员'],
+  [/^a community inside the region$/, () => '请选择选派地区内的社区'],
+  [/^an existing organization$/, () => '请选择系统中已有的派出单位'],
+  [/^(.+) appears twice in this cohort$/, (m) => `${m[1]} 在本批次中重复`],
+  [/^(.+) is already posted from (\S+) to (\S+) \(posting \S+\)$/, (m) => `${m[1]} 已在 ${m[2]} 至 ${m[3]} 期间选派，不能同时派驻两处`],
+  [/^self \+ residents \+ organization \+ routine must sum to 1$/, () => '四项权重之和须为 100%'],
+  [/^thresholds must satisfy excellentMin >= competentMin >= basicMin$/, () => '分数线须满足 优秀 ≥ 称职 ≥ 基本称职'],
 ];
 
 export const settingNames: Record<string, string> = {

@@ -10,6 +10,7 @@ import type { RouteRecordRaw } from 'vue-router';
 export const postingConsoleRoutes: RouteRecordRaw[] = [
   { path: 'postings/:id', redirect: (to) => ({ name: 'posting', params: { id: String(to.params.id) }, query: to.query }) },
   { path: 'first-secretaries', name: 'postings', component: () => import('../views/postings/PostingListView.vue'), meta: { title: '第一书记选派' } },
+  { path: 'first-secretaries/cohorts/new', name: 'posting-cohort-new', component: () => import('../views/postings/CohortCreateView.vue'), meta: { title: '新建选派批次' } },
   { path: 'first-secretaries/dashboard', name: 'posting-dashboard', component: () => import('../views/postings/PostingDashboardView.vue'), meta: { title: '考勤与排名' } },
   { path: 'first-secretaries/:id', name: 'posting', component: () => import('../views/postings/PostingDetailView.vue'), meta: { title: '选派详情' } },
 ];
