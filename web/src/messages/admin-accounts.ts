@@ -57,7 +57,7 @@ export const evaluatorText = {
   selected: (n: number) => `已选 ${n} 个组织`,
   done: (created: number, already: number) => `已分配 ${created} 个组织${already ? `，${already} 个此前已分配` : ''}`,
   assignedCount: '本辖区已分配',
-  evaluatorsHint: '可选择已在本辖区有考核任务、或属于本辖区的考核组账号；新的考核人员请在“账号与角色”中建立并授予“考核组”角色。',
+  evaluatorsHint: '可选择已在本辖区有考核任务、或属于本辖区的考核组账号；新的考核人员由组织部在“账号与角色”中建立并授予“考核组”角色。',
 };
 
 export const catalogText = {
