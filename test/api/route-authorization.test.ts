@@ -190,7 +190,9 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'GET /units/export': 'read', 'GET /organizations/export': 'read', 'GET /people/export': 'read',
   // The import templates: headers and an example row, nothing of a district.
   'GET /imports/{kind}/template': 'read',
-  'GET /dual-commitments/sets/export': 'read',
+  'GET /dual-commitments/sets/export': 'read', 'GET /dual-commitments/items/export': 'read', 'GET /dual-commitments/scores/export': 'read',
+  'GET /star-ratings/organizations/export': 'read', 'GET /star-ratings/distribution/export': 'read', 'GET /audit/export': 'read',
+  'GET /postings/export': 'read', 'GET /postings/attendance/export': 'read',
   'GET /accounts': 'read', 'POST /accounts': (o) => ({ login: 'planted.x', displayName: 'x', password: 'Planted-2026', grants: [{ role: 'community_committee', unitId: o.unit }] }),
   'GET /role-assignments': 'read', 'POST /role-assignments': (o) => ({ accountId: o.account, role: 'community_committee', unitId: o.unit }),
   'GET /evaluator-assignments': 'read', 'POST /evaluator-assignments': (o) => ({ accountId: world.accounts.evaluatorA, subjectType: 'organization', subjectId: o.organization }),

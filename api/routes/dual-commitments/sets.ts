@@ -5,6 +5,7 @@ import { callerOf as caller } from '../../services/dual-commitments/access.ts';
 import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
 import { sendXlsx } from '../../services/export/xlsx.ts';
 import { setListExport } from '../../services/dual-commitments/set-export.ts';
+import { itemExport, scoreExport } from '../../services/dual-commitments/item-export.ts';
 import { ANY_CYCLE_ROLE, type DualCommitmentApp, type DualCommitmentServices } from './index.ts';
 
 const tags = ['dual-commitments'];
@@ -31,6 +32,30 @@ export function setRoutes(app: DualCommitmentApp, services: DualCommitmentServic
     },
   }, async (request, reply) =>
     sendXlsx(reply, setListExport(services.sets, caller(request), request.query, request.server.services.clock.now()), request.log));
+
+  app.get('/dual-commitments/items/export', {
+    config: { auth: { roles: ANY_CYCLE_ROLE } },
+    schema: {
+      tags,
+      summary: 'The commitment items (承诺事项) of the sets you may see, with progress and scores, as Excel (.xlsx); the sets list\'s filters',
+      description: `${xlsxExportDescription} One row per item of each set's approved version (the latest version while none is approved).`,
+      querystring: exportQuery(S.SetListQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, itemExport(services.sets, caller(request), request.query, request.server.services.clock.now()), request.log));
+
+  app.get('/dual-commitments/scores/export', {
+    config: { auth: { roles: ANY_CYCLE_ROLE } },
+    schema: {
+      tags,
+      summary: 'The 评诺 scores of the sets you may see (self-evaluations, item scores, total, grade) as Excel (.xlsx); the sets list\'s filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(S.SetListQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, scoreExport(services.sets, caller(request), request.query, request.server.services.clock.now()), request.log));
 
   app.get('/dual-commitments/sets/:setId', {
     config: { auth: { roles: ANY_CYCLE_ROLE } },

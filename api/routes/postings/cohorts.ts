@@ -15,6 +15,9 @@ import { Page } from '../../schemas/common.ts';
 import { callerOf } from '../../services/postings/access.ts';
 import { cohortRanking, createCohort, listCohorts } from '../../services/postings/cohorts.ts';
 import { attendanceGrid } from '../../services/postings/attendance.ts';
+import { attendanceExport, rankingExport } from '../../services/postings/exports.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 
 const tags = ['postings'];
 const cohortExample = {
@@ -43,6 +46,18 @@ export const cohortRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => attendanceGrid(callerOf(request), request.query));
 
+  app.get('/postings/attendance/export', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'community_committee', 'admin'] } },
+    schema: {
+      tags,
+      summary: 'The closed months of attendance (月度考勤), one row per posting and month, as Excel (.xlsx); the heat map\'s filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(AttendanceGridQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, await attendanceExport(callerOf(request), request.query, request.server.services.clock.now()), request.log));
+
   app.post('/postings/cohorts', {
     config: { auth: { roles: ['org_department', 'admin'] } },
     schema: {
@@ -69,4 +84,16 @@ export const cohortRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CohortRanking },
     },
   }, async (request) => cohortRanking(callerOf(request), request.params.id));
+
+  app.get('/postings/cohorts/:id/ranking/export', {
+    config: { auth: { roles: ['org_department', 'street_committee', 'admin'] } },
+    schema: {
+      tags,
+      summary: '年终考核 ranking of a cohort as Excel (.xlsx)',
+      description: xlsxExportDescription,
+      params: PostingParams,
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, await rankingExport(callerOf(request), request.params.id, request.server.services.clock.now()), request.log));
 };

@@ -6,6 +6,9 @@ import { ExtendBody, PostingListQuery, PostingParams, PostingSummary, PostingUpd
 import { postingExample } from '../../schemas/postings.ts';
 import { callerOf, POSTING_ROLES } from '../../services/postings/access.ts';
 import { extendPosting, listPostings, postingView, recallPosting } from '../../services/postings/postings.ts';
+import { postingListExport } from '../../services/postings/exports.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 
 const tags = ['postings'];
 
@@ -21,6 +24,18 @@ export const postingResourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(PostingSummary, postingExample) },
     },
   }, async (request) => listPostings(callerOf(request), request.query));
+
+  app.get('/postings/export', {
+    config: { auth: { roles: POSTING_ROLES } },
+    schema: {
+      tags,
+      summary: 'The postings list as Excel (.xlsx), same filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(PostingListQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, await postingListExport(callerOf(request), request.query, request.server.services.clock.now()), request.log));
 
   app.get('/postings/:id', {
     config: { auth: { roles: POSTING_ROLES } },

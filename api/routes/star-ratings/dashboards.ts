@@ -4,6 +4,9 @@ import { DashQuery, Distribution, DueForReview, IncentivesInForce } from '../../
 import { callerOf } from '../../services/star-ratings/access.ts';
 import { distribution, dueForReview, incentivesInForce } from '../../services/star-ratings/dashboards.ts';
 import { DASHBOARD, tags } from './support.ts';
+import { distributionExport } from '../../services/star-ratings/export.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/star-ratings/distribution', {
@@ -15,6 +18,18 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Distribution },
     },
   }, async (request) => distribution(callerOf(request), request.query.unitId, request.query.year, request.query.kind));
+
+  app.get('/star-ratings/distribution/export', {
+    config: { auth: { roles: DASHBOARD } },
+    schema: {
+      tags,
+      summary: 'The distribution of stars by year as Excel (.xlsx), same filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(DashQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, await distributionExport(callerOf(request), request.query, request.server.services.clock.now()), request.log));
 
   app.get('/star-ratings/due-for-review', {
     config: { auth: { roles: DASHBOARD } },

@@ -15,6 +15,9 @@ import {
 import { callerOf, type StarDeps } from '../../services/star-ratings/access.ts';
 import { endRating, ratingView } from '../../services/star-ratings/ratings.ts';
 import { listRatings } from '../../services/star-ratings/list.ts';
+import { ratingListExport } from '../../services/star-ratings/export.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 import { actionRoute, ANY, DEPARTMENT, ENTERPRISE, tags } from './support.ts';
 
 const END_DESCRIPTION = 'The round stops wherever it stands (pending objections and reviews are dropped), the level in force is revoked with the reason '
@@ -32,6 +35,18 @@ export const ratingRoutes = (deps: StarDeps): FastifyPluginAsyncTypebox => async
       response: { 200: RatingList },
     },
   }, async (request) => listRatings(callerOf(request), request.query));
+
+  app.get('/star-ratings/organizations/export', {
+    config: { auth: { roles: ANY } },
+    schema: {
+      tags,
+      summary: 'The star ratings list as Excel (.xlsx), same filters',
+      description: xlsxExportDescription,
+      querystring: exportQuery(RatingListQuery),
+      response: { 200: XlsxFile },
+    },
+  }, async (request, reply) =>
+    sendXlsx(reply, await ratingListExport(callerOf(request), request.query, request.server.services.clock.now()), request.log));
 
   app.get('/star-ratings/organizations/:orgId', {
     config: { auth: { roles: ANY } },

@@ -5,12 +5,14 @@ import { pagesOf, type ExportColumn, type ExportSpec } from '../export/xlsx.ts';
 import type { Caller } from './access.ts';
 
 type Gate = 'set' | 'show' | 'practice' | 'evaluate' | 'filed';
-interface SetRow { year: number; organizationName: string; gate: string; status: string; approvedVersion: number | null; due: string | null }
-interface SetLister {
-  list(caller: Caller, query: { year?: number; cycleId?: string; gate?: Gate; limit: number; offset: number }): Promise<{ items: SetRow[] }>;
+interface SetRow { id: string; year: number; organizationName: string; gate: string; status: string; approvedVersion: number | null; due: string | null }
+export interface SetListFilters { year?: number; cycleId?: string; gate?: Gate }
+export interface SetLister {
+  list(caller: Caller, query: SetListFilters & { limit: number; offset: number }): Promise<{ items: SetRow[] }>;
 }
 
-const GATES: Record<string, string> = { set: '定诺', show: '亮诺', practice: '践诺', evaluate: '评诺', filed: '已备案' };
+export const COMMITMENT_GATE_NAMES: Record<string, string> = { set: '定诺', show: '亮诺', practice: '践诺', evaluate: '评诺', filed: '已备案' };
+const GATES = COMMITMENT_GATE_NAMES;
 const STATUSES: Record<string, string> = { drafting: '起草中', submitted: '待审核', returned: '已退回', approved: '已通过' };
 
 const COLUMNS: ExportColumn<SetRow>[] = [
@@ -22,7 +24,7 @@ const COLUMNS: ExportColumn<SetRow>[] = [
   { header: '当前环节截止日', value: (s) => s.due, format: 'date', width: 16 },
 ];
 
-export function setListExport(sets: SetLister, caller: Caller, query: { year?: number; cycleId?: string; gate?: Gate }, now: Date): ExportSpec<SetRow> {
+export function setListExport(sets: SetLister, caller: Caller, query: SetListFilters, now: Date): ExportSpec<SetRow> {
   return {
     fileName: '双向承诺书',
     title: '双向承诺书',

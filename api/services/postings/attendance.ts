@@ -67,17 +67,7 @@ interface HeatCell {
  * 404 otherwise), a year.
  */
 export async function attendanceGrid(caller: PostingCaller, query: Static<typeof AttendanceGridQuery>) {
-  const { em, principal } = caller;
-  const postingWhere: Record<string, unknown>[] = [visiblePostings(principal)];
-  if (query.cohortId) postingWhere.push({ cohort: query.cohortId });
-  if (query.streetId) {
-    const street = await em.findOne(AdministrativeUnit, { id: query.streetId });
-    if (!street || !(overUnit(principal, street.path) || principal.grants.some((g) => g.unitPath?.startsWith(street.path)))) throw notFound('unit');
-    postingWhere.push({ community: { path: { $like: `${street.path}%` } } });
-  }
-  const where: Record<string, unknown> = { posting: allOf(postingWhere) };
-  if (query.year) where.month = { $like: `${query.year}-%` };
-  const months = await em.find(PostingMonth, where, { populate: ['posting', 'posting.community', 'posting.community.parent'], orderBy: { month: 'asc' } });
+  const months = await attendanceMonths(caller, query);
   const cells = new Map<string, HeatCell>();
   for (const m of months) {
     const community = m.posting.getEntity().community.getEntity();
@@ -104,4 +94,20 @@ export async function attendanceGrid(caller: PostingCaller, query: Static<typeof
     (a, b) => a.street.localeCompare(b.street, 'zh') || a.community.localeCompare(b.community, 'zh') || a.month.localeCompare(b.month),
   );
   return { cells: sorted.map((c) => ({ ...c, rate: c.requiredDays > 0 ? Math.min(1, c.confirmedDays / c.requiredDays) : 1 })) };
+}
+
+/** The closed months (月度考勤) the heat map sums and the Excel export lists, with the same filters and access. */
+export async function attendanceMonths(caller: PostingCaller, query: Static<typeof AttendanceGridQuery>) {
+  const { em, principal } = caller;
+  const postingWhere: Record<string, unknown>[] = [visiblePostings(principal)];
+  if (query.cohortId) postingWhere.push({ cohort: query.cohortId });
+  if (query.streetId) {
+    const street = await em.findOne(AdministrativeUnit, { id: query.streetId });
+    if (!street || !(overUnit(principal, street.path) || principal.grants.some((g) => g.unitPath?.startsWith(street.path)))) throw notFound('unit');
+    postingWhere.push({ community: { path: { $like: `${street.path}%` } } });
+  }
+  const where: Record<string, unknown> = { posting: allOf(postingWhere) };
+  if (query.year) where.month = { $like: `${query.year}-%` };
+  const populate = ['posting', 'posting.community', 'posting.community.parent', 'posting.person', 'posting.dispatchingOrganization'] as const;
+  return em.find(PostingMonth, where, { populate, orderBy: { month: 'asc' } });
 }
