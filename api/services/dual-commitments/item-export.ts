@@ -58,7 +58,8 @@ async function itemsOf(em: EntityManager, sets: SetPageRow[]): Promise<ItemRow[]
     ids,
   );
   const progress = await em.getConnection().execute<{
-    set_id: string; item_key: string; status: string | null; description: string | null; filed_at: Date | null; score: number | null; score_remark: string | null;
+    set_id: string; item_key: string; status: string | null; description: string | null; filed_at: Date | null;
+    score: number | null; score_remark: string | null;
   }[]>(
     `select set_id, item_key, status, description, filed_at, score, score_remark from commitment_item_progress
       where set_id in (${ids.map(() => '?').join(', ')})`,

@@ -36,7 +36,8 @@ const POSTING_COLUMNS: ExportColumn<PostingRow>[] = [
   { header: '状态', value: (p) => POSTING_PHASE_NAMES[p.phase] ?? p.phase, width: 14 },
 ];
 
-export async function postingListExport(caller: PostingCaller, query: Omit<Static<typeof PostingListQuery>, 'limit' | 'offset'>, now: Date): Promise<ExportSpec<PostingRow>> {
+type PostingFilters = Omit<Static<typeof PostingListQuery>, 'limit' | 'offset'>;
+export async function postingListExport(caller: PostingCaller, query: PostingFilters, now: Date): Promise<ExportSpec<PostingRow>> {
   return {
     fileName: '第一书记派驻',
     title: '第一书记派驻名单',
