@@ -10,6 +10,7 @@ import { createPointsActivities } from './points.ts';
 import { createGridMatterActivities } from './grid-matter.ts';
 import { createMemberReportActivities } from './member-report.ts';
 import { createAssessmentActivities } from './assessment.ts';
+import { createGridSteeringActivities } from './grid-steering.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGridMatterActivities({ orm: deps.orm, clock: deps.clock }),
     ...createMemberReportActivities({ orm: deps.orm }),
     ...createAssessmentActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createGridSteeringActivities({ orm: deps.orm, clock: deps.clock }),
   };
 }
 

@@ -9,3 +9,4 @@ export { gridMatter } from './grid-matter.ts';
 export { memberReport } from './member-report.ts';
 export { assessmentRound, assessedSubject } from './assessment.ts';
 export { pointStatement } from './point-statement.ts';
+export { gridSteeringTask } from './grid-steering.ts';

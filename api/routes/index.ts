@@ -25,6 +25,7 @@ import { gridMatterRoutes } from './grid-matters/index.ts';
 import { memberReportRoutes } from './member-reports/index.ts';
 import { assessmentRoutes } from './assessments/index.ts';
 import { surveyRoutes } from './surveys/index.ts';
+import { gridSteeringRoutes } from './grid-steering/index.ts';
 
 export async function registerDomainApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   await ensureDefaultCatalogs(services.orm.em as EntityManager);
@@ -50,6 +51,7 @@ export async function registerDomainApi(fastify: FastifyInstance, services: AppS
     memberReportRoutes,
     assessmentRoutes,
     surveyRoutes,
+    gridSteeringRoutes,
   ])
     await fastify.register(routes);
   await fastify.register(evidenceRoutes, {});

@@ -35,7 +35,7 @@ import { ApiToken } from '../../domain/entities/api-token.ts';
 import { hashSecret } from '../../domain/auth/secrets.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../domain/posting/rules.ts';
 import type { Role } from '../../domain/auth/roles.ts';
-import { GRID_RECORD_PATHS, GRID_UNSCOPED, seedGridMatter, seedMemberReports, seedPoints, type GridRecords } from '../support/grid-records.ts';
+import { GRID_RECORD_PATHS, GRID_UNSCOPED, seedGridMatter, seedMemberReports, seedPoints, seedSteering, type GridRecords } from '../support/grid-records.ts';
 import { ASSESSMENT_RECORD_PATHS, ASSESSMENT_UNSCOPED, seedAssessment, type AssessmentRecords } from '../support/assessment-records.ts';
 
 /** The records of one district that routes take as path parameters. */
@@ -96,8 +96,10 @@ async function seedRecords(app: TestApp, ids: District): Promise<Records> {
   grid.path = `${community!.path}${grid.id}/`;
   await em.flush();
   const matter = await seedGridMatter(em, { grid: grid.id, district: ids.district.id, tag: d.tag });
+  const steering = await seedSteering(em, { district: d.district.id, street: d.street.id });
   return {
     ...(await seedAssessment(em, { district: ids.district.id, street: ids.street.id, grid: grid.id, tag: d.tag })),
+    ...steering,
     ...(await seedPoints(em, d.community.id, d.tag)), ...(await seedMemberReports(em, { person: person.id, org: d.org.id, community: d.community.id })),
     unit: d.community.id, street: d.street.id, organization: d.org.id, person: person.id, account: d.accountId, roleAssignment: role.id,
     evaluatorAssignment: evaluatorAssignment.id, notification: notification.id, accessLink: accessLink.id, importJob: importJob.id,

@@ -41,6 +41,19 @@ export async function seedGridMatter(em: EntityManager, ids: { grid: string; dis
   return matter!.id;
 }
 
+/** 月调度、季督导: a task the district set for the street, with a finding (no workflow: the routes refuse before reaching it). */
+export async function seedSteering(em: EntityManager, ids: { district: string; street: string }) {
+  const [steeringTask, steeringFinding] = [randomUUID(), randomUUID()];
+  const now = new Date();
+  await em.execute(
+    `insert into steering_task (id, workflow_id, supervisor_unit_id, region_id, owner_unit_id, year, title, target, due_on, months, created_at, updated_at)
+     values (?, ?, ?, ?, ?, 2026, '加装电梯', '10部', '2026-12-31', '["2026-11","2026-12"]', ?, ?)`,
+    [steeringTask, `grid-steering/${steeringTask}`, ids.district, ids.street, ids.street, now, now]);
+  await em.execute(`insert into steering_finding (id, task_id, quarter, finding, rectify_by, created_at) values (?, ?, '2026-Q4', '进度滞后', '2026-12-31', ?)`,
+    [steeringFinding, steeringTask, now]);
+  return { steeringTask, steeringFinding };
+}
+
 /** The ids seeded above, by name. */
 export interface GridRecords {
   pointAccount: string;
@@ -50,6 +63,8 @@ export interface GridRecords {
   unitRegistration: string;
   memberRegistration: string;
   pairing: string;
+  steeringTask: string;
+  steeringFinding: string;
 }
 
 /** Which seeded record a path of these cycles names in `{id}`. */
@@ -57,9 +72,10 @@ export const GRID_RECORD_PATHS: [RegExp, keyof GridRecords][] = [
   [/^\/points\/entries\//, 'pointEntry'], [/^\/points\/accounts\//, 'pointAccount'], [/^\/points\/goods\//, 'pointGoods'],
   [/^\/points\/exchanges\//, 'pointExchange'], [/^\/member-reports\/units\//, 'unitRegistration'],
   [/^\/member-reports\/registrations\//, 'memberRegistration'], [/^\/member-reports\/pairings\//, 'pairing'],
+  [/^\/grid-steering\/tasks\//, 'steeringTask'], [/^\/grid-steering\/findings\//, 'steeringFinding'],
 ];
 
-type District = GridRecords & { unit: string; organization: string };
+type District = GridRecords & { unit: string; street: string; organization: string };
 
 /** Routes of these cycles whose path names no record, with the body that would reach into the other district. */
 export const GRID_UNSCOPED: Record<string, ((o: District) => unknown) | 'read' | 'own'> = {
@@ -73,5 +89,8 @@ export const GRID_UNSCOPED: Record<string, ((o: District) => unknown) | 'read' |
   'GET /member-reports/units': 'read', 'GET /member-reports/registrations': 'read', 'GET /member-reports/dashboard': 'read',
   'POST /member-reports/units': (o) => ({ organizationId: o.organization, communityId: o.unit }),
   'POST /member-reports/registrations': (o) => ({ communityId: o.unit }),
+  // 月调度、季督导 (issue 18.2): a task for a street of the other district.
+  'GET /grid-steering/tasks': 'read',
+  'POST /grid-steering/tasks': (o) => ({ ownerUnitId: o.street, title: '越界任务', target: '越界', dueOn: '2099-12-31' }),
   'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
 };

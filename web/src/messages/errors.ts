@@ -61,11 +61,19 @@ export const errorCodes: Record<string, string> = {
   unsupported_media_type: '不支持该文件类型（请上传 PDF、图片或 Office 文档）',
   rate_limited: '操作过于频繁，请稍后再试',
   workflow_unavailable: '流程服务暂时不可用，请稍后重试',
+  not_due: '该月尚未到报送时间',
+  already_reported: '该月进度已报送',
+  already_rectified: '该问题已整改',
+  task_closed: '任务已办结，不再受理',
+  not_owner: '只有责任单位可以报送',
+  not_supervisor: '只有督导单位可以进行此操作',
   internal_error: '服务器内部错误，请稍后重试或联系管理员',
   network_error: '网络连接失败，请检查网络后重试',
 };
 
 const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
+  // Rules the API already words in Chinese (月调度、季督导 and other grid pages) are shown as they are.
+  [/^[\u4e00-\u9fff].*$/s, (m) => m[0]],
   [/^is required: a concrete target that can be seen$/, () => '必填：承诺目标要看得见（写明可以看到的具体目标）'],
   [/^is required: the task that will be carried out$/, () => '必填：写明要落实的具体任务'],
   [/^is required: how fulfilment is measured$/, () => '必填：写明衡量完成情况的指标'],

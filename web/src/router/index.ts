@@ -15,6 +15,7 @@ import { gridPointsRoutes } from './grid-points';
 import { assessmentRoutes } from './assessments';
 import { adminAccountRoutes } from './admin-accounts';
 import { surveyRoutes } from './surveys';
+import { gridSteeringRoutes } from './grid-steering';
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
@@ -31,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'cycles/:id', name: 'cycle', component: () => import('../views/dual-commitments/CycleDashboardView.vue'), meta: { title: '周期看板' } },
       { path: 'sets', name: 'sets', component: () => import('../views/dual-commitments/SetListView.vue'), meta: { title: '承诺书' } },
       ...gridMatterRoutes,
+      ...gridSteeringRoutes,
       { path: 'sets/:id', name: 'set', component: () => import('../views/dual-commitments/SetDetailView.vue'), meta: { title: '承诺书详情' } },
       ...starRatingRoutes,
       ...postingConsoleRoutes,
