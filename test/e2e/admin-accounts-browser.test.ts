@@ -95,7 +95,7 @@ describe('accounts and role grants', () => {
     const page = await signIn('orgDept');
     await page.locator('[data-menu=admin-accounts]').click();
     await waitText(page, 'streetA', '[data-test=accounts]');
-    await page.locator('[data-test=grant-streetA]').click();
+    await page.$eval('[data-test=grant-streetA]', (b) => (b as unknown as { click(): void }).click());
     await page.locator('[data-test=grant-role]').click();
     // Roles above the department's own are listed but cannot be picked.
     await waitText(page, '组织部（无权授予）');
@@ -107,7 +107,7 @@ describe('accounts and role grants', () => {
     expect(await em().count(RoleAssignment, { account: world.accounts.streetA, role: 'evaluator' })).toBe(1);
 
     // Its own account: the API refuses (nobody grants themselves more), the dialog says why.
-    await page.locator('[data-test=grant-orgDept]').click();
+    await page.$eval('[data-test=grant-orgDept]', (b) => (b as unknown as { click(): void }).click());
     await page.locator('[data-test=grant-role]').click();
     await pick(page, '考核组');
     await page.locator('[data-test=grant-save]').click();
