@@ -79,7 +79,9 @@ function checkSms(body: ChannelInput, details: ErrorDetail[]): void {
   if (sdkAppId !== undefined && sdkAppId !== '' && !/^\d{6,20}$/.test(String(sdkAppId))) {
     details.push({ field: 'body.settings.sdkAppId', rule: 'must be the numeric SmsSdkAppId of Tencent Cloud SMS' });
   }
-  if (body.enabled && (sdkAppId === undefined || sdkAppId === '')) details.push({ field: 'body.settings.sdkAppId', rule: 'is required to switch the channel on' });
+  if (body.enabled && (sdkAppId === undefined || sdkAppId === '')) {
+    details.push({ field: 'body.settings.sdkAppId', rule: 'is required to switch the channel on' });
+  }
 }
 
 function checkChannel(kind: ChannelKind, body: ChannelInput, secrets: Record<string, string>): void {
