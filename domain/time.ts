@@ -2,13 +2,17 @@
 // every deadline of the three cycles falls. Dates are YYYY-MM-DD strings, instants epoch
 // milliseconds (or a Date where that is handier), so workflows can pass their deterministic
 // Date.now(). Asia/Shanghai has kept UTC+8 without daylight saving since 1991: every Shanghai
-// day is 24 hours long. The workflow bundle imports this module, so it may use only
-// @date-fns/tz and plain code. The rules built on it (gates, posting months, rating years) stay
-// in their cycle's domain folder.
-import { TZDate } from '@date-fns/tz';
+// day is 24 hours long, so a Shanghai date is the UTC date of the instant 8 hours later. That
+// fixed offset is computed here in plain arithmetic: the workflow bundle imports this module, and
+// inside the workflow sandbox @date-fns/tz's TZDate gave the UTC date (2026-11-29 for 23:32Z),
+// while the same code outside answered 2026-11-30. test/domain/time.test.ts checks these functions
+// against TZDate outside a workflow, test/workflows/calendar.test.ts inside one. The rules built on
+// it (gates, posting months, rating years) stay in their cycle's domain folder.
 
 export const DAY_MS = 86_400_000;
 export const SHANGHAI = 'Asia/Shanghai';
+/** UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -63,22 +67,25 @@ export const weekday = (date: string): number => new Date(toUtcDay(date)).getUTC
 
 /** The calendar date in Shanghai at an instant. */
 export function shanghaiDate(instant: Date | number): string {
-  const local = new TZDate(typeof instant === 'number' ? instant : instant.getTime(), SHANGHAI);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
+  return shanghaiWallClock(instant).slice(0, 10);
+}
+
+/** "2026-11-29T20:15:00.000": the Shanghai wall clock at an instant, read off the shifted UTC clock. */
+function shanghaiWallClock(instant: Date | number): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 23);
 }
 
 /** "2026-11-29 20:15": the wall-clock time in Shanghai at an instant (as exported sheets print it). */
 export function shanghaiDateTime(instant: Date | number): string {
-  const local = new TZDate(typeof instant === 'number' ? instant : instant.getTime(), SHANGHAI);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${shanghaiDate(instant)} ${pad(local.getHours())}:${pad(local.getMinutes())}`;
+  const clock = shanghaiWallClock(instant);
+  return `${clock.slice(0, 10)} ${clock.slice(11, 16)}`;
 }
 
 /** 00:00 in Shanghai on a date, as epoch ms. */
 export function startOfShanghaiDay(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, 0, 0, 0, 0, SHANGHAI).getTime();
+  return Date.UTC(y, m - 1, d) - SHANGHAI_OFFSET_MS;
 }
 
 /** The instant a date is over in Shanghai (00:00 of the next day), as epoch ms: a deadline "on" that day. */

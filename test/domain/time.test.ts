@@ -2,11 +2,22 @@
 // Shanghai day starts and ends, and date arithmetic on YYYY-MM-DD strings, which every cycle's
 // deadlines are built on.
 import { describe, expect, it } from '@jest/globals';
+import { TZDate } from '@date-fns/tz';
 import {
-  DAY_MS, addDays, addMonths, daysBetween, daysFrom, endOfShanghaiDay, isDateString, lastDayOfMonth, shanghaiDate, startOfShanghaiDay, weekday,
+  DAY_MS, addDays, addMonths, daysBetween, daysFrom, endOfShanghaiDay, isDateString, lastDayOfMonth, shanghaiDate, shanghaiDateTime, startOfShanghaiDay, weekday,
 } from '../../domain/time.ts';
 
 describe('Asia/Shanghai calendar', () => {
+  it('agrees with the time-zone library (outside a workflow) every 97 minutes across 2024-2027', () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    for (let t = Date.parse('2024-01-01T00:00:00Z'); t < Date.parse('2027-12-31T00:00:00Z'); t += 97 * 60_000) {
+      const z = new TZDate(t, 'Asia/Shanghai');
+      const date = `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())}`;
+      expect(shanghaiDateTime(t)).toBe(`${date} ${pad(z.getHours())}:${pad(z.getMinutes())}`);
+      expect(startOfShanghaiDay(date)).toBe(new TZDate(z.getFullYear(), z.getMonth(), z.getDate(), 'Asia/Shanghai').getTime());
+    }
+  });
+
   it('turns an instant into its Shanghai date, given as a Date or as epoch ms, across 16:00 UTC', () => {
     expect(shanghaiDate(new Date('2025-12-31T15:59:59.999Z'))).toBe('2025-12-31');
     expect(shanghaiDate(new Date('2025-12-31T16:00:00Z'))).toBe('2026-01-01');
