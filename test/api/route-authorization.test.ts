@@ -225,7 +225,7 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   // Delivery channels of the caller's department or of a unit named (in scope); one's own preferences.
   'GET /access-links': 'read', 'GET /notification-channels': 'read', 'GET /notification-deliveries': 'read', 'GET /notification-preferences': 'read', 'PUT /notification-preferences': 'own',
   'PUT /notification-channels/{kind}': (o) => ({ unitId: o.unit, enabled: false, settings: {} }), 'POST /notification-channels/{kind}/test': (o) => ({ unitId: o.unit, to: '13800138000' }),
-  'GET /grid-matters': 'read', 'GET /grid-matters/dashboard': 'read', 'GET /grid-matters/settings': 'read', 'GET /grid-matters/responders': 'read',
+  'GET /grid-matters': 'read', 'GET /grid-matters/export': 'read', 'GET /grid-matters/dashboard': 'read', 'GET /grid-matters/settings': 'read', 'GET /grid-matters/responders': 'read',
   'GET /grid-matters/grids': 'read',
   'POST /grid-matters': (o) => ({ gridId: o.grid, category: 'environment', description: '越界上报' }),
   'POST /grid-matters/responders': (o) => ({ unitId: o.unit, kind: 'utility', name: '越界供水公司', memberAccountIds: [] }),

@@ -4,6 +4,9 @@ import * as S from '../../schemas/grid-matters.ts';
 import { actorOf, callerOf as caller } from '../../services/grid-matters/access.ts';
 import { fileMatter } from '../../services/grid-matters/report.ts';
 import { requireGrid } from '../../services/grid-matters/matters.ts';
+import { matterListExport } from '../../services/grid-matters/export.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 import type { GridMatterApp, GridMatterServices } from './index.ts';
 
 const tags = ['grid-matters'];
@@ -40,6 +43,13 @@ export function matterRoutes(app: GridMatterApp, services: GridMatterServices): 
     schema: { tags, summary: 'Matters the caller may see, filtered (inbox=true: assigned to the caller\'s own units, to accept and answer)',
       querystring: S.MatterListQuery, response: { 200: S.MatterList } },
   }, async (request) => services.matters.list(caller(request), request.query));
+
+  app.get('/grid-matters/export', {
+    config: { auth: ANY },
+    schema: { tags, summary: 'The matters list as Excel (.xlsx), same filters and access rules', description: xlsxExportDescription,
+      querystring: exportQuery(S.MatterListQuery), response: { 200: XlsxFile } },
+  }, async (request, reply) =>
+    sendXlsx(reply, await matterListExport(caller(request), services.matters.list, request.query, request.server.services.clock.now()), request.log));
 
   app.get('/grid-matters/dashboard', {
     config: { auth: { roles: [...STAFF] } },
