@@ -7,6 +7,7 @@ export const gridMatterRoutes: RouteRecordRaw[] = [
   { path: 'grid-desk/report', name: 'grid-report', component: () => import('../views/grid-matters/ReportFormView.vue'), meta: { title: '上报网格事项' } },
   { path: 'grid-desk/rules', name: 'grid-rules', component: () => import('../views/grid-matters/DispatchRulesView.vue'), meta: { title: '分流规则' } },
   { path: 'grid-desk/dashboard', name: 'grid-dashboard', component: () => import('../views/grid-matters/GridDashboardView.vue'), meta: { title: '网格事项看板' } },
+  { path: 'grid-desk/qr', name: 'grid-qr', component: () => import('../views/grid-matters/GridQrView.vue'), meta: { title: '网格二维码' } },
   { path: 'grid-desk/:id', name: 'grid-matter', component: () => import('../views/grid-matters/MatterDetailView.vue'), meta: { title: '网格事项' } },
 ];
 
