@@ -74,6 +74,15 @@ afterAll(async () => {
   await harness?.close();
 });
 
+/**
+ * Clicks a button inside a table through the page: the "已上架" notice appears above the table just
+ * after the row does and moves it down, so a pointer click aimed a moment earlier can land beside it.
+ */
+async function clickInPage(page: Page, selector: string): Promise<void> {
+  await page.waitForSelector(selector);
+  await page.$eval(selector, (el) => (el as HTMLElement).click());
+}
+
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -200,16 +209,16 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
       await community.locator('[data-test=goods-stock] input').fill('3');
       await community.locator('[data-test=submit-goods]').click();
       await waitText(community, '洗衣液', '[data-test=goods-table]');
-      await community.locator('[data-exchange="洗衣液"]').click();
+      await clickInPage(community, '[data-exchange="洗衣液"]');
       await community.locator('input[data-test=exchange-phone]').fill(PHONE);
       await community.locator('[data-test=submit-exchange]').click();
       await waitText(community, '已预留', '[data-test=exchange-table]');
       expect(await text(community, '[data-test=shop-message]')).toContain('扣减 5 积分');
-      await community.locator('[data-test=exchange-table] [data-handover]').click();
+      await clickInPage(community, '[data-test=exchange-table] [data-handover]');
       await waitText(community, '已兑换', '[data-test=exchange-table]');
       // A second exchange finds no points left: the reason is said in Chinese.
       await community.locator('#tab-goods').click();
-      await community.locator('[data-exchange="洗衣液"]').click();
+      await clickInPage(community, '[data-exchange="洗衣液"]');
       await community.locator('input[data-test=exchange-phone]').fill(PHONE);
       await community.locator('[data-test=submit-exchange]').click();
       await waitText(community, '积分余额不足', '[data-test=shop-message]');
@@ -222,8 +231,9 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
       await community.goto(`${base}/points-desk/statements?month=${month}`);
       await waitText(community, '仙营社区', '[data-test=statement-table]');
       const row = (await text(community, '[data-test=statement-table] .el-table__body .el-table__row')).split(/\s+/);
-      // opening 0, earned 5, spent 5, returned 0, closing 0
-      expect(row.slice(-5)).toEqual(['0', '5', '5', '0', '0']);
+      // opening 0, earned 5, spent 5, returned 0, closing 0 (the row's last cell is its 下载PDF button)
+      expect(row.filter((cell) => /^\d+$/.test(cell)).slice(-5)).toEqual(['0', '5', '5', '0', '0']);
+      expect(row.at(-1)).toBe('下载PDF');
       await community.goto(`${base}/points-desk/dashboard`);
       await community.waitForSelector('[data-test=chart-months] canvas');
       expect(await text(community, '[data-test=chart-months] .el-table')).toContain(month);
