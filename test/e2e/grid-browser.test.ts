@@ -80,7 +80,7 @@ afterAll(async () => {
  */
 async function clickInPage(page: Page, selector: string): Promise<void> {
   await page.waitForSelector(selector);
-  await page.$eval(selector, (el) => (el as HTMLElement).click());
+  await page.$eval(selector, (el) => (el as unknown as { click(): void }).click());
 }
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
