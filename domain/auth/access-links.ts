@@ -2,7 +2,6 @@
 // resident/staff surveys. The token is returned once; only its hash is stored.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SystemSetting } from '../entities/system-setting.ts';
 import { AccessLink } from '../entities/access-link.ts';
 import { recordAudit, type AuditActor } from '../audit/record.ts';
 import { hashSecret, newSecret } from './secrets.ts';
@@ -63,16 +62,27 @@ const LINK_SECRET_KEY = 'dual_commitment.link_secret';
 
 /**
  * The unguessable token of a record's public link (a set's public page or survey, a posting's
- * resident survey, a star round's objections). Derived (HMAC) from a secret kept in
- * system_setting, so a retried activity and the API compute the same token while the
- * database keeps only its hash, as for every access link.
+ * resident survey, a star round's objections, a grid matter's follow page). Derived (HMAC) from a
+ * secret kept in system_setting, so a retried activity and the API compute the same token while
+ * the database keeps only its hash, as for every access link. The secret is written once, by the
+ * first call that finds none (two first calls race on the key and both read the winner's); every
+ * later call only reads it, so a report, an activity or a read-only transaction never writes here.
  */
 export async function derivedLinkToken(em: EntityManager, purpose: string, subjectId: string): Promise<string> {
+  const secret = (await linkSecret(em)) ?? (await makeLinkSecret(em));
+  return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${subjectId}`).digest('base64url')}`;
+}
+
+async function linkSecret(em: EntityManager): Promise<string | null> {
+  const [row] = await em.execute<{ value: unknown }[]>('select value from system_setting where key = ?', [LINK_SECRET_KEY]);
+  return row ? (row.value as string) : null; // jsonb: the driver hands back the string
+}
+
+async function makeLinkSecret(em: EntityManager): Promise<string> {
   await em.execute('insert into system_setting (key, value, updated_at) values (?, ?, ?) on conflict (key) do nothing', [
     LINK_SECRET_KEY,
     JSON.stringify(randomBytes(48).toString('base64url')),
     clockOf(em).now(),
   ]);
-  const secret = (await em.findOneOrFail(SystemSetting, { key: LINK_SECRET_KEY })).value as string;
-  return `${ACCESS_LINK_PREFIX}${createHmac('sha256', secret).update(`${purpose}:${subjectId}`).digest('base64url')}`;
+  return (await linkSecret(em))!;
 }
