@@ -51,7 +51,8 @@ export interface ExchangeInput {
   actor: { accountId: string | null; label: string };
 }
 
-/** 积分月结单: one account's month printed through the reports queue; ID `point-statement/<accountId>/<month>/<request>`. */
+/** 积分月结单: one account's month printed through the reports queue; ID `point-statement/<accountId>/<month>/<ledger digest>`
+ * (also the stored report's request key: one render per state of the account's ledger). */
 export const POINT_STATEMENT_WORKFLOW = 'pointStatement';
 export const pointStatementWorkflowId = (accountId: string, month: string, request: string) => `point-statement/${accountId}/${month}/${request}`;
 export interface PointStatementInput {

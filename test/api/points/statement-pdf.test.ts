@@ -3,6 +3,8 @@
 // the shop; the month's statement prints the opening and closing balances, every entry (the
 // pending one marked, not counted) and the community's name; another community's clerk gets the
 // 404 of an account that does not exist; a wrong month is named; the workflow's history replays.
+// A second download serves the stored PDF (one render, one report file); a new entry in the
+// month renders it anew.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -79,9 +81,25 @@ describe('积分月结单 PDF', () => {
     expect(json(bad).details).toEqual([{ field: 'params.month', rule: expect.any(String) }]);
 
     const em = harness.app.orm.em.fork() as EntityManager;
-    const [file] = await em.execute<{ request_key: string }[]>("select request_key from report_file where subject_type = 'point_account' and subject_id = ?",
-      [first.accountId]);
+    const files = () => em.execute<{ request_key: string; sha256: string }[]>(
+      "select request_key, sha256 from report_file where subject_type = 'point_account' and subject_id = ? order by version", [first.accountId]);
+    const [file] = await files();
     expect(file!.request_key).toMatch(/^point-statement\//);
     await harness.replay(file!.request_key);
+
+    // Downloaded again: the stored PDF, not a second render.
+    const again = await call('community', 'GET', url);
+    expect(again.status).toBe(200);
+    expect(Buffer.compare(again.body as Buffer, pdf)).toBe(0);
+    expect(await files()).toHaveLength(1);
+
+    // The ledger moved: the month is rendered anew, and that one is stored too.
+    await credit('v/4', '助老送餐');
+    const moved = await call('community', 'GET', url);
+    expect(await pdfText(moved.body as Buffer)).toContain('助老送餐');
+    await call('community', 'GET', url);
+    const after = await files();
+    expect(after).toHaveLength(2);
+    expect(after[1]!.sha256).not.toBe(after[0]!.sha256);
   }, 240_000);
 });
