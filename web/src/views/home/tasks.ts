@@ -3,6 +3,7 @@
 import type { SetSummary, SetView } from '../../api/dual-commitments-types.ts';
 import type { RatingRow } from '../../api/star-ratings-types.ts';
 import { todoText as t } from '../../messages/todo.ts';
+import { serviceNow } from '../../sandbox.ts';
 
 export interface Task {
   setId: string;
@@ -85,7 +86,7 @@ export function starTasksOf(row: RatingRow, roles: Set<string>): Task[] {
 }
 
 /** Whole days from today (Shanghai) to a date; negative when overdue. */
-export function daysUntil(date: string, now = new Date()): number {
+export function daysUntil(date: string, now = new Date(serviceNow())): number {
   const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   return Math.round((Date.parse(date.slice(0, 10)) - Date.parse(today)) / 86_400_000);
 }

@@ -2,6 +2,7 @@
 // the rest as one line), a success message, and a busy flag for the button.
 import { ref } from 'vue';
 import { ElMessage } from 'element-plus';
+import { serviceNow } from '../../sandbox';
 import { ApiFailure } from '../../api/client';
 import { failureText, fieldErrors } from '../../messages/errors';
 
@@ -31,4 +32,4 @@ export function useAction() {
 }
 
 /** Today in Asia/Shanghai as YYYY-MM-DD. */
-export const todayShanghai = (now = Date.now()) => new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+export const todayShanghai = (now = serviceNow()) => new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
