@@ -32,6 +32,8 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 /** People keep acting at least this long (a baseline with a small N: their figures without a start behind them). */
 const MIN_SECONDS = Number(process.env.BENCH_MIN_SECONDS ?? 0);
 const PASSWORD = 'Bench@2026';
+/** Enterprises acting alone after the start, one request at a time: SQL statements, CPU and time of each request. */
+const QUIET = Number(process.env.BENCH_QUIET ?? 5);
 const STREETS = 20;
 const COMMUNITIES_PER_STREET = 10;
 
@@ -134,6 +136,10 @@ try {
   await account('bench-dept', 'org_department', { unitId: districtId });
   const sampleOrgs = Array.from({ length: SAMPLES }, (_, i) => orgIds[Math.floor((i * N) / SAMPLES)]!);
   for (const [i, orgId] of sampleOrgs.entries()) await account(`bench-ent${i}`, 'enterprise_rep', { organizationId: orgId });
+  // Enterprises that stay idle during the start, then act one at a time: the cost of one request.
+  const sampled = new Set(sampleOrgs);
+  const quietOrgs = orgIds.filter((id) => !sampled.has(id)).slice(-QUIET);
+  for (const [i, orgId] of quietOrgs.entries()) await account(`bench-quiet${i}`, 'enterprise_rep', { organizationId: orgId });
   console.log(`seeded ${N} organizations in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
   const http = async (method: string, url: string, token: string | null, body?: unknown) => {
@@ -159,7 +165,8 @@ try {
   console.log(`POST /dual-commitments/cycles answered 202 in ${(accepted / 1000).toFixed(1)} s (${started.body.organizations} organizations)`);
 
   const setIdOf = new Map<string, string>();
-  for (const row of await conn.execute<{ id: string; organization_id: string }[]>(`select id, organization_id from commitment_set where cycle_id = ? and organization_id in (${sampleOrgs.map(() => '?').join(', ')})`, [cycleId, ...sampleOrgs])) {
+  const known = [...sampleOrgs, ...quietOrgs];
+  for (const row of await conn.execute<{ id: string; organization_id: string }[]>(`select id, organization_id from commitment_set where cycle_id = ? and organization_id in (${known.map(() => '?').join(', ')})`, [cycleId, ...known])) {
     setIdOf.set(row.organization_id, row.id);
   }
   const commitments = (n: number) => [
@@ -282,6 +289,47 @@ try {
   line('set view      GET .../sets/{id}', getMs);
   if (submittedAfter.length) console.log(`submission taken after the cycle's POST  p50 ${(percentile(submittedAfter, 50) / 1000).toFixed(1)} s, max ${(Math.max(...submittedAfter) / 1000).toFixed(1)} s`);
   console.log(`load average (1/5/15 min)           ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+
+  // One request at a time with nothing else going on: the SQL statements the API's ORM sent
+  // while it ran (the worker's activity of a submit included: it shares the ORM), this process's
+  // CPU and the time. Statements are counted where MikroORM logs them, whatever the log level.
+  if (QUIET > 0) {
+    const connection = orm.em.getConnection() as unknown as { logQuery(query: string, ...rest: unknown[]): void };
+    const logQuery = connection.logQuery.bind(connection);
+    let statements: string[] = [];
+    connection.logQuery = (query: string, ...rest: unknown[]) => {
+      statements.push(query);
+      logQuery(query, ...rest);
+    };
+    const quietTokens = await Promise.all(quietOrgs.map((_, i) => login(`bench-quiet${i}`)));
+    const cost: Record<string, { sql: number[]; cpu: number[]; ms: number[]; last: string[] }> = {};
+    const measure = async (label: string, method: string, url: string, token: string, body?: unknown) => {
+      statements = [];
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      const answer = await http(method, url, token, body);
+      const ms = performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      if (answer.status !== 200) failures.push(`${label} ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+      const entry = (cost[label] ??= { sql: [], cpu: [], ms: [], last: [] });
+      entry.sql.push(statements.length);
+      entry.cpu.push((used.user + used.system) / 1000);
+      entry.ms.push(ms);
+      entry.last = statements;
+      await sleep(200);
+    };
+    for (const [i, orgId] of quietOrgs.entries()) {
+      const setId = setIdOf.get(orgId)!;
+      await measure('draft save', 'PUT', `/dual-commitments/sets/${setId}/draft`, quietTokens[i]!, { commitments: commitments(i) });
+      await measure('submit', 'POST', `/dual-commitments/sets/${setId}/submit`, quietTokens[i]!);
+      await measure('set view', 'GET', `/dual-commitments/sets/${setId}`, quietTokens[i]!);
+    }
+    console.log(`one request at a time, ${QUIET} enterprises after the start (median): SQL statements, CPU of this process, time`);
+    for (const [label, entry] of Object.entries(cost)) {
+      console.log(`  ${label.padEnd(12)} ${percentile(entry.sql, 50)} statements, ${percentile(entry.cpu, 50).toFixed(1)} ms CPU, ${percentile(entry.ms, 50).toFixed(1)} ms`);
+      if (process.env.BENCH_SHOW_SQL === '1') for (const q of entry.last) console.log(`      ${q.replace(/\s+/g, ' ').slice(0, 150)}`);
+    }
+  }
   if (failures.length) console.log(`unexpected answers: ${failures.length}, first: ${failures[0]}`);
 } finally {
   clearInterval(rssSampler);

@@ -10,11 +10,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppServices } from '../app-services.ts';
 import { unauthorized } from '../../domain/errors.ts';
 import { ErrorBody } from '../schemas/common.ts';
-import { loadPrincipal, type Principal } from '../../domain/auth/principal.ts';
+import { loadPrincipal, loadSessionPrincipal, type Principal } from '../../domain/auth/principal.ts';
 import { requireRole } from '../../domain/auth/scope.ts';
 import type { Role } from '../../domain/auth/roles.ts';
 import { API_TOKEN_PREFIX, hashSecret } from '../../domain/auth/secrets.ts';
-import { sessionIsLive } from '../../domain/auth/sessions.ts';
 import { ApiToken } from '../../domain/entities/api-token.ts';
 import { SystemSetting } from '../../domain/entities/system-setting.ts';
 import { systemClock } from '../../domain/clock.ts';
@@ -72,39 +71,35 @@ export async function registerAuth(fastify: FastifyInstance, services: AppServic
     if (!header || !/^Bearer\s+\S+/i.test(header)) throw unauthorized('send Authorization: Bearer <token> (a token from POST /auth/login or an API token)');
     const token = header.replace(/^Bearer\s+/i, '').trim();
     const em = emOf(request);
-    let accountId: string;
-    let via: Principal['via'];
     if (token.startsWith(API_TOKEN_PREFIX)) {
       const row = await em.findOne(ApiToken, { tokenHash: hashSecret(token), revokedAt: null });
       if (!row || (row.expiresAt && row.expiresAt.getTime() <= systemClock.now().getTime())) throw unauthorized('the API token is unknown, revoked or expired');
       await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: systemClock.now() });
-      accountId = row.account.id;
-      via = 'api_token';
-    } else {
-      let payload: Record<string, unknown>;
-      try {
-        payload = fastify.jwt.verify<Record<string, unknown>>(token);
-      } catch {
-        throw unauthorized('the login token is invalid or expired; log in again');
-      }
-      // Signed by us, but still checked: a claim of the wrong type or shape is a 401, never a 500.
-      const { typ, sub, sid, iat, exp } = payload;
-      if (
-        typ !== 'access' ||
-        typeof sub !== 'string' ||
-        !UUID.test(sub) ||
-        typeof sid !== 'string' ||
-        !UUID.test(sid) ||
-        typeof iat !== 'number' ||
-        typeof exp !== 'number'
-      ) {
-        throw unauthorized('the token is not a login token');
-      }
-      if (!(await sessionIsLive(em, sub, sid))) throw unauthorized('the session has ended (logout, password change or deactivation); log in again');
-      accountId = sub;
-      via = 'password';
+      const principal = await loadPrincipal(em, row.account.id, 'api_token');
+      if (!principal) throw unauthorized('the account is inactive or gone');
+      return principal;
     }
-    const principal = await loadPrincipal(em, accountId, via);
+    let payload: Record<string, unknown>;
+    try {
+      payload = fastify.jwt.verify<Record<string, unknown>>(token);
+    } catch {
+      throw unauthorized('the login token is invalid or expired; log in again');
+    }
+    // Signed by us, but still checked: a claim of the wrong type or shape is a 401, never a 500.
+    const { typ, sub, sid, iat, exp } = payload;
+    if (
+      typ !== 'access' ||
+      typeof sub !== 'string' ||
+      !UUID.test(sub) ||
+      typeof sid !== 'string' ||
+      !UUID.test(sid) ||
+      typeof iat !== 'number' ||
+      typeof exp !== 'number'
+    ) {
+      throw unauthorized('the token is not a login token');
+    }
+    const principal = await loadSessionPrincipal(em, sub, sid, systemClock.now());
+    if (principal === 'ended') throw unauthorized('the session has ended (logout, password change or deactivation); log in again');
     if (!principal) throw unauthorized('the account is inactive or gone');
     return principal;
   };

@@ -73,8 +73,3 @@ export async function familyOf(em: EntityManager, token: string): Promise<{ fami
 export async function endAccountSessions(em: EntityManager, accountId: string, reason: 'password' | 'deactivated', now = systemClock.now()): Promise<number> {
   return em.nativeUpdate(RefreshToken, { account: accountId, revokedAt: null }, { revokedAt: now, revokedReason: reason });
 }
-
-/** Whether the session an access token names is live: one of its refresh tokens is neither revoked nor expired. */
-export async function sessionIsLive(em: EntityManager, accountId: string, familyId: string, now = systemClock.now()): Promise<boolean> {
-  return (await em.count(RefreshToken, { familyId, account: accountId, revokedAt: null, expiresAt: { $gt: now } })) > 0;
-}

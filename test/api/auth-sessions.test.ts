@@ -200,3 +200,30 @@ describe('login tokens', () => {
     expect((await me(created.json().token)).json()).toMatchObject({ login: 'streetA', via: 'api_token' });
   });
 });
+
+describe('roles are read at every request', () => {
+  it('a revoked role stops working at the next request of a token issued before, and a deactivation at once', async () => {
+    const dept = world.tokens.orgDept!;
+    const call = (token: string, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, payload?: object) => app.server.inject({ method, url, headers: bearer(token), payload });
+    const created = await call(dept, 'POST', '/accounts', {
+      login: 'clerk.roles', displayName: '甲社区干事', password: 'Clerk-roles-2026', grants: [{ role: 'community_committee', unitId: world.communityA.id }],
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    const extra = await call(dept, 'POST', '/role-assignments', { accountId: id, role: 'enterprise_party_org', organizationId: world.orgB.id });
+    expect(extra.statusCode).toBe(201);
+    const token = (await login('clerk.roles', 'Clerk-roles-2026')).json().accessToken as string;
+    // orgB lies in community B: only the organization role opens it.
+    expect((await call(token, 'GET', `/organizations/${world.orgB.id}`)).statusCode).toBe(200);
+    const roles = async () => ((await me(token)).json().grants as { role: string }[]).map((g) => g.role).sort();
+    expect(await roles()).toEqual(['community_committee', 'enterprise_party_org']);
+
+    expect((await call(dept, 'DELETE', `/role-assignments/${extra.json().id}`)).statusCode).toBe(204);
+    expect((await call(token, 'GET', `/organizations/${world.orgB.id}`)).statusCode).toBe(404);
+    expect(await roles()).toEqual(['community_committee']);
+    expect((await call(token, 'GET', `/organizations/${world.orgA.id}`)).statusCode).toBe(200);
+
+    expect((await call(dept, 'PATCH', `/accounts/${id}`, { active: false })).statusCode).toBe(200);
+    expect((await call(token, 'GET', `/organizations/${world.orgA.id}`)).statusCode).toBe(401);
+  });
+});
