@@ -27,13 +27,19 @@ const acts = proxyActivities<GridMatterActivities>(options);
  * The same activities run by the worker inside the workflow task (a marker in the history
  * instead of a scheduled activity and two more workflow tasks; a step's writes are one short
  * transaction): the steps nobody waits on (dispatch, reminders, climbs, the unrated close) and
- * the points credited after a rating was answered. An update's own step stays an activity:
- * run locally it would hold the update's acceptance until the write is done, and the API
- * gives a worker only UPDATE_TIMEOUT_MS to accept (bench/grid under load saw 503s).
+ * the points credited after a rating was answered, and (since LOCAL_UPDATE_STEPS_PATCH) an
+ * update's own step too: the update is accepted and completed in one workflow task, whose
+ * completion waits for the write (milliseconds), instead of two tasks around an activity.
  */
 const local = proxyLocalActivities<GridMatterActivities>(options);
 /** Runs started before this patch record every step as an activity and still replay (test/workflows/histories/grid-matter-*-v1.json). */
 export const LOCAL_STEPS_PATCH = 'grid-matter-local-steps';
+/**
+ * Runs started before this patch record an update's step as an activity and the rating's points
+ * credit as a local activity of its own (histories/grid-matter-*-v2.json); after it, the update's
+ * step is a local activity that also credits the points when the rating closed the matter.
+ */
+export const LOCAL_UPDATE_STEPS_PATCH = 'grid-matter-local-update-steps';
 /** Steps recorded inside an update's handler, before its caller is answered. */
 const UPDATE_STEPS: ReadonlySet<MatterStep> = new Set(['accepted', 'answered', 'rated', 'merged', 'absorbed']);
 
@@ -44,15 +50,20 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
   const { matterId, plan } = input;
   const fresh = !input.carried;
   const localSteps = patched(LOCAL_STEPS_PATCH);
+  // Asked lazily: an old run's first update (recorded before the patch) finds no marker and goes on as recorded.
+  let localUpdates: boolean | undefined;
+  const updatesLocal = () => (localUpdates ??= localSteps && patched(LOCAL_UPDATE_STEPS_PATCH));
   const state: GridMatterState = input.carried ?? initialState(plan, Date.now());
   const snapshot = (): GridMatterState => ({ ...state, duplicates: [...state.duplicates] });
   setHandler(gridMatterStatus, snapshot);
 
   let recording = 0;
-  const record = async (step: MatterStep, actor: Actor | null, detail: Record<string, unknown> = {}) => {
+  const record = async (step: MatterStep, actor: Actor | null, detail: Record<string, unknown> = {}, credit = false) => {
     recording += 1;
     try {
-      await (localSteps && !UPDATE_STEPS.has(step) ? local : acts).recordMatterStep({ matterId, number: input.number, step, actor, state: snapshot(), detail, at: Date.now() });
+      const runLocally = localSteps && (!UPDATE_STEPS.has(step) || updatesLocal());
+      await (runLocally ? local : acts).recordMatterStep({ matterId, number: input.number, step, actor, state: snapshot(), detail, at: Date.now(),
+        ...(credit ? { credit } : {}) });
     } finally {
       recording -= 1;
     }
@@ -63,7 +74,9 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
   };
   const act = async (action: Action, step: MatterStep, actor: Actor | null, detail: Record<string, unknown> = {}) => {
     apply(state, action, plan, Date.now());
-    await record(step, actor, detail);
+    // A rating that closes the matter credits the reporter's points in the same local activity (after the patch).
+    const credit = step === 'rated' && state.lastOutcome === 'closed' && updatesLocal();
+    await record(step, actor, detail, credit);
     return snapshot();
   };
 
@@ -75,7 +88,7 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
     rateGridMatter,
     async (a) => {
       const after = await act({ kind: 'rate', ...a }, 'rated', null, { rating: a.rating, comment: a.comment });
-      if (after.lastOutcome === 'closed') await (localSteps ? local : acts).creditResidentPoints({ matterId, number: input.number });
+      if (after.lastOutcome === 'closed' && !updatesLocal()) await (localSteps ? local : acts).creditResidentPoints({ matterId, number: input.number });
       return after;
     },
     { validator: (a) => check({ kind: 'rate', ...a }) },

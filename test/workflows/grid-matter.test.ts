@@ -3,12 +3,13 @@
 // before each deadline, is answered at the top and rated; one is reopened once, then climbs on
 // a second unsatisfied rating and closes satisfied (crediting points); a duplicate is merged;
 // an answer nobody rates closes by itself. Every final history is replayed, and so are the
-// histories recorded before the steps became local activities (histories/grid-matter-*-v1.json).
-import { readFile } from 'node:fs/promises';
+// histories recorded before the steps became local activities (histories/grid-matter-*-v1.json)
+// and before an update's own step did (-v2.json).
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -37,6 +38,8 @@ beforeAll(async () => {
     activities: {
       recordMatterStep: async (input: MatterStepInput) => {
         steps.push({ ...input, recordedAt: await env.currentTimeMs() });
+        // Since grid-matter-local-update-steps the closing rating's step credits the points itself.
+        if (input.credit) credits.push(input.matterId);
       },
       creditResidentPoints: async (input: { matterId: string }) => {
         credits.push(input.matterId);
@@ -64,6 +67,12 @@ async function costOf(number: string) {
     activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
     localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
   };
+}
+/** RECORD_HISTORIES=v3 npm test -- test/workflows/grid-matter.test.ts writes the final histories as histories/grid-matter-<name>-v3.json. */
+async function recordHistory(number: string, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await env.client.workflow.getHandle(gridMatterWorkflowId(number)).fetchHistory();
+  await writeFile(path.join(here, `histories/grid-matter-${name}-${process.env.RECORD_HISTORIES}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
 }
 const stepsOf = (number: string) => steps.filter((s) => s.number === number);
 const trail = (number: string) => stepsOf(number).map((s) => `${s.step}@${s.state.level}`);
@@ -98,8 +107,9 @@ describe('gridMatter workflow', () => {
     expect(await handle.result()).toEqual({ outcome: 'closed', rating: 'satisfied', level: 3, climbs: 3 });
     expect(credits).toContain('id-GM-CLIMB');
     await harness.replay(gridMatterWorkflowId('GM-CLIMB'));
-    // Dispatch, 4 reminders, 3 climbs, the overdue at the top and the credit ran inside workflow tasks; accept, answer and rate as activities.
-    expect(await costOf('GM-CLIMB')).toMatchObject({ activities: 3, localActivities: 10 });
+    await recordHistory('GM-CLIMB', 'climb');
+    // Every step ran inside a workflow task: dispatch, 4 reminders, 3 climbs, the overdue at the top, accept, answer, and the rating with its credit.
+    expect(await costOf('GM-CLIMB')).toMatchObject({ activities: 0, localActivities: 12 });
   }, 120_000);
 
   it('reopens once on an unsatisfied rating, then climbs a level on the second, and closes satisfied', async () => {
@@ -120,8 +130,11 @@ describe('gridMatter workflow', () => {
     expect(await handle.result()).toEqual({ outcome: 'closed', rating: 'satisfied', level: 1, climbs: 1 });
     expect(trail('GM-REOPEN')).toEqual(['dispatched@0', 'answered@0', 'rated@0', 'answered@0', 'rated@1', 'answered@1', 'rated@1']);
     await harness.replay(gridMatterWorkflowId('GM-REOPEN'));
-    // The dispatch and the points credit are local activities (markers, no task of their own); the 6 steps the updates took stay activities.
-    expect(await costOf('GM-REOPEN')).toMatchObject({ activities: 6, localActivities: 2 });
+    await recordHistory('GM-REOPEN', 'reopen');
+    // The dispatch and the 6 steps the updates took are local activities (markers, no task of their own), the last one crediting the points;
+    // each update is one workflow task (accepted and completed together), the start one more.
+    expect(credits.filter((id) => id === 'id-GM-REOPEN')).toHaveLength(1);
+    expect(await costOf('GM-REOPEN')).toMatchObject({ tasks: 7, activities: 0, localActivities: 7 });
   }, 120_000);
 
   it('merges a duplicate into the matter that stays, and closes an answer nobody rates', async () => {
@@ -145,11 +158,20 @@ describe('gridMatter workflow', () => {
     await other.terminate('test over');
     await harness.replay(gridMatterWorkflowId('GM-KEPT'));
     await harness.replay(gridMatterWorkflowId('GM-DUP'));
+    await recordHistory('GM-KEPT', 'kept');
   }, 120_000);
 
   it.each(['climb', 'reopen', 'kept'])('still replays the %s history recorded when each step was an activity of its own', async (name) => {
     const history = historyFromJSON(JSON.parse(await readFile(path.join(here, `histories/grid-matter-${name}-v1.json`), 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, `grid-matter-${name}-v1`);
     expect(history.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordMatterStep')).toBe(true);
+  }, 60_000);
+
+  it.each(['climb', 'reopen', 'kept'])('still replays the %s history recorded when only an update\'s own step was an activity', async (name) => {
+    const history = historyFromJSON(JSON.parse(await readFile(path.join(here, `histories/grid-matter-${name}-v2.json`), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, `grid-matter-${name}-v2`);
+    const events = history.events!;
+    expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordMatterStep')).toBe(true);
+    expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
   }, 60_000);
 });
