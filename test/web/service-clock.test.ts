@@ -1,5 +1,6 @@
 // The pages' "today" follows the service's clock: in the sandbox every answer carries
 // X-Simulated-Time, and default years, months and overdue marks follow it, not the browser's clock.
+import { describe, expect, it } from '@jest/globals';
 import { noteSimulatedTime, serviceNow, serviceYear } from '../../web/src/sandbox.ts';
 import { daysUntil } from '../../web/src/views/home/tasks.ts';
 
