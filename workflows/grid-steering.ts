@@ -11,7 +11,7 @@ import type { GridSteeringActivities, SteeringStep } from '../activities/grid-st
 import {
   addSteeringFinding, closeSteeringTask, fileSteeringReport, rectifySteeringFinding, steeringStatus, type GridSteeringInput, type GridSteeringResult,
 } from '../domain/grid-steering/contracts.ts';
-import { steeringDay } from '../domain/grid-steering/rules.ts';
+import { shanghaiDate } from '../domain/time.ts';
 import { apply, fire, initialState, nextAlarm, refusal, type Action, type Actor, type SteeringState } from '../domain/grid-steering/state.ts';
 
 const acts = proxyActivities<GridSteeringActivities>({
@@ -26,7 +26,7 @@ export async function gridSteeringTask(input: GridSteeringInput): Promise<GridSt
   const { taskId } = input;
   const fresh = !input.carried;
   const state: SteeringState = input.carried ?? initialState(input.months);
-  const runYear = steeringDay(Date.now()).slice(0, 4);
+  const runYear = shanghaiDate(Date.now()).slice(0, 4);
   const snapshot = (): SteeringState => JSON.parse(JSON.stringify(state)) as SteeringState;
   setHandler(steeringStatus, snapshot);
 
@@ -67,7 +67,7 @@ export async function gridSteeringTask(input: GridSteeringInput): Promise<GridSt
   const closed = () => state.status === 'closed';
   while (!closed()) {
     const info = workflowInfo();
-    const newYear = steeringDay(Date.now()).slice(0, 4) > runYear;
+    const newYear = shanghaiDate(Date.now()).slice(0, 4) > runYear;
     if (newYear || info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
       await condition(() => allHandlersFinished() && recording === 0);
       if (!closed()) await continueAsNew<typeof gridSteeringTask>({ ...input, carried: snapshot() });

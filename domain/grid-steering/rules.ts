@@ -2,16 +2,7 @@
 // and overdue, the quarter of a date, when a finding's rectification is reminded and late, and the
 // checks of what people type. Deterministic: the workflow bundle imports it.
 import { badRequest, type ErrorDetail } from '../errors.ts';
-import { DAY_MS, isDateString, lastDayOfMonth } from '../time.ts';
-
-// Shanghai days by plain arithmetic (UTC+8 without daylight saving since 1991, see domain/time.ts):
-// inside the workflow sandbox time.ts's TZDate-based shanghaiDate answered the UTC date
-// (2026-11-29 at 23:32Z), so the workflow's calendar is computed here without it.
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-/** The Shanghai calendar date at an instant. */
-export const steeringDay = (at: number): string => new Date(at + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-/** The instant a Shanghai date is over (00:00 of the next day). */
-const endOfDay = (date: string): number => Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS + DAY_MS;
+import { DAY_MS, endOfShanghaiDay, isDateString, lastDayOfMonth } from '../time.ts';
 
 /** A month's report is due by the end of its last day; the owner is reminded this many days before. */
 export const REPORT_REMIND_DAYS = 3;
@@ -35,10 +26,10 @@ export function reportMonths(createdOn: string, dueOn: string): string[] {
 /** The last day of the month: the report of the month is due by its end. */
 export const reportDueOn = (month: string): string => lastDayOfMonth(`${month}-01`);
 /** The instant a month's report becomes overdue (00:00 Shanghai on the 1st of the next month). */
-export const reportOverdueAt = (month: string): number => endOfDay(reportDueOn(month));
+export const reportOverdueAt = (month: string): number => endOfShanghaiDay(reportDueOn(month));
 export const reportRemindAt = (month: string): number => reportOverdueAt(month) - REPORT_REMIND_DAYS * DAY_MS;
 /** The instant a finding's rectification is late (the end of its deadline day). */
-export const findingOverdueAt = (rectifyBy: string): number => endOfDay(rectifyBy);
+export const findingOverdueAt = (rectifyBy: string): number => endOfShanghaiDay(rectifyBy);
 export const findingRemindAt = (rectifyBy: string): number => findingOverdueAt(rectifyBy) - FINDING_REMIND_DAYS * DAY_MS;
 
 /** Why a month's report is refused on `today` (null: it may be filed). Late months may still be filed. */

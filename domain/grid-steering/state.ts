@@ -2,7 +2,8 @@
 // `refusal` says why an action is refused (before anything is written), `apply` changes the
 // state, `nextAlarm` says which reminder or deadline fires next. Deterministic (the workflow
 // bundle imports it); time comes in as `now` (workflow time).
-import { steeringDay, findingOverdueAt, findingRemindAt, quarterOf, reportMonthRefusal, reportOverdueAt, reportRemindAt } from './rules.ts';
+import { shanghaiDate } from '../time.ts';
+import { findingOverdueAt, findingRemindAt, quarterOf, reportMonthRefusal, reportOverdueAt, reportRemindAt } from './rules.ts';
 
 /** Who acts, as the API resolved them (the API checks the jurisdiction; the workflow the state). */
 export interface Actor {
@@ -60,7 +61,7 @@ export function initialState(months: string[]): SteeringState {
 
 export function refusal(state: SteeringState, action: Action, now: number): Refusal | null {
   if (state.status === 'closed') return { type: 'WrongPhase', message: '任务已办结' };
-  const today = steeringDay(now);
+  const today = shanghaiDate(now);
   switch (action.kind) {
     case 'report': {
       if (!Number.isInteger(action.progress) || action.progress < 0 || action.progress > 100) return { type: 'Invalid', message: '进度应为0至100' };
@@ -95,7 +96,7 @@ export function apply(state: SteeringState, action: Action, now: number): void {
       if (action.month === state.filed.at(-1)) state.progress = action.progress;
       return;
     case 'finding':
-      state.findings.push({ id: action.findingId, quarter: quarterOf(steeringDay(now)), rectifyBy: action.rectifyBy, reminded: false, overdue: false,
+      state.findings.push({ id: action.findingId, quarter: quarterOf(shanghaiDate(now)), rectifyBy: action.rectifyBy, reminded: false, overdue: false,
         rectified: false });
       return;
     case 'rectify':

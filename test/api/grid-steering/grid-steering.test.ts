@@ -14,7 +14,8 @@ import type { TestApp } from '../../support/app.ts';
 import { unitMaker } from '../../support/fixtures.ts';
 import { createGridSteeringActivities } from '../../../activities/grid-steering.ts';
 import { gridSteeringWorkflowId } from '../../../domain/grid-steering/contracts.ts';
-import { reportMonths, reportOverdueAt, steeringDay } from '../../../domain/grid-steering/rules.ts';
+import { reportMonths, reportOverdueAt } from '../../../domain/grid-steering/rules.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 import { Organization } from '../../../domain/entities/organization.ts';
 import { addDays, addMonths } from '../../../domain/time.ts';
 
@@ -56,7 +57,7 @@ const body = (r: { body: unknown }) => r.body as Json;
 
 describe('月调度、季督导 through HTTP', () => {
   it('sets tasks, takes monthly reports and findings, flags what is overdue to the department, and closes', async () => {
-    const today = steeringDay(await env.currentTimeMs());
+    const today = shanghaiDate(await env.currentTimeMs());
     const dueOn = addMonths(today, 3);
     const [m0, m1] = reportMonths(today, dueOn) as [string, string];
 

@@ -2,8 +2,9 @@
 // overdue in Shanghai time, which month may be reported, what closing needs, and which timer fires next.
 import { describe, expect, it } from '@jest/globals';
 import {
-  findingErrors, findingOverdueAt, quarterOf, reportMonthRefusal, reportMonths, reportOverdueAt, reportRemindAt, steeringDay, taskErrors,
+  findingErrors, findingOverdueAt, quarterOf, reportMonthRefusal, reportMonths, reportOverdueAt, reportRemindAt, taskErrors,
 } from '../../../domain/grid-steering/rules.ts';
+import { shanghaiDate } from '../../../domain/time.ts';
 import { apply, fire, initialState, nextAlarm, refusal } from '../../../domain/grid-steering/state.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -19,7 +20,7 @@ describe('grid steering rules', () => {
     expect(new Date(reportRemindAt('2026-02')).toISOString()).toBe('2026-02-25T16:00:00.000Z');
     expect(new Date(findingOverdueAt('2026-12-10')).toISOString()).toBe('2026-12-10T16:00:00.000Z');
     // 23:32 UTC on the 29th is already the 30th in Shanghai.
-    expect(steeringDay(at('2026-11-29T23:32:00Z'))).toBe('2026-11-30');
+    expect(shanghaiDate(at('2026-11-29T23:32:00Z'))).toBe('2026-11-30');
     expect(quarterOf('2026-11-30')).toBe('2026-Q4');
     expect(quarterOf('2027-01-01')).toBe('2027-Q1');
   });
