@@ -50,7 +50,8 @@ const QuestionTally = Type.Object({
 });
 
 export const Survey = Type.Object({
-  id: Uuid,
+  /** null until the survey is first saved, given codes or answered: reading it writes nothing. */
+  id: Nullable(Uuid),
   purpose: Type.Enum([...SURVEY_PURPOSES]),
   subjectId: Uuid,
   title: Type.String(),
@@ -58,7 +59,7 @@ export const Survey = Type.Object({
   mode: Type.Enum([...SURVEY_MODES]),
   audience: Nullable(Type.Integer()),
   questionnaire: Questionnaire,
-  updatedAt: DateTime,
+  updatedAt: Nullable(DateTime),
   results: Type.Object({
     responses: Type.Integer(),
     codes: Type.Object({ issued: Type.Integer(), used: Type.Integer(), sent: Type.Integer() }),

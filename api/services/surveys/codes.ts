@@ -12,7 +12,7 @@ import { sendOn, type ChannelSettings } from '../../../domain/notifications/chan
 import { openSecrets } from '../../../domain/notifications/secret-box.ts';
 import { CODE_ALPHABET, CODE_LENGTH, MAX_CODES_PER_BATCH, PURPOSE_SUBJECTS, type SurveyPurpose } from '../../../domain/surveys/contracts.ts';
 import { MOBILE, maskPhone, printedCode } from '../../../domain/surveys/rules.ts';
-import { ensureSurvey } from './surveys.ts';
+import { ensureSurvey, findSurvey } from './surveys.ts';
 import { managedSubject } from './subjects.ts';
 
 export interface IssueCodesBody {
@@ -137,7 +137,8 @@ async function sendCodes(em: EntityManager, unitPath: string, purpose: SurveyPur
 /** The codes issued (never the codes themselves): serial, holder, masked number, sent, used. */
 export async function listCodes(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string) {
   await managedSubject(em, principal, purpose, subjectId);
-  const survey = await ensureSurvey(em, purpose, subjectId);
+  const survey = await findSurvey(em, purpose, subjectId);
+  if (!survey) return { items: [] };
   type Row = { serial: number; holder: string | null; phone_masked: string | null; sent_at: Date | null; send_error: string | null; used_at: Date | null };
   const rows = await em.execute<Row[]>(
     'select serial, holder, phone_masked, sent_at, send_error, used_at from survey_code where survey_id = ? order by serial', [survey.id]);

@@ -23,7 +23,16 @@ export interface SurveyRow {
   updated_at: Date;
 }
 
-/** The survey of a record: its row, made with the defaults the first time anyone needs it. */
+/** The survey of a record, or null while nobody has saved it, given it codes or answered it. */
+export async function findSurvey(em: EntityManager, purpose: SurveyPurpose, subjectId: string): Promise<SurveyRow | null> {
+  const [row] = await em.execute<SurveyRow[]>('select * from survey where purpose = ? and subject_id = ?', [purpose, subjectId]);
+  return row ?? null;
+}
+
+/**
+ * The survey of a record, its row made with the defaults the first time something is written to it
+ * (settings saved, codes issued, an answer): reads answer the defaults without writing (surveyOrDefaults).
+ */
 export async function ensureSurvey(em: EntityManager, purpose: SurveyPurpose, subjectId: string): Promise<SurveyRow> {
   const now = clockOf(em).now();
   await em.execute(
@@ -31,26 +40,33 @@ export async function ensureSurvey(em: EntityManager, purpose: SurveyPurpose, su
        on conflict (purpose, subject_id) do nothing`,
     [randomUUID(), purpose, subjectId, JSON.stringify(defaultQuestionnaire(purpose)), now, now],
   );
-  const [row] = await em.execute<SurveyRow[]>('select * from survey where purpose = ? and subject_id = ?', [purpose, subjectId]);
-  return row!;
+  return (await findSurvey(em, purpose, subjectId))!;
+}
+
+/** What a survey not yet written looks like: open, the purpose's default questions, no id. */
+type SurveyView = Omit<SurveyRow, 'id' | 'updated_at'> & { id: string | null; updated_at: Date | null };
+async function surveyOrDefaults(em: EntityManager, purpose: SurveyPurpose, subjectId: string): Promise<SurveyView> {
+  const row = await findSurvey(em, purpose, subjectId);
+  return row ?? { id: null, purpose, subject_id: subjectId, mode: 'open', questionnaire: defaultQuestionnaire(purpose), audience: null, updated_at: null };
 }
 
 /** What a public page shows of a survey before anyone answers: the questions and whether a code is asked. */
 export async function publicSurvey(em: EntityManager, purpose: SurveyPurpose, subjectId: string) {
-  const [row] = await em.execute<SurveyRow[]>('select * from survey where purpose = ? and subject_id = ?', [purpose, subjectId]);
-  return { mode: row?.mode ?? 'open', questions: (row?.questionnaire ?? defaultQuestionnaire(purpose)).questions };
+  const survey = await surveyOrDefaults(em, purpose, subjectId);
+  return { mode: survey.mode, questions: survey.questionnaire.questions };
 }
 
-async function results(em: EntityManager, survey: SurveyRow) {
-  const responses = (await em.execute<{ answers: Answers }[]>('select answers from survey_response where survey_id = ?', [survey.id])).map((r) => r.answers);
-  const [codes] = await em.execute<{ issued: string; used: string; sent: string }[]>(
-    `select count(*) as issued, count(used_at) as used, count(sent_at) as sent from survey_code where survey_id = ?`, [survey.id]);
-  const issued = Number(codes!.issued);
+async function results(em: EntityManager, survey: SurveyView) {
+  const ofSurvey = <T>(sql: string) => (survey.id ? em.execute<T[]>(sql, [survey.id]) : Promise.resolve([] as T[]));
+  const responses = (await ofSurvey<{ answers: Answers }>('select answers from survey_response where survey_id = ?')).map((r) => r.answers);
+  const [codes = { issued: '0', used: '0', sent: '0' }] = await ofSurvey<{ issued: string; used: string; sent: string }>(
+    `select count(*) as issued, count(used_at) as used, count(sent_at) as sent from survey_code where survey_id = ?`);
+  const issued = Number(codes.issued);
   // With codes the audience is the codes handed out; in an open survey, the number the managers gave.
   const audience = survey.mode === 'codes' && issued > 0 ? issued : survey.audience;
   return {
     responses: responses.length,
-    codes: { issued, used: Number(codes!.used), sent: Number(codes!.sent) },
+    codes: { issued, used: Number(codes.used), sent: Number(codes.sent) },
     audience,
     responseRate: responseRate(responses.length, audience),
     awarenessRate: survey.purpose === 'commitment_awareness' ? awarenessRate(responses) : null,
@@ -58,7 +74,7 @@ async function results(em: EntityManager, survey: SurveyRow) {
   };
 }
 
-const dto = (survey: SurveyRow, label: string) => ({
+const dto = (survey: SurveyView, label: string) => ({
   id: survey.id,
   purpose: survey.purpose,
   subjectId: survey.subject_id,
@@ -67,12 +83,12 @@ const dto = (survey: SurveyRow, label: string) => ({
   mode: survey.mode,
   audience: survey.audience,
   questionnaire: survey.questionnaire,
-  updatedAt: new Date(survey.updated_at).toISOString(),
+  updatedAt: survey.updated_at ? new Date(survey.updated_at).toISOString() : null,
 });
 
 export async function readSurvey(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string) {
   const subject = await managedSubject(em, principal, purpose, subjectId);
-  const survey = await ensureSurvey(em, purpose, subjectId);
+  const survey = await surveyOrDefaults(em, purpose, subjectId);
   return { ...dto(survey, subject.label), results: await results(em, survey) };
 }
 

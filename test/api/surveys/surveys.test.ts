@@ -58,6 +58,8 @@ const call = async (token: string | null, method: string, url: string, payload?:
   const response = await app.server.inject({ method: method as never, url, payload: payload as never, headers: token ? bearer(world.tokens[token]!) : {} });
   return { status: response.statusCode, body: response.json() as Record<string, any> };
 };
+const surveyRows = async () => (await (app.orm.em.fork() as EntityManager).execute<{ n: number }[]>(
+  'select count(*)::int as n from survey where subject_id = ?', [ids.set]))[0]!.n;
 const fieldsOf = (body: Record<string, any>) => (body.details as { field: string }[] | undefined)?.map((d) => d.field);
 
 const questions = [
@@ -76,6 +78,11 @@ describe('a staff survey answered with one-time codes', () => {
     expect((await call('streetB', 'GET', `/surveys/staff_survey/${ids.set}`)).status).toBe(404);
     expect((await call('enterpriseA', 'GET', `/surveys/staff_survey/${ids.set}`)).status).toBe(403);
     expect((await call('streetB', 'POST', `/surveys/staff_survey/${ids.set}/codes`, { count: 5 })).status).toBe(404);
+    // Reading writes nothing: the GETs answer the defaults, and the row is made by the first write.
+    expect([first.body.id, first.body.updatedAt]).toEqual([null, null]);
+    expect((await call('streetA', 'GET', `/surveys/staff_survey/${ids.set}/codes`)).body.items).toEqual([]);
+    expect((await call(null, 'GET', `/public/commitment-surveys/${STAFF}`)).body.survey.mode).toBe('open');
+    expect(await surveyRows()).toBe(0);
 
     const bad = await call('streetA', 'PUT', `/surveys/staff_survey/${ids.set}`, {
       mode: 'codes', audience: null, questionnaire: { questions: [{ ...questions[0], kind: 'score' }, { ...questions[2], options: ['只有一个'] }] },
@@ -85,6 +92,7 @@ describe('a staff survey answered with one-time codes', () => {
     const saved = await call('streetA', 'PUT', `/surveys/staff_survey/${ids.set}`, { mode: 'codes', audience: null, questionnaire: { questions } });
     expect(saved.status).toBe(200);
     expect(saved.body.questionnaire.questions).toHaveLength(4);
+    expect([await surveyRows(), saved.body.id]).toEqual([1, expect.any(String)]);
     // The public page now shows the four questions and asks for a code.
     const page = await call(null, 'GET', `/public/commitment-surveys/${STAFF}`);
     expect(page.body.survey).toMatchObject({ mode: 'codes', questions: expect.arrayContaining([expect.objectContaining({ key: 'wages', kind: 'yes_no' })]) });
