@@ -18,6 +18,12 @@ import { loadSetFor, type Caller, type DualCommitmentDeps } from './access.ts';
 
 const HOUR_MS = 3_600_000;
 const AWARENESS = 'commitment_awareness';
+/**
+ * A client's 知晓率 answers on a set in the last hour (the rate limit). It names the entity type so
+ * that the audit log's (entity_type, entity_id) index finds the set's rows (test/api/surveys checks the plan).
+ */
+export const RECENT_AWARENESS_SQL = `select count(*) as n from audit_entry where entity_type = 'commitment_set' and entity_id = ?
+  and action = 'commitment_set.awareness' and after->>'client' = ? and at > ?`;
 
 /** A staff answer: the questionnaire's answers, or the rating and comment of the one-question survey. */
 interface StaffAnswer { rating?: number; comment?: string; answers?: Answers; code?: string }
@@ -52,9 +58,7 @@ export function createPublicService(deps: DualCommitmentDeps) {
   async function awareness(em: EntityManager, token: string, body: SurveyAnswer, client: string) {
     const set = await linkedSet(em, token, PUBLIC_COMMITMENTS, 'page', ['cycle']);
     const { settings } = resolveSettings(set.year, set.cycle.getEntity().settings);
-    const [recent] = await em.execute<{ n: string }[]>(
-      `select count(*) as n from audit_entry where action = 'commitment_set.awareness' and entity_id = ? and after->>'client' = ? and at > ?`,
-      [set.id, client, hourAgo()]);
+    const [recent] = await em.execute<{ n: string }[]>(RECENT_AWARENESS_SQL, [set.id, client, hourAgo()]);
     if (Number(recent!.n) >= settings.feedback.perHourPerClient) throw rateLimited(`at most ${settings.feedback.perHourPerClient} answers an hour`);
     const audit = (aware: boolean) => ({ action: 'commitment_set.awareness', entityType: 'commitment_set', entityId: set.id, after: { aware, client } });
     await changeWithAudit<boolean>(em, PUBLIC_LINK_ACTOR, audit, async (tx) => (await admitAnswer(tx, AWARENESS, set.id, body)).aware === true);

@@ -17,6 +17,7 @@ import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/rules.ts';
+import { RECENT_AWARENESS_SQL } from '../../../api/services/dual-commitments/public.ts';
 
 let app: TestApp;
 let world: World;
@@ -189,5 +190,16 @@ describe('the other public ratings', () => {
     expect([bad.status, fieldsOf(bad.body)]).toEqual([400, ['body.answers.aware']]);
     const survey = await call('orgDept', 'GET', `/surveys/commitment_awareness/${ids.set}`);
     expect(survey.body.results).toMatchObject({ responses: 3, awarenessRate: 66.7 });
+  });
+
+  it('finds a client\'s recent 知晓率 answers through the audit log\'s entity index (the rate limit reads it on every answer)', async () => {
+    // A few test rows make a sequential scan the cheapest plan: with it ruled out, the index must serve both columns.
+    const plan = await (app.orm.em.fork() as EntityManager).transactional(async (tx) => {
+      await tx.execute('set local enable_seqscan = off');
+      const rows = await tx.execute<{ 'QUERY PLAN': string }[]>(`explain ${RECENT_AWARENESS_SQL}`, [ids.set, 'client', new Date(0)]);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Cond: \(\(\(entity_type\)::text = 'commitment_set'::text\) AND \(\(entity_id\)::text = /);
+    expect(plan).toContain('audit_entry_entity_idx');
   });
 });
