@@ -9,6 +9,7 @@ import { entities } from '../domain/entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { auditKeyFromSecret, bindAuditKey, type AuditKey } from '../domain/audit/key.ts';
 import { bindClock, type Clock } from '../domain/clock.ts';
+import { AuditChainer } from '../domain/audit/append.ts';
 
 export type Orm = MikroORM;
 export type { EntityManager };
@@ -48,6 +49,8 @@ export function ormConfig(options: OrmOptions) {
     debug: options.debug ?? false,
     loggerFactory: options.logger ? (loggerOptions) => pinoLogger(options.logger!, loggerOptions) : undefined,
     forceUtcTimezone: true,
+    // Chains the audit rows a transaction wrote right after it commits (domain/audit/append.ts).
+    subscribers: [new AuditChainer()],
   });
 }
 

@@ -26,6 +26,7 @@ import { Migration20261129204600_member_report } from './Migration20261129204600
 import { Migration20261129233000_assessment_schemes } from './Migration20261129233000_assessment_schemes.ts';
 import { Migration20261129233500_surveys } from './Migration20261129233500_surveys.ts';
 import { Migration20261130003000_grid_steering } from './Migration20261130003000_grid_steering.ts';
+import { Migration20261130024500_audit_pending } from './Migration20261130024500_audit_pending.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -54,5 +55,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129233000_assessment_schemes', class: Migration20261129233000_assessment_schemes },
   { name: 'Migration20261129233500_surveys', class: Migration20261129233500_surveys },
   { name: 'Migration20261130003000_grid_steering', class: Migration20261130003000_grid_steering },
+  { name: 'Migration20261130024500_audit_pending', class: Migration20261130024500_audit_pending },
   // <list>
 ];

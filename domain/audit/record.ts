@@ -1,24 +1,20 @@
 // Writing and verifying the audit log. `recordAudit` must run inside the transaction of the
-// change it records (em.transactional), so the change and its audit row commit together; a
-// transaction-scoped advisory lock serializes appends, so the chain never forks.
+// change it records (em.transactional), so the change and its audit row commit together; the
+// row joins the hash chain right after that commit, before em.transactional(...) resolves
+// (append.ts: one chain run, under an advisory lock, for every change committed meanwhile).
 // New rows are keyed (HMAC under the audit secret bound to the ORM, domain/audit/key.ts); the
 // head beside the chain is signed, and a signed checkpoint is written every CHECKPOINT_ROWS
 // rows and at least every CHECKPOINT_MS, so a chain rewritten and re-hashed by someone who
 // holds the database but not the secret is found, and /audit/verify names the first bad seq.
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditCheckpoint, AuditEntry } from '../entities/audit-entry.ts';
 import { auditKeyOf } from './key.ts';
+import { AUDIT_HEAD_KEY, CHECKPOINT_ROWS, chainPendingAudit, markAuditPending } from './append.ts';
 import { copyCheckpointsOut, readCheckpointFile } from './checkpoint-file.ts';
-import {
-  GENESIS_HASH, KEYED, UNKEYED, hashAuditEntryAs, keyedHashAuditEntry, sameDigest, signCheckpoint, signHead, toAuditJson, type AuditFields,
-} from './chain.ts';
+import { GENESIS_HASH, KEYED, UNKEYED, hashAuditEntryAs, sameDigest, signCheckpoint, signHead, toAuditJson, type AuditFields } from './chain.ts';
 import { clockOf } from '../clock.ts';
 
-const AUDIT_LOCK = 20_260_402;
-const AUDIT_HEAD_KEY = 'audit.head';
-export const CHECKPOINT_ROWS = 100;
-export const CHECKPOINT_MS = 60 * 60 * 1000;
+export { CHECKPOINT_MS, CHECKPOINT_ROWS } from './append.ts';
 
 export interface AuditActor {
   accountId: string | null;
@@ -40,59 +36,30 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** Appends one row to the audit log in the caller's transaction and returns its seq. */
-export async function recordAudit(em: EntityManager, input: AuditInput): Promise<number> {
-  const [seq] = await recordAuditBatch(em, [input]);
-  return seq!;
+/** Records one audit row in the caller's transaction; it joins the chain right after the commit (append.ts). */
+export async function recordAudit(em: EntityManager, input: AuditInput): Promise<void> {
+  await recordAuditBatch(em, [input]);
 }
 
-/** Appends several rows in order with one lock, one read and one insert (imports, bulk notices). */
-export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]): Promise<number[]> {
+/** Records several rows in order with one insert (imports, bulk notices). */
+export async function recordAuditBatch(em: EntityManager, inputs: AuditInput[]): Promise<void> {
   if (!em.isInTransaction()) throw new Error('recordAudit must be called inside em.transactional(...) with the change it records');
-  if (inputs.length === 0) return [];
-  const { secret } = auditKeyOf(em);
-  await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK]);
-  const [last] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_entry order by seq desc limit 1');
-  let seq = last ? Number(last.seq) : 0;
-  let prevHash = last?.hash ?? GENESIS_HASH;
+  if (inputs.length === 0) return;
+  auditKeyOf(em); // refuses at once, in the change's transaction, when no audit secret is bound
   // Millisecond precision, as stored and read back (timestamptz keeps microseconds; JS has none).
   const at = clockOf(em).now();
-  const rows = inputs.map((input) => {
-    const fields: AuditFields = {
-      seq: ++seq,
-      at,
-      actorAccountId: input.actor.accountId,
-      actor: input.actor.label,
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId,
-      before: toAuditJson(input.before),
-      after: toAuditJson(input.after),
-      prevHash,
-    };
-    prevHash = keyedHashAuditEntry(secret, fields);
-    return { ...fields, hash: prevHash, hashVersion: KEYED };
-  });
-  await em.insertMany(AuditEntry, rows);
-  // The head, kept beside the chain, reveals rows cut off its end (which the chain alone cannot).
+  const params: unknown[] = [];
+  for (const input of inputs) {
+    const before = toAuditJson(input.before);
+    const after = toAuditJson(input.after);
+    params.push(at, input.actor.accountId, input.actor.label, input.action, input.entityType, input.entityId,
+      before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after));
+  }
   await em.execute(
-    `insert into system_setting (key, value, updated_at) values (?, ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-    [AUDIT_HEAD_KEY, JSON.stringify({ seq, hash: prevHash, signature: signHead(secret, { seq, hash: prevHash }) }), at],
+    `insert into audit_pending (at, actor_account_id, actor, action, entity_type, entity_id, before, after) values ${inputs.map(() => '(?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)').join(', ')}`,
+    params,
   );
-  await checkpointIfDue(em, secret, { seq, hash: prevHash, firstNewSeq: rows[0]!.seq, at });
-  return rows.map((r) => r.seq);
-}
-
-async function checkpointIfDue(em: EntityManager, secret: Buffer, last: { seq: number; hash: string; firstNewSeq: number; at: Date }): Promise<void> {
-  const [previous] = await em.execute<{ seq: string; keyed_from: string; at: Date | string }[]>('select seq, keyed_from, at from audit_checkpoint order by seq desc limit 1');
-  // The first keyed append marks the switch-over: every row from it on must be keyed.
-  const keyedFrom = previous ? Number(previous.keyed_from) : last.firstNewSeq;
-  const due = !previous
-    || Math.floor(last.seq / CHECKPOINT_ROWS) > Math.floor(Number(previous.seq) / CHECKPOINT_ROWS)
-    || last.at.getTime() - new Date(previous.at).getTime() >= CHECKPOINT_MS;
-  if (!due) return;
-  const checkpoint = { seq: last.seq, hash: last.hash, keyedFrom, at: last.at };
-  await em.insert(AuditCheckpoint, { ...checkpoint, signature: signCheckpoint(secret, checkpoint) });
+  markAuditPending(em);
 }
 
 export type AuditVerification =
@@ -109,6 +76,8 @@ interface CheckpointRow { seq: number; hash: string; keyedFrom: number }
  */
 export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditVerification> {
   const { secret, source, checkpointFile } = auditKeyOf(em);
+  // Rows committed but not chained yet (a process stopped in between) join the chain first.
+  while ((await chainPendingAudit(em)) > 0);
   // First copy out what the database holds now, then hold the database to the copy.
   await copyCheckpointsOut(em);
   const filed = checkpointFile ? await readCheckpointFile(checkpointFile, secret) : { checkpoints: [], bad: null };

@@ -296,3 +296,32 @@ describe('triggers', () => {
     expect(await verify()).toMatchObject({ ok: true });
   });
 });
+
+describe('changes audited at the same time', () => {
+  it('share chain runs instead of one lock: every row is chained when its change answers, and the chain verifies', async () => {
+    await untampered();
+    const rowsOf = async () => asDba(async (c) => Number((await c.query('select count(*) from audit_entry where entity_id = $1', [world.communityA.id])).rows[0].count));
+    const before = await rowsOf();
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => app.server.inject({
+      method: 'PATCH', url: `/units/${world.communityA.id}`, headers: bearer(world.tokens.orgDept!), payload: { name: `并发社区${i}` },
+    })));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(200));
+    expect(await rowsOf()).toBe(before + 12);
+    expect(await asDba(async (c) => Number((await c.query('select count(*) from audit_pending')).rows[0].count))).toBe(0);
+    const seqs = await asDba(async (c) => (await c.query('select seq from audit_entry order by seq')).rows.map((r) => Number(r.seq)));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(await verify()).toMatchObject({ ok: true, checked: seqs.length });
+  });
+
+  it('a row committed but left unchained (its process stopped in between) joins the chain at the next verify', async () => {
+    const lastSeq = (await verify()).lastSeq as number;
+    await asDba((c) => c.query(
+      `insert into audit_pending (at, actor, action, entity_type, entity_id, after) values (now(), 'system', 'test.orphan', 'unit', $1, '{"left":"pending"}')`,
+      [world.communityA.id],
+    ));
+    const after = await verify();
+    expect(after).toMatchObject({ ok: true, lastSeq: lastSeq + 1 });
+    const [row] = await asDba((c) => readRows(c, lastSeq + 1));
+    expect(row).toMatchObject({ action: 'test.orphan', after: { left: 'pending' } });
+  });
+});
