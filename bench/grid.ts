@@ -15,8 +15,10 @@
 // p50/p99 of the report and rating requests, peak RSS (this process and PostgreSQL), history
 // sizes and what each matter cost the workflow (tasks, activities), with the load average.
 //   GRID_BENCH_MATTERS=2000 GRID_BENCH_DAYS=2 npm run bench:grid      (a few minutes; extrapolated)
-//   npm run bench:grid -- [--matters 200000] [--days 100] [--concurrency 24]
+//   npm run bench:grid -- [--matters 200000] [--days 100] [--concurrency 8]
+// GRID_BENCH_SQL_TOP=1 also prints the statements the service sent most often (per matter).
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -40,6 +42,25 @@ const { matters: MATTERS, days: DAYS, concurrency: CONCURRENCY } = benchSettings
 const CAMPAIGN = 200_000;
 const GRIDS = 400;
 const PASSWORD = 'Bench@2026';
+
+/**
+ * SQL statements sent to PostgreSQL, counted at both pg clients in this process (the devserver's store and the ORM's own copy):
+ * the devserver's (its "temporal" schema), transaction control, and the service's (API and activities).
+ */
+const statements = { devserver: 0, transaction: 0, service: 0 };
+const sqlTexts = new Map<string, number>();
+for (const from of [import.meta.url, createRequire(import.meta.url).resolve('@mikro-orm/postgresql')]) {
+  const Client = (createRequire(from)('pg') as { Client: { prototype: { query: (...a: unknown[]) => unknown } } }).Client;
+  const query = Client.prototype.query;
+  Client.prototype.query = function (this: unknown, ...a: unknown[]) {
+    const text = typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string } | undefined)?.text ?? '');
+    if (text.includes('"temporal".')) statements.devserver += 1;
+    else if (/^\s*(begin|commit|rollback|savepoint|release)/i.test(text)) statements.transaction += 1;
+    else statements.service += 1;
+    if (process.env.GRID_BENCH_SQL_TOP) sqlTexts.set(text.slice(0, 110).replace(/\s+/g, ' '), (sqlTexts.get(text.slice(0, 110).replace(/\s+/g, ' ')) ?? 0) + 1);
+    return query.apply(this, a);
+  };
+}
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
@@ -216,6 +237,7 @@ try {
   await control.moveTo(day0);
   const t0 = performance.now();
   const cpu0 = cpuNow();
+  const sql0 = { ...statements };
   let moveSeconds = 0;
   const volumes = dayVolumes(MATTERS, DAYS);
   const unratedDays = 8;
@@ -238,6 +260,7 @@ try {
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = cpuNow();
+  const sqlPer = (k: keyof typeof statements) => ((statements[k] - sql0[k]) / MATTERS).toFixed(1);
   const [counts] = await conn.execute<Record<string, string>[]>(
     `select count(*) filter (where status = 'closed') closed, count(*) filter (where status = 'closed' and rating is null) unrated,
             count(*) filter (where reminded_at is not null) reminded, count(*) filter (where climbs > 0) climbed, count(*) filter (where reopened > 0) reopened,
@@ -264,13 +287,16 @@ try {
   const pgMs = ((cpu1.pg - cpu0.pg) / MATTERS) * 1000;
   console.log(`CPU per matter: ${ownMs.toFixed(0)} ms in this process (API, worker, devserver) + ${pgMs.toFixed(0)} ms in PostgreSQL: `
     + `on ${os.cpus().length} idle cores at most ${((os.cpus().length * 1000) / (ownMs + pgMs)).toFixed(1)} matters/s `
-    + `(200,000 in ${((CAMPAIGN * (ownMs + pgMs)) / 1000 / os.cpus().length / 60).toFixed(0)} min)`);
+    + `(200,000 in ${((CAMPAIGN * (ownMs + pgMs)) / 1000 / os.cpus().length / 60).toFixed(0)} min); ${(1000 / (ownMs + pgMs)).toFixed(1)} matters per CPU-second`);
   console.log(`report  POST /public/grid-report/:token          p50 ${pct(reportMs, 50)} ms  p99 ${pct(reportMs, 99)} ms  (${reportMs.length})`);
   console.log(`rating  POST /public/grid-matters/:token/rating  p50 ${pct(rateMs, 50)} ms  p99 ${pct(rateMs, 99)} ms  (${rateMs.length})`);
   console.log(`accept/answer (workflow updates)                 p50 ${pct(updateMs, 50)} ms  p99 ${pct(updateMs, 99)} ms  (${updateMs.length})`);
   console.log(`peak RSS: this process ${mb(peakRss)} MB, PostgreSQL and children ${peakChildren} MB (target: under 2048 MB together)`);
   console.log(`history sizes (${sample.length} sampled): median ${pct(events, 50)} events, max ${Math.max(...events)}; per matter `
     + `${(cost.tasks / sample.length).toFixed(1)} workflow tasks, ${(cost.activities / sample.length).toFixed(1)} activities, ${(cost.local / sample.length).toFixed(1)} local activities`);
+  console.log(`SQL statements per matter: ${sqlPer('service')} by the service (API and activities), ${sqlPer('devserver')} by the devserver's store, `
+    + `${sqlPer('transaction')} begin/commit (the bench's own reads included)`);
+  if (process.env.GRID_BENCH_SQL_TOP) for (const [t, n] of [...sqlTexts].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`${(n / MATTERS).toFixed(2)} ${t}`);
   console.log(`database: ${c.closed} closed (${c.unrated} unrated), ${c.reminded} reminded, ${c.climbed} climbed, ${c.reopened} reopened, ${c.credited} 文明积分 credits, `
     + `${c.audit} audit entries`);
   console.log(`failures: ${failures.size ? [...failures].map(([k, v]) => `${k} ×${v}`).join('; ') : 'none'}`);

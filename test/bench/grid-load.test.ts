@@ -27,9 +27,9 @@ describe('bench:grid load', () => {
   });
 
   it('reads its scale from the arguments, else GRID_BENCH_*, else the campaign, and refuses nonsense', () => {
-    expect(benchSettings({}, {})).toEqual({ matters: 200_000, days: 100, concurrency: 24 });
-    expect(benchSettings({}, { GRID_BENCH_MATTERS: '2000', GRID_BENCH_DAYS: '2' })).toEqual({ matters: 2_000, days: 2, concurrency: 24 });
-    expect(benchSettings({ matters: '500' }, { GRID_BENCH_MATTERS: '2000', GRID_BENCH_CONCURRENCY: '8' })).toMatchObject({ matters: 500, concurrency: 8 });
+    expect(benchSettings({}, {})).toEqual({ matters: 200_000, days: 100, concurrency: 8 });
+    expect(benchSettings({}, { GRID_BENCH_MATTERS: '2000', GRID_BENCH_DAYS: '2' })).toEqual({ matters: 2_000, days: 2, concurrency: 8 });
+    expect(benchSettings({ matters: '500' }, { GRID_BENCH_MATTERS: '2000', GRID_BENCH_CONCURRENCY: '16' })).toMatchObject({ matters: 500, concurrency: 16 });
     expect(() => benchSettings({}, { GRID_BENCH_DAYS: 'ten' })).toThrow(/GRID_BENCH_DAYS/);
   });
 

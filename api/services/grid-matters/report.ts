@@ -64,7 +64,8 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
   const assignee = unitAtLevel(grid.path, assigneeLevel(rule.responderKind, plan.startLevel));
   const deadlineAt = new Date(now.getTime() + plan.deadlinesMs[plan.startLevel]!);
   const rulesUnit = unitId ?? grid.path.split('/').filter(Boolean)[0]!;
-  const id = await em.transactional(async (tx) => {
+  // The matter, its audit entry and the reporter's follow link commit together (one transaction, one commit).
+  const { id, followToken } = await em.transactional(async (tx) => {
     const [row] = await tx.execute<{ id: string }[]>(
       `insert into grid_matter (number, workflow_id, grid_id, building, category, category_name, urgency, description, source, reporter_account_id,
          reporter_phone, reporter_client, photo_ids, rules_unit_id, responder_kind, responder_id, level, assignee_unit_id, deadline_at, created_at, updated_at)
@@ -81,14 +82,14 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
       after: { number, gridId: grid.id, building, category: rule.code, urgency, source: report.source, level: LEVELS[plan.startLevel],
         responderKind: rule.responderKind, identified: Boolean(phone || report.reporterAccountId) },
     });
-    return row!.id;
+    const token = await derivedLinkToken(tx as EntityManager, MATTER_FOLLOW_LINK, row!.id);
+    await tx.execute(
+      'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) '
+        + 'on conflict (token_hash) do nothing',
+      [hashSecret(token), MATTER_FOLLOW_LINK, 'grid_matter', row!.id, new Date(now.getTime() + FOLLOW_LINK_DAYS * 86_400_000), now],
+    );
+    return { id: row!.id, followToken: token };
   });
-  const followToken = await derivedLinkToken(em, MATTER_FOLLOW_LINK, id);
-  await em.execute(
-    'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) '
-      + 'on conflict (token_hash) do nothing',
-    [hashSecret(followToken), MATTER_FOLLOW_LINK, 'grid_matter', id, new Date(now.getTime() + FOLLOW_LINK_DAYS * 86_400_000), now],
-  );
   const input: GridMatterInput = { matterId: id, number, plan };
   try {
     await deps.temporal.workflow.start(GRID_MATTER_WORKFLOW, { taskQueue: deps.taskQueue, workflowId, args: [input] });
