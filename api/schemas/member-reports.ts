@@ -22,6 +22,23 @@ export const UnitRegistrationList = Page(UnitRegistration, {
   id, organizationId: id, organizationName: '区财政局', communityId: id, communityName: '甲社区', status: 'pending', createdAt: at, decidedAt: null,
 });
 
+// The community picker of 在职党员报到 (public facts of the caller's own district or city only).
+export const CommunityQuery = Type.Object({
+  areaId: Type.Optional(Uuid),
+  name: Type.Optional(Type.String({ maxLength: 50, description: '社区或其党组织名称中的字' })),
+  ...PageQuery,
+}, { additionalProperties: false });
+export const CommunityChoice = Type.Object({
+  id: Uuid, name: Type.String(), partyOrgName: Type.String(), streetId: Nullable(Uuid), streetName: Nullable(Type.String()), districtId: Nullable(Uuid),
+  districtName: Nullable(Type.String()),
+});
+export const CommunityChoiceList = Page(CommunityChoice, {
+  id, name: '仙营社区', partyOrgName: '仙营社区党委', streetId: id, streetName: '柳行街道', districtId: id, districtName: '高新区',
+});
+export const AreaList = Type.Object({
+  items: Type.Array(Type.Object({ id: Uuid, name: Type.String(), level: Type.Enum(['district', 'street']), parentId: Nullable(Uuid) })),
+}, { examples: [{ items: [{ id, name: '高新区', level: 'district', parentId: null }, { id, name: '柳行街道', level: 'street', parentId: id }] }] });
+
 export const RegistrationBody = Type.Object({
   communityId: Uuid,
   skills: Type.Optional(Type.String({ maxLength: 200, description: '个人特长、可提供的服务' })),

@@ -86,7 +86,7 @@ export const GRID_UNSCOPED: Record<string, ((o: District) => unknown) | 'read' |
   'POST /points/credits': (o) => ({ holder: { kind: 'resident', phone: '13811110009' }, ruleCode: 'volunteer_activity', communityId: o.unit }),
   'POST /points/goods': (o) => ({ communityId: o.unit, name: '越界', price: 1, stock: 1 }),
   // 双报到 (issue 18.3): a member without a person record cannot register anywhere; a unit only its own organization.
-  'GET /member-reports/units': 'read', 'GET /member-reports/registrations': 'read', 'GET /member-reports/dashboard': 'read',
+  'GET /member-reports/communities': 'read', 'GET /member-reports/areas': 'read', 'GET /member-reports/units': 'read', 'GET /member-reports/registrations': 'read', 'GET /member-reports/dashboard': 'read',
   'POST /member-reports/units': (o) => ({ organizationId: o.organization, communityId: o.unit }),
   'POST /member-reports/registrations': (o) => ({ communityId: o.unit }),
   // 月调度、季督导 (issue 18.2): a task for a street of the other district.

@@ -11,6 +11,8 @@ export interface Me {
   accountId: string;
   login: string;
   displayName: string;
+  /** The person on record for the account (an in-service member reports to a community as that person). */
+  personId?: string | null;
   grants: Grant[];
 }
 interface Stored {

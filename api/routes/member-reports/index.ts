@@ -9,6 +9,7 @@ import type { WorkflowBounds } from '../../workflow-refusals.ts';
 import { COMMUNITY_STAFF, CONFIRMERS, UNIT_ROLES } from '../../services/member-reports/access.ts';
 import { createRegistrationService } from '../../services/member-reports/registrations.ts';
 import { createRecordService } from '../../services/member-reports/records.ts';
+import { listAreas, listCommunities } from '../../services/member-reports/communities.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import Type from 'typebox';
 import { callerOf } from '../points/index.ts';
@@ -50,6 +51,17 @@ export const memberReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     }, async (request) => registrations.decide(callerOf(request), request.params.id, decision));
   }
+
+  app.get('/member-reports/communities', {
+    config: { auth: { roles: 'any' } },
+    schema: { tags, summary: 'The communities a member may report to (in the caller\'s own district or city), by area and name: public facts only',
+      querystring: S.CommunityQuery, response: { 200: S.CommunityChoiceList } },
+  }, async (request) => listCommunities(callerOf(request), request.query));
+
+  app.get('/member-reports/areas', {
+    config: { auth: { roles: 'any' } },
+    schema: { tags, summary: 'The districts and streets of the caller\'s own district or city (the community picker\'s filter)', response: { 200: S.AreaList } },
+  }, async (request) => listAreas(callerOf(request)));
 
   app.post('/member-reports/registrations', {
     config: { auth: { roles: 'any' } },

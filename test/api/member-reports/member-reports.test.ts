@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startCycleHarness, type CycleHarness } from '../../support/cycle-harness.ts';
-import { bearer, buildWorld, PASSWORD, type World } from '../../support/fixtures.ts';
+import { bearer, buildOtherDistrict, buildWorld, PASSWORD, type OtherDistrict, type World } from '../../support/fixtures.ts';
 import { createMemberReportActivities } from '../../../activities/member-report.ts';
 import { Account } from '../../../domain/entities/account.ts';
 import { hashPassword } from '../../../domain/auth/passwords.ts';
@@ -16,10 +16,12 @@ import { shanghaiDate } from '../../../domain/time.ts';
 
 let harness: CycleHarness;
 let world: World;
+let other: OtherDistrict;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
   harness = await startCycleHarness((app) => createMemberReportActivities({ orm: app.orm }));
   world = await buildWorld(harness.app);
+  other = await buildOtherDistrict(harness.app);
   Object.assign(tokens, world.tokens);
   const em = harness.app.orm.em.fork() as EntityManager;
   em.create(Account, { login: 'memberA', displayName: '王甲', passwordHash: await hashPassword(PASSWORD), active: true, person: world.personA.id as never });
@@ -35,6 +37,36 @@ const as = (caller: string, method: 'GET' | 'POST', url: string, payload?: objec
 describe('双报到', () => {
   let regId: string;
   const today = shanghaiDate(new Date());
+
+  it('the community picker lists the communities of the member\'s own district by street and name, a page at a time, public facts only', async () => {
+    const all = await as('memberA', 'GET', '/member-reports/communities?limit=1');
+    expect(all.statusCode).toBe(200);
+    expect(all.json()).toMatchObject({ total: 2, limit: 1, offset: 0 });
+    // Ordered by district, street and name (乙 sorts before 甲 by code point).
+    expect(all.json().items[0]).toEqual({
+      id: world.communityB.id, name: '乙社区', partyOrgName: '乙社区党组织', streetId: world.streetB.id, streetName: '乙街道', districtId: world.district.id,
+      districtName: '测试区',
+    });
+    const second = (await as('memberA', 'GET', '/member-reports/communities?limit=1&offset=1')).json();
+    expect(second.items.map((c: { name: string }) => c.name)).toEqual(['甲社区']);
+    const byStreet = (await as('memberA', 'GET', `/member-reports/communities?areaId=${world.streetB.id}`)).json();
+    expect([byStreet.total, byStreet.items[0].id]).toEqual([1, world.communityB.id]);
+    const byName = (await as('memberA', 'GET', `/member-reports/communities?name=${encodeURIComponent('甲')}`)).json();
+    expect(byName.items.map((c: { id: string }) => c.id)).toEqual([world.communityA.id]);
+    expect((await as('memberA', 'GET', `/member-reports/communities?name=${encodeURIComponent('%')}`)).json().total).toBe(0);
+    // Another district is neither listed nor reachable through its street.
+    const body = (await as('memberA', 'GET', '/member-reports/communities?limit=200')).payload;
+    expect(body).not.toContain(other.community.id);
+    expect((await as('memberA', 'GET', `/member-reports/communities?areaId=${other.street.id}`)).json().total).toBe(0);
+    const areas = (await as('memberA', 'GET', '/member-reports/areas')).json().items;
+    expect(areas.map((a: { name: string; level: string }) => `${a.level}:${a.name}`)).toEqual(['district:测试区', 'street:乙街道', 'street:甲街道']);
+    // That district's own member sees its communities, not these.
+    const theirs = await harness.app.server.inject({ method: 'GET', url: '/member-reports/communities', headers: bearer(other.tokens.enterprise2!) });
+    expect(theirs.json().items.map((c: { id: string }) => c.id)).toEqual([other.community.id]);
+    expect((await harness.app.server.inject({ method: 'GET', url: '/member-reports/communities' })).statusCode).toBe(401);
+    const bad = await as('memberA', 'GET', '/member-reports/communities?areaId=x');
+    expect([bad.statusCode, bad.json().details[0].field]).toEqual([400, 'querystring.areaId']);
+  });
 
   it('a member reports to a community; again is the same registration; records wait for confirmation', async () => {
     const res = await as('memberA', 'POST', '/member-reports/registrations', { communityId: world.communityA.id, skills: '法律咨询' });

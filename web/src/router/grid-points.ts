@@ -9,6 +9,7 @@ export const gridPointsRoutes: RouteRecordRaw[] = [
   { path: 'points-desk/statements', name: 'point-statements', component: () => import('../views/points/StatementsView.vue'), meta: { title: '积分月结单' } },
   { path: 'points-desk/dashboard', name: 'point-dashboard', component: () => import('../views/points/PointsDashboardView.vue'), meta: { title: '积分看板' } },
   { path: 'dual-reports', name: 'member-reports', component: () => import('../views/member-reports/RegistrationsView.vue'), meta: { title: '双报到' } },
+  { path: 'dual-reports/join', name: 'member-report-join', component: () => import('../views/member-reports/JoinCommunityView.vue'), meta: { title: '我要报到' } },
   { path: 'dual-reports/dashboard', name: 'member-report-dashboard', component: () => import('../views/member-reports/MemberDashboardView.vue'), meta: { title: '在职党员服务率' } },
   { path: 'dual-reports/:id', name: 'member-report', component: () => import('../views/member-reports/RegistrationDetailView.vue'), meta: { title: '双报到记录' } },
 ];
