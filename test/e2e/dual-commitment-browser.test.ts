@@ -106,8 +106,8 @@ async function newPage(phone = false): Promise<Page> {
 }
 
 /** Signs in on the login page and lands on 待办. */
-async function signIn(login: string): Promise<Page> {
-  const page = await newPage();
+async function signIn(login: string, phone = false): Promise<Page> {
+  const page = await newPage(phone);
   await page.goto(`${base}/login`);
   await page.locator('input[name=login]').fill(login);
   await page.locator('input[name=password]').fill(PASSWORD);
@@ -249,6 +249,18 @@ describe('the dual commitments cycle in the browser', () => {
       await page.locator('[data-test=submit-draft]').click();
       await confirmDialog(page);
       await waitText(page, '待审核', '[data-test=set-status]');
+    });
+
+    await step('the Party branch reads its set on a phone: the menu is behind ☰, nothing wider than the screen', async () => {
+      const page = await signIn('party', true);
+      expect(await page.$('.aside')).toBeNull();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await page.locator('[data-test=menu-button]').click();
+      await page.locator('[data-menu=sets]').click();
+      await page.waitForFunction(() => location.pathname === '/sets');
+      await waitText(page, ORG);
+      await page.waitForSelector('.menu-drawer [data-menu=sets]', { hidden: true });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     });
 
     const street = await step('the street approves; the versions differ side by side', async () => {
