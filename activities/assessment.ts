@@ -13,10 +13,16 @@ import {
   assignGrades, honourList, payGradeMove, PAY_GRADE_MIN, round2, weightedScore, type Filing as RuleFiling, type RateSource, type SchemeDefinition,
 } from '../domain/assessment/rules.ts';
 import type { Filing } from '../domain/assessment/state.ts';
+import type { NominationEntry } from '../domain/assessment/votes.ts';
+import { randomUUID } from 'node:crypto';
+import { assessedWorkflowId } from '../domain/assessment/contracts.ts';
+import { DAY_MS } from '../domain/time.ts';
 import type { ReportRequest } from '../domain/reports/contracts.ts';
 import type { AssessmentRankingData } from '../reports/contracts/assessment-ranking.ts';
 
-export const SOURCE_NAMES: Record<string, string> = { self: '本人自评', peers: '同事互评', residents: '群众评议', supervisor: '上级党组织', department: '组织部门' };
+export const SOURCE_NAMES: Record<string, string> = {
+  self: '本人自评', peers: '同事互评', residents: '群众评议', supervisor: '上级党组织', department: '组织部门', party_reps: '党员代表',
+};
 
 interface SubjectRow { id: string; name: string; unit_id: string; unit_path: string; unit_name: string; account_id: string | null; total: string | null }
 
@@ -87,7 +93,41 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
       return { graded: 1 };
     },
 
-    async recordAssessmentStage(input: { roundId: string; stage: 'grading' | 'sign_off' | 'publicity'; rankingSha256: string | null }): Promise<void> {
+    /** A nomination as the round workflow holds it (proposed, then decided): upserted by the round and its ID. */
+    async recordAssessmentNomination(input: { roundId: string; nomination: NominationEntry; at: number }): Promise<void> {
+      const n = input.nomination;
+      const at = new Date(input.at);
+      await fork().execute(
+        `insert into assessment_nomination (round_id, id, nominator_kind, nominator_account_id, candidate_account_id, candidate_unit_id, candidate_name,
+           reason, status, decision_reason, nominated_at, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (round_id, id) do update set status = excluded.status, decision_reason = excluded.decision_reason, decided_at = excluded.decided_at`,
+        [input.roundId, n.id, n.by.kind, /^[0-9a-f-]{36}$/.test(n.by.accountId) ? n.by.accountId : null, n.candidate.accountId, n.candidate.unitId,
+          n.candidate.name, n.reason, n.status, n.decisionReason, at, n.status === 'pending' ? null : at]);
+    },
+
+    /** The accepted candidates become the round's subjects (once: a retry finds them), scoring starts now. */
+    async admitAssessmentNominees(input: { roundId: string; nominations: NominationEntry[]; scoringDays: number }): Promise<{ subjectId: string; accountId: string | null }[]> {
+      return fork().transactional(async (em) => {
+        const out: { subjectId: string; accountId: string | null }[] = [];
+        for (const n of input.nominations) {
+          const [row] = await em.execute<{ subject_id: string | null }[]>('select subject_id from assessment_nomination where round_id = ? and id = ?',
+            [input.roundId, n.id]);
+          let subjectId = row?.subject_id ?? null;
+          if (!subjectId) {
+            subjectId = randomUUID();
+            await em.execute('insert into assessment_subject (id, round_id, account_id, unit_id, name, workflow_id) values (?, ?, ?, ?, ?, ?)',
+              [subjectId, input.roundId, n.candidate.accountId, n.candidate.unitId, n.candidate.name, assessedWorkflowId(input.roundId, subjectId)]);
+            await em.execute('update assessment_nomination set subject_id = ? where round_id = ? and id = ?', [subjectId, input.roundId, n.id]);
+          }
+          out.push({ subjectId, accountId: n.candidate.accountId });
+        }
+        await em.execute("update assessment_round set stage = 'scoring', scoring_due_at = ?, revision = revision + 1 where id = ?",
+          [new Date(clock.now().getTime() + input.scoringDays * DAY_MS), input.roundId]);
+        return out;
+      });
+    },
+
+    async recordAssessmentStage(input: { roundId: string; stage: 'review' | 'grading' | 'sign_off' | 'publicity'; rankingSha256: string | null }): Promise<void> {
       await fork().execute('update assessment_round set stage = ?, ranking_sha256 = coalesce(?, ranking_sha256), revision = revision + 1 where id = ?',
         [input.stage, input.rankingSha256, input.roundId]);
     },
@@ -103,7 +143,7 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
     },
 
     /** Scoring: the assessed and the round's department are reminded of the deadline; sign-off: the step's role over the round's unit. */
-    async remindAssessment(input: { roundId: string; kind: 'scoring' | 'sign_off'; role: string | null; dueAt: number | null }): Promise<{ notified: number }> {
+    async remindAssessment(input: { roundId: string; kind: 'scoring' | 'sign_off' | 'review'; role: string | null; dueAt: number | null }): Promise<{ notified: number }> {
       const em = fork();
       const [round] = await em.execute<{ path: string; name: string }[]>(
         `select u.path, s.draft->>'name' name from assessment_round r join administrative_unit u on u.id = r.unit_id
@@ -120,6 +160,8 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
         notify(em, input.kind === 'scoring'
           ? { recipientAccountId: r.account_id, kind: 'assessment_scoring_due', title: '考核评分即将截止', body: `「${round.name}」评分${due}，请及时评分。`,
             link: `/assessments/rounds/${input.roundId}` }
+          : input.kind === 'review' ? { recipientAccountId: r.account_id, kind: 'assessment_review_overdue', title: '推荐人选待审核',
+            body: `「${round.name}」尚有推荐人选未审核，已超过时限。`, link: `/assessments/rounds/${input.roundId}` }
           : { recipientAccountId: r.account_id, kind: 'assessment_sign_off_overdue', title: '考核结果待审核', body: `「${round.name}」考核结果待您审核签批，已超过时限。`,
             link: `/assessments/rounds/${input.roundId}` });
       }

@@ -27,6 +27,7 @@ import { Migration20261129233000_assessment_schemes } from './Migration202611292
 import { Migration20261129233500_surveys } from './Migration20261129233500_surveys.ts';
 import { Migration20261130003000_grid_steering } from './Migration20261130003000_grid_steering.ts';
 import { Migration20261130024500_audit_pending } from './Migration20261130024500_audit_pending.ts';
+import { Migration20261130031500_assessment_nominations } from './Migration20261130031500_assessment_nominations.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -56,5 +57,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129233500_surveys', class: Migration20261129233500_surveys },
   { name: 'Migration20261130003000_grid_steering', class: Migration20261130003000_grid_steering },
   { name: 'Migration20261130024500_audit_pending', class: Migration20261130024500_audit_pending },
+  { name: 'Migration20261130031500_assessment_nominations', class: Migration20261130031500_assessment_nominations },
   // <list>
 ];

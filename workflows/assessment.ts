@@ -13,10 +13,11 @@ import {
 import type { AssessmentActivities } from '../activities/assessment.ts';
 import type { ReportActivities } from '../activities/reports.ts';
 import {
-  assessedStatus, assessedWorkflowId, assessmentRoundStatus, closeAssessedScoring, closeAssessmentScoring, signOffAssessmentRound, submitAssessmentScores,
-  type AssessedInput, type AssessedResult, type RoundInput, type RoundResult,
+  assessedStatus, assessedWorkflowId, assessmentRoundStatus, closeAssessedScoring, closeAssessmentScoring, nominateAssessmentCandidate,
+  reviewAssessmentNomination, signOffAssessmentRound, submitAssessmentScores, type AssessedInput, type AssessedResult, type RoundInput, type RoundResult,
 } from '../domain/assessment/contracts.ts';
 import { applyFiling, filingRefusal, initialRoundState, signOffRefusal, type Refusal, type RoundState, type SubjectState } from '../domain/assessment/state.ts';
+import { nominateProblem, reviewProblem, type NominationEntry } from '../domain/assessment/votes.ts';
 import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 
@@ -49,11 +50,52 @@ export async function assessedSubject(input: AssessedInput): Promise<AssessedRes
   return { subjectId: input.subjectId, total, filed: state.filed.length };
 }
 
+/**
+ * The nomination stage of schemes that have one: nominations are taken for the scheme's days, the department decides each
+ * (reminded every review period while some wait), and the accepted become the round's subjects (written by an activity).
+ */
+async function nominate(roundId: string, d: RoundInput['definition'], state: RoundState, snapshot: () => RoundState): Promise<RoundInput['subjects']> {
+  const n = d.nomination!;
+  const list: NominationEntry[] = (state.nominations = []);
+  state.stage = 'nomination';
+  setHandler(nominateAssessmentCandidate, async (a) => {
+    const entry: NominationEntry = { ...a, reason: a.reason.trim(), id: `n${list.length + 1}`, status: 'pending', decisionReason: null };
+    list.push(entry);
+    state.revision += 1;
+    await acts.recordAssessmentNomination({ roundId, nomination: entry, at: Date.now() });
+    return snapshot();
+  }, { validator: (a) => refuse(state.stage === 'nomination' ? nominateProblem(n, list, a) : { type: 'WrongStage', message: `the round is at ${state.stage}` }) });
+  setHandler(reviewAssessmentNomination, async (r) => {
+    const entry = list.find((x) => x.id === r.nominationId)!;
+    entry.status = r.decision === 'accept' ? 'accepted' : 'refused';
+    entry.decisionReason = r.reason?.trim() || null;
+    state.revision += 1;
+    await acts.recordAssessmentNomination({ roundId, nomination: entry, at: Date.now() });
+    return snapshot();
+  }, { validator: (r) => refuse(state.stage === 'nomination' || state.stage === 'review' ? reviewProblem(list, r)
+    : { type: 'WrongStage', message: `the round is at ${state.stage}` }) });
+  await until(Date.now() + n.days * DAY, () => false);
+  state.stage = 'review';
+  state.revision += 1;
+  await acts.recordAssessmentStage({ roundId, stage: 'review', rankingSha256: null });
+  const decided = () => list.every((x) => x.status !== 'pending');
+  while (!(await until(Date.now() + n.reviewDays * DAY, decided))) {
+    state.escalations += 1;
+    await acts.remindAssessment({ roundId, kind: 'review', role: 'org_department', dueAt: null });
+  }
+  await condition(allHandlersFinished);
+  const accepted = list.filter((x) => x.status === 'accepted');
+  return accepted.length ? acts.admitAssessmentNominees({ roundId, nominations: accepted, scoringDays: d.deadlines.scoringDays }) : [];
+}
+
 export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
   const { roundId, definition: d } = input;
   const state: RoundState = initialRoundState();
   let closeEarly = false;
-  setHandler(assessmentRoundStatus, () => ({ ...state, signedBy: [...state.signedBy] }));
+  const snapshot = () => ({
+    ...state, signedBy: [...state.signedBy], ...(state.nominations ? { nominations: state.nominations.map((x) => ({ ...x })) } : {}),
+  });
+  setHandler(assessmentRoundStatus, snapshot);
   const children: ChildWorkflowHandle<typeof assessedSubject>[] = [];
   // Closing tells every assessed workflow before anything else, so no filing is taken after it.
   let closing: Promise<void> | null = null;
@@ -66,21 +108,32 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
   setHandler(closeAssessmentScoring, async (_by) => {
     closeEarly = true;
     await closeScoring();
-    return { ...state, signedBy: [...state.signedBy] };
-  }, { validator: (_by) => refuse(state.stage === 'scoring' && !closeEarly && children.length === input.subjects.length ? null : { type: 'WrongStage', message: `the round is at ${state.stage}` }) });
+    return snapshot();
+  }, { validator: (_by) => refuse(state.stage === 'scoring' && !closeEarly && children.length === subjects.length ? null : { type: 'WrongStage', message: `the round is at ${state.stage}` }) });
   setHandler(signOffAssessmentRound, async (a) => {
     const step = state.signOffStep;
     state.signedBy.push({ role: d.signOff[step]!, accountId: a.accountId, at: Date.now() });
     state.signOffStep += 1;
     state.revision += 1;
     await acts.recordAssessmentSignOff({ roundId, step, role: d.signOff[step]!, accountId: a.accountId, at: Date.now() });
-    return { ...state, signedBy: [...state.signedBy] };
+    return snapshot();
   }, { validator: (a) => refuse(signOffRefusal(d, state, a)) });
 
+  let subjects = input.subjects;
+  if (d.nomination) {
+    subjects = await nominate(roundId, d, state, snapshot);
+    state.stage = 'scoring';
+    state.revision += 1;
+    if (!subjects.length) {
+      state.stage = 'closed';
+      await acts.closeAssessmentRound({ roundId, definition: d, at: Date.now() });
+      return { roundId, assessed: 0, signedBy: [] };
+    }
+  }
   const start = Date.now();
   const dueAt = start + d.deadlines.scoringDays * DAY;
   const { taskQueue } = workflowInfo();
-  for (const s of input.subjects) {
+  for (const s of subjects) {
     children.push(await startChild(assessedSubject, {
       workflowId: assessedWorkflowId(roundId, s.subjectId),
       args: [{ roundId, subjectId: s.subjectId, accountId: s.accountId, definition: d }],
@@ -122,5 +175,5 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
   await until(Date.now() + d.publicityDays * DAY, () => false);
   state.stage = 'closed';
   await acts.closeAssessmentRound({ roundId, definition: d, at: Date.now() });
-  return { roundId, assessed: input.subjects.length, signedBy: state.signedBy.map((s) => s.accountId) };
+  return { roundId, assessed: subjects.length, signedBy: state.signedBy.map((s) => s.accountId) };
 }

@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts';
 import { CADENCES, RATE_SOURCES, RULE_KINDS, SOURCE_KINDS, TARGET_LEVELS, TARGET_ROLES } from '../../domain/assessment/rules.ts';
 import { ROUND_STAGES } from '../../domain/assessment/state.ts';
+import { NOMINATORS } from '../../domain/assessment/votes.ts';
 
 const Num = Type.Number();
 const Name = Type.String({ maxLength: 200 });
@@ -17,6 +18,10 @@ const Indicator = Type.Object({
   items: Type.Optional(Type.Array(Name, { maxItems: 30 })),
   rateSource: Type.Optional(Type.Enum([...RATE_SOURCES])),
   question: Type.Optional(Name),
+  options: Type.Optional(Type.Array(Type.Object({ label: Type.String({ maxLength: 20 }), score: Num }), { maxItems: 10 })),
+  voters: Type.Optional(Type.Array(Type.Enum([...SOURCE_KINDS]), { maxItems: 6 })),
+  prompts: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 20 })),
+  minLength: Type.Optional(Type.Integer()),
 });
 const SignOffRole = Type.Enum(['street_committee', 'org_department']);
 export const SchemeDefinition = Type.Object({
@@ -27,7 +32,7 @@ export const SchemeDefinition = Type.Object({
   ]),
   cadence: Type.Enum([...CADENCES]),
   sections: Type.Array(Type.Object({ key: Type.String({ maxLength: 40 }), name: Name, indicators: Type.Array(Indicator, { maxItems: 40 }) }), { maxItems: 20 }),
-  sources: Type.Array(Type.Object({ kind: Type.Enum([...SOURCE_KINDS]), weight: Num }), { maxItems: 5 }),
+  sources: Type.Array(Type.Object({ kind: Type.Enum([...SOURCE_KINDS]), weight: Num }), { maxItems: 6 }),
   deadlines: Type.Object({ scoringDays: Num, reminderDaysBefore: Num, signOffDays: Num }),
   bands: Type.Array(Type.Object({ key: Type.String({ maxLength: 40 }), name: Name, minScore: Num, maxShare: Type.Optional(Num) }), { maxItems: 10 }),
   signOff: Type.Array(SignOffRole, { maxItems: 4 }),
@@ -37,6 +42,9 @@ export const SchemeDefinition = Type.Object({
     honourBands: Type.Optional(Type.Array(Type.String())),
     honourLimit: Type.Optional(Type.Integer()),
   }),
+  nomination: Type.Optional(Type.Object({
+    by: Type.Array(Type.Enum([...NOMINATORS]), { maxItems: 3 }), days: Num, reviewDays: Num, perNominator: Type.Optional(Type.Integer()),
+  })),
 });
 
 export const SchemeParams = Type.Object({ id: Uuid });
@@ -129,6 +137,8 @@ export const FileScores = Type.Object({
     Type.Object({ points: Num }, { additionalProperties: false }),
     Type.Object({ ticked: Type.Array(Type.Integer(), { maxItems: 30 }) }, { additionalProperties: false }),
     Type.Object({ mean: Num }, { additionalProperties: false }),
+    Type.Object({ choice: Type.Integer() }, { additionalProperties: false }),
+    Type.Object({ text: Type.String({ maxLength: 20_000 }), answers: Type.Array(Type.String({ maxLength: 5_000 }), { maxItems: 20 }) }, { additionalProperties: false }),
   ])),
 }, { additionalProperties: false });
 export const Filed = Type.Object({ subjectId: Uuid, source: Type.String(), filed: Type.Integer() });

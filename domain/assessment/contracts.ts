@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SchemeDefinition } from './rules.ts';
 import type { Filing, RoundState, SignOff, SubjectState } from './state.ts';
+import type { Nominate, ReviewDecision } from './votes.ts';
 
 export const ASSESSMENT_ROUND_WORKFLOW = 'assessmentRound';
 export const ASSESSED_WORKFLOW = 'assessedSubject';
@@ -39,3 +40,8 @@ export const signOffAssessmentRound = defineUpdate<RoundState, [SignOff]>('signO
 /** The department closes scoring before its deadline (everybody has scored). */
 export const closeAssessmentScoring = defineUpdate<RoundState, [{ accountId: string }]>('closeAssessmentScoring');
 export const assessmentRoundStatus = defineQuery<RoundState>('assessmentRoundStatus');
+
+/** Schemes with a nomination stage: a nominator proposes a candidate with a reason (refused once the stage is over). */
+export const nominateAssessmentCandidate = defineUpdate<RoundState, [Nominate]>('nominateAssessmentCandidate');
+/** The department accepts or refuses a nomination (a refusal says why); the accepted become the round's subjects. */
+export const reviewAssessmentNomination = defineUpdate<RoundState, [ReviewDecision]>('reviewAssessmentNomination');

@@ -54,4 +54,76 @@ export const GRID_WORKER_HALF_YEARLY: SchemeDefinition = {
   outputs: { payGrade: { excellent: 1, good: 0, pass: 0, fail: -1 }, honourBands: ['excellent'], honourLimit: 10 },
 };
 
-export const SHIPPED_SCHEMES: { key: string; definition: SchemeDefinition }[] = [{ key: GRID_WORKER_SCHEME_KEY, definition: GRID_WORKER_HALF_YEARLY }];
+const GRADES = [{ label: '好', score: 100 }, { label: '较好', score: 80 }, { label: '一般', score: 60 }, { label: '差', score: 0 }];
+
+/**
+ * 最美网格员 (seed 004, every year): communities and streets nominate grid workers with their deeds, the department reviews the
+ * nominations, residents vote on the public page (one vote per code and candidate), the department scores the deeds, the
+ * results are signed and shown (公示), the best ten by ranking are awarded.
+ */
+export const MOST_BEAUTIFUL_GRID_WORKER: SchemeDefinition = {
+  name: '最美网格员评选',
+  target: { kind: 'role', role: 'community_committee', unitLevel: 'grid' },
+  cadence: 'yearly',
+  nomination: { by: ['community_committee', 'street_committee'], days: 10, reviewDays: 5, perNominator: 3 },
+  sections: [
+    { key: 'deeds', name: '先进事迹', indicators: [{ key: 'deeds', name: '事迹评审', weight: 40, rule: 'manual', max: 100 }] },
+    { key: 'votes', name: '群众投票', indicators: [{ key: 'residents_vote', name: '群众投票', weight: 60, rule: 'vote', options: GRADES, voters: ['residents'] }] },
+  ],
+  sources: [{ kind: 'residents', weight: 60 }, { kind: 'department', weight: 40 }],
+  deadlines: { scoringDays: 10, reminderDaysBefore: 2, signOffDays: 5 },
+  bands: [
+    { key: 'excellent', name: '优秀', minScore: 85 },
+    { key: 'good', name: '良好', minScore: 70 },
+    { key: 'shortlisted', name: '入围', minScore: 0 },
+  ],
+  signOff: ['org_department'],
+  publicityDays: 5,
+  outputs: { honourBands: ['excellent', 'good', 'shortlisted'], honourLimit: 10 },
+};
+
+/** 最美楼栋长 (seed 004): as 最美网格员, for building heads named by their community (people without accounts, in a grid). */
+export const MOST_BEAUTIFUL_BUILDING_HEAD: SchemeDefinition = {
+  ...MOST_BEAUTIFUL_GRID_WORKER,
+  name: '最美楼栋长评选',
+  target: { kind: 'unit', unitLevel: 'grid' },
+  nomination: { by: ['community_committee'], days: 10, reviewDays: 5, perNominator: 5 },
+};
+
+/**
+ * Year-end 述职评议 of community Party secretaries (seed 004): each files a 述职 report answering the county's 必答题, 党员代表
+ * and the department vote 好/较好/一般/差, the grade follows the mean. The questions are our placeholders for the county's.
+ */
+export const PARTY_SECRETARY_REPORT_REVIEW: SchemeDefinition = {
+  name: '社区党组织书记年终述职评议',
+  target: { kind: 'role', role: 'community_committee', unitLevel: 'community' },
+  cadence: 'yearly',
+  sections: [
+    {
+      key: 'report', name: '述职报告',
+      indicators: [{
+        key: 'report', name: '述职报告', weight: 0, rule: 'text', minLength: 100,
+        prompts: ['本年度抓基层党建工作的主要举措和成效', '网格化治理与为民服务中存在的突出问题', '下一年度工作思路和整改措施'],
+      }],
+    },
+    { key: 'review', name: '民主评议', indicators: [{ key: 'overall', name: '综合评议', weight: 100, rule: 'vote', options: GRADES, voters: ['party_reps', 'department'] }] },
+  ],
+  sources: [{ kind: 'self', weight: 10 }, { kind: 'party_reps', weight: 60 }, { kind: 'department', weight: 30 }],
+  deadlines: { scoringDays: 15, reminderDaysBefore: 3, signOffDays: 5 },
+  bands: [
+    { key: 'good', name: '好', minScore: 90 },
+    { key: 'fairly_good', name: '较好', minScore: 75 },
+    { key: 'average', name: '一般', minScore: 60 },
+    { key: 'poor', name: '差', minScore: 0 },
+  ],
+  signOff: ['org_department'],
+  publicityDays: 5,
+  outputs: {},
+};
+
+export const SHIPPED_SCHEMES: { key: string; definition: SchemeDefinition }[] = [
+  { key: GRID_WORKER_SCHEME_KEY, definition: GRID_WORKER_HALF_YEARLY },
+  { key: 'most_beautiful_grid_worker', definition: MOST_BEAUTIFUL_GRID_WORKER },
+  { key: 'most_beautiful_building_head', definition: MOST_BEAUTIFUL_BUILDING_HEAD },
+  { key: 'party_secretary_report_review', definition: PARTY_SECRETARY_REPORT_REVIEW },
+];

@@ -2,15 +2,19 @@
 // rules that turn filed scores into a total, grades under a cap on the top band, a ranking and
 // pay-grade moves on the 三岗十八级 scale. No I/O: the workflow bundle and the API both import it.
 import type { ErrorDetail } from '../errors.ts';
+import {
+  choiceProblem, nominationProblems, textIndicatorProblems, textProblems, voteIndicatorProblems, voteValue, type NominationStage, type VoteOption,
+} from './votes.ts';
 
 export const CADENCES = ['half_yearly', 'yearly', 'once'] as const;
 export type Cadence = (typeof CADENCES)[number];
 
 /** Who fills in scores. `residents` are entered as survey results (item 4, public links, is not built). */
-export const SOURCE_KINDS = ['self', 'residents', 'peers', 'supervisor', 'department'] as const;
+export const SOURCE_KINDS = ['self', 'residents', 'peers', 'supervisor', 'department', 'party_reps'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-export const RULE_KINDS = ['manual', 'checklist', 'rate', 'survey'] as const;
+/** vote and text: domain/assessment/votes.ts. */
+export const RULE_KINDS = ['manual', 'checklist', 'rate', 'survey', 'vote', 'text'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** The records a `rate` indicator is computed from (a named source the activities know how to count). */
@@ -37,6 +41,12 @@ export interface Indicator {
   rateSource?: RateSource;
   /** survey: the question residents answered (1–5). */
   question?: string;
+  /** vote: the options, each with its score, and the sources whose members vote. */
+  options?: VoteOption[];
+  voters?: SourceKind[];
+  /** text: the questions the report must answer (必答题) and its shortest length. */
+  prompts?: string[];
+  minLength?: number;
 }
 
 export interface Section { key: string; name: string; indicators: Indicator[] }
@@ -80,6 +90,8 @@ export interface SchemeDefinition {
   signOff: ('street_committee' | 'org_department')[];
   publicityDays: number;
   outputs: Outputs;
+  /** A nomination stage before scoring: the accepted candidates are the round's subjects (absent: the target's holders are). */
+  nomination?: NominationStage;
 }
 
 export const PAY_GRADE_MIN = 1;
@@ -121,7 +133,8 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
       else if (keys.has(ind.key)) bad(`${f}.key`, 'is used twice');
       keys.add(ind.key);
       if (!ind.name?.trim()) bad(`${f}.name`, 'is required');
-      if (!isNum(ind.weight) || ind.weight <= 0) bad(`${f}.weight`, 'must be above 0');
+      if (ind.rule === 'text') out.push(...textIndicatorProblems(f, ind, kinds));
+      else if (!isNum(ind.weight) || ind.weight <= 0) bad(`${f}.weight`, 'must be above 0');
       else total += ind.weight;
       if (ind.rule === 'manual') {
         if (!isNum(ind.max) || ind.max <= 0) bad(`${f}.max`, 'must be above 0');
@@ -132,7 +145,8 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
       } else if (ind.rule === 'survey') {
         if (!ind.question?.trim()) bad(`${f}.question`, 'is required');
         if (!kinds.has('residents')) bad(`${f}.rule`, 'a survey question needs the residents source');
-      } else bad(`${f}.rule`, `must be one of ${RULE_KINDS.join(', ')}`);
+      } else if (ind.rule === 'vote') out.push(...voteIndicatorProblems(f, ind, kinds));
+      else if (ind.rule !== 'text') bad(`${f}.rule`, `must be one of ${RULE_KINDS.join(', ')}`);
     });
   });
   if (d.sections?.length && !close(total, 100)) bad('sections', 'indicator weights must add up to 100');
@@ -173,17 +187,30 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
   });
   if (d.outputs?.honourLimit !== undefined && (!Number.isInteger(d.outputs.honourLimit) || d.outputs.honourLimit < 1))
     bad('outputs.honourLimit', 'must be 1 or more');
+  out.push(...nominationProblems(d.nomination));
   return out;
 }
 
 export const indicatorsOf = (d: SchemeDefinition): Indicator[] => d.sections.flatMap((s) => s.indicators);
 
-/** Which indicators a source fills in: people score manual and checklist ones; residents answer survey ones; rates are counted. */
-export const scoredBy = (ind: Indicator, source: SourceKind): boolean =>
-  ind.rule === 'rate' ? false : ind.rule === 'survey' ? source === 'residents' : source !== 'residents';
+/**
+ * Which indicators a source fills in: people score manual and checklist ones (党员代表 only vote); residents answer survey ones;
+ * rates are counted; a vote's voters vote; the assessed files a text.
+ */
+export function scoredBy(ind: Indicator, source: SourceKind): boolean {
+  if (ind.rule === 'vote') return (ind.voters ?? []).includes(source);
+  if (ind.rule === 'text') return source === 'self';
+  return ind.rule === 'rate' ? false : ind.rule === 'survey' ? source === 'residents' : source !== 'residents' && source !== 'party_reps';
+}
 
-/** What a scorer gives one indicator: manual → points, checklist → items ticked (indexes), survey → mean answer 1–5. */
-export type Entry = { points: number } | { ticked: number[] } | { mean: number };
+/**
+ * What a scorer gives one indicator: manual → points, checklist → items ticked (indexes), survey → mean answer 1–5,
+ * vote → the chosen option's index, text → the report and the required answers in order.
+ */
+export type Entry = { points: number } | { ticked: number[] } | { mean: number } | { choice: number } | { text: string; answers: string[] };
+
+/** Whether a source's filing holds a vote (a vote is cast once, never replaced). */
+export const castsVote = (d: SchemeDefinition, source: SourceKind): boolean => indicatorsOf(d).some((i) => i.rule === 'vote' && scoredBy(i, source));
 
 /** The problems of one filing by a source; empty when it is acceptable. */
 export function entriesProblems(d: SchemeDefinition, source: SourceKind, entries: Record<string, Entry>): ErrorDetail[] {
@@ -206,7 +233,10 @@ export function entriesProblems(d: SchemeDefinition, source: SourceKind, entries
     } else if (ind.rule === 'survey') {
       const m = (e as { mean?: number }).mean;
       if (!isNum(m) || m < 1 || m > 5) out.push({ field: f, rule: 'must be a mean answer from 1 to 5' });
-    }
+    } else if (ind.rule === 'vote') {
+      const problem = choiceProblem(ind.options ?? [], (e as { choice?: number }).choice);
+      if (problem) out.push({ field: `${f}.choice`, rule: problem });
+    } else if (ind.rule === 'text') out.push(...textProblems(f, ind, e as { text?: unknown; answers?: unknown }));
   }
   const missing = indicatorsOf(d).filter((i) => scoredBy(i, source) && !(i.key in entries));
   for (const i of missing) out.push({ field: `scores.${i.key}`, rule: 'is required' });
@@ -218,6 +248,7 @@ export function entryValue(ind: Indicator, e: Entry): number {
   if (ind.rule === 'manual') return (e as { points: number }).points / ind.max!;
   if (ind.rule === 'checklist') return (e as { ticked: number[] }).ticked.length / ind.items!.length;
   if (ind.rule === 'survey') return ((e as { mean: number }).mean - 1) / 4;
+  if (ind.rule === 'vote') return voteValue(ind.options ?? [], (e as { choice: number }).choice);
   return 0;
 }
 

@@ -1,10 +1,12 @@
 // Where a round and an assessed person or unit stand, and the rules behind the updates'
 // validators: a refusal says why (its type becomes the ApplicationFailure type, the API maps it
 // to 409/403/400). Pure and deterministic (the workflow bundle imports it).
-import { entriesProblems, type Entry, type SchemeDefinition, type SourceKind } from './rules.ts';
+import { castsVote, entriesProblems, type Entry, type SchemeDefinition, type SourceKind } from './rules.ts';
+import type { NominationEntry } from './votes.ts';
 import type { ErrorDetail } from '../errors.ts';
 
-export const ROUND_STAGES = ['scoring', 'grading', 'sign_off', 'publicity', 'closed'] as const;
+/** nomination and review come first only when the scheme has a nomination stage. */
+export const ROUND_STAGES = ['nomination', 'review', 'scoring', 'grading', 'sign_off', 'publicity', 'closed'] as const;
 export type RoundStage = (typeof ROUND_STAGES)[number];
 
 export interface RoundState {
@@ -14,11 +16,13 @@ export interface RoundState {
   signedBy: { role: string; accountId: string; at: number }[];
   escalations: number;
   revision: number;
+  /** Schemes with a nomination stage: the candidates proposed, in order, and the department's decisions. */
+  nominations?: NominationEntry[];
 }
 
 export const initialRoundState = (): RoundState => ({ stage: 'scoring', signOffStep: 0, signedBy: [], escalations: 0, revision: 0 });
 
-export interface Refusal { type: 'WrongStage' | 'WrongRole' | 'Invalid'; message: string; details?: ErrorDetail[] }
+export interface Refusal { type: 'WrongStage' | 'WrongRole' | 'Invalid' | 'AlreadyVoted' | 'AlreadyNominated' | 'Unknown'; message: string; details?: ErrorDetail[] }
 
 export interface SignOff { role: 'street_committee' | 'org_department' | 'admin'; accountId: string }
 
@@ -42,6 +46,8 @@ export function filingRefusal(d: SchemeDefinition, s: SubjectState, subjectAccou
   if (!s.open) return { type: 'WrongStage', message: 'scoring of this round is closed' };
   if (f.source === 'self' && subjectAccountId && f.accountId !== subjectAccountId) return { type: 'WrongRole', message: 'only the assessed scores themselves' };
   if (f.source === 'peers' && f.accountId === subjectAccountId) return { type: 'WrongRole', message: 'a peer does not score themselves' };
+  // A vote is cast once: never replaced, never doubled (a filing of a source that votes counts as its vote).
+  if (castsVote(d, f.source) && s.filed.includes(`${f.source}:${f.accountId}`)) return { type: 'AlreadyVoted', message: 'this voter has voted for this subject already' };
   const details = entriesProblems(d, f.source, f.entries);
   if (details.length) return { type: 'Invalid', message: 'the scores cannot be accepted', details };
   return null;

@@ -44,8 +44,9 @@ export function createRoundService(deps: AssessmentDeps) {
     const [{ definition }] = (await c.em.execute<{ definition: SchemeDefinition }[]>(
       'select definition from assessment_scheme_version where scheme_id = ? and version = ?',
       [scheme.id, scheme.latest_version])) as [{ definition: SchemeDefinition }];
-    const assessed = await assessedOf(c.em, definition, unit.path);
-    if (!assessed.length) {
+    // With a nomination stage the subjects are the accepted candidates, admitted by the workflow when the review ends.
+    const assessed = definition.nomination ? [] : await assessedOf(c.em, definition, unit.path);
+    if (!definition.nomination && !assessed.length) {
       throw badRequest('nobody under this unit is assessed by the scheme', [{ field: 'body.unitId', rule: 'has nobody the scheme targets' }]);
     }
     const roundId = randomUUID();
@@ -54,10 +55,11 @@ export function createRoundService(deps: AssessmentDeps) {
     const workflowId = assessmentRoundWorkflowId(roundId);
     await c.em.transactional(async (tx) => {
       await tx.execute(
-        `insert into assessment_round (id, scheme_id, version, unit_id, period, period_from, period_to, workflow_id, scoring_due_at, started_by, started_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `insert into assessment_round (id, scheme_id, version, unit_id, period, period_from, period_to, workflow_id, scoring_due_at, started_by, started_at, stage)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [roundId, scheme.id, scheme.latest_version, unit.id, body.period.trim(), body.from, body.to, workflowId,
-          new Date(now.getTime() + definition.deadlines.scoringDays * DAY_MS), c.principal.accountId, now]);
+          new Date(now.getTime() + ((definition.nomination ? definition.nomination.days + definition.nomination.reviewDays : 0) + definition.deadlines.scoringDays) * DAY_MS),
+          c.principal.accountId, now, definition.nomination ? 'nomination' : 'scoring']);
       for (const s of subjects) {
         await tx.execute('insert into assessment_subject (id, round_id, account_id, unit_id, name, workflow_id) values (?, ?, ?, ?, ?, ?)',
           [s.id, roundId, s.account_id, s.unit_id, s.name, assessedWorkflowId(roundId, s.id)]);
