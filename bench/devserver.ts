@@ -56,7 +56,11 @@ async function startServer(store: StoreOption): Promise<BenchServer> {
     };
   }
   const child: ChildProcess = fork(path.join(here, 'devserver-server.ts'), [JSON.stringify(store)], {
-    execArgv: ['--expose-gc', ...process.execArgv.filter((a) => a.startsWith('--cpu-prof'))],
+    execArgv: [
+      '--expose-gc',
+      ...process.execArgv.filter((a) => a.startsWith('--cpu-prof')),
+      ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(type: string) =>

@@ -3,8 +3,9 @@
 // Plain objects follow `toObject({ longs: Number, enums: String })`: int64 as number, enums as
 // their full names ('EVENT_TYPE_TIMER_FIRED'), bytes as Uint8Array, timestamps {seconds, nanos}.
 import { createRequire } from 'node:module';
-import protobuf from 'protobufjs';
+import { isDeepStrictEqual } from 'node:util';
 import type { Root, Type } from 'protobufjs';
+import { decodePlain, encodeFields, encodePlain, withWriter } from './codec.ts';
 
 const require = createRequire(import.meta.url);
 // Loaded with require because the package ships no type declarations for this file.
@@ -28,12 +29,47 @@ export function lookupType(name: string): Type {
 
 const toObjectOptions = { longs: Number, enums: String } as const;
 
+// Every message goes through codec.ts (plain objects straight to and from the wire). With
+// DEVSERVER_CODEC_CHECK=1 each one is also done by protobufjs and compared (a difference throws),
+// which is how the conformance suite checks the codec against protobufjs on real traffic.
+const checkCodec = process.env.DEVSERVER_CODEC_CHECK === '1';
+
 export function decodeMessage<T = Record<string, unknown>>(type: Type, bytes: Uint8Array): T {
-  return type.toObject(type.decode(bytes), toObjectOptions) as T;
+  const value = decodePlain<T>(type, bytes);
+  if (checkCodec) {
+    const expected = type.toObject(type.decode(bytes), toObjectOptions);
+    if (!isDeepStrictEqual(plainCopy(value), plainCopy(expected))) codecMismatch('decode', type, expected, value);
+  }
+  return value;
 }
 
-export function encodeMessage(type: Type, value: object): Uint8Array {
-  return type.encode(type.fromObject(value)).finish();
+/** `own`: the bytes get a buffer of their own (they are kept); see WireWriter.finish. */
+export function encodeMessage(type: Type, value: object, own = false): Uint8Array {
+  const bytes = encodePlain(type, value, own);
+  if (checkCodec) {
+    const expected = type.encode(type.fromObject(value)).finish();
+    if (Buffer.compare(Buffer.from(bytes), Buffer.from(expected)) !== 0) codecMismatch('encode', type, expected, bytes);
+  }
+  return bytes;
+}
+
+/** Buffers and Uint8Arrays compare by content; prototypes are ignored. */
+function plainCopy(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Array.from(value);
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = plainCopy((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+function codecMismatch(what: string, type: Type, expected: unknown, actual: unknown): never {
+  const show = (v: unknown) => JSON.stringify(plainCopy(v)).slice(0, 2000);
+  const error = new Error(`codec ${what} of ${type.fullName} differs from protobufjs:\n expected ${show(expected)}\n actual   ${show(actual)}`);
+  console.error(error.message); // grpc-js reports a failed serializer without its error
+  throw error;
 }
 
 /** Wraps a message into google.protobuf.Any. */
@@ -50,7 +86,7 @@ const encodedEvents = new WeakMap<object, Uint8Array>();
 export function encodeHistoryEvent(event: object): Uint8Array {
   let bytes = encodedEvents.get(event);
   if (!bytes) {
-    bytes = ownCopy(encodeMessage(lookupType('temporal.api.history.v1.HistoryEvent'), event));
+    bytes = encodeMessage(lookupType('temporal.api.history.v1.HistoryEvent'), event, true);
     encodedEvents.set(event, bytes);
   }
   return bytes;
@@ -86,14 +122,13 @@ export function historyFieldId(type: Type): number | undefined {
 export function encodeWithHistory(type: Type, fieldId: number, value: { history?: { events?: object[] } | null }): Uint8Array {
   const events = value.history?.events;
   if (!events || value.history && Object.keys(value.history).length !== 1) return encodeMessage(type, value);
-  const rest = encodeMessage(type, { ...value, history: undefined });
-  const writer = protobuf.Writer.create();
-  writer.uint32((fieldId << 3) | 2).fork();
-  for (const event of events) writer.uint32((1 << 3) | 2).bytes(encodeHistoryEvent(event));
-  writer.ldelim();
-  const history = writer.finish();
-  const out = new Uint8Array(rest.length + history.length);
-  out.set(rest, 0);
-  out.set(history, rest.length);
-  return out;
+  const rest = { ...value, history: undefined };
+  // Each event's bytes come from the per-event cache (encoded before the writer is taken).
+  const encoded = events.map(encodeHistoryEvent);
+  return withWriter((w) => {
+    encodeFields(type, rest, w);
+    w.uint32((fieldId << 3) | 2).fork();
+    for (const bytes of encoded) w.uint32((1 << 3) | 2).bytes(bytes);
+    w.ldelim();
+  });
 }
