@@ -77,10 +77,9 @@ export function packAny(typeName: string, value: object): { type_url: string; va
   return { type_url: `type.googleapis.com/${typeName}`, value: encodeMessage(lookupType(typeName), value) };
 }
 
-// History events are immutable once written, and the same event object is encoded more than
-// once: into the PostgreSQL store, into the poll response that carries it, into history pages
-// (full-history fetches after a sticky cache miss, the client's result long poll). Each event
-// object is encoded once; messages that carry a History get it spliced in as bytes.
+// History events are immutable once written. The PostgreSQL store encodes each event it writes
+// (and keeps the bytes of those it reads back): those bytes are remembered per event object and
+// spliced into the messages that carry a History (poll responses, history pages).
 const encodedEvents = new WeakMap<object, Uint8Array>();
 
 export function encodeHistoryEvent(event: object): Uint8Array {
@@ -123,12 +122,27 @@ export function encodeWithHistory(type: Type, fieldId: number, value: { history?
   const events = value.history?.events;
   if (!events || value.history && Object.keys(value.history).length !== 1) return encodeMessage(type, value);
   const rest = { ...value, history: undefined };
-  // Each event's bytes come from the per-event cache (encoded before the writer is taken).
-  const encoded = events.map(encodeHistoryEvent);
+  // With the check on, every event goes through encodeHistoryEvent (compared with protobufjs).
+  if (checkCodec) events.forEach(encodeHistoryEvent);
+  const eventType = lookupType('temporal.api.history.v1.HistoryEvent');
   return withWriter((w) => {
     encodeFields(type, rest, w);
     w.uint32((fieldId << 3) | 2).fork();
-    for (const bytes of encoded) w.uint32((1 << 3) | 2).bytes(bytes);
+    for (const event of events) {
+      // An event already encoded (the PostgreSQL store encodes each one it writes) is copied as
+      // is; any other is encoded in place, without bytes of its own: most events are sent once
+      // (to a sticky worker), and encoding one again when it is read again costs less than
+      // keeping a buffer per event.
+      const cached = encodedEvents.get(event);
+      w.uint32((1 << 3) | 2);
+      if (cached) {
+        w.bytes(cached);
+      } else {
+        w.fork();
+        encodeFields(eventType, event, w);
+        w.ldelim();
+      }
+    }
     w.ldelim();
   });
 }
