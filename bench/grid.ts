@@ -285,7 +285,8 @@ try {
   console.log(`at this rate ${CAMPAIGN.toLocaleString('en')} matters take ${(CAMPAIGN / rate_ / 60).toFixed(0)} min (target: under 30 min)`);
   const ownMs = ((cpu1.own - cpu0.own) / MATTERS) * 1000;
   const pgMs = ((cpu1.pg - cpu0.pg) / MATTERS) * 1000;
-  console.log(`CPU per matter: ${ownMs.toFixed(0)} ms in this process (API, worker, devserver) + ${pgMs.toFixed(0)} ms in PostgreSQL: `
+  // PostgreSQL's share is read from its live processes: backends that exit during the run take their CPU time with them (then it reads low or negative).
+  console.log(`CPU per matter: ${ownMs.toFixed(0)} ms in this process (API, worker, devserver) + ${pgMs > 0 ? pgMs.toFixed(0) : 'n/a'} ms in PostgreSQL: `
     + `on ${os.cpus().length} idle cores at most ${((os.cpus().length * 1000) / (ownMs + pgMs)).toFixed(1)} matters/s `
     + `(200,000 in ${((CAMPAIGN * (ownMs + pgMs)) / 1000 / os.cpus().length / 60).toFixed(0)} min); ${(1000 / (ownMs + pgMs)).toFixed(1)} matters per CPU-second`);
   console.log(`report  POST /public/grid-report/:token          p50 ${pct(reportMs, 50)} ms  p99 ${pct(reportMs, 99)} ms  (${reportMs.length})`);
