@@ -90,7 +90,7 @@ export const GRID_UNSCOPED: Record<string, ((o: District) => unknown) | 'read' |
   'POST /member-reports/units': (o) => ({ organizationId: o.organization, communityId: o.unit }),
   'POST /member-reports/registrations': (o) => ({ communityId: o.unit }),
   // 月调度、季督导 (issue 18.2): a task for a street of the other district.
-  'GET /grid-steering/tasks': 'read',
+  'GET /grid-steering/tasks': 'read', 'GET /grid-steering/tasks/export': 'read',
   'POST /grid-steering/tasks': (o) => ({ ownerUnitId: o.street, title: '越界任务', target: '越界', dueOn: '2099-12-31' }),
   'POST /points/exchanges': (o) => ({ requestId: randomUUID(), goodsId: o.pointGoods, holder: { kind: 'resident', phone: '13811110009' }, quantity: 1 }),
 };

@@ -8,6 +8,9 @@ import * as S from '../../schemas/grid-steering.ts';
 import { createSteeringService } from '../../services/grid-steering/tasks.ts';
 import { OWNER_ORG_ROLES, OWNER_UNIT_ROLES, READERS, SUPERVISORS } from '../../services/grid-steering/access.ts';
 import type { WorkflowBounds } from '../../workflow-refusals.ts';
+import { steeringTaskExport } from '../../services/grid-steering/export.ts';
+import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
+import { sendXlsx } from '../../services/export/xlsx.ts';
 import { callerOf } from '../points/index.ts';
 
 const tags = ['grid-steering'];
@@ -30,6 +33,12 @@ export const gridSteeringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'Tasks the caller supervises, reads or owns, with filed and overdue months and open findings', querystring: S.TaskQuery,
       response: { 200: S.TaskList } },
   }, async (request) => steering.list(callerOf(request), request.query));
+
+  app.get('/grid-steering/tasks/export', {
+    config: { auth: { roles: ANYONE } },
+    schema: { tags, summary: 'The task list with progress, reported and overdue months and open findings as Excel (.xlsx), same filters and access rules',
+      description: xlsxExportDescription, querystring: exportQuery(S.TaskQuery), response: { 200: XlsxFile } },
+  }, async (request, reply) => sendXlsx(reply, await steeringTaskExport(callerOf(request), steering.list, request.query, clock.now()), request.log));
 
   app.get('/grid-steering/tasks/:id', {
     config: { auth: { roles: ANYONE } },

@@ -6,12 +6,15 @@
 // department; the street files the month late at 100% and rectifies, and the department closes
 // the task. Another district's department and another street see nothing and act on nothing; a
 // street does not supervise its own task. Audit rows follow every step; the history replays.
+// The task list as Excel: the overdue tasks with their progress, reported and overdue months and
+// open findings, the filters named; another street's download has no rows.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startCycleHarness, grantWithToken, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
-import { unitMaker } from '../../support/fixtures.ts';
+import { bearer, unitMaker } from '../../support/fixtures.ts';
+import { byHeader, readXlsx } from '../../support/xlsx.ts';
 import { createGridSteeringActivities } from '../../../activities/grid-steering.ts';
 import { gridSteeringWorkflowId } from '../../../domain/grid-steering/contracts.ts';
 import { reportMonths, reportOverdueAt } from '../../../domain/grid-steering/rules.ts';
@@ -130,6 +133,23 @@ describe('月调度、季督导 through HTTP', () => {
     expect(body(await call('finance', 'GET', `/grid-steering/tasks/${body(financeTask).id}`)).task.overdueMonths).toEqual([m0, m1]);
     expect(await titles('dept', `?overdue=true&unitId=${ids.street}`)).toEqual(['老旧小区加装电梯']);
     expect(await titles('dept', '?overdue=false')).toEqual([]);
+
+    // The same list as Excel, with its filters.
+    const xlsx = async (login: string, query: string) => {
+      const res = await app.server.inject({ method: 'GET', url: `/grid-steering/tasks/export${query}`, headers: bearer(tokens[login]!) });
+      expect([res.statusCode, res.headers['content-disposition']]).toEqual([200, expect.stringContaining(encodeURIComponent('月调度季督导任务.xlsx'))]);
+      return readXlsx(res.rawPayload);
+    };
+    const sheet = await xlsx('dept', '?overdue=true');
+    expect([sheet.title, sheet.filters]).toEqual(['月调度季督导任务清单', '筛选条件：仅逾期：是']);
+    const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
+    const rows = byHeader(sheet);
+    expect(rows.find((r) => r['任务'] === '老旧小区加装电梯')).toMatchObject({
+      责任单位: '柳行街道', 督导单位: '高新区', 进度: 0.2, 已报月份: monthWords(m0), 逾期未报: monthWords(m1), 待整改问题: 1, 逾期未整改: 1, 逾期: '是', 状态: '推进中',
+    });
+    expect(rows.find((r) => r['任务'] === '专项资金拨付')).toMatchObject({ 责任单位: '区财政局', 已报月份: null, 逾期未报: `${monthWords(m0)}、${monthWords(m1)}` });
+    expect(byHeader(await xlsx('dept', `?unitId=${ids.street}`)).map((r) => r['任务'])).toEqual(['老旧小区加装电梯']);
+    expect((await xlsx('street2', '')).rows).toEqual([]);
     const notices = await em.execute<{ kind: string; recipient_id: string }[]>("select kind, recipient_id from notification where kind like 'steering_%'");
     expect(notices).toEqual(expect.arrayContaining([
       { kind: 'steering_report_overdue', recipient_id: ids.dept }, { kind: 'steering_finding_overdue', recipient_id: ids.dept },
