@@ -52,17 +52,19 @@ export async function chainPendingAudit(em: EntityManager): Promise<number> {
     // Each statement below reads a snapshot taken after the lock is held (READ COMMITTED), so
     // it sees the chain as the previous holder committed it.
     await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK]);
-    const pending = await tx.execute<PendingRow[]>(
-      'delete from audit_pending where id in (select id from audit_pending order by id limit ?) returning *', [CHAIN_BATCH],
+    // The rows taken and the chain's end, read in one statement.
+    type Claimed = PendingRow & { last_seq: string | null; last_hash: string | null; cp_seq: string | null; cp_keyed_from: string | null; cp_at: Date | null };
+    const pending = await tx.execute<Claimed[]>(
+      `with claimed as (delete from audit_pending where id in (select id from audit_pending order by id limit ?) returning *)
+       select claimed.*, e.seq as last_seq, e.hash as last_hash, c.seq as cp_seq, c.keyed_from as cp_keyed_from, c.at as cp_at
+       from claimed
+       left join (select seq, hash from audit_entry order by seq desc limit 1) e on true
+       left join (select seq, keyed_from, at from audit_checkpoint order by seq desc limit 1) c on true
+       order by claimed.id`,
+      [CHAIN_BATCH],
     );
     if (pending.length === 0) return 0;
-    pending.sort((a, b) => Number(a.id) - Number(b.id));
-    const [state] = await tx.execute<{ seq: string | null; hash: string | null; cp_seq: string | null; cp_keyed_from: string | null; cp_at: Date | null }[]>(
-      `select e.seq, e.hash, c.seq as cp_seq, c.keyed_from as cp_keyed_from, c.at as cp_at
-       from (select 1) as one
-       left join (select seq, hash from audit_entry order by seq desc limit 1) e on true
-       left join (select seq, keyed_from, at from audit_checkpoint order by seq desc limit 1) c on true`,
-    );
+    const state = { ...pending[0]!, seq: pending[0]!.last_seq, hash: pending[0]!.last_hash };
     let seq = state?.seq ? Number(state.seq) : 0;
     let prevHash = state?.hash ?? GENESIS_HASH;
     // Signed checkpoints: at the very first keyed row (it marks the switch-over: every row from

@@ -93,10 +93,26 @@ export function catalogRefs(content: DualCommitmentCatalog): CatalogItemRef[] {
   return refs;
 }
 
+/**
+ * Catalog versions a cycle started with, by id: such a version never changes (catalog-version.ts),
+ * so every draft save and submit of a cycle's 10,000 sets need not read the same row again.
+ */
+const cycleCatalogs = new Map<string, DualCommitmentCatalog>();
+const CACHED_CATALOGS = 64;
+
 /** The catalog a set is drafted from: the version its cycle started with (四双 for resident units). */
 export async function catalogFor(em: EntityManager, set: CommitmentSet): Promise<DualCommitmentCatalog> {
-  const catalogRow = set.cycle.getEntity().catalogVersion ? await em.findOne(CatalogVersion, { id: set.cycle.getEntity().catalogVersion!.id }) : null;
-  if (catalogRow) return catalogRow.content as DualCommitmentCatalog;
+  const id = set.cycle.getEntity().catalogVersion?.id;
+  if (id) {
+    const cached = cycleCatalogs.get(id);
+    if (cached) return cached;
+    const catalogRow = await em.findOne(CatalogVersion, { id });
+    if (catalogRow) {
+      if (cycleCatalogs.size >= CACHED_CATALOGS) cycleCatalogs.delete(cycleCatalogs.keys().next().value!);
+      cycleCatalogs.set(id, catalogRow.content as DualCommitmentCatalog);
+      return catalogRow.content as DualCommitmentCatalog;
+    }
+  }
   return variantForKind(set.organization.getEntity().kind) === 'resident_unit' ? defaultResidentUnitCatalog : defaultDualCommitmentCatalog;
 }
 
