@@ -10,13 +10,15 @@ import { clockOf, type Clock } from '../domain/clock.ts';
 import { departmentIssuer } from '../domain/documents/issuer.ts';
 import { shanghaiDate } from '../domain/time.ts';
 import {
-  assignGrades, honourList, payGradeMove, PAY_GRADE_MIN, round2, weightedScore, type Filing as RuleFiling, type RateSource, type SchemeDefinition,
+  assignGrades, honourList, payGradeMove, PAY_GRADE_MIN, round2, weightedScore, type Filing as RuleFiling, type SchemeDefinition,
 } from '../domain/assessment/rules.ts';
-import type { Filing } from '../domain/assessment/state.ts';
+import type { Filing, Review } from '../domain/assessment/state.ts';
 import type { NominationEntry } from '../domain/assessment/votes.ts';
 import { randomUUID } from 'node:crypto';
 import { assessedWorkflowId } from '../domain/assessment/contracts.ts';
 import { DAY_MS } from '../domain/time.ts';
+import { countRates, sharesOf } from './assessment-rates.ts';
+import { createAssessmentReportToActivities } from './assessment-report-to.ts';
 import type { ReportRequest } from '../domain/reports/contracts.ts';
 import type { AssessmentRankingData } from '../reports/contracts/assessment-ranking.ts';
 
@@ -24,37 +26,50 @@ export const SOURCE_NAMES: Record<string, string> = {
   self: '本人自评', peers: '同事互评', residents: '群众评议', supervisor: '上级党组织', department: '组织部门', party_reps: '党员代表',
 };
 
-interface SubjectRow { id: string; name: string; unit_id: string; unit_path: string; unit_name: string; account_id: string | null; total: string | null }
-
-/** Share 0–1 per rate source over the round's period for matters in the subject's unit (and below). No records → 1 (nothing late, nobody unhappy). */
-async function ratesOf(em: EntityManager, unitPath: string, from: string, to: string): Promise<Record<RateSource, number>> {
-  const [r] = await em.execute<{ all: string; in_time: string; rated: string; satisfied: string }[]>(
-    `select count(*) filter (where m.status <> 'merged') "all",
-            count(*) filter (where m.status = 'closed' and m.climbs = 0 and not m.overdue_at_top) in_time,
-            count(*) filter (where m.rating is not null) rated, count(*) filter (where m.rating = 'satisfied') satisfied
-       from grid_matter m join administrative_unit g on g.id = m.grid_id
-      where g.path like ? and m.created_at >= ?::date and m.created_at < ?::date + 1`,
-    [`${unitPath}%`, from, to],
-  );
-  const share = (n: string | undefined, of: string | undefined) => (Number(of ?? 0) ? Number(n) / Number(of) : 1);
-  return { grid_matters_closed_in_time: share(r?.in_time, r?.all), grid_matters_satisfied: share(r?.satisfied, r?.rated) };
+interface SubjectRow {
+  id: string; name: string; unit_id: string; unit_path: string; unit_name: string; account_id: string | null; organization_id: string | null; total: string | null;
 }
+/** Whose pay grade a result moves: the person, else the organization, else the unit. */
+const payKey = (s: SubjectRow) => s.account_id ?? s.organization_id ?? s.unit_id;
 
 export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock }) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
 
   const subjectsOf = (em: EntityManager, roundId: string) => em.execute<SubjectRow[]>(
-    `select s.id, s.name, s.unit_id, u.path unit_path, u.name unit_name, s.account_id, s.total from assessment_subject s
+    `select s.id, s.name, s.unit_id, u.path unit_path, u.name unit_name, s.account_id, s.organization_id, s.total from assessment_subject s
        join administrative_unit u on u.id = s.unit_id where s.round_id = ?`, [roundId]);
 
   return {
-    async recordAssessmentFiling(input: { roundId: string; subjectId: string; filing: Filing; at: number }): Promise<void> {
+    ...createAssessmentReportToActivities(deps),
+    async recordAssessmentFiling(input: { roundId: string; subjectId: string; filing: Filing; at: number; pendingReview?: boolean }): Promise<void> {
       await fork().execute(
-        `insert into assessment_filing (subject_id, source, account_id, entries, filed_at) values (?, ?, ?, ?, ?)
-         on conflict (subject_id, source, account_id) do update set entries = excluded.entries, filed_at = excluded.filed_at`,
-        [input.subjectId, input.filing.source, input.filing.accountId, JSON.stringify(input.filing.entries), new Date(input.at)],
+        `insert into assessment_filing (subject_id, source, account_id, entries, filed_at, review_status) values (?, ?, ?, ?, ?, ?)
+         on conflict (subject_id, source, account_id) do update set entries = excluded.entries, filed_at = excluded.filed_at,
+           review_status = excluded.review_status, review_reason = null, reviewed_by = null, reviewed_at = null`,
+        [input.subjectId, input.filing.source, input.filing.accountId, JSON.stringify(input.filing.entries), new Date(input.at),
+          input.pendingReview ? 'pending' : null],
       );
+    },
+
+    /** 初审: the reviewer's decision on one filing; a returned one tells its filer why. */
+    async recordAssessmentReview(input: { roundId: string; subjectId: string; review: Review; at: number }): Promise<void> {
+      const { review } = input;
+      const [source, filerId] = review.filer.split(':') as [string, string];
+      await fork().transactional(async (em) => {
+        await em.execute(
+          `update assessment_filing set review_status = ?, review_reason = ?, reviewed_by = ?, reviewed_at = ?
+            where subject_id = ? and source = ? and account_id = ?`,
+          [review.decision === 'confirm' ? 'confirmed' : 'returned', review.reason, review.accountId, new Date(input.at), input.subjectId, source, filerId]);
+        await recordAudit(em, { actor: { accountId: review.accountId, label: 'first_review' }, action: `assessment_filing.${review.decision}`,
+          entityType: 'assessment_subject', entityId: input.subjectId, after: { filer: review.filer, reason: review.reason } });
+        if (review.decision === 'return') {
+          const [s] = await em.execute<{ name: string }[]>('select name from assessment_subject where id = ?', [input.subjectId]);
+          notify(em, { recipientAccountId: filerId, kind: 'assessment_filing_returned', title: '评价被退回',
+            body: `您对「${s?.name ?? ''}」的评价被初审退回：${review.reason}。请修改后重新提交。`, link: `/assessments/rounds/${input.roundId}` });
+          await em.flush();
+        }
+      });
     },
 
     /** The subject's total from everything filed and the rates counted from the records. */
@@ -64,10 +79,15 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
         `select u.path, to_char(r.period_from, 'YYYY-MM-DD') "from", to_char(r.period_to, 'YYYY-MM-DD') "to" from assessment_subject s
            join administrative_unit u on u.id = s.unit_id join assessment_round r on r.id = s.round_id where s.id = ?`, [input.subjectId]);
       if (!row) throw new Error(`assessment subject ${input.subjectId} is not recorded`);
-      const filings = await em.execute<RuleFiling[]>('select source, entries from assessment_filing where subject_id = ?', [input.subjectId]);
-      const rates = await ratesOf(em, row.path, row.from, row.to);
-      const { total, byIndicator } = weightedScore(input.definition, filings, rates);
-      await em.execute('update assessment_subject set total = ?, by_indicator = ? where id = ?', [total, JSON.stringify(byIndicator), input.subjectId]);
+      // With a first review, only the reviewed source's confirmed filings count (pending and returned ones do not).
+      const reviewed = input.definition.firstReview?.source ?? null;
+      const filings = await em.execute<RuleFiling[]>(
+        `select source, entries from assessment_filing where subject_id = ? and (source <> coalesce(?, '') or review_status = 'confirmed')`,
+        [input.subjectId, reviewed]);
+      const counts = await countRates(em, input.definition, { unitPath: row.path, from: row.from, to: row.to, subjectId: input.subjectId });
+      const { total, byIndicator, noData } = weightedScore(input.definition, filings, sharesOf(counts));
+      await em.execute('update assessment_subject set total = ?, by_indicator = ?, rates = ?, no_data = ? where id = ?',
+        [total, JSON.stringify(byIndicator), JSON.stringify(counts), JSON.stringify(noData), input.subjectId]);
       return { total };
     },
 
@@ -79,11 +99,11 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
         const placed = assignGrades(d, subjects.map((s) => ({ id: s.id, name: s.name, total: Number(s.total ?? 0) })));
         const honoured = new Set(honourList(d, placed).map((p) => p.id));
         const grades = await em.execute<{ subject_key: string; grade: number }[]>(
-          'select subject_key, grade from pay_grade where subject_key = any(?::uuid[])', [`{${subjects.map((s) => s.account_id ?? s.unit_id).join(',')}}`]);
+          'select subject_key, grade from pay_grade where subject_key = any(?::uuid[])', [`{${subjects.map(payKey).join(',')}}`]);
         const gradeOf = new Map(grades.map((g) => [g.subject_key, g.grade]));
         for (const p of placed) {
           const s = subjects.find((x) => x.id === p.id)!;
-          const before = d.outputs.payGrade ? (gradeOf.get(s.account_id ?? s.unit_id) ?? PAY_GRADE_MIN) : null;
+          const before = d.outputs.payGrade ? (gradeOf.get(payKey(s)) ?? PAY_GRADE_MIN) : null;
           const after = before === null ? null : payGradeMove(d, p.band, before).after;
           await em.execute('update assessment_subject set rank = ?, band = ?, capped = ?, pay_grade_before = ?, pay_grade_after = ?, honoured = ? where id = ?',
             [p.rank, p.band, p.capped, before, after, honoured.has(p.id), p.id]);
@@ -213,7 +233,7 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
         if (input.definition.outputs.payGrade) {
           await em.execute(
             `insert into pay_grade (subject_key, grade, round_id, updated_at)
-             select coalesce(account_id, unit_id), pay_grade_after, round_id, ? from assessment_subject where round_id = ? and pay_grade_after is not null
+             select coalesce(account_id, organization_id, unit_id), pay_grade_after, round_id, ? from assessment_subject where round_id = ? and pay_grade_after is not null
              on conflict (subject_key) do update set grade = excluded.grade, round_id = excluded.round_id, updated_at = excluded.updated_at
               where pay_grade.round_id is distinct from excluded.round_id`,
             [new Date(input.at), input.roundId]);

@@ -25,6 +25,7 @@ import { Migration20261129204500_notification_delivery } from './Migration202611
 import { Migration20261129204600_member_report } from './Migration20261129204600_member_report.ts';
 import { Migration20261129233000_assessment_schemes } from './Migration20261129233000_assessment_schemes.ts';
 import { Migration20261129233500_surveys } from './Migration20261129233500_surveys.ts';
+import { Migration20261130024000_assessment_rates } from './Migration20261130024000_assessment_rates.ts';
 import { Migration20261130003000_grid_steering } from './Migration20261130003000_grid_steering.ts';
 import { Migration20261130024500_audit_pending } from './Migration20261130024500_audit_pending.ts';
 import { Migration20261130031500_assessment_nominations } from './Migration20261130031500_assessment_nominations.ts';
@@ -56,6 +57,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129233000_assessment_schemes', class: Migration20261129233000_assessment_schemes },
   { name: 'Migration20261129233500_surveys', class: Migration20261129233500_surveys },
   { name: 'Migration20261130003000_grid_steering', class: Migration20261130003000_grid_steering },
+  { name: 'Migration20261130024000_assessment_rates', class: Migration20261130024000_assessment_rates },
   { name: 'Migration20261130024500_audit_pending', class: Migration20261130024500_audit_pending },
   { name: 'Migration20261130031500_assessment_nominations', class: Migration20261130031500_assessment_nominations },
   // <list>

@@ -13,6 +13,7 @@ import { StarPlaqueData } from './contracts/star-plaque.ts';
 import { StarRatingListData } from './contracts/star-rating-list.ts';
 import { YearEndRankingData } from './contracts/year-end-ranking.ts';
 import { AssessmentRankingData } from './contracts/assessment-ranking.ts';
+import { AssessmentReportToData } from './contracts/assessment-report-to.ts';
 
 export interface ReportTypeDefinition {
   name: string;
@@ -86,6 +87,11 @@ export const REPORT_TYPES = {
     orientation: 'landscape',
     title: (d) => `${d.region}${d.period}${d.scheme}结果排名`,
   }),
+  'assessment-report-to': define({
+    name: 'assessment-report-to',
+    schema: AssessmentReportToData,
+    title: (d) => `关于${d.region}${d.period}${d.scheme}结果的报告`,
+  }),
   'point-statement': define({
     name: 'point-statement',
     schema: PointStatementData,
@@ -107,6 +113,7 @@ export interface ReportDataByType {
   'year-end-ranking': Type.Static<typeof YearEndRankingData>;
   'final-assessment': Type.Static<typeof FinalAssessmentData>;
   'assessment-ranking': Type.Static<typeof AssessmentRankingData>;
+  'assessment-report-to': Type.Static<typeof AssessmentReportToData>;
   'point-statement': Type.Static<typeof PointStatementData>;
 }
 

@@ -14,9 +14,9 @@ import type { AssessmentActivities } from '../activities/assessment.ts';
 import type { ReportActivities } from '../activities/reports.ts';
 import {
   assessedStatus, assessedWorkflowId, assessmentRoundStatus, closeAssessedScoring, closeAssessmentScoring, nominateAssessmentCandidate,
-  reviewAssessmentNomination, signOffAssessmentRound, submitAssessmentScores, type AssessedInput, type AssessedResult, type RoundInput, type RoundResult,
+  reviewAssessmentFiling, reviewAssessmentNomination, signOffAssessmentRound, submitAssessmentScores, type AssessedInput, type AssessedResult, type RoundInput, type RoundResult,
 } from '../domain/assessment/contracts.ts';
-import { applyFiling, filingRefusal, initialRoundState, signOffRefusal, type Refusal, type RoundState, type SubjectState } from '../domain/assessment/state.ts';
+import { applyFiling, applyReview, filingRefusal, initialRoundState, reviewRefusal, signOffRefusal, type Refusal, type RoundState, type SubjectState } from '../domain/assessment/state.ts';
 import { nominateProblem, reviewProblem, type NominationEntry } from '../domain/assessment/votes.ts';
 import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
@@ -36,13 +36,22 @@ const until = (at: number, done: () => boolean) => {
 export async function assessedSubject(input: AssessedInput): Promise<AssessedResult> {
   const state: SubjectState = { open: true, filed: [], revision: 0 };
   let closing = false;
-  setHandler(assessedStatus, () => ({ ...state, filed: [...state.filed] }));
+  const reviewed = input.definition.firstReview;
+  const view = (): SubjectState => ({ ...state, filed: [...state.filed], ...(state.reviews ? { reviews: { ...state.reviews } } : {}) });
+  setHandler(assessedStatus, view);
   setHandler(closeAssessedScoring, () => { closing = true; });
   setHandler(submitAssessmentScores, async (filing) => {
-    applyFiling(state, filing);
-    await acts.recordAssessmentFiling({ roundId: input.roundId, subjectId: input.subjectId, filing, at: Date.now() });
-    return { ...state, filed: [...state.filed] };
+    applyFiling(state, filing, input.definition);
+    // Only schemes with a first review mark the filing as awaiting it (the recorded histories' inputs stay as they were).
+    const pending = reviewed?.source === filing.source ? { pendingReview: true } : {};
+    await acts.recordAssessmentFiling({ roundId: input.roundId, subjectId: input.subjectId, filing, at: Date.now(), ...pending });
+    return view();
   }, { validator: (filing) => refuse(filingRefusal(input.definition, state, input.accountId, filing)) });
+  setHandler(reviewAssessmentFiling, async (review) => {
+    applyReview(state, review);
+    await acts.recordAssessmentReview({ roundId: input.roundId, subjectId: input.subjectId, review, at: Date.now() });
+    return view();
+  }, { validator: (review) => refuse(reviewRefusal(input.definition, state, review)) });
   await condition(() => closing);
   state.open = false;
   await condition(allHandlersFinished);
@@ -175,5 +184,14 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
   await until(Date.now() + d.publicityDays * DAY, () => false);
   state.stage = 'closed';
   await acts.closeAssessmentRound({ roundId, definition: d, at: Date.now() });
+  if (d.outputs.reportTo) {
+    // Schemes that report to a body outside the tree (住建/房管 for 红色物业): the report of the final results.
+    try {
+      const request = await acts.prepareAssessmentReportTo({ roundId, at: Date.now() });
+      await acts.recordAssessmentReportTo({ roundId, sha256: (await rendering.renderReport(request)).sha256 });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+    }
+  }
   return { roundId, assessed: subjects.length, signedBy: state.signedBy.map((s) => s.accountId) };
 }

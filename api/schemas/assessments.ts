@@ -3,7 +3,7 @@
 // scores…) are checked by domain/assessment/rules.ts, which names the field of each.
 import Type from 'typebox';
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts';
-import { CADENCES, RATE_SOURCES, RULE_KINDS, SOURCE_KINDS, TARGET_LEVELS, TARGET_ROLES } from '../../domain/assessment/rules.ts';
+import { CADENCES, RATE_SOURCES, RULE_KINDS, SOURCE_KINDS, TARGET_LEVELS, TARGET_ORG_KINDS, TARGET_ROLES } from '../../domain/assessment/rules.ts';
 import { ROUND_STAGES } from '../../domain/assessment/state.ts';
 import { NOMINATORS } from '../../domain/assessment/votes.ts';
 
@@ -17,6 +17,7 @@ const Indicator = Type.Object({
   max: Type.Optional(Num),
   items: Type.Optional(Type.Array(Name, { maxItems: 30 })),
   rateSource: Type.Optional(Type.Enum([...RATE_SOURCES])),
+  offline: Type.Optional(Type.Boolean({ description: 'rate: the department may add counts gathered offline (线下) with a note' })),
   question: Type.Optional(Name),
   options: Type.Optional(Type.Array(Type.Object({ label: Type.String({ maxLength: 20 }), score: Num }), { maxItems: 10 })),
   voters: Type.Optional(Type.Array(Type.Enum([...SOURCE_KINDS]), { maxItems: 6 })),
@@ -29,6 +30,7 @@ export const SchemeDefinition = Type.Object({
   target: Type.Union([
     Type.Object({ kind: Type.Literal('role'), role: Type.Enum([...TARGET_ROLES]), unitLevel: Type.Enum([...TARGET_LEVELS]) }),
     Type.Object({ kind: Type.Literal('unit'), unitLevel: Type.Enum([...TARGET_LEVELS]) }),
+    Type.Object({ kind: Type.Literal('organization'), orgKind: Type.Enum([...TARGET_ORG_KINDS]) }),
   ]),
   cadence: Type.Enum([...CADENCES]),
   sections: Type.Array(Type.Object({ key: Type.String({ maxLength: 40 }), name: Name, indicators: Type.Array(Indicator, { maxItems: 40 }) }), { maxItems: 20 }),
@@ -41,10 +43,15 @@ export const SchemeDefinition = Type.Object({
     payGrade: Type.Optional(Type.Record(Type.String(), Type.Integer())),
     honourBands: Type.Optional(Type.Array(Type.String())),
     honourLimit: Type.Optional(Type.Integer()),
+    reportTo: Type.Optional(Type.String({ maxLength: 100, description: 'a body outside the tree the results are reported to (e.g. 住建/房管)' })),
   }),
   nomination: Type.Optional(Type.Object({
     by: Type.Array(Type.Enum([...NOMINATORS]), { maxItems: 3 }), days: Num, reviewDays: Num, perNominator: Type.Optional(Type.Integer()),
   })),
+  firstReview: Type.Optional(Type.Object({
+    role: Type.Enum(['street_committee', 'community_committee']),
+    source: Type.Enum([...SOURCE_KINDS]),
+  }, { description: 'a first review (初审) of one source\'s filings: only confirmed ones count' })),
 });
 
 export const SchemeParams = Type.Object({ id: Uuid });
@@ -102,6 +109,8 @@ export const RoundSummary = Type.Object({
   hasRanking: Type.Boolean(),
 });
 export const RoundList = Type.Object({ items: Type.Array(RoundSummary) });
+const Count = Type.Object({ n: Type.Integer(), of: Type.Integer() });
+export const RateCount = Type.Object({ ...Count.properties, offline: Type.Optional(Count) });
 export const Subject = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -120,6 +129,10 @@ export const Subject = Type.Object({
   mySources: Type.Array(Type.Enum([...SOURCE_KINDS])),
   /** What the caller filed, per source. */
   myFilings: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
+  /** The counts behind each rate source (records plus the offline part), once results are shown. */
+  rates: Nullable(Type.Record(Type.String(), RateCount)),
+  /** Rate indicators with nothing to count (无数据): left out, the others' weights rescaled. */
+  noData: Type.Array(Type.String()),
 });
 export const RoundView = Type.Object({
   ...RoundSummary.properties,

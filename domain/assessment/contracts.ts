@@ -3,7 +3,7 @@
 // never rename. Deterministic and free of I/O.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SchemeDefinition } from './rules.ts';
-import type { Filing, RoundState, SignOff, SubjectState } from './state.ts';
+import type { Filing, Review, RoundState, SignOff, SubjectState } from './state.ts';
 import type { Nominate, ReviewDecision } from './votes.ts';
 
 export const ASSESSMENT_ROUND_WORKFLOW = 'assessmentRound';
@@ -32,6 +32,8 @@ export interface RoundInput {
 export interface RoundResult { roundId: string; assessed: number; signedBy: string[] }
 
 export const submitAssessmentScores = defineUpdate<SubjectState, [Filing]>('submitAssessmentScores');
+/** First review (schemes with `firstReview` only): confirm a filing or send it back to its filer with a reason. */
+export const reviewAssessmentFiling = defineUpdate<SubjectState, [Review]>('reviewAssessmentFiling');
 /** From the round: scoring is over, compute the total and finish. */
 export const closeAssessedScoring = defineSignal('closeAssessedScoring');
 export const assessedStatus = defineQuery<SubjectState>('assessedStatus');

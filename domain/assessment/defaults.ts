@@ -3,6 +3,7 @@
 // performance pay and 薪酬定级 under 三岗十八级, 评先树优). The indicator texts are our reading;
 // the seed names the purpose, not the items.
 import type { SchemeDefinition } from './rules.ts';
+import { RATES_SHIPPED_SCHEMES } from './defaults-rates.ts';
 
 export const GRID_WORKER_SCHEME_KEY = 'grid_worker_half_yearly';
 
@@ -126,4 +127,5 @@ export const SHIPPED_SCHEMES: { key: string; definition: SchemeDefinition }[] = 
   { key: 'most_beautiful_grid_worker', definition: MOST_BEAUTIFUL_GRID_WORKER },
   { key: 'most_beautiful_building_head', definition: MOST_BEAUTIFUL_BUILDING_HEAD },
   { key: 'party_secretary_report_review', definition: PARTY_SECRETARY_REPORT_REVIEW },
+  ...RATES_SHIPPED_SCHEMES,
 ];

@@ -18,14 +18,30 @@ export const RULE_KINDS = ['manual', 'checklist', 'rate', 'survey', 'vote', 'tex
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** The records a `rate` indicator is computed from (a named source the activities know how to count). */
-export const RATE_SOURCES = ['grid_matters_closed_in_time', 'grid_matters_satisfied'] as const;
+export const RATE_SOURCES = [
+  'grid_matters_closed_in_time', 'grid_matters_satisfied',
+  // 四率评价 (seed 001): counted in activities/assessment-rates.ts; no records there = 无数据 (left out, weights rescaled).
+  'resident_units_participating', 'party_org_satisfaction', 'compounds_self_governed', 'owner_support',
+] as const;
 export type RateSource = (typeof RATE_SOURCES)[number];
+/** Sources whose "no records" is 无数据 (null), not full marks: the two grid-matter sources keep their old reading (1). */
+export const NO_DATA_RATE_SOURCES: readonly RateSource[] = ['resident_units_participating', 'party_org_satisfaction', 'compounds_self_governed', 'owner_support'];
+/** A counted rate: `of` records, `n` of them counting; `offline` is the part the department typed in. */
+export interface RateCount { n: number; of: number; offline?: { n: number; of: number } }
+/** The share a count gives: null when nothing was counted and the source reads that as 无数据. */
+export function rateShare(source: RateSource, c: RateCount | undefined): number | null {
+  if (c && c.of > 0) return Math.min(1, Math.max(0, c.n / c.of));
+  return NO_DATA_RATE_SOURCES.includes(source) ? null : 1;
+}
 
 export const TARGET_ROLES = ['community_committee', 'street_committee', 'first_secretary'] as const;
 export const TARGET_LEVELS = ['street', 'community', 'grid'] as const;
-/** Who is assessed: holders of a role on units of a level (a person), or the units of a level themselves. */
+/** Kinds of organization a scheme may assess (property_service: 物业服务企业, 红色物业). */
+export const TARGET_ORG_KINDS = ['property_service', 'non_public_enterprise', 'social_organization', 'resident_unit'] as const;
+/** Who is assessed: holders of a role on units of a level (a person), the units of a level themselves, or organizations of a kind in the unit. */
 export type Target = { kind: 'role'; role: (typeof TARGET_ROLES)[number]; unitLevel: (typeof TARGET_LEVELS)[number] }
-  | { kind: 'unit'; unitLevel: (typeof TARGET_LEVELS)[number] };
+  | { kind: 'unit'; unitLevel: (typeof TARGET_LEVELS)[number] }
+  | { kind: 'organization'; orgKind: (typeof TARGET_ORG_KINDS)[number] };
 
 export interface Indicator {
   key: string;
@@ -39,6 +55,8 @@ export interface Indicator {
   items?: string[];
   /** rate: where it is counted from. */
   rateSource?: RateSource;
+  /** rate: the department may also type in counts gathered offline (线下), with a note; they add to the records' counts. */
+  offline?: boolean;
   /** survey: the question residents answered (1–5). */
   question?: string;
   /** vote: the options, each with its score, and the sources whose members vote. */
@@ -75,7 +93,12 @@ export interface Outputs {
   /** 评先树优: the bands whose members are listed, at most `honourLimit` of them by rank. */
   honourBands?: string[];
   honourLimit?: number;
+  /** A report of the results to a body outside the tree (e.g. 住建/房管 for property services): its name as printed. */
+  reportTo?: string;
 }
+
+/** A first review of one source's filings (街道初审): the role checks each filing, confirms it or sends it back with a reason. */
+export interface FirstReview { role: 'street_committee' | 'community_committee'; source: SourceKind }
 
 export interface SchemeDefinition {
   name: string;
@@ -92,6 +115,8 @@ export interface SchemeDefinition {
   outputs: Outputs;
   /** A nomination stage before scoring: the accepted candidates are the round's subjects (absent: the target's holders are). */
   nomination?: NominationStage;
+  /** Only filings of `source` the reviewer confirmed count; absent = no first review. */
+  firstReview?: FirstReview;
 }
 
 export const PAY_GRADE_MIN = 1;
@@ -108,8 +133,10 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
   if (!d.name?.trim()) bad('name', 'is required');
   if (d.target?.kind === 'role') {
     if (!TARGET_ROLES.includes(d.target.role)) bad('target.role', `must be one of ${TARGET_ROLES.join(', ')}`);
-  } else if (d.target?.kind !== 'unit') bad('target.kind', 'must be role or unit');
-  if (!TARGET_LEVELS.includes(d.target?.unitLevel)) bad('target.unitLevel', `must be one of ${TARGET_LEVELS.join(', ')}`);
+  } else if (d.target?.kind === 'organization') {
+    if (!TARGET_ORG_KINDS.includes(d.target.orgKind)) bad('target.orgKind', `must be one of ${TARGET_ORG_KINDS.join(', ')}`);
+  } else if (d.target?.kind !== 'unit') bad('target.kind', 'must be role, unit or organization');
+  if (d.target?.kind !== 'organization' && !TARGET_LEVELS.includes(d.target?.unitLevel)) bad('target.unitLevel', `must be one of ${TARGET_LEVELS.join(', ')}`);
   if (!CADENCES.includes(d.cadence)) bad('cadence', `must be one of ${CADENCES.join(', ')}`);
   const sources = d.sources ?? [];
   if (!sources.length) bad('sources', 'needs at least one source');
@@ -136,6 +163,7 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
       if (ind.rule === 'text') out.push(...textIndicatorProblems(f, ind, kinds));
       else if (!isNum(ind.weight) || ind.weight <= 0) bad(`${f}.weight`, 'must be above 0');
       else total += ind.weight;
+      if (ind.offline !== undefined && ind.rule !== 'rate') bad(`${f}.offline`, 'only a rate takes offline counts');
       if (ind.rule === 'manual') {
         if (!isNum(ind.max) || ind.max <= 0) bad(`${f}.max`, 'must be above 0');
       } else if (ind.rule === 'checklist') {
@@ -185,6 +213,12 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
   (d.outputs?.honourBands ?? []).forEach((k, i) => {
     if (!bandKeys.has(k)) bad(`outputs.honourBands[${i}]`, 'names no band');
   });
+  if (d.outputs?.reportTo !== undefined && (!d.outputs.reportTo.trim() || d.outputs.reportTo.length > 100)) bad('outputs.reportTo', 'must be 1–100 characters');
+  if (d.firstReview) {
+    if (!['street_committee', 'community_committee'].includes(d.firstReview.role)) bad('firstReview.role', 'must be street_committee or community_committee');
+    if (!kinds.has(d.firstReview.source) || d.firstReview.source === 'residents' || d.firstReview.source === 'department')
+      bad('firstReview.source', 'must be a source of the scheme that people file (self, peers, supervisor)');
+  }
   if (d.outputs?.honourLimit !== undefined && (!Number.isInteger(d.outputs.honourLimit) || d.outputs.honourLimit < 1))
     bad('outputs.honourLimit', 'must be 1 or more');
   out.push(...nominationProblems(d.nomination));
@@ -258,14 +292,23 @@ export interface Filing { source: SourceKind; entries: Record<string, Entry> }
  * The total 0–100: each indicator's share is the source-weighted mean of what its sources gave
  * (several filings of one source, e.g. peers, are averaged first; sources that filed nothing are
  * left out and the others' weights rescaled), rates come from the records; Σ weight × share.
+ * A rate that is null (无数据: nothing to count) is left out and the other indicators' weights are
+ * rescaled to 100; it is listed in `noData`.
  */
-export function weightedScore(d: SchemeDefinition, filings: Filing[], rates: Partial<Record<RateSource, number>>): { total: number; byIndicator: Record<string, number> } {
-  const byIndicator: Record<string, number> = {};
-  let total = 0;
+export function weightedScore(d: SchemeDefinition, filings: Filing[], rates: Partial<Record<RateSource, number | null>>):
+{ total: number; byIndicator: Record<string, number>; noData: string[] } {
+  const shares = new Map<string, number>();
+  const noData: string[] = [];
   for (const ind of indicatorsOf(d)) {
     let share = 0;
-    if (ind.rule === 'rate') share = Math.min(1, Math.max(0, rates[ind.rateSource!] ?? 0));
-    else {
+    if (ind.rule === 'rate') {
+      const rate = rates[ind.rateSource!];
+      if (rate === null) {
+        noData.push(ind.key);
+        continue;
+      }
+      share = Math.min(1, Math.max(0, rate ?? 0));
+    } else {
       let weights = 0;
       let sum = 0;
       for (const s of d.sources) {
@@ -278,10 +321,19 @@ export function weightedScore(d: SchemeDefinition, filings: Filing[], rates: Par
       }
       share = weights ? sum / weights : 0;
     }
-    byIndicator[ind.key] = round2(share * ind.weight);
-    total += share * ind.weight;
+    shares.set(ind.key, share);
   }
-  return { total: round2(total), byIndicator };
+  const counted = indicatorsOf(d).filter((i) => shares.has(i.key));
+  const weightOf = counted.reduce((a, i) => a + i.weight, 0);
+  const scale = weightOf > 0 ? 100 / weightOf : 0;
+  const byIndicator: Record<string, number> = {};
+  let total = 0;
+  for (const ind of indicatorsOf(d)) {
+    const points = shares.has(ind.key) ? shares.get(ind.key)! * ind.weight * (noData.length ? scale : 1) : 0;
+    byIndicator[ind.key] = round2(points);
+    total += points;
+  }
+  return { total: round2(total), byIndicator, noData };
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -38,6 +38,26 @@ export interface SubjectState {
   /** Who has filed, as `source:accountId` (a later filing of the same scorer replaces the earlier). */
   filed: string[];
   revision: number;
+  /** Schemes with a first review only: where each filing of the reviewed source stands, by `source:accountId`. */
+  reviews?: Record<string, ReviewStatus>;
+}
+
+export type ReviewStatus = 'pending' | 'confirmed' | 'returned';
+/** The first reviewer's decision on one filing (街道初审): confirm it, or return it to its filer with a reason. */
+export interface Review { filer: string; decision: 'confirm' | 'return'; reason: string | null; accountId: string }
+
+export function reviewRefusal(d: SchemeDefinition, s: SubjectState, r: Review): Refusal | null {
+  if (!d.firstReview) return { type: 'WrongStage', message: 'this scheme has no first review' };
+  if (!s.open) return { type: 'WrongStage', message: 'scoring of this round is closed' };
+  const status = s.reviews?.[r.filer];
+  if (status !== 'pending') return { type: 'WrongStage', message: status ? `the filing is ${status} already` : 'no such filing awaits review' };
+  if (r.decision === 'return' && !r.reason?.trim()) return { type: 'Invalid', message: 'say why', details: [{ field: 'body.reason', rule: 'is required to return' }] };
+  return null;
+}
+
+export function applyReview(s: SubjectState, r: Review): void {
+  s.reviews![r.filer] = r.decision === 'confirm' ? 'confirmed' : 'returned';
+  s.revision += 1;
 }
 
 export interface Filing { source: SourceKind; accountId: string; entries: Record<string, Entry> }
@@ -53,8 +73,10 @@ export function filingRefusal(d: SchemeDefinition, s: SubjectState, subjectAccou
   return null;
 }
 
-export function applyFiling(s: SubjectState, f: Filing): void {
+export function applyFiling(s: SubjectState, f: Filing, d?: SchemeDefinition): void {
   const key = `${f.source}:${f.accountId}`;
   if (!s.filed.includes(key)) s.filed.push(key);
+  // A filing (again) of the reviewed source waits for the reviewer, a returned one included.
+  if (d?.firstReview?.source === f.source) (s.reviews ??= {})[key] = 'pending';
   s.revision += 1;
 }

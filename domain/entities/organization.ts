@@ -4,7 +4,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { AdministrativeUnit } from './administrative-unit.ts';
 import { createdAt, updatedAt, uuidKey } from './common.ts';
 
-export const ORGANIZATION_KINDS = ['non_public_enterprise', 'social_organization', 'resident_unit'] as const;
+export const ORGANIZATION_KINDS = ['non_public_enterprise', 'social_organization', 'resident_unit', 'property_service'] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 
 export const PARTY_ORG_TYPES = ['党委', '党总支', '党支部', '联合党支部'] as const;

@@ -45,7 +45,7 @@ export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
   ],
   organizations: [
     { name: 'name', required: true, check: maxLength(200), description: 'organization name', label: '组织名称', example: '济宁鑫源机械制造有限公司' },
-    { name: 'kind', required: true, check: oneOf(['non_public_enterprise', 'social_organization', 'resident_unit']),
+    { name: 'kind', required: true, check: oneOf(['non_public_enterprise', 'social_organization', 'resident_unit', 'property_service']),
       description: 'non_public_enterprise, social_organization or resident_unit',
       label: '类型', example: 'non_public_enterprise' },
     { name: 'unit_code', required: true, check: maxLength(64), description: 'code of the unit it belongs to (in your subtree)',

@@ -4,7 +4,7 @@
 // or sent by SMS to a roster, so nobody answers twice and the response rate has a denominator.
 
 /** The public ratings that are surveys: who is rated is the record the purpose names (subjectId). */
-export const SURVEY_PURPOSES = ['staff_survey', 'posting_resident_survey', 'commitment_awareness'] as const;
+export const SURVEY_PURPOSES = ['staff_survey', 'posting_resident_survey', 'commitment_awareness', 'party_org_satisfaction', 'owner_support'] as const;
 export type SurveyPurpose = (typeof SURVEY_PURPOSES)[number];
 
 export const SURVEY_MODES = ['open', 'codes'] as const;
@@ -31,7 +31,9 @@ export type AnswerValue = number | string | boolean;
 export type Answers = Record<string, AnswerValue>;
 
 /** What the subject of each purpose is, and the question its cycle's own tallies read. */
-export const PURPOSE_SUBJECTS: Record<SurveyPurpose, { subject: 'commitment_set' | 'posting'; primary: Question; title: string }> = {
+/** What a survey rates: a commitment set, a posting, a street or community (its Party organization), an enterprise or social organization. */
+export type SurveySubjectKind = 'commitment_set' | 'posting' | 'unit' | 'organization';
+export const PURPOSE_SUBJECTS: Record<SurveyPurpose, { subject: SurveySubjectKind; primary: Question; title: string }> = {
   staff_survey: {
     subject: 'commitment_set',
     title: '职工满意度测评',
@@ -47,7 +49,20 @@ export const PURPOSE_SUBJECTS: Record<SurveyPurpose, { subject: 'commitment_set'
     title: '承诺知晓情况',
     primary: { key: 'aware', text: '看到本公示之前，您是否已知晓该单位的承诺内容？', kind: 'yes_no', required: true },
   },
+  // 四率评价 (seed 001): answered with one-time codes only; 4 or 5 stars count as 满意/支持 (activities/assessment-rates.ts).
+  party_org_satisfaction: {
+    subject: 'unit',
+    title: '街道社区党组织群众满意度',
+    primary: { key: 'rating', text: '您对本街道（社区）党组织的服务是否满意？（5星为非常满意）', kind: 'rating', required: true },
+  },
+  owner_support: {
+    subject: 'organization',
+    title: '出资人（负责人）支持度',
+    primary: { key: 'rating', text: '作为出资人（负责人），您对本单位党建工作者开展工作的支持程度（5星为全力支持）', kind: 'rating', required: true },
+  },
 };
+/** Purposes answered only with a one-time code (the code is the only credential: there is no access link). */
+export const CODE_ONLY_PURPOSES: readonly SurveyPurpose[] = ['party_org_satisfaction', 'owner_support'];
 
 /** The questionnaire a survey has until someone changes it: the primary question and a comment. */
 export function defaultQuestionnaire(purpose: SurveyPurpose): Questionnaire {

@@ -12,6 +12,7 @@ import { starPlaque } from './star-plaque.ts';
 import { starRatingList } from './star-rating-list.ts';
 import { yearEndRanking } from './year-end-ranking.ts';
 import { assessmentRanking } from './assessment-ranking.ts';
+import { assessmentReportTo } from './assessment-report-to.ts';
 
 export type ReportSample<K extends ReportTypeName> = { data: ReportDataByType[K]; meta: ReportMeta };
 
@@ -31,5 +32,6 @@ export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
   'year-end-ranking': { data: yearEndRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2025〕1号' } },
   'final-assessment': { data: finalAssessment, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
   'assessment-ranking': { data: assessmentRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2026〕9号' } },
+  'assessment-report-to': { data: assessmentReportTo, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2026〕12号' } },
   'point-statement': { data: pointStatement, meta: { issuingUnit: '中共济宁市任城区仙营街道仙营社区委员会' } },
 };

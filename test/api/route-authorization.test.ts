@@ -227,6 +227,8 @@ const UNSCOPED: Record<string, ((o: Records) => unknown) | 'read' | 'own'> = {
   'PUT /notification-channels/{kind}': (o) => ({ unitId: o.unit, enabled: false, settings: {} }), 'POST /notification-channels/{kind}/test': (o) => ({ unitId: o.unit, to: '13800138000' }),
   'GET /grid-matters': 'read', 'GET /grid-matters/export': 'read', 'GET /grid-matters/dashboard': 'read', 'GET /grid-matters/settings': 'read', 'GET /grid-matters/responders': 'read',
   'GET /grid-matters/grids': 'read',
+  // 小区（楼院）自治 records of the caller's own units' grids (test/api/assessments/four-rates.test.ts).
+  'GET /compound-governance': 'read',
   'POST /grid-matters': (o) => ({ gridId: o.grid, category: 'environment', description: '越界上报' }),
   'POST /grid-matters/responders': (o) => ({ unitId: o.unit, kind: 'utility', name: '越界供水公司', memberAccountIds: [] }),
 };
@@ -244,6 +246,10 @@ const NOT_SEEDED: Record<string, string> = {
   'GET /postings/cohorts/{id}/ranking/report': 'the cohort was not ranked',
   'GET /postings/report-files/{fileId}': 'the seeded report row has no PDF in the store',
   'GET /assessment-rounds/{id}/ranking.pdf': 'the seeded round was not signed off',
+  'GET /assessment-rounds/{id}/report-to': 'the seeded scheme reports to no body (test/api/assessments/property-service.test.ts)',
+  'GET /assessment-rounds/{id}/report-to.pdf': 'the seeded scheme reports to no body',
+  'GET /assessment-rounds/{id}/report-to.xlsx': 'the seeded scheme reports to no body',
+  'GET /assessment-rounds/{id}/first-review': 'the seeded scheme has no first review (test/api/assessments/property-service.test.ts)',
   'GET /points/accounts/{id}/statements/{month}': 'a statement renders on the reports worker this app has not (test/api/points/statement-pdf.test.ts)',
 };
 

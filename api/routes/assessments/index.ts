@@ -7,14 +7,18 @@ import type { AssessmentDeps } from '../../services/assessments/access.ts';
 import { createSchemeService, ensureShippedSchemes } from '../../services/assessments/schemes.ts';
 import { createRoundService } from '../../services/assessments/rounds.ts';
 import { createScoringService } from '../../services/assessments/scoring.ts';
+import { createRatesService } from '../../services/assessments/rates.ts';
+import { createCompoundService } from '../../services/assessments/compounds.ts';
 import { schemeRoutes } from './schemes.ts';
 import { roundRoutes } from './rounds.ts';
+import { rateRoutes } from './rates.ts';
 
 export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
 function createServices(deps: AssessmentDeps) {
   const rounds = createRoundService(deps);
-  return { schemes: createSchemeService(deps), rounds, scoring: createScoringService(deps, rounds) };
+  return { schemes: createSchemeService(deps), rounds, scoring: createScoringService(deps, rounds), rates: createRatesService(deps),
+    compounds: createCompoundService(deps) };
 }
 export type AssessmentServices = ReturnType<typeof createServices>;
 
@@ -25,4 +29,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const services = createServices({ temporal, bounds, taskQueue: config.TEMPORAL_TASK_QUEUE, clock, dataDir: config.DATA_DIR });
   schemeRoutes(app, services);
   roundRoutes(app, services);
+  rateRoutes(app, services);
 };

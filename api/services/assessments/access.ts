@@ -75,7 +75,7 @@ export async function roundFor(c: Caller, id: string): Promise<RoundAccess> {
   return { round, department, within };
 }
 
-export interface SubjectRow { id: string; account_id: string | null; unit_id: string; unit_path: string; name: string; workflow_id: string }
+export interface SubjectRow { id: string; account_id: string | null; organization_id: string | null; unit_id: string; unit_path: string; name: string; workflow_id: string }
 
 /** Parent path of a unit path (`/a/b/c/` → `/a/b/`). */
 const parentOf = (path: string) => path.replace(/[^/]+\/$/, '');
@@ -85,11 +85,15 @@ export function sourcesFor(c: Caller, access: RoundAccess, subject: SubjectRow, 
   const d = access.round.definition;
   const p = c.principal;
   const out = new Set<SourceKind>();
-  const self = d.target.kind === 'role' ? subject.account_id === p.accountId : p.grants.some((g) => g.unitId === subject.unit_id);
+  const self = d.target.kind === 'role' ? subject.account_id === p.accountId
+    : d.target.kind === 'organization' ? p.grants.some((g) => g.organizationId !== null && g.organizationId === subject.organization_id)
+      : p.grants.some((g) => g.unitId === subject.unit_id);
   if (self) out.add('self');
   if (!self && peerPaths.some((path) => parentOf(path) === parentOf(subject.unit_path))) out.add('peers');
-  const supervising = p.grants.some((g) => (g.role === 'community_committee' || g.role === 'street_committee') && g.unitPath
-    && subject.unit_path.startsWith(g.unitPath) && g.unitPath !== subject.unit_path);
+  // The first reviewer of the supervisors' filings does not file as a supervisor itself (the street reviews what communities rate).
+  const reviewer = d.firstReview?.source === 'supervisor' ? d.firstReview.role : null;
+  const supervising = p.grants.some((g) => (g.role === 'community_committee' || g.role === 'street_committee') && g.role !== reviewer && g.unitPath
+    && (subject.unit_path.startsWith(g.unitPath) && (g.unitPath !== subject.unit_path || d.target.kind === 'organization')));
   if (supervising && !self) out.add('supervisor');
   if (access.department) {
     out.add('department');

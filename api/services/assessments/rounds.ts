@@ -10,7 +10,7 @@ import { recordAudit } from '../../../domain/audit/record.ts';
 import { isAdmin } from '../../../domain/auth/scope.ts';
 import { badRequest, conflictOf, notFound } from '../../../domain/errors.ts';
 import { DAY_MS } from '../../../domain/time.ts';
-import type { SchemeDefinition } from '../../../domain/assessment/rules.ts';
+import type { RateCount, SchemeDefinition } from '../../../domain/assessment/rules.ts';
 import { ASSESSMENT_ROUND_WORKFLOW, assessedWorkflowId, assessmentRoundWorkflowId, type RoundInput } from '../../../domain/assessment/contracts.ts';
 import { reportRelativePath } from '../../../reports/store.ts';
 import { workflowUnavailable } from '../../workflow-refusals.ts';
@@ -20,15 +20,22 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 
 interface Start { schemeId: string; unitId: string; period: string; from: string; to: string }
 
-async function assessedOf(em: EntityManager, d: SchemeDefinition, unitPath: string) {
+type Assessed = { account_id: string | null; unit_id: string; name: string; organization_id: string | null };
+async function assessedOf(em: EntityManager, d: SchemeDefinition, unitPath: string): Promise<Assessed[]> {
   if (d.target.kind === 'role') {
-    return em.execute<{ account_id: string | null; unit_id: string; name: string }[]>(
-      `select distinct on (ra.account_id) ra.account_id, u.id unit_id, a.display_name name from role_assignment ra
+    return em.execute<Assessed[]>(
+      `select distinct on (ra.account_id) ra.account_id, u.id unit_id, a.display_name name, null organization_id from role_assignment ra
          join account a on a.id = ra.account_id and a.active join administrative_unit u on u.id = ra.unit_id
         where ra.role = ? and u.level = ? and u.path like ? order by ra.account_id, u.path limit 5000`, [d.target.role, d.target.unitLevel, `${unitPath}%`]);
   }
-  return em.execute<{ account_id: string | null; unit_id: string; name: string }[]>(
-    'select null account_id, id unit_id, name from administrative_unit where level = ? and path like ? order by path limit 5000',
+  if (d.target.kind === 'organization') {
+    // Organizations of the kind located in the unit's subtree (a property company serves the compounds of its unit).
+    return em.execute<Assessed[]>(
+      `select null account_id, o.unit_id, o.name, o.id organization_id from organization o join administrative_unit u on u.id = o.unit_id
+        where o.kind = ? and u.path like ? order by u.path, o.name limit 5000`, [d.target.orgKind, `${unitPath}%`]);
+  }
+  return em.execute<Assessed[]>(
+    'select null account_id, id unit_id, name, null organization_id from administrative_unit where level = ? and path like ? order by path limit 5000',
     [d.target.unitLevel, `${unitPath}%`]);
 }
 
@@ -61,8 +68,8 @@ export function createRoundService(deps: AssessmentDeps) {
           new Date(now.getTime() + ((definition.nomination ? definition.nomination.days + definition.nomination.reviewDays : 0) + definition.deadlines.scoringDays) * DAY_MS),
           c.principal.accountId, now, definition.nomination ? 'nomination' : 'scoring']);
       for (const s of subjects) {
-        await tx.execute('insert into assessment_subject (id, round_id, account_id, unit_id, name, workflow_id) values (?, ?, ?, ?, ?, ?)',
-          [s.id, roundId, s.account_id, s.unit_id, s.name, assessedWorkflowId(roundId, s.id)]);
+        await tx.execute('insert into assessment_subject (id, round_id, account_id, unit_id, name, workflow_id, organization_id) values (?, ?, ?, ?, ?, ?, ?)',
+          [s.id, roundId, s.account_id, s.unit_id, s.name, assessedWorkflowId(roundId, s.id), s.organization_id]);
       }
       await recordAudit(tx as EntityManager, { actor: { accountId: c.principal.accountId, label: c.principal.login }, action: 'assessment_round.start',
         entityType: 'assessment_round', entityId: roundId,
@@ -100,7 +107,7 @@ export function createRoundService(deps: AssessmentDeps) {
     assessed, hasRanking: r.ranking_sha256 !== null,
   });
 
-  type FullSubject = SubjectRow & { unit_name: string; total: string | null; rank: number | null; band: string | null; capped: boolean;
+  type FullSubject = SubjectRow & { unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null; rank: number | null; band: string | null; capped: boolean;
     pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean };
 
   async function subjectsOf(c: Caller, access: RoundAccess) {
@@ -146,6 +153,7 @@ export function createRoundService(deps: AssessmentDeps) {
           payGradeBefore: shown ? s.pay_grade_before : null, payGradeAfter: shown ? s.pay_grade_after : null,
           mySources: round.stage === 'scoring' ? sourcesFor(c, access, s, peerPaths) : [],
           myFilings: Object.fromEntries(mine.map((f) => [f.source, f.entries])),
+          rates: shown ? (s.rates ?? null) : null, noData: shown ? (s.no_data ?? []) : [],
         };
       }),
     };

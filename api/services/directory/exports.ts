@@ -21,6 +21,7 @@ export const ORGANIZATION_KIND_NAMES: Record<string, string> = {
   non_public_enterprise: '非公企业',
   social_organization: '社会组织',
   resident_unit: '驻区单位',
+  property_service: '物业服务企业',
 };
 export const UNIT_LEVEL_NAMES: Record<string, string> = { city: '市', district: '区县', street: '街道', community: '社区', grid: '网格' };
 

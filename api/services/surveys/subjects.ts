@@ -29,6 +29,20 @@ export async function subjectOf(em: EntityManager, purpose: SurveyPurpose, subje
     if (!row) throw notFound('survey');
     return { purpose, subjectId, label: `${row.name}（${row.year}年）`, unitPath: row.path, organizationId: row.org_id };
   }
+  if (PURPOSE_SUBJECTS[purpose].subject === 'unit') {
+    // A street or community: its Party organization is rated.
+    const [row] = await em.execute<{ name: string; party_org_name: string; path: string }[]>(
+      `select name, party_org_name, path from administrative_unit where id = ? and level in ('street', 'community')`, [subjectId]);
+    if (!row) throw notFound('survey');
+    return { purpose, subjectId, label: row.party_org_name || row.name, unitPath: row.path, organizationId: null };
+  }
+  if (PURPOSE_SUBJECTS[purpose].subject === 'organization') {
+    const [row] = await em.execute<{ name: string; path: string }[]>(
+      `select o.name, u.path from organization o join administrative_unit u on u.id = o.unit_id
+        where o.id = ? and o.kind in ('non_public_enterprise', 'social_organization')`, [subjectId]);
+    if (!row) throw notFound('survey');
+    return { purpose, subjectId, label: row.name, unitPath: row.path, organizationId: subjectId };
+  }
   const [row] = await em.execute<{ person: string; community: string; path: string }[]>(
     `select pe.name as person, u.name as community, u.path from posting p join person pe on pe.id = p.person_id
        join administrative_unit u on u.id = p.community_id where p.id = ?`, [subjectId]);

@@ -36,7 +36,7 @@ export const adminText = {
 };
 
 export const levelNames: Record<string, string> = { city: '市', district: '区县', street: '街道', community: '社区', grid: '网格' };
-export const kindNames: Record<string, string> = { non_public_enterprise: '非公企业', social_organization: '社会组织', resident_unit: '驻区单位' };
+export const kindNames: Record<string, string> = { non_public_enterprise: '非公企业', social_organization: '社会组织', resident_unit: '驻区单位', property_service: '物业服务企业' };
 export const partyOrgTypes = ['党委', '党总支', '党支部', '联合党支部'];
 
 /** Import columns in Chinese, as the templates head them. */

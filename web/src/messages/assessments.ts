@@ -5,7 +5,11 @@ import { ruleText, type ErrorDetail } from './errors';
 export const cadenceNames: Record<string, string> = { half_yearly: '每半年', yearly: '每年', once: '一次性' };
 export const sourceNames: Record<string, string> = { self: '本人自评', residents: '群众评议', peers: '同事互评', supervisor: '上级党组织', department: '组织部门' };
 export const ruleNames: Record<string, string> = { manual: '人工打分', checklist: '清单勾选', rate: '按记录计算比率', survey: '问卷题目' };
-export const rateSourceNames: Record<string, string> = { grid_matters_closed_in_time: '网格事项按时办结率', grid_matters_satisfied: '网格事项群众满意率' };
+export const rateSourceNames: Record<string, string> = {
+  grid_matters_closed_in_time: '网格事项按时办结率', grid_matters_satisfied: '网格事项群众满意率',
+  resident_units_participating: '驻区单位参与率', party_org_satisfaction: '群众满意率（街道社区党组织）', compounds_self_governed: '小区（楼院）自治率',
+  owner_support: '出资人（负责人）支持度',
+};
 export const roleNames: Record<string, string> = { community_committee: '社区/网格工作人员（网格员）', street_committee: '街道党工委', first_secretary: '第一书记' };
 export const levelNames: Record<string, string> = { street: '街道', community: '社区', grid: '网格' };
 export const signOffNames: Record<string, string> = { street_committee: '街道党工委', org_department: '组织部门' };

@@ -21,6 +21,7 @@ export const kindNames: Record<string, string> = {
   non_public_enterprise: '非公企业',
   social_organization: '社会组织',
   resident_unit: '驻区单位（四双）',
+  property_service: '物业服务企业',
 };
 export const reportNames: Record<string, string> = {
   'commitment-notice': '承诺公示',
