@@ -28,6 +28,7 @@ import { Migration20261129233500_surveys } from './Migration20261129233500_surve
 import { Migration20261130024000_assessment_rates } from './Migration20261130024000_assessment_rates.ts';
 import { Migration20261130003000_grid_steering } from './Migration20261130003000_grid_steering.ts';
 import { Migration20261130024500_audit_pending } from './Migration20261130024500_audit_pending.ts';
+import { Migration20261130030000_direct_deliveries } from './Migration20261130030000_direct_deliveries.ts';
 import { Migration20261130031500_assessment_nominations } from './Migration20261130031500_assessment_nominations.ts';
 // <imports>
 
@@ -59,6 +60,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130003000_grid_steering', class: Migration20261130003000_grid_steering },
   { name: 'Migration20261130024000_assessment_rates', class: Migration20261130024000_assessment_rates },
   { name: 'Migration20261130024500_audit_pending', class: Migration20261130024500_audit_pending },
+  { name: 'Migration20261130030000_direct_deliveries', class: Migration20261130030000_direct_deliveries },
   { name: 'Migration20261130031500_assessment_nominations', class: Migration20261130031500_assessment_nominations },
   // <list>
 ];

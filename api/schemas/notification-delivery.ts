@@ -68,7 +68,7 @@ const deliveryExample = {
   attempts: 1, lastError: null, nextAttemptAt: '2026-11-21T08:00:00.000Z', sentAt: '2026-11-21T08:00:02.000Z',
 };
 export const DeliveryDto = Type.Object({
-  id: Uuid, notificationId: Uuid, channel: ChannelKind, status: DeliveryStatus, digest: Type.Boolean(), attempts: Type.Integer(),
+  id: Uuid, notificationId: Nullable(Uuid), channel: ChannelKind, status: DeliveryStatus, digest: Type.Boolean(), attempts: Type.Integer(),
   lastError: Nullable(Type.String()), nextAttemptAt: DateTime, sentAt: Nullable(DateTime),
 }, { examples: [deliveryExample] });
 export const DepartmentDelivery = Type.Object({

@@ -84,12 +84,13 @@ export const IssuedCodes = Type.Object({
   codes: Type.Array(Type.Object({
     serial: Type.Integer(), code: Type.String(), holder: Nullable(Type.String()), phone: Nullable(Type.String()),
     sent: Type.Boolean(), sendError: Nullable(Type.String()),
+    queued: Type.Boolean({ description: 'its SMS is in the outbox: it leaves with the next delivery round and is retried on failure' }),
   })),
 });
 
 export const CodeList = Type.Object({
   items: Type.Array(Type.Object({
     serial: Type.Integer(), holder: Nullable(Type.String()), phone: Nullable(Type.String()), sentAt: Nullable(DateTime), sendError: Nullable(Type.String()),
-    usedAt: Nullable(DateTime),
+    queued: Type.Boolean({ description: 'its SMS waits in the outbox (not yet sent, or being retried)' }), usedAt: Nullable(DateTime),
   })),
 });

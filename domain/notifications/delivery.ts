@@ -6,6 +6,8 @@
 //    the person chose a digest or has already had IMMEDIATE_PER_DAY messages on it that day;
 // 2. sends what is due, folding a person's held notices on a channel into one message, and on
 //    failure retries with exponential back-off (1, 4, 16, 64 min, 4 h) until MAX_ATTEMPTS.
+// A row may also carry a message addressed straight to a number (a survey roster's code): no notice,
+// no account, its subject and text on the row until it is sent or given up, then cleared.
 // A claimed row is leased (its next attempt moved LEASE_MS ahead) so a dispatcher that dies
 // mid-send leaves it to be retried, never lost.
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -102,8 +104,25 @@ export async function planDeliveries(em: EntityManager, now: Date): Promise<numb
   });
 }
 
+/** A message to one number or address, not an inbox notice: the roster's survey code it carries. */
+export interface DirectMessage { address: string; subject: string; text: string; surveyCodeId: string }
+
+/** Puts messages in the outbox on a channel, due now, in the caller's transaction (so they go out only if it commits). */
+export async function queueDirect(tx: EntityManager, channel: { id: string; unit_id: string; kind: ChannelKind }, messages: DirectMessage[], now: Date) {
+  const day = shanghaiDate(now);
+  for (let i = 0; i < messages.length; i += 500) {
+    const chunk = messages.slice(i, i + 500);
+    await tx.execute(
+      `insert into notification_delivery (channel_id, channel, unit_id, address, status, day, next_attempt_at, created_at, subject, body, survey_code_id)
+         values ${chunk.map(() => "(?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)").join(', ')}`,
+      chunk.flatMap((m) => [channel.id, channel.kind, channel.unit_id, m.address, day, now, now, m.subject, m.text, m.surveyCodeId]),
+    );
+  }
+}
+
 interface DueRow {
-  id: string; notification_id: string; channel_id: string; channel: ChannelKind; recipient_id: string; address: string; status: 'pending' | 'held';
+  id: string; notification_id: string | null; channel_id: string; channel: ChannelKind;
+  recipient_id: string | null; address: string; status: 'pending' | 'held';
   attempts: number; title: string; body: string; link: string | null; enabled: boolean; settings: ChannelSettings; secrets: string | null;
 }
 
@@ -114,9 +133,10 @@ export async function dispatchDue(em: EntityManager, now: Date): Promise<Dispatc
   const due = await em.transactional(async (tx) => {
     const rows = await tx.execute<DueRow[]>(
       `select d.id, d.notification_id, d.channel_id, d.channel, d.recipient_id, d.address, d.status, d.attempts,
-              n.title, n.body, n.link, c.enabled, c.settings, c.secrets
-         from notification_delivery d join notification n on n.id = d.notification_id join notification_channel c on c.id = d.channel_id
-        where d.status in ('pending', 'held') and d.next_attempt_at <= ? order by d.next_attempt_at, n.created_at limit ? for update of d skip locked`,
+              coalesce(n.title, d.subject) as title, coalesce(n.body, d.body) as body, n.link, c.enabled, c.settings, c.secrets
+         from notification_delivery d left join notification n on n.id = d.notification_id join notification_channel c on c.id = d.channel_id
+        where d.status in ('pending', 'held') and d.next_attempt_at <= ? order by d.next_attempt_at, coalesce(n.created_at, d.created_at)
+        limit ? for update of d skip locked`,
       [now, BATCH],
     );
     if (rows.length > 0) {
@@ -139,8 +159,8 @@ export async function dispatchDue(em: EntityManager, now: Date): Promise<Dispatc
       const message = digest ? digestMessage(rows) : singleMessage(first);
       const { messageId } = await sendOn(first.channel, first.settings, openSecrets(em, first.secrets), first.address, message, now.getTime());
       await em.execute(
-        `update notification_delivery set status = 'sent', sent_at = ?, attempts = attempts + 1, digest = ?, message_id = ?, last_error = null
-          where id in (?)`,
+        `update notification_delivery set status = 'sent', sent_at = ?, attempts = attempts + 1, digest = ?, message_id = ?, last_error = null,
+            subject = null, body = null where id in (?)`,
         [now, digest, messageId, ids],
       );
       outcome.sent += rows.length;
@@ -149,9 +169,9 @@ export async function dispatchDue(em: EntityManager, now: Date): Promise<Dispatc
       const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
       const final = attempts >= MAX_ATTEMPTS || (error as { final?: boolean }).final === true;
       await em.execute(
-        `update notification_delivery set attempts = attempts + 1, last_error = ?, status = case when ? then 'failed' else status end, next_attempt_at = ?
-          where id in (?)`,
-        [reason, final, new Date(now.getTime() + backoffMs(attempts)), ids],
+        `update notification_delivery set attempts = attempts + 1, last_error = ?, status = case when ? then 'failed' else status end, next_attempt_at = ?,
+            subject = case when ? then null else subject end, body = case when ? then null else body end where id in (?)`,
+        [reason, final, new Date(now.getTime() + backoffMs(attempts)), final, final, ids],
       );
       if (final) outcome.failed += rows.length;
       else outcome.retrying += rows.length;

@@ -35,7 +35,7 @@ export async function savePreferences(caller: Caller, body: Preferences) {
 }
 
 interface DeliveryRow {
-  id: string; notification_id: string; channel: ChannelKind; status: string; digest: boolean; attempts: number; last_error: string | null;
+  id: string; notification_id: string | null; channel: ChannelKind; status: string; digest: boolean; attempts: number; last_error: string | null;
   next_attempt_at: Date; sent_at: Date | null;
 }
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -54,7 +54,7 @@ export async function deliveriesOf(em: EntityManager, notificationIds: string[])
       where notification_id in (?) order by channel`,
     [notificationIds],
   );
-  for (const row of rows) byNotice.set(row.notification_id, [...(byNotice.get(row.notification_id) ?? []), deliveryDto(row)]);
+  for (const row of rows) byNotice.set(row.notification_id!, [...(byNotice.get(row.notification_id!) ?? []), deliveryDto(row)]);
   return byNotice;
 }
 
@@ -87,8 +87,9 @@ export async function departmentDeliveries(
   type Row = DeliveryRow & { display_name: string; title: string; address: string; created_at: Date };
   const rows = await caller.em.execute<Row[]>(
     `select d.id, d.notification_id, d.channel, d.status, d.digest, d.attempts, d.last_error, d.next_attempt_at, d.sent_at, d.address, d.created_at,
-            a.display_name, n.title
-       from notification_delivery d join account a on a.id = d.recipient_id join notification n on n.id = d.notification_id
+            coalesce(a.display_name, sc.holder, '') as display_name, coalesce(n.title, '测评码短信') as title
+       from notification_delivery d left join account a on a.id = d.recipient_id left join notification n on n.id = d.notification_id
+            left join survey_code sc on sc.id = d.survey_code_id
       where ${where.join(' and ')} order by d.created_at desc, d.id limit ? offset ?`,
     [...params, query.limit, query.offset],
   );

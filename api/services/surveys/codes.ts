@@ -1,5 +1,5 @@
 // One-time codes: a batch printed on slips, or one per person of a roster (name and mobile),
-// sent by SMS through the department's SMS channel. The codes are shown once, when issued; the
+// sent by SMS through the department's SMS channel (the notice outbox sends them and retries). The codes are shown once, when issued; the
 // database keeps their hash, the holder's name and a masked number (one code per number).
 import { randomInt, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -8,8 +8,7 @@ import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { clockOf } from '../../../domain/clock.ts';
 import { badRequest, conflict, type ErrorDetail } from '../../../domain/errors.ts';
-import { sendOn, type ChannelSettings } from '../../../domain/notifications/channels.ts';
-import { openSecrets } from '../../../domain/notifications/secret-box.ts';
+import { queueDirect } from '../../../domain/notifications/delivery.ts';
 import { CODE_ALPHABET, CODE_LENGTH, MAX_CODES_PER_BATCH, PURPOSE_SUBJECTS, type SurveyPurpose } from '../../../domain/surveys/contracts.ts';
 import { MOBILE, maskPhone, printedCode } from '../../../domain/surveys/rules.ts';
 import { ensureSurvey, findSurvey } from './surveys.ts';
@@ -52,8 +51,8 @@ function rosterErrors(body: IssueCodesBody): ErrorDetail[] {
 async function smsChannelOver(em: EntityManager, unitPath: string) {
   const ancestors = unitPath.split('/').filter(Boolean);
   if (ancestors.length === 0) return null;
-  const rows = await em.execute<{ unit_id: string; settings: ChannelSettings; secrets: string | null }[]>(
-    `select c.unit_id, c.settings, c.secrets from notification_channel c join administrative_unit u on u.id = c.unit_id
+  const rows = await em.execute<{ id: string; unit_id: string; kind: 'sms' }[]>(
+    `select c.id, c.unit_id, c.kind from notification_channel c join administrative_unit u on u.id = c.unit_id
        where c.kind = 'sms' and c.enabled and c.unit_id in (${ancestors.map(() => '?').join(', ')}) order by u.depth desc limit 1`, ancestors);
   return rows[0] ?? null;
 }
@@ -96,42 +95,35 @@ export async function issueCodes(em: EntityManager, principal: Principal, purpos
       actor: auditActor(principal), action: 'survey.codes_issue', entityType: 'survey', entityId: survey.id,
       after: { count: out.length, roster: Boolean(body.roster), firstSerial: out[0]!.serial, lastSerial: serial, subject: subject.label },
     });
-    return out;
+    const unsent = body.roster && body.send ? await queueCodes(tx, subject.unitPath, purpose, out, sandboxed, now) : undefined;
+    return { out, unsent };
   });
-  const deliveries = body.roster && body.send ? await sendCodes(em, subject.unitPath, purpose, issued, sandboxed) : new Map<string, string | null>();
+  // The request answers now: the messages leave with the dispatcher's next round.
   return {
-    codes: issued.map((c) => ({
+    codes: issued.out.map((c) => ({
       serial: c.serial, code: printedCode(c.code), holder: c.person?.name ?? null, phone: c.person ? maskPhone(c.person.phone) : null,
-      sent: deliveries.has(c.id) ? deliveries.get(c.id) === null : false, sendError: deliveries.get(c.id) ?? null,
+      sent: false, queued: issued.unsent === null, sendError: issued.unsent ?? null,
     })),
   };
 }
 
-/** Sends each roster code by SMS; returns, per code id, null when sent or why not. Codes stay valid either way (they can be printed). */
+/**
+ * Puts each roster code's SMS in the notice outbox (sent by the delivery dispatcher, retried on failure),
+ * in the issuing transaction; returns why they cannot go (no channel, the sandbox), written on the codes, or null.
+ */
 type Issued = { id: string; code: string; person: { name: string; phone: string } | null };
-async function sendCodes(em: EntityManager, unitPath: string, purpose: SurveyPurpose, issued: Issued[], sandboxed: boolean) {
-  const outcome = new Map<string, string | null>();
-  const channel = sandboxed ? null : await smsChannelOver(em, unitPath);
-  const reason = sandboxed ? 'the sandbox sends no messages outside the application' : 'no SMS channel is switched on for this department';
-  for (const c of issued) {
-    if (!channel) {
-      outcome.set(c.id, reason);
-      continue;
-    }
-    try {
-      const text = `${c.person!.name}您好，您的${PURPOSE_SUBJECTS[purpose].title}测评码为${printedCode(c.code)}，仅可使用一次。`;
-      const message = { subject: `测评码${printedCode(c.code)}`, text, count: 1 };
-      await sendOn('sms', channel.settings, openSecrets(em, channel.secrets), c.person!.phone, message, clockOf(em).now().getTime());
-      outcome.set(c.id, null);
-    } catch (error) {
-      outcome.set(c.id, (error instanceof Error ? error.message : String(error)).slice(0, 300));
-    }
+async function queueCodes(tx: EntityManager, unitPath: string, purpose: SurveyPurpose, issued: Issued[], sandboxed: boolean, now: Date) {
+  const channel = sandboxed ? null : await smsChannelOver(tx, unitPath);
+  if (!channel) {
+    const reason = sandboxed ? 'the sandbox sends no messages outside the application' : 'no SMS channel is switched on for this department';
+    await tx.execute('update survey_code set send_error = ? where id in (?)', [reason, issued.map((c) => c.id)]);
+    return reason;
   }
-  const now = clockOf(em).now();
-  for (const [id, error] of outcome) {
-    await em.execute('update survey_code set sent_at = ?, send_error = ? where id = ?', [error === null ? now : null, error, id]);
-  }
-  return outcome;
+  await queueDirect(tx, channel, issued.map((c) => ({
+    address: c.person!.phone, surveyCodeId: c.id, subject: `测评码${printedCode(c.code)}`,
+    text: `${c.person!.name}您好，您的${PURPOSE_SUBJECTS[purpose].title}测评码为${printedCode(c.code)}，仅可使用一次。`,
+  })), now);
+  return null;
 }
 
 /** The codes issued (never the codes themselves): serial, holder, masked number, sent, used. */
@@ -139,13 +131,18 @@ export async function listCodes(em: EntityManager, principal: Principal, purpose
   await managedSubject(em, principal, purpose, subjectId);
   const survey = await findSurvey(em, purpose, subjectId);
   if (!survey) return { items: [] };
-  type Row = { serial: number; holder: string | null; phone_masked: string | null; sent_at: Date | null; send_error: string | null; used_at: Date | null };
+  type Row = {
+    serial: number; holder: string | null; phone_masked: string | null; sent_at: Date | null; send_error: string | null; used_at: Date | null; queued: boolean;
+  };
+  // A code's SMS is its outbox row (sent, being retried, or given up), or why it was never queued.
   const rows = await em.execute<Row[]>(
-    'select serial, holder, phone_masked, sent_at, send_error, used_at from survey_code where survey_id = ? order by serial', [survey.id]);
+    `select s.serial, s.holder, s.phone_masked, coalesce(s.sent_at, d.sent_at) as sent_at, s.used_at, coalesce(d.status = 'pending', false) as queued,
+            coalesce(s.send_error, case when d.status = 'failed' then d.last_error end) as send_error
+       from survey_code s left join notification_delivery d on d.survey_code_id = s.id where s.survey_id = ? order by s.serial`, [survey.id]);
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
     items: rows.map((r) => ({
-      serial: r.serial, holder: r.holder, phone: r.phone_masked, sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
-      sendError: r.send_error, usedAt: r.used_at ? new Date(r.used_at).toISOString() : null,
+      serial: r.serial, holder: r.holder, phone: r.phone_masked, sentAt: iso(r.sent_at), sendError: r.send_error, queued: r.queued, usedAt: iso(r.used_at),
     })),
   };
 }

@@ -60,7 +60,8 @@ async function results(em: EntityManager, survey: SurveyView) {
   const ofSurvey = <T>(sql: string) => (survey.id ? em.execute<T[]>(sql, [survey.id]) : Promise.resolve([] as T[]));
   const responses = (await ofSurvey<{ answers: Answers }>('select answers from survey_response where survey_id = ?')).map((r) => r.answers);
   const [codes = { issued: '0', used: '0', sent: '0' }] = await ofSurvey<{ issued: string; used: string; sent: string }>(
-    `select count(*) as issued, count(used_at) as used, count(sent_at) as sent from survey_code where survey_id = ?`);
+    `select count(*) as issued, count(s.used_at) as used, count(coalesce(s.sent_at, d.sent_at)) as sent
+       from survey_code s left join notification_delivery d on d.survey_code_id = s.id where s.survey_id = ?`);
   const issued = Number(codes.issued);
   // With codes the audience is the codes handed out; in an open survey, the number the managers gave.
   const audience = survey.mode === 'codes' && issued > 0 ? issued : survey.audience;

@@ -17,6 +17,8 @@ import { PostingCohort } from '../../../domain/entities/posting-cohort.ts';
 import { Posting } from '../../../domain/entities/posting.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { DEFAULT_COHORT_SETTINGS } from '../../../domain/posting/rules.ts';
+import { clockOf } from '../../../domain/clock.ts';
+import { deliverNow } from '../../../domain/notifications/delivery.ts';
 import { RECENT_AWARENESS_SQL } from '../../../api/services/dual-commitments/public.ts';
 
 let app: TestApp;
@@ -159,11 +161,27 @@ describe('a staff survey answered with one-time codes', () => {
       roster: [{ name: '王五', phone: '13800000011' }, { name: '赵六', phone: '13800000012' }], send: true,
     });
     expect(roster.status).toBe(201);
-    expect(roster.body.codes.map((c: { serial: number; phone: string; sent: boolean }) => [c.serial, c.phone, c.sent])).toEqual([[4, '138****0011', true], [5, '138****0012', true]]);
+    // The request answers before anything is sent: the messages wait in the notice outbox.
+    const summary = (c: { serial: number; phone: string; sent: boolean; queued: boolean }) => [c.serial, c.phone, c.sent, c.queued];
+    expect(roster.body.codes.map(summary)).toEqual([[4, '138****0011', false, true], [5, '138****0012', false, true]]);
+    const toRoster = () => fake.requests.filter((r) => ['13800000011', '13800000012'].includes(r.url.searchParams.get('PhoneNumbers') ?? ''));
+    expect(toRoster()).toHaveLength(0);
+    // The dispatcher sends them; a failed send is retried after its back-off, and nothing goes twice.
+    const em = app.orm.em.fork() as EntityManager;
+    const now = clockOf(em).now().getTime();
+    fake.state.failNext = 1;
+    expect(await deliverNow(em, new Date(now))).toEqual({ sent: 1, failed: 0, retrying: 1 });
+    expect(await deliverNow(em, new Date(now + 30_000))).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    expect(await deliverNow(em, new Date(now + 61_000))).toEqual({ sent: 1, failed: 0, retrying: 0 });
+    expect(await deliverNow(em, new Date(now + 3_600_000))).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    expect(toRoster()).toHaveLength(3);
+    const listed = (await call('streetA', 'GET', `/surveys/staff_survey/${ids.set}/codes`)).body.items.slice(-2);
+    expect(listed.map((c: { queued: boolean; sentAt: string | null }) => [c.queued, c.sentAt !== null])).toEqual([[false, true], [false, true]]);
+    // Each number got one message (the one the service accepted), carrying its own code.
     const sent = fake.requests.filter((r) => r.url.searchParams.get('PhoneNumbers') === '13800000012');
-    expect(sent).toHaveLength(1);
-    const code = /测评码([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(JSON.parse(sent[0]!.url.searchParams.get('TemplateParam')!).title)![1]!;
+    const code = /测评码([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(JSON.parse(sent.at(-1)!.url.searchParams.get('TemplateParam')!).title)![1]!;
     expect(code).toBe(roster.body.codes[1].code);
+    expect(new Set(toRoster().map((r) => r.url.searchParams.get('TemplateParam'))).size).toBe(2);
     // The code that went by SMS answers (the roster switched the survey to codes), once.
     expect((await call(null, 'GET', `/public/commitment-surveys/${STAFF}`)).body.survey.mode).toBe('codes');
     expect((await call(null, 'POST', `/public/commitment-surveys/${STAFF}`, { answers: { rating: 4, wages: true }, code })).status).toBe(201);
