@@ -38,6 +38,9 @@ await main(async (config, logger, lifecycle) => {
   await startWorker(config, devserver.address, orm, logger, lifecycle, { clock, watermark: '演示环境' });
   const temporal = startTemporalClient(config, devserver.address, lifecycle);
   const sandbox = sandboxControl(devserver, config.TEMPORAL_NAMESPACE, clock);
+  // 月调度、季督导 tasks start workflows, so they are set once the worker and the client are up.
+  const { seedSteeringDemo } = await import('../seeds/demo-steering.ts');
+  logger.info({ steeringTasks: await seedSteeringDemo({ orm, temporal, clock, config }) }, 'demo steering tasks set');
   const url = await startApi(config, orm, temporal, logger, lifecycle, sandbox);
   console.log(`\n  SANDBOX 演示环境 — throwaway data in ${config.DATA_DIR}\n  API   ${url}\n  Docs  ${url}/docs\n  Clock ${url}/sandbox/clock (now ${shanghaiIso(clock.now())})\n  Ready ${url}/readyz\n`);
 });
