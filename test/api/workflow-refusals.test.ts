@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { askWorkflow, refusalCode, refusalToApiError, takeUpdate, tellWorkflow, type WorkflowBounds } from '../../api/workflow-refusals.ts';
 import { DomainError, conflictOf } from '../../domain/errors.ts';
 import { httpStatusOf } from '../../api/plugins/error-handler.ts';
+import { tellSetWorkflow } from '../../api/services/dual-commitments/access.ts';
+import type { CommitmentSet } from '../../domain/entities/commitment.ts';
 
 /** A client whose calls run as given, honouring the abort signal the bound sets like the SDK's connection does. */
 const signals: AbortSignal[] = [];
@@ -75,5 +77,19 @@ describe('workflow refusals as API errors', () => {
     // Any other gRPC failure is not "no worker": it goes to the fallback, then is rethrown.
     const notFound = grpc(5);
     await expect(tellWorkflow(() => takeUpdate(bounds, handleWith(() => Promise.reject(notFound)), 'signOff', [{}]))).rejects.toBe(notFound);
+  });
+
+  it("answers 503, not 500, when a set's workflow is not there yet and Temporal does not answer the describe in time (a city-wide start)", async () => {
+    const busy = { ...client, workflow: { getHandle: () => ({ describe: hanging }) } } as unknown as Client;
+    const set = { year: 2027, gate: 'set', workflowId: 'dual-commitment/2027/org-1' } as unknown as CommitmentSet;
+    const missing = () => Promise.reject(new WorkflowNotFoundError('workflow not found', set.workflowId, undefined));
+    const error = await tellSetWorkflow({ ...bounds, temporal: busy }, set, missing).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(httpStatusOf(error as DomainError)).toBe(503);
+    // When Temporal answers that the workflow does not exist, the caller is told it has not started (409).
+    const idle = { ...client, workflow: { getHandle: () => ({ describe: missing }) } } as unknown as Client;
+    const notYet = await tellSetWorkflow({ ...bounds, temporal: idle }, set, missing).catch((e: unknown) => e);
+    expect(httpStatusOf(notYet as DomainError)).toBe(409);
+    expect((notYet as DomainError).message).toContain('not started yet');
   });
 });

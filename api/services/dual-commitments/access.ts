@@ -8,7 +8,7 @@ import type { AuditActor } from '../../../domain/audit/record.ts';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import { isAdmin, rolesOver } from '../../../domain/auth/scope.ts';
 import type { Clock } from '../../../domain/clock.ts';
-import { conflictOf, notFound } from '../../../domain/errors.ts';
+import { conflictOf, DomainError, notFound } from '../../../domain/errors.ts';
 import { CatalogVersion } from '../../../domain/entities/catalog-version.ts';
 import { CommitmentSet } from '../../../domain/entities/commitment.ts';
 import type { DualCommitmentCatalog } from '../../../domain/catalogs/schemas.ts';
@@ -74,6 +74,9 @@ async function workflowClosedState(bounds: WorkflowBounds, set: CommitmentSet, e
   try {
     state = (await askWorkflow(bounds, () => bounds.temporal.workflow.getHandle(set.workflowId).describe())).status.name;
   } catch (describeError) {
+    // Temporal did not answer the describe in time (a city-wide start keeps it busy): that 503
+    // says what happened; the update's own "not found" would otherwise surface as a 500.
+    if (describeError instanceof DomainError && error instanceof WorkflowNotFoundError) throw describeError;
     if (!(describeError instanceof WorkflowNotFoundError)) return null;
     return `${where}, but their workflow ${set.workflowId} does not exist (not started yet?); nothing can be filed now`;
   }
