@@ -19,6 +19,8 @@ import { assessedWorkflowId } from '../domain/assessment/contracts.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { countRates, sharesOf } from './assessment-rates.ts';
 import { createAssessmentReportToActivities } from './assessment-report-to.ts';
+import { bonusOf } from '../domain/assessment/objections.ts';
+import { createAssessmentObjectionActivities } from './assessment-objections.ts';
 import type { ReportRequest } from '../domain/reports/contracts.ts';
 import type { AssessmentRankingData } from '../reports/contracts/assessment-ranking.ts';
 
@@ -42,6 +44,7 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
 
   return {
     ...createAssessmentReportToActivities(deps),
+    ...createAssessmentObjectionActivities(deps),
     async recordAssessmentFiling(input: { roundId: string; subjectId: string; filing: Filing; at: number; pendingReview?: boolean }): Promise<void> {
       await fork().execute(
         `insert into assessment_filing (subject_id, source, account_id, entries, filed_at, review_status) values (?, ?, ?, ?, ?, ?)
@@ -105,8 +108,9 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
           const s = subjects.find((x) => x.id === p.id)!;
           const before = d.outputs.payGrade ? (gradeOf.get(payKey(s)) ?? PAY_GRADE_MIN) : null;
           const after = before === null ? null : payGradeMove(d, p.band, before).after;
-          await em.execute('update assessment_subject set rank = ?, band = ?, capped = ?, pay_grade_before = ?, pay_grade_after = ?, honoured = ? where id = ?',
-            [p.rank, p.band, p.capped, before, after, honoured.has(p.id), p.id]);
+          await em.execute(
+            'update assessment_subject set rank = ?, band = ?, capped = ?, pay_grade_before = ?, pay_grade_after = ?, honoured = ?, bonus = ? where id = ?',
+            [p.rank, p.band, p.capped, before, after, honoured.has(p.id), bonusOf(d, p.band), p.id]);
         }
         await em.execute("update assessment_round set stage = 'grading', revision = revision + 1 where id = ?", [input.roundId]);
       });
@@ -148,8 +152,10 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
     },
 
     async recordAssessmentStage(input: { roundId: string; stage: 'review' | 'grading' | 'sign_off' | 'publicity'; rankingSha256: string | null }): Promise<void> {
-      await fork().execute('update assessment_round set stage = ?, ranking_sha256 = coalesce(?, ranking_sha256), revision = revision + 1 where id = ?',
-        [input.stage, input.rankingSha256, input.roundId]);
+      // publicity_at: when 公示 began (the public objection page counts its days from it).
+      await fork().execute(`update assessment_round set stage = ?, ranking_sha256 = coalesce(?, ranking_sha256), revision = revision + 1,
+          publicity_at = case when ? = 'publicity' then coalesce(publicity_at, ?) else publicity_at end where id = ?`,
+        [input.stage, input.rankingSha256, input.stage, clock.now(), input.roundId]);
     },
 
     async recordAssessmentSignOff(input: { roundId: string; step: number; role: string; accountId: string; at: number }): Promise<void> {
@@ -162,8 +168,12 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
       });
     },
 
-    /** Scoring: the assessed and the round's department are reminded of the deadline; sign-off: the step's role over the round's unit. */
-    async remindAssessment(input: { roundId: string; kind: 'scoring' | 'sign_off' | 'review'; role: string | null; dueAt: number | null }): Promise<{ notified: number }> {
+    /**
+     * Scoring: the assessed and the round's department are reminded of the deadline; sign-off: the step's role over the round's unit;
+     * objection: the department over the round's unit, of objections it has not answered in time.
+     */
+    async remindAssessment(input: { roundId: string; kind: 'scoring' | 'sign_off' | 'review' | 'objection'; role: string | null; dueAt: number | null }):
+      Promise<{ notified: number }> {
       const em = fork();
       const [round] = await em.execute<{ path: string; name: string }[]>(
         `select u.path, s.draft->>'name' name from assessment_round r join administrative_unit u on u.id = r.unit_id
@@ -176,7 +186,14 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
          union select account_id from assessment_subject where round_id = ? and account_id is not null`,
         [`{${roles.join(',')}}`, `${round.path}%`, round.path, input.kind === 'scoring' ? input.roundId : '00000000-0000-0000-0000-000000000000']);
       const due = input.dueAt ? `，截止${shanghaiDate(new Date(input.dueAt))}` : '';
+      const [open] = input.kind === 'objection'
+        ? await em.execute<{ n: string }[]>("select count(*) n from assessment_objection where round_id = ? and status = 'open'", [input.roundId]) : [];
       for (const r of rows) {
+        if (input.kind === 'objection') {
+          notify(em, { recipientAccountId: r.account_id, kind: 'assessment_objection_overdue', title: '考核公示异议待答复',
+            body: `「${round.name}」公示期间有${open?.n ?? ''}件异议超过答复时限尚未答复，公示不能结束，请及时答复。`, link: `/assessments/rounds/${input.roundId}` });
+          continue;
+        }
         notify(em, input.kind === 'scoring'
           ? { recipientAccountId: r.account_id, kind: 'assessment_scoring_due', title: '考核评分即将截止', body: `「${round.name}」评分${due}，请及时评分。`,
             link: `/assessments/rounds/${input.roundId}` }
@@ -231,6 +248,12 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
     async closeAssessmentRound(input: { roundId: string; definition: SchemeDefinition; at: number }): Promise<void> {
       await fork().transactional(async (em) => {
         if (input.definition.outputs.payGrade) {
+          // The history of moves (三岗十八级 page): one row per round, written before the grade itself moves.
+          await em.execute(
+            `insert into pay_grade_move (subject_key, round_id, grade_before, grade_after, band, bonus, moved_at)
+             select coalesce(account_id, unit_id), round_id, pay_grade_before, pay_grade_after, band, bonus, ? from assessment_subject
+              where round_id = ? and pay_grade_after is not null on conflict do nothing`,
+            [new Date(input.at), input.roundId]);
           await em.execute(
             `insert into pay_grade (subject_key, grade, round_id, updated_at)
              select coalesce(account_id, organization_id, unit_id), pay_grade_after, round_id, ? from assessment_subject where round_id = ? and pay_grade_after is not null

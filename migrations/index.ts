@@ -27,6 +27,7 @@ import { Migration20261129233000_assessment_schemes } from './Migration202611292
 import { Migration20261129233500_surveys } from './Migration20261129233500_surveys.ts';
 import { Migration20261130024000_assessment_rates } from './Migration20261130024000_assessment_rates.ts';
 import { Migration20261130003000_grid_steering } from './Migration20261130003000_grid_steering.ts';
+import { Migration20261130023000_assessment_objections } from './Migration20261130023000_assessment_objections.ts';
 import { Migration20261130024500_audit_pending } from './Migration20261130024500_audit_pending.ts';
 import { Migration20261130030000_direct_deliveries } from './Migration20261130030000_direct_deliveries.ts';
 import { Migration20261130031500_assessment_nominations } from './Migration20261130031500_assessment_nominations.ts';
@@ -58,6 +59,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129233000_assessment_schemes', class: Migration20261129233000_assessment_schemes },
   { name: 'Migration20261129233500_surveys', class: Migration20261129233500_surveys },
   { name: 'Migration20261130003000_grid_steering', class: Migration20261130003000_grid_steering },
+  { name: 'Migration20261130023000_assessment_objections', class: Migration20261130023000_assessment_objections },
   { name: 'Migration20261130024000_assessment_rates', class: Migration20261130024000_assessment_rates },
   { name: 'Migration20261130024500_audit_pending', class: Migration20261130024500_audit_pending },
   { name: 'Migration20261130030000_direct_deliveries', class: Migration20261130030000_direct_deliveries },

@@ -13,11 +13,12 @@ import {
 import type { AssessmentActivities } from '../activities/assessment.ts';
 import type { ReportActivities } from '../activities/reports.ts';
 import {
-  assessedStatus, assessedWorkflowId, assessmentRoundStatus, closeAssessedScoring, closeAssessmentScoring, nominateAssessmentCandidate,
+  answerAssessmentObjection, assessedStatus, assessedWorkflowId, assessmentRoundStatus, closeAssessedScoring, closeAssessmentScoring, fileAssessmentObjection, nominateAssessmentCandidate,
   reviewAssessmentFiling, reviewAssessmentNomination, signOffAssessmentRound, submitAssessmentScores, type AssessedInput, type AssessedResult, type RoundInput, type RoundResult,
 } from '../domain/assessment/contracts.ts';
 import { applyFiling, applyReview, filingRefusal, initialRoundState, reviewRefusal, signOffRefusal, type Refusal, type RoundState, type SubjectState } from '../domain/assessment/state.ts';
 import { nominateProblem, reviewProblem, type NominationEntry } from '../domain/assessment/votes.ts';
+import { answerRefusal, fileObjectionRefusal, nextWake } from '../domain/assessment/objections.ts';
 import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 
@@ -101,10 +102,28 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
   const { roundId, definition: d } = input;
   const state: RoundState = initialRoundState();
   let closeEarly = false;
-  const snapshot = () => ({
+  const snapshot = (): RoundState => ({
     ...state, signedBy: [...state.signedBy], ...(state.nominations ? { nominations: state.nominations.map((x) => ({ ...x })) } : {}),
+    objections: state.objections.map((o) => ({ ...o })),
   });
   setHandler(assessmentRoundStatus, snapshot);
+  // The assessed: the input's, or the accepted nominees once a nomination stage is over.
+  let subjects = input.subjects;
+  // 公示 objections (schemes with `objections`): taken until 公示's days are over, answered by the department.
+  let publicityEndsAt = 0;
+  setHandler(fileAssessmentObjection, async (f) => {
+    const now = Date.now();
+    state.objections.push({ id: f.objectionId, subjectId: f.subjectId, open: true, filedAt: now, remindAt: now + d.objections!.answerDays * DAY, reminders: 0 });
+    state.revision += 1;
+    await acts.acceptAssessmentObjection({ roundId, objectionId: f.objectionId, at: now });
+    return snapshot();
+  }, { validator: (f) => refuse(fileObjectionRefusal(d, state.stage, Date.now() < publicityEndsAt, subjects.map((s) => s.subjectId), f)) });
+  setHandler(answerAssessmentObjection, async (a) => {
+    state.objections.find((o) => o.id === a.objectionId)!.open = false;
+    state.revision += 1;
+    await acts.answerAssessmentObjection({ roundId, answer: a, definition: d, at: Date.now() });
+    return snapshot();
+  }, { validator: (a) => refuse(answerRefusal(d, state.objections, a)) });
   const children: ChildWorkflowHandle<typeof assessedSubject>[] = [];
   // Closing tells every assessed workflow before anything else, so no filing is taken after it.
   let closing: Promise<void> | null = null;
@@ -128,7 +147,6 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     return snapshot();
   }, { validator: (a) => refuse(signOffRefusal(d, state, a)) });
 
-  let subjects = input.subjects;
   if (d.nomination) {
     subjects = await nominate(roundId, d, state, snapshot);
     state.stage = 'scoring';
@@ -167,6 +185,7 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
   await condition(allHandlersFinished);
 
   state.stage = 'publicity';
+  if (d.objections) publicityEndsAt = Date.now() + d.publicityDays * DAY;
   await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256: null });
   let rankingSha256: string | null = null;
   const rendering = proxyActivities<ReportActivities>({
@@ -181,7 +200,8 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     if (!(error instanceof ActivityFailure)) throw error;
   }
   if (rankingSha256) await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256 });
-  await until(Date.now() + d.publicityDays * DAY, () => false);
+  if (d.objections) await holdObjections(roundId, d.objections.answerDays, state, publicityEndsAt);
+  else await until(Date.now() + d.publicityDays * DAY, () => false);
   state.stage = 'closed';
   await acts.closeAssessmentRound({ roundId, definition: d, at: Date.now() });
   if (d.outputs.reportTo) {
@@ -194,4 +214,27 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     }
   }
   return { roundId, assessed: subjects.length, signedBy: state.signedBy.map((s) => s.accountId) };
+}
+
+/**
+ * 公示 with objections: runs to its end and beyond while an objection is open; an objection left
+ * unanswered `answerDays` reminds the department (again every `answerDays`), counted as an escalation.
+ */
+async function holdObjections(roundId: string, answerDays: number, state: RoundState, publicityEndsAt: number): Promise<void> {
+  for (;;) {
+    const wake = nextWake(publicityEndsAt, Date.now(), state.objections);
+    if (wake === null) break;
+    const revision = state.revision;
+    if (await until(wake, () => state.revision !== revision)) continue;
+    const overdue = state.objections.filter((o) => o.open && o.remindAt <= Date.now());
+    for (const o of overdue) {
+      o.reminders += 1;
+      o.remindAt += answerDays * DAY;
+    }
+    if (overdue.length) {
+      state.escalations += 1;
+      await acts.remindAssessment({ roundId, kind: 'objection', role: 'org_department', dueAt: null });
+    }
+  }
+  await condition(allHandlersFinished);
 }

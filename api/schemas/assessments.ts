@@ -44,6 +44,7 @@ export const SchemeDefinition = Type.Object({
     honourBands: Type.Optional(Type.Array(Type.String())),
     honourLimit: Type.Optional(Type.Integer()),
     reportTo: Type.Optional(Type.String({ maxLength: 100, description: 'a body outside the tree the results are reported to (e.g. 住建/房管)' })),
+    bonus: Type.Optional(Type.Record(Type.String(), Type.Integer())),
   }),
   nomination: Type.Optional(Type.Object({
     by: Type.Array(Type.Enum([...NOMINATORS]), { maxItems: 3 }), days: Num, reviewDays: Num, perNominator: Type.Optional(Type.Integer()),
@@ -52,6 +53,7 @@ export const SchemeDefinition = Type.Object({
     role: Type.Enum(['street_committee', 'community_committee']),
     source: Type.Enum([...SOURCE_KINDS]),
   }, { description: 'a first review (初审) of one source\'s filings: only confirmed ones count' })),
+  objections: Type.Optional(Type.Object({ answerDays: Type.Integer(), publicPerHour: Type.Optional(Type.Integer()) })),
 });
 
 export const SchemeParams = Type.Object({ id: Uuid });
@@ -92,6 +94,21 @@ export const StartRound = Type.Object({
 export const RoundParams = Type.Object({ id: Uuid });
 export const SubjectParams = Type.Object({ id: Uuid, subjectId: Uuid });
 const Stage = Type.Enum([...ROUND_STAGES]);
+export const Objection = Type.Object({
+  id: Uuid,
+  subjectId: Uuid,
+  subjectName: Type.String(),
+  filer: Type.Enum(['subject', 'staff', 'resident']),
+  filerName: Nullable(Type.String()),
+  reason: Type.String(),
+  status: Type.Enum(['filed', 'open', 'refused', 'upheld', 'dismissed']),
+  filedAt: DateTime,
+  answerReason: Nullable(Type.String()),
+  correctedTotal: Nullable(Num),
+  correctedBand: Nullable(Type.String()),
+  removedHonour: Type.Boolean(),
+  answeredAt: Nullable(DateTime),
+});
 export const RoundSummary = Type.Object({
   id: Uuid,
   schemeId: Uuid,
@@ -123,6 +140,10 @@ export const Subject = Type.Object({
   payGradeBefore: Nullable(Type.Integer()),
   payGradeAfter: Nullable(Type.Integer()),
   honoured: Type.Boolean(),
+  /** 绩效奖金 in yuan (schemes with bonuses, once results are shown). */
+  bonus: Type.Optional(Nullable(Type.Integer())),
+  /** Corrected by an upheld objection. */
+  corrected: Type.Optional(Type.Boolean()),
   /** Sources that have filed, with how many scorers. */
   filed: Type.Record(Type.String(), Type.Integer()),
   /** The sources the caller may file as for this one (empty when scoring is closed). */
@@ -143,6 +164,11 @@ export const RoundView = Type.Object({
   canClose: Type.Boolean(),
   resultsShown: Type.Boolean(),
   subjects: Type.Array(Subject),
+  /** 公示 objections the caller may see (all for the department; else those it filed or about itself). */
+  objections: Type.Optional(Type.Array(Objection)),
+  /** Whether the caller may file an objection now / answer them. */
+  canObject: Type.Optional(Type.Boolean()),
+  canAnswer: Type.Optional(Type.Boolean()),
 });
 export const FileScores = Type.Object({
   source: Type.Enum([...SOURCE_KINDS]),
@@ -161,7 +187,9 @@ export const PayGradeList = Type.Object({
   applied: Type.Boolean(),
   items: Type.Array(Type.Object({
     subjectId: Uuid, name: Type.String(), unitName: Type.String(), rank: Type.Integer(), bandName: Type.String(),
-    before: Type.Integer(), after: Type.Integer(), step: Type.Integer(),
+    before: Type.Integer(), after: Type.Integer(), step: Type.Integer(), bonus: Type.Optional(Nullable(Type.Integer())),
   })),
+  /** 绩效奖金 per assessed (schemes with bonuses and no pay-grade moves list them here too). */
+  bonuses: Type.Optional(Type.Array(Type.Object({ subjectId: Uuid, name: Type.String(), bandName: Type.String(), bonus: Type.Integer() }))),
   honours: Type.Array(Type.Object({ subjectId: Uuid, name: Type.String(), unitName: Type.String(), rank: Type.Integer(), bandName: Type.String() })),
 });

@@ -5,6 +5,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SchemeDefinition } from './rules.ts';
 import type { Filing, Review, RoundState, SignOff, SubjectState } from './state.ts';
 import type { Nominate, ReviewDecision } from './votes.ts';
+import type { ObjectionAnswer, ObjectionFiled } from './objections.ts';
 
 export const ASSESSMENT_ROUND_WORKFLOW = 'assessmentRound';
 export const ASSESSED_WORKFLOW = 'assessedSubject';
@@ -47,3 +48,7 @@ export const assessmentRoundStatus = defineQuery<RoundState>('assessmentRoundSta
 export const nominateAssessmentCandidate = defineUpdate<RoundState, [Nominate]>('nominateAssessmentCandidate');
 /** The department accepts or refuses a nomination (a refusal says why); the accepted become the round's subjects. */
 export const reviewAssessmentNomination = defineUpdate<RoundState, [ReviewDecision]>('reviewAssessmentNomination');
+/** 公示: an objection was filed (its text is in assessment_objection); refused outside 公示 or for a scheme without objections. */
+export const fileAssessmentObjection = defineUpdate<RoundState, [ObjectionFiled]>('fileAssessmentObjection');
+/** The department answers an objection: upheld (with a correction) or dismissed, with a reason. */
+export const answerAssessmentObjection = defineUpdate<RoundState, [ObjectionAnswer]>('answerAssessmentObjection');

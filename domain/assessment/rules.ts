@@ -5,6 +5,7 @@ import type { ErrorDetail } from '../errors.ts';
 import {
   choiceProblem, nominationProblems, textIndicatorProblems, textProblems, voteIndicatorProblems, voteValue, type NominationStage, type VoteOption,
 } from './votes.ts';
+import { objectionProblems, type ObjectionRules } from './objections.ts';
 
 export const CADENCES = ['half_yearly', 'yearly', 'once'] as const;
 export type Cadence = (typeof CADENCES)[number];
@@ -95,6 +96,8 @@ export interface Outputs {
   honourLimit?: number;
   /** A report of the results to a body outside the tree (e.g. 住建/房管 for property services): its name as printed. */
   reportTo?: string;
+  /** 绩效奖金 in yuan per band (absent = no bonus); paid as the band stands after 公示. */
+  bonus?: Record<string, number>;
 }
 
 /** A first review of one source's filings (街道初审): the role checks each filing, confirms it or sends it back with a reason. */
@@ -117,6 +120,8 @@ export interface SchemeDefinition {
   nomination?: NominationStage;
   /** Only filings of `source` the reviewer confirmed count; absent = no first review. */
   firstReview?: FirstReview;
+  /** 公示 with objections (absent = 公示 only shows the results; recorded rounds without it replay as before). */
+  objections?: ObjectionRules;
 }
 
 export const PAY_GRADE_MIN = 1;
@@ -222,6 +227,7 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
   if (d.outputs?.honourLimit !== undefined && (!Number.isInteger(d.outputs.honourLimit) || d.outputs.honourLimit < 1))
     bad('outputs.honourLimit', 'must be 1 or more');
   out.push(...nominationProblems(d.nomination));
+  out.push(...objectionProblems(d));
   return out;
 }
 

@@ -4,6 +4,7 @@
 import { castsVote, entriesProblems, type Entry, type SchemeDefinition, type SourceKind } from './rules.ts';
 import type { NominationEntry } from './votes.ts';
 import type { ErrorDetail } from '../errors.ts';
+import type { ObjectionState } from './objections.ts';
 
 /** nomination and review come first only when the scheme has a nomination stage. */
 export const ROUND_STAGES = ['nomination', 'review', 'scoring', 'grading', 'sign_off', 'publicity', 'closed'] as const;
@@ -18,9 +19,11 @@ export interface RoundState {
   revision: number;
   /** Schemes with a nomination stage: the candidates proposed, in order, and the department's decisions. */
   nominations?: NominationEntry[];
+  /** 公示 objections (schemes with `objections` only). */
+  objections: ObjectionState[];
 }
 
-export const initialRoundState = (): RoundState => ({ stage: 'scoring', signOffStep: 0, signedBy: [], escalations: 0, revision: 0 });
+export const initialRoundState = (): RoundState => ({ stage: 'scoring', signOffStep: 0, signedBy: [], escalations: 0, revision: 0, objections: [] });
 
 export interface Refusal { type: 'WrongStage' | 'WrongRole' | 'Invalid' | 'AlreadyVoted' | 'AlreadyNominated' | 'Unknown'; message: string; details?: ErrorDetail[] }
 

@@ -26,6 +26,8 @@ export const ASSESSMENT_RECORD_PATHS: [RegExp, keyof AssessmentRecords][] = [
 /** Routes naming no record: lists, and creates whose body reaches into the other district. */
 export const ASSESSMENT_UNSCOPED: Record<string, ((o: AssessmentRecords & { district: string; street: string }) => unknown) | 'read'> = {
   'GET /assessment-schemes': 'read', 'GET /assessment-rounds': 'read',
+  // 三岗十八级: the grades of people and units under the caller's units only (test/api/assessments/objections.test.ts).
+  'GET /assessment-pay-grades': 'read', 'GET /assessment-pay-grades/export': 'read',
   'POST /assessment-schemes': (o) => ({ unitId: o.district, copyOf: o.assessmentScheme }),
   'POST /assessment-rounds': (o) => ({ schemeId: o.assessmentScheme, unitId: o.street, period: '越界', from: '2026-01-01', to: '2026-06-30' }),
 };

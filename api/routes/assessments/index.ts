@@ -12,13 +12,16 @@ import { createCompoundService } from '../../services/assessments/compounds.ts';
 import { schemeRoutes } from './schemes.ts';
 import { roundRoutes } from './rounds.ts';
 import { rateRoutes } from './rates.ts';
+import { objectionRoutes } from './objections.ts';
+import { createObjectionService } from '../../services/assessments/objections.ts';
+import { createPayGradeService } from '../../services/assessments/pay-grades.ts';
 
 export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
 function createServices(deps: AssessmentDeps) {
   const rounds = createRoundService(deps);
   return { schemes: createSchemeService(deps), rounds, scoring: createScoringService(deps, rounds), rates: createRatesService(deps),
-    compounds: createCompoundService(deps) };
+    compounds: createCompoundService(deps), objections: createObjectionService(deps), payGrades: createPayGradeService() };
 }
 export type AssessmentServices = ReturnType<typeof createServices>;
 
@@ -30,4 +33,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   schemeRoutes(app, services);
   roundRoutes(app, services);
   rateRoutes(app, services);
+  objectionRoutes(app, services);
 };

@@ -14,6 +14,7 @@ import type { RateCount, SchemeDefinition } from '../../../domain/assessment/rul
 import { ASSESSMENT_ROUND_WORKFLOW, assessedWorkflowId, assessmentRoundWorkflowId, type RoundInput } from '../../../domain/assessment/contracts.ts';
 import { reportRelativePath } from '../../../reports/store.ts';
 import { workflowUnavailable } from '../../workflow-refusals.ts';
+import { createObjectionService } from './objections.ts';
 import { pathsOf, roundFor, schemeFor, sourcesFor, unitInScope, type AssessmentDeps, type Caller, type RoundAccess, type SubjectRow } from './access.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -40,6 +41,15 @@ async function assessedOf(em: EntityManager, d: SchemeDefinition, unitPath: stri
 }
 
 export function createRoundService(deps: AssessmentDeps) {
+  const objections = createObjectionService(deps);
+  /** 公示 objections on the round page: those the caller sees, whether it may file one now, whether it answers them. */
+  async function objectionsOf(c: Caller, access: RoundAccess) {
+    const d = access.round.definition;
+    if (!d.objections) return {};
+    const open = objections.publicityOpen(d, access.round.stage, await objections.publicityStart(c.em, access.round.id), deps.clock.now());
+    return { objections: await objections.visible(c, access), canObject: open, canAnswer: access.department && access.round.stage === 'publicity' };
+  }
+
   async function start(c: Caller, body: Start) {
     const { scheme } = await schemeFor(c, body.schemeId);
     const unit = await unitInScope(c, body.unitId, ['org_department']);
@@ -108,7 +118,7 @@ export function createRoundService(deps: AssessmentDeps) {
   });
 
   type FullSubject = SubjectRow & { unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null; rank: number | null; band: string | null; capped: boolean;
-    pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean };
+    pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean; bonus: number | null; corrected: boolean };
 
   async function subjectsOf(c: Caller, access: RoundAccess) {
     const rows = await c.em.execute<FullSubject[]>(
@@ -140,6 +150,7 @@ export function createRoundService(deps: AssessmentDeps) {
       || pathsOf(c.principal, [due]).some((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p)));
     return {
       ...summary(round, rows.length), definition: d, resultsShown, canSignOff, canClose: access.department && round.stage === 'scoring',
+      ...(await objectionsOf(c, access)),
       signOffs: signOffs.map((s) => ({ step: s.step, role: s.role, signer: s.display_name, signedAt: iso(s.signed_at)! })),
       subjects: rows.map((s) => {
         const mine = filings.filter((f) => f.subject_id === s.id && f.account_id === c.principal.accountId);
@@ -151,6 +162,7 @@ export function createRoundService(deps: AssessmentDeps) {
           total: shown && s.total !== null ? Number(s.total) : null, rank: shown ? s.rank : null, band: shown ? s.band : null,
           bandName: shown && s.band ? (bandName.get(s.band) ?? s.band) : null,
           payGradeBefore: shown ? s.pay_grade_before : null, payGradeAfter: shown ? s.pay_grade_after : null,
+          bonus: shown ? s.bonus : null, corrected: shown && s.corrected,
           mySources: round.stage === 'scoring' ? sourcesFor(c, access, s, peerPaths) : [],
           myFilings: Object.fromEntries(mine.map((f) => [f.source, f.entries])),
           rates: shown ? (s.rates ?? null) : null, noData: shown ? (s.no_data ?? []) : [],
@@ -183,7 +195,8 @@ export function createRoundService(deps: AssessmentDeps) {
     return {
       roundId: id, applied: access.round.stage === 'closed',
       items: ranked.filter((s) => s.pay_grade_before !== null).map((s) => ({ ...base(s), before: s.pay_grade_before!, after: s.pay_grade_after!,
-        step: s.pay_grade_after! - s.pay_grade_before! })),
+        step: s.pay_grade_after! - s.pay_grade_before!, bonus: s.bonus })),
+      bonuses: ranked.filter((s) => s.bonus !== null).map((s) => ({ subjectId: s.id, name: s.name, bandName: base(s).bandName, bonus: s.bonus! })),
       honours: ranked.filter((s) => s.honoured).map(base),
     };
   }

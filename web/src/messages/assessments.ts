@@ -44,6 +44,14 @@ const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must be 1 or more$/, () => '须不小于 1'],
   [/^must not be before from$/, () => '结束日期不能早于开始日期'],
   [/^has nobody the scheme targets$/, () => '该单位下没有本方案的考核对象'],
+  [/^an upheld objection corrects the total, the band or the honour list$/, () => '异议成立须更正总分、等次或移出评先树优名单'],
+  [/^a dismissed objection corrects nothing$/, () => '异议不成立时不作更正'],
+  [/^is required$/, () => '必填'],
+  [/^names no band of the scheme$/, () => '不是本方案的等次'],
+  [/^is not assessed in this round$/, () => '不是本轮考核对象'],
+  [/^must be whole yuan from 0 to 1000000$/, () => '须为 0 到 1000000 元之间的整数'],
+  [/^objections need at least one day of 公示$/, () => '设置异议须至少公示 1 天'],
+  [/^must be 1–100$/, () => '须为 1 到 100'],
 ];
 
 export function assessmentRule(rule: string): string {

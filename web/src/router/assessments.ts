@@ -6,5 +6,12 @@ export const assessmentRoutes: RouteRecordRaw[] = [
   { path: 'assessments/schemes/:id', name: 'assessment-scheme', component: () => import('../views/assessments/SchemeEditorView.vue'), meta: { title: '编辑考核方案' } },
   { path: 'assessments/rounds', name: 'assessment-rounds', component: () => import('../views/assessments/RoundListView.vue'), meta: { title: '考核评价' } },
   { path: 'assessments/rounds/new', name: 'assessment-round-start', component: () => import('../views/assessments/RoundStartView.vue'), meta: { title: '发起考核' } },
+  { path: 'assessments/pay-grades', name: 'assessment-pay-grades', component: () => import('../views/assessments/PayGradeListView.vue'), meta: { title: '三岗十八级薪酬档次' } },
   { path: 'assessments/rounds/:id', name: 'assessment-round', component: () => import('../views/assessments/RoundView.vue'), meta: { title: '考核评价' } },
+];
+
+/** 公示 of a round with objections, at the path the API answers a browser with this page (no account). */
+export const assessmentPublicRoutes: RouteRecordRaw[] = [
+  { path: '/public/assessment-objections/:token', name: 'assessment-objection', component: () => import('../views/public/AssessmentObjectionView.vue'),
+    meta: { public: true, title: '考核结果公示' } },
 ];

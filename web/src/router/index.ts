@@ -12,7 +12,7 @@ import { documentRoutes } from './documents';
 import { gridMatterPublicRoutes, gridMatterRoutes } from './grid-matters';
 import { adminRoutes } from './admin';
 import { gridPointsRoutes } from './grid-points';
-import { assessmentRoutes } from './assessments';
+import { assessmentPublicRoutes, assessmentRoutes } from './assessments';
 import { adminAccountRoutes } from './admin-accounts';
 import { surveyRoutes } from './surveys';
 import { gridSteeringRoutes } from './grid-steering';
@@ -50,6 +50,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/public/star-objections/:token', name: 'star-objection', component: () => import('../views/public/StarObjectionView.vue'), meta: { public: true, title: '星级评定公示' } },
   ...postingStandaloneRoutes,
   ...gridMatterPublicRoutes,
+  ...assessmentPublicRoutes,
   { path: '/:rest(.*)*', name: 'missing', component: () => import('../views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
 ];
 
