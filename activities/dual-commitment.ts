@@ -270,7 +270,7 @@ export function createDualCommitmentActivities(deps: DualCommitmentActivityDeps)
       await em.transactional(async (tx) => {
         const set = await loadSet(tx, input.setId);
         const already = await tx.execute<{ n: string }[]>(
-          "select count(*) n from audit_entry where action = 'commitment_set.report_failed' and entity_id = ? and after->>'report' = ? and after->>'renderKey' is null",
+          "select count(*) n from audit_entry where entity_type = 'commitment_set' and entity_id = ? and action = 'commitment_set.report_failed' and after->>'report' = ? and after->>'renderKey' is null",
           [set.id, input.type],
         );
         if (Number(already[0]?.n ?? 0) > 0) return;

@@ -146,8 +146,8 @@ export function createReportRerenderActivities(deps: { orm: MikroORM }) {
       const names = reportAuditActions(subject);
       await (deps.orm.em.fork() as EntityManager).transactional(async (tx) => {
         const [done] = await tx.execute<{ n: string }[]>(
-          "select count(*) n from audit_entry where action in (?, ?) and entity_id = ? and after->>'workflowId' = ?",
-          [names.filed, names.failed, subject.subjectId, input.workflowId],
+          "select count(*) n from audit_entry where entity_type = ? and entity_id = ? and action in (?, ?) and after->>'workflowId' = ?",
+          [names.entityType, subject.subjectId, names.filed, names.failed, input.workflowId],
         );
         if (Number(done?.n ?? 0) > 0) return;
         const about = {

@@ -210,7 +210,7 @@ export function createStarRatingActivities(deps: StarRatingActivityDeps) {
       );
       await em.transactional(async (tx) => {
         const entityId = `${input.organizationId}/${input.year}`;
-        const published = `select count(*) as n from audit_entry where action = 'star_rating.publish' and entity_id = ?`;
+        const published = `select count(*) as n from audit_entry where entity_type = 'star_round' and entity_id = ? and action = 'star_rating.publish'`;
         const done = await tx.execute<{ n: string }[]>(published, [entityId]);
         if (Number(done[0]?.n ?? 0) > 0) return;
         const org = await loadOrg(tx, input.organizationId);
