@@ -177,7 +177,10 @@ export const FileScores = Type.Object({
     Type.Object({ ticked: Type.Array(Type.Integer(), { maxItems: 30 }) }, { additionalProperties: false }),
     Type.Object({ mean: Num }, { additionalProperties: false }),
     Type.Object({ choice: Type.Integer() }, { additionalProperties: false }),
-    Type.Object({ text: Type.String({ maxLength: 20_000 }), answers: Type.Array(Type.String({ maxLength: 5_000 }), { maxItems: 20 }) }, { additionalProperties: false }),
+    Type.Object(
+      { text: Type.String({ maxLength: 20_000 }), answers: Type.Array(Type.String({ maxLength: 5_000 }), { maxItems: 20 }) },
+      { additionalProperties: false },
+    ),
   ])),
 }, { additionalProperties: false });
 export const Filed = Type.Object({ subjectId: Uuid, source: Type.String(), filed: Type.Integer() });

@@ -60,7 +60,8 @@ export const memberReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/member-reports/areas', {
     config: { auth: { roles: 'any' } },
-    schema: { tags, summary: 'The districts and streets of the caller\'s own district or city (the community picker\'s filter)', response: { 200: S.AreaList } },
+    schema: { tags, summary: 'The districts and streets of the caller\'s own district or city (the community picker\'s filter)',
+      response: { 200: S.AreaList } },
   }, async (request) => listAreas(callerOf(request)));
 
   app.post('/member-reports/registrations', {

@@ -75,7 +75,9 @@ export async function roundFor(c: Caller, id: string): Promise<RoundAccess> {
   return { round, department, within };
 }
 
-export interface SubjectRow { id: string; account_id: string | null; organization_id: string | null; unit_id: string; unit_path: string; name: string; workflow_id: string }
+export interface SubjectRow {
+  id: string; account_id: string | null; organization_id: string | null; unit_id: string; unit_path: string; name: string; workflow_id: string;
+}
 
 /** Parent path of a unit path (`/a/b/c/` → `/a/b/`). */
 const parentOf = (path: string) => path.replace(/[^/]+\/$/, '');

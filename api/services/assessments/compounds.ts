@@ -39,7 +39,8 @@ export function createCompoundService(deps: { clock: { now(): Date } }) {
     await c.em.transactional(async (tx) => {
       const [before] = await tx.execute('select party_org, owners_committee, self_governing_group, note from compound_governance where grid_id = ?', [grid.id]);
       await tx.execute(
-        `insert into compound_governance (grid_id, party_org, owners_committee, self_governing_group, note, recorded_by, recorded_at) values (?, ?, ?, ?, ?, ?, ?)
+        `insert into compound_governance (grid_id, party_org, owners_committee, self_governing_group, note, recorded_by, recorded_at)
+         values (?, ?, ?, ?, ?, ?, ?)
          on conflict (grid_id) do update set party_org = excluded.party_org, owners_committee = excluded.owners_committee,
            self_governing_group = excluded.self_governing_group, note = excluded.note, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
         [grid.id, body.partyOrg, body.ownersCommittee, body.selfGoverningGroup, body.note?.trim() || null, c.principal.accountId, deps.clock.now()]);

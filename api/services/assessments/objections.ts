@@ -72,7 +72,8 @@ export function createObjectionService(deps: AssessmentDeps) {
     const filer: ObjectionFiler = subject.account_id === c.principal.accountId ? 'subject' : 'staff';
     const id = randomUUID();
     await c.em.transactional(async (tx) => {
-      await tx.execute('insert into assessment_objection (id, round_id, subject_id, filer, account_id, filer_name, reason, filed_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+      await tx.execute(
+        'insert into assessment_objection (id, round_id, subject_id, filer, account_id, filer_name, reason, filed_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
         [id, roundId, body.subjectId, filer, c.principal.accountId, c.principal.displayName ?? c.principal.login, body.reason.trim(), deps.clock.now()]);
       await recordAudit(tx as EntityManager, { actor: { accountId: c.principal.accountId, label: c.principal.login }, action: 'assessment_objection.file',
         entityType: 'assessment_round', entityId: roundId, after: { objectionId: id, subjectId: body.subjectId, filer } });
@@ -133,7 +134,8 @@ export function createObjectionService(deps: AssessmentDeps) {
     const d = round.definition;
     const at = await publicityStart(em, roundId);
     const shown = round.stage === 'publicity' || round.stage === 'closed';
-    const subjects = shown ? await em.execute<{ id: string; name: string; unit_name: string; rank: number | null; band: string | null; total: string | null }[]>(
+    type Shown = { id: string; name: string; unit_name: string; rank: number | null; band: string | null; total: string | null };
+    const subjects = shown ? await em.execute<Shown[]>(
       `select s.id, s.name, u.name unit_name, s.rank, s.band, s.total from assessment_subject s join administrative_unit u on u.id = s.unit_id
         where s.round_id = ? order by s.rank nulls last, s.name`, [roundId]) : [];
     const bandName = new Map(d.bands.map((b) => [b.key, b.name]));

@@ -76,7 +76,8 @@ export function createRatesService(deps: AssessmentDeps) {
            entered_by = excluded.entered_by, entered_at = excluded.entered_at`,
         [subject.id, body.indicator, body.numerator, body.denominator, body.note.trim(), c.principal.accountId, deps.clock.now()]);
       await recordAudit(tx as EntityManager, { actor: actor(c), action: 'assessment_offline_count.enter', entityType: 'assessment_subject',
-        entityId: subject.id, before: before ?? null, after: { indicator: body.indicator, numerator: body.numerator, denominator: body.denominator, note: body.note.trim() } });
+        entityId: subject.id, before: before ?? null,
+        after: { indicator: body.indicator, numerator: body.numerator, denominator: body.denominator, note: body.note.trim() } });
     });
     return offlineCounts(c, roundId);
   }
@@ -118,7 +119,9 @@ export function createRatesService(deps: AssessmentDeps) {
     const d = access.round.definition;
     if (!d.firstReview) throw notFound('first review');
     const subject = await subjectOf(c.em, access, subjectId);
-    if (!reviewPaths(c, access).some((p) => subject.unit_path.startsWith(p))) throw forbidden(`you do not review the ratings of ${subject.name}`, 'not_your_role');
+    if (!reviewPaths(c, access).some((p) => subject.unit_path.startsWith(p))) {
+      throw forbidden(`you do not review the ratings of ${subject.name}`, 'not_your_role');
+    }
     if (body.decision === 'return' && !body.reason?.trim()) {
       throw badRequest('say why the rating goes back', [{ field: 'body.reason', rule: 'is required to return a rating' }]);
     }

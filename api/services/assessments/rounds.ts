@@ -68,14 +68,16 @@ export function createRoundService(deps: AssessmentDeps) {
     }
     const roundId = randomUUID();
     const now = deps.clock.now();
+    const nominationDays = definition.nomination ? definition.nomination.days + definition.nomination.reviewDays : 0;
     const subjects = assessed.map((a) => ({ ...a, id: randomUUID() }));
     const workflowId = assessmentRoundWorkflowId(roundId);
     await c.em.transactional(async (tx) => {
       await tx.execute(
-        `insert into assessment_round (id, scheme_id, version, unit_id, period, period_from, period_to, workflow_id, scoring_due_at, started_by, started_at, stage)
+        `insert into assessment_round
+           (id, scheme_id, version, unit_id, period, period_from, period_to, workflow_id, scoring_due_at, started_by, started_at, stage)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [roundId, scheme.id, scheme.latest_version, unit.id, body.period.trim(), body.from, body.to, workflowId,
-          new Date(now.getTime() + ((definition.nomination ? definition.nomination.days + definition.nomination.reviewDays : 0) + definition.deadlines.scoringDays) * DAY_MS),
+          new Date(now.getTime() + (nominationDays + definition.deadlines.scoringDays) * DAY_MS),
           c.principal.accountId, now, definition.nomination ? 'nomination' : 'scoring']);
       for (const s of subjects) {
         await tx.execute('insert into assessment_subject (id, round_id, account_id, unit_id, name, workflow_id, organization_id) values (?, ?, ?, ?, ?, ?, ?)',
@@ -117,7 +119,8 @@ export function createRoundService(deps: AssessmentDeps) {
     assessed, hasRanking: r.ranking_sha256 !== null,
   });
 
-  type FullSubject = SubjectRow & { unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null; rank: number | null; band: string | null; capped: boolean;
+  type FullSubject = SubjectRow & {
+    unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null; rank: number | null; band: string | null; capped: boolean;
     pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean; bonus: number | null; corrected: boolean };
 
   async function subjectsOf(c: Caller, access: RoundAccess) {
