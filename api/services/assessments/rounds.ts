@@ -120,7 +120,8 @@ export function createRoundService(deps: AssessmentDeps) {
   });
 
   type FullSubject = SubjectRow & {
-    unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null; rank: number | null; band: string | null; capped: boolean;
+    unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null;
+    rank: number | null; band: string | null; capped: boolean;
     pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean; bonus: number | null; corrected: boolean };
 
   async function subjectsOf(c: Caller, access: RoundAccess) {
