@@ -7,6 +7,7 @@ export const assessmentRoutes: RouteRecordRaw[] = [
   { path: 'assessments/rounds', name: 'assessment-rounds', component: () => import('../views/assessments/RoundListView.vue'), meta: { title: '考核评价' } },
   { path: 'assessments/rounds/new', name: 'assessment-round-start', component: () => import('../views/assessments/RoundStartView.vue'), meta: { title: '发起考核' } },
   { path: 'assessments/pay-grades', name: 'assessment-pay-grades', component: () => import('../views/assessments/PayGradeListView.vue'), meta: { title: '三岗十八级薪酬档次' } },
+  { path: 'assessments/compounds', name: 'compound-governance', component: () => import('../views/assessments/CompoundGovernanceView.vue'), meta: { title: '小区（楼院）自治' } },
   { path: 'assessments/rounds/:id', name: 'assessment-round', component: () => import('../views/assessments/RoundView.vue'), meta: { title: '考核评价' } },
 ];
 
