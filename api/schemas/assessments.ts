@@ -196,3 +196,35 @@ export const PayGradeList = Type.Object({
   bonuses: Type.Optional(Type.Array(Type.Object({ subjectId: Uuid, name: Type.String(), bandName: Type.String(), bonus: Type.Integer() }))),
   honours: Type.Array(Type.Object({ subjectId: Uuid, name: Type.String(), unitName: Type.String(), rank: Type.Integer(), bandName: Type.String() })),
 });
+
+// Nomination stage and named voters (最美网格员/楼栋长, 述职评议's 党员代表).
+export const Nominate = Type.Object({
+  /** The candidate's unit (of the scheme's target level, inside the round's unit). */
+  unitId: Uuid,
+  /** Role targets: the account holding the role on that unit. */
+  candidateAccountId: Type.Optional(Uuid),
+  /** Unit targets: the person's name (a 楼栋长 without an account). */
+  name: Type.Optional(Type.String({ maxLength: 100 })),
+  reason: Type.String({ maxLength: 500 }),
+}, { additionalProperties: false });
+export const ReviewNomination = Type.Object({
+  nominationId: Type.String({ maxLength: 20 }),
+  decision: Type.Enum(['accept', 'refuse']),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+export const NominationList = Type.Object({
+  roundId: Uuid,
+  stage: Stage,
+  canNominate: Type.Boolean(),
+  canReview: Type.Boolean(),
+  items: Type.Array(Type.Object({
+    id: Type.String(), nominatorKind: Type.String(), candidateAccountId: Nullable(Uuid), unitId: Uuid, unitName: Type.String(), name: Type.String(),
+    reason: Type.String(), status: Type.Enum(['pending', 'accepted', 'refused']), decisionReason: Nullable(Type.String()), subjectId: Nullable(Uuid),
+    nominatedAt: DateTime,
+  })),
+});
+export const SetVoters = Type.Object({
+  source: Type.Enum([...SOURCE_KINDS]),
+  accountIds: Type.Array(Uuid, { maxItems: 500 }),
+}, { additionalProperties: false });
+export const Voters = Type.Object({ source: Type.String(), voters: Type.Array(Type.Object({ accountId: Uuid, name: Type.String() })) });

@@ -15,13 +15,16 @@ import { rateRoutes } from './rates.ts';
 import { objectionRoutes } from './objections.ts';
 import { createObjectionService } from '../../services/assessments/objections.ts';
 import { createPayGradeService } from '../../services/assessments/pay-grades.ts';
+import { nominationRoutes } from './nominations.ts';
+import { createNominationService } from '../../services/assessments/nominations.ts';
 
 export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
 function createServices(deps: AssessmentDeps) {
   const rounds = createRoundService(deps);
   return { schemes: createSchemeService(deps), rounds, scoring: createScoringService(deps, rounds), rates: createRatesService(deps),
-    compounds: createCompoundService(deps), objections: createObjectionService(deps), payGrades: createPayGradeService() };
+    compounds: createCompoundService(deps), objections: createObjectionService(deps), payGrades: createPayGradeService(),
+    nominations: createNominationService(deps) };
 }
 export type AssessmentServices = ReturnType<typeof createServices>;
 
@@ -34,4 +37,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   roundRoutes(app, services);
   rateRoutes(app, services);
   objectionRoutes(app, services);
+  nominationRoutes(app, services);
 };

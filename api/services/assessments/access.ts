@@ -60,6 +60,8 @@ export interface RoundAccess {
   department: boolean;
   /** Paths the caller supervises inside the round (street / community staff). */
   within: string[];
+  /** Sources the department named the caller a voter of in this round (党员代表…). */
+  named: SourceKind[];
 }
 
 /** A round the caller may see: staff over its unit, or inside it (a street, a community, a grid worker). */
@@ -71,8 +73,10 @@ export async function roundFor(c: Caller, id: string): Promise<RoundAccess> {
   const admin = isAdmin(c.principal);
   const department = admin || pathsOf(c.principal, ['org_department']).some((p) => round.unit_path.startsWith(p));
   const within = pathsOf(c.principal).filter((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p));
-  if (!department && within.length === 0) throw notFound('assessment round');
-  return { round, department, within };
+  const named = (await c.em.execute<{ source: SourceKind }[]>('select source from assessment_voter where round_id = ? and account_id = ?',
+    [round.id, c.principal.accountId])).map((r) => r.source);
+  if (!department && within.length === 0 && named.length === 0) throw notFound('assessment round');
+  return { round, department, within, named };
 }
 
 export interface SubjectRow {
@@ -101,5 +105,6 @@ export function sourcesFor(c: Caller, access: RoundAccess, subject: SubjectRow, 
     out.add('department');
     out.add('residents');
   }
+  for (const s of access.named ?? []) if (!self) out.add(s);
   return d.sources.map((s) => s.kind).filter((k) => out.has(k));
 }

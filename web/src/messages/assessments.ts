@@ -3,8 +3,8 @@
 import { ruleText, type ErrorDetail } from './errors';
 
 export const cadenceNames: Record<string, string> = { half_yearly: '每半年', yearly: '每年', once: '一次性' };
-export const sourceNames: Record<string, string> = { self: '本人自评', residents: '群众评议', peers: '同事互评', supervisor: '上级党组织', department: '组织部门' };
-export const ruleNames: Record<string, string> = { manual: '人工打分', checklist: '清单勾选', rate: '按记录计算比率', survey: '问卷题目' };
+export const sourceNames: Record<string, string> = { self: '本人自评', residents: '群众评议', peers: '同事互评', supervisor: '上级党组织', department: '组织部门', party_reps: '党员代表' };
+export const ruleNames: Record<string, string> = { manual: '人工打分', checklist: '清单勾选', rate: '按记录计算比率', survey: '问卷题目', vote: '投票', text: '述职报告（文字）' };
 export const rateSourceNames: Record<string, string> = {
   grid_matters_closed_in_time: '网格事项按时办结率', grid_matters_satisfied: '网格事项群众满意率',
   resident_units_participating: '驻区单位参与率', party_org_satisfaction: '群众满意率（街道社区党组织）', compounds_self_governed: '小区（楼院）自治率',
@@ -13,7 +13,7 @@ export const rateSourceNames: Record<string, string> = {
 export const roleNames: Record<string, string> = { community_committee: '社区/网格工作人员（网格员）', street_committee: '街道党工委', first_secretary: '第一书记' };
 export const levelNames: Record<string, string> = { street: '街道', community: '社区', grid: '网格' };
 export const signOffNames: Record<string, string> = { street_committee: '街道党工委', org_department: '组织部门' };
-export const stageNames: Record<string, string> = { scoring: '评分中', grading: '计分中', sign_off: '审核签批', publicity: '公示中', closed: '已结束' };
+export const stageNames: Record<string, string> = { nomination: '推荐提名', review: '提名审核', scoring: '评分中', grading: '计分中', sign_off: '审核签批', publicity: '公示中', closed: '已结束' };
 
 const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^weights must add up to 100$/, () => '权重之和须为 100'],
