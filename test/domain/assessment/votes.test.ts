@@ -52,7 +52,7 @@ describe('scoring by votes', () => {
       { source: 'party_reps' as const, entries: { overall: { choice: 3 } } }, { source: 'department' as const, entries: { overall: { choice: 0 } } },
       { source: 'self' as const, entries: { report: { text: report, answers: ['a', 'b', 'c'] } } },
     ];
-    expect(weightedScore(R, filings, {})).toEqual({ total: 73.33, byIndicator: { report: 0, overall: 73.33 } });
+    expect(weightedScore(R, filings, {})).toMatchObject({ total: 73.33, byIndicator: { report: 0, overall: 73.33 } });
   });
 
   it('who votes is the indicator\'s sources; 党员代表 score nothing else', () => {
