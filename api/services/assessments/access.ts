@@ -61,7 +61,7 @@ export interface RoundAccess {
   /** Paths the caller supervises inside the round (street / community staff). */
   within: string[];
   /** Sources the department named the caller a voter of in this round (党员代表…). */
-  named: SourceKind[];
+  named?: SourceKind[];
 }
 
 /** A round the caller may see: staff over its unit, or inside it (a street, a community, a grid worker). */

@@ -131,7 +131,7 @@ export function createRoundService(deps: AssessmentDeps) {
     const peerPaths = rows.filter((s) => s.account_id === c.principal.accountId).map((s) => s.unit_path);
     const parent = (p: string) => p.replace(/[^/]+\/$/, '');
     // Named voters (党员代表…) vote on every subject of the round.
-    const visible = access.department || access.named.length ? rows : rows.filter((s) => access.within.some((p) => s.unit_path.startsWith(p))
+    const visible = access.department || access.named?.length ? rows : rows.filter((s) => access.within.some((p) => s.unit_path.startsWith(p))
       || peerPaths.some((p) => parent(p) === parent(s.unit_path)) || s.account_id === c.principal.accountId);
     return { rows: visible, peerPaths };
   }
