@@ -48,7 +48,8 @@ export function createNominationService(deps: AssessmentDeps) {
     const access = await roundFor(c, roundId);
     const n = staged(access);
     const d = access.round.definition;
-    const [unit] = await c.em.execute<{ id: string; path: string; level: string }[]>('select id, path, level from administrative_unit where id = ?', [body.unitId]);
+    const [unit] = await c.em.execute<{ id: string; path: string; level: string }[]>(
+      'select id, path, level from administrative_unit where id = ?', [body.unitId]);
     if (!unit || !unit.path.startsWith(access.round.unit_path)) throw badRequest('the candidate is not in the round', [{ field: 'body.unitId', rule: 'must be a unit of the round' }]);
     if (d.target.kind === 'organization') throw conflictOf('no_nomination', 'organizations are not nominated');
     if (unit.level !== d.target.unitLevel) throw badRequest('the candidate is not in the right kind of unit', [{ field: 'body.unitId', rule: `must be a ${d.target.unitLevel}` }]);
