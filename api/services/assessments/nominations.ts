@@ -50,19 +50,28 @@ export function createNominationService(deps: AssessmentDeps) {
     const d = access.round.definition;
     const [unit] = await c.em.execute<{ id: string; path: string; level: string }[]>(
       'select id, path, level from administrative_unit where id = ?', [body.unitId]);
-    if (!unit || !unit.path.startsWith(access.round.unit_path)) throw badRequest('the candidate is not in the round', [{ field: 'body.unitId', rule: 'must be a unit of the round' }]);
+    if (!unit || !unit.path.startsWith(access.round.unit_path)) {
+      throw badRequest('the candidate is not in the round', [{ field: 'body.unitId', rule: 'must be a unit of the round' }]);
+    }
     if (d.target.kind === 'organization') throw conflictOf('no_nomination', 'organizations are not nominated');
-    if (unit.level !== d.target.unitLevel) throw badRequest('the candidate is not in the right kind of unit', [{ field: 'body.unitId', rule: `must be a ${d.target.unitLevel}` }]);
+    if (unit.level !== d.target.unitLevel) {
+      throw badRequest('the candidate is not in the right kind of unit', [{ field: 'body.unitId', rule: `must be a ${d.target.unitLevel}` }]);
+    }
     const kind = n.by.find((k): k is Exclude<Nominator, 'residents'> => k !== 'residents' && pathsOf(c.principal, [k]).some((p) => unit.path.startsWith(p)));
     if (!kind) throw forbidden('you do not nominate candidates in this unit', 'not_your_role');
     const reason = body.reason?.trim() ?? '';
-    if (reason.length < 5 || reason.length > MAX_REASON) throw badRequest('the nomination needs a reason', [{ field: 'body.reason', rule: `must be 5 to ${MAX_REASON} characters` }]);
+    if (reason.length < 5 || reason.length > MAX_REASON) {
+      throw badRequest('the nomination needs a reason', [{ field: 'body.reason', rule: `must be 5 to ${MAX_REASON} characters` }]);
+    }
     let candidate: Candidate;
     if (d.target.kind === 'role') {
       const [holder] = await c.em.execute<{ display_name: string }[]>(
-        `select a.display_name from role_assignment ra join account a on a.id = ra.account_id and a.active where ra.account_id = ? and ra.role = ? and ra.unit_id = ?`,
+        `select a.display_name from role_assignment ra join account a on a.id = ra.account_id and a.active
+          where ra.account_id = ? and ra.role = ? and ra.unit_id = ?`,
         [body.candidateAccountId ?? '00000000-0000-0000-0000-000000000000', d.target.role, unit.id]);
-      if (!holder) throw badRequest('the candidate does not hold the role', [{ field: 'body.candidateAccountId', rule: `must hold ${d.target.role} on the unit` }]);
+      if (!holder) {
+        throw badRequest('the candidate does not hold the role', [{ field: 'body.candidateAccountId', rule: `must hold ${d.target.role} on the unit` }]);
+      }
       candidate = { accountId: body.candidateAccountId!, unitId: unit.id, name: holder.display_name };
     } else {
       const name = body.name?.trim() ?? '';
@@ -93,17 +102,23 @@ export function createNominationService(deps: AssessmentDeps) {
     const d = access.round.definition;
     const voting = new Set(indicatorsOf(d).filter((i) => i.rule === 'vote').flatMap((i) => i.voters ?? []));
     if (!voting.has(body.source) || ['self', 'residents', 'department'].includes(body.source)) {
-      throw badRequest('this source has no named voters', [{ field: 'body.source', rule: 'must be a source that votes in this scheme and is not self, residents or department' }]);
+      throw badRequest('this source has no named voters',
+        [{ field: 'body.source', rule: 'must be a source that votes in this scheme and is not self, residents or department' }]);
     }
     if (access.round.stage === 'closed') throw conflictOf('wrong_stage', 'the round has ended');
     const ids = [...new Set(body.accountIds)];
-    const found = await c.em.execute<{ id: string; display_name: string }[]>('select id, display_name from account where active and id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+    const found = await c.em.execute<{ id: string; display_name: string }[]>('select id, display_name from account where active and id = any(?::uuid[])',
+      [`{${ids.join(',')}}`]);
     const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !found.some((f) => f.id === id));
-    if (missing.length) throw badRequest('some voters are not active accounts', missing.map(([, i]) => ({ field: `body.accountIds[${i}]`, rule: 'must be an active account' })));
+    if (missing.length) {
+      throw badRequest('some voters are not active accounts', missing.map(([, i]) => ({ field: `body.accountIds[${i}]`, rule: 'must be an active account' })));
+    }
     await c.em.transactional(async (tx) => {
       await tx.execute('delete from assessment_voter where round_id = ? and source = ?', [roundId, body.source]);
-      for (const id of ids) await tx.execute('insert into assessment_voter (round_id, source, account_id, named_by) values (?, ?, ?, ?)', [roundId, body.source, id, c.principal.accountId]);
-      await recordAudit(tx, { actor: { accountId: c.principal.accountId, label: c.principal.login }, action: 'assessment_round.voters', entityType: 'assessment_round',
+      for (const id of ids) await tx.execute('insert into assessment_voter (round_id, source, account_id, named_by) values (?, ?, ?, ?)',
+        [roundId, body.source, id, c.principal.accountId]);
+      await recordAudit(tx, { actor: { accountId: c.principal.accountId, label: c.principal.login },
+        action: 'assessment_round.voters', entityType: 'assessment_round',
         entityId: roundId, after: { source: body.source, voters: ids.length } });
     });
     return { source: body.source, voters: found.map((f) => ({ accountId: f.id, name: f.display_name })) };
