@@ -115,7 +115,8 @@ async function score(page: Page, community: string, source: string, points: numb
   await page.locator(`[data-test="score-${community}-${source}"]`).click();
   await page.waitForSelector('[data-test=submit-scores]', { visible: true });
   await retype(page, '[data-test=points-work] input', String(points));
-  for (const item of ticked) await page.locator(`::-p-xpath(//div[contains(@class, "el-dialog")]//label[contains(@class, "el-checkbox")][normalize-space(.)="${item}"])`).click();
+  const box = (item: string) => `::-p-xpath(//div[contains(@class, "el-dialog")]//label[contains(@class, "el-checkbox")][normalize-space(.)="${item}"])`;
+  for (const item of ticked) await page.locator(box(item)).click();
   await page.locator('[data-test=submit-scores]').click();
   await untilText(page, `已提交 ${community} 的`, '[data-test=round-message]');
 }
