@@ -103,11 +103,22 @@ const fill = async (page: Page, selector: string, value: string) => {
   await page.locator(selector).fill(value);
 };
 
-/** Picks an option of a select: the editor's table renders every row's options, so only the open (shown) dropdown is searched. */
+/**
+ * Picks an option of a select: the editor's table renders every row's options, so only the open (shown) dropdown is
+ * searched; the dropdown slides in, so the click waits for it to settle and the choice is checked on the select.
+ */
 async function choose(page: Page, cell: string, label: string) {
-  await page.locator(`${cell} .el-select__wrapper`).click();
-  await page.locator(`::-p-xpath(//div[contains(@class, "el-select__popper")][not(contains(@style, "display: none"))]`
-    + `//li[contains(@class, "el-select-dropdown__item")][starts-with(normalize-space(.), "${label}")])`).click();
+  for (let attempt = 0; ; attempt++) {
+    await page.locator(`${cell} .el-select__wrapper`).click();
+    const option = `::-p-xpath(//div[contains(@class, "el-select__popper")][not(contains(@style, "display: none"))]`
+      + `//li[contains(@class, "el-select-dropdown__item")][starts-with(normalize-space(.), "${label}")])`;
+    await page.waitForSelector(option, { visible: true });
+    await new Promise((r) => setTimeout(r, 400));
+    await page.locator(option).click();
+    await new Promise((r) => setTimeout(r, 300));
+    if ((await text(page, `${cell} .el-select__wrapper`)).includes(label)) return;
+    if (attempt === 2) throw new Error(`${cell} did not take "${label}"`);
+  }
 }
 
 /** One scorer's dialog for one community: the work points (of 100) and the ticked duties. */
