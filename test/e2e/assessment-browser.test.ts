@@ -6,7 +6,8 @@
 // weights not adding to 100, fixes it and publishes; starts a round over the street from the pages;
 // the street and the department score the three communities in the round page's dialogs; the
 // department closes scoring and signs off; the ranking PDF saved from the round page ranks the
-// communities by their totals with their bands (the second community over the line is capped).
+// communities by their totals with their bands (the second community over the line is capped); a
+// resident objects to the capped one on the public phone page and the department answers on the round page.
 // A failing step saves screenshots.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir } from 'node:fs/promises';
@@ -158,6 +159,8 @@ describe('a department defines a new assessment scheme and runs a round to its r
       await retype(dept, '[data-test=source-weight-supervisor] input', '40');
       await retype(dept, '[data-test=source-weight-department] input', '60');
       await retype(dept, '[data-test=band-cap] input', '34');
+      await dept.locator('[data-test=objections-on]').click();
+      await retype(dept, '[data-test=objection-days] input', '5');
       await dept.locator('[data-test=save-scheme]').click();
       // 100 + 40: the weights do not add up, said in Chinese on the sections.
       await untilText(dept, '各指标权重之和须为 100', '[data-test=sections-error]');
@@ -239,6 +242,30 @@ describe('a department defines a new assessment scheme and runs a round to its r
       expect(pdf).toContain('2洸河社区洸河社区55.240.095.2合格');
       expect(pdf).toContain('3古槐社区古槐社区30.013.343.3不合格');
       expect(pdf).not.toContain('越河社区');
+    });
+    await step('a resident objects on the phone page; the department answers on the round page', async () => {
+      const context = await browser.createBrowserContext();
+      contexts.push(context);
+      const phone = await context.newPage();
+      await phone.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+      await phone.goto(`${base}/public/assessment-objections/${roundPath.split('/').pop()}`);
+      await untilText(phone, '第2名 洸河社区');
+      expect(await text(phone)).toContain('等次：合格 · 总分 95.20');
+      await choose(phone, '[data-test=objection-subject]', '洸河社区');
+      await phone.locator('textarea[data-test=objection-reason]').fill('洸河社区得分高于优秀分数线，应评为优秀');
+      await phone.locator('[data-test=send-objection]').click();
+      await untilText(phone, '异议已提交', '[data-test=objection-sent]');
+      await look(phone, 'assessment-public-objection');
+      await dept.reload();
+      await untilText(dept, '洸河社区得分高于优秀分数线', '[data-test=objection-table]');
+      await untilText(dept, '待答复', '[data-test=objection-table]');
+      await dept.locator('[data-test="answer-洸河社区"]').click();
+      await dept.locator('textarea[data-test=answer-reason]').fill('优秀等次比例上限为34%，仙营社区总分更高');
+      await dept.locator('[data-test=submit-answer]').click();
+      await untilText(dept, '已答复对洸河社区的异议', '[data-test=round-message]');
+      await untilText(dept, '不成立', '[data-test=objection-table]');
+      expect(await text(dept, '[data-test=objection-table]')).toContain('优秀等次比例上限为34%');
+      await look(dept, 'assessment-objection-answered');
     });
   }, 300_000);
 });
