@@ -49,7 +49,7 @@ describe('CSV import', () => {
     expect(job.status).toBe('failed');
     expect(job.imported).toBe(0);
     expect(job.errors).toEqual(expect.arrayContaining([
-      { row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' },
+      { row: 3, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit, property_service' },
       { row: 4, column: 'unit_code', rule: 'must be the code of a unit in your subtree' },
       { row: 5, column: 'name', rule: 'is required' },
       { row: 5, column: 'credit_code', rule: 'an organization with this credit code already exists' },

@@ -128,7 +128,7 @@ describe('CSV imports stay small and the service stays responsive', () => {
     expect(done.status).toBe('failed');
     expect(done.errorCount).toBe(lines.length - 1);
     expect(done.errors).toHaveLength(1000);
-    expect(done.errors[0]).toEqual({ row: 2, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit' });
+    expect(done.errors[0]).toEqual({ row: 2, column: 'kind', rule: 'must be one of non_public_enterprise, social_organization, resident_unit, property_service' });
     expect(probes).toBeGreaterThan(3);
     // The whole check takes seconds on a busy machine; no answer waits for it.
     expect(slowest).toBeLessThan(750);
