@@ -18,7 +18,6 @@
 //   npm run bench:grid -- [--matters 200000] [--days 100] [--concurrency 8]
 // GRID_BENCH_SQL_TOP=1 also prints the statements the service sent most often (per matter).
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -33,6 +32,7 @@ import { Lifecycle } from '../entry/lifecycle.ts';
 import { lateBoundClock, sandboxControl } from '../entry/sandbox-control.ts';
 import { hashPassword } from '../domain/auth/passwords.ts';
 import { DAY_MS } from '../domain/time.ts';
+import { countStatements, cpuPerMatter, cpuSample, sqlTexts, statements } from './grid-measure.ts';
 import { benchSettings, dayVolumes, fateOf, LATE_DAYS, percentile as pct } from './grid-load.ts';
 
 const { values: args } = parseArgs({
@@ -43,24 +43,7 @@ const CAMPAIGN = 200_000;
 const GRIDS = 400;
 const PASSWORD = 'Bench@2026';
 
-/**
- * SQL statements sent to PostgreSQL, counted at both pg clients in this process (the devserver's store and the ORM's own copy):
- * the devserver's (its "temporal" schema), transaction control, and the service's (API and activities).
- */
-const statements = { devserver: 0, transaction: 0, service: 0 };
-const sqlTexts = new Map<string, number>();
-for (const from of [import.meta.url, createRequire(import.meta.url).resolve('@mikro-orm/postgresql')]) {
-  const Client = (createRequire(from)('pg') as { Client: { prototype: { query: (...a: unknown[]) => unknown } } }).Client;
-  const query = Client.prototype.query;
-  Client.prototype.query = function (this: unknown, ...a: unknown[]) {
-    const text = typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string } | undefined)?.text ?? '');
-    if (text.includes('"temporal".')) statements.devserver += 1;
-    else if (/^\s*(begin|commit|rollback|savepoint|release)/i.test(text)) statements.transaction += 1;
-    else statements.service += 1;
-    if (process.env.GRID_BENCH_SQL_TOP) sqlTexts.set(text.slice(0, 110).replace(/\s+/g, ' '), (sqlTexts.get(text.slice(0, 110).replace(/\s+/g, ' ')) ?? 0) + 1);
-    return query.apply(this, a);
-  };
-}
+countStatements(import.meta.url, Boolean(process.env.GRID_BENCH_SQL_TOP));
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
@@ -73,24 +56,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** RSS (MB) and CPU time (s) of every process below this one (the embedded PostgreSQL and its backends). */
-function children(): { rssMb: number; cpuSeconds: number } {
+/** RSS (MB) of every process below this one (the embedded PostgreSQL and its backends). */
+function children(): { rssMb: number } {
   try {
-    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,cputimes='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
     const mine = new Set([process.pid]);
     let rss = 0;
-    let cpu = 0;
     for (let grew = true; grew;) {
       grew = false;
-      for (const [pid, ppid, kb, seconds] of rows) if (!mine.has(pid!) && mine.has(ppid!)) (mine.add(pid!), (rss += kb!), (cpu += seconds!), (grew = true));
+      for (const [pid, ppid, kb] of rows) if (!mine.has(pid!) && mine.has(ppid!)) (mine.add(pid!), (rss += kb!), (grew = true));
     }
-    return { rssMb: Math.round(rss / 1024), cpuSeconds: cpu };
+    return { rssMb: Math.round(rss / 1024) };
   } catch {
-    return { rssMb: NaN, cpuSeconds: NaN };
+    return { rssMb: NaN };
   }
 }
-/** CPU seconds of this process (the API, the worker, the devserver) and of PostgreSQL. */
-const cpuNow = () => ({ own: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, pg: children().cpuSeconds });
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-bench-grid-'));
 const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
@@ -236,7 +216,7 @@ try {
   const day0 = Math.ceil(clock.now().getTime() / DAY_MS) * DAY_MS;
   await control.moveTo(day0);
   const t0 = performance.now();
-  const cpu0 = cpuNow();
+  const cpu0 = cpuSample();
   const sql0 = { ...statements };
   let moveSeconds = 0;
   const volumes = dayVolumes(MATTERS, DAYS);
@@ -259,7 +239,7 @@ try {
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  const cpu1 = cpuNow();
+  const cpu1 = cpuSample();
   const sqlPer = (k: keyof typeof statements) => ((statements[k] - sql0[k]) / MATTERS).toFixed(1);
   const [counts] = await conn.execute<Record<string, string>[]>(
     `select count(*) filter (where status = 'closed') closed, count(*) filter (where status = 'closed' and rating is null) unrated,
@@ -283,12 +263,13 @@ try {
   console.log(`${MATTERS} matters over ${DAYS} simulated days (+ ${d - DAYS} days until all closed) in ${(seconds / 60).toFixed(1)} min `
     + `(${(moveSeconds / 60).toFixed(1)} min of it moving the clock): ${rate_.toFixed(1)} matters/s sustained`);
   console.log(`at this rate ${CAMPAIGN.toLocaleString('en')} matters take ${(CAMPAIGN / rate_ / 60).toFixed(0)} min (target: under 30 min)`);
-  const ownMs = ((cpu1.own - cpu0.own) / MATTERS) * 1000;
-  const pgMs = ((cpu1.pg - cpu0.pg) / MATTERS) * 1000;
-  // PostgreSQL's share is read from its live processes: backends that exit during the run take their CPU time with them (then it reads low or negative).
-  console.log(`CPU per matter: ${ownMs.toFixed(0)} ms in this process (API, worker, devserver) + ${pgMs > 0 ? pgMs.toFixed(0) : 'n/a'} ms in PostgreSQL: `
-    + `on ${os.cpus().length} idle cores at most ${((os.cpus().length * 1000) / (ownMs + pgMs)).toFixed(1)} matters/s `
-    + `(200,000 in ${((CAMPAIGN * (ownMs + pgMs)) / 1000 / os.cpus().length / 60).toFixed(0)} min); ${(1000 / (ownMs + pgMs)).toFixed(1)} matters per CPU-second`);
+  const cpu = cpuPerMatter(cpu0, cpu1, MATTERS);
+  const cpuMs = cpu.nodeMs + cpu.pgMs;
+  console.log(`CPU per matter: ${cpu.text}`);
+  console.log(`  = ${cpuMs.toFixed(0)} ms: on ${os.cpus().length} idle cores at most ${((os.cpus().length * 1000) / cpuMs).toFixed(1)} matters/s, `
+    + `200,000 in ${((CAMPAIGN * cpuMs) / 1000 / os.cpus().length / 60).toFixed(0)} min `
+    + `(target 30 min: ${((30 * 60 * os.cpus().length * 1000) / CAMPAIGN).toFixed(0)} ms a matter); `
+    + `${(1000 / cpuMs).toFixed(1)} matters per CPU-second`);
   console.log(`report  POST /public/grid-report/:token          p50 ${pct(reportMs, 50)} ms  p99 ${pct(reportMs, 99)} ms  (${reportMs.length})`);
   console.log(`rating  POST /public/grid-matters/:token/rating  p50 ${pct(rateMs, 50)} ms  p99 ${pct(rateMs, 99)} ms  (${rateMs.length})`);
   console.log(`accept/answer (workflow updates)                 p50 ${pct(updateMs, 50)} ms  p99 ${pct(updateMs, 99)} ms  (${updateMs.length})`);
