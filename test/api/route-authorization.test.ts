@@ -354,6 +354,38 @@ describe('every route of the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   }, 600_000);
 
+  // Issue 19 (schemepages): a 党员代表 the department named a voter of a round holds no role; the voter list gives
+  // it the ballot routes (roles 'any', access from the list) and nothing else: every other route is 403, the ballot
+  // of another district's round 404, and it cannot name voters (itself or anyone).
+  it('a named voter without a role reaches its ballot and the 述职 of its round, and nothing else', async () => {
+    const em = app.orm.em.fork() as EntityManager;
+    const person = em.create(Person, { name: '党员代表甲', phone: null, title: null, unit: em.getReference(AdministrativeUnit, world.communityA.id), organization: null });
+    const voter = em.create(Account, { login: 'party-rep-a', displayName: '党员代表甲', passwordHash: 'x', active: true, person });
+    const token = `pct_party_rep_${randomUUID()}`;
+    em.create(ApiToken, { account: voter, name: 'rep', tokenHash: hashSecret(token) });
+    await em.flush();
+    await em.execute('insert into assessment_voter (round_id, source, account_id) values (?, ?, ?)', [own.assessmentRound, 'party_reps', voter.id]);
+    const as = (method: string, url: string, body?: unknown) =>
+      app.server.inject({ method: method.toUpperCase() as 'GET', url, headers: bearer(token), ...(body !== undefined ? { payload: body as object } : {}) });
+    const wrong: string[] = [];
+    const ballot = ['GET /assessment-ballots', 'GET /assessment-rounds/{id}/ballot', 'POST /assessment-rounds/{id}/subjects/{subjectId}/votes',
+      'GET /assessment-rounds/{id}/subjects/{subjectId}/reports'];
+    for (const { key, method, path, op } of operations().filter((o) => !isPublic(o.op))) {
+      const roles = routeRoles(op);
+      if (roles === 'any') continue;
+      const res = await as(method, hasRecord(path) ? fill(path, own, op) : path, sampleOf(op.requestBody?.content['application/json']?.schema));
+      if (res.statusCode !== 403) wrong.push(`${key}: ${res.statusCode} (want 403) ${res.body.slice(0, 100)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(operations().filter((o) => !isPublic(o.op) && o.path.includes('assessment') && routeRoles(o.op) === 'any').map((o) => o.key).sort()).toEqual([...ballot].sort());
+    const read = await as('GET', fill('/assessment-rounds/{id}/ballot', own));
+    expect([read.statusCode, read.json().subjects.map((s: { id: string }) => s.id)]).toEqual([200, [own.assessmentSubject]]);
+    expect((await as('GET', fill('/assessment-rounds/{id}/subjects/{subjectId}/reports', own))).statusCode).toBe(200);
+    expect((await as('GET', '/assessment-ballots')).json().items.map((i: { id: string }) => i.id)).toEqual([own.assessmentRound]);
+    expect((await as('GET', fill('/assessment-rounds/{id}/ballot', foreign))).statusCode).toBe(404);
+    expect((await as('PUT', fill('/assessment-rounds/{id}/voters', own), { source: 'party_reps', accountIds: [voter.id] })).statusCode).toBe(403);
+  }, 600_000);
+
   it('public token routes answer 404 to a token that does not exist', async () => {
     const wrong: string[] = [];
     for (const { key, method, path, op } of operations().filter((o) => o.path.startsWith('/public/'))) {

@@ -26,6 +26,8 @@ export const ASSESSMENT_RECORD_PATHS: [RegExp, keyof AssessmentRecords][] = [
 /** Routes naming no record: lists, and creates whose body reaches into the other district. */
 export const ASSESSMENT_UNSCOPED: Record<string, ((o: AssessmentRecords & { district: string; street: string }) => unknown) | 'read'> = {
   'GET /assessment-schemes': 'read', 'GET /assessment-rounds': 'read',
+  // The rounds the caller was named a voter of (test/api/assessments/ballots.test.ts).
+  'GET /assessment-ballots': 'read',
   // 三岗十八级: the grades of people and units under the caller's units only (test/api/assessments/objections.test.ts).
   'GET /assessment-pay-grades': 'read', 'GET /assessment-pay-grades/export': 'read',
   'POST /assessment-schemes': (o) => ({ unitId: o.district, copyOf: o.assessmentScheme }),

@@ -17,14 +17,17 @@ import { createObjectionService } from '../../services/assessments/objections.ts
 import { createPayGradeService } from '../../services/assessments/pay-grades.ts';
 import { nominationRoutes } from './nominations.ts';
 import { createNominationService } from '../../services/assessments/nominations.ts';
+import { ballotRoutes } from './ballots.ts';
+import { createBallotService } from '../../services/assessments/ballots.ts';
 
 export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
 function createServices(deps: AssessmentDeps) {
   const rounds = createRoundService(deps);
-  return { schemes: createSchemeService(deps), rounds, scoring: createScoringService(deps, rounds), rates: createRatesService(deps),
+  const scoring = createScoringService(deps, rounds);
+  return { schemes: createSchemeService(deps), rounds, scoring, rates: createRatesService(deps),
     compounds: createCompoundService(deps), objections: createObjectionService(deps), payGrades: createPayGradeService(),
-    nominations: createNominationService(deps) };
+    nominations: createNominationService(deps), ballots: createBallotService(rounds, scoring) };
 }
 export type AssessmentServices = ReturnType<typeof createServices>;
 
@@ -38,4 +41,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   rateRoutes(app, services);
   objectionRoutes(app, services);
   nominationRoutes(app, services);
+  ballotRoutes(app, services);
 };

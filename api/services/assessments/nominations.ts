@@ -107,11 +107,17 @@ export function createNominationService(deps: AssessmentDeps) {
     }
     if (access.round.stage === 'closed') throw conflictOf('wrong_stage', 'the round has ended');
     const ids = [...new Set(body.accountIds)];
-    const found = await c.em.execute<{ id: string; display_name: string }[]>('select id, display_name from account where active and id = any(?::uuid[])',
-      [`{${ids.join(',')}}`]);
+    // Only people of the round's unit (their person's unit or a role there), never an administrator: naming grants a ballot, nothing more.
+    const found = await c.em.execute<{ id: string; display_name: string }[]>(
+      `select a.id, a.display_name from account a where a.active and a.id = any(?::uuid[])
+          and not exists (select 1 from role_assignment x where x.account_id = a.id and x.role = 'admin')
+          and (exists (select 1 from person pe join administrative_unit pu on pu.id = pe.unit_id where pe.id = a.person_id and pu.path like ?)
+            or exists (select 1 from role_assignment ra join administrative_unit ru on ru.id = ra.unit_id where ra.account_id = a.id and ru.path like ?))`,
+      [`{${ids.join(',')}}`, `${access.round.unit_path}%`, `${access.round.unit_path}%`]);
     const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !found.some((f) => f.id === id));
     if (missing.length) {
-      throw badRequest('some voters are not active accounts', missing.map(([, i]) => ({ field: `body.accountIds[${i}]`, rule: 'must be an active account' })));
+      throw badRequest('some voters are not active accounts of the round\'s unit',
+        missing.map(([, i]) => ({ field: `body.accountIds[${i}]`, rule: 'must be an active account of a person in the round\'s unit' })));
     }
     await c.em.transactional(async (tx) => {
       await tx.execute('delete from assessment_voter where round_id = ? and source = ?', [roundId, body.source]);

@@ -8,6 +8,9 @@ export const assessmentRoutes: RouteRecordRaw[] = [
   { path: 'assessments/rounds/new', name: 'assessment-round-start', component: () => import('../views/assessments/RoundStartView.vue'), meta: { title: '发起考核' } },
   { path: 'assessments/pay-grades', name: 'assessment-pay-grades', component: () => import('../views/assessments/PayGradeListView.vue'), meta: { title: '三岗十八级薪酬档次' } },
   { path: 'assessments/compounds', name: 'compound-governance', component: () => import('../views/assessments/CompoundGovernanceView.vue'), meta: { title: '小区（楼院）自治' } },
+  // Named voters' ballots (党员代表 without a staff role reach these and the 述职 they read, nothing else).
+  { path: 'assessments/ballots', name: 'assessment-ballots', component: () => import('../views/assessments/BallotListView.vue'), meta: { title: '我的投票' } },
+  { path: 'assessments/ballots/:id', name: 'assessment-ballot', component: () => import('../views/assessments/BallotView.vue'), meta: { title: '投票' } },
   { path: 'assessments/rounds/:id', name: 'assessment-round', component: () => import('../views/assessments/RoundView.vue'), meta: { title: '考核评价' } },
 ];
 
