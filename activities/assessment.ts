@@ -21,6 +21,7 @@ import { countRates, sharesOf } from './assessment-rates.ts';
 import { createAssessmentReportToActivities } from './assessment-report-to.ts';
 import { bonusOf } from '../domain/assessment/objections.ts';
 import { createAssessmentObjectionActivities } from './assessment-objections.ts';
+import { createAssessmentPaperActivities } from './assessment-papers.ts';
 import type { ReportRequest } from '../domain/reports/contracts.ts';
 import type { AssessmentRankingData } from '../reports/contracts/assessment-ranking.ts';
 
@@ -34,7 +35,7 @@ interface SubjectRow {
 /** Whose pay grade a result moves: the person, else the organization, else the unit. */
 const payKey = (s: SubjectRow) => s.account_id ?? s.organization_id ?? s.unit_id;
 
-export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock }) {
+export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock; publicBaseUrl?: string }) {
   const clock = deps.clock ?? clockOf(deps.orm.em);
   const fork = () => deps.orm.em.fork() as EntityManager;
 
@@ -45,6 +46,7 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock 
   return {
     ...createAssessmentReportToActivities(deps),
     ...createAssessmentObjectionActivities(deps),
+    ...createAssessmentPaperActivities(deps),
     async recordAssessmentFiling(input: { roundId: string; subjectId: string; filing: Filing; at: number; pendingReview?: boolean }): Promise<void> {
       await fork().execute(
         `insert into assessment_filing (subject_id, source, account_id, entries, filed_at, review_status) values (?, ?, ?, ?, ?, ?)

@@ -31,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPointsActivities({ orm: deps.orm }),
     ...createGridMatterActivities({ orm: deps.orm, clock: deps.clock }),
     ...createMemberReportActivities({ orm: deps.orm }),
-    ...createAssessmentActivities({ orm: deps.orm, clock: deps.clock }),
+    ...createAssessmentActivities({ orm: deps.orm, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl }),
     ...createGridSteeringActivities({ orm: deps.orm, clock: deps.clock }),
   };
 }

@@ -31,6 +31,7 @@ import { Migration20261130023000_assessment_objections } from './Migration202611
 import { Migration20261130024500_audit_pending } from './Migration20261130024500_audit_pending.ts';
 import { Migration20261130030000_direct_deliveries } from './Migration20261130030000_direct_deliveries.ts';
 import { Migration20261130031500_assessment_nominations } from './Migration20261130031500_assessment_nominations.ts';
+import { Migration20261130060000_assessment_papers } from './Migration20261130060000_assessment_papers.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -64,5 +65,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130024500_audit_pending', class: Migration20261130024500_audit_pending },
   { name: 'Migration20261130030000_direct_deliveries', class: Migration20261130030000_direct_deliveries },
   { name: 'Migration20261130031500_assessment_nominations', class: Migration20261130031500_assessment_nominations },
+  { name: 'Migration20261130060000_assessment_papers', class: Migration20261130060000_assessment_papers },
   // <list>
 ];

@@ -14,6 +14,8 @@ import { StarRatingListData } from './contracts/star-rating-list.ts';
 import { YearEndRankingData } from './contracts/year-end-ranking.ts';
 import { AssessmentRankingData } from './contracts/assessment-ranking.ts';
 import { AssessmentReportToData } from './contracts/assessment-report-to.ts';
+import { AssessmentScoreSheetData } from './contracts/assessment-score-sheet.ts';
+import { AssessmentResultNoticeData } from './contracts/assessment-result-notice.ts';
 
 export interface ReportTypeDefinition {
   name: string;
@@ -92,6 +94,16 @@ export const REPORT_TYPES = {
     schema: AssessmentReportToData,
     title: (d) => `关于${d.region}${d.period}${d.scheme}结果的报告`,
   }),
+  'assessment-score-sheet': define({
+    name: 'assessment-score-sheet',
+    schema: AssessmentScoreSheetData,
+    title: (d) => `${d.period}${d.scheme}评分表`,
+  }),
+  'assessment-result-notice': define({
+    name: 'assessment-result-notice',
+    schema: AssessmentResultNoticeData,
+    title: (d) => `${d.period}${d.scheme}结果通知书`,
+  }),
   'point-statement': define({
     name: 'point-statement',
     schema: PointStatementData,
@@ -115,6 +127,8 @@ export interface ReportDataByType {
   'assessment-ranking': Type.Static<typeof AssessmentRankingData>;
   'assessment-report-to': Type.Static<typeof AssessmentReportToData>;
   'point-statement': Type.Static<typeof PointStatementData>;
+  'assessment-score-sheet': Type.Static<typeof AssessmentScoreSheetData>;
+  'assessment-result-notice': Type.Static<typeof AssessmentResultNoticeData>;
 }
 
 export const REPORT_TYPE_NAMES = Object.keys(REPORT_TYPES) as ReportTypeName[];

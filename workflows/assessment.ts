@@ -20,6 +20,7 @@ import { applyFiling, applyReview, filingRefusal, initialRoundState, reviewRefus
 import { nominateProblem, reviewProblem, type NominationEntry } from '../domain/assessment/votes.ts';
 import { answerRefusal, fileObjectionRefusal, nextWake } from '../domain/assessment/objections.ts';
 import { NON_RETRYABLE_REPORT_ERRORS } from '../domain/reports/contracts.ts';
+import type { PaperKind } from '../domain/assessment/papers.ts';
 import { reportsTaskQueueFor } from './task-queues.ts';
 
 const DAY = 86_400_000;
@@ -118,8 +119,10 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     await acts.acceptAssessmentObjection({ roundId, objectionId: f.objectionId, at: now });
     return snapshot();
   }, { validator: (f) => refuse(fileObjectionRefusal(d, state.stage, Date.now() < publicityEndsAt, subjects.map((s) => s.subjectId), f)) });
+  const upheld = new Set<string>();
   setHandler(answerAssessmentObjection, async (a) => {
     state.objections.find((o) => o.id === a.objectionId)!.open = false;
+    if (a.decision === 'upheld') upheld.add(a.objectionId);
     state.revision += 1;
     await acts.answerAssessmentObjection({ roundId, answer: a, definition: d, at: Date.now() });
     return snapshot();
@@ -183,15 +186,20 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     await acts.remindAssessment({ roundId, kind: 'sign_off', role: d.signOff[step]!, dueAt: null });
   }
   await condition(allHandlersFinished);
-
-  state.stage = 'publicity';
-  if (d.objections) publicityEndsAt = Date.now() + d.publicityDays * DAY;
-  await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256: null });
-  let rankingSha256: string | null = null;
   const rendering = proxyActivities<ReportActivities>({
     taskQueue: reportsTaskQueueFor(taskQueue), startToCloseTimeout: '5 minutes', scheduleToCloseTimeout: '1 day',
     retry: { initialInterval: '10s', maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_REPORT_ERRORS },
   });
+  // Schemes with papers (outputs.papers; recorded rounds have none and replay as before): the score sheets once the chain has signed.
+  const papers = d.outputs.papers ?? [];
+  const print = (kind: PaperKind, ids: string[], publicityEnd: number | null) => printPapers(roundId, kind, ids, publicityEnd, rendering);
+  if (papers.includes('score_sheet')) await print('score_sheet', subjects.map((s) => s.subjectId), null);
+
+  state.stage = 'publicity';
+  if (d.objections) publicityEndsAt = Date.now() + d.publicityDays * DAY;
+  const publicityEnd = Date.now() + d.publicityDays * DAY;
+  await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256: null });
+  let rankingSha256: string | null = null;
   try {
     const request = await acts.prepareAssessmentRanking({ roundId });
     rankingSha256 = (await rendering.renderReport(request)).sha256;
@@ -200,8 +208,12 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     if (!(error instanceof ActivityFailure)) throw error;
   }
   if (rankingSha256) await acts.recordAssessmentStage({ roundId, stage: 'publicity', rankingSha256 });
+  if (papers.includes('result_notice')) await print('result_notice', subjects.map((s) => s.subjectId), publicityEnd);
   if (d.objections) await holdObjections(roundId, d.objections.answerDays, state, publicityEndsAt);
   else await until(Date.now() + d.publicityDays * DAY, () => false);
+  // Results an upheld objection corrected: their papers are printed again (a new version) before the round closes.
+  const corrected = [...new Set(state.objections.filter((o) => upheld.has(o.id)).map((o) => o.subjectId))];
+  for (const kind of papers) if (corrected.length) await print(kind, corrected, publicityEnd);
   state.stage = 'closed';
   await acts.closeAssessmentRound({ roundId, definition: d, at: Date.now() });
   if (d.outputs.reportTo) {
@@ -214,6 +226,30 @@ export async function assessmentRound(input: RoundInput): Promise<RoundResult> {
     }
   }
   return { roundId, assessed: subjects.length, signedBy: state.signedBy.map((s) => s.accountId) };
+}
+
+/** At most this many papers are prepared and rendered at once (the report worker bounds its own concurrency). */
+const PAPER_BATCH = 8;
+
+/**
+ * Prints one paper per assessed through the report pipeline and records the PDFs' SHA-256 on the subjects, a batch at a time;
+ * a paper that cannot be printed is left out (the failure is in the history, the page offers none).
+ */
+async function printPapers(roundId: string, kind: PaperKind, subjectIds: string[], publicityEndsAt: number | null,
+  rendering: ReturnType<typeof proxyActivities<ReportActivities>>): Promise<void> {
+  for (let i = 0; i < subjectIds.length; i += PAPER_BATCH) {
+    const printed = await Promise.all(subjectIds.slice(i, i + PAPER_BATCH).map(async (subjectId) => {
+      try {
+        const request = await acts.prepareAssessmentPaper({ roundId, subjectId, kind, at: Date.now(), publicityEndsAt });
+        return { subjectId, sha256: (await rendering.renderReport(request)).sha256 };
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        return null;
+      }
+    }));
+    const done = printed.filter((p): p is { subjectId: string; sha256: string } => p !== null);
+    if (done.length) await acts.recordAssessmentPapers({ roundId, kind, papers: done });
+  }
 }
 
 /**

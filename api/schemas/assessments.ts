@@ -6,6 +6,7 @@ import { DateOnly, DateTime, Nullable, Uuid } from './common.ts';
 import { CADENCES, RATE_SOURCES, RULE_KINDS, SOURCE_KINDS, TARGET_LEVELS, TARGET_ORG_KINDS, TARGET_ROLES } from '../../domain/assessment/rules.ts';
 import { ROUND_STAGES } from '../../domain/assessment/state.ts';
 import { NOMINATORS } from '../../domain/assessment/votes.ts';
+import { PAPER_KINDS } from '../../domain/assessment/papers.ts';
 
 const Num = Type.Number();
 const Name = Type.String({ maxLength: 200 });
@@ -45,6 +46,8 @@ export const SchemeDefinition = Type.Object({
     honourLimit: Type.Optional(Type.Integer()),
     reportTo: Type.Optional(Type.String({ maxLength: 100, description: 'a body outside the tree the results are reported to (e.g. 住建/房管)' })),
     bonus: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+    papers: Type.Optional(Type.Array(Type.Enum([...PAPER_KINDS]), { maxItems: 2,
+      description: 'papers printed per assessed: score_sheet (考核评分表, at sign-off), result_notice (考核结果通知书, at 公示)' })),
   }),
   nomination: Type.Optional(Type.Object({
     by: Type.Array(Type.Enum([...NOMINATORS]), { maxItems: 3 }), days: Num, reviewDays: Num, perNominator: Type.Optional(Type.Integer()),
@@ -154,6 +157,8 @@ export const Subject = Type.Object({
   rates: Nullable(Type.Record(Type.String(), RateCount)),
   /** Rate indicators with nothing to count (无数据): left out, the others' weights rescaled. */
   noData: Type.Array(Type.String()),
+  /** The papers printed for this one that the caller may download (考核评分表, 考核结果通知书). */
+  papers: Type.Optional(Type.Object({ scoreSheet: Type.Boolean(), resultNotice: Type.Boolean() })),
 });
 export const RoundView = Type.Object({
   ...RoundSummary.properties,

@@ -35,7 +35,7 @@ const fourRates = (unitLevel: 'community' | 'street'): SchemeDefinition => ({
   ],
   signOff: unitLevel === 'community' ? ['street_committee', 'org_department'] : ['org_department'],
   publicityDays: 5,
-  outputs: { honourBands: ['good'] },
+  outputs: { honourBands: ['good'], papers: ['score_sheet', 'result_notice'] },
 });
 
 export const FOUR_RATES_COMMUNITY = fourRates('community');
@@ -65,7 +65,7 @@ export const PROPERTY_SERVICE_RATING: SchemeDefinition = {
   ],
   signOff: ['org_department'],
   publicityDays: 5,
-  outputs: { honourBands: ['excellent'], reportTo: '区住房和城乡建设局（物业监管）' },
+  outputs: { honourBands: ['excellent'], reportTo: '区住房和城乡建设局（物业监管）', papers: ['score_sheet', 'result_notice'] },
   firstReview: { role: 'street_committee', source: 'supervisor' },
 };
 

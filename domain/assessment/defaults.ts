@@ -52,7 +52,7 @@ export const GRID_WORKER_HALF_YEARLY: SchemeDefinition = {
   ],
   signOff: ['street_committee', 'org_department'],
   publicityDays: 5,
-  outputs: { payGrade: { excellent: 1, good: 0, pass: 0, fail: -1 }, honourBands: ['excellent'], honourLimit: 10 },
+  outputs: { payGrade: { excellent: 1, good: 0, pass: 0, fail: -1 }, honourBands: ['excellent'], honourLimit: 10, papers: ['score_sheet', 'result_notice'] },
 };
 
 const GRADES = [{ label: '好', score: 100 }, { label: '较好', score: 80 }, { label: '一般', score: 60 }, { label: '差', score: 0 }];
@@ -80,7 +80,7 @@ export const MOST_BEAUTIFUL_GRID_WORKER: SchemeDefinition = {
   ],
   signOff: ['org_department'],
   publicityDays: 5,
-  outputs: { honourBands: ['excellent', 'good', 'shortlisted'], honourLimit: 10 },
+  outputs: { honourBands: ['excellent', 'good', 'shortlisted'], honourLimit: 10, papers: ['score_sheet', 'result_notice'] },
 };
 
 /** 最美楼栋长 (seed 004): as 最美网格员, for building heads named by their community (people without accounts, in a grid). */
@@ -119,7 +119,7 @@ export const PARTY_SECRETARY_REPORT_REVIEW: SchemeDefinition = {
   ],
   signOff: ['org_department'],
   publicityDays: 5,
-  outputs: {},
+  outputs: { papers: ['score_sheet', 'result_notice'] },
 };
 
 export const SHIPPED_SCHEMES: { key: string; definition: SchemeDefinition }[] = [

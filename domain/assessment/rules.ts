@@ -6,6 +6,7 @@ import {
   choiceProblem, nominationProblems, textIndicatorProblems, textProblems, voteIndicatorProblems, voteValue, type NominationStage, type VoteOption,
 } from './votes.ts';
 import { objectionProblems, type ObjectionRules } from './objections.ts';
+import { paperProblems, type PaperKind } from './papers.ts';
 
 export const CADENCES = ['half_yearly', 'yearly', 'once'] as const;
 export type Cadence = (typeof CADENCES)[number];
@@ -98,6 +99,11 @@ export interface Outputs {
   reportTo?: string;
   /** 绩效奖金 in yuan per band (absent = no bonus); paid as the band stands after 公示. */
   bonus?: Record<string, number>;
+  /**
+   * Papers printed per assessed (absent = none; recorded rounds without it replay as before): 考核评分表 once the sign-off chain is
+   * complete, 考核结果通知书 when 公示 begins.
+   */
+  papers?: PaperKind[];
 }
 
 /** A first review of one source's filings (街道初审): the role checks each filing, confirms it or sends it back with a reason. */
@@ -219,6 +225,7 @@ export function schemeProblems(d: SchemeDefinition): ErrorDetail[] {
     if (!bandKeys.has(k)) bad(`outputs.honourBands[${i}]`, 'names no band');
   });
   if (d.outputs?.reportTo !== undefined && (!d.outputs.reportTo.trim() || d.outputs.reportTo.length > 100)) bad('outputs.reportTo', 'must be 1–100 characters');
+  out.push(...paperProblems(d.outputs?.papers));
   if (d.firstReview) {
     if (!['street_committee', 'community_committee'].includes(d.firstReview.role)) bad('firstReview.role', 'must be street_committee or community_committee');
     if (!kinds.has(d.firstReview.source) || d.firstReview.source === 'residents' || d.firstReview.source === 'department')

@@ -13,6 +13,7 @@ import { starRatingList } from './star-rating-list.ts';
 import { yearEndRanking } from './year-end-ranking.ts';
 import { assessmentRanking } from './assessment-ranking.ts';
 import { assessmentReportTo } from './assessment-report-to.ts';
+import { assessmentResultNotice, assessmentScoreSheet } from './assessment-papers.ts';
 
 export type ReportSample<K extends ReportTypeName> = { data: ReportDataByType[K]; meta: ReportMeta };
 
@@ -33,5 +34,7 @@ export const REPORT_SAMPLES: { [K in ReportTypeName]: ReportSample<K> } = {
   'final-assessment': { data: finalAssessment, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
   'assessment-ranking': { data: assessmentRanking, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2026〕9号' } },
   'assessment-report-to': { data: assessmentReportTo, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, documentNumber: '任组考〔2026〕12号' } },
+  'assessment-score-sheet': { data: assessmentScoreSheet, meta: { issuingUnit: ORGANIZATION_DEPARTMENT } },
+  'assessment-result-notice': { data: assessmentResultNotice, meta: { issuingUnit: ORGANIZATION_DEPARTMENT, sealCaption: '中共济宁市任城区委组织部' } },
   'point-statement': { data: pointStatement, meta: { issuingUnit: '中共济宁市任城区仙营街道仙营社区委员会' } },
 };

@@ -250,6 +250,9 @@ const NOT_SEEDED: Record<string, string> = {
   'GET /assessment-rounds/{id}/report-to.pdf': 'the seeded scheme reports to no body',
   'GET /assessment-rounds/{id}/report-to.xlsx': 'the seeded scheme reports to no body',
   'GET /assessment-rounds/{id}/first-review': 'the seeded scheme has no first review (test/api/assessments/property-service.test.ts)',
+  'GET /assessment-rounds/{id}/subjects/{subjectId}/score-sheet.pdf': 'the seeded round was not signed off (test/api/assessments/papers.test.ts)',
+  'GET /assessment-rounds/{id}/subjects/{subjectId}/result-notice.pdf': 'the seeded round was not signed off (test/api/assessments/papers.test.ts)',
+  'GET /assessment-rounds/{id}/papers.zip': 'the seeded round has no papers printed (test/api/assessments/papers.test.ts)',
   'GET /points/accounts/{id}/statements/{month}': 'a statement renders on the reports worker this app has not (test/api/points/statement-pdf.test.ts)',
 };
 

@@ -64,6 +64,10 @@ beforeAll(async () => {
       remindAssessment: async () => ({ notified: 0 }),
       prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: {}, meta: { issuingUnit: '组织部' },
         subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
+      // The shipped schemes print papers per assessed (outputs.papers): stubbed like the ranking.
+      prepareAssessmentPaper: async (input: { subjectId: string; kind: string }) => ({ type: `assessment-${input.kind}`, data: {}, meta: { issuingUnit: '组织部' },
+        subjectType: 'assessment_subject', subjectId: input.subjectId, createdBy: 'test' }),
+      recordAssessmentPapers: async () => undefined,
       prepareAssessmentReportTo: async (input: Record<string, unknown>) => {
         await at('prepareAssessmentReportTo', input);
         return { type: 'assessment-report-to', data: {}, meta: { issuingUnit: '组织部' }, subjectType: 'assessment_round', subjectId: 'r', createdBy: 'test' };

@@ -75,6 +75,10 @@ beforeAll(async () => {
       },
       prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: {}, meta: { issuingUnit: '组织部' },
         subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
+      // The shipped schemes print papers per assessed (outputs.papers): stubbed like the ranking.
+      prepareAssessmentPaper: async (input: { subjectId: string; kind: string }) => ({ type: `assessment-${input.kind}`, data: {}, meta: { issuingUnit: '组织部' },
+        subjectType: 'assessment_subject', subjectId: input.subjectId, createdBy: 'test' }),
+      recordAssessmentPapers: async () => undefined,
       closeAssessmentRound: (input: Record<string, unknown>) => at('closeAssessmentRound', input),
     },
     reportActivities: { renderReport: async () => ({ sha256: 'b'.repeat(64), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 }) },

@@ -65,6 +65,13 @@ beforeAll(async () => {
       },
       prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: { rows: results.length }, meta: { issuingUnit: '组织部' },
         subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
+      // The shipped scheme prints a score sheet and a result notice per assessed (outputs.papers).
+      prepareAssessmentPaper: async (input: { subjectId: string; kind: string }) => {
+        await at('prepareAssessmentPaper', input);
+        return { type: `assessment-${input.kind}`, data: {}, meta: { issuingUnit: '组织部' }, subjectType: 'assessment_subject', subjectId: input.subjectId,
+          createdBy: 'test' };
+      },
+      recordAssessmentPapers: (input: Record<string, unknown>) => at('recordAssessmentPapers', input),
       closeAssessmentRound: async (input: Record<string, unknown>) => {
         await at('closeAssessmentRound', input);
         for (const r of results) payGrades.set(r.id, r.payAfter);
@@ -143,6 +150,10 @@ describe('assessment round driven by the shipped half-yearly 网格员 scheme', 
     expect(Math.round((closed.at - publicity.at) / DAY)).toBe(5);
     // 三岗十八级: excellent moves up one, good and pass keep the grade, fail moves down one (never below 1).
     expect(Object.fromEntries(payGrades)).toEqual({ g1: 8, g2: 18, g3: 5, g4: 1, g5: 9 });
+    // A score sheet and a result notice printed for each of the five, and recorded.
+    const papers = log.filter((l) => l.name === 'recordAssessmentPapers')
+      .flatMap((l) => (l.input.papers as { subjectId: string }[]).map((p) => `${l.input.kind}:${p.subjectId}`));
+    expect(papers.sort()).toEqual(['g1', 'g2', 'g3', 'g4', 'g5'].flatMap((g) => [`result_notice:${g}`, `score_sheet:${g}`]).sort());
     await harness.replay(assessmentRoundWorkflowId(roundId));
     await harness.replay(assessedWorkflowId(roundId, 'g1'));
     if (process.env.RECORD_HISTORIES) {

@@ -19,6 +19,8 @@ import { nominationRoutes } from './nominations.ts';
 import { createNominationService } from '../../services/assessments/nominations.ts';
 import { ballotRoutes } from './ballots.ts';
 import { createBallotService } from '../../services/assessments/ballots.ts';
+import { createPaperService } from '../../services/assessments/papers.ts';
+import { paperRoutes } from './papers.ts';
 
 export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
@@ -27,7 +29,7 @@ function createServices(deps: AssessmentDeps) {
   const scoring = createScoringService(deps, rounds);
   return { schemes: createSchemeService(deps), rounds, scoring, rates: createRatesService(deps),
     compounds: createCompoundService(deps), objections: createObjectionService(deps), payGrades: createPayGradeService(),
-    nominations: createNominationService(deps), ballots: createBallotService(rounds, scoring) };
+    nominations: createNominationService(deps), ballots: createBallotService(rounds, scoring), papers: createPaperService(deps) };
 }
 export type AssessmentServices = ReturnType<typeof createServices>;
 
@@ -42,4 +44,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   objectionRoutes(app, services);
   nominationRoutes(app, services);
   ballotRoutes(app, services);
+  paperRoutes(app, services);
 };

@@ -15,6 +15,7 @@ import { ASSESSMENT_ROUND_WORKFLOW, assessedWorkflowId, assessmentRoundWorkflowI
 import { reportRelativePath } from '../../../reports/store.ts';
 import { workflowUnavailable } from '../../workflow-refusals.ts';
 import { createObjectionService } from './objections.ts';
+import { readsPapers } from './papers.ts';
 import { pathsOf, roundFor, schemeFor, sourcesFor, unitInScope, type AssessmentDeps, type Caller, type RoundAccess, type SubjectRow } from './access.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -122,7 +123,8 @@ export function createRoundService(deps: AssessmentDeps) {
   type FullSubject = SubjectRow & {
     unit_name: string; total: string | null; rates: Record<string, RateCount> | null; no_data: string[] | null;
     rank: number | null; band: string | null; capped: boolean;
-    pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean; bonus: number | null; corrected: boolean };
+    pay_grade_before: number | null; pay_grade_after: number | null; honoured: boolean; bonus: number | null; corrected: boolean;
+    score_sheet_sha256: string | null; notice_sha256: string | null };
 
   async function subjectsOf(c: Caller, access: RoundAccess) {
     const rows = await c.em.execute<FullSubject[]>(
@@ -171,6 +173,8 @@ export function createRoundService(deps: AssessmentDeps) {
           mySources: round.stage === 'scoring' ? sourcesFor(c, access, s, peerPaths) : [],
           myFilings: Object.fromEntries(mine.map((f) => [f.source, f.entries])),
           rates: shown ? (s.rates ?? null) : null, noData: shown ? (s.no_data ?? []) : [],
+          papers: readsPapers(c, access, s) ? { scoreSheet: s.score_sheet_sha256 !== null, resultNotice: s.notice_sha256 !== null }
+            : { scoreSheet: false, resultNotice: false },
         };
       }),
     };
