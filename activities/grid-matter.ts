@@ -9,6 +9,7 @@ import { notify } from '../domain/notifications/notify.ts';
 import { clockOf, type Clock } from '../domain/clock.ts';
 import { assigneeLevel, LEVEL_NAMES, LEVELS, unitAtLevel, type ResponderKind } from '../domain/grid-matter/rules.ts';
 import type { Actor, GridMatterState } from '../domain/grid-matter/state.ts';
+import { dispatchNotice, handlersOf, matterLabel } from '../domain/grid-matter/dispatch.ts';
 import { creditResidentPointsInLedger, type PointsCredit } from './grid-matter-points.ts';
 
 export type MatterStep =
@@ -48,15 +49,6 @@ export interface GridMatterActivityDeps {
   clock?: Clock;
   /** What credits 文明积分; default: the points ledger (grid-matter-points.ts). */
   creditPoints?: (em: EntityManager, credit: PointsCredit) => Promise<'credited' | 'already'>;
-}
-
-/** Accounts that act for a unit: staff roles held on exactly that unit. */
-async function staffOf(em: EntityManager, unitId: string): Promise<string[]> {
-  const rows = await em.execute<{ account_id: string }[]>(
-    "select distinct account_id from role_assignment where unit_id = ? and role in ('community_committee', 'street_committee', 'org_department')",
-    [unitId],
-  );
-  return rows.map((r) => r.account_id);
 }
 
 const STEP_TITLES: Record<MatterStep, string> = {
@@ -104,9 +96,8 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
       const columns = Object.keys(set);
       await tx.execute(`update grid_matter set ${columns.map((c) => `"${c}" = ?`).join(', ')} where id = ?`, [...columns.map((c) => set[c]), row.id]);
       // Who must act next hears of it: the unit the matter is now with (and a registered responder's members).
-      const where = `${row.grid_name} · ${row.category_name}（${row.number}）`;
-      const handlers = async () => [...new Set([...(await staffOf(tx, assignee)),
-        ...(s.level === 0 || assignee === row.assignee_unit_id ? (row.member_account_ids ?? []) : [])])];
+      const where = matterLabel({ gridName: row.grid_name, categoryName: row.category_name, number: row.number });
+      const handlers = () => handlersOf(tx, assignee, s.level === 0 || assignee === row.assignee_unit_id ? (row.member_account_ids ?? []) : []);
       let recipients: string[] = [];
       let body = '';
       if (input.step === 'dispatched' || input.step === 'reminded' || input.step === 'climbed' || (input.step === 'rated' && s.status === 'open')) {
@@ -116,9 +107,9 @@ export function createGridMatterActivities(deps: GridMatterActivityDeps) {
           ? `${where} 在${LEVEL_NAMES[LEVELS[Number(input.detail.from ?? s.level - 1)] ?? 'grid']}逾期未办结，已升级至${LEVEL_NAMES[LEVELS[s.level]!]}，请于 ${due} 前办理。`
           : input.step === 'rated'
             ? `${where} 的办理结果群众不满意，已${s.lastOutcome === 'climbed' ? `升级至${LEVEL_NAMES[LEVELS[s.level]!]}` : '重新交办'}，请于 ${due} 前办理。`
-            : `${where} 请于 ${due} 前受理并答复。`;
+            : dispatchNotice(where, s.deadlineAt);
       } else if (input.step === 'overdue_at_top') {
-        recipients = await staffOf(tx, assignee);
+        recipients = await handlersOf(tx, assignee);
         body = `${where} 已超过县级办理时限仍未答复。`;
       } else if (input.step === 'answered' && row.reporter_account_id) {
         recipients = [row.reporter_account_id];

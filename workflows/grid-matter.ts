@@ -53,7 +53,7 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
   // Asked lazily: an old run's first update (recorded before the patch) finds no marker and goes on as recorded.
   let localUpdates: boolean | undefined;
   const updatesLocal = () => (localUpdates ??= localSteps && patched(LOCAL_UPDATE_STEPS_PATCH));
-  const state: GridMatterState = input.carried ?? initialState(plan, Date.now());
+  const state: GridMatterState = input.carried ?? initialState(plan, input.dispatchedAt ?? Date.now());
   const snapshot = (): GridMatterState => ({ ...state, duplicates: [...state.duplicates] });
   setHandler(gridMatterStatus, snapshot);
 
@@ -102,7 +102,8 @@ export async function gridMatter(input: GridMatterInput): Promise<GridMatterResu
     validator: (a) => check({ kind: 'absorb', ...a }),
   });
 
-  if (fresh) await record('dispatched', null);
+  // A matter filed with its dispatch (input.dispatchedAt) starts waiting at once: one local activity fewer.
+  if (fresh && input.dispatchedAt === undefined) await record('dispatched', null);
   const finished = () => state.status === 'closed' || state.status === 'merged';
   const waitUntil = (at: number, changed: () => boolean) => {
     const ms = at - Date.now();

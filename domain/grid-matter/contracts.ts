@@ -18,6 +18,12 @@ export interface GridMatterInput {
   plan: MatterPlan;
   /** Carried over by continue-as-new; absent on the first run. */
   carried?: GridMatterState;
+  /**
+   * When the filing dispatched the matter in its own transaction (notices, audit entry, the row at
+   * revision 0: domain/grid-matter/dispatch.ts); the workflow's deadlines count from it and it records
+   * no dispatch step. Absent in runs started before (their first step records the dispatch).
+   */
+  dispatchedAt?: number;
 }
 
 export interface GridMatterResult {

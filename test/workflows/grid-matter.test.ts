@@ -4,7 +4,7 @@
 // a second unsatisfied rating and closes satisfied (crediting points); a duplicate is merged;
 // an answer nobody rates closes by itself. Every final history is replayed, and so are the
 // histories recorded before the steps became local activities (histories/grid-matter-*-v1.json)
-// and before an update's own step did (-v2.json).
+// and before an update's own step did (-v2.json), and since (-v3.json; filed: a matter the filing dispatched).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +55,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const start = (number: string) => {
-  const input: GridMatterInput = { matterId: `id-${number}`, number, plan };
+const start = (number: string, dispatchedAt?: number) => {
+  const input: GridMatterInput = { matterId: `id-${number}`, number, plan, ...(dispatchedAt === undefined ? {} : { dispatchedAt }) };
   return env.client.workflow.start(gridMatter, { taskQueue, workflowId: gridMatterWorkflowId(number), args: [input] });
 };
 /** What the matter's history holds: workflow tasks completed, activities scheduled, markers (local activities and the patch). */
@@ -161,6 +161,25 @@ describe('gridMatter workflow', () => {
     await recordHistory('GM-KEPT', 'kept');
   }, 120_000);
 
+  it('leaves the dispatch to the filing that wrote it (dispatchedAt): no first step, deadlines counted from the filing', async () => {
+    // Filed two hours before its workflow started (a slow start): the reminder is due 18 h after the filing, 16 h after the start.
+    const t0 = await env.currentTimeMs();
+    const handle = await start('GM-FILED', t0 - 2 * HOUR);
+    await env.sleep(17 * HOUR);
+    expect(trail('GM-FILED')).toEqual(['reminded@0']);
+    expect(Math.round((stepsOf('GM-FILED')[0]!.at - t0) / HOUR)).toBe(16);
+    expect(stepsOf('GM-FILED')[0]!.state).toMatchObject({ revision: 1, deadlineAt: t0 + 22 * HOUR });
+    await handle.executeUpdate(acceptGridMatter, { args: [{ actor: worker }] });
+    await handle.executeUpdate(answerGridMatter, { args: [{ actor: worker, text: '已修复', photoIds: [] }] });
+    expect(await handle.executeUpdate(rateGridMatter, { args: [{ rating: 'satisfied', comment: null }] })).toMatchObject({ status: 'closed' });
+    expect(await handle.result()).toEqual({ outcome: 'closed', rating: 'satisfied', level: 0, climbs: 0 });
+    expect(trail('GM-FILED')).toEqual(['reminded@0', 'accepted@0', 'answered@0', 'rated@0']);
+    await harness.replay(gridMatterWorkflowId('GM-FILED'));
+    await recordHistory('GM-FILED', 'filed');
+    // The start's task records nothing: one task each for the start, the reminder and the three updates, four local activities.
+    expect(await costOf('GM-FILED')).toMatchObject({ tasks: 5, activities: 0, localActivities: 4 });
+  }, 120_000);
+
   it.each(['climb', 'reopen', 'kept'])('still replays the %s history recorded when each step was an activity of its own', async (name) => {
     const history = historyFromJSON(JSON.parse(await readFile(path.join(here, `histories/grid-matter-${name}-v1.json`), 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, `grid-matter-${name}-v1`);
@@ -173,5 +192,11 @@ describe('gridMatter workflow', () => {
     const events = history.events!;
     expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordMatterStep')).toBe(true);
     expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+  }, 60_000);
+
+  it.each(['climb', 'reopen', 'kept', 'filed'])('replays the %s history recorded with every step local (filed: dispatched by its report)', async (name) => {
+    const history = historyFromJSON(JSON.parse(await readFile(path.join(here, `histories/grid-matter-${name}-v3.json`), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, `grid-matter-${name}-v3`);
+    expect(history.events!.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
   }, 60_000);
 });

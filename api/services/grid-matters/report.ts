@@ -13,6 +13,7 @@ import {
   assigneeLevel, categoryRule, isMobile, LEVELS, matterNumber, matterPlan, unitAtLevel, type Source, type Urgency,
 } from '../../../domain/grid-matter/rules.ts';
 import { GRID_MATTER_WORKFLOW, gridMatterWorkflowId, MATTER_FOLLOW_LINK, type GridMatterInput } from '../../../domain/grid-matter/contracts.ts';
+import { recordDispatch } from '../../../domain/grid-matter/dispatch.ts';
 import { workflowUnavailable } from '../../workflow-refusals.ts';
 import { settingsFor, type GridMatterDeps } from './access.ts';
 
@@ -34,8 +35,8 @@ export interface MatterReport {
 const FOLLOW_LINK_DAYS = 400;
 
 export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor: AuditActor, report: MatterReport, field = 'body') {
-  const [grid] = await em.execute<{ id: string; path: string; level: string }[]>('select id, path, level from administrative_unit where id = ?',
-    [report.gridId]);
+  const [grid] = await em.execute<{ id: string; name: string; path: string; level: string }[]>(
+    'select id, name, path, level from administrative_unit where id = ?', [report.gridId]);
   if (!grid || grid.level !== 'grid') throw notFound('grid');
   const { settings, unitId } = await settingsFor(em, grid.path);
   const rule = categoryRule(settings, report.category);
@@ -64,12 +65,13 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
   const assignee = unitAtLevel(grid.path, assigneeLevel(rule.responderKind, plan.startLevel));
   const deadlineAt = new Date(now.getTime() + plan.deadlinesMs[plan.startLevel]!);
   const rulesUnit = unitId ?? grid.path.split('/').filter(Boolean)[0]!;
-  // The matter, its audit entry and the reporter's follow link commit together (one transaction, one commit).
+  // The matter, its dispatch (notices and audit entries) and the reporter's follow link commit together (one transaction, one commit).
   const { id, followToken } = await em.transactional(async (tx) => {
     const [row] = await tx.execute<{ id: string }[]>(
       `insert into grid_matter (number, workflow_id, grid_id, building, category, category_name, urgency, description, source, reporter_account_id,
-         reporter_phone, reporter_client, photo_ids, rules_unit_id, responder_kind, responder_id, level, assignee_unit_id, deadline_at, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+         reporter_phone, reporter_client, photo_ids, rules_unit_id, responder_kind, responder_id, level, assignee_unit_id, deadline_at, created_at, updated_at,
+         revision)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) returning id`,
       [number, workflowId, grid.id, building, rule.code, rule.name, urgency, report.description.trim(), report.source, report.reporterAccountId,
         phone, report.client ?? null, JSON.stringify(photoIds), rulesUnit, rule.responderKind, rule.responderId, plan.startLevel, assignee, deadlineAt, now,
           now],
@@ -82,6 +84,14 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
       after: { number, gridId: grid.id, building, category: rule.code, urgency, source: report.source, level: LEVELS[plan.startLevel],
         responderKind: rule.responderKind, identified: Boolean(phone || report.reporterAccountId) },
     });
+    const members = rule.responderId
+      ? ((await tx.execute<{ member_account_ids: string[] | null }[]>('select member_account_ids from grid_responder where id = ?', [rule.responderId]))[0]
+        ?.member_account_ids ?? [])
+      : [];
+    await recordDispatch(tx as EntityManager, {
+      id: row!.id, number, gridName: grid.name, categoryName: rule.name, assigneeUnitId: assignee, memberAccountIds: members, level: plan.startLevel,
+      deadlineAt: deadlineAt.getTime(),
+    });
     const token = await derivedLinkToken(tx as EntityManager, MATTER_FOLLOW_LINK, row!.id);
     await tx.execute(
       'insert into access_link (id, token_hash, purpose, subject_type, subject_id, expires_at, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) '
@@ -90,12 +100,13 @@ export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor:
     );
     return { id: row!.id, followToken: token };
   });
-  const input: GridMatterInput = { matterId: id, number, plan };
+  const input: GridMatterInput = { matterId: id, number, plan, dispatchedAt: now.getTime() };
   try {
     await deps.temporal.workflow.start(GRID_MATTER_WORKFLOW, { taskQueue: deps.taskQueue, workflowId, args: [input] });
   } catch (error) {
     // Nothing handles a matter without its workflow: take it back and say so.
     await em.execute('delete from access_link where subject_type = ? and subject_id = ?', ['grid_matter', id]);
+    await em.execute('delete from notification where link = ?', [`/grid-desk/${id}`]);
     await em.execute('delete from grid_matter where id = ?', [id]);
     throw workflowUnavailable(`the matter could not be dispatched (${(error as Error).message}); nothing was filed, try again in a few seconds`);
   }

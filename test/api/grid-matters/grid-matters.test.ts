@@ -113,6 +113,12 @@ describe('grid matters through HTTP', () => {
     const inbox = body(await call('gridworker', 'GET', '/grid-matters?inbox=true'));
     expect(inbox.items!.map((m) => m.number)).toEqual([number]);
     const id = inbox.items![0]!.id as string;
+    // Filed and dispatched in one transaction: the handlers' notice (with the deadline) and both audit entries are there at once.
+    const notices = await (app.orm.em.fork() as EntityManager).execute<{ title: string; body: string }[]>(
+      'select title, body from notification where link = ?', [`/grid-desk/${id}`]);
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.every((n) => n.title === '新的网格事项' && n.body.includes(`（${number}） 请于 `))).toBe(true);
+    expect(((await detail(id)).timeline as { action: string }[]).map((t) => t.action)).toEqual(['report', 'dispatched']);
     expect(body(await call('street', 'GET', '/grid-matters?inbox=true')).items).toEqual([]);
     // Another street, a registered unit it is not sent to, and an unrelated account see nothing.
     for (const login of ['street2', 'water']) {
