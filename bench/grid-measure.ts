@@ -87,6 +87,21 @@ export function cpuSample(): CpuSample {
   return { node, pg };
 }
 
+/** Resident memory (MB) of PostgreSQL's processes, read from /proc (no ps spawned every few seconds in the measured process). */
+export function pgRssMb(): number {
+  let pages = 0;
+  for (const postmaster of postmasters()) {
+    for (const pid of [postmaster, ...childrenOf(postmaster)]) {
+      try {
+        pages += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return Math.round((pages * 4096) / 1024 / 1024);
+}
+
 /** Milliseconds per matter between two samples, by group: "main 40, workflow 12, … | PostgreSQL 20". */
 export function cpuPerMatter(a: CpuSample, b: CpuSample, matters: number): { text: string; nodeMs: number; pgMs: number } {
   const ms = (s: number) => (s * 1000) / matters;

@@ -17,7 +17,6 @@
 //   GRID_BENCH_MATTERS=2000 GRID_BENCH_DAYS=2 npm run bench:grid      (a few minutes; extrapolated)
 //   npm run bench:grid -- [--matters 200000] [--days 100] [--concurrency 8]
 // GRID_BENCH_SQL_TOP=1 also prints the statements the service sent most often (per matter).
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -32,7 +31,7 @@ import { Lifecycle } from '../entry/lifecycle.ts';
 import { lateBoundClock, sandboxControl } from '../entry/sandbox-control.ts';
 import { hashPassword } from '../domain/auth/passwords.ts';
 import { DAY_MS } from '../domain/time.ts';
-import { countStatements, cpuPerMatter, cpuSample, sqlTexts, statements } from './grid-measure.ts';
+import { countStatements, cpuPerMatter, cpuSample, pgRssMb, sqlTexts, statements } from './grid-measure.ts';
 import { benchSettings, dayVolumes, fateOf, LATE_DAYS, percentile as pct } from './grid-load.ts';
 
 const { values: args } = parseArgs({
@@ -56,22 +55,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** RSS (MB) of every process below this one (the embedded PostgreSQL and its backends). */
-function children(): { rssMb: number } {
-  try {
-    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
-    const mine = new Set([process.pid]);
-    let rss = 0;
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const [pid, ppid, kb] of rows) if (!mine.has(pid!) && mine.has(ppid!)) (mine.add(pid!), (rss += kb!), (grew = true));
-    }
-    return { rssMb: Math.round(rss / 1024) };
-  } catch {
-    return { rssMb: NaN };
-  }
-}
-
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-bench-grid-'));
 const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
 const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), DEVSERVER_PORT: String(temporalPort) });
@@ -80,7 +63,7 @@ const lifecycle = new Lifecycle(logger);
 let peakRss = 0;
 let peakChildren = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1000);
-const childSampler = setInterval(() => (peakChildren = Math.max(peakChildren, children().rssMb)), 10_000);
+const childSampler = setInterval(() => (peakChildren = Math.max(peakChildren, pgRssMb())), 10_000);
 
 try {
   console.log(`bench:grid  ${MATTERS} matters over ${DAYS} simulated days, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, node ${process.version}`);
