@@ -11,8 +11,8 @@
 //                                 组织 by the period's end / grids of the subtree (the compound_governance record)
 //   owner_support                 出资人（负责人）支持度: answers of 4 or 5 stars / answers, in the owners' surveys of the subtree's
 //                                 enterprises and social organizations (survey module, purpose owner_support)
-// Counts the department typed in (线下, assessment_offline_count) add to the records' counts. The four 四率 sources give
-// of = 0 when nothing is recorded: rateShare reads that as 无数据, never as full marks.
+// Counts the department typed in (线下, assessment_offline_count) add to the records' counts. Every source gives of = 0
+// when nothing is recorded: rateShare reads that as 无数据 (left out, the rest rescaled), never as full marks.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { indicatorsOf, rateShare, type RateCount, type RateSource, type SchemeDefinition } from '../domain/assessment/rules.ts';
 

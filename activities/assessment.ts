@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { assessedWorkflowId } from '../domain/assessment/contracts.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { countRates, sharesOf } from './assessment-rates.ts';
+import { closeResidents } from './assessment-residents.ts';
 import { createAssessmentReportToActivities } from './assessment-report-to.ts';
 import { bonusOf } from '../domain/assessment/objections.ts';
 import { createAssessmentObjectionActivities } from './assessment-objections.ts';
@@ -86,9 +87,12 @@ export function createAssessmentActivities(deps: { orm: MikroORM; clock?: Clock;
       if (!row) throw new Error(`assessment subject ${input.subjectId} is not recorded`);
       // With a first review, only the reviewed source's confirmed filings count (pending and returned ones do not).
       const reviewed = input.definition.firstReview?.source ?? null;
-      const filings = await em.execute<RuleFiling[]>(
+      let filings = await em.execute<RuleFiling[]>(
         `select source, entries from assessment_filing where subject_id = ? and (source <> coalesce(?, '') or review_status = 'confirmed')`,
         [input.subjectId, reviewed]);
+      // A round whose residents answer with codes: their answers (and the 线下 paper questionnaires) are the residents' filings.
+      const residents = await closeResidents(em, input.subjectId, input.definition, clock.now());
+      if (residents) filings = [...filings.filter((f) => f.source !== 'residents'), ...residents];
       const counts = await countRates(em, input.definition, { unitPath: row.path, from: row.from, to: row.to, subjectId: input.subjectId });
       const { total, byIndicator, noData } = weightedScore(input.definition, filings, sharesOf(counts));
       await em.execute('update assessment_subject set total = ?, by_indicator = ?, rates = ?, no_data = ? where id = ?',

@@ -32,6 +32,7 @@ import { Migration20261130024500_audit_pending } from './Migration20261130024500
 import { Migration20261130030000_direct_deliveries } from './Migration20261130030000_direct_deliveries.ts';
 import { Migration20261130031500_assessment_nominations } from './Migration20261130031500_assessment_nominations.ts';
 import { Migration20261130060000_assessment_papers } from './Migration20261130060000_assessment_papers.ts';
+import { Migration20261130064000_assessment_residents } from './Migration20261130064000_assessment_residents.ts';
 // <imports>
 
 export const migrations: MigrationObject[] = [
@@ -66,5 +67,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130030000_direct_deliveries', class: Migration20261130030000_direct_deliveries },
   { name: 'Migration20261130031500_assessment_nominations', class: Migration20261130031500_assessment_nominations },
   { name: 'Migration20261130060000_assessment_papers', class: Migration20261130060000_assessment_papers },
+  { name: 'Migration20261130064000_assessment_residents', class: Migration20261130064000_assessment_residents },
   // <list>
 ];

@@ -26,14 +26,14 @@ export const RATE_SOURCES = [
   'resident_units_participating', 'party_org_satisfaction', 'compounds_self_governed', 'owner_support',
 ] as const;
 export type RateSource = (typeof RATE_SOURCES)[number];
-/** Sources whose "no records" is 无数据 (null), not full marks: the two grid-matter sources keep their old reading (1). */
-export const NO_DATA_RATE_SOURCES: readonly RateSource[] = ['resident_units_participating', 'party_org_satisfaction', 'compounds_self_governed', 'owner_support'];
 /** A counted rate: `of` records, `n` of them counting; `offline` is the part the department typed in. */
 export interface RateCount { n: number; of: number; offline?: { n: number; of: number } }
-/** The share a count gives: null when nothing was counted and the source reads that as 无数据. */
-export function rateShare(source: RateSource, c: RateCount | undefined): number | null {
-  if (c && c.of > 0) return Math.min(1, Math.max(0, c.n / c.of));
-  return NO_DATA_RATE_SOURCES.includes(source) ? null : 1;
+/**
+ * The share a count gives: null (无数据) when nothing was counted, for every source — the grid-matter sources too (they used to
+ * read "no records" as full marks). The share is computed by the scoring activity, so recorded histories replay unchanged.
+ */
+export function rateShare(_source: RateSource, c: RateCount | undefined): number | null {
+  return c && c.of > 0 ? Math.min(1, Math.max(0, c.n / c.of)) : null;
 }
 
 export const TARGET_ROLES = ['community_committee', 'street_committee', 'first_secretary'] as const;

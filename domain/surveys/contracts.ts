@@ -4,7 +4,8 @@
 // or sent by SMS to a roster, so nobody answers twice and the response rate has a denominator.
 
 /** The public ratings that are surveys: who is rated is the record the purpose names (subjectId). */
-export const SURVEY_PURPOSES = ['staff_survey', 'posting_resident_survey', 'commitment_awareness', 'party_org_satisfaction', 'owner_support'] as const;
+export const SURVEY_PURPOSES = ['staff_survey', 'posting_resident_survey', 'commitment_awareness', 'party_org_satisfaction', 'owner_support',
+  'assessment_residents'] as const;
 export type SurveyPurpose = (typeof SURVEY_PURPOSES)[number];
 
 export const SURVEY_MODES = ['open', 'codes'] as const;
@@ -32,7 +33,7 @@ export type Answers = Record<string, AnswerValue>;
 
 /** What the subject of each purpose is, and the question its cycle's own tallies read. */
 /** What a survey rates: a commitment set, a posting, a street or community (its Party organization), an enterprise or social organization. */
-export type SurveySubjectKind = 'commitment_set' | 'posting' | 'unit' | 'organization';
+export type SurveySubjectKind = 'commitment_set' | 'posting' | 'unit' | 'organization' | 'assessment_subject';
 export const PURPOSE_SUBJECTS: Record<SurveyPurpose, { subject: SurveySubjectKind; primary: Question; title: string }> = {
   staff_survey: {
     subject: 'commitment_set',
@@ -60,9 +61,18 @@ export const PURPOSE_SUBJECTS: Record<SurveyPurpose, { subject: SurveySubjectKin
     title: '出资人（负责人）支持度',
     primary: { key: 'rating', text: '作为出资人（负责人），您对本单位党建工作者开展工作的支持程度（5星为全力支持）', kind: 'rating', required: true },
   },
+  // The residents' source of an assessment round (domain/assessment/residents.ts): one survey per assessed subject, its
+  // questions are the scheme's residents' indicators (set when codes are first issued, never edited here), codes only.
+  assessment_residents: {
+    subject: 'assessment_subject',
+    title: '群众评议',
+    primary: { key: 'comment', text: '意见建议', kind: 'text', required: false },
+  },
 };
 /** Purposes answered only with a one-time code (the code is the only credential: there is no access link). */
-export const CODE_ONLY_PURPOSES: readonly SurveyPurpose[] = ['party_org_satisfaction', 'owner_support'];
+export const CODE_ONLY_PURPOSES: readonly SurveyPurpose[] = ['party_org_satisfaction', 'owner_support', 'assessment_residents'];
+/** Purposes whose questionnaire comes from elsewhere (the assessment scheme): the survey page does not change it. */
+export const FIXED_QUESTIONNAIRE_PURPOSES: readonly SurveyPurpose[] = ['assessment_residents'];
 
 /** The questionnaire a survey has until someone changes it: the primary question and a comment. */
 export function defaultQuestionnaire(purpose: SurveyPurpose): Questionnaire {

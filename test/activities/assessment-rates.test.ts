@@ -157,11 +157,16 @@ describe('counting the 四率 rate sources', () => {
     expect(scored.noData.sort()).toEqual(['owner_support', 'participation', 'self_governance']);
   });
 
-  it('the two grid-matter sources keep their reading of no records (1), so recorded rounds score as before', async () => {
+  it('grid matters with no records are 无数据 too: left out and the rest rescaled, never full marks', async () => {
     const def = { ...FOUR_RATES_COMMUNITY, sections: [{ key: 'm', name: '事项', indicators: [
       { key: 'in_time', name: '按时办结率', weight: 100, rule: 'rate' as const, rateSource: 'grid_matters_closed_in_time' as const }] }] };
     const counts = await countRates(em(), def, { unitPath: paths.empty!, ...PERIOD, subjectId: randomUUID() });
     expect(counts).toEqual({ grid_matters_closed_in_time: { n: 0, of: 0 } });
-    expect(weightedScore(def, [], sharesOf(counts))).toMatchObject({ total: 100, noData: [] });
+    // The only indicator has no data: the subject totals 0, listed as 无数据.
+    expect(weightedScore(def, [], sharesOf(counts))).toMatchObject({ total: 0, noData: ['in_time'] });
+    const mixed = { ...def, sections: [{ key: 'm', name: '事项', indicators: [{ ...def.sections[0]!.indicators[0]!, weight: 40 },
+      { key: 'duty', name: '履职', weight: 60, rule: 'manual' as const, max: 10 }] }] };
+    const scored = weightedScore(mixed, [{ source: 'department', entries: { duty: { points: 8 } } }], sharesOf(counts));
+    expect(scored).toMatchObject({ total: 80, noData: ['in_time'], byIndicator: { in_time: 0, duty: 80 } });
   });
 });

@@ -21,6 +21,8 @@ import { ballotRoutes } from './ballots.ts';
 import { createBallotService } from '../../services/assessments/ballots.ts';
 import { createPaperService } from '../../services/assessments/papers.ts';
 import { paperRoutes } from './papers.ts';
+import { residentRoutes } from './residents.ts';
+import { createResidentsService } from '../../services/assessments/residents.ts';
 
 export type AssessmentApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
@@ -29,7 +31,8 @@ function createServices(deps: AssessmentDeps) {
   const scoring = createScoringService(deps, rounds);
   return { schemes: createSchemeService(deps), rounds, scoring, rates: createRatesService(deps),
     compounds: createCompoundService(deps), objections: createObjectionService(deps), payGrades: createPayGradeService(),
-    nominations: createNominationService(deps), ballots: createBallotService(rounds, scoring), papers: createPaperService(deps) };
+    nominations: createNominationService(deps), ballots: createBallotService(rounds, scoring), papers: createPaperService(deps),
+    residents: createResidentsService(deps) };
 }
 export type AssessmentServices = ReturnType<typeof createServices>;
 
@@ -45,4 +48,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   nominationRoutes(app, services);
   ballotRoutes(app, services);
   paperRoutes(app, services);
+  residentRoutes(app, services);
 };

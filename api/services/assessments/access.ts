@@ -52,6 +52,8 @@ export interface RoundRow {
   id: string; scheme_id: string; version: number; unit_id: string; unit_name: string; unit_path: string; period: string; workflow_id: string;
   stage: RoundStage; sign_off_step: number; scoring_due_at: Date; started_at: Date; closed_at: Date | null; ranking_sha256: string | null;
   definition: SchemeDefinition;
+  /** Residents answer with one-time codes (issued by the department): their typed filings are refused. */
+  resident_codes?: boolean;
 }
 
 export interface RoundAccess {
@@ -103,7 +105,8 @@ export function sourcesFor(c: Caller, access: RoundAccess, subject: SubjectRow, 
   if (supervising && !self) out.add('supervisor');
   if (access.department) {
     out.add('department');
-    out.add('residents');
+    // Residents of a round answered with codes answer themselves (the department types only 线下 paper questionnaires).
+    if (!access.round.resident_codes) out.add('residents');
   }
   for (const s of access.named ?? []) if (!self) out.add(s);
   return d.sources.map((s) => s.kind).filter((k) => out.has(k));

@@ -18,6 +18,9 @@ export function createScoringService(deps: AssessmentDeps, rounds: ReturnType<ty
 
   async function file(c: Caller, roundId: string, subjectId: string, body: { source: SourceKind; scores: Record<string, Entry> }) {
     const { access, subject, peerPaths } = await rounds.subjectFor(c, roundId, subjectId);
+    if (body.source === 'residents' && access.department && access.round.resident_codes) {
+      throw conflictOf('residents_by_codes', 'residents answer this round with one-time codes: enter paper questionnaires as 线下 with a note');
+    }
     if (!sourcesFor(c, access, subject, peerPaths).includes(body.source)) {
       throw forbidden(`you do not score ${subject.name} as ${body.source}`, 'not_your_role');
     }

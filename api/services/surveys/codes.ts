@@ -57,7 +57,9 @@ async function smsChannelOver(em: EntityManager, unitPath: string) {
   return rows[0] ?? null;
 }
 
-export async function issueCodes(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string, body: IssueCodesBody, sandboxed: boolean) {
+/** `link`: the page the codes are answered on, named in the SMS (an assessment round's residents' page). */
+export async function issueCodes(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string, body: IssueCodesBody, sandboxed: boolean,
+  link?: string) {
   const subject = await managedSubject(em, principal, purpose, subjectId);
   const errors = rosterErrors(body);
   if (errors.length > 0) throw badRequest('the codes cannot be issued', errors);
@@ -95,7 +97,7 @@ export async function issueCodes(em: EntityManager, principal: Principal, purpos
       actor: auditActor(principal), action: 'survey.codes_issue', entityType: 'survey', entityId: survey.id,
       after: { count: out.length, roster: Boolean(body.roster), firstSerial: out[0]!.serial, lastSerial: serial, subject: subject.label },
     });
-    const unsent = body.roster && body.send ? await queueCodes(tx, subject.unitPath, purpose, out, sandboxed, now) : undefined;
+    const unsent = body.roster && body.send ? await queueCodes(tx, subject.unitPath, purpose, out, sandboxed, now, link) : undefined;
     return { out, unsent };
   });
   // The request answers now: the messages leave with the dispatcher's next round.
@@ -112,7 +114,7 @@ export async function issueCodes(em: EntityManager, principal: Principal, purpos
  * in the issuing transaction; returns why they cannot go (no channel, the sandbox), written on the codes, or null.
  */
 type Issued = { id: string; code: string; person: { name: string; phone: string } | null };
-async function queueCodes(tx: EntityManager, unitPath: string, purpose: SurveyPurpose, issued: Issued[], sandboxed: boolean, now: Date) {
+async function queueCodes(tx: EntityManager, unitPath: string, purpose: SurveyPurpose, issued: Issued[], sandboxed: boolean, now: Date, link?: string) {
   const channel = sandboxed ? null : await smsChannelOver(tx, unitPath);
   if (!channel) {
     const reason = sandboxed ? 'the sandbox sends no messages outside the application' : 'no SMS channel is switched on for this department';
@@ -121,7 +123,7 @@ async function queueCodes(tx: EntityManager, unitPath: string, purpose: SurveyPu
   }
   await queueDirect(tx, channel, issued.map((c) => ({
     address: c.person!.phone, surveyCodeId: c.id, subject: `测评码${printedCode(c.code)}`,
-    text: `${c.person!.name}您好，您的${PURPOSE_SUBJECTS[purpose].title}测评码为${printedCode(c.code)}，仅可使用一次。`,
+    text: `${c.person!.name}您好，您的${PURPOSE_SUBJECTS[purpose].title}测评码为${printedCode(c.code)}，仅可使用一次。${link ? `请打开 ${link} 作答。` : ''}`,
   })), now);
   return null;
 }

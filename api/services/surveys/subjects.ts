@@ -43,6 +43,14 @@ export async function subjectOf(em: EntityManager, purpose: SurveyPurpose, subje
     if (!row) throw notFound('survey');
     return { purpose, subjectId, label: row.name, unitPath: row.path, organizationId: subjectId };
   }
+  if (PURPOSE_SUBJECTS[purpose].subject === 'assessment_subject') {
+    // An assessed person or unit of a round: the round's unit is where its department is (and its SMS channel).
+    const [row] = await em.execute<{ name: string; path: string }[]>(
+      `select s.name, u.path from assessment_subject s join assessment_round r on r.id = s.round_id
+         join administrative_unit u on u.id = r.unit_id where s.id = ?`, [subjectId]);
+    if (!row) throw notFound('survey');
+    return { purpose, subjectId, label: row.name, unitPath: row.path, organizationId: null };
+  }
   const [row] = await em.execute<{ person: string; community: string; path: string }[]>(
     `select pe.name as person, u.name as community, u.path from posting p join person pe on pe.id = p.person_id
        join administrative_unit u on u.id = p.community_id where p.id = ?`, [subjectId]);
@@ -53,7 +61,8 @@ export async function subjectOf(em: EntityManager, purpose: SurveyPurpose, subje
 /** The subject, when the caller manages it (404 otherwise, outside the caller's tree included). */
 export async function managedSubject(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string): Promise<SurveySubject> {
   const subject = await subjectOf(em, purpose, subjectId);
-  const scope = scopeOf(principal, SURVEY_MANAGERS);
+  // An assessment round's residents' codes are the department's (the round's unit under its own).
+  const scope = scopeOf(principal, purpose === 'assessment_residents' ? ['org_department'] : SURVEY_MANAGERS);
   if (subject.organizationId) requireOrganizationInScope(scope, { id: subject.organizationId, unitPath: subject.unitPath }, 'survey');
   else requireUnitInScope(scope, subject.unitPath, 'survey');
   return subject;

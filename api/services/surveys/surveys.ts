@@ -8,7 +8,7 @@ import { auditActor, type Principal } from '../../../domain/auth/principal.ts';
 import { clockOf } from '../../../domain/clock.ts';
 import { badRequest, conflict } from '../../../domain/errors.ts';
 import {
-  defaultQuestionnaire, PURPOSE_SUBJECTS, type Answers, type Questionnaire, type SurveyMode, type SurveyPurpose,
+  defaultQuestionnaire, FIXED_QUESTIONNAIRE_PURPOSES, PURPOSE_SUBJECTS, type Answers, type Questionnaire, type SurveyMode, type SurveyPurpose,
 } from '../../../domain/surveys/contracts.ts';
 import { awarenessRate, questionnaireErrors, responseRate, tally } from '../../../domain/surveys/rules.ts';
 import { managedSubject } from './subjects.ts';
@@ -104,6 +104,10 @@ export interface SurveySettings {
 
 export async function saveSurvey(em: EntityManager, principal: Principal, purpose: SurveyPurpose, subjectId: string, body: SurveySettings) {
   const subject = await managedSubject(em, principal, purpose, subjectId);
+  if (FIXED_QUESTIONNAIRE_PURPOSES.includes(purpose)) {
+    throw badRequest('this survey asks the questions of its assessment scheme', [
+      { field: 'body.questionnaire', rule: 'is the assessment scheme\'s residents\' indicators: change the scheme, not the survey' }]);
+  }
   const questionnaire: Questionnaire = {
     questions: body.questionnaire.questions.map((q) => ({
       key: q.key, text: q.text.trim(), kind: q.kind, required: q.required, ...(q.kind === 'choice' ? { options: (q.options ?? []).map((o) => o.trim()) } : {}),

@@ -121,8 +121,10 @@ describe('assessment schemes and a half-yearly round through HTTP', () => {
     expect((await call('dept', 'POST', `/assessment-rounds/${round.id}/close-scoring`)).status).toBe(200);
     expect((await call('w1', 'POST', url(all[0]!.id), { source: 'self', scores: people(1, [], 1) })).status).toBe(409);
     const graded = await until(() => json(call('dept', 'GET', `/assessment-rounds/${round.id}`)), (r) => r.stage === 'sign_off', 'grading');
-    // Cap 20% of 3 → no 优秀 place: w1 reached it but is 良好, capped; w3 fails.
-    expect(graded.subjects.map((s: Json) => `${s.name}:${s.rank}:${s.bandName}:${s.capped}`)).toEqual(['w1:1:良好:true', 'w2:2:良好:false', 'w3:3:不合格:false']);
+    // No grid matters in the period: both rates are 无数据 (left out, the other 65 points rescaled to 100), never full marks.
+    // w2: (16 + 11.25 + 11.25 + 12) / 65 × 100 = 77.69 (合格). Cap 20% of 3 → no 优秀 place: w1 reached it but is 良好, capped; w3 fails.
+    expect(graded.subjects.map((s: Json) => `${s.name}:${s.rank}:${s.bandName}:${s.capped}`)).toEqual(['w1:1:良好:true', 'w2:2:合格:false', 'w3:3:不合格:false']);
+    expect(graded.subjects[1]).toMatchObject({ total: 77.69, noData: ['in_time', 'satisfied'] });
     expect(graded.subjects[0].total).toBeGreaterThanOrEqual(90);
     // Grid workers see no one's results before 公示.
     expect((await json(call('w2', 'GET', `/assessment-rounds/${round.id}`))).subjects.find((s: Json) => s.name === 'w1').total).toBeNull();

@@ -13,8 +13,15 @@ const nameOf = (disposition: string | null, fallback: string) => {
 export async function download(path: string, query: Record<string, string | number | boolean | undefined | null> = {}, fallback = 'export.xlsx') {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const url = params.size ? `${path}?${params}` : path;
-  const go = () => fetch(url, { headers: session.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {} });
+  return save(params.size ? `${path}?${params}` : path, {}, fallback);
+}
+
+/** POST a JSON body to `path` and save the file it answers (codes issued as slips: the file is the only copy of the codes). */
+export const downloadPosted = (path: string, body: unknown, fallback = 'export.xlsx') =>
+  save(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, fallback);
+
+async function save(url: string, init: RequestInit & { headers?: Record<string, string> }, fallback: string) {
+  const go = () => fetch(url, { ...init, headers: { ...init.headers, ...(session.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {}) } });
   let response = await go();
   if (response.status === 401 && (await refreshSession())) response = await go();
   if (!response.ok) throw new ApiFailure(response.status, await response.json().catch(() => null), null);

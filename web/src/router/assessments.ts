@@ -18,4 +18,9 @@ export const assessmentRoutes: RouteRecordRaw[] = [
 export const assessmentPublicRoutes: RouteRecordRaw[] = [
   { path: '/public/assessment-objections/:token', name: 'assessment-objection', component: () => import('../views/public/AssessmentObjectionView.vue'),
     meta: { public: true, title: '考核结果公示' } },
+  // Residents answer a round's survey questions and votes with one-time codes; the 四率 code surveys (群众满意率, 出资人支持度).
+  { path: '/public/assessment-residents/:token', name: 'assessment-residents', component: () => import('../views/public/ResidentsSurveyView.vue'),
+    meta: { public: true, title: '群众评议' } },
+  { path: '/public/rate-surveys/:purpose/:subjectId', name: 'rate-survey', component: () => import('../views/public/RateSurveyView.vue'),
+    meta: { public: true, title: '四率评价问卷' } },
 ];
