@@ -37,7 +37,7 @@ export function createResidentsService(deps: AssessmentDeps) {
 
   const subjectsOf = (em: EntityManager, roundId: string) => em.execute<{ id: string; name: string; unit_name: string }[]>(
     `select s.id, s.name, u.name unit_name from assessment_subject s join administrative_unit u on u.id = s.unit_id
-      where s.round_id = ? order by u.path, s.name`, [roundId]);
+      where s.round_id = ? order by u.name, s.name`, [roundId]);
 
   /** Codes may be issued while scoring is open, over no typed residents' filing; the surveys get the scheme's questions. */
   async function openForCodes(c: Caller, access: RoundAccess, subjectIds: string[]) {
@@ -116,7 +116,7 @@ export function createResidentsService(deps: AssessmentDeps) {
               o.respondents, o.means, o.votes, o.note, a.display_name entered_by, o.entered_at
          from assessment_subject s join administrative_unit u on u.id = s.unit_id
          left join assessment_resident_offline o on o.subject_id = s.id left join account a on a.id = o.entered_by
-        where s.round_id = ? order by u.path, s.name`, [PURPOSE, PURPOSE, PURPOSE, roundId]);
+        where s.round_id = ? order by u.name, s.name`, [PURPOSE, PURPOSE, PURPOSE, roundId]);
     const [flag] = await c.em.execute<{ resident_codes: boolean }[]>('select resident_codes from assessment_round where id = ?', [roundId]);
     return {
       roundId, codes: flag!.resident_codes, open: access.round.stage === 'scoring', path: residentsPath(roundId),
