@@ -5,47 +5,44 @@
 // sign-off, countersignature and the filed record PDF opened. A failing step saves screenshots
 // of every open page under test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { addDays } from 'date-fns/addDays';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
+import {
+  PASSWORD, confirmDialog, docShot, download, fill, openBrowser, openTask as openTodo, pickDate, reloadUntil as reloadUntilShown, settle, text, waitText,
+  type BrowserSession,
+} from '../support/browser.ts';
 import { createDualCommitmentActivities } from '../../activities/dual-commitment.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
-import { projectRoot } from '../../config/config.ts';
 import { shanghaiDate } from '../../domain/time.ts';
 
 // Functions passed to page.evaluate run in the browser, where these exist.
-declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): Iterable<{ style: { display: string } }>; documentElement: { scrollWidth: number } };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null; documentElement: { scrollWidth: number } };
 declare const location: { pathname: string; href: string };
 declare const window: { scrollTo(x: number, y: number): void };
 
 const DAY = 86_400_000;
-const PASSWORD = 'Demo@2026';
 const ORG = '济宁鲁恒机械有限公司';
-const shots = path.join(projectRoot, 'test-screenshots');
 
 let harness: CycleHarness;
-let browser: Browser;
-let base = '';
-const contexts: BrowserContext[] = [];
+let browsing: BrowserSession;
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([
     startCycleHarness((app) => createDualCommitmentActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' })),
-    resolveExecutablePath().then(launchBrowser),
+    openBrowser('dual-commitment'),
   ]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   const { app } = harness;
   const em = app.orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
@@ -68,95 +65,23 @@ beforeAll(async () => {
   grant('party', '鲁恒机械党支部', 'enterprise_party_org', { organization: org });
   em.create(EvaluatorAssignment, { account: grant('evaluator', '考核组一', 'evaluator', {}), subjectType: 'organization', subjectId: org.id } as never);
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
-/** Runs one step; when it fails, every open page is saved as a PNG before the error goes on. */
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    const pages = (await Promise.all(contexts.map((c) => c.pages()))).flat();
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(shots, `dual-commitment-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`, fullPage: true }).catch(() => undefined)));
-    throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/** With WEB_DOC_SCREENSHOTS=1 the test also leaves the README's screenshots in docs/. */
-async function docShot(page: Page, name: string) {
-  if (!process.env.WEB_DOC_SCREENSHOTS) return;
-  await new Promise((r) => setTimeout(r, 300));
-  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-${name}.png`) as `${string}.png`, fullPage: !name.includes('phone') });
-}
-
-async function newPage(phone = false): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport(phone ? { width: 375, height: 740, isMobile: true, hasTouch: true } : { width: 1366, height: 860 });
-  return page;
-}
-
-/** Signs in on the login page and lands on 待办. */
-async function signIn(login: string, phone = false): Promise<Page> {
-  const page = await newPage(phone);
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-
-const text = (page: Page, selector = 'body') => page.$eval(selector, (e) => (e as unknown as { innerText: string }).innerText);
-const waitText = (page: Page, wanted: string, selector = 'body') =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
-async function fill(page: Page, selector: string, value: string) {
-  const input = await page.waitForSelector(selector, { visible: true });
-  await input!.click({ count: 3 });
-  await page.keyboard.press('Backspace');
-  await input!.type(value);
-}
-/** Waits until no dropdown or date panel is open (a closing panel still covers the fields below it). */
-const settle = (page: Page) =>
-  page.waitForFunction(() => ![...document.querySelectorAll('.el-picker__popper, .el-select__popper')].some((e) => e.style.display !== 'none'));
-async function pickDate(page: Page, holder: string, date: string) {
-  await fill(page, `${holder} input`, date);
-  await page.keyboard.press('Enter');
-  await settle(page);
-}
-async function confirmDialog(page: Page) {
-  const ok = await page.waitForSelector('.el-message-box__btns .el-button--primary', { visible: true });
-  await ok!.click();
-}
-async function openTask(page: Page, label: string) {
-  await waitText(page, label, '[data-test=todo]');
-  // The list may render again while it loads the sets' details: click until the set page opens.
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(`::-p-xpath(//*[@data-test="todo"]//a[contains(., "${label}")])`).click();
-    const opened = await page.waitForFunction(() => location.pathname.startsWith('/sets/'), { timeout: 3000 }).then(() => true, () => false);
-    if (opened) break;
-    if (attempt === 3) throw new Error(`the task "${label}" did not open its set`);
-  }
+const step = <T>(name: string, run: () => Promise<T>) => browsing.step(name, run);
+const newPage = (phone = false) => browsing.newPage({ phone });
+const signIn = (login: string, phone = false) => browsing.signIn(login, { phone });
+/** Opens a 待办 entry on its set's page. */
+const openTask = (page: Page, label: string) => openTodo(page, label, '[data-test=gate]');
+/** Reloads the set's page until `selector` shows up (the workflow and reports work in the background). */
+async function reloadUntil(page: Page, selector: string) {
+  await reloadUntilShown(page, selector);
   await page.waitForSelector('[data-test=gate]');
-}
-/** Reloads the page until `selector` shows up (the workflow and reports work in the background). */
-async function reloadUntil(page: Page, selector: string, tries = 60) {
-  for (let i = 0; i < tries; i++) {
-    if (await page.$(selector)) return;
-    await new Promise((r) => setTimeout(r, 500));
-    await page.reload();
-    await page.waitForSelector('[data-test=gate]');
-  }
-  throw new Error(`${selector} did not appear`);
 }
 
 describe('the dual commitments cycle in the browser', () => {
@@ -280,7 +205,7 @@ describe('the dual commitments cycle in the browser', () => {
       await reloadUntil(street, '[data-test=public-link]');
       const href = await street.$eval('[data-test=public-link]', (a) => a.getAttribute('href')!);
       const phone = await newPage(true);
-      await phone.goto(`${base}${href}`);
+      await phone.goto(`${browsing.base}${href}`);
       await waitText(phone, ORG);
       await waitText(phone, '全年宣讲4次，职工知晓率90%');
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
@@ -332,7 +257,7 @@ describe('the dual commitments cycle in the browser', () => {
         if (side === 'enterprise') {
           const survey = await page.$eval('[data-test=survey-link]', (a) => a.getAttribute('href')!);
           const phone = await newPage(true);
-          await phone.goto(`${base}${survey}`);
+          await phone.goto(`${browsing.base}${survey}`);
           await waitText(phone, ORG);
           await phone.locator('[data-test=rating] .el-rate__item:nth-of-type(5)').click();
           await phone.locator('[data-test=send-survey]').click();
@@ -354,7 +279,7 @@ describe('the dual commitments cycle in the browser', () => {
     });
 
     await step('the department countersigns and opens the filed record', async () => {
-      await dept.goto(`${base}/todo`);
+      await dept.goto(`${browsing.base}/todo`);
       await openTask(dept, '审核会签并备案');
       await dept.locator('[data-test=countersign]').click();
       await confirmDialog(dept);
@@ -371,23 +296,9 @@ describe('the dual commitments cycle in the browser', () => {
       const opened = new Promise((resolve) => dept.browserContext().once('targetcreated', resolve));
       await dept.locator('[data-open=evaluation-record]').click();
       await opened;
-      const downloads = await mkdtemp(path.join(os.tmpdir(), 'e2e-downloads-'));
-      const cdp = await dept.createCDPSession();
-      let suggested = '';
-      cdp.on('Browser.downloadWillBegin', (event) => {
-        suggested = event.suggestedFilename;
-      });
-      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true, browserContextId: (dept.browserContext() as unknown as { id: string }).id });
-      await dept.locator('[data-download=evaluation-record]').click();
-      let saved: string[] = [];
-      for (let i = 0; i < 100 && !saved.some((f) => f.endsWith('.pdf')); i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        saved = await readdir(downloads);
-      }
-      const pdf = saved.find((f) => f.endsWith('.pdf'));
-      expect(suggested).toBe(`${ORG}-${year}-评诺备案表.pdf`);
-      expect((await readFile(path.join(downloads, pdf!))).subarray(0, 5).toString()).toBe('%PDF-');
-      await rm(downloads, { recursive: true, force: true });
+      const saved = await download(dept, '[data-download=evaluation-record]');
+      expect(saved.name).toBe(`${ORG}-${year}-评诺备案表.pdf`);
+      expect(saved.bytes.subarray(0, 5).toString()).toBe('%PDF-');
     });
   }, 240_000);
 });
