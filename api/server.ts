@@ -9,6 +9,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Upper bound of a JSON body; uploads have their own limits. */
   bodyLimit?: number;
+  /** How long the app plugin may take to load (Fastify's default: 10 s); the tests allow more on a loaded machine. */
+  pluginTimeout?: number;
 }
 
 export async function buildServer(services: AppServices, options: ServerOptions): Promise<FastifyInstance> {
@@ -17,6 +19,7 @@ export async function buildServer(services: AppServices, options: ServerOptions)
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     forceCloseConnections: true,
     return503OnClosing: true,
+    ...(options.pluginTimeout ? { pluginTimeout: options.pluginTimeout } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   await server.register(app, services);
   await server.ready();

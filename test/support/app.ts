@@ -40,7 +40,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, DATA_DIR: dataDir, ...options.env });
   const orm = await initOrm({ url: db.url });
   const temporal = connectTemporalClient({ address: options.temporalAddress ?? '127.0.0.1:1', namespace: 'default' });
-  const server = await buildServer({ config, orm, temporal }, { logger: pino({ level: 'silent' }) });
+  // Two suites at once on CI's two cores (and more on a shared machine) can take the app plugin past Fastify's 10 s.
+  const server = await buildServer({ config, orm, temporal }, { logger: pino({ level: 'silent' }), pluginTimeout: 120_000 });
   return {
     server,
     orm,
