@@ -24,6 +24,9 @@ import { temporalLogger } from '../temporal/logger.ts';
 import { startWorkers } from '../temporal/worker.ts';
 import { buildServer } from '../api/server.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import { startPartThread } from './threads.ts';
+import type { DevServerThreadData } from './devserver-thread.ts';
+import type { WorkerThreadData } from './worker-thread.ts';
 
 export const EMBEDDED_DATABASE = 'party_cycles';
 
@@ -48,11 +51,18 @@ export async function startDatabase(config: Config, logger: Logger, lifecycle: L
 
 const AUDIT_COPY_MS = 5 * 60 * 1000;
 
-/** The ORM, with the audit secret from AUDIT_SECRET or DATA_DIR/audit-secret bound to it. */
-export async function startOrm(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle, clock?: Clock): Promise<MikroORM> {
+/**
+ * The ORM, with the audit secret from AUDIT_SECRET or DATA_DIR/audit-secret bound to it. The
+ * process's primary ORM (the default) also warns about a superuser role and copies the audit
+ * checkpoints out; a second one in the same process (the worker's thread) leaves that to it.
+ */
+export async function startOrm(
+  config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle, clock?: Clock, { primary = true }: { primary?: boolean } = {},
+): Promise<MikroORM> {
   const auditKey = await loadAuditKey({ secret: config.AUDIT_SECRET, dataDir: config.DATA_DIR });
   const orm = await initOrm({ url: databaseUrl, logger, auditKey, clock });
   lifecycle.add('orm', () => orm.close(true));
+  if (!primary) return orm;
   const [role] = await orm.em.fork().getConnection().execute<{ rolsuper: boolean }[]>('select rolsuper from pg_roles where rolname = current_user');
   if (role?.rolsuper) logger.warn('DATABASE_URL connects as a PostgreSQL superuser, who can disable the audit log\'s triggers and read files: give the service its own role (README, "A real PostgreSQL")');
   // The signed checkpoints are copied out of the database at start and every few minutes.
@@ -64,10 +74,19 @@ export async function startOrm(config: Config, databaseUrl: string, logger: Logg
   return orm;
 }
 
-/** TEMPORAL_ADDRESS, or the project's own Temporal-compatible server on the service's database. */
+/**
+ * TEMPORAL_ADDRESS, or the project's own Temporal-compatible server on the service's database,
+ * on a thread of its own (threads.ts) so it never competes with the API's event loop.
+ */
 export async function startTemporalServer(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<string> {
   if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
-  return (await startEmbeddedTemporal(config, databaseUrl, logger, lifecycle, false)).address;
+  const data: DevServerThreadData = { host: '127.0.0.1', port: config.DEVSERVER_PORT, databaseUrl, logLevel: config.LOG_LEVEL };
+  const server = await startPartThread<string>(new URL('./devserver-thread.ts', import.meta.url), 'devserver', data, logger);
+  lifecycle.add('temporal devserver', async () => {
+    if (!(await server.stop(config.SHUTDOWN_TIMEOUT_MS))) throw new Error('the devserver thread did not stop cleanly');
+  });
+  logger.info({ address: server.ready, thread: 'devserver' }, 'embedded Temporal-compatible server started');
+  return server.ready;
 }
 
 /**
@@ -123,6 +142,22 @@ export async function startWorker(config: Config, temporalAddress: string, orm: 
   if (!clock?.simulated) startDeliveries(orm, logger, lifecycle);
   lifecycle.add('worker', () => workers.shutdown());
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+}
+
+/**
+ * The worker (startWorker) on a thread of its own with its own ORM (threads.ts): the SDK's
+ * activations and the activities' SQL stay off the API's event loop. `npm start` runs it so;
+ * the sandbox keeps its worker in-process (its clock is the devserver's, read in-process).
+ */
+export async function startWorkerThread(config: Config, temporalAddress: string, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+  const data: WorkerThreadData = { config, databaseUrl, temporalAddress };
+  const starting = startPartThread<true>(new URL('./worker-thread.ts', import.meta.url), 'worker', data, logger);
+  // Registered at once, so the parts started while it bundles the workflows (the API) stop before it.
+  lifecycle.add('worker thread', async () => {
+    const worker = await starting.catch(() => null);
+    if (worker && !(await worker.stop(config.SHUTDOWN_TIMEOUT_MS))) throw new Error('the worker thread did not stop cleanly');
+  });
+  await starting;
 }
 
 const DELIVERY_EVERY_MS = 30_000;

@@ -1,7 +1,8 @@
-// `npm start`: the whole service in one process tree on embedded defaults — PostgreSQL,
-// the Temporal-compatible server, the worker and the API.
+// `npm start`: the whole service in one process tree on embedded defaults — PostgreSQL (a
+// child process), the Temporal-compatible server and the worker (each on a thread of its own,
+// see threads.ts) and the API on the main thread.
 import { main } from './main.ts';
-import { startApi, startDatabase, startOrm, startTemporalClient, startTemporalServer, startWorker } from './components.ts';
+import { startApi, startDatabase, startOrm, startTemporalClient, startTemporalServer, startWorkerThread } from './components.ts';
 
 await main(async (config, logger, lifecycle) => {
   const databaseUrl = await startDatabase(config, logger, lifecycle);
@@ -12,8 +13,11 @@ await main(async (config, logger, lifecycle) => {
     logger.info(summary, summary.seeded ? 'demo jurisdiction loaded (see docs/demo-accounts.md)' : 'demo jurisdiction already present');
   }
   const temporalAddress = await startTemporalServer(config, databaseUrl, logger, lifecycle);
-  await startWorker(config, temporalAddress, orm, logger, lifecycle);
+  // The worker bundles its workflows on its thread while the API starts here.
+  const worker = startWorkerThread(config, temporalAddress, databaseUrl, logger, lifecycle);
+  worker.catch(() => {}); // awaited below; a failure stops the start there
   const temporal = startTemporalClient(config, temporalAddress, lifecycle);
   const url = await startApi(config, orm, temporal, logger, lifecycle);
+  await worker;
   console.log(`\n  API   ${url}\n  Docs  ${url}/docs\n  Ready ${url}/readyz\n`);
 });

@@ -1,0 +1,66 @@
+// Parts of `npm start` that run on threads of their own (the embedded Temporal-compatible
+// server, the Temporal worker with its activities), so their work never holds up the API's
+// event loop: during a 10,000-organization cycle start they were most of that loop's work and
+// people's requests waited behind them. They talk to each other over gRPC and PostgreSQL
+// exactly as separate processes would (TEMPORAL_ADDRESS, DATABASE_URL), so nothing depends on
+// where they run. A thread is stopped by a message, never by a signal: the process's own
+// lifecycle stops the parts in order (the worker before the server it polls).
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Logger } from 'pino';
+
+type FromThread<T> = { kind: 'ready'; value: T } | { kind: 'stopped'; clean: boolean };
+
+export interface PartThread<T> {
+  /** What the thread said when it was ready (an address). */
+  ready: T;
+  /** Asks the part to stop, waits for it (at most `timeoutMs`), then ends the thread; resolves true when it stopped cleanly. */
+  stop(timeoutMs: number): Promise<boolean>;
+}
+
+/** Starts `module` (a file that calls runPartThread) on a thread named `name`; resolves once it is ready. */
+export async function startPartThread<T>(module: URL, name: string, data: unknown, logger: Logger): Promise<PartThread<T>> {
+  const worker = new Worker(module, { name, workerData: data });
+  let exited = false;
+  const exit = new Promise<number>((resolve) => worker.once('exit', (code) => {
+    exited = true;
+    resolve(code);
+  }));
+  const ready = await new Promise<T>((resolve, reject) => {
+    worker.on('message', (message: FromThread<T>) => message.kind === 'ready' && resolve(message.value));
+    worker.once('error', reject);
+    void exit.then((code) => reject(new Error(`the ${name} thread exited with code ${code} before it was ready`)));
+  });
+  worker.on('error', (error) => logger.fatal({ err: error, thread: name }, `the ${name} thread failed`));
+  return {
+    ready,
+    async stop(timeoutMs) {
+      if (exited) return false;
+      const stopped = new Promise<boolean>((resolve) => worker.on('message', (m: FromThread<T>) => m.kind === 'stopped' && resolve(m.clean)));
+      worker.postMessage('stop');
+      let timer: NodeJS.Timeout | undefined;
+      const clean = await Promise.race([
+        stopped,
+        exit.then(() => false),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (!clean) logger.warn({ thread: name }, `the ${name} thread did not stop cleanly; ending it`);
+      await worker.terminate();
+      return clean;
+    },
+  };
+}
+
+/** The body of a part's thread: starts it from the data it was given, says when it is ready, stops it when told. */
+export async function runPartThread<D, T>(start: (data: D) => Promise<{ ready: T; stop(): Promise<boolean> }>): Promise<void> {
+  const port = parentPort!;
+  const part = await start(workerData as D);
+  port.postMessage({ kind: 'ready', value: part.ready } satisfies FromThread<T>);
+  port.on('message', (message) => {
+    if (message !== 'stop') return;
+    part.stop().then(
+      (clean) => port.postMessage({ kind: 'stopped', clean } satisfies FromThread<T>),
+      () => port.postMessage({ kind: 'stopped', clean: false } satisfies FromThread<T>),
+    ).finally(() => port.close());
+  });
+}
