@@ -81,12 +81,13 @@ export async function startOrm(
 export async function startTemporalServer(config: Config, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<string> {
   if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
   const data: DevServerThreadData = { host: '127.0.0.1', port: config.DEVSERVER_PORT, databaseUrl, logLevel: config.LOG_LEVEL };
-  const server = await startPartThread<string>(new URL('./devserver-thread.ts', import.meta.url), 'devserver', data, logger);
+  const server = startPartThread<string>(new URL('./devserver-thread.ts', import.meta.url), 'devserver', data, logger);
   lifecycle.add('temporal devserver', async () => {
     if (!(await server.stop(config.SHUTDOWN_TIMEOUT_MS))) throw new Error('the devserver thread did not stop cleanly');
   });
-  logger.info({ address: server.ready, thread: 'devserver' }, 'embedded Temporal-compatible server started');
-  return server.ready;
+  const address = await server.ready;
+  logger.info({ address, thread: 'devserver' }, 'embedded Temporal-compatible server started');
+  return address;
 }
 
 /**
@@ -151,13 +152,12 @@ export async function startWorker(config: Config, temporalAddress: string, orm: 
  */
 export async function startWorkerThread(config: Config, temporalAddress: string, databaseUrl: string, logger: Logger, lifecycle: Lifecycle): Promise<void> {
   const data: WorkerThreadData = { config, databaseUrl, temporalAddress };
-  const starting = startPartThread<true>(new URL('./worker-thread.ts', import.meta.url), 'worker', data, logger);
+  const worker = startPartThread<true>(new URL('./worker-thread.ts', import.meta.url), 'worker', data, logger);
   // Registered at once, so the parts started while it bundles the workflows (the API) stop before it.
   lifecycle.add('worker thread', async () => {
-    const worker = await starting.catch(() => null);
-    if (worker && !(await worker.stop(config.SHUTDOWN_TIMEOUT_MS))) throw new Error('the worker thread did not stop cleanly');
+    if (!(await worker.stop(config.SHUTDOWN_TIMEOUT_MS))) throw new Error('the worker thread did not stop cleanly');
   });
-  await starting;
+  await worker.ready;
 }
 
 const DELIVERY_EVERY_MS = 30_000;
@@ -190,8 +190,17 @@ export function startTemporalClient(config: Config, temporalAddress: string, lif
   return client;
 }
 
-export async function startApi(config: Config, orm: MikroORM, temporal: Client, logger: Logger, lifecycle: Lifecycle, sandbox?: SandboxControl): Promise<string> {
+/** Builds the API and listens once `listenAfter` (the worker being ready) has resolved, so /readyz never turns 200 before people's actions can be taken. */
+export async function startApi(
+  config: Config, orm: MikroORM, temporal: Client, logger: Logger, lifecycle: Lifecycle, sandbox?: SandboxControl, listenAfter?: Promise<unknown>,
+): Promise<string> {
   const server = await buildServer({ config, orm, temporal, ...(sandbox ? { clock: sandbox.clock, sandbox } : {}) }, { logger });
+  try {
+    await listenAfter;
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   await server.listen({ host: config.HOST, port: config.PORT });
   lifecycle.add('api', () => server.close());
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -13,11 +13,10 @@ await main(async (config, logger, lifecycle) => {
     logger.info(summary, summary.seeded ? 'demo jurisdiction loaded (see docs/demo-accounts.md)' : 'demo jurisdiction already present');
   }
   const temporalAddress = await startTemporalServer(config, databaseUrl, logger, lifecycle);
-  // The worker bundles its workflows on its thread while the API starts here.
+  // The worker bundles its workflows on its thread while the API is built here; the API listens once the worker polls.
   const worker = startWorkerThread(config, temporalAddress, databaseUrl, logger, lifecycle);
-  worker.catch(() => {}); // awaited below; a failure stops the start there
+  worker.catch(() => {}); // awaited by startApi; a failure stops the start there
   const temporal = startTemporalClient(config, temporalAddress, lifecycle);
-  const url = await startApi(config, orm, temporal, logger, lifecycle);
-  await worker;
+  const url = await startApi(config, orm, temporal, logger, lifecycle, undefined, worker);
   console.log(`\n  API   ${url}\n  Docs  ${url}/docs\n  Ready ${url}/readyz\n`);
 });

@@ -11,30 +11,45 @@ import type { Logger } from 'pino';
 type FromThread<T> = { kind: 'ready'; value: T } | { kind: 'stopped'; clean: boolean };
 
 export interface PartThread<T> {
-  /** What the thread said when it was ready (an address). */
-  ready: T;
-  /** Asks the part to stop, waits for it (at most `timeoutMs`), then ends the thread; resolves true when it stopped cleanly. */
+  /** What the thread says when it is ready (an address); rejects when it fails or ends before. */
+  ready: Promise<T>;
+  /**
+   * Asks a ready part to stop and waits for it (at most `timeoutMs`), then ends the thread (a
+   * thread still starting is ended at once); resolves true when it stopped cleanly.
+   */
   stop(timeoutMs: number): Promise<boolean>;
 }
 
-/** Starts `module` (a file that calls runPartThread) on a thread named `name`; resolves once it is ready. */
-export async function startPartThread<T>(module: URL, name: string, data: unknown, logger: Logger): Promise<PartThread<T>> {
+/** Starts `module` (a file that calls runPartThread) on a thread named `name`. */
+export function startPartThread<T>(module: URL, name: string, data: unknown, logger: Logger): PartThread<T> {
   const worker = new Worker(module, { name, workerData: data });
   let exited = false;
+  let isReady = false;
   const exit = new Promise<number>((resolve) => worker.once('exit', (code) => {
     exited = true;
     resolve(code);
   }));
-  const ready = await new Promise<T>((resolve, reject) => {
-    worker.on('message', (message: FromThread<T>) => message.kind === 'ready' && resolve(message.value));
+  const ready = new Promise<T>((resolve, reject) => {
+    worker.on('message', (message: FromThread<T>) => {
+      if (message.kind !== 'ready') return;
+      isReady = true;
+      resolve(message.value);
+    });
     worker.once('error', reject);
     void exit.then((code) => reject(new Error(`the ${name} thread exited with code ${code} before it was ready`)));
   });
-  worker.on('error', (error) => logger.fatal({ err: error, thread: name }, `the ${name} thread failed`));
+  ready.then(
+    () => worker.on('error', (error) => logger.fatal({ err: error, thread: name }, `the ${name} thread failed`)),
+    () => {},
+  );
   return {
     ready,
     async stop(timeoutMs) {
-      if (exited) return false;
+      if (exited) return isReady;
+      if (!isReady) {
+        await worker.terminate();
+        return true;
+      }
       const stopped = new Promise<boolean>((resolve) => worker.on('message', (m: FromThread<T>) => m.kind === 'stopped' && resolve(m.clean)));
       worker.postMessage('stop');
       let timer: NodeJS.Timeout | undefined;
