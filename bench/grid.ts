@@ -13,7 +13,8 @@
 // never rated (closed by the rating window). After the last day the clock runs on until every
 // matter is closed. Prints matters/s sustained (and what 200,000 would take at that rate),
 // p50/p99 of the report and rating requests, peak RSS (this process and PostgreSQL), history
-// sizes and what each matter cost the workflow (tasks, activities), with the load average.
+// sizes and what each matter cost the workflow (tasks, activities), with the load average; CPU per matter by
+// thread of this process and for PostgreSQL, and SQL statements per matter (bench/grid-measure.ts).
 //   GRID_BENCH_MATTERS=2000 GRID_BENCH_DAYS=2 npm run bench:grid      (a few minutes; extrapolated)
 //   npm run bench:grid -- [--matters 200000] [--days 100] [--concurrency 8]
 // GRID_BENCH_SQL_TOP=1 also prints the statements the service sent most often (per matter).
