@@ -5,6 +5,7 @@ import * as S from '../../schemas/assessment-rates.ts';
 import { RoundParams, SubjectParams } from '../../schemas/assessments.ts';
 import { PdfResponse, WorkflowErrors } from '../../schemas/star-ratings.ts';
 import { emOf } from '../../plugins/auth.ts';
+import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { XlsxFile } from '../../services/export/route.ts';
 import { sendXlsx } from '../../services/export/xlsx.ts';
 import { callerOf as caller } from '../../services/assessments/access.ts';
@@ -78,9 +79,13 @@ export function rateRoutes(app: AssessmentApp, services: AssessmentServices): vo
 
   app.get('/public/rate-surveys/:purpose/:subjectId', {
     config: { auth: { public: true } },
-    schema: { tags, summary: 'A 四率 survey\'s questions (群众满意率, 出资人支持度): answered with a one-time code', params: S.RateSurveyParams,
+    schema: { tags, summary: 'A 四率 survey\'s questions (群众满意率, 出资人支持度): answered with a one-time code; a browser gets the phone page', params: S.RateSurveyParams,
       response: { 200: S.RateSurvey } },
-  }, async (request) => rateSurvey(emOf(request), request.params.purpose, request.params.subjectId));
+  }, async (request, reply) => {
+    // A browser (the poster's QR code) gets the phone page: code → questionnaire → thanks.
+    if (wantsPage(request) && sendPage(reply)) return reply;
+    return rateSurvey(emOf(request), request.params.purpose, request.params.subjectId);
+  });
 
   app.post('/public/rate-surveys/:purpose/:subjectId', {
     config: { auth: { public: true } },

@@ -7,6 +7,7 @@ import { RoundParams, SubjectParams } from '../../schemas/assessments.ts';
 import { IssueCodesBody, IssuedCodes } from '../../schemas/surveys.ts';
 import { WorkflowErrors } from '../../schemas/star-ratings.ts';
 import { emOf } from '../../plugins/auth.ts';
+import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { XlsxFile } from '../../services/export/route.ts';
 import { sendXlsx } from '../../services/export/xlsx.ts';
 import { callerOf as caller } from '../../services/assessments/access.ts';
@@ -51,9 +52,12 @@ export function residentRoutes(app: AssessmentApp, services: AssessmentServices)
 
   app.get('/public/assessment-residents/:id', {
     config: { auth: { public: true } },
-    schema: { tags, summary: 'The residents\' page of a round answered with codes: which assessment, whether answers are taken',
+    schema: { tags, summary: 'The residents\' page of a round answered with codes: which assessment, whether answers are taken; a browser gets the phone page',
       params: S.PublicRoundParams, response: { 200: S.ResidentsRound } },
-  }, async (request) => residentsRound(emOf(request), request.params.id));
+  }, async (request, reply) => {
+    if (wantsPage(request) && sendPage(reply)) return reply;
+    return residentsRound(emOf(request), request.params.id);
+  });
 
   app.post('/public/assessment-residents/:id/code', {
     config: { auth: { public: true } },
