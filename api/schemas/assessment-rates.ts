@@ -44,7 +44,11 @@ export const ReportTo = Type.Object({
 export const MarkSent = Type.Object({ note: Type.Optional(Type.String({ maxLength: 300, description: 'a document number, how it was sent' })) },
   { additionalProperties: false });
 
-export const CompoundQuery = Type.Object({ unitId: Type.Optional(Uuid) }, { additionalProperties: false });
+export const CompoundQuery = Type.Object({
+  unitId: Type.Optional(Uuid),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'page size (1..200)' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'rows to skip' })),
+}, { additionalProperties: false });
 export const CompoundParams = Type.Object({ gridId: Uuid });
 export const CompoundBody = Type.Object({
   partyOrg: Type.Boolean({ description: '小区（楼院）党组织' }),
@@ -57,7 +61,11 @@ export const Compound = Type.Object({
   ownersCommittee: Type.Boolean(), selfGoverningGroup: Type.Boolean(), note: Nullable(Type.String()), recordedBy: Nullable(Type.String()),
   recordedAt: Nullable(DateTime),
 });
-export const CompoundList = Type.Object({ items: Type.Array(Compound), recorded: Type.Integer(), selfGoverned: Type.Integer() });
+export const CompoundList = Type.Object({
+  items: Type.Array(Compound),
+  total: Type.Integer({ description: 'grids matching, all pages' }), limit: Type.Integer(), offset: Type.Integer(),
+  recorded: Type.Integer({ description: 'grids recorded, all pages' }), selfGoverned: Type.Integer({ description: 'grids governing themselves, all pages' }),
+});
 
 export const RateSurveyParams = Type.Object({ purpose: Type.Enum(['party_org_satisfaction', 'owner_support']), subjectId: Uuid });
 export const RateSurvey = Type.Object({ title: Type.String(), label: Type.String(), questions: Type.Array(Question) });

@@ -38,7 +38,8 @@ describe('Excel export of the directory', () => {
     expect(sheet.headers).toEqual(expect.arrayContaining(['组织名称', '类型', '所属单位', '统一社会信用代码', '职工人数', '党员人数', '党组织成立日期']));
     const rows = byHeader(sheet);
     // Street A sees its own community's enterprises, not street B's, and not the social organization (filtered out).
-    expect(rows.map((r) => r['组织名称'])).toEqual(['甲科技有限公司', '甲精密制造有限公司']);
+    // In pinyin order, as the list: jiǎ jīng before jiǎ kē (by code point 科 U+79D1 came before 精 U+7CBE).
+    expect(rows.map((r) => r['组织名称'])).toEqual(['甲精密制造有限公司', '甲科技有限公司']);
     const precise = rows.find((r) => r['组织名称'] === '甲精密制造有限公司')!;
     expect(precise).toMatchObject({ 类型: '非公企业', 所属单位: '甲社区', 职工人数: 326, 党员人数: 27, 负责人: '赵一', 党组织书记: '钱二' });
     expect(precise['党组织成立日期']).toEqual(new Date('2015-07-01T00:00:00Z'));

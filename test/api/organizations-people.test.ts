@@ -44,6 +44,19 @@ describe('organizations', () => {
     expect(bad.json().details).toEqual([{ field: 'querystring.limit', rule: 'must be <= 200' }]);
   });
 
+  it('lists names in pinyin order as Chinese readers expect, not by code point', async () => {
+    // Code point order would be 乙 (U+4E59), 区 (U+533A), 甲 (U+7532); pinyin is jiǎ, qū, yǐ.
+    const names: string[] = (await call(world.tokens.orgDept!, 'GET', '/organizations?limit=200')).json().items.map((o: { name: string }) => o.name);
+    const at = (name: string) => names.indexOf(name);
+    expect([at('甲科技有限公司'), at('区财政局'), at('乙商贸有限公司')].every((i, k, all) => i >= 0 && (k === 0 || all[k - 1]! < i))).toBe(true);
+    for (const name of ['仙蕾', '安娜', '白云']) {
+      expect((await call(world.tokens.streetA!, 'POST', '/people', { name, unitId: world.communityA.id })).statusCode).toBe(201);
+    }
+    // 仙 (U+4ED9) comes first by code point; by pinyin it is ān, bái, xiān.
+    const people: string[] = (await call(world.tokens.streetA!, 'GET', '/people?limit=200')).json().items.map((p: { name: string }) => p.name);
+    expect(people.filter((n) => ['仙蕾', '安娜', '白云'].includes(n))).toEqual(['安娜', '白云', '仙蕾']);
+  });
+
   it('refuses to delete an organization that still has people (409)', async () => {
     const res = await call(world.tokens.streetA!, 'DELETE', `/organizations/${world.orgA.id}`);
     expect(res.statusCode).toBe(409);

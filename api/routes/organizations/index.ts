@@ -29,7 +29,7 @@ import {
   organizationExample,
 } from '../../schemas/organizations.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';
-import { ORGANIZATION_ORDER, organizationListWhere } from '../../services/directory/lists.ts';
+import { organizationListWhere, organizationOrder } from '../../services/directory/lists.ts';
 import { organizationExport } from '../../services/directory/exports.ts';
 import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
 import { sendXlsx } from '../../services/export/xlsx.ts';
@@ -76,7 +76,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const scope = await readableOrganizationScope(em, principalOf(request), READ);
     const { limit, offset, ...filters } = request.query;
     const where = await organizationListWhere(em, scope, filters);
-    const [items, total] = await em.findAndCount(Organization, where, { populate: ['unit'], limit, offset, orderBy: ORGANIZATION_ORDER });
+    const [items, total] = await em.findAndCount(Organization, where, { populate: ['unit'], limit, offset, orderBy: organizationOrder() });
     return { items: items.map(organizationDto), total, limit, offset };
   });
 

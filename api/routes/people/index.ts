@@ -17,7 +17,7 @@ import { IdParams, Page } from '../../schemas/common.ts';
 import { PersonCreate, PersonDto, PersonQuery, PersonUpdate, personDto, personExample } from '../../schemas/people.ts';
 import { refuseIfReferenced } from '../../support/db-errors.ts';
 import { allOf } from '../../support/query.ts';
-import { PERSON_ORDER, personListWhere, personWhere } from '../../services/directory/lists.ts';
+import { personListWhere, personOrder, personWhere } from '../../services/directory/lists.ts';
 import { personExport } from '../../services/directory/exports.ts';
 import { XlsxFile, exportQuery, xlsxExportDescription } from '../../services/export/route.ts';
 import { sendXlsx } from '../../services/export/xlsx.ts';
@@ -53,7 +53,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const em = emOf(request);
     const { limit, offset, ...filters } = request.query;
     const where = personListWhere(scopeOf(principalOf(request), READ), filters);
-    const [items, total] = await em.findAndCount(Person, where, { populate: ['unit', 'organization'], limit, offset, orderBy: PERSON_ORDER });
+    const [items, total] = await em.findAndCount(Person, where, { populate: ['unit', 'organization'], limit, offset, orderBy: personOrder() });
     return { items: items.map(personDto), total, limit, offset };
   });
 

@@ -1,15 +1,17 @@
-// What the assessment services share: the caller, which units the caller holds staff roles
-// over, the schemes and rounds the caller may see (else 404, so another district's records are
-// not revealed), and the sources a caller may score an assessed person or unit as.
+// The one place that says who sees and acts on what in the assessments (every service of
+// api/services/assessments/ asks here): the caller, which units the caller holds staff roles
+// over, the units, schemes and rounds the caller may see (else 404, so another district's records
+// are not revealed), who acts as the department of a round, who holds a role in it (first review,
+// sign-off), and the sources a caller may score an assessed person or unit as.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Principal } from '../../../domain/auth/principal.ts';
 import { isAdmin } from '../../../domain/auth/scope.ts';
 import type { Clock } from '../../../domain/clock.ts';
-import { notFound } from '../../../domain/errors.ts';
+import { forbidden, notFound } from '../../../domain/errors.ts';
 import type { SchemeDefinition, SourceKind } from '../../../domain/assessment/rules.ts';
-import type { RoundStage } from '../../../domain/assessment/state.ts';
+import type { RoundStage, SignOff } from '../../../domain/assessment/state.ts';
 import type { WorkflowBounds } from '../../workflow-refusals.ts';
 import { emOf, principalOf } from '../../plugins/auth.ts';
 
@@ -22,6 +24,12 @@ const STAFF = ['org_department', 'street_committee', 'community_committee'];
 /** Paths of units the caller holds `roles` over (every staff role when not named). */
 export const pathsOf = (p: Principal, roles: readonly string[] = STAFF): string[] =>
   p.grants.filter((g) => roles.includes(g.role) && g.unitPath).map((g) => g.unitPath!);
+
+/** Paths the caller sees everything under: every unit for an admin, else where it holds `roles`. */
+export const scopePaths = (p: Principal, roles: readonly string[] = STAFF): string[] => (isAdmin(p) ? [''] : pathsOf(p, roles));
+
+/** Whether the caller holds one of `roles` over a unit (at it or above it). */
+export const holdsOver = (p: Principal, unitPath: string, roles: readonly string[]) => pathsOf(p, roles).some((path) => unitPath.startsWith(path));
 
 export async function unitInScope(c: Caller, unitId: string, roles: readonly string[]) {
   const [unit] = await c.em.execute<{ id: string; name: string; path: string; level: string }[]>(
@@ -66,19 +74,64 @@ export interface RoundAccess {
   named?: SourceKind[];
 }
 
-/** A round the caller may see: staff over its unit, or inside it (a street, a community, a grid worker). */
-export async function roundFor(c: Caller, id: string): Promise<RoundAccess> {
-  const [round] = await c.em.execute<RoundRow[]>(
+/** A round with its unit and the definition of the version it runs. */
+async function roundRow(em: EntityManager, id: string): Promise<RoundRow | undefined> {
+  const [round] = await em.execute<RoundRow[]>(
     `select r.*, u.name unit_name, u.path unit_path, v.definition from assessment_round r join administrative_unit u on u.id = r.unit_id
        join assessment_scheme_version v on v.scheme_id = r.scheme_id and v.version = r.version where r.id = ?`, [id]);
+  return round;
+}
+
+/** Paths where the caller holds one of `roles` over or inside the round's unit (an admin: the round's own). */
+export function rolePathsIn(c: Caller, round: RoundRow, roles: readonly string[]): string[] {
+  if (isAdmin(c.principal)) return [round.unit_path];
+  return pathsOf(c.principal, roles).filter((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p));
+}
+
+/** A round the caller may see: staff over its unit, or inside it (a street, a community, a grid worker). */
+export async function roundFor(c: Caller, id: string): Promise<RoundAccess> {
+  const round = await roundRow(c.em, id);
   if (!round) throw notFound('assessment round');
   const admin = isAdmin(c.principal);
-  const department = admin || pathsOf(c.principal, ['org_department']).some((p) => round.unit_path.startsWith(p));
+  const department = admin || holdsOver(c.principal, round.unit_path, ['org_department']);
   const within = pathsOf(c.principal).filter((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p));
   const named = (await c.em.execute<{ source: SourceKind }[]>('select source from assessment_voter where round_id = ? and account_id = ?',
     [round.id, c.principal.accountId])).map((r) => r.source);
   if (!department && within.length === 0 && named.length === 0) throw notFound('assessment round');
   return { round, department, within, named };
+}
+
+/** A round as the public page sees it (by its id, printed on the 公示 notice): 404 for a round that takes no objections. */
+export async function publicRoundFor(em: EntityManager, id: string): Promise<RoundAccess> {
+  const round = await roundRow(em, id);
+  if (!round?.definition.objections) throw notFound('assessment round');
+  return { round, department: false, within: [] };
+}
+
+/** What only the department over the round does: else 403 (`hidden`: 404, for what others may not know exists). */
+export function asDepartment(access: RoundAccess, what: string, hidden?: string): RoundAccess {
+  if (!access.department) throw hidden ? notFound(hidden) : forbidden(`only the department ${what}`, 'not_your_role');
+  return access;
+}
+
+/**
+ * The role the caller signs the round's next step in: the step's role when it holds it in the round, else another
+ * sign-off role it holds there (the workflow's validator refuses it: 403 wrong_role). A caller holding no sign-off
+ * role in the round (community staff, a grid worker, a named voter) signs nothing.
+ */
+export function signOffRoleOf(c: Caller, round: RoundRow): SignOff['role'] {
+  if (isAdmin(c.principal)) return 'admin';
+  const due = round.definition.signOff[round.sign_off_step];
+  const held = (['org_department', 'street_committee'] as const).filter((r) => rolePathsIn(c, round, [r]).length > 0);
+  const role = due && held.includes(due) ? due : held[0];
+  if (!role) throw forbidden('you do not sign off this round', 'wrong_role');
+  return role;
+}
+
+/** Whether the caller may sign the round's next step now. */
+export function canSignOff(c: Caller, round: RoundRow): boolean {
+  const due = round.definition.signOff[round.sign_off_step];
+  return round.stage === 'sign_off' && due !== undefined && rolePathsIn(c, round, [due]).length > 0;
 }
 
 export interface SubjectRow {

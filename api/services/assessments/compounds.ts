@@ -5,9 +5,9 @@
 // itself once any grid of the subtree is recorded, and a subtree without any record is 无数据.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../../../domain/audit/record.ts';
-import { isAdmin } from '../../../domain/auth/scope.ts';
 import { notFound } from '../../../domain/errors.ts';
-import { pathsOf, unitInScope, type Caller } from './access.ts';
+import { byName } from '../../support/names-order.ts';
+import { scopePaths, unitInScope, type Caller } from './access.ts';
 
 const KEEPERS = ['org_department', 'street_committee', 'community_committee'];
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
@@ -15,22 +15,28 @@ const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
 export interface CompoundBody { partyOrg: boolean; ownersCommittee: boolean; selfGoverningGroup: boolean; note?: string }
 
 export function createCompoundService(deps: { clock: { now(): Date } }) {
-  async function list(c: Caller, query: { unitId?: string }) {
-    const paths = query.unitId ? [(await unitInScope(c, query.unitId, KEEPERS)).path] : isAdmin(c.principal) ? ['/'] : pathsOf(c.principal, KEEPERS);
-    if (!paths.length) return { items: [], recorded: 0, selfGoverned: 0 };
+  /** A page of the grids under the caller's units (or under `unitId`), by community then grid in pinyin order; the counts are of all pages. */
+  async function list(c: Caller, query: { unitId?: string; limit?: number; offset?: number }) {
+    const [limit, offset] = [query.limit ?? 50, query.offset ?? 0];
+    const paths = query.unitId ? [(await unitInScope(c, query.unitId, KEEPERS)).path] : scopePaths(c.principal, KEEPERS);
+    if (!paths.length) return { items: [], total: 0, limit, offset, recorded: 0, selfGoverned: 0 };
+    const under = `g.level = 'grid' and (${paths.map(() => 'g.path like ?').join(' or ')})`;
+    const args = paths.map((p) => `${p}%`);
+    const [counts] = await c.em.execute<{ total: string; recorded: string; self_governed: string }[]>(
+      `select count(*) total, count(c.grid_id) recorded, count(*) filter (where c.party_org or c.owners_committee or c.self_governing_group) self_governed
+         from administrative_unit g left join compound_governance c on c.grid_id = g.id where ${under}`, args);
     const rows = await c.em.execute<{ id: string; name: string; community: string | null; party_org: boolean | null; owners_committee: boolean | null;
       self_governing_group: boolean | null; note: string | null; recorded_by: string | null; recorded_at: Date | null }[]>(
       `select g.id, g.name, p.name community, c.party_org, c.owners_committee, c.self_governing_group, c.note, a.display_name recorded_by, c.recorded_at
          from administrative_unit g left join administrative_unit p on p.id = g.parent_id left join compound_governance c on c.grid_id = g.id
          left join account a on a.id = c.recorded_by
-        where g.level = 'grid' and (${paths.map(() => 'g.path like ?').join(' or ')}) order by g.path limit 2000`, paths.map((p) => `${p}%`));
+        where ${under} order by ${byName('p.name')}, ${byName('g.name')}, g.id limit ? offset ?`, [...args, limit, offset]);
     const items = rows.map((r) => ({
       gridId: r.id, name: r.name, community: r.community, recorded: r.recorded_at !== null, partyOrg: Boolean(r.party_org),
       ownersCommittee: Boolean(r.owners_committee), selfGoverningGroup: Boolean(r.self_governing_group), note: r.note, recordedBy: r.recorded_by,
       recordedAt: iso(r.recorded_at),
     }));
-    return { items, recorded: items.filter((i) => i.recorded).length,
-      selfGoverned: items.filter((i) => i.partyOrg || i.ownersCommittee || i.selfGoverningGroup).length };
+    return { items, total: Number(counts!.total), limit, offset, recorded: Number(counts!.recorded), selfGoverned: Number(counts!.self_governed) };
   }
 
   async function record(c: Caller, gridId: string, body: CompoundBody) {

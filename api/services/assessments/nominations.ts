@@ -9,7 +9,7 @@ import { indicatorsOf, type SourceKind } from '../../../domain/assessment/rules.
 import { nominateAssessmentCandidate, reviewAssessmentNomination } from '../../../domain/assessment/contracts.ts';
 import { MAX_REASON, type Candidate, type NominationStatus, type Nominator } from '../../../domain/assessment/votes.ts';
 import { takeUpdate, tellWorkflow } from '../../workflow-refusals.ts';
-import { pathsOf, roundFor, type AssessmentDeps, type Caller, type RoundAccess } from './access.ts';
+import { asDepartment, holdsOver, pathsOf, roundFor, type AssessmentDeps, type Caller, type RoundAccess } from './access.ts';
 
 interface NominationRow {
   id: string; nominator_kind: string; candidate_account_id: string | null; candidate_unit_id: string; candidate_name: string; unit_name: string;
@@ -57,7 +57,7 @@ export function createNominationService(deps: AssessmentDeps) {
     if (unit.level !== d.target.unitLevel) {
       throw badRequest('the candidate is not in the right kind of unit', [{ field: 'body.unitId', rule: `must be a ${d.target.unitLevel}` }]);
     }
-    const kind = n.by.find((k): k is Exclude<Nominator, 'residents'> => k !== 'residents' && pathsOf(c.principal, [k]).some((p) => unit.path.startsWith(p)));
+    const kind = n.by.find((k): k is Exclude<Nominator, 'residents'> => k !== 'residents' && holdsOver(c.principal, unit.path, [k]));
     if (!kind) throw forbidden('you do not nominate candidates in this unit', 'not_your_role');
     const reason = body.reason?.trim() ?? '';
     if (reason.length < 5 || reason.length > MAX_REASON) {
@@ -85,8 +85,7 @@ export function createNominationService(deps: AssessmentDeps) {
 
   async function review(c: Caller, roundId: string, body: { nominationId: string; decision: 'accept' | 'refuse'; reason?: string }) {
     const access = await roundFor(c, roundId);
-    staged(access);
-    if (!access.department) throw forbidden('only the department reviews nominations', 'not_your_role');
+    staged(asDepartment(access, 'reviews nominations'));
     if (body.decision === 'refuse' && (body.reason ?? '').trim().length < 2) {
       throw badRequest('a refusal says why', [{ field: 'body.reason', rule: `is required to refuse (2 to ${MAX_REASON} characters)` }]);
     }
@@ -97,8 +96,7 @@ export function createNominationService(deps: AssessmentDeps) {
 
   /** The department names the voters of a source (replacing the earlier list); they vote on every subject, once each. */
   async function setVoters(c: Caller, roundId: string, body: { source: SourceKind; accountIds: string[] }) {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw forbidden('only the department names voters', 'not_your_role');
+    const access = asDepartment(await roundFor(c, roundId), 'names voters');
     const d = access.round.definition;
     const voting = new Set(indicatorsOf(d).filter((i) => i.rule === 'vote').flatMap((i) => i.voters ?? []));
     if (!voting.has(body.source) || ['self', 'residents', 'department'].includes(body.source)) {

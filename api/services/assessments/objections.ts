@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
-import { badRequest, conflictOf, forbidden, notFound, rateLimited } from '../../../domain/errors.ts';
+import { badRequest, conflictOf, notFound, rateLimited } from '../../../domain/errors.ts';
 import { answerAssessmentObjection, fileAssessmentObjection } from '../../../domain/assessment/contracts.ts';
 import { answerProblems, DEFAULT_PUBLIC_PER_HOUR, type ObjectionAnswer, type ObjectionFiler } from '../../../domain/assessment/objections.ts';
 import type { SchemeDefinition } from '../../../domain/assessment/rules.ts';
 import { takeUpdate, tellWorkflow } from '../../workflow-refusals.ts';
-import { roundFor, type AssessmentDeps, type Caller, type RoundAccess, type RoundRow } from './access.ts';
+import { asDepartment, publicRoundFor, roundFor, type AssessmentDeps, type Caller, type RoundAccess } from './access.ts';
 import { DAY_MS } from '../../../domain/time.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -84,7 +84,7 @@ export function createObjectionService(deps: AssessmentDeps) {
 
   /** Residents through the public page: no account, at most `publicPerHour` from one client an hour. */
   async function filePublic(em: EntityManager, roundId: string, body: { subjectId: string; reason: string; name?: string; phone?: string }, client: string) {
-    const access = await publicRound(em, roundId);
+    const access = await publicRoundFor(em, roundId);
     const d = access.round.definition;
     const [subject] = await em.execute<{ id: string }[]>('select id from assessment_subject where id = ? and round_id = ?', [body.subjectId, roundId]);
     if (!subject) throw badRequest('names nobody assessed in this round', [{ field: 'body.subjectId', rule: 'is not assessed in this round' }]);
@@ -111,7 +111,7 @@ export function createObjectionService(deps: AssessmentDeps) {
     const access = await roundFor(c, roundId);
     const [o] = await rows(c.em, roundId, 'and o.id = ?', [objectionId]);
     if (!o) throw notFound('objection');
-    if (!access.department) throw forbidden('only the department answers objections', 'not_your_role');
+    asDepartment(access, 'answers objections');
     const a: ObjectionAnswer = { ...body, objectionId, accountId: c.principal.accountId };
     const problems = answerProblems(access.round.definition.bands, a);
     if (problems.length) throw badRequest('the answer cannot be accepted', problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
@@ -120,17 +120,8 @@ export function createObjectionService(deps: AssessmentDeps) {
     return view((await rows(c.em, roundId, 'and o.id = ?', [objectionId]))[0]!);
   }
 
-  /** A round as the public page sees it (by its id, printed on the 公示 notice): 404 for a round without objections. */
-  async function publicRound(em: EntityManager, roundId: string) {
-    const [round] = await em.execute<RoundRow[]>(
-      `select r.*, u.name unit_name, u.path unit_path, v.definition from assessment_round r join administrative_unit u on u.id = r.unit_id
-         join assessment_scheme_version v on v.scheme_id = r.scheme_id and v.version = r.version where r.id = ?`, [roundId]);
-    if (!round?.definition.objections) throw notFound('assessment round');
-    return { round, department: false, within: [] } as RoundAccess;
-  }
-
   async function publicPage(em: EntityManager, roundId: string) {
-    const { round } = await publicRound(em, roundId);
+    const { round } = await publicRoundFor(em, roundId);
     const d = round.definition;
     const at = await publicityStart(em, roundId);
     const shown = round.stage === 'publicity' || round.stage === 'closed';

@@ -2,10 +2,9 @@
 // period, band, 绩效奖金) that made each. Seen by the department and street staff over the
 // person's or unit's unit (else not listed); the Excel export takes the same filters.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isAdmin } from '../../../domain/auth/scope.ts';
 import { named } from '../export/route.ts';
 import { pagesOf, type ExportColumn, type ExportSpec } from '../export/xlsx.ts';
-import { pathsOf, type Caller } from './access.ts';
+import { scopePaths, type Caller } from './access.ts';
 
 export interface PayGradeFilters { q?: string; limit?: number; offset?: number }
 
@@ -15,14 +14,9 @@ interface MoveRow { subject_key: string; round_id: string; scheme_name: string; 
 
 /** The rows' SQL: a person's unit is where it was last assessed, else where it holds a role. */
 function gradesSql(c: Caller, f: PayGradeFilters) {
-  const admin = isAdmin(c.principal);
-  const paths = pathsOf(c.principal, ['org_department', 'street_committee']);
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (!admin) {
-    where.push(paths.length ? `(${paths.map(() => 'u.path like ?').join(' or ')})` : 'false');
-    args.push(...paths.map((p) => `${p}%`));
-  }
+  const paths = scopePaths(c.principal, ['org_department', 'street_committee']);
+  const where = [paths.length ? `(${paths.map(() => 'u.path like ?').join(' or ')})` : 'false'];
+  const args: unknown[] = paths.map((p) => `${p}%`);
   if (f.q?.trim()) {
     where.push("coalesce(a.display_name, u0.name) ilike '%' || ? || '%'");
     args.push(f.q.trim());

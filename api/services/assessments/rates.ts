@@ -8,14 +8,13 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { recordAudit } from '../../../domain/audit/record.ts';
-import { isAdmin } from '../../../domain/auth/scope.ts';
 import { badRequest, conflictOf, forbidden, notFound } from '../../../domain/errors.ts';
 import { indicatorsOf } from '../../../domain/assessment/rules.ts';
 import { reviewAssessmentFiling } from '../../../domain/assessment/contracts.ts';
 import { reportRelativePath } from '../../../reports/store.ts';
 import { takeUpdate, tellWorkflow } from '../../workflow-refusals.ts';
 import type { ExportSpec } from '../export/xlsx.ts';
-import { pathsOf, roundFor, type AssessmentDeps, type Caller, type RoundAccess } from './access.ts';
+import { asDepartment, roundFor, rolePathsIn, type AssessmentDeps, type Caller, type RoundAccess } from './access.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const actor = (c: Caller) => ({ accountId: c.principal.accountId, label: c.principal.login });
@@ -34,8 +33,7 @@ export function createRatesService(deps: AssessmentDeps) {
 
   /** The department's offline counts of a round: every rate indicator that takes them, per assessed. */
   async function offlineCounts(c: Caller, roundId: string) {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw notFound('assessment round');
+    const access = asDepartment(await roundFor(c, roundId), 'enters offline counts', 'assessment round');
     const indicators = indicatorsOf(access.round.definition).filter((i) => i.rule === 'rate' && i.offline)
       .map((i) => ({ key: i.key, name: i.name, rateSource: i.rateSource! }));
     const rows = await c.em.execute<{ subject_id: string; indicator_key: string; numerator: number; denominator: number; note: string;
@@ -55,8 +53,7 @@ export function createRatesService(deps: AssessmentDeps) {
 
   /** Types in (or corrects) one indicator's offline count of one assessed, while scoring is open. */
   async function enterOffline(c: Caller, roundId: string, subjectId: string, body: OfflineBody) {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw forbidden('only the department enters offline counts', 'not_your_role');
+    const access = asDepartment(await roundFor(c, roundId), 'enters offline counts');
     const subject = await subjectOf(c.em, access, subjectId);
     const ind = indicatorsOf(access.round.definition).find((i) => i.key === body.indicator);
     const problems = [];
@@ -85,9 +82,7 @@ export function createRatesService(deps: AssessmentDeps) {
   /** Paths the caller reviews in (the scheme's first-review role over or inside the round's unit). */
   const reviewPaths = (c: Caller, access: RoundAccess) => {
     const role = access.round.definition.firstReview?.role;
-    if (!role) return [];
-    if (isAdmin(c.principal)) return [access.round.unit_path];
-    return pathsOf(c.principal, [role]).filter((p) => p.startsWith(access.round.unit_path) || access.round.unit_path.startsWith(p));
+    return role ? rolePathsIn(c, access.round, [role]) : [];
   };
 
   /** The filings awaiting (or past) the caller's first review, with what they say. */
@@ -137,8 +132,7 @@ export function createRatesService(deps: AssessmentDeps) {
 
   /** The round's report to the body the scheme names, once the results are final. */
   async function reportTo(c: Caller, roundId: string) {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw notFound('report');
+    const access = asDepartment(await roundFor(c, roundId), 'reports the results', 'report');
     const reportTo = access.round.definition.outputs.reportTo;
     if (!reportTo) throw notFound('report');
     const [r] = await c.em.execute<{ regulator_report_sha256: string | null; regulator_sent_at: Date | null; sent_by: string | null;

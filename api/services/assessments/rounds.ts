@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../../../domain/audit/record.ts';
-import { isAdmin } from '../../../domain/auth/scope.ts';
 import { badRequest, conflictOf, notFound } from '../../../domain/errors.ts';
 import { DAY_MS } from '../../../domain/time.ts';
 import type { RateCount, SchemeDefinition } from '../../../domain/assessment/rules.ts';
@@ -16,7 +15,7 @@ import { reportRelativePath } from '../../../reports/store.ts';
 import { workflowUnavailable } from '../../workflow-refusals.ts';
 import { createObjectionService } from './objections.ts';
 import { readsPapers } from './papers.ts';
-import { pathsOf, roundFor, schemeFor, sourcesFor, unitInScope, type AssessmentDeps, type Caller, type RoundAccess, type SubjectRow } from './access.ts';
+import { canSignOff, roundFor, schemeFor, scopePaths, sourcesFor, unitInScope, type AssessmentDeps, type Caller, type RoundAccess, type SubjectRow } from './access.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -99,10 +98,9 @@ export function createRoundService(deps: AssessmentDeps) {
   }
 
   async function list(c: Caller) {
-    const admin = isAdmin(c.principal);
-    const paths = pathsOf(c.principal);
-    if (!admin && !paths.length) return { items: [] };
-    const where = admin ? '' : `where ${paths.map(() => '(u.path like ? or ? like u.path || \'%\')').join(' or ')}`;
+    const paths = scopePaths(c.principal);
+    if (!paths.length) return { items: [] };
+    const where = `where ${paths.map(() => '(u.path like ? or ? like u.path || \'%\')').join(' or ')}`;
     const rows = await c.em.execute<{ id: string }[]>(
       `select r.id from assessment_round r join administrative_unit u on u.id = r.unit_id ${where} order by r.started_at desc limit 200`,
       paths.flatMap((p) => [`${p}%`, p]));
@@ -152,11 +150,8 @@ export function createRoundService(deps: AssessmentDeps) {
       [round.id]);
     const resultsShown = access.department || round.stage === 'publicity' || round.stage === 'closed';
     const bandName = new Map(d.bands.map((b) => [b.key, b.name]));
-    const due = d.signOff[round.sign_off_step];
-    const canSignOff = round.stage === 'sign_off' && due !== undefined && (isAdmin(c.principal)
-      || pathsOf(c.principal, [due]).some((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p)));
     return {
-      ...summary(round, rows.length), definition: d, resultsShown, canSignOff, canClose: access.department && round.stage === 'scoring',
+      ...summary(round, rows.length), definition: d, resultsShown, canSignOff: canSignOff(c, round), canClose: access.department && round.stage === 'scoring',
       ...(await objectionsOf(c, access)),
       signOffs: signOffs.map((s) => ({ step: s.step, role: s.role, signer: s.display_name, signedAt: iso(s.signed_at)! })),
       subjects: rows.map((s) => {

@@ -4,13 +4,11 @@
 // validator has the last word (stage, role, a score over the max), and its activity records
 // what it accepted, so a refused action writes nothing.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { isAdmin } from '../../../domain/auth/scope.ts';
 import { badRequest, conflictOf, forbidden } from '../../../domain/errors.ts';
 import { entriesProblems, type Entry, type SourceKind } from '../../../domain/assessment/rules.ts';
 import { closeAssessmentScoring, signOffAssessmentRound, submitAssessmentScores } from '../../../domain/assessment/contracts.ts';
-import type { SignOff } from '../../../domain/assessment/state.ts';
 import { takeUpdate, tellWorkflow } from '../../workflow-refusals.ts';
-import { pathsOf, roundFor, sourcesFor, type AssessmentDeps, type Caller } from './access.ts';
+import { asDepartment, roundFor, signOffRoleOf, sourcesFor, type AssessmentDeps, type Caller } from './access.ts';
 import type { createRoundService } from './rounds.ts';
 
 export function createScoringService(deps: AssessmentDeps, rounds: ReturnType<typeof createRoundService>) {
@@ -36,8 +34,7 @@ export function createScoringService(deps: AssessmentDeps, rounds: ReturnType<ty
   }
 
   async function closeScoring(c: Caller, roundId: string) {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw forbidden('only the department closes scoring', 'not_your_role');
+    const access = asDepartment(await roundFor(c, roundId), 'closes scoring');
     const state = await tellWorkflow(
       () => takeUpdate(deps.bounds, deps.temporal.workflow.getHandle(access.round.workflow_id), closeAssessmentScoring, [{ accountId: c.principal.accountId }]),
       ended('the round has ended'),
@@ -46,12 +43,8 @@ export function createScoringService(deps: AssessmentDeps, rounds: ReturnType<ty
   }
 
   async function signOff(c: Caller, roundId: string) {
-    const access = await roundFor(c, roundId);
-    const { round } = access;
-    const due = round.definition.signOff[round.sign_off_step];
-    const holds = (role: string) => pathsOf(c.principal, [role]).some((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p));
-    // The role the caller signs in: the step's when it holds it; else its own, which the validator refuses (403 wrong_role).
-    const role: SignOff['role'] = isAdmin(c.principal) ? 'admin' : due && holds(due) ? due : holds('org_department') ? 'org_department' : 'street_committee';
+    const { round } = await roundFor(c, roundId);
+    const role = signOffRoleOf(c, round);
     const state = await tellWorkflow(
       () => takeUpdate(deps.bounds, deps.temporal.workflow.getHandle(round.workflow_id), signOffAssessmentRound, [{ role, accountId: c.principal.accountId }]),
       ended('the round has ended'),

@@ -7,6 +7,7 @@ import type { Person } from '../../../domain/entities/person.ts';
 import { escapeLike, type Scope } from '../../../domain/auth/scope.ts';
 import { keysetPages, pagesOf, type ExportColumn, type ExportSpec } from '../export/xlsx.ts';
 import { named, unitFilter } from '../export/route.ts';
+import { byName } from '../../support/names-order.ts';
 import {
   personListWhere,
   readPeople,
@@ -99,8 +100,8 @@ async function organizationSql(em: EntityManager, scope: Scope, { q, kind, under
             to_char(o.party_org_founded_on, 'YYYY-MM-DD') as founded_on, o.legal_representative, o.staff_count,
             o.party_member_count, o.responsible_people, o.address, o.created_at
        from organization o join administrative_unit u on u.id = o.unit_id
-      where ${[...where, ...(after ? ['(o.name, o.id) > (?, ?)'] : []), 'true'].join(' and ')}
-      order by o.name, o.id limit ?`,
+      where ${[...where, ...(after ? [`(${byName('o.name')}, o.id) > (?, ?)`] : []), 'true'].join(' and ')}
+      order by ${byName('o.name')}, o.id limit ?`,
     [...params, ...(after ? [after.name, after.id] : []), size],
   );
 }

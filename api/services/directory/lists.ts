@@ -6,6 +6,7 @@ import { Person } from '../../../domain/entities/person.ts';
 import { escapeLike, organizationWhere, unitPathInScope, type Scope } from '../../../domain/auth/scope.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { allOf, anyOf } from '../../support/query.ts';
+import { nameOrder } from '../../support/names-order.ts';
 
 type Where = Record<string, unknown>;
 
@@ -25,7 +26,8 @@ export async function organizationListWhere(em: EntityManager, scope: Scope, { q
   }
   return allOf(and);
 }
-export const ORGANIZATION_ORDER = { name: 'asc', id: 'asc' } as const;
+/** Organizations by name in pinyin order (a fresh orderBy each call). */
+export const organizationOrder = nameOrder;
 
 /** The people a scope sees: placed in its units, or in organizations under them or of its own. */
 export function personWhere(scope: Scope): Where {
@@ -50,10 +52,11 @@ export function personListWhere(scope: Scope, { q, organizationId, unitId }: Per
   if (unitId) and.push({ unit: unitId });
   return allOf(and);
 }
-export const PERSON_ORDER = { name: 'asc', id: 'asc' } as const;
+/** People by name in pinyin order (a fresh orderBy each call). */
+export const personOrder = nameOrder;
 
 export const readPeople = (em: EntityManager, where: Where) => (limit: number, offset: number) =>
-  em.fork().find(Person, where, { populate: ['unit', 'organization'], limit, offset, orderBy: PERSON_ORDER });
+  em.fork().find(Person, where, { populate: ['unit', 'organization'], limit, offset, orderBy: personOrder() });
 
 export interface UnitFilters {
   q?: string;

@@ -8,58 +8,34 @@
 // street then the department sign off (out of turn refused); the ranking PDF is printed; after 公示
 // the pay grades move by band. The round's history replays.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startCycleHarness, grantWithToken, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
-import type { TestApp } from '../../support/app.ts';
-import { unitMaker } from '../../support/fixtures.ts';
-import { createAssessmentActivities } from '../../../activities/assessment.ts';
+import { grantWithToken } from '../../support/cycle-harness.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
+import { startAssessmentWorld, json, until, type AssessmentWorld, type Json } from '../../support/assessment-world.ts';
 import { assessmentRoundWorkflowId } from '../../../domain/assessment/contracts.ts';
 
 const DAY = 86_400_000;
-let harness: CycleHarness;
-let env: TestWorkflowEnvironment;
-let app: TestApp;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let world: AssessmentWorld;
+let ids: AssessmentWorld['ids'];
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
-  ({ env, app } = harness);
-  const em = app.orm.em.fork() as EntityManager;
-  const unit = unitMaker(em);
-  const district = unit('AD', '高新区', 'district', null);
-  const street = unit('AS', '柳行街道', 'street', district);
-  const street2 = unit('AS2', '洸河街道', 'street', district);
-  const community = unit('AC', '仙营社区', 'community', street);
-  const grids = [1, 2, 3].map((g) => unit(`AG${g}`, `仙营社区第${g}网格`, 'grid', community));
-  Object.assign(ids, { district: district.id, street: street.id });
-  grantWithToken(em, tokens, 'dept', 'org_department', { unit: district });
-  grantWithToken(em, tokens, 'street', 'street_committee', { unit: street });
-  grantWithToken(em, tokens, 'street2', 'street_committee', { unit: street2 });
-  grantWithToken(em, tokens, 'community', 'community_committee', { unit: community });
-  grids.forEach((g, i) => { ids[`w${i + 1}`] = grantWithToken(em, tokens, `w${i + 1}`, 'community_committee', { unit: g }).id; });
-  await em.flush();
+  world = await startAssessmentWorld({ grids: 3 });
+  ids = world.ids;
   // w1 is on grade 7 of 三岗十八级, w3 on grade 4; w2 has none recorded (starts at grade 1).
-  await em.execute('insert into pay_grade (subject_key, grade) values (?, 7), (?, 4)', [ids.w1, ids.w3]);
+  const em = world.app.orm.em.fork() as EntityManager;
+  await em.getConnection().execute('insert into pay_grade (subject_key, grade) values (?, 7), (?, 4)', [ids.w1, ids.w3]);
+  // stray: community staff in this round who is street staff in another district.
+  const stray = grantWithToken(em, world.tokens, 'stray', 'community_committee', { unit: em.getReference(AdministrativeUnit, ids.community!) });
+  em.create(RoleAssignment, { account: stray, role: 'street_committee', unit: em.getReference(AdministrativeUnit, ids.district2!), organization: null });
+  await em.flush();
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.close();
+  await world?.close();
 });
 
-type Json = Record<string, any>;
-const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
-const json = async (p: ReturnType<typeof call>) => (await p).body as Json;
-async function until(read: () => Promise<Json>, ok: (v: Json) => boolean, what: string, ms = 30_000): Promise<Json> {
-  let v: Json = {};
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}: stage ${v.stage}, ranking ${v.hasRanking}`);
-}
+const call: AssessmentWorld['call'] = (...args) => world.call(...args);
 const people = (patrol: number, ticked: number[], discipline: number) => ({ patrol: { points: patrol }, service: { ticked }, discipline: { points: discipline } });
 
 describe('assessment schemes and a half-yearly round through HTTP', () => {
@@ -130,6 +106,8 @@ describe('assessment schemes and a half-yearly round through HTTP', () => {
     expect((await json(call('w2', 'GET', `/assessment-rounds/${round.id}`))).subjects.find((s: Json) => s.name === 'w1').total).toBeNull();
 
     expect((await call('dept', 'POST', `/assessment-rounds/${round.id}/sign-offs`)).body).toMatchObject({ error: 'wrong_role' });
+    // Street staff elsewhere does not sign the street's step as community staff of this round (the API used to claim street_committee for it).
+    expect((await call('stray', 'POST', `/assessment-rounds/${round.id}/sign-offs`)).body).toMatchObject({ error: 'wrong_role' });
     expect(await json(call('street', 'POST', `/assessment-rounds/${round.id}/sign-offs`))).toMatchObject({ signOffStep: 1 });
     expect((await call('dept', 'POST', `/assessment-rounds/${round.id}/sign-offs`)).status).toBe(200);
     const shown = await until(() => json(call('w2', 'GET', `/assessment-rounds/${round.id}`)), (r) => r.stage === 'publicity', 'publicity');
@@ -142,11 +120,11 @@ describe('assessment schemes and a half-yearly round through HTTP', () => {
     const pay = await json(call('dept', 'GET', `/assessment-rounds/${round.id}/pay-grades`));
     expect(pay.applied).toBe(false);
     expect(pay.items.map((i: Json) => `${i.name}:${i.before}→${i.after}`)).toEqual(['w1:7→7', 'w2:1→1', 'w3:4→3']);
-    await env.sleep(6 * DAY);
+    await world.env.sleep(6 * DAY);
     await until(() => json(call('dept', 'GET', `/assessment-rounds/${round.id}`)), (r) => r.stage === 'closed', 'closing');
     expect((await json(call('dept', 'GET', `/assessment-rounds/${round.id}/pay-grades`))).applied).toBe(true);
-    const grades = await app.orm.em.fork().getConnection().execute('select subject_key, grade, round_id from pay_grade order by grade desc');
+    const grades = await world.app.orm.em.fork().getConnection().execute('select subject_key, grade, round_id from pay_grade order by grade desc');
     expect(grades.map((g: Json) => g.grade)).toEqual([7, 3, 1]);
-    await harness.replay(assessmentRoundWorkflowId(round.id));
+    await world.harness.replay(assessmentRoundWorkflowId(round.id));
   }, 240_000);
 });

@@ -8,22 +8,25 @@
 // every objection is answered; the pay-grade list shows the move with its round and the export
 // is a workbook. The round's history replays.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
-import { startCycleHarness, grantWithToken, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
-import type { TestApp } from '../../support/app.ts';
-import { unitMaker } from '../../support/fixtures.ts';
-import { createAssessmentActivities } from '../../../activities/assessment.ts';
+import { startAssessmentWorld, json, until, type AssessmentWorld, type Json } from '../../support/assessment-world.ts';
 import { assessmentRoundWorkflowId } from '../../../domain/assessment/contracts.ts';
 import type { SchemeDefinition } from '../../../domain/assessment/rules.ts';
 
 const DAY = 86_400_000;
-let harness: CycleHarness;
-let env: TestWorkflowEnvironment;
-let app: TestApp;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let world: AssessmentWorld;
+let ids: AssessmentWorld['ids'];
+
+beforeAll(async () => {
+  world = await startAssessmentWorld({ communities: ['仙营社区', '运河社区', '洸河社区'] });
+  ids = world.ids;
+}, 120_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+const call: AssessmentWorld['call'] = (...args) => world.call(...args);
 
 export const COMMUNITY_REVIEW: SchemeDefinition = {
   name: '社区年度工作考评', target: { kind: 'unit', unitLevel: 'community' }, cadence: 'yearly',
@@ -38,40 +41,6 @@ export const COMMUNITY_REVIEW: SchemeDefinition = {
   outputs: { payGrade: { a: 1, b: 0, c: -1 }, honourBands: ['a'], bonus: { a: 3000, b: 1500, c: 0 } },
   objections: { answerDays: 2, publicPerHour: 2 },
 };
-
-beforeAll(async () => {
-  harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
-  ({ env, app } = harness);
-  const em = app.orm.em.fork() as EntityManager;
-  const unit = unitMaker(em);
-  const district = unit('OD', '高新区', 'district', null);
-  const other = unit('OD2', '任城区', 'district', null);
-  const street = unit('OS', '柳行街道', 'street', district);
-  const communities = ['仙营社区', '运河社区', '洸河社区'].map((n, i) => unit(`OC${i}`, n, 'community', street));
-  Object.assign(ids, { district: district.id, street: street.id, c0: communities[0]!.id });
-  grantWithToken(em, tokens, 'dept', 'org_department', { unit: district });
-  grantWithToken(em, tokens, 'dept2', 'org_department', { unit: other });
-  grantWithToken(em, tokens, 'street', 'street_committee', { unit: street });
-  grantWithToken(em, tokens, 'c0staff', 'community_committee', { unit: communities[0] });
-  await em.flush();
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
-});
-
-type Json = Record<string, any>;
-const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
-const json = async (p: ReturnType<typeof call>) => (await p).body as Json;
-async function until(read: () => Promise<Json>, ok: (v: Json) => boolean, what: string, ms = 30_000): Promise<Json> {
-  let v: Json = {};
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 400)}`);
-}
 
 describe('公示 objections of a new scheme through HTTP', () => {
   it('files, answers and applies objections; holds 公示 until answered; lists pay grades with bonuses', async () => {
@@ -92,7 +61,7 @@ describe('公示 objections of a new scheme through HTTP', () => {
       const file = () => call('dept', 'POST', `${url}/subjects/${subjects[name]}/scores`, { source: 'department', scores: { tasks: { ticked }, impression: { points } } });
       await until(async () => ({ status: (await file()).status }), (r) => r.status === 200, `scoring ${name}`);
     }
-    expect((await call('c0staff', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'], reason: '太早' })).body).toMatchObject({ error: 'wrong_stage' });
+    expect((await call('community', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'], reason: '太早' })).body).toMatchObject({ error: 'wrong_stage' });
     expect((await call('dept', 'POST', `${url}/close-scoring`)).status).toBe(200);
     await until(() => json(call('dept', 'GET', url)), (r) => r.stage === 'sign_off', 'grading');
     expect((await call('dept', 'POST', `${url}/sign-offs`)).status).toBe(200);
@@ -102,12 +71,12 @@ describe('公示 objections of a new scheme through HTTP', () => {
     expect(shown).toMatchObject({ canAnswer: true, objections: [] });
 
     // Staff in the round's unit object from the round page; another district's department finds no round.
-    const staff = await call('c0staff', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'], reason: '运河社区台账齐全，应评为好' });
+    const staff = await call('community', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'], reason: '运河社区台账齐全，应评为好' });
     expect(staff.status).toBe(201);
     expect(staff.body).toMatchObject({ filer: 'staff', status: 'open', subjectName: '运河社区' });
     expect((await call('dept2', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'], reason: '越界' })).status).toBe(404);
     expect((await call('dept2', 'GET', url)).status).toBe(404);
-    const bad = await call('c0staff', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'] });
+    const bad = await call('community', 'POST', `${url}/objections`, { subjectId: subjects['运河社区'] });
     expect(bad.status).toBe(400);
     expect((bad.body as Json).details).toEqual([{ field: 'body.reason', rule: expect.any(String) }]);
 
@@ -129,7 +98,7 @@ describe('公示 objections of a new scheme through HTTP', () => {
     const objections = (await json(call('dept', 'GET', url))).objections as Json[];
     expect(objections.map((o) => `${o.filer}:${o.subjectName}:${o.status}`)).toEqual(['staff:运河社区:open', 'resident:洸河社区:open', 'resident:仙营社区:open']);
     // The community sees only what it filed.
-    expect(((await json(call('c0staff', 'GET', url))).objections as Json[]).map((o) => o.id)).toEqual([staff.body && (staff.body as Json).id]);
+    expect(((await json(call('community', 'GET', url))).objections as Json[]).map((o) => o.id)).toEqual([staff.body && (staff.body as Json).id]);
     const answerUrl = (o: Json) => `${url}/objections/${o.id}/answer`;
     expect((await call('street', 'POST', answerUrl(objections[0]!), { decision: 'dismissed', reason: '无' })).status).toBe(403);
     const noCorrection = await call('dept', 'POST', answerUrl(objections[0]!), { decision: 'upheld', reason: '经复核' });
@@ -144,10 +113,10 @@ describe('公示 objections of a new scheme through HTTP', () => {
     expect(corrected).toMatchObject({ bandName: '好', corrected: true, bonus: 3000, payGradeAfter: 2 });
 
     // 公示's 5 days are over with one objection open: the round stays in 公示 until it is answered.
-    await env.sleep(6 * DAY);
+    await world.env.sleep(6 * DAY);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await json(call('dept', 'GET', url))).stage).toBe('publicity');
-    const notices = await app.orm.em.fork().getConnection().execute("select count(*) n from notification where kind = 'assessment_objection_overdue'");
+    const notices = await world.app.orm.em.fork().getConnection().execute("select count(*) n from notification where kind = 'assessment_objection_overdue'");
     expect(Number(notices[0].n)).toBeGreaterThan(0);
     expect((await call('dept', 'POST', answerUrl(objections[2]!), { decision: 'dismissed', reason: '经核实，评分无误' })).status).toBe(200);
     await until(() => json(call('dept', 'GET', url)), (r) => r.stage === 'closed', 'closing');
@@ -164,9 +133,9 @@ describe('公示 objections of a new scheme through HTTP', () => {
     const sheet = book.worksheets[0]!;
     expect(sheet.getRow(5).getCell(1).value).toBe('仙营社区');
     expect(sheet.getRow(6).getCell(8).value).toBe(3000);
-    const audit = await app.orm.em.fork().getConnection().execute("select action from audit_entry where action like 'assessment_objection.%' order by seq");
+    const audit = await world.app.orm.em.fork().getConnection().execute("select action from audit_entry where action like 'assessment_objection.%' order by seq");
     expect(audit.map((a: Json) => a.action)).toEqual(expect.arrayContaining(['assessment_objection.file', 'assessment_objection.file_public',
       'assessment_objection.accepted', 'assessment_objection.upheld', 'assessment_objection.dismissed']));
-    await harness.replay(assessmentRoundWorkflowId(round.id));
+    await world.harness.replay(assessmentRoundWorkflowId(round.id));
   }, 240_000);
 });

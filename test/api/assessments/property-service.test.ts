@@ -7,63 +7,35 @@
 // 小区自治: a grid outside the caller's area is refused, another street lists nothing of ours, a bad body is 400.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startCycleHarness, grantWithToken, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
-import type { TestApp } from '../../support/app.ts';
-import { unitMaker } from '../../support/fixtures.ts';
-import { createAssessmentActivities } from '../../../activities/assessment.ts';
+import { grantWithToken } from '../../support/cycle-harness.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
+import { RoleAssignment } from '../../../domain/entities/role-assignment.ts';
+import { startAssessmentWorld, json, until, type AssessmentWorld, type Json } from '../../support/assessment-world.ts';
 
 const DAY = 86_400_000;
-let harness: CycleHarness;
-let env: TestWorkflowEnvironment;
-let app: TestApp;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let world: AssessmentWorld;
+let ids: AssessmentWorld['ids'];
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
-  ({ env, app } = harness);
-  const em = app.orm.em.fork() as EntityManager;
-  const unit = unitMaker(em);
-  const district = unit('PD', '高新区', 'district', null);
-  const district2 = unit('PD2', '任城区', 'district', null);
-  const street = unit('PS', '柳行街道', 'street', district);
-  const street2 = unit('PS2', '洸河街道', 'street', district);
-  const c1 = unit('PC1', '仙营社区', 'community', street);
-  const c2 = unit('PC2', '琵琶山社区', 'community', street);
-  const grid = unit('PG1', '仙营社区第1网格', 'grid', c1);
-  const grid2 = unit('PG2', '洸河社区第1网格', 'grid', unit('PC3', '洸河社区', 'community', street2));
-  Object.assign(ids, { district: district.id, grid: grid.id, grid2: grid2.id });
-  grantWithToken(em, tokens, 'dept', 'org_department', { unit: district });
-  grantWithToken(em, tokens, 'dept2', 'org_department', { unit: district2 });
-  grantWithToken(em, tokens, 'street', 'street_committee', { unit: street });
-  grantWithToken(em, tokens, 'street2', 'street_committee', { unit: street2 });
-  grantWithToken(em, tokens, 'community', 'community_committee', { unit: c1 });
+  world = await startAssessmentWorld({ communities: ['仙营社区', '琵琶山社区'], grids: 1, street2Grid: true });
+  ids = world.ids;
+  // An admin who also keeps compounds as the other district's department (the console's route needs a staff role).
+  const em = world.app.orm.em.fork() as EntityManager;
+  const admin = grantWithToken(em, world.tokens, 'admin', 'admin', {});
+  em.create(RoleAssignment, { account: admin, role: 'org_department', unit: em.getReference(AdministrativeUnit, ids.district2!), organization: null });
   await em.flush();
   for (const name of ['鲁商物业', '安居物业']) {
-    await em.execute(`insert into organization (id, name, kind, unit_id, responsible_people, created_at, updated_at)
-      values (?, ?, 'property_service', ?, '[]', now(), now())`, [randomUUID(), name, c1.id]);
+    await em.getConnection().execute(`insert into organization (id, name, kind, unit_id, responsible_people, created_at, updated_at)
+      values (?, ?, 'property_service', ?, '[]', now(), now())`, [randomUUID(), name, ids.community]);
   }
-  void c2;
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.close();
+  await world?.close();
 });
 
-type Json = Record<string, any>;
-const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
-const json = async (p: ReturnType<typeof call>) => (await p).body as Json;
-async function until(read: () => Promise<Json>, ok: (v: Json) => boolean, what: string, ms = 60_000): Promise<Json> {
-  let v: Json = {};
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 300)}`);
-}
+const call: AssessmentWorld['call'] = (...args) => world.call(...args);
 async function startShipped(name: string) {
   const schemes = await json(call('dept', 'GET', '/assessment-schemes'));
   const shipped = schemes.items.find((s: Json) => s.isDefault && s.draft.name === name);
@@ -128,7 +100,7 @@ describe('the rates lane\'s routes', () => {
     await until(() => json(call('dept', 'GET', `/assessment-rounds/${round.id}`)), (r) => r.stage === 'sign_off', 'grading');
     expect((await call('dept', 'POST', `/assessment-rounds/${round.id}/sign-offs`)).status).toBe(200);
     await until(() => json(call('dept', 'GET', `/assessment-rounds/${round.id}`)), (r) => r.stage === 'publicity', 'publicity');
-    await env.sleep(6 * DAY);
+    await world.env.sleep(6 * DAY);
     const ready = await until(() => json(call('dept', 'GET', `/assessment-rounds/${round.id}/report-to`)), (r) => r.ready, 'the report PDF', 90_000);
     expect(ready.stage).toBe('closed');
     const pdf = await call('dept', 'GET', `/assessment-rounds/${round.id}/report-to.pdf`);
@@ -157,6 +129,8 @@ describe('the rates lane\'s routes', () => {
     expect(await json(call('street', 'GET', '/compound-governance')))
       .toMatchObject({ items: [{ name: '仙营社区第1网格', partyOrg: true }], recorded: 1, selfGoverned: 1 });
     expect((await call('dept2', 'GET', `/compound-governance?unitId=${ids.grid}`)).status).toBeGreaterThanOrEqual(403);
+    // An admin lists every compound (it listed none: its scope was the path '/', and unit paths do not start with '/').
+    expect((await json(call('admin', 'GET', '/compound-governance'))).items.map((i: Json) => i.name).sort()).toEqual(['仙营社区第1网格', '洸河社区第1网格']);
 
     const round = await startShipped('社区党组织“四率评价”');
     const counts = await json(call('dept', 'GET', `/assessment-rounds/${round.id}/offline-counts`));

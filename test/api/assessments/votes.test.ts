@@ -7,48 +7,23 @@
 // five concurrent votes of one voter give one vote (409 already_voted for the others); named
 // voters only for a source that votes.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startCycleHarness, grantWithToken, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
-import type { TestApp } from '../../support/app.ts';
-import { unitMaker } from '../../support/fixtures.ts';
-import { createAssessmentActivities } from '../../../activities/assessment.ts';
+import { startAssessmentWorld, json, type AssessmentWorld, type Json } from '../../support/assessment-world.ts';
 
 const DAY = 86_400_000;
-let harness: CycleHarness;
-let env: TestWorkflowEnvironment;
-let app: TestApp;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let world: AssessmentWorld;
+let ids: AssessmentWorld['ids'];
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
-  ({ env, app } = harness);
-  const em = app.orm.em.fork() as EntityManager;
-  const unit = unitMaker(em);
-  const district = unit('VD', '高新区', 'district', null);
-  const other = unit('VD2', '任城区', 'district', null);
-  const street = unit('VS', '柳行街道', 'street', district);
-  const street2 = unit('VS2', '洸河街道', 'street', district);
-  const community = unit('VC', '仙营社区', 'community', street);
-  const grids = [1, 2].map((g) => unit(`VG${g}`, `仙营社区第${g}网格`, 'grid', community));
-  Object.assign(ids, { district: district.id, community: community.id, g1: grids[0]!.id, g2: grids[1]!.id });
-  grantWithToken(em, tokens, 'dept', 'org_department', { unit: district });
-  grantWithToken(em, tokens, 'otherdept', 'org_department', { unit: other });
-  grantWithToken(em, tokens, 'street2', 'street_committee', { unit: street2 });
-  grantWithToken(em, tokens, 'community', 'community_committee', { unit: community });
-  grids.forEach((g, i) => { ids[`w${i + 1}`] = grantWithToken(em, tokens, `w${i + 1}`, 'community_committee', { unit: g }).id; });
-  await em.flush();
+  world = await startAssessmentWorld({ grids: 2 });
+  ids = world.ids;
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.close();
+  await world?.close();
 });
 
-type Json = Record<string, any>;
-const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
-const json = async (p: ReturnType<typeof call>) => (await p).body as Json;
-
+const call: AssessmentWorld['call'] = (...args) => world.call(...args);
 describe('a 最美网格员 round through HTTP', () => {
   it('takes nominations, reviews them, admits the accepted and never doubles a vote', async () => {
     const schemes = await json(call('dept', 'GET', '/assessment-schemes'));
@@ -69,9 +44,9 @@ describe('a 最美网格员 round through HTTP', () => {
     expect((await nominate('community', { unitId: ids.community, candidateAccountId: ids.w1, reason: '扎根网格服务群众' })).body)
       .toMatchObject({ details: [{ field: 'body.unitId', rule: 'must be a grid' }] });
     expect((await nominate('street2', { unitId: ids.g1, candidateAccountId: ids.w1, reason: '扎根网格服务群众' })).body).toMatchObject({ error: 'not_your_role' });
-    expect((await nominate('otherdept', { unitId: ids.g1, candidateAccountId: ids.w1, reason: '扎根网格服务群众' })).status).toBe(403);
-    expect((await call('otherdept', 'GET', url)).status).toBe(404);
-    expect((await call('otherdept', 'GET', `/assessment-rounds/${round.id}`)).status).toBe(404);
+    expect((await nominate('dept2', { unitId: ids.g1, candidateAccountId: ids.w1, reason: '扎根网格服务群众' })).status).toBe(403);
+    expect((await call('dept2', 'GET', url)).status).toBe(404);
+    expect((await call('dept2', 'GET', `/assessment-rounds/${round.id}`)).status).toBe(404);
 
     expect((await nominate('community', { unitId: ids.g1, candidateAccountId: ids.w1, reason: '扎根网格服务群众' })).status).toBe(200);
     expect((await nominate('community', { unitId: ids.g2, candidateAccountId: ids.w2, reason: '化解邻里纠纷十余起' })).status).toBe(200);
@@ -87,7 +62,7 @@ describe('a 最美网格员 round through HTTP', () => {
     // The community sees the nominations in its units too.
     expect((await json(call('community', 'GET', url))).items).toHaveLength(2);
 
-    await env.sleep(10 * DAY + 60_000);
+    await world.env.sleep(10 * DAY + 60_000);
     let view: Json = {};
     for (const end = Date.now() + 30_000; Date.now() < end && view.stage !== 'scoring';) {
       view = await json(call('dept', 'GET', `/assessment-rounds/${round.id}`));
@@ -105,7 +80,7 @@ describe('a 最美网格员 round through HTTP', () => {
     expect(tries.filter((t) => t.status === 409).map((t) => (t.body as Json).error)).toEqual(['already_voted', 'already_voted', 'already_voted', 'already_voted']);
     const bad = await call('dept', 'POST', scores, { source: 'department', scores: { deeds: { points: 101 } } });
     expect((bad.body as Json).details).toEqual([{ field: 'body.scores.deeds', rule: 'must be at most 100' }]);
-    const [{ n }] = await (app.orm.em.fork() as EntityManager).execute<{ n: string }[]>('select count(*) n from assessment_filing where subject_id = ?', [subject.id]);
+    const [{ n }] = await (world.app.orm.em.fork() as EntityManager).execute<{ n: string }[]>('select count(*) n from assessment_filing where subject_id = ?', [subject.id]);
     expect(Number(n)).toBe(1);
 
     // Named voters: only for a source that votes in the scheme.
