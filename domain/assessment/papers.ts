@@ -39,7 +39,7 @@ export function indicatorNote(ind: Indicator, counts: Record<string, RateCount> 
     default: {
       if (noData.includes(ind.key)) return '无数据（本期无记录，不计入总分）';
       const c = counts?.[ind.rateSource!];
-      if (!c || c.of === 0) return '按记录计算：0/0（无记录，按满分计）';
+      if (!c || c.of === 0) return '按记录计算：0/0（无记录，按当时规则计满分）';
       const offline = c.offline && c.offline.of > 0 ? `，含线下${c.offline.n}/${c.offline.of}` : '';
       return `按记录计算：${c.n}/${c.of}（${pct(c.n, c.of)}）${offline}`;
     }

@@ -8,6 +8,7 @@
 // department closes scoring and signs off; the ranking PDF saved from the round page ranks the
 // communities by their totals with their bands (the second community over the line is capped); a
 // resident objects to the capped one on the public phone page and the department answers on the round page.
+// The capped community's score sheet and result notice are saved from the round page and read back.
 // A failing step saves screenshots.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir } from 'node:fs/promises';
@@ -242,6 +243,19 @@ describe('a department defines a new assessment scheme and runs a round to its r
       expect(pdf).toContain('2洸河社区洸河社区55.240.095.2合格');
       expect(pdf).toContain('3古槐社区古槐社区30.013.343.3不合格');
       expect(pdf).not.toContain('越河社区');
+    });
+    await step('each community\'s score sheet and result notice from the round page', async () => {
+      // The notices are printed after the ranking: the links appear once the workflow has recorded them.
+      for (let i = 0; i < 60 && !(await dept.$('[data-test="result-notice-洸河社区"]')); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        await dept.reload();
+      }
+      expect(await dept.$('[data-test=papers-zip]')).not.toBeNull();
+      await look(dept, 'assessment-round-papers');
+      const sheet = await downloadText(dept, '[data-test="score-sheet-洸河社区"]');
+      for (const text of ['社区党组织年度考评评分表', '洸河社区', '95.20', '因优秀等次比例限制', '在3名被考核对象中排第2名']) expect(sheet).toContain(text);
+      const notice = await downloadText(dept, '[data-test="result-notice-洸河社区"]');
+      for (const text of ['社区党组织年度考评结果通知书', '洸河社区：', '95.20分', '第2名（共3名）', '合格']) expect(notice).toContain(text);
     });
     await step('a resident objects on the phone page; the department answers on the round page', async () => {
       const context = await browser.createBrowserContext();

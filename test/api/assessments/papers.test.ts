@@ -1,6 +1,6 @@
 // The papers of a round through HTTP with time skipping (issue 19): the department defines a NEW
 // scheme of three grid workers (manual + checklist by themselves and the department, a grid-matter rate
-// with no records = full marks, a 群众满意率 with no answers = 无数据), runs it to 公示 through the
+// counted from the department's offline counts, a 群众满意率 with no answers = 无数据), runs it to 公示 through the
 // street's and the department's sign-off; the round's workflow prints a 考核评分表 and a 考核结果通知书 per
 // assessed, read back as text: the long name, the sources' weights and points, the counts, 无数据, the
 // total, band, rank, the pay-grade move, the bonus, 评先树优, 公示's last day. The assessed reads only its own
@@ -35,7 +35,7 @@ const SCHEME: SchemeDefinition = {
       { key: 'ledger', name: '民情台账', weight: 20, rule: 'checklist', items: ['户籍台账', '走访记录', '矛盾排查'] },
     ] },
     { key: 'matters', name: '事项办理', indicators: [
-      { key: 'closed', name: '事项按时办结率', weight: 20, rule: 'rate', rateSource: 'grid_matters_closed_in_time' },
+      { key: 'closed', name: '事项按时办结率', weight: 20, rule: 'rate', rateSource: 'grid_matters_closed_in_time', offline: true },
       { key: 'satisfied', name: '群众满意率', weight: 20, rule: 'rate', rateSource: 'party_org_satisfaction' },
     ] },
   ],
@@ -105,6 +105,11 @@ describe('score sheets and result notices of a round', () => {
     for (const [subject, points, ticked] of [[s1, 18, [0, 1]], [s2, 20, [0, 1, 2]], [s3, 10, [0]]] as const) {
       await until(file('dept', subject, 'department', points, [...ticked]), (r) => r.status === 200, 'department filing');
     }
+    // The grid matters' rate from paper ledgers (线下): no records in the system, the department's counts only.
+    for (const [subject, numerator] of [[s1, 27], [s2, 30], [s3, 15]] as const) {
+      expect((await call('dept', 'PUT', `${url}/subjects/${subject}/offline-counts`,
+        { indicator: 'closed', numerator, denominator: 30, note: '纸质台账' })).status).toBe(200);
+    }
     // Nothing printed before the chain has signed.
     expect((await call('dept', 'GET', `${url}/subjects/${s1}/score-sheet.pdf`)).status).toBe(404);
     expect((await call('dept', 'POST', `${url}/close-scoring`)).status).toBe(200);
@@ -113,16 +118,17 @@ describe('score sheets and result notices of a round', () => {
     expect((await call('dept', 'POST', `${url}/sign-offs`)).status).toBe(200);
     const shown = await until(() => json(call('dept', 'GET', url)), (r) => r.stage === 'publicity'
       && r.subjects.every((s: Json) => s.papers.scoreSheet && s.papers.resultNotice), 'the papers', 120_000);
-    expect(shown.subjects.map((s: Json) => `${s.name}:${s.total}:${s.bandName}`)).toEqual(['g2:100:优秀', `${LONG}:89.33:良好`, 'g3:58.33:合格']);
+    expect(shown.subjects.map((s: Json) => `${s.name}:${s.total}:${s.bandName}`)).toEqual(['g2:100:优秀', `${LONG}:86.83:良好`, 'g3:45.83:合格']);
 
-    // 考核评分表 of g1: self 20 / department 80; patrol 40 → self 40.00, department 36.00; 群众满意率 无数据, the others rescaled by 100/80.
+    // 考核评分表 of g1: self 20 / department 80; patrol 40 → self 40.00, department 36.00; 群众满意率 无数据, the others rescaled by 100/80:
+    // patrol 36.8 → 46.00, ledger 14.67 → 18.33, closed 27/30 of 20 = 18 → 22.50; 86.83 in all.
     const sheet = await pdfText(await pdf('dept', `${url}/subjects/${s1}/score-sheet.pdf`));
     for (const text of ['2026年上半年网格员履职考评评分表', LONG, '第一网格', '本人自评（权重20%，1份）', '组织部门（权重80%，1份）', '网格巡查', '40.00', '36.00',
-      '折50.00', '46.00', '18.33', '25.00', '0/0（无记录，按满分计）', '无数据', '“群众满意率”无数据未计入', '89.33', '等次：良好', '在3名被考核对象中排第2名',
+      '折50.00', '46.00', '18.33', '22.50', '按记录计算：27/30（90.0%），含线下27/30', '无数据', '“群众满意率”无数据未计入', '86.83', '等次：良好', '在3名被考核对象中排第2名',
       '街道党工委', '系统签批：street', '系统签批：dept']) expect(sheet).toContain(text);
     // 考核结果通知书 of g1 and of g2 (the top one: a grade up, the bonus, 评先树优).
     const notice = await pdfText(await pdf('dept', `${url}/subjects/${s1}/result-notice.pdf`));
-    for (const text of ['2026年上半年网格员履职考评结果通知书', `${LONG}：`, '89.33分', '良好', '第2名（共3名）', '保持1级不变', '2,000元', '未列入评先树优名单',
+    for (const text of ['2026年上半年网格员履职考评结果通知书', `${LONG}：`, '86.83分', '良好', '第2名（共3名）', '保持1级不变', '2,000元', '未列入评先树优名单',
       '考核结果公示5天', '/public/assessment-objections/']) expect(notice).toContain(text);
     expect(notice).toMatch(/至\d{4}年\d{1,2}月\d{1,2}日止/);
     const top = await pdfText(await pdf('g2', `${url}/subjects/${s2}/result-notice.pdf`));
