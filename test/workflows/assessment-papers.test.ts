@@ -14,7 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
-  answerAssessmentObjection, assessedWorkflowId, assessmentRoundWorkflowId, closeAssessmentScoring, fileAssessmentObjection, signOffAssessmentRound,
+  answerAssessmentObjection, assessedWorkflowId, assessmentRoundStatus, assessmentRoundWorkflowId, closeAssessmentScoring, fileAssessmentObjection, signOffAssessmentRound,
   submitAssessmentScores, type RoundInput,
 } from '../../domain/assessment/contracts.ts';
 import { weightedScore, type SchemeDefinition } from '../../domain/assessment/rules.ts';
@@ -102,6 +102,8 @@ describe('the papers of an assessment round', () => {
         { args: [{ source: 'department', accountId: 'd1', entries: { impression: { points } } }] });
     }
     await round.executeUpdate(closeAssessmentScoring, { args: [{ accountId: 'd1' }] });
+    // Grading runs first: the chain's first step is taken once the round waits for it.
+    for (let i = 0; i < 100 && (await round.query(assessmentRoundStatus)).stage !== 'sign_off'; i++) await env.sleep(60_000);
     await round.executeUpdate(signOffAssessmentRound, { args: [{ role: 'street_committee', accountId: 's1' }] });
     await env.sleep(DAY);
     // The chain is not complete: nothing is printed yet.
