@@ -7,17 +7,19 @@
 // its list; a tracked serious event leads to a review decision; the department ends the rating.
 // A failing step saves screenshots of every open page under test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
+import {
+  PASSWORD, clickUntil, confirmDialog, docShot as shot, download, fill as fillIn, openBrowser, openTask as openTodo, settle, waitText,
+  type BrowserSession,
+} from '../support/browser.ts';
 import { unitMaker } from '../support/fixtures.ts';
 import { pdfText } from '../reports/pdf-text.ts';
 import { createStarRatingActivities } from '../../activities/star-rating.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
@@ -25,30 +27,19 @@ import { Organization } from '../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
 import { StarRound } from '../../domain/entities/star-rating.ts';
 import { shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
-import { projectRoot } from '../../config/config.ts';
 
-declare const document: {
-  querySelector(selector: string): { textContent: string | null } | null;
-  querySelectorAll(selector: string): Iterable<{ style: { display: string } }>;
-};
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const location: { pathname: string };
 
-const PASSWORD = 'Demo@2026';
 const ORG = '济宁鲁恒机械有限公司';
-const shots = path.join(projectRoot, 'test-screenshots');
 let harness: CycleHarness;
-let browser: Browser;
-let base = '';
+let browsing: BrowserSession;
 let orgId = '';
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([
-    startCycleHarness((app) => createStarRatingActivities({ orm: app.orm })),
-    resolveExecutablePath().then(launchBrowser),
-  ]);
+  const [started, launched] = await Promise.all([startCycleHarness((app) => createStarRatingActivities({ orm: app.orm })), openBrowser('star')]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   const em = harness.app.orm.em.fork() as EntityManager;
   const unit = unitMaker(em);
   const district = unit('d', '任城区', 'district', null);
@@ -67,114 +58,44 @@ beforeAll(async () => {
   grant('rep', 'enterprise_rep', { organization: org });
   em.create(EvaluatorAssignment, { account: grant('evaluator', 'evaluator', {}), subjectType: 'organization', subjectId: org.id } as never);
   await em.flush();
-  await harness.app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(harness.app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(harness.app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    const pages = (await Promise.all(contexts.map((c) => c.pages()))).flat();
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(shots, `star-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`, fullPage: true }).catch(() => undefined)));
-    throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
-  }
-}
-/** With WEB_DOC_SCREENSHOTS=1 the pages are also saved in docs/. */
-async function docShot(page: Page, name: string) {
-  if (!process.env.WEB_DOC_SCREENSHOTS) return;
-  await new Promise((r) => setTimeout(r, 400));
-  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-star-${name}.png`) as `${string}.png`, fullPage: !name.includes('phone') });
-}
-async function newPage(phone = false): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport(phone ? { width: 375, height: 740, isMobile: true, hasTouch: true } : { width: 1366, height: 860 });
-  return page;
-}
-async function signIn(login: string): Promise<Page> {
-  const page = await newPage();
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-const waitText = (page: Page, wanted: string, selector = 'body') =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
+const step = <T>(name: string, run: () => Promise<T>) => browsing.step(name, run);
+const newPage = (phone = false) => browsing.newPage({ phone });
+const signIn = (login: string) => browsing.signIn(login);
+/** With WEB_DOC_SCREENSHOTS=1 the pages are also saved in docs/ (web-star-*.png). */
+const docShot = (page: Page, name: string) => shot(page, `star-${name}`);
 /** Types into the field marked `mark` (Element Plus puts the mark on the input itself or on its wrapper). */
-async function fill(page: Page, mark: string, value: string) {
-  const selector = `input${mark}, textarea${mark}, ${mark} input, ${mark} textarea`;
-  const input = await page.waitForSelector(selector, { visible: true });
-  await input!.click({ count: 3 });
-  await page.keyboard.press('Backspace');
-  if (value) await input!.type(value);
-}
-const settle = (page: Page) =>
-  page.waitForFunction(() => ![...document.querySelectorAll('.el-picker__popper, .el-select__popper')].some((e) => e.style.display !== 'none'));
+const fill = (page: Page, mark: string, value: string) => fillIn(page, `input${mark}, textarea${mark}, ${mark} input, ${mark} textarea`, value);
 async function pick(page: Page, selector: string, option: string) {
   await page.locator(selector).click();
   await page.locator(`::-p-xpath(//li[contains(@class,"el-select-dropdown__item")][contains(., "${option}")])`).click();
   await page.keyboard.press('Escape');
   await settle(page);
 }
-async function confirmDialog(page: Page) {
-  const ok = await page.waitForSelector('.el-message-box__btns .el-button--primary', { visible: true });
-  await ok!.click();
-}
-/** Opens a 待办 item (the list may render again while it loads): click until the rating page opens. */
-async function openTask(page: Page, label: string) {
-  await waitText(page, label, '[data-test=todo]');
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(`::-p-xpath(//*[@data-test="todo"]//a[contains(., "${label}")])`).click();
-    if (await page.waitForFunction(() => location.pathname.startsWith('/stars/'), { timeout: 3000 }).then(() => true, () => false)) break;
-    if (attempt === 3) throw new Error(`the task "${label}" did not open`);
-  }
-  await page.waitForSelector('[data-test=star-phase]');
-}
+/** Opens a 待办 item on its rating page. */
+const openTask = (page: Page, label: string) => openTodo(page, label, '[data-test=star-phase]');
 const phase = (page: Page, label: string) => waitText(page, label, '[data-test=star-phase]');
 async function skipTo(date: string) {
   const target = startOfShanghaiDay(date) + 2 * 3600_000;
   const now = await harness.env.currentTimeMs();
   if (target > now) await harness.env.sleep(target - now);
 }
-async function phaseInDb(wanted: string) {
-  for (let i = 0; i < 200; i++) {
+/** Waits until the organization's latest round is in one of the `wanted` phases (the workflow writes it). */
+async function phaseInDb(...wanted: string[]) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
     const round = await harness.app.orm.em.fork().findOne(StarRound, { organization: orgId }, { orderBy: { year: 'desc' } });
-    if (round?.phase === wanted) return;
+    if (round?.phase && wanted.includes(round.phase)) return;
+    if (Date.now() > deadline) throw new Error(`the rating did not reach ${wanted.join(' or ')} (it is ${round?.phase})`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the rating did not reach ${wanted}`);
-}
-/** Clicks a download button and returns the saved file's bytes and suggested name. */
-async function download(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-star-'));
-  const cdp = await page.createCDPSession();
-  let name = '';
-  cdp.on('Browser.downloadWillBegin', (event) => {
-    name = event.suggestedFilename;
-  });
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true, browserContextId: (page.browserContext() as unknown as { id: string }).id });
-  await page.locator(selector).click();
-  let saved: string[] = [];
-  for (let i = 0; i < 150 && !saved.some((f) => f.endsWith('.pdf')); i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    saved = await readdir(dir);
-  }
-  const file = saved.find((f) => f.endsWith('.pdf'));
-  if (!file) throw new Error('no PDF was saved');
-  const bytes = await readFile(path.join(dir, file));
-  await rm(dir, { recursive: true, force: true });
-  return { name, bytes };
 }
 
 describe('a whole star rating in the browser', () => {
@@ -241,12 +162,7 @@ describe('a whole star rating in the browser', () => {
       const page = await signIn('evaluator');
       await page.locator('[data-menu=star-ratings]').click();
       // The list loads again once its filter is set: click until the rating opens.
-      for (let attempt = 0; ; attempt++) {
-        await page.locator(`[data-score="${ORG}"]`).click();
-        if (await page.waitForFunction(() => location.pathname.startsWith('/stars/'), { timeout: 3000 }).then(() => true, () => false)) break;
-        if (attempt === 5) throw new Error('the scoring button did not open the rating');
-      }
-      await page.waitForSelector('[data-test=score-table]');
+      await clickUntil(page, `[data-score="${ORG}"]`, '[data-test=score-table]');
       await fill(page, '[data-test=request-text]', '请补充全年三会一课记录');
       await page.locator('[data-test=send-request]').click();
       await waitText(page, '待补充');
@@ -279,12 +195,12 @@ describe('a whole star rating in the browser', () => {
       await evaluator.waitForFunction(() => location.pathname === '/stars');
       await evaluator.waitForSelector('[data-test=ratings]');
     });
-    await phaseInDb('approval').catch(() => phaseInDb('scoring'));
+    await phaseInDb('approval', 'scoring');
 
     await skipTo(`${Y}-12-21`);
     await phaseInDb('approval');
     const objectionPath = await step('the department approves', async () => {
-      await dept.goto(`${base}/todo`);
+      await dept.goto(`${browsing.base}/todo`);
       await openTask(dept, '星级评定：部务会审定');
       await dept.waitForSelector('[data-test=proposal-lines]');
       await dept.locator('[data-test=approve]').click();
@@ -295,7 +211,7 @@ describe('a whole star rating in the browser', () => {
 
     await step('a resident objects on a phone', async () => {
       const phone = await newPage(true);
-      await phone.goto(`${base}${objectionPath}`);
+      await phone.goto(`${browsing.base}${objectionPath}`);
       await phone.locator('[data-test=objection-form] textarea').fill('该企业曾拖欠职工工资，请核查');
       await phone.locator('[data-test=send-objection]').click();
       await phone.waitForSelector('[data-test=objection-sent]');
@@ -313,7 +229,7 @@ describe('a whole star rating in the browser', () => {
     await skipTo(`${Y}-12-29`);
     await phaseInDb('awarded');
     await step('the award and its plaque PDF', async () => {
-      await dept.goto(`${base}/stars/${orgId}?tab=overview`);
+      await dept.goto(`${browsing.base}/stars/${orgId}?tab=overview`);
       await waitText(dept, '授星', '[data-test=star-history]');
       await dept.waitForSelector(`[data-plaque="${Y}"]`);
       await docShot(dept, 'rating');
@@ -340,7 +256,7 @@ describe('a whole star rating in the browser', () => {
     await skipTo(`${Y + 1}-02-01`);
     await step('a serious event recorded by the street starts a review the department decides', async () => {
       const street = await signIn('street');
-      await street.goto(`${base}/stars/${orgId}?tab=events`);
+      await street.goto(`${browsing.base}/stars/${orgId}?tab=events`);
       await street.waitForSelector('[data-test=record-event]');
       await pick(street, '[data-test=event-type]', '较大及以上安全生产事故');
       await fill(street, '[data-test=event-date]', `${Y + 1}-01-20`);
@@ -350,19 +266,19 @@ describe('a whole star rating in the browser', () => {
       await street.locator('[data-test=record-event]').click();
       await waitText(street, '仓库火灾造成人员受伤', '[data-test=events]');
 
-      await dept.goto(`${base}/todo`);
+      await dept.goto(`${browsing.base}/todo`);
       await openTask(dept, '星级评定：复审决定');
       await fill(dept, '[data-test=review-reason]', '发生较大安全生产事故，下调一星');
       await dept.locator('[data-test=decide-review]').click();
       await waitText(dept, '决定：');
       await skipTo(`${Y + 1}-02-05`);
-      await dept.goto(`${base}/stars/${orgId}?tab=overview`);
+      await dept.goto(`${browsing.base}/stars/${orgId}?tab=overview`);
       await waitText(dept, '降星', '[data-test=star-history]');
       await waitText(dept, '发生较大安全生产事故，下调一星', '[data-test=star-history]');
     });
 
     await step('the department ends the rating with a reason', async () => {
-      await dept.goto(`${base}/stars/${orgId}?tab=end`);
+      await dept.goto(`${browsing.base}/stars/${orgId}?tab=end`);
       await dept.locator('[data-test=end-rating]').click();
       await waitText(dept, '请写明终止的理由');
       await fill(dept, '[data-test=end-reason]', '企业已注销登记');
