@@ -79,7 +79,8 @@ export function rateRoutes(app: AssessmentApp, services: AssessmentServices): vo
 
   app.get('/public/rate-surveys/:purpose/:subjectId', {
     config: { auth: { public: true } },
-    schema: { tags, summary: 'A 四率 survey\'s questions (群众满意率, 出资人支持度): answered with a one-time code; a browser gets the phone page', params: S.RateSurveyParams,
+    schema: { tags, summary: 'A 四率 survey\'s questions (群众满意率, 出资人支持度): answered with a one-time code; a browser gets the phone page',
+      params: S.RateSurveyParams,
       response: { 200: S.RateSurvey } },
   }, async (request, reply) => {
     // A browser (the poster's QR code) gets the phone page: code → questionnaire → thanks.

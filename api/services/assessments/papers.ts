@@ -73,4 +73,5 @@ export function createPaperService(deps: AssessmentDeps) {
 }
 
 /** Content-Disposition of a download with a Chinese name (RFC 6266: an ASCII fallback and the UTF-8 name). */
-export const attachment = (name: string) => `attachment; filename="${name.endsWith('.zip') ? 'papers.zip' : 'paper.pdf'}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+export const attachment = (name: string) =>
+  `attachment; filename="${name.endsWith('.zip') ? 'papers.zip' : 'paper.pdf'}"; filename*=UTF-8''${encodeURIComponent(name)}`;

@@ -11,7 +11,8 @@ import { admitAnswer } from '../surveys/answers.ts';
 
 const PURPOSE = 'assessment_residents';
 const unknownCode = () => badRequest('unknown code', [{ field: 'body.code', rule: 'is not a code of this round' }], 'code_unknown');
-const usedCode = () => conflict('this code has already been used', [{ field: 'body.code', rule: 'has already been used: each code answers once' }], 'code_used');
+const usedCode = () =>
+  conflict('this code has already been used', [{ field: 'body.code', rule: 'has already been used: each code answers once' }], 'code_used');
 
 async function roundOf(em: EntityManager, roundId: string) {
   const [round] = await em.execute<{ id: string; stage: string; period: string; unit_name: string; name: string }[]>(

@@ -78,7 +78,8 @@ export function createResidentsService(deps: AssessmentDeps) {
     }
     const d = access.round.definition;
     return {
-      fileName: `${d.name}群众评议测评码`, title: `${access.round.unit_name}${access.round.period}${d.name} 群众评议测评码（每码只能使用一次）`,
+      fileName: `${d.name}群众评议测评码`,
+      title: `${access.round.unit_name}${access.round.period}${d.name} 群众评议测评码（每码只能使用一次）`,
       filters: [{ label: '作答网址', value: link }, { label: '每个考核对象', value: `${body.count} 个` }],
       columns: [
         { header: '考核对象', value: (x) => x.subject, width: 24 },
@@ -140,14 +141,18 @@ export function createResidentsService(deps: AssessmentDeps) {
     const problems = offlineResidentsProblems(access.round.definition, entry);
     if (problems.length) throw badRequest('the paper questionnaires cannot be entered', problems);
     const [flag] = await c.em.execute<{ resident_codes: boolean }[]>('select resident_codes from assessment_round where id = ?', [roundId]);
-    if (!flag!.resident_codes) throw conflictOf('no_codes', 'issue residents\' codes first: a round without codes takes the residents\' means as the department\'s filing');
+    const noCodes = 'issue residents\' codes first: a round without codes takes the residents\' means as the department\'s filing';
+    if (!flag!.resident_codes) throw conflictOf('no_codes', noCodes);
     await c.em.transactional(async (tx) => {
       // The subject's row is locked as the answers' are: closing scoring counts what is entered by then, nothing after.
       const [s] = await tx.execute<{ residents_closed_at: Date | null; stage: string }[]>(
-        `select s.residents_closed_at, r.stage from assessment_subject s join assessment_round r on r.id = s.round_id where s.id = ? for update of s`, [subjectId]);
+        `select s.residents_closed_at, r.stage from assessment_subject s join assessment_round r on r.id = s.round_id
+          where s.id = ? for update of s`, [subjectId]);
       if (s!.residents_closed_at || s!.stage !== 'scoring') throw conflictOf('wrong_stage', 'scoring of this round is closed');
-      const [before] = await tx.execute<Record<string, unknown>[]>('select respondents, means, votes, note from assessment_resident_offline where subject_id = ?', [subjectId]);
-      await tx.execute(`insert into assessment_resident_offline (subject_id, respondents, means, votes, note, entered_by, entered_at) values (?, ?, ?, ?, ?, ?, ?)
+      const [before] = await tx.execute<Record<string, unknown>[]>(
+        'select respondents, means, votes, note from assessment_resident_offline where subject_id = ?', [subjectId]);
+      await tx.execute(`insert into assessment_resident_offline (subject_id, respondents, means, votes, note, entered_by, entered_at)
+        values (?, ?, ?, ?, ?, ?, ?)
         on conflict (subject_id) do update set respondents = excluded.respondents, means = excluded.means, votes = excluded.votes, note = excluded.note,
           entered_by = excluded.entered_by, entered_at = excluded.entered_at`,
       [subjectId, entry.respondents, JSON.stringify(entry.means), JSON.stringify(entry.votes), entry.note, c.principal.accountId, deps.clock.now()]);
