@@ -4,80 +4,45 @@
 // evaluator in one go; the department publishes a new version of the dual-commitment catalog.
 // Needs web/dist (npm run build:web). WEB_DOC_SCREENSHOTS=1 saves each page under docs/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { PASSWORD, buildWorld, type World } from '../support/fixtures.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
+import { docShot as shot, openBrowser, settleOverlays as settle, waitNoText, waitText, type BrowserSession } from '../support/browser.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
 import { CatalogVersion } from '../../domain/entities/catalog-version.ts';
-import { projectRoot } from '../../config/config.ts';
 
-declare const location: { pathname: string };
-declare const document: {
-  querySelector(selector: string): { textContent: string | null } | null;
-  querySelectorAll(selector: string): Iterable<{ textContent: string | null }>;
-  fonts: { ready: Promise<unknown> };
-};
+declare const document: { querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
 
 let app: TestApp;
 let world: World;
-let browser: Browser;
-let base = '';
+let browsing: BrowserSession;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([startTestApp(), resolveExecutablePath().then(launchBrowser)]);
+  const [started, launched] = await Promise.all([startTestApp(), openBrowser('admin-accounts')]);
   app = started;
-  browser = launched;
+  browsing = launched;
   world = await buildWorld(app);
   const em = app.orm.em.fork() as EntityManager;
   for (const n of [1, 2, 3]) {
     em.create(Organization, { name: `考核企业${n}号`, kind: 'non_public_enterprise', unit: world.communityA, creditCode: null, partyOrgName: null, responsiblePeople: [], address: null } as never);
   }
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await app?.close();
 });
 
-async function signIn(login: string): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport({ width: 1366, height: 860 });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-async function waitText(page: Page, wanted: string, selector = 'body') {
-  try {
-    await page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
-  } catch (error) {
-    const body = await page.evaluate(() => document.querySelector('body')?.textContent ?? '');
-    throw new Error(`"${wanted}" not in ${selector} at ${page.url()}; the page says: ${body.slice(0, 600)}`, { cause: error });
-  }
-}
-async function docShot(page: Page, name: string) {
-  if (!process.env.WEB_DOC_SCREENSHOTS) return;
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-${name}.png`) as `${string}.png` });
-}
+/** The fixtures' accounts have the fixtures' password. */
+const signIn = (login: string) => browsing.signIn(login, { password: PASSWORD });
+/** With WEB_DOC_SCREENSHOTS=1: the window as seen, into docs/. */
+const docShot = (page: Page, name: string) => shot(page, name, { fullPage: false });
 const em = () => app.orm.em.fork() as EntityManager;
-/** Waits until no dialog or its fading overlay covers the page (a click there would land on the overlay). */
-async function settle(page: Page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.el-overlay')].every((o) => (o as unknown as { style: { display: string } }).style.display === 'none'));
-}
 /** Picks the option of the open select (Element Plus's dropdown) whose text is exactly `text`, scrolled into view first. */
 async function pick(page: Page, text: string) {
   await page.waitForFunction((t) => {
@@ -123,7 +88,7 @@ describe('accounts and role grants', () => {
     // The list narrows to one role.
     await page.locator('[data-test=account-role]').click();
     await pick(page, '街道党工委');
-    await page.waitForFunction(() => !document.querySelector('[data-test=accounts]')?.textContent?.includes('communityA'));
+    await waitNoText(page, 'communityA', '[data-test=accounts]');
     await waitText(page, 'streetB', '[data-test=accounts]');
     await docShot(page, 'admin-accounts');
   }, 180_000);

@@ -4,73 +4,43 @@
 // downloads the organizations as Excel, which opens with the imported rows. Needs web/dist
 // (npm run build:web). WEB_DOC_SCREENSHOTS=1 saves each page under docs/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { PASSWORD, buildWorld, type World } from '../support/fixtures.ts';
 import { byHeader, readXlsx } from '../support/xlsx.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
+import { confirmDialog, docShot as shot, download, openBrowser, waitText, type BrowserSession } from '../support/browser.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
-import { projectRoot } from '../../config/config.ts';
 
-declare const location: { pathname: string };
-declare const document: {
-  querySelector(selector: string): { textContent: string | null } | null;
-  querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }>;
-  fonts: { ready: Promise<unknown> };
-};
+declare const document: { querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }> };
 
 let app: TestApp;
 let world: World;
-let browser: Browser;
-let base = '';
-let downloads = '';
+let browsing: BrowserSession;
+let files = '';
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([startTestApp(), resolveExecutablePath().then(launchBrowser)]);
+  const [started, launched] = await Promise.all([startTestApp(), openBrowser('admin')]);
   app = started;
-  browser = launched;
+  browsing = launched;
   world = await buildWorld(app);
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  downloads = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-downloads-'));
+  await browsing.serve(app.server);
+  files = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-import-'));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await app?.close();
-  if (downloads) await rm(downloads, { recursive: true, force: true });
+  if (files) await rm(files, { recursive: true, force: true });
 });
 
-async function signIn(login: string): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport({ width: 1366, height: 860 });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-async function waitText(page: Page, wanted: string, selector = 'body') {
-  try {
-    await page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
-  } catch (error) {
-    const body = await page.evaluate(() => document.querySelector('body')?.textContent ?? '');
-    throw new Error(`"${wanted}" not in ${selector} at ${page.url()}; the page says: ${body.slice(0, 600)}`, { cause: error });
-  }
-}
-async function docShot(page: Page, name: string) {
-  if (!process.env.WEB_DOC_SCREENSHOTS) return;
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-${name}.png`) as `${string}.png` });
-}
+/** The fixtures' accounts have the fixtures' password. */
+const signIn = (login: string) => browsing.signIn(login, { password: PASSWORD });
+/** With WEB_DOC_SCREENSHOTS=1: the window as seen, into docs/. */
+const docShot = (page: Page, name: string) => shot(page, name, { fullPage: false });
 
 describe('administration pages', () => {
   it('the department moves a community to another street after confirming, and the tree shows it there', async () => {
@@ -84,7 +54,7 @@ describe('administration pages', () => {
     await page.locator('[data-test=move-save]').click();
     await waitText(page, '乙街道', '.el-message-box');
     await docShot(page, 'admin-unit-move');
-    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await confirmDialog(page, { saying: '乙街道' });
     await waitText(page, '已移动');
     const em = app.orm.em.fork();
     const moved = await em.findOneOrFail(AdministrativeUnit, { code: 'C-A' }, { populate: ['parent'] });
@@ -104,7 +74,7 @@ describe('administration pages', () => {
     sheet.addRow(['组织名称', '类型', '所属单位代码', '统一社会信用代码', '职工人数', '党员人数', '党组织类型', '党组织成立日期']);
     sheet.addRow(['鲁北重工有限公司', 'non_public_enterprise', 'C-A', '91370800MA3C000501', 88, 6, '党支部', new Date(Date.UTC(2018, 4, 4))]);
     sheet.addRow(['甲社区养老服务中心', 'social_organization', 'C-A', null, 12, 3, null, null]);
-    const file = path.join(downloads, 'orgs.xlsx');
+    const file = path.join(files, 'orgs.xlsx');
     await writeFile(file, Buffer.from(await book.xlsx.writeBuffer()));
 
     const page = await signIn('streetA');
@@ -124,14 +94,9 @@ describe('administration pages', () => {
     expect(listed).not.toContain('乙商贸有限公司');
     await docShot(page, 'admin-organizations');
 
-    // Downloads of this browser context go to the folder (Chromium's own download behaviour).
-    const cdp = await browser.target().createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: (page.browserContext() as unknown as { id: string }).id });
-    await page.locator('[data-test=export-orgs]').click();
-    for (let i = 0; i < 300 && !(await readdir(downloads)).includes('组织名录.xlsx'); i++) await new Promise((r) => setTimeout(r, 100));
-    const saved = (await readdir(downloads)).find((f) => f.endsWith('.xlsx') && f !== 'orgs.xlsx');
-    expect(saved).toBe('组织名录.xlsx');
-    const exported = await readXlsx(await readFile(path.join(downloads, saved!)));
+    const saved = await download(page, '[data-test=export-orgs]');
+    expect(saved.name).toBe('组织名录.xlsx');
+    const exported = await readXlsx(saved.bytes);
     const names = byHeader(exported).map((r) => r['组织名称']);
     expect(names).toEqual(expect.arrayContaining(['鲁北重工有限公司', '甲社区养老服务中心', '甲科技有限公司']));
     expect(names).not.toContain('乙商贸有限公司');
