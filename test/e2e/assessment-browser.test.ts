@@ -11,37 +11,27 @@
 // The capped community's score sheet and result notice are saved from the round page and read back.
 // A failing step saves screenshots.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
+import {
+  PASSWORD, choose, downloadText, look, openBrowser, reloadUntil, reloadUntilText, retype, text, waitText, type BrowserSession,
+} from '../support/browser.ts';
 import { unitMaker } from '../support/fixtures.ts';
 import { createAssessmentActivities } from '../../activities/assessment.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
-import { projectRoot } from '../../config/config.ts';
-import { downloadText, look, retype } from './page-steps.ts';
 
 declare const location: { pathname: string };
 
-const PASSWORD = 'Demo@2026';
-const shots = path.join(projectRoot, 'test-screenshots');
 let harness: CycleHarness;
-let browser: Browser;
-let base = '';
-const contexts: BrowserContext[] = [];
+let browsing: BrowserSession;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([
-    startCycleHarness((app) => createAssessmentActivities({ orm: app.orm })),
-    resolveExecutablePath().then(launchBrowser),
-  ]);
+  const [started, launched] = await Promise.all([startCycleHarness((app) => createAssessmentActivities({ orm: app.orm })), openBrowser('assessment')]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   const { app } = harness;
   const em = app.orm.em.fork() as EntityManager;
   const unit = unitMaker(em);
@@ -58,70 +48,20 @@ beforeAll(async () => {
   account('orgdept', '高新区委组织部', 'org_department', district);
   account('street1', '柳行街道党工委', 'street_committee', street);
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    const pages = (await Promise.all(contexts.map((c) => c.pages()))).flat();
-    const file = (i: number) => path.join(shots, `assessment-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`;
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: file(i), fullPage: true }).catch(() => undefined)));
-    throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
-  }
-}
-async function signIn(login: string): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport({ width: 1366, height: 860 });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-const text = (page: Page, selector = 'body') => page.$eval(selector, (e) => (e as unknown as { innerText: string }).innerText);
-async function untilText(page: Page, wanted: string, selector = 'body', reload = false) {
-  for (let i = 0; i < 60; i++) {
-    if ((await text(page, selector).catch(() => '')).includes(wanted)) return;
-    await new Promise((r) => setTimeout(r, 500));
-    if (reload) await page.reload();
-  }
-  throw new Error(`"${wanted}" did not appear in ${selector}`);
-}
+const step = <T>(name: string, run: () => Promise<T>) => browsing.step(name, run);
+const signIn = (login: string) => browsing.signIn(login);
 const fill = async (page: Page, selector: string, value: string) => {
   await page.locator(selector).fill('');
   await page.locator(selector).fill(value);
 };
-
-/**
- * Picks an option of a select: the editor's table renders every row's options, so only the open (shown) dropdown is
- * searched; the dropdown slides in, so the click waits for it to settle and the choice is checked on the select.
- */
-async function choose(page: Page, cell: string, label: string) {
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(`${cell} .el-select__wrapper`).click();
-    const option = `::-p-xpath(//div[contains(@class, "el-select__popper")][not(contains(@style, "display: none"))]`
-      + `//li[contains(@class, "el-select-dropdown__item")][starts-with(normalize-space(.), "${label}")])`;
-    await page.waitForSelector(option, { visible: true });
-    await new Promise((r) => setTimeout(r, 400));
-    await page.locator(option).click();
-    await new Promise((r) => setTimeout(r, 300));
-    if ((await text(page, `${cell} .el-select__wrapper`)).includes(label)) return;
-    if (attempt === 2) throw new Error(`${cell} did not take "${label}"`);
-  }
-}
 
 /** One scorer's dialog for one community: the work points (of 100) and the ticked duties. */
 async function score(page: Page, community: string, source: string, points: number, ticked: string[]) {
@@ -131,15 +71,17 @@ async function score(page: Page, community: string, source: string, points: numb
   const box = (item: string) => `::-p-xpath(//div[contains(@class, "el-dialog")]//label[contains(@class, "el-checkbox")][normalize-space(.)="${item}"])`;
   for (const item of ticked) await page.locator(box(item)).click();
   await page.locator('[data-test=submit-scores]').click();
-  await untilText(page, `已提交 ${community} 的`, '[data-test=round-message]');
+  await waitText(page, `已提交 ${community} 的`, '[data-test=round-message]');
+  // The dialog fades out: until it is gone it still shows its button and covers the next row's.
+  await page.waitForSelector('[data-test=submit-scores]', { hidden: true });
 }
 
 describe('a department defines a new assessment scheme and runs a round to its ranking PDF (browser)', () => {
   it('defines 社区党组织年度考评 on the editor, runs a round, scores, signs off and reads the ranking', async () => {
     const dept = await signIn('orgdept');
     await step('a new scheme on the editor', async () => {
-      await dept.goto(`${base}/assessments/schemes`);
-      await untilText(dept, '社区网格员半年考核评价', '[data-test=scheme-table]');
+      await dept.goto(`${browsing.base}/assessments/schemes`);
+      await waitText(dept, '社区网格员半年考核评价', '[data-test=scheme-table]');
       await dept.locator('[data-test=new-scheme]').click();
       await dept.waitForSelector('input[data-test=scheme-name]');
       await fill(dept, 'input[data-test=scheme-name]', '社区党组织年度考评');
@@ -164,31 +106,31 @@ describe('a department defines a new assessment scheme and runs a round to its r
       await retype(dept, '[data-test=objection-days] input', '5');
       await dept.locator('[data-test=save-scheme]').click();
       // 100 + 40: the weights do not add up, said in Chinese on the sections.
-      await untilText(dept, '各指标权重之和须为 100', '[data-test=sections-error]');
-      await untilText(dept, '请按红字提示修改', '[data-test=scheme-message]');
+      await waitText(dept, '各指标权重之和须为 100', '[data-test=sections-error]');
+      await waitText(dept, '请按红字提示修改', '[data-test=scheme-message]');
       await look(dept, 'assessment-scheme-weights-error');
       await retype(dept, '[data-test=weight-0-0] input', '60');
       await dept.locator('[data-test=publish-scheme]').click();
-      await untilText(dept, '已发布第 1 版', '[data-test=scheme-message]');
+      await waitText(dept, '已发布第 1 版', '[data-test=scheme-message]');
       expect(await dept.$('[data-test=sections-error]')).toBeNull();
       await look(dept, 'assessment-scheme-published');
     });
 
     await step('a round from the pages', async () => {
-      await dept.goto(`${base}/assessments/schemes`);
-      await untilText(dept, '社区党组织年度考评', '[data-test=scheme-table]');
+      await dept.goto(`${browsing.base}/assessments/schemes`);
+      await waitText(dept, '社区党组织年度考评', '[data-test=scheme-table]');
       const table = await text(dept, '[data-test=scheme-table]');
       expect(table).toMatch(/社区党组织年度考评[\s\S]*社区（单位）[\s\S]*每年[\s\S]*第 1 版/);
       await dept.locator('::-p-xpath(//tr[contains(., "社区党组织年度考评")]//button[contains(., "发起考核")])').click();
       await dept.waitForSelector('[data-test=start-round]');
       // 发起考核 on the scheme's row opens the start page with that scheme chosen.
-      await untilText(dept, '社区党组织年度考评（第 1 版）', '[data-test=round-scheme]');
+      await waitText(dept, '社区党组织年度考评（第 1 版）', '[data-test=round-scheme]');
       await look(dept, 'assessment-round-start');
       await choose(dept, '[data-test=round-unit]', '柳行街道');
       await fill(dept, 'input[data-test=round-period]', '2026年度');
       await dept.locator('[data-test=start-round]').click();
       await dept.waitForFunction(() => /^\/assessments\/rounds\/[0-9a-f-]{36}$/.test(location.pathname));
-      await untilText(dept, '评分中', '[data-test=round-stage]');
+      await waitText(dept, '评分中', '[data-test=round-stage]');
       const subjects = await text(dept, '[data-test=subject-table]');
       for (const name of ['仙营社区', '洸河社区', '古槐社区']) expect(subjects).toContain(name);
       expect(subjects).not.toContain('越河社区');
@@ -197,8 +139,8 @@ describe('a department defines a new assessment scheme and runs a round to its r
 
     const street = await signIn('street1');
     await step('the street scores as supervisor', async () => {
-      await street.goto(`${base}${roundPath}`);
-      await untilText(street, '古槐社区', '[data-test=subject-table]');
+      await street.goto(`${browsing.base}${roundPath}`);
+      await waitText(street, '古槐社区', '[data-test=subject-table]');
       // The street is no department: it sees no department button.
       expect(await street.$('[data-test="score-仙营社区-department"]')).toBeNull();
       await score(street, '仙营社区', 'supervisor', 95, ['办好民生实事', '开展志愿服务', '走访困难群众']);
@@ -207,22 +149,18 @@ describe('a department defines a new assessment scheme and runs a round to its r
     });
     await step('the department scores, closes scoring and signs off', async () => {
       await dept.reload();
-      await untilText(dept, '上级党组织✓', '[data-test=subject-table]');
+      await waitText(dept, '上级党组织✓', '[data-test=subject-table]');
       await score(dept, '仙营社区', 'department', 95, ['办好民生实事', '开展志愿服务', '走访困难群众']);
       await score(dept, '洸河社区', 'department', 92, ['办好民生实事', '开展志愿服务', '走访困难群众']);
       await score(dept, '古槐社区', 'department', 50, ['办好民生实事']);
       await look(dept, 'assessment-round-scored');
       await dept.locator('[data-test=close-scoring]').click();
-      await untilText(dept, '审核签批', '[data-test=round-stage]', true);
+      await reloadUntilText(dept, '审核签批', '[data-test=round-stage]');
       await dept.waitForSelector('[data-test=sign-off]');
       await dept.locator('[data-test=sign-off]').click();
-      await untilText(dept, '已签批', '[data-test=round-message]');
-      await dept.waitForSelector('[data-test=ranking-pdf]', { timeout: 1000 }).catch(() => undefined);
-      for (let i = 0; i < 60 && !(await dept.$('[data-test=ranking-pdf]')); i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        await dept.reload();
-      }
-      await untilText(dept, '公示', '[data-test=round-stage]');
+      await waitText(dept, '已签批', '[data-test=round-message]');
+      await reloadUntil(dept, '[data-test=ranking-pdf]');
+      await waitText(dept, '公示', '[data-test=round-stage]');
       await look(dept, 'assessment-round-ranked');
     });
     await step('the ranking on the page and in the PDF', async () => {
@@ -246,10 +184,7 @@ describe('a department defines a new assessment scheme and runs a round to its r
     });
     await step('each community\'s score sheet and result notice from the round page', async () => {
       // The notices are printed after the ranking: the links appear once the workflow has recorded them.
-      for (let i = 0; i < 60 && !(await dept.$('[data-test="result-notice-洸河社区"]')); i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        await dept.reload();
-      }
+      await reloadUntil(dept, '[data-test="result-notice-洸河社区"]');
       expect(await dept.$('[data-test=papers-zip]')).not.toBeNull();
       await look(dept, 'assessment-round-papers');
       const sheet = await downloadText(dept, '[data-test="score-sheet-洸河社区"]');
@@ -258,26 +193,24 @@ describe('a department defines a new assessment scheme and runs a round to its r
       for (const text of ['社区党组织年度考评结果通知书', '洸河社区：', '95.20分', '第2名（共3名）', '合格']) expect(notice).toContain(text);
     });
     await step('a resident objects on the phone page; the department answers on the round page', async () => {
-      const context = await browser.createBrowserContext();
-      contexts.push(context);
-      const phone = await context.newPage();
+      const phone = await browsing.newPage({ phone: true });
       await phone.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
-      await phone.goto(`${base}/public/assessment-objections/${roundPath.split('/').pop()}`);
-      await untilText(phone, '第2名 洸河社区');
+      await phone.goto(`${browsing.base}/public/assessment-objections/${roundPath.split('/').pop()}`);
+      await waitText(phone, '第2名 洸河社区');
       expect(await text(phone)).toContain('等次：合格 · 总分 95.20');
       await choose(phone, '[data-test=objection-subject]', '洸河社区');
       await phone.locator('textarea[data-test=objection-reason]').fill('洸河社区得分高于优秀分数线，应评为优秀');
       await phone.locator('[data-test=send-objection]').click();
-      await untilText(phone, '异议已提交', '[data-test=objection-sent]');
+      await waitText(phone, '异议已提交', '[data-test=objection-sent]');
       await look(phone, 'assessment-public-objection');
       await dept.reload();
-      await untilText(dept, '洸河社区得分高于优秀分数线', '[data-test=objection-table]');
-      await untilText(dept, '待答复', '[data-test=objection-table]');
+      await waitText(dept, '洸河社区得分高于优秀分数线', '[data-test=objection-table]');
+      await waitText(dept, '待答复', '[data-test=objection-table]');
       await dept.locator('[data-test="answer-洸河社区"]').click();
       await dept.locator('textarea[data-test=answer-reason]').fill('优秀等次比例上限为34%，仙营社区总分更高');
       await dept.locator('[data-test=submit-answer]').click();
-      await untilText(dept, '已答复对洸河社区的异议', '[data-test=round-message]');
-      await untilText(dept, '不成立', '[data-test=objection-table]');
+      await waitText(dept, '已答复对洸河社区的异议', '[data-test=round-message]');
+      await waitText(dept, '不成立', '[data-test=objection-table]');
       expect(await text(dept, '[data-test=objection-table]')).toContain('优秀等次比例上限为34%');
       await look(dept, 'assessment-objection-answered');
     });

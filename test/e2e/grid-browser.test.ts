@@ -7,45 +7,33 @@
 // and the dashboard count them. A failing step saves screenshots of every open page under
 // test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
+import { PASSWORD, openBrowser, reloadUntilText, text, waitText, type BrowserSession } from '../support/browser.ts';
 import { unitMaker } from '../support/fixtures.ts';
 import { createGridMatterActivities } from '../../activities/grid-matter.ts';
 import { gridMatterWorkflowId } from '../../domain/grid-matter/contracts.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
-import { projectRoot } from '../../config/config.ts';
 import { shanghaiDate } from '../../domain/time.ts';
 
-declare const document: { querySelector(selector: string): { textContent: string | null } | null; documentElement: { scrollWidth: number } };
-declare const location: { pathname: string };
+declare const document: { documentElement: { scrollWidth: number } };
 
 const HOUR = 3_600_000;
-const PASSWORD = 'Demo@2026';
 const PHONE = '13912345678';
-const shots = path.join(projectRoot, 'test-screenshots');
 
 let harness: CycleHarness;
 let env: TestWorkflowEnvironment;
-let browser: Browser;
-let base = '';
+let browsing: BrowserSession;
 const ids: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([
-    startCycleHarness((app) => createGridMatterActivities({ orm: app.orm })),
-    resolveExecutablePath().then(launchBrowser),
-  ]);
+  const [started, launched] = await Promise.all([startCycleHarness((app) => createGridMatterActivities({ orm: app.orm })), openBrowser('grid')]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   env = harness.env;
   const { app } = harness;
   const em = app.orm.em.fork() as EntityManager;
@@ -65,12 +53,11 @@ beforeAll(async () => {
   grant('community', '仙营社区党委', 'community_committee', community);
   grant('gridworker', '第一网格网格员', 'community_committee', grid);
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
@@ -83,48 +70,9 @@ async function clickInPage(page: Page, selector: string): Promise<void> {
   await page.$eval(selector, (el) => (el as unknown as { click(): void }).click());
 }
 
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    const pages = (await Promise.all(contexts.map((c) => c.pages()))).flat();
-    const file = (i: number) => path.join(shots, `grid-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`;
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: file(i), fullPage: true }).catch(() => undefined)));
-    throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function newPage(phone = false): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport(phone ? { width: 375, height: 740, isMobile: true, hasTouch: true } : { width: 1366, height: 860 });
-  return page;
-}
-async function signIn(login: string): Promise<Page> {
-  const page = await newPage();
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-const text = (page: Page, selector = 'body') => page.$eval(selector, (e) => (e as unknown as { innerText: string }).innerText);
-const waitText = (page: Page, wanted: string, selector = 'body') =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
-/** Reloads until the text shows (the workflow works in the background). */
-async function reloadUntilText(page: Page, wanted: string, selector = 'body', tries = 60) {
-  for (let i = 0; i < tries; i++) {
-    if ((await text(page, selector).catch(() => '')).includes(wanted)) return;
-    await new Promise((r) => setTimeout(r, 500));
-    await page.reload();
-    await page.waitForSelector(selector).catch(() => undefined);
-  }
-  throw new Error(`"${wanted}" did not appear in ${selector}`);
-}
+const step = <T>(name: string, run: () => Promise<T>) => browsing.step(name, run);
+const newPage = (phone = false) => browsing.newPage({ phone });
+const signIn = (login: string) => browsing.signIn(login);
 async function apiAs(login: string, method: string, url: string, payload?: unknown) {
   const { app } = harness;
   const session = await app.server.inject({ method: 'POST', url: '/auth/login', payload: { login, password: PASSWORD } });
@@ -142,7 +90,7 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
 
     const phone = await newPage(true);
     const followPath = await step('report on a phone', async () => {
-      await phone.goto(`${base}${link.path as string}`);
+      await phone.goto(`${browsing.base}${link.path as string}`);
       await phone.waitForSelector('[data-test=grid-report-form]');
       expect(await text(phone)).toContain('第一网格');
       await phone.locator('[data-test=category] ::-p-text(环境卫生)').click();
@@ -192,7 +140,7 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
 
     const community = await signIn('community');
     await step('the 文明积分 are on the resident\'s account', async () => {
-      await community.goto(`${base}/points-desk/accounts?kind=resident`);
+      await community.goto(`${browsing.base}/points-desk/accounts?kind=resident`);
       await reloadUntilText(community, PHONE, '[data-test=account-table]');
       const row = await text(community, '[data-test=account-table] .el-table__row');
       expect(row.split(/\s+/)).toEqual(expect.arrayContaining([PHONE, '仙营社区', '5']));
@@ -202,7 +150,7 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
     });
 
     await step('the community shelves goods and the resident exchanges the points', async () => {
-      await community.goto(`${base}/points-desk/shop`);
+      await community.goto(`${browsing.base}/points-desk/shop`);
       await community.locator('[data-test=open-goods]').click();
       await community.locator('input[data-test=goods-name]').fill('洗衣液');
       await community.locator('[data-test=goods-price] input').fill('5');
@@ -228,13 +176,13 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
       // The month the ledger wrote them in (the service's clock, which the harness does not move with the workflows' time).
       const exchanges = await apiAs('community', 'GET', '/points/exchanges');
       const month = shanghaiDate(new Date((exchanges.items as { createdAt: string }[])[0]!.createdAt)).slice(0, 7);
-      await community.goto(`${base}/points-desk/statements?month=${month}`);
+      await community.goto(`${browsing.base}/points-desk/statements?month=${month}`);
       await waitText(community, '仙营社区', '[data-test=statement-table]');
       const row = (await text(community, '[data-test=statement-table] .el-table__body .el-table__row')).split(/\s+/);
       // opening 0, earned 5, spent 5, returned 0, closing 0 (the row's last cell is its 下载PDF button)
       expect(row.filter((cell) => /^\d+$/.test(cell)).slice(-5)).toEqual(['0', '5', '5', '0', '0']);
       expect(row.at(-1)).toBe('下载PDF');
-      await community.goto(`${base}/points-desk/dashboard`);
+      await community.goto(`${browsing.base}/points-desk/dashboard`);
       await community.waitForSelector('[data-test=chart-months] canvas');
       expect(await text(community, '[data-test=chart-months] .el-table')).toContain(month);
     });

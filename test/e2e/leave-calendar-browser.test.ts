@@ -4,43 +4,33 @@
 // list, the secretary sees it approved, and the department edits its issuer. A failing step
 // saves a screenshot under test-screenshots/; WEB_DOC_SCREENSHOTS=1 also writes docs/web-*.png.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedPostingWorld, type PostingWorld } from '../support/fixtures.ts';
+import { confirmDialog, docShot, openBrowser, text, waitText, type BrowserSession } from '../support/browser.ts';
 import { Posting } from '../../domain/entities/posting.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
-import { projectRoot } from '../../config/config.ts';
 
-declare const document: {
-  querySelector(selector: string): { textContent: string | null } | null;
-  fonts: { ready: Promise<unknown> };
-};
+declare const document: { querySelector(selector: string): unknown };
 declare const localStorage: { setItem(key: string, value: string): void };
 
-const shots = path.join(projectRoot, 'test-screenshots');
 let app: TestApp;
 let world: PostingWorld;
-let browser: Browser;
-let base = '';
+let browsing: BrowserSession;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([startTestApp(), resolveExecutablePath().then(launchBrowser)]);
+  const [started, launched] = await Promise.all([startTestApp(), openBrowser('leave-calendar')]);
   app = started;
-  browser = launched;
+  browsing = launched;
   const em = app.orm.em.fork() as EntityManager;
   world = await seedPostingWorld(em, { postings: 1, startsOn: '2026-03-01' });
   await em.nativeUpdate(Posting, { id: world.postingIds[0]! }, { endsOn: '2027-02-28', phase: 'active' } as never);
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await app?.close();
 });
 
@@ -53,9 +43,7 @@ const ok = async (login: string, method: string, url: string, payload?: unknown)
 /** A page signed in as `login` (its API token stands in for a session). */
 async function pageAs(login: string): Promise<Page> {
   const me = await ok(login, 'GET', '/auth/me');
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  const page = await browsing.newPage();
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
   await page.setViewport({ width: 1280, height: 800 });
@@ -63,33 +51,23 @@ async function pageAs(login: string): Promise<Page> {
   await page.evaluateOnNewDocument((value: string) => localStorage.setItem('party-cycles.session', value), stored);
   return page;
 }
-const waitText = (page: Page, wanted: string, selector = 'body') =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
-async function docShot(page: Page, name: string) {
-  if (!process.env.WEB_DOC_SCREENSHOTS) return;
-  // The Chinese font comes in unicode-range pieces fetched as glyphs appear: wait until none is loading.
-  for (let i = 0; i < 3; i++) {
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-${name}.png`) as `${string}.png`, fullPage: true });
-}
+/** One step (screenshots on failure); the error also carries the page's errors and the end of its text. */
 async function step(page: Page, name: string, run: () => Promise<void>) {
-  try {
-    await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    await page.screenshot({ path: path.join(shots, `${name}.png`) as `${string}.png`, fullPage: true }).catch(() => undefined);
-    const text = await page.evaluate(() => (document as unknown as { body: { innerText: string } }).body.innerText).catch(() => '');
-    throw new Error(`${(error as Error).message}\npage errors: ${pageErrors.join('; ')}\npage text: ${text.slice(-600)}`);
-  }
+  await browsing.step(name, async () => {
+    try {
+      await run();
+    } catch (error) {
+      const shown = await text(page).catch(() => '');
+      throw new Error(`${(error as Error).message}\npage errors: ${pageErrors.join('; ')}\npage text: ${shown.slice(-600)}`, { cause: error });
+    }
+  });
 }
 
 describe('holiday calendars, leave approvals and the issuer in the browser', () => {
   it('the department enters 2027: a weekday make-up day is refused in Chinese, the right calendar saved', async () => {
     const page = await pageAs('dept');
     await step(page, 'holiday-calendars', async () => {
-      await page.goto(`${base}/settings/holidays`);
+      await page.goto(`${browsing.base}/settings/holidays`);
       await waitText(page, '2027', '[data-test=missing-years]');
       await page.locator('textarea[data-test=calendar-holidays]').fill('2027-01-01\n2027-02-08\n2027-02-09');
       await page.locator('textarea[data-test=calendar-makeup]').fill('2027-02-05');
@@ -111,17 +89,17 @@ describe('holiday calendars, leave approvals and the issuer in the browser', () 
     const trip = await ok('sec1', 'POST', `/postings/${world.postingIds[0]}/absences`, { kind: 'trip', from: '2026-09-01', to: '2026-09-02', reason: '赴区民政局对接养老服务项目' });
     const street = await pageAs('street');
     await step(street, 'leave-approvals', async () => {
-      await street.goto(`${base}/leave/approvals`);
+      await street.goto(`${browsing.base}/leave/approvals`);
       await waitText(street, '赴区民政局对接养老服务项目', '[data-test=approvals]');
       await docShot(street, 'leave-approvals');
       await street.locator(`[data-test=approve-${trip.id}]`).click();
-      await street.locator('.el-message-box__btns .el-button--primary').click();
+      await confirmDialog(street);
       await street.waitForFunction((id: string) => !document.querySelector(`[data-test=approve-${id}]`), {}, trip.id);
     });
     expect((await ok('street', 'GET', `/postings/${world.postingIds[0]}/absences`)).items[0]).toMatchObject({ status: 'approved', decisionComment: '同意', decidedBy: 'street' });
     const secretary = await pageAs('sec1');
     await step(secretary, 'leave-request', async () => {
-      await secretary.goto(`${base}/leave`);
+      await secretary.goto(`${browsing.base}/leave`);
       await waitText(secretary, '已批准', '[data-test=leave-list]');
       await docShot(secretary, 'leave-request');
     });
@@ -130,8 +108,10 @@ describe('holiday calendars, leave approvals and the issuer in the browser', () 
   it('the department sets its full name; the page shows it configured', async () => {
     const page = await pageAs('dept');
     await step(page, 'issuer', async () => {
-      await page.goto(`${base}/settings/issuer`);
+      await page.goto(`${browsing.base}/settings/issuer`);
       await page.waitForSelector('input[data-test=issuer-departmentName]');
+      // Not configured yet: the name shown is derived (the warning tag the save must take away).
+      await page.waitForSelector('.el-tag--warning');
       await page.locator('input[data-test=issuer-departmentName]').fill('中共毕节市大方县委组织部');
       await page.locator('input[data-test=issuer-contact]').fill('组织科 0857-1234567');
       await page.locator('[data-test=issuer-save]').click();

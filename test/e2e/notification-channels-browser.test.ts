@@ -6,40 +6,29 @@
 // how notices reach them; the audit log shows the channel change (its secret never in it) and
 // its verify button says the chain is intact. Screenshots go to test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeHttp, startFakeSmtp } from '../support/fake-delivery.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
+import { PASSWORD, fill, look, openBrowser, waitText, type BrowserSession } from '../support/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
-import { projectRoot } from '../../config/config.ts';
 
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
-declare const location: { pathname: string };
-
-const PASSWORD = 'Demo@2026';
 const SMTP_PASS = 'smtp-browser-secret-42';
-const shots = path.join(projectRoot, 'test-screenshots');
 let app: TestApp;
-let browser: Browser;
+let browsing: BrowserSession;
 let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
 let fake: Awaited<ReturnType<typeof startFakeHttp>>;
-let base = '';
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const [started, launched, mail, http] = await Promise.all([
-    startTestApp(), resolveExecutablePath().then(launchBrowser), startFakeSmtp({ user: 'notice', pass: SMTP_PASS }), startFakeHttp(),
+    startTestApp(), openBrowser('notify'), startFakeSmtp({ user: 'notice', pass: SMTP_PASS }), startFakeHttp(),
   ]);
   fake = http;
   app = started;
-  browser = launched;
+  browsing = launched;
   smtp = mail;
   const em = app.orm.em.fork() as EntityManager;
   const district = em.create(AdministrativeUnit, { code: 'd1', name: '测试区', level: 'district', parent: null, path: '', depth: 0, partyOrgName: '中共测试区委' } as never);
@@ -48,54 +37,23 @@ beforeAll(async () => {
   const dept = em.create(Account, { login: 'dept', displayName: '测试区委组织部', passwordHash } as never);
   em.create(RoleAssignment, { account: dept, role: 'org_department', unit: district } as never);
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await app?.close();
   await smtp?.close();
   await fake?.close();
 });
 
-async function shot(page: Page, name: string) {
-  await mkdir(shots, { recursive: true });
-  await new Promise((r) => setTimeout(r, 300));
-  await page.screenshot({ path: path.join(shots, `notify-${name}.png`) as `${string}.png`, fullPage: true });
-}
-
-async function signIn(login: string): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport({ width: 1366, height: 860 });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-const waitText = (page: Page, wanted: string, selector = 'body') =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
-async function fill(page: Page, selector: string, value: string) {
-  const input = await page.waitForSelector(selector, { visible: true });
-  await input!.click({ count: 3 });
-  await page.keyboard.press('Backspace');
-  await input!.type(value);
-}
+/** Each page of the walk into test-screenshots/notify-<name>.png. */
+const shot = (page: Page, name: string) => look(page, `notify-${name}`);
 
 describe('notice channels and the audit log in the browser', () => {
   it('the department sets up e-mail, sends a test message and finds the change in the audit log', async () => {
-    const page = await signIn('dept');
-    try {
-      await walk(page);
-    } catch (error) {
-      await shot(page, 'failure');
-      throw error;
-    }
+    const page = await browsing.signIn('dept');
+    await browsing.step('walk', () => walk(page));
   }, 180_000);
 });
 

@@ -10,46 +10,41 @@
 // every page is saved at PC and phone size.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
+import {
+  DESKTOP, PASSWORD, PHONE, choose, clickUntil, confirmDialog, downloadText, drawn, fill, look, openBrowser, reloadUntil, reloadUntilText, retype, text, waitText,
+  type BrowserSession,
+} from '../support/browser.ts';
 import { createPostingActivities } from '../../activities/posting.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { Person } from '../../domain/entities/person.ts';
-import { projectRoot } from '../../config/config.ts';
 import { shanghaiDate } from '../../domain/time.ts';
-import { choose, downloadText, look, reloadUntilVisible, retype } from './page-steps.ts';
 
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const location: { pathname: string; href: string };
 
 const DAY = 86_400_000;
-const PASSWORD = 'Demo@2026';
-const shots = path.join(projectRoot, 'test-screenshots');
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 let harness: CycleHarness;
-let browser: Browser;
-let base = '';
+let browsing: BrowserSession;
 let postingId = '';
 let startsOn = '';
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([
     startCycleHarness((app) => createPostingActivities({ orm: app.orm, publicBaseUrl: 'https://dangjian.example.cn' })),
-    resolveExecutablePath().then(launchBrowser),
+    openBrowser('posting'),
   ]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   const { app } = harness;
   const em = app.orm.em.fork() as EntityManager;
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null, partyOrgName: string) => {
@@ -73,87 +68,41 @@ beforeAll(async () => {
   grant('unit', '县财政局', 'dispatching_unit', { organization: dispatching });
   grant('secretary', '李明', 'first_secretary', { unit: community }, person);
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
   startsOn = shanghaiDate(await harness.env.currentTimeMs());
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    const pages = (await Promise.all(contexts.map((c) => c.pages()))).flat();
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(shots, `posting-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`, fullPage: true }).catch(() => undefined)));
-    throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
-  }
-}
+const step = <T>(name: string, run: () => Promise<T>) => browsing.step(name, run);
+// Check-ins ask for the phone's position: every page may have it.
+const newPage = (phone = false) => browsing.newPage({ phone, permissions: ['geolocation'] });
+const signIn = (login: string, phone = false) => browsing.signIn(login, { phone, permissions: ['geolocation'] });
 
 /** With POSTWEB_SHOTS=<dir>: the page as it is, then at the other size (PC ↔ phone). */
 async function shot(page: Page, name: string) {
   const dir = process.env.POSTWEB_SHOTS;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
-  await new Promise((r) => setTimeout(r, 400));
+  await drawn(page);
   const viewport = page.viewport()!;
   const phone = viewport.width < 500;
   await page.screenshot({ path: path.join(dir, `${name}-${phone ? 'phone' : 'pc'}.png`) as `${string}.png`, fullPage: true });
-  await page.setViewport(phone ? { width: 1366, height: 860 } : { width: 375, height: 740, isMobile: true, hasTouch: true });
-  await new Promise((r) => setTimeout(r, 400));
+  await page.setViewport(phone ? DESKTOP : PHONE);
+  await drawn(page);
   await page.screenshot({ path: path.join(dir, `${name}-${phone ? 'pc' : 'phone'}.png`) as `${string}.png`, fullPage: true });
   // Switching phone emulation reloads the page: wait until it has loaded again.
   await page.setViewport(viewport);
   await page.waitForNetworkIdle({ idleTime: 300 }).catch(() => undefined);
 }
 
-async function newPage(phone = false): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  await context.overridePermissions(base, ['geolocation']);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport(phone ? { width: 375, height: 740, isMobile: true, hasTouch: true } : { width: 1366, height: 860 });
-  return page;
-}
-async function signIn(login: string, phone = false): Promise<Page> {
-  const page = await newPage(phone);
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-const text = (page: Page, selector = 'body') => page.$eval(selector, (e) => (e as unknown as { innerText: string }).innerText);
-const waitText = (page: Page, wanted: string, selector = 'body', timeout = 30_000) =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), { timeout }, selector, wanted);
-async function fill(page: Page, selector: string, value: string) {
-  const input = await page.waitForSelector(selector, { visible: true });
-  await input!.click({ count: 3 });
-  await page.keyboard.press('Backspace');
-  await input!.type(value);
-}
-/** Reloads until `wanted` is in `selector` (the workflows move in the background). */
-async function reloadUntilText(page: Page, wanted: string, selector = 'body', tries = 60) {
-  for (let i = 0; i < tries; i++) {
-    if (await waitText(page, wanted, selector, 1000).then(() => true, () => false)) return;
-    await page.reload();
-  }
-  throw new Error(`"${wanted}" did not appear in ${selector}`);
-}
+/** Opens a 待办 entry (the list fills in as the workflows move: reloaded until the entry is there). */
 async function openTask(page: Page, label: string) {
   await reloadUntilText(page, label, '[data-test=todo]');
-  // The list may render again while it loads the postings' details: click until the page opens.
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(`::-p-xpath(//*[@data-test="todo"]//a[contains(., "${label}")])`).click();
-    if (await page.waitForSelector('[data-test=phase], [data-test=check-in-card]', { timeout: 3000 }).then(() => true, () => false)) break;
-    if (attempt === 3) throw new Error(`the task "${label}" did not open its page`);
-  }
+  await clickUntil(page, `::-p-xpath(//*[@data-test="todo"]//a[contains(., "${label}")])`, '[data-test=phase], [data-test=check-in-card]');
 }
 describe('a first-secretary posting in the browser', () => {
   it('runs the cohort, guarantees, check-ins, a quarter, the year end and the joint final assessment as each role', async () => {
@@ -177,17 +126,17 @@ describe('a first-secretary posting in the browser', () => {
       await retype(page, '[data-weight=self] input', '30');
       await page.keyboard.press('Tab');
       await page.locator('[data-test=create-cohort]').click();
-      await page.locator('.el-message-box__btns .el-button--primary').click();
+      await confirmDialog(page);
       await waitText(page, '四项权重之和须为 100%');
       await look(page, 'posting-cohort-refused');
       await retype(page, '[data-weight=self] input', '20');
       await page.keyboard.press('Tab');
       await page.locator('[data-test=create-cohort]').click();
-      await page.locator('.el-message-box__btns .el-button--primary').click();
+      await confirmDialog(page);
       await page.waitForFunction(() => location.pathname === '/first-secretaries' && location.href.includes('cohortId='));
       await reloadUntilText(page, '李明', '[data-test=postings]');
       await look(page, 'posting-cohort-list');
-      await page.locator('[data-test=postings] [data-posting="李明"]').click();
+      await clickUntil(page, '[data-test=postings] [data-posting="李明"]', '[data-test=phase]');
       await page.waitForFunction(() => /\/first-secretaries\/[0-9a-f-]{36}/.test(location.pathname));
       postingId = new URL(page.url()).pathname.split('/').pop()!;
       return page;
@@ -216,7 +165,7 @@ describe('a first-secretary posting in the browser', () => {
     const secretary = await step('the secretary checks in on a phone with location and a photo', async () => {
       const page = await signIn('secretary', true);
       await page.setGeolocation({ latitude: 27.14, longitude: 105.61, accuracy: 15 });
-      await page.goto(`${base}/m/posting`);
+      await page.goto(`${browsing.base}/m/posting`);
       await reloadUntilText(page, '今日打卡', '[data-test=check-in-card]');
       await page.waitForSelector('textarea[data-test=check-in-note]');
       await shot(page, 'posting-mobile-before');
@@ -250,7 +199,7 @@ describe('a first-secretary posting in the browser', () => {
     await harness.env.sleep(95 * DAY);
 
     await step('the secretary files the quarter’s 晒绩 on the phone', async () => {
-      await secretary.goto(`${base}/m/posting`);
+      await secretary.goto(`${browsing.base}/m/posting`);
       await reloadUntilText(secretary, '晒绩', '[data-test=mobile-work-report]');
       await fill(secretary, '[data-test=mobile-work-report] textarea[data-test=work-summary]', '一季度走访群众 120 户，办实事 8 件');
       await fill(secretary, '[data-test=mobile-work-report] textarea[data-test=work-achievements]', '建成便民服务站');
@@ -276,7 +225,7 @@ describe('a first-secretary posting in the browser', () => {
 
     const survey = await step('the department sees the survey link with its QR poster', async () => {
       const page = dept;
-      await page.goto(`${base}/first-secretaries/${postingId}?tab=yearEnd`);
+      await page.goto(`${browsing.base}/first-secretaries/${postingId}?tab=yearEnd`);
       await reloadUntilText(page, '参与测评', '[data-test=survey]');
       await page.waitForSelector('[data-test=survey-qr] svg');
       const link = await page.$eval('[data-test=survey-link]', (a) => (a as unknown as { textContent: string }).textContent);
@@ -293,7 +242,7 @@ describe('a first-secretary posting in the browser', () => {
 async function finish(dept: Page, surveyPath: string) {
   await step('a resident answers the year-end survey on a phone through the link', async () => {
     const page = await newPage(true);
-    await page.goto(`${base}${surveyPath}`);
+    await page.goto(`${browsing.base}${surveyPath}`);
     await waitText(page, '李明', 'body');
     await fill(page, '[data-test=survey-score] input', '80');
     await page.keyboard.press('Tab');
@@ -306,13 +255,13 @@ async function finish(dept: Page, surveyPath: string) {
 
   await step('the secretary files the self-assessment and the department rates', async () => {
     const page = await signIn('secretary');
-    await page.goto(`${base}/first-secretaries/${postingId}?tab=yearEnd`);
+    await page.goto(`${browsing.base}/first-secretaries/${postingId}?tab=yearEnd`);
     await page.waitForSelector('[data-test=self-form]');
     await fill(page, '[data-test=self-score] input', '92');
     await fill(page, 'textarea[data-test=self-summary]', '全年走访群众 480 户，办实事 26 件');
     await page.locator('[data-test=submit-self]').click();
     await reloadUntilText(page, '92 分', '[data-test=year-end]');
-    await dept.goto(`${base}/first-secretaries/${postingId}?tab=yearEnd`);
+    await dept.goto(`${browsing.base}/first-secretaries/${postingId}?tab=yearEnd`);
     await dept.waitForSelector('[data-test=org-form]');
     await fill(dept, '[data-test=org-score] input', '86');
     await dept.keyboard.press('Tab');
@@ -335,7 +284,7 @@ async function finish(dept: Page, surveyPath: string) {
   for (const [login, comment] of signers) {
     await step(`${login} signs the joint final assessment`, async () => {
       const page = login === 'dept' ? dept : await signIn(login);
-      await page.goto(`${base}/first-secretaries/${postingId}?tab=final`);
+      await page.goto(`${browsing.base}/first-secretaries/${postingId}?tab=final`);
       await reloadUntilText(page, '签署（', '[data-test=sign-form]');
       await fill(page, 'input[data-test=sign-comment]', comment);
       await page.locator('[data-test=sign]').click();
@@ -346,15 +295,15 @@ async function finish(dept: Page, surveyPath: string) {
   await look(dept, 'posting-final-signed');
 
   await step('the posting’s and the cohort’s PDFs are downloaded and read', async () => {
-    await dept.goto(`${base}/first-secretaries/${postingId}?tab=reports`);
-    await reloadUntilVisible(dept, '[data-download=final-assessment]');
+    await dept.goto(`${browsing.base}/first-secretaries/${postingId}?tab=reports`);
+    await reloadUntil(dept, '[data-download=final-assessment]');
     await look(dept, 'posting-reports');
     const finalForm = await downloadText(dept, '[data-download=final-assessment]');
     for (const wanted of ['李明', '红旗社区', '县财政局', '街道党工委同意期满', '派出单位同意期满', '组织部同意期满', total]) expect(finalForm).toContain(wanted);
     const quarterly = await downloadText(dept, '[data-download=quarterly-review]');
     for (const wanted of ['李明', '一季度走访群众120户，办实事8件', '工作扎实，群众认可', '88']) expect(quarterly).toContain(wanted);
-    await dept.goto(`${base}/first-secretaries/dashboard`);
-    await reloadUntilVisible(dept, '[data-download=year-end-ranking]');
+    await dept.goto(`${browsing.base}/first-secretaries/dashboard`);
+    await reloadUntil(dept, '[data-download=year-end-ranking]');
     await look(dept, 'posting-dashboard-reports');
     const ranking = await downloadText(dept, '[data-download=year-end-ranking]');
     for (const wanted of ['李明', '红旗社区', total]) expect(ranking).toContain(wanted);

@@ -21,7 +21,7 @@ import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
-import { look } from './page-steps.ts';
+import { look } from '../support/browser.ts';
 
 declare const location: { pathname: string };
 

@@ -4,45 +4,35 @@
 // a real one, and the organization department finds it on the organization's rating. A failing
 // step saves a screenshot under test-screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { startCycleHarness, grantWithToken, type CycleHarness } from '../support/cycle-harness.ts';
 import { createStarRatingActivities } from '../../activities/star-rating.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
+import { docShot as shot, openBrowser, waitText, type BrowserSession } from '../support/browser.ts';
 import { AdministrativeUnit } from '../../domain/entities/administrative-unit.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { EvaluatorAssignment } from '../../domain/entities/evaluator-assignment.ts';
 import { defaultStarRatingCatalog } from '../../domain/catalogs/star-rating.ts';
 import { autoIndicatorsOf, indicatorsOf, manualIndicators } from '../../domain/star-rating/rules.ts';
 import { shanghaiDate, startOfShanghaiDay } from '../../domain/time.ts';
-import { projectRoot } from '../../config/config.ts';
 
 // Functions passed to page.evaluate run in the browser, where these exist.
-declare const document: {
-  querySelector(selector: string): { textContent: string | null } | null;
-  documentElement: { scrollWidth: number };
-  fonts: { ready: Promise<unknown> };
-};
+declare const document: { documentElement: { scrollWidth: number } };
 
 const ORG = '济宁鲁恒机械有限公司';
-const shots = path.join(projectRoot, 'test-screenshots');
 const manual = manualIndicators(indicatorsOf(defaultStarRatingCatalog), autoIndicatorsOf(indicatorsOf(defaultStarRatingCatalog)));
 const tokens: Record<string, string> = {};
 let harness: CycleHarness;
-let browser: Browser;
+let browsing: BrowserSession;
 let orgId = '';
-let base = '';
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([
     startCycleHarness((app) => createStarRatingActivities({ orm: app.orm })),
-    resolveExecutablePath().then(launchBrowser),
+    openBrowser('star-objection'),
   ]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   const em = harness.app.orm.em.fork() as EntityManager;
   const unit = (code: string, name: string, level: string, parent: AdministrativeUnit | null) => {
     const u = em.create(AdministrativeUnit, { code, name, level, parent, path: '', depth: parent ? parent.depth + 1 : 0, partyOrgName: name } as never);
@@ -61,12 +51,11 @@ beforeAll(async () => {
   const evaluator = grantWithToken(em, tokens, 'evaluator', 'evaluator', {});
   em.create(EvaluatorAssignment, { account: evaluator, subjectType: 'organization', subjectId: org.id } as never);
   await em.flush();
-  await harness.app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(harness.app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(harness.app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
@@ -81,14 +70,8 @@ async function skipTo(date: string) {
   const now = await harness.env.currentTimeMs();
   if (target > now) await harness.env.sleep(target - now);
 }
-/** With WEB_DOC_SCREENSHOTS=1 the page is also saved in docs/ (once the Chinese font subsets it uses are in). */
-async function docShot(page: Page, name: string) {
-  if (!process.env.WEB_DOC_SCREENSHOTS) return;
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await page.screenshot({ path: path.join(projectRoot, 'docs', `web-${name}.png`) as `${string}.png` });
-}
-const waitText = (page: Page, wanted: string, selector = 'body') =>
-  page.waitForFunction((s, w) => Boolean(document.querySelector(s)?.textContent?.includes(w)), {}, selector, wanted);
+/** With WEB_DOC_SCREENSHOTS=1: the phone's screen as seen, into docs/. */
+const docShot = (page: Page, name: string) => shot(page, name, { fullPage: false });
 
 describe('the star-rating objection page on a phone', () => {
   it('refuses an empty objection in Chinese, takes a real one, and the department sees it', async () => {
@@ -96,7 +79,11 @@ describe('the star-rating objection page on a phone', () => {
     const Y = Number(shanghaiDate(await harness.env.currentTimeMs()).slice(0, 4)) + 1;
     await skipTo(`${Y}-01-02`);
     await ok('dept', 'POST', '/star-ratings/enrolments', { year: Y, rule: { mode: 'share', share: 1 }, settings: { publicationDays: 3 } });
-    while (!(await ok('dept', 'GET', `/star-ratings/organizations/${orgId}`)).status?.config) await new Promise((r) => setTimeout(r, 100));
+    // The enrolment starts the organization's workflow: its status has a config once it runs.
+    for (const deadline = Date.now() + 30_000; !(await ok('dept', 'GET', `/star-ratings/organizations/${orgId}`)).status?.config;) {
+      if (Date.now() > deadline) throw new Error('the rating did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await ok('rep', 'POST', `/star-ratings/organizations/${orgId}/self-assessment`, { scores: {}, summary: '党建工作自评报告' });
     await ok('street', 'POST', `/star-ratings/organizations/${orgId}/preliminary-review`, { decision: 'pass', comments: '' });
     const scores = Object.fromEntries(manual.map((i) => [i.code, { points: i.maxPoints, comment: '' }]));
@@ -106,12 +93,9 @@ describe('the star-rating objection page on a phone', () => {
     await ok('dept', 'POST', `/star-ratings/organizations/${orgId}/approval`);
     const link = (await ok('dept', 'GET', `/star-ratings/organizations/${orgId}`)).publication.objectionPath as string;
 
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
-    try {
-      await page.goto(`${base}${link}`);
+    const page = await browsing.newPage({ phone: true });
+    await browsing.step('objection-phone', async () => {
+      await page.goto(`${browsing.base}${link}`);
       await waitText(page, ORG, 'h1');
       await page.waitForSelector('[data-test=objection-form] textarea');
       // Nothing wider than the phone's screen.
@@ -127,11 +111,7 @@ describe('the star-rating objection page on a phone', () => {
       await page.locator('[data-test=send-objection]').click();
       await page.waitForSelector('[data-test=objection-sent]');
       await docShot(page, 'objection-phone');
-    } catch (error) {
-      await mkdir(shots, { recursive: true });
-      await page.screenshot({ path: path.join(shots, 'star-objection-phone.png') as `${string}.png`, fullPage: true }).catch(() => undefined);
-      throw error;
-    }
+    });
 
     // The department finds it on the organization's rating, to answer before the award.
     const objections = (await ok('dept', 'GET', `/star-ratings/organizations/${orgId}`)).status.objections;

@@ -5,45 +5,32 @@
 // task (月调度) on the task page, the department records a quarterly finding (季督导) there, and
 // downloads the task list as Excel from the list page. A failing step saves screenshots.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
+import { PASSWORD, choose, clickUntil, download, look, openBrowser, retype, text, waitText, type BrowserSession } from '../support/browser.ts';
 import { unitMaker } from '../support/fixtures.ts';
 import { byHeader, readXlsx } from '../support/xlsx.ts';
 import { createGridSteeringActivities } from '../../activities/grid-steering.ts';
 import { createMemberReportActivities } from '../../activities/member-report.ts';
-import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
 import { Account } from '../../domain/entities/account.ts';
 import { Organization } from '../../domain/entities/organization.ts';
 import { Person } from '../../domain/entities/person.ts';
 import { RoleAssignment } from '../../domain/entities/role-assignment.ts';
 import { clockOf } from '../../domain/clock.ts';
-import { projectRoot } from '../../config/config.ts';
 import { addDays, shanghaiDate } from '../../domain/time.ts';
 import { seedSteeringDemo } from '../../seeds/demo-steering.ts';
-import { choose, look, retype } from './page-steps.ts';
 
-declare const location: { pathname: string };
-
-const PASSWORD = 'Demo@2026';
-const shots = path.join(projectRoot, 'test-screenshots');
 let harness: CycleHarness;
-let browser: Browser;
-let base = '';
-const contexts: BrowserContext[] = [];
+let browsing: BrowserSession;
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([
     startCycleHarness((app) => ({ ...createGridSteeringActivities({ orm: app.orm }), ...createMemberReportActivities({ orm: app.orm }) })),
-    resolveExecutablePath().then(launchBrowser),
+    openBrowser('steering-member'),
   ]);
   harness = started;
-  browser = launched;
+  browsing = launched;
   const { app } = harness;
   const em = app.orm.em.fork() as EntityManager;
   const unit = unitMaker(em);
@@ -68,48 +55,16 @@ beforeAll(async () => {
   account('community', '仙营社区党委', 'community_committee', community);
   account('member', '王甲', null, null, member);
   await em.flush();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  await browsing.serve(app.server);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await harness?.close();
 });
 
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    await mkdir(shots, { recursive: true });
-    const pages = (await Promise.all(contexts.map((c) => c.pages()))).flat();
-    const file = (i: number) => path.join(shots, `steering-member-${name.replace(/\W+/g, '_')}-${i}.png`) as `${string}.png`;
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: file(i), fullPage: true }).catch(() => undefined)));
-    throw new Error(`step "${name}" failed (screenshots in ${shots}): ${(error as Error).message}`, { cause: error });
-  }
-}
-async function signIn(login: string): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewport({ width: 1366, height: 860 });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('[data-test=sign-in]').click();
-  await page.waitForFunction(() => location.pathname === '/todo');
-  return page;
-}
-const text = (page: Page, selector = 'body') => page.$eval(selector, (e) => (e as unknown as { innerText: string }).innerText);
-async function untilText(page: Page, wanted: string, selector = 'body', reload = false) {
-  for (let i = 0; i < 60; i++) {
-    if ((await text(page, selector).catch(() => '')).includes(wanted)) return;
-    await new Promise((r) => setTimeout(r, 500));
-    if (reload) await page.reload();
-  }
-  throw new Error(`"${wanted}" did not appear in ${selector}`);
-}
+const step = <T>(name: string, run: () => Promise<T>) => browsing.step(name, run);
+const signIn = (login: string) => browsing.signIn(login);
 
 describe('双报到 self-registration and 月调度、季督导 (browser)', () => {
   it('a member picks a community and reports to it; the community confirms', async () => {
@@ -117,11 +72,11 @@ describe('双报到 self-registration and 月调度、季督导 (browser)', () =
     await step('pick a community', async () => {
       await member.locator('::-p-text(我要报到)').click();
       await member.waitForSelector('[data-test=community-table]');
-      await untilText(member, '越河社区', '[data-test=community-table]');
+      await waitText(member, '越河社区', '[data-test=community-table]');
       await choose(member, '[data-test=area-select]', '高新区 柳行街道');
       await member.locator('input[data-test=community-name]').fill('仙营');
       await member.locator('[data-test=community-search]').click();
-      await untilText(member, '共 1 条');
+      await waitText(member, '共 1 条');
       const table = await text(member, '[data-test=community-table]');
       expect(table).toContain('仙营社区党组织');
       expect(table).not.toContain('越河社区');
@@ -129,19 +84,19 @@ describe('双报到 self-registration and 月调度、季督导 (browser)', () =
       await member.locator('[data-join-community=仙营社区]').click();
       await member.locator('input[data-test=join-skills]').fill('法律咨询');
       await member.locator('[data-test=join-submit]').click();
-      await untilText(member, '已向 仙营社区 报到，等待社区党组织确认', '[data-test=join-message]');
-      await untilText(member, '待确认', '[data-test=my-registrations]');
+      await waitText(member, '已向 仙营社区 报到，等待社区党组织确认', '[data-test=join-message]');
+      await waitText(member, '待确认', '[data-test=my-registrations]');
       await look(member, 'member-join-reported');
     });
     const community = await signIn('community');
     await step('the community confirms', async () => {
-      await community.goto(`${base}/dual-reports`);
+      await community.goto(`${browsing.base}/dual-reports`);
       await community.locator('[data-confirm-member=王甲]').click();
-      await untilText(community, '王甲 的报到已确认');
+      await waitText(community, '王甲 的报到已确认');
     });
     await step('the member sees it confirmed', async () => {
       await member.reload();
-      await untilText(member, '已确认', '[data-test=my-registrations]');
+      await waitText(member, '已确认', '[data-test=my-registrations]');
       expect(await text(member, '[data-test=community-table]')).toContain('已报到');
     });
   }, 240_000);
@@ -152,48 +107,36 @@ describe('双报到 self-registration and 月调度、季督导 (browser)', () =
     const street = await signIn('street1');
     await step('a month\'s progress report', async () => {
       await street.locator('::-p-text(月调度季督导)').click();
-      await untilText(street, '老旧小区改造', '[data-test=task-table]');
-      await street.locator('[data-test=task-table] ::-p-text(老旧小区改造)').click();
-      await street.waitForSelector('[data-test=report-form]');
+      await waitText(street, '老旧小区改造', '[data-test=task-table]');
+      await clickUntil(street, '[data-test=task-table] ::-p-text(老旧小区改造)', '[data-test=report-form]');
       const month = shanghaiDate(clock.now()).slice(0, 7);
       await choose(street, '[data-test=report-month]', `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`);
       await retype(street, '[data-test=report-form] .el-input-number input', '40');
       await street.locator('textarea[data-test=report-content]').fill('完成3个小区外立面改造');
       await street.locator('[data-test=report-submit]').click();
-      await untilText(street, '40% 完成3个小区外立面改造', `[data-test=month-${month}]`);
+      await waitText(street, '40% 完成3个小区外立面改造', `[data-test=month-${month}]`);
       await look(street, 'steering-month-reported');
     });
     const dept = await signIn('orgdept');
     await step('a quarterly finding', async () => {
-      await dept.goto(`${base}/grid-steering`);
-      await untilText(dept, '背街小巷环境整治', '[data-test=task-table]');
-      await dept.locator('[data-test=task-table] ::-p-text(老旧小区改造)').click();
-      await dept.waitForSelector('[data-test=finding-form]');
-      await untilText(dept, '40%');
+      await dept.goto(`${browsing.base}/grid-steering`);
+      await waitText(dept, '背街小巷环境整治', '[data-test=task-table]');
+      await clickUntil(dept, '[data-test=task-table] ::-p-text(老旧小区改造)', '[data-test=finding-form]');
+      await waitText(dept, '40%');
       await dept.locator('[data-test=finding-form] textarea').fill('居民意见征询不充分');
       await retype(dept, '[data-test=finding-form] .el-date-editor input', addDays(shanghaiDate(clock.now()), 15));
       await dept.keyboard.press('Enter');
       await dept.locator('[data-test=finding-form] ::-p-text(记录问题)').click();
-      await untilText(dept, '居民意见征询不充分', '[data-test=findings]');
+      await waitText(dept, '居民意见征询不充分', '[data-test=findings]');
       await look(dept, 'steering-finding-recorded');
     });
     await step('the list as Excel', async () => {
-      await dept.goto(`${base}/grid-steering`);
-      await untilText(dept, '社区服务专项经费拨付', '[data-test=task-table]');
+      await dept.goto(`${browsing.base}/grid-steering`);
+      await waitText(dept, '社区服务专项经费拨付', '[data-test=task-table]');
       await look(dept, 'steering-list');
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-steering-'));
-      const cdp = await dept.createCDPSession();
-      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, browserContextId: (dept.browserContext() as unknown as { id: string }).id });
-      await dept.locator('[data-test=export]').click();
-      let saved: string[] = [];
-      for (let i = 0; i < 150 && !saved.some((f) => f.endsWith('.xlsx')); i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        saved = await readdir(dir);
-      }
-      const file = saved.find((f) => f.endsWith('.xlsx'));
-      expect(file).toBe('月调度季督导任务.xlsx');
-      const rows = byHeader(await readXlsx(await readFile(path.join(dir, file!))));
-      await rm(dir, { recursive: true, force: true });
+      const saved = await download(dept, '[data-test=export]');
+      expect(saved.name).toBe('月调度季督导任务.xlsx');
+      const rows = byHeader(await readXlsx(saved.bytes));
       expect(rows.map((r) => r['任务']).sort()).toEqual(['社区服务专项经费拨付', '网格员队伍建设', '老旧小区改造', '背街小巷环境整治'].sort());
       expect(rows.find((r) => r['任务'] === '老旧小区改造')).toMatchObject({ 责任单位: '柳行街道', 进度: 0.4, 待整改问题: 1 });
       expect(rows.find((r) => r['任务'] === '背街小巷环境整治')).toMatchObject({ 责任单位: '越河街道', 进度: 0.3, 待整改问题: 1 });

@@ -163,11 +163,12 @@ export async function waitNoText(page: Page, gone: string, selector = 'body', ti
 
 /**
  * Reloads until `wanted` is in `selector`: for what the workflows and reports do in the background,
- * which the open page does not poll for. Each look waits up to `every` ms before reloading.
+ * which the open page does not poll for. Each look waits a little longer before the next reload
+ * (1 s, then up to 4 s: a loaded machine may need that long to load and draw the page).
  */
-export async function reloadUntilText(page: Page, wanted: string, selector = 'body', { within = 60_000, every = 1500 } = {}) {
+export async function reloadUntilText(page: Page, wanted: string, selector = 'body', { within = 60_000 } = {}) {
   const deadline = Date.now() + within;
-  for (;;) {
+  for (let every = 1000; ; every = Math.min(every * 1.5, 4000)) {
     if (await waitText(page, wanted, selector, every).then(() => true, () => false)) return;
     if (Date.now() > deadline) break;
     await page.reload();
@@ -176,9 +177,9 @@ export async function reloadUntilText(page: Page, wanted: string, selector = 'bo
 }
 
 /** Reloads until `selector` is on the page (see reloadUntilText). */
-export async function reloadUntil(page: Page, selector: string, { within = 60_000, every = 1500 } = {}) {
+export async function reloadUntil(page: Page, selector: string, { within = 60_000 } = {}) {
   const deadline = Date.now() + within;
-  for (;;) {
+  for (let every = 1000; ; every = Math.min(every * 1.5, 4000)) {
     if (await page.waitForSelector(selector, { timeout: every }).then(() => true, () => false)) return;
     if (Date.now() > deadline) throw new Error(`${selector} did not appear at ${page.url()} within ${within} ms`);
     await page.reload();
