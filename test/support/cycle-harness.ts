@@ -33,7 +33,11 @@ export interface CycleHarnessOptions {
 
 export async function startCycleHarness(activitiesFor: (app: TestApp) => object, options: CycleHarnessOptions = {}): Promise<CycleHarness> {
   const { env, bundle } = await startTimeSkipping();
-  const app = await startTestApp({ temporalAddress: env.address });
+  // A start that fails half-way stops what it started: a devserver left running keeps Jest from exiting.
+  const app = await startTestApp({ temporalAddress: env.address }).catch(async (error: unknown) => {
+    await env.teardown();
+    throw error;
+  });
   const renderer = createReportRenderer({ maxConcurrentPages: 1, logger: pino({ level: 'silent' }) });
   const stopWorkers = await runWorkers(env, bundle, {
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,
