@@ -34,7 +34,7 @@ export interface TestAppOptions {
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase('api');
+  const db = await createTestDatabase('api', { migrated: true });
   const ownDataDir = options.env?.DATA_DIR === undefined;
   const dataDir = options.env?.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'party-cycles-api-')));
   const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, DATA_DIR: dataDir, ...options.env });
