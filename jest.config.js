@@ -11,4 +11,6 @@ export default {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 2,
+  // Browser suites first on a clean clone (see the file): no worker idles at the end beside a long suite.
+  testSequencer: '<rootDir>/test/sequencer.mjs',
 };
