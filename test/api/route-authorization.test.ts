@@ -331,7 +331,7 @@ describe('every route of the OpenAPI document', () => {
     const ids = Object.values(foreign).concat(Object.values(other.accounts), [other.district.id, other.street.id, other.community.id, other.person.id]);
     const leaks: string[] = [];
     for (const { key, path } of operations().filter((o) => o.method === 'get' && !hasRecord(o.path) && !o.path.startsWith('/public/'))) {
-      for (const caller of CALLERS) {
+      for (const caller of ['/healthz', '/readyz'].includes(path) ? [null] : CALLERS) { // alike for all; /readyz waits 2-3 s on this app's Temporal
         const res = await call(caller, 'get', path);
         const found = ids.filter((id) => res.body.includes(id));
         if (found.length) leaks.push(`${key} as ${caller}: ${res.statusCode} shows ${found.join(', ')}`);
