@@ -27,8 +27,14 @@ export interface PeopleResult {
 }
 
 export const commitmentsOf = (year: number, n: number) => [
-  { key: 'p1', side: 'party', catalogItemCode: null, title: '形势政策宣讲', content: '每季度组织职工宣讲', target: `全年宣讲4次（样本${n}）`, indicator: '宣讲≥4次', deadline: `${year}-06-30`, responsiblePerson: { name: '王建国' } },
-  { key: 'e1', side: 'enterprise', catalogItemCode: null, title: '提供党建活动场所', content: '提供固定活动室', target: '活动室挂牌使用', indicator: '面积≥30平方米', deadline: `${year}-09-30`, responsiblePerson: { name: '李总' } },
+  {
+    key: 'p1', side: 'party', catalogItemCode: null, title: '形势政策宣讲', content: '每季度组织职工宣讲',
+    target: `全年宣讲4次（样本${n}）`, indicator: '宣讲≥4次', deadline: `${year}-06-30`, responsiblePerson: { name: '王建国' },
+  },
+  {
+    key: 'e1', side: 'enterprise', catalogItemCode: null, title: '提供党建活动场所', content: '提供固定活动室', target: '活动室挂牌使用',
+    indicator: '面积≥30平方米', deadline: `${year}-09-30`, responsiblePerson: { name: '李总' },
+  },
 ];
 
 /** Starts the people; `stop()` ends their loops and gives every answer's time. */

@@ -33,6 +33,15 @@ function readThreads(): ThreadTimes {
   return { byTid };
 }
 
+/** ms the main thread has spent runnable but waiting for a core (/proc schedstat), NaN where unknown. */
+function mainRunQueueMs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 export interface CpuWindow {
   /** Wall ms since the window opened. */
   wallMs: number;
@@ -40,6 +49,8 @@ export interface CpuWindow {
   elu: number;
   /** CPU ms of the main thread (the API's event loop when the service runs in this process). */
   mainMs: number;
+  /** ms the main thread was ready to run but waited for a core (the machine's other load). */
+  mainWaitMs: number;
   /** CPU ms of the whole process (every thread). */
   processMs: number;
   /** CPU ms by thread name (threads that started within the window count in full), largest first. */
@@ -52,6 +63,7 @@ export function cpuWindow(): { read(): CpuWindow } {
   const elu0: EventLoopUtilization = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const threads0 = readThreads();
+  const wait0 = mainRunQueueMs();
   return {
     read() {
       const threads = readThreads();
@@ -67,6 +79,7 @@ export function cpuWindow(): { read(): CpuWindow } {
         wallMs: performance.now() - wall0,
         elu: performance.eventLoopUtilization(elu0).utilization,
         mainMs,
+        mainWaitMs: mainRunQueueMs() - wait0,
         processMs: (used.user + used.system) / 1000,
         byName: [...byName.entries()].sort((a, b) => b[1] - a[1]),
       };
@@ -78,6 +91,7 @@ export function cpuWindow(): { read(): CpuWindow } {
 export function describeWindow(w: CpuWindow, top = 5): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const others = w.byName.slice(0, top).filter(([, ms]) => ms >= 100).map(([name, ms]) => `${name} ${s(ms)}`).join(', ');
-  return `main thread (API event loop) ${(w.elu * 100).toFixed(0)}% busy, ${s(w.mainMs)} s CPU; process ${s(w.processMs)} s CPU ` +
+  const main = `main thread (API event loop) ${(w.elu * 100).toFixed(0)}% busy, ${s(w.mainMs)} s CPU, ${s(w.mainWaitMs)} s waiting for a core`;
+  return `${main}; process ${s(w.processMs)} s CPU ` +
     `over ${s(w.wallMs)} s (${(w.processMs / w.wallMs).toFixed(2)} cores)${others ? `; other threads: ${others}` : ''}`;
 }
