@@ -15,6 +15,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { startCycleHarness, type CycleHarness } from '../support/cycle-harness.ts';
 import { unitMaker } from '../support/fixtures.ts';
+import { settleOverlays } from '../support/browser.ts';
 import { createAssessmentActivities } from '../../activities/assessment.ts';
 import { launchBrowser, resolveExecutablePath } from '../../reports/browser.ts';
 import { hashPassword } from '../../domain/auth/passwords.ts';
@@ -176,6 +177,8 @@ describe('nominations, named voters and 述职 through the pages (browser)', () 
       await fill(sec1, 'textarea[data-test=nominate-reason]', '扎根网格八年，化解邻里纠纷三十余起');
       await sec1.locator('[data-test=nominate-submit]').click();
       await untilText(sec1, '已提交推荐', '[data-test=nomination-message]');
+      // The closed dialog's overlay fades out: a click during the fade lands on it and opens nothing.
+      await settleOverlays(sec1);
       await sec1.locator('[data-test=nominate]').click();
       await choose(sec1, '[data-test=nominate-unit]', '仙营社区第二网格');
       await choose(sec1, '[data-test=nominate-person]', '网格员钱');
@@ -190,6 +193,7 @@ describe('nominations, named voters and 述职 through the pages (browser)', () 
       await untilText(dept, '网格员钱', '[data-test=nomination-table]');
       await dept.locator('[data-test=accept-网格员赵]').click();
       await untilText(dept, '已通过', '[data-test=nomination-status-网格员赵]');
+      await settleOverlays(dept);
       await dept.locator('[data-test=refuse-网格员钱]').click();
       await dept.locator('[data-test=refuse-submit]').click();
       await untilText(dept, '不予通过须填写理由', '.el-dialog');
@@ -250,7 +254,7 @@ describe('nominations, named voters and 述职 through the pages (browser)', () 
       await shoot(rep, 'report-reading');
       await rep.keyboard.press('Escape');
       await rep.waitForSelector('[data-test=report-dialog]', { hidden: true });
-      await new Promise((r) => setTimeout(r, 500));
+      await settleOverlays(rep);
       await rep.locator(radio('choices-张书记-overall', '较好')).click();
       await rep.locator('[data-test="vote-张书记"]').click();
       await untilText(rep, '已投票', '[data-test="ballot-张书记"]');
@@ -274,20 +278,23 @@ describe('nominations, named voters and 述职 through the pages (browser)', () 
       await untilText(dept, '已全部投票', '[data-test=voted-rep1]');
       await shoot(dept, 'round-voters');
       for (const name of ['张书记', '李书记']) {
+        await settleOverlays(dept);
         await dept.locator(`[data-test="score-${name}-department"]`).click();
         await dept.locator(radio('choice-overall', '好')).click();
         await dept.locator('[data-test=submit-scores]').click();
         await untilText(dept, `已对 ${name} 投票`, '[data-test=round-message]');
       }
+      await settleOverlays(dept);
       await dept.locator('[data-test="report-张书记"]').click();
       await untilText(dept, '建立网格党支部八个', '[data-test=report-dialog]');
       await dept.keyboard.press('Escape');
       // The dialog's overlay fades out: a click during the fade lands on it.
       await dept.waitForSelector('[data-test=report-dialog]', { hidden: true });
-      await new Promise((r) => setTimeout(r, 500));
+      await settleOverlays(dept);
       await dept.locator('[data-test=close-scoring]').click();
       await untilText(dept, '评分已结束', '[data-test=round-message]');
       await untilText(dept, '审核签批', '[data-test=round-stage]', true);
+      await settleOverlays(dept);
       await dept.locator('[data-test=sign-off]').click();
       await untilText(dept, '公示中', '[data-test=round-stage]', true);
       const results = await text(dept, '[data-test=subject-table]');
