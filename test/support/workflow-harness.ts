@@ -44,7 +44,17 @@ export async function timeSkippingServer(): Promise<TestWorkflowEnvironment> {
     child.stdout!.resume();
     // createTimeSkipping's own path once its server is up (create is private in the SDK's types, public in its code).
     const create = (TestWorkflowEnvironment as unknown as { create(options: object): Promise<TestWorkflowEnvironment> }).create.bind(TestWorkflowEnvironment);
-    const env = await create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true });
+    // The connection's deadline runs on this event loop, which the workflow bundling beside it can hold for seconds on a
+    // loaded machine ("Deadline exceeded after 0.029s"): the server listens, so connecting again is safe.
+    const connect = () => create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true });
+    let env: TestWorkflowEnvironment | undefined;
+    for (const givingUp = Date.now() + 60_000; !env; ) {
+      env = await connect().catch(async (error: unknown) => {
+        if (Date.now() > givingUp) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+        return undefined;
+      });
+    }
     const teardown = env.teardown.bind(env);
     env.teardown = async () => {
       await teardown();
