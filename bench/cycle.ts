@@ -29,6 +29,7 @@ import { hashPassword } from '../domain/auth/passwords.ts';
 import { DUAL_COMMITMENT_WORKFLOW } from '../domain/dual-commitment/contracts.ts';
 import { cpuWindow, describeWindow, type CpuWindow } from './threads.ts';
 import { commitmentsOf, startPeople } from './people.ts';
+import { startWatch } from './cycle-watch.ts';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_ORGANIZATIONS ?? 10_000);
 /** Measuring stops after this many seconds even if the start is not through (the summary then says how far it got). */
@@ -90,7 +91,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 let peakRss = 0;
-const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+// memoryUsage.rss() only: the full memoryUsage() walks every heap space, 5 times a second on the API's thread.
+const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200);
 
 try {
   console.log(`bench:cycle  N=${N} organizations, ${os.cpus().length} cores, node ${process.version}, data ${dataDir}`);
@@ -195,11 +197,13 @@ try {
     base, year, t0EpochMs: performance.timeOrigin + t0, people: sampleOrgs.map((orgId, i) => ({ token: entTokens[i]!, setId: setIdOf.get(orgId)! })),
   });
 
-  // Every workflow waits in 定诺 once it is running with nothing pending but its timer. The
-  // workflows are checked in start order (the starter goes by set id); a pass stops at a run of still-busy ones, so the
-  // checking itself stays a small load next to the starts.
+  // Every workflow waits in 定诺 once it is running with nothing pending but its timer: checked from a
+  // thread of its own (cycle-watch.ts), so its DescribeWorkflowExecution calls are not the API's work.
   const workflowIds = (await conn.execute<{ workflow_id: string }[]>('select workflow_id from commitment_set where cycle_id = ? order by id', [cycleId]))
     .map((r) => r.workflow_id);
+  const watch = INLINE
+    ? null
+    : startWatch({ temporalAddress, namespace: config.TEMPORAL_NAMESPACE, workflowIds, t0EpochMs: performance.timeOrigin + t0 });
   const pending = new Set(workflowIds);
   const waits = async (workflowId: string) => {
     try {
@@ -209,6 +213,7 @@ try {
       return false;
     }
   };
+  const waitingCount = () => (watch ? watch.waiting() : N - pending.size);
   let lastPrint = 0;
   let allWaitingMs = NaN;
   let stoppedEarly = '';
@@ -220,10 +225,10 @@ try {
       if (start.done) allStartedMs = performance.now() - t0;
     }
     if (start.failed > 0) throw new Error(`${start.failed} workflows failed to start`);
-    // A pass also ends after 2 s, so progress lines and the time limit come on time on a busy machine.
+    // BENCH_INLINE=1 checks on this loop, as before (a pass also ends after 2 s, so progress lines come on time).
     let busyInARow = 0;
     const passEnds = performance.now() + 2000;
-    for (const workflowId of [...pending]) {
+    for (const workflowId of watch ? [] : [...pending]) {
       if (await waits(workflowId)) {
         pending.delete(workflowId);
         busyInARow = 0;
@@ -238,14 +243,14 @@ try {
         namespace: temporal.options.namespace, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType: 1, reportStats: true,
       });
       const backlog = Number(queue.stats?.approximateBacklogCount ?? 0);
-      console.log(`  ${(elapsed / 1000).toFixed(0)} s: started ${start.started}, waiting in 定诺 ${N - pending.size}, workflow task backlog ${backlog}; ` +
+      console.log(`  ${(elapsed / 1000).toFixed(0)} s: started ${start.started}, waiting in 定诺 ${waitingCount()}, workflow task backlog ${backlog}; ` +
         `RSS ${mb(memory.rss)} MB (main JS heap ${mb(memory.heapUsed)}/${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB); ` +
         `load ${os.loadavg()[0]!.toFixed(1)}\n    ${describeWindow(intervalWindow.read(), 3)}`);
       intervalWindow = cpuWindow();
     }
-    if (pending.size === 0) {
+    if (waitingCount() === N) {
       if (Number.isNaN(allWaitingMs)) {
-        allWaitingMs = elapsed;
+        allWaitingMs = watch ? watch.allWaitingMs() : elapsed;
         startCpu = startWindow.read();
       }
       if (elapsed >= MIN_SECONDS * 1000) break;
@@ -253,12 +258,13 @@ try {
     if (elapsed > MAX_SECONDS * 1000) {
       const running = await temporal.workflow.count(`WorkflowType = '${DUAL_COMMITMENT_WORKFLOW}'`);
       stoppedEarly = `measuring stopped after ${MAX_SECONDS} s (BENCH_MAX_SECONDS), start NOT through: ${running.count} of ${N} workflows started ` +
-        `(${(running.count / MAX_SECONDS).toFixed(1)} workflows/s), ${N - pending.size} seen waiting in 定诺`;
+        `(${(running.count / MAX_SECONDS).toFixed(1)} workflows/s), ${waitingCount()} seen waiting in 定诺`;
       break;
     }
     await sleep(500);
   }
   startCpu ??= startWindow.read();
+  await watch?.stop();
   const { draftMs, submitMs, refusedMs, getMs, submittedAfter, failures } = await people.stop();
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const maxRssKb = process.resourceUsage().maxRSS;

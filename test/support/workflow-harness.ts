@@ -8,6 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { reportsTaskQueueFor } from '../../workflows/task-queues.ts';
 import { freePort } from '../../db/embedded-postgres.ts';
+import { WORKFLOW_PRELOAD_MODULES } from '../../temporal/worker.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const noop = () => undefined;
@@ -72,7 +73,7 @@ export async function timeSkippingServer(): Promise<TestWorkflowEnvironment> {
 /** The devserver with time skipping, and the workflows bundled (default: workflows/index.ts). */
 export async function startTimeSkipping(workflowsPath = path.join(root, 'workflows/index.ts')): Promise<{ env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap }> {
   Runtime.install({ logger: quietLogger as never });
-  const [env, bundle] = await Promise.all([timeSkippingServer(), bundleWorkflowCode({ workflowsPath, logger: quietLogger })]);
+  const [env, bundle] = await Promise.all([timeSkippingServer(), bundleWorkflowCode({ workflowsPath, logger: quietLogger, preloadModules: WORKFLOW_PRELOAD_MODULES })]);
   return { env, bundle };
 }
 
