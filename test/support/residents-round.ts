@@ -1,6 +1,8 @@
 // A district with two grid workers and a scheme whose residents answer a survey question and cast a vote (issue 19,
 // the residents' source through codes), for the API and workflow tests of test/api/assessments/residents.test.ts and
 // test/workflows/assessment-residents.test.ts.
+import { once } from 'node:events';
+import net, { type AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { grantWithToken, httpCaller } from './cycle-harness.ts';
 import type { TestApp } from './app.ts';
@@ -65,4 +67,49 @@ export async function issueSlips(app: TestApp, tokens: Record<string, string>, r
   const codes: Record<string, string[]> = {};
   for (const r of rows) (codes[String(r['考核对象'])] ??= []).push(String(r['测评码']));
   return { sheet, rows, codes };
+}
+
+/**
+ * The clerk's download of the slips breaks off (the browser is closed) while the server makes them: the API listens on a
+ * real port, the test holds the round's row so the request waits inside its issuing, the client goes away, then the row is
+ * let go and the test waits until that request's database session is idle again (its work committed or undone).
+ */
+export async function cutOffSlips(app: TestApp, tokens: Record<string, string>, roundId: string, count: number): Promise<void> {
+  if (!app.server.server.listening) await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.server.address() as AddressInfo;
+  const em = app.orm.em.fork() as EntityManager;
+  let release = () => {};
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  let locked = (_pid: number) => {};
+  const holder = new Promise<number>((resolve) => { locked = resolve; });
+  const holding = em.transactional(async (tx) => {
+    const [me] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() pid from assessment_round where id = ? for update', [roundId]);
+    locked(me!.pid);
+    await released;
+  });
+  const holderPid = await holder;
+  const serverClosed = new Promise<void>((resolve) => app.server.server.once('request', (_req, res) => res.once('close', () => resolve())));
+  const body = JSON.stringify({ count });
+  const socket = net.connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write([`POST /assessment-rounds/${roundId}/resident-codes.xlsx HTTP/1.1`, 'host: 127.0.0.1', `authorization: Bearer ${tokens.dept}`,
+    'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'));
+  const waiting = async () => (await em.fork().execute<{ pid: number }[]>(
+    'select pid from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [holderPid]))[0]?.pid;
+  let pid: number | undefined;
+  for (const end = Date.now() + 30_000; !(pid = await waiting());) {
+    if (Date.now() > end) throw new Error('the slips request never reached the round\'s row');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  socket.destroy();
+  await serverClosed;
+  release();
+  await holding;
+  for (const end = Date.now() + 30_000; ;) {
+    // (The pool may hand that very session to this query once the request let it go.)
+    const [s] = await em.fork().execute<{ state: string }[]>('select state from pg_stat_activity where pid = ? and pid <> pg_backend_pid()', [pid]);
+    if (!s || s.state === 'idle') return;
+    if (Date.now() > end) throw new Error(`the slips request's session stayed ${s.state}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -9,7 +9,7 @@ import { WorkflowErrors } from '../../schemas/star-ratings.ts';
 import { emOf } from '../../plugins/auth.ts';
 import { sendPage, wantsPage } from '../../plugins/web.ts';
 import { XlsxFile } from '../../services/export/route.ts';
-import { sendXlsx } from '../../services/export/xlsx.ts';
+import { deliverXlsx } from '../../services/export/xlsx.ts';
 import { callerOf as caller } from '../../services/assessments/access.ts';
 import { answerResidents, lookupResidentsCode, residentsRound } from '../../services/assessments/residents-public.ts';
 import type { AssessmentApp, AssessmentServices } from './index.ts';
@@ -25,7 +25,16 @@ export function residentRoutes(app: AssessmentApp, services: AssessmentServices)
     config: department,
     schema: { tags, summary: 'Issue residents\' one-time codes for every assessed (or those named) and download them as slips to print (shown only now)',
       params: RoundParams, body: S.SlipsBody, response: { 200: XlsxFile, ...WorkflowErrors } },
-  }, async (request, reply) => sendXlsx(reply, await residents.slips(caller(request), request.params.id, request.body, originOf(request)), request.log));
+  }, async (request, reply) => {
+    try {
+      // The codes count only once the slips reached the department whole (else nothing is issued: see residents.slips).
+      await residents.slips(caller(request), request.params.id, request.body, originOf(request), (spec) => deliverXlsx(reply, spec));
+    } catch (error) {
+      if (!reply.sent && !reply.raw.destroyed) throw error;
+      request.log.warn({ err: error }, 'residents\' slips not delivered: no code issued');
+    }
+    return reply;
+  });
 
   app.post('/assessment-rounds/:id/subjects/:subjectId/resident-codes', {
     config: department,

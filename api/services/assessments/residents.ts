@@ -23,7 +23,7 @@ export const residentsPath = (roundId: string) => `/public/assessment-residents/
 
 export interface SlipsBody { count: number; subjectIds?: string[] }
 export interface OfflineResidentsBody { respondents: number; means?: Record<string, number>; votes?: Record<string, number[]>; note: string }
-type Slip = { subject: string; unit: string; serial: number; code: string; link: string };
+export type Slip = { subject: string; unit: string; serial: number; code: string; link: string };
 
 export function createResidentsService(deps: AssessmentDeps) {
   async function departmentRound(c: Caller, roundId: string): Promise<RoundAccess> {
@@ -55,12 +55,18 @@ export function createResidentsService(deps: AssessmentDeps) {
         await tx.execute(`insert into survey (id, purpose, subject_id, mode, questionnaire, created_at, updated_at) values (?, ?, ?, 'codes', ?, ?, ?)
           on conflict (purpose, subject_id) do nothing`, [randomUUID(), PURPOSE, id, questionnaire, now, now]);
       }
-      await tx.execute('update assessment_round set resident_codes = true where id = ?', [access.round.id]);
+      // Only the first batch writes the round's row (a later one does not hold it while its slips are printed).
+      await tx.execute('update assessment_round set resident_codes = true where id = ? and not resident_codes', [access.round.id]);
     });
   }
 
-  /** A batch of codes for every subject named (all by default), as slips to print: one row per code with the subject and the link. */
-  async function slips(c: Caller, roundId: string, body: SlipsBody, origin: string): Promise<ExportSpec<Slip>> {
+  /**
+   * A batch of codes for every subject named (all by default), as slips to print: one row per code with the subject and the link.
+   * The codes exist only on the slips, so issuing and printing are one: the round's switch to codes, every subject's codes and
+   * `print` (which resolves once the slips are in the department's hands) share one transaction, and a printout that fails
+   * part-way issues nothing — no code nobody holds counts in a response rate's denominator, and a second try starts afresh.
+   */
+  async function slips(c: Caller, roundId: string, body: SlipsBody, origin: string, print: (spec: ExportSpec<Slip>) => Promise<void>) {
     const access = await departmentRound(c, roundId);
     const all = await subjectsOf(c.em, roundId);
     const chosen = body.subjectIds?.length ? all.filter((s) => body.subjectIds!.includes(s.id)) : all;
@@ -69,28 +75,30 @@ export function createResidentsService(deps: AssessmentDeps) {
     if (!Number.isInteger(body.count) || body.count < 1 || body.count * chosen.length > MAX_CODES_PER_BATCH * 5) {
       throw badRequest('too many codes at once', [{ field: 'body.count', rule: `must be 1 or more, at most ${MAX_CODES_PER_BATCH * 5} codes in all` }]);
     }
-    await openForCodes(c, access, chosen.map((s) => s.id));
     const link = `${origin}${residentsPath(roundId)}`;
-    const rows: Slip[] = [];
-    for (const s of chosen) {
-      const issued = await issueCodes(c.em, c.principal, PURPOSE, s.id, { count: body.count }, false);
-      rows.push(...issued.codes.map((x) => ({ subject: s.name, unit: s.unit_name, serial: x.serial, code: x.code, link })));
-    }
     const d = access.round.definition;
-    return {
-      fileName: `${d.name}群众评议测评码`,
-      title: `${access.round.unit_name}${access.round.period}${d.name} 群众评议测评码（每码只能使用一次）`,
-      filters: [{ label: '作答网址', value: link }, { label: '每个考核对象', value: `${body.count} 个` }],
-      columns: [
-        { header: '考核对象', value: (x) => x.subject, width: 24 },
-        { header: '所在单位', value: (x) => x.unit, width: 24 },
-        { header: '序号', value: (x) => x.serial, format: 'integer', width: 8 },
-        { header: '测评码', value: (x) => x.code, width: 14 },
-        { header: '作答网址（手机扫码或输入）', value: (x) => x.link, width: 60 },
-      ],
-      pages: (async function* () { yield rows; })(),
-      now: deps.clock.now(),
-    };
+    await c.em.transactional(async (tx) => {
+      await openForCodes({ ...c, em: tx }, access, chosen.map((s) => s.id));
+      const rows: Slip[] = [];
+      for (const s of chosen) {
+        const issued = await issueCodes(tx, c.principal, PURPOSE, s.id, { count: body.count }, false);
+        rows.push(...issued.codes.map((x) => ({ subject: s.name, unit: s.unit_name, serial: x.serial, code: x.code, link })));
+      }
+      await print({
+        fileName: `${d.name}群众评议测评码`,
+        title: `${access.round.unit_name}${access.round.period}${d.name} 群众评议测评码（每码只能使用一次）`,
+        filters: [{ label: '作答网址', value: link }, { label: '每个考核对象', value: `${body.count} 个` }],
+        columns: [
+          { header: '考核对象', value: (x) => x.subject, width: 24 },
+          { header: '所在单位', value: (x) => x.unit, width: 24 },
+          { header: '序号', value: (x) => x.serial, format: 'integer', width: 8 },
+          { header: '测评码', value: (x) => x.code, width: 14 },
+          { header: '作答网址（手机扫码或输入）', value: (x) => x.link, width: 60 },
+        ],
+        pages: (async function* () { yield rows; })(),
+        now: deps.clock.now(),
+      });
+    });
   }
 
   /** Codes of one subject: a batch (shown once) or a roster's, sent by SMS when asked; the message names the page. */

@@ -99,6 +99,38 @@ export function sendXlsx<T>(reply: FastifyReply, spec: ExportSpec<T>, log: Fasti
   return reply.send(out);
 }
 
+/** The whole workbook in memory: for a file that is small and must be complete before it leaves (one-time codes' slips). */
+export async function workbookBuffer<T>(spec: ExportSpec<T>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = once(out, 'end');
+  await writeWorkbook(out, spec);
+  out.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sends a workbook whole and resolves once the reply has handed its last byte to the connection; rejects when the
+ * workbook cannot be written, the connection closes first, or the client has not taken it within `timeoutMs`. For a
+ * download whose contents must not count unless delivered (the caller undoes what it wrote when this rejects).
+ */
+export async function deliverXlsx<T>(reply: FastifyReply, spec: ExportSpec<T>, timeoutMs = 120_000): Promise<void> {
+  const file = await workbookBuffer(spec);
+  const raw = reply.raw;
+  if (raw.destroyed) throw new Error(`the connection closed before ${spec.fileName} was sent`);
+  const delivered = new Promise<void>((resolve, reject) => {
+    let finished = false;
+    const timer = setTimeout(() => raw.destroy(), timeoutMs);
+    raw.once('finish', () => { finished = true; clearTimeout(timer); resolve(); });
+    raw.once('close', () => { clearTimeout(timer); if (!finished) reject(new Error(`the connection closed before ${spec.fileName} was sent whole`)); });
+  });
+  reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', attachment(spec.fileName)).header('cache-control', 'no-store').send(file);
+  await delivered;
+}
+
 export async function writeWorkbook<T>(out: PassThrough, spec: ExportSpec<T>): Promise<void> {
   const filters = filtersText(spec.filters);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });

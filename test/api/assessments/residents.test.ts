@@ -3,7 +3,7 @@
 // shows whom it rates and that subject's questions; a wrong code, a missing answer are refused naming the field; five
 // concurrent answers with one code leave one (the others 409 code_used); a roster's codes (SMS) count as issued; paper
 // questionnaires (线下) are refused naming the field, then entered with a note and audited; the response rates are
-// answers / codes issued per subject; when scoring closes the totals are computed from the answers and the 线下 ones,
+// answers / codes issued per subject (a download of the slips cut off part-way issues none); when scoring closes the totals are computed from the answers and the 线下 ones,
 // and a code not yet used answers no more. Another district's department sees nothing of it (404), the public nothing
 // of a round without codes.
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startCycleHarness, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
 import type { TestApp } from '../../support/app.ts';
 import { createAssessmentActivities } from '../../../activities/assessment.ts';
-import { issueSlips, seedResidentsDistrict, startResidentsRound, type Json } from '../../support/residents-round.ts';
+import { cutOffSlips, issueSlips, seedResidentsDistrict, startResidentsRound, type Json } from '../../support/residents-round.ts';
 
 let harness: CycleHarness;
 let app: TestApp;
@@ -55,6 +55,11 @@ describe('residents answer a round with one-time codes', () => {
     expect((await call('otherdept', 'POST', `/assessment-rounds/${id}/resident-codes.xlsx`, { count: 2 })).status).toBe(404);
     expect((await call('street', 'GET', `/assessment-rounds/${id}/residents`)).status).toBe(403);
 
+    // The clerk's download breaks off while the slips are made: nothing is issued, the round does not switch to codes, and
+    // the response rates below count only the codes on the slips the clerk got (3 each, not 6).
+    await cutOffSlips(app, tokens, id, 3);
+    const cut = await json(call('dept', 'GET', `/assessment-rounds/${id}/residents`));
+    expect([cut.codes, cut.subjects.map((s: Json) => s.issued)]).toEqual([false, [0, 0]]);
     const { sheet, codes } = await issueSlips(app, tokens, id, 3);
     expect(sheet.headers).toEqual(['考核对象', '所在单位', '序号', '测评码', '作答网址（手机扫码或输入）']);
     expect(sheet.filters).toContain(pub);
