@@ -2,7 +2,8 @@
 // api/services/assessments/ asks here): the caller, which units the caller holds staff roles
 // over, the units, schemes and rounds the caller may see (else 404, so another district's records
 // are not revealed), who acts as the department of a round, who holds a role in it (first review,
-// sign-off), and the sources a caller may score an assessed person or unit as.
+// sign-off), the sources a caller may score an assessed person or unit as, who reads an assessed one's papers and 述职,
+// whose ballot lists every assessed, and where a caller nominates.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
@@ -141,21 +142,32 @@ export interface SubjectRow {
 /** Parent path of a unit path (`/a/b/c/` → `/a/b/`). */
 const parentOf = (path: string) => path.replace(/[^/]+\/$/, '');
 
+/** Whether the caller is the assessed itself: its account (a role), a grant of its organization, a grant on its unit. */
+export function isAssessed(c: Caller, round: RoundRow, subject: Pick<SubjectRow, 'account_id' | 'organization_id' | 'unit_id'>): boolean {
+  const kind = round.definition.target.kind;
+  const grants = c.principal.grants;
+  return kind === 'role' ? subject.account_id === c.principal.accountId
+    : kind === 'organization' ? grants.some((g) => g.organizationId !== null && g.organizationId === subject.organization_id)
+      : grants.some((g) => g.unitId === subject.unit_id);
+}
+
+/** Whether the caller holds one of `roles` over an assessed one's unit: above it, or at it for an organization located there (not a peer's). */
+function staffOver(c: Caller, round: RoundRow, unitPath: string, roles: readonly string[]): boolean {
+  return c.principal.grants.some((g) => roles.includes(g.role) && !!g.unitPath && unitPath.startsWith(g.unitPath)
+    && (g.unitPath !== unitPath || round.definition.target.kind === 'organization'));
+}
+
 /** The sources the caller may file as for one assessed person or unit of the round. */
 export function sourcesFor(c: Caller, access: RoundAccess, subject: SubjectRow, peerPaths: string[]): SourceKind[] {
   const d = access.round.definition;
-  const p = c.principal;
   const out = new Set<SourceKind>();
-  const self = d.target.kind === 'role' ? subject.account_id === p.accountId
-    : d.target.kind === 'organization' ? p.grants.some((g) => g.organizationId !== null && g.organizationId === subject.organization_id)
-      : p.grants.some((g) => g.unitId === subject.unit_id);
+  const self = isAssessed(c, access.round, subject);
   if (self) out.add('self');
   if (!self && peerPaths.some((path) => parentOf(path) === parentOf(subject.unit_path))) out.add('peers');
   // The first reviewer of the supervisors' filings does not file as a supervisor itself (the street reviews what communities rate).
   const reviewer = d.firstReview?.source === 'supervisor' ? d.firstReview.role : null;
-  const supervising = p.grants.some((g) => (g.role === 'community_committee' || g.role === 'street_committee') && g.role !== reviewer && g.unitPath
-    && (subject.unit_path.startsWith(g.unitPath) && (g.unitPath !== subject.unit_path || d.target.kind === 'organization')));
-  if (supervising && !self) out.add('supervisor');
+  const supervisors = ['community_committee', 'street_committee'].filter((r) => r !== reviewer);
+  if (!self && staffOver(c, access.round, subject.unit_path, supervisors)) out.add('supervisor');
   if (access.department) {
     out.add('department');
     // Residents of a round answered with codes answer themselves (the department types only 线下 paper questionnaires).
@@ -163,4 +175,21 @@ export function sourcesFor(c: Caller, access: RoundAccess, subject: SubjectRow, 
   }
   for (const s of access.named ?? []) if (!self) out.add(s);
   return d.sources.map((s) => s.kind).filter((k) => out.has(k));
+}
+
+/** Who reads an assessed one's papers (评分表, 结果通知书): the department, the assessed itself, staff over its unit. */
+export const readsPapers = (c: Caller, access: RoundAccess, s: Pick<SubjectRow, 'account_id' | 'organization_id' | 'unit_id' | 'unit_path'>) =>
+  access.department || isAssessed(c, access.round, s) || staffOver(c, access.round, s.unit_path, STAFF);
+
+/** Who reads an assessed one's 述职: the department, the round's named voters, the assessed person, staff at or over its unit. */
+export const readsReport = (c: Caller, access: RoundAccess, s: Pick<SubjectRow, 'account_id' | 'unit_path'>) =>
+  access.department || (access.named ?? []).length > 0 || s.account_id === c.principal.accountId || access.within.some((p) => s.unit_path.startsWith(p));
+
+/** Whether the caller's ballot lists every assessed of the round (the department, a named voter), else only those it votes on. */
+export const ballotsEvery = (access: RoundAccess) => access.department || (access.named ?? []).length > 0;
+
+/** Paths where the caller nominates in the round: a nominating role held over or inside the round's unit (an admin nominates nobody). */
+export function nominatingPaths(c: Caller, round: RoundRow): string[] {
+  const kinds = (round.definition.nomination?.by ?? []).filter((k) => k !== 'residents');
+  return pathsOf(c.principal, kinds).filter((p) => p.startsWith(round.unit_path) || round.unit_path.startsWith(p));
 }

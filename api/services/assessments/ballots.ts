@@ -3,10 +3,12 @@
 // them. A named voter (党员代表) needs no staff role: access comes from the round's voter list
 // (roundFor), and these routes give nothing beyond the ballot — the vote goes through the same
 // checks and workflow update as any filing (sourcesFor, entriesProblems, the validator).
-import { badRequest, DomainError, forbidden, isDomainError, notFound } from '../../../domain/errors.ts';
+import { badRequest, DomainError, isDomainError, notFound } from '../../../domain/errors.ts';
 import { castsVote, indicatorsOf, type Entry, type SourceKind } from '../../../domain/assessment/rules.ts';
 import { escapeLike } from '../../../domain/auth/scope.ts';
-import { pathsOf, roundFor, sourcesFor, type Caller, type RoundAccess, type SubjectRow } from './access.ts';
+import {
+  asDepartment, ballotsEvery, nominatingPaths, readsReport, roundFor, sourcesFor, type Caller, type RoundAccess, type SubjectRow,
+} from './access.ts';
 import type { createRoundService } from './rounds.ts';
 import type { createScoringService } from './scoring.ts';
 
@@ -54,8 +56,7 @@ export function createBallotService(rounds: Rounds, scoring: Scoring) {
     const d = access.round.definition;
     const rows = await subjectRows(c, roundId);
     const sources = votingSources(c, access, rows);
-    const everyone = access.department || (access.named ?? []).length > 0;
-    const seen = rows.filter((s) => everyone || (sources.get(s.id) ?? []).length > 0);
+    const seen = rows.filter((s) => ballotsEvery(access) || (sources.get(s.id) ?? []).length > 0);
     const filings = await c.em.execute<{ subject_id: string; source: string; account_id: string; entries: Record<string, Entry> }[]>(
       `select f.subject_id, f.source, f.account_id, f.entries from assessment_filing f join assessment_subject s on s.id = f.subject_id
         where s.round_id = ? and (f.account_id = ? or f.source = 'self')`, [roundId, c.principal.accountId]);
@@ -99,9 +100,7 @@ export function createBallotService(rounds: Rounds, scoring: Scoring) {
   /** The 述职 of one assessed: read by the department, the named voters, staff over the assessed and the assessed. */
   async function reports(c: Caller, roundId: string, subjectId: string) {
     const { access, subject } = await rounds.subjectFor(c, roundId, subjectId);
-    const reader = access.department || (access.named ?? []).length > 0 || subject.account_id === c.principal.accountId
-      || access.within.some((p) => subject.unit_path.startsWith(p));
-    if (!reader) throw notFound('assessed person or unit');
+    if (!readsReport(c, access, subject)) throw notFound('assessed person or unit');
     const texts = indicatorsOf(access.round.definition).filter((i) => i.rule === 'text');
     const [filing] = await c.em.execute<{ entries: Record<string, { text?: string; answers?: string[] }>; filed_at: Date }[]>(
       `select entries, filed_at from assessment_filing where subject_id = ? and source = 'self' order by filed_at desc limit 1`, [subjectId]);
@@ -112,11 +111,7 @@ export function createBallotService(rounds: Rounds, scoring: Scoring) {
     };
   }
 
-  const department = async (c: Caller, roundId: string) => {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw forbidden('only the department sees the voters', 'not_your_role');
-    return access;
-  };
+  const department = async (c: Caller, roundId: string) => asDepartment(await roundFor(c, roundId), 'sees the voters');
 
   /** Who of the named voters has voted on how many subjects. */
   async function progress(c: Caller, roundId: string) {
@@ -160,10 +155,8 @@ export function createBallotService(rounds: Rounds, scoring: Scoring) {
   async function nominationCandidates(c: Caller, roundId: string) {
     const access = await roundFor(c, roundId);
     const d = access.round.definition;
-    const n = d.nomination;
-    if (!n || d.target.kind === 'organization') return { targetKind: d.target.kind, units: [] };
-    const kinds = n.by.filter((k) => k !== 'residents');
-    const paths = pathsOf(c.principal, kinds).filter((p) => p.startsWith(access.round.unit_path) || access.round.unit_path.startsWith(p));
+    if (!d.nomination || d.target.kind === 'organization') return { targetKind: d.target.kind, units: [] };
+    const paths = nominatingPaths(c, access.round);
     if (!paths.length) return { targetKind: d.target.kind, units: [] };
     const within = paths.map(() => 'u.path like ?').join(' or ');
     const units = await c.em.execute<{ id: string; name: string }[]>(

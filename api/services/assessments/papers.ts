@@ -8,28 +8,13 @@ import { notFound } from '../../../domain/errors.ts';
 import type { PaperKind } from '../../../domain/assessment/papers.ts';
 import { reportRelativePath } from '../../../reports/store.ts';
 import { storedZip } from '../export/zip.ts';
-import { roundFor, type AssessmentDeps, type Caller, type RoundAccess } from './access.ts';
+import { asDepartment, readsPapers, roundFor, type AssessmentDeps, type Caller } from './access.ts';
 
-const STAFF = ['org_department', 'street_committee', 'community_committee'];
 const PAPER_NAMES: Record<PaperKind, string> = { score_sheet: '考核评分表', result_notice: '考核结果通知书' };
 
 export interface PaperSubject {
   id: string; name: string; account_id: string | null; organization_id: string | null; unit_id: string; unit_path: string; rank: number | null;
   score_sheet_sha256: string | null; notice_sha256: string | null;
-}
-
-/** Whether the caller reads an assessed one's papers: the department, the assessed itself, staff over its unit. */
-export function readsPapers(c: Caller, access: RoundAccess, s: Pick<PaperSubject, 'account_id' | 'organization_id' | 'unit_id' | 'unit_path'>): boolean {
-  if (access.department) return true;
-  const d = access.round.definition;
-  const grants = c.principal.grants;
-  const self = d.target.kind === 'role' ? s.account_id === c.principal.accountId
-    : d.target.kind === 'organization' ? grants.some((g) => g.organizationId !== null && g.organizationId === s.organization_id)
-      : grants.some((g) => g.unitId === s.unit_id);
-  if (self) return true;
-  // Staff over the unit (a unit's own staff for an organization located in it); a peer on the same unit is not.
-  return grants.some((g) => STAFF.includes(g.role) && g.unitPath !== null && s.unit_path.startsWith(g.unitPath)
-    && (g.unitPath !== s.unit_path || d.target.kind === 'organization'));
 }
 
 const shaOf = (s: PaperSubject, kind: PaperKind) => (kind === 'score_sheet' ? s.score_sheet_sha256 : s.notice_sha256);
@@ -56,8 +41,7 @@ export function createPaperService(deps: AssessmentDeps) {
 
   /** Every printed paper of the round the caller reads, in one zip (by rank; a folder per paper): for the department's clerk. */
   async function all(c: Caller, roundId: string) {
-    const access = await roundFor(c, roundId);
-    if (!access.department) throw notFound('assessment round');
+    const access = asDepartment(await roundFor(c, roundId), 'takes every paper', 'assessment round');
     const entries = [];
     for (const s of await subjectsOf(c, roundId, null)) {
       for (const kind of ['score_sheet', 'result_notice'] as const) {

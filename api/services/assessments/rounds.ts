@@ -14,9 +14,8 @@ import { ASSESSMENT_ROUND_WORKFLOW, assessedWorkflowId, assessmentRoundWorkflowI
 import { reportRelativePath } from '../../../reports/store.ts';
 import { workflowUnavailable } from '../../workflow-refusals.ts';
 import { createObjectionService } from './objections.ts';
-import { readsPapers } from './papers.ts';
 import {
-  canSignOff, roundFor, schemeFor, scopePaths, sourcesFor, unitInScope, type AssessmentDeps, type Caller, type RoundAccess, type SubjectRow,
+  canSignOff, readsPapers, roundFor, schemeFor, scopePaths, sourcesFor, unitInScope, type AssessmentDeps, type Caller, type RoundAccess, type SubjectRow,
 } from './access.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

@@ -91,6 +91,9 @@ describe('ballots of a 述职评议 round', () => {
     expect(ballot.canVote).toBe(true);
     expect(ballot.indicators.map((i: Json) => i.options.map((o: Json) => o.label).join())).toEqual(['好,较好,一般,差']);
     expect(ballot.subjects.map((s: Json) => [s.name, s.sources])).toEqual([['s1', ['party_reps']], ['s2', ['party_reps']]]);
+    // Only the department and named voters see every assessed on the ballot; a secretary votes on nobody and sees none.
+    expect((await json(call('dept', 'GET', `${r}/ballot`))).subjects.map((s: Json) => [s.name, s.sources])).toEqual([['s1', ['department']], ['s2', ['department']]]);
+    expect((await json(call('s2', 'GET', `${r}/ballot`))).subjects).toEqual([]);
 
     // Nothing beyond the ballot.
     for (const [method, url, body] of [['GET', r], ['GET', `${r}/nominations`], ['GET', '/assessment-rounds'], ['GET', `${r}/voters`],
