@@ -11,33 +11,14 @@
 // Cancellation is the stream closing (RST_STREAM) before the answer; the deadline comes from
 // grpc-timeout (the handlers that wait, long polls, answer before it themselves).
 import http2 from 'node:http2';
-import zlib from 'node:zlib';
 import { status } from '@grpc/grpc-js';
 import type { Logger } from './logger.ts';
-import { decodeMessage, encodeMessage, encodeWithHistory, historyFieldId, lookupType, packAny, root } from './proto.ts';
 import { ServiceError, UnimplementedError } from './errors.ts';
 import type { CallContext, Handlers } from './grpc.ts';
-
-interface Method {
-  decode: (bytes: Uint8Array) => object;
-  encode: (value: object) => Uint8Array;
-  handler?: (request: object, ctx: CallContext) => Promise<object> | object;
-  name: string;
-}
+import { errorHeaderList, listen, methodTable, requestMessage, timeoutDeadline, type Method } from './grpc-wire.ts';
 
 const MAX_RECEIVE = 128 * 1024 * 1024;
 const CANCELLED = new Error('call cancelled by the client');
-const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
-const lowerFirst = (name: string) => name[0]!.toLowerCase() + name.slice(1);
-
-/** grpc-message is percent-encoded: everything outside printable ASCII, and '%'. */
-function percentEncode(message: string): string {
-  let out = '';
-  for (const byte of Buffer.from(message, 'utf8')) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
 
 export class Http2GrpcServer {
   private readonly methods = new Map<string, Method>();
@@ -60,28 +41,11 @@ export class Http2GrpcServer {
 
   /** Registers every method of the protobuf service; those without a handler answer UNIMPLEMENTED. */
   addService(serviceName: string, handlers: Handlers): void {
-    const service = root.lookupService(`.${serviceName}`);
-    for (const method of Object.values(service.methods)) {
-      const requestType = lookupType(method.resolvedRequestType?.fullName.slice(1) ?? method.requestType);
-      const responseType = lookupType(method.resolvedResponseType?.fullName.slice(1) ?? method.responseType);
-      const historyId = historyFieldId(responseType);
-      this.methods.set(`/${serviceName}/${method.name}`, {
-        name: method.name,
-        decode: (bytes) => decodeMessage(requestType, bytes),
-        encode: historyId === undefined ? (value) => encodeMessage(responseType, value) : (value) => encodeWithHistory(responseType, historyId, value as never),
-        handler: handlers[lowerFirst(method.name)],
-      });
-    }
+    for (const [path, method] of methodTable(serviceName, handlers)) this.methods.set(path, method);
   }
 
   listen(host: string, port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve((this.server.address() as { port: number }).port);
-      });
-    });
+    return listen(this.server, host, port);
   }
 
   /** Closes every connection at once (as grpc-js' forceShutdown). */
@@ -116,7 +80,8 @@ export class Http2GrpcServer {
       }
       let request: object;
       try {
-        request = method.decode(this.message(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), headers['grpc-encoding'] as string | undefined));
+        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        request = method.decode(requestMessage(body, headers['grpc-encoding'] as string | undefined, MAX_RECEIVE));
       } catch (error) {
         this.fail(stream, error instanceof ServiceError ? error : new ServiceError(status.INTERNAL, 'Failed to parse the request'), method.name);
         return;
@@ -125,24 +90,8 @@ export class Http2GrpcServer {
     });
   }
 
-  /** The one message of a unary request, inflated if its flag says so. */
-  private message(body: Buffer, encoding: string | undefined): Uint8Array {
-    if (body.length < 5) throw new ServiceError(status.INTERNAL, 'Received an incomplete message');
-    const length = body.readUInt32BE(1);
-    const payload = body.subarray(5, 5 + length);
-    if (body[0] === 0) return payload;
-    if (encoding === 'gzip') return zlib.gunzipSync(payload, { maxOutputLength: MAX_RECEIVE });
-    if (encoding === 'deflate') return zlib.inflateSync(payload, { maxOutputLength: MAX_RECEIVE });
-    throw new ServiceError(status.UNIMPLEMENTED, `Received message compressed with unsupported encoding "${encoding}"`);
-  }
-
   private call(stream: http2.ServerHttp2Stream, method: Method, request: object, timeout: string | undefined): void {
-    let deadline = Infinity;
-    if (timeout) {
-      const amount = Number(timeout.slice(0, -1));
-      const unit = TIMEOUT_UNITS[timeout.slice(-1)];
-      if (unit !== undefined && Number.isFinite(amount)) deadline = Date.now() + amount * unit;
-    }
+    const deadline = timeoutDeadline(timeout);
     // Only long polls read the signal: the controller and its listener are made on first use.
     let abort: AbortController | undefined;
     let done = false;
@@ -196,15 +145,7 @@ export class Http2GrpcServer {
     if (!(error instanceof ServiceError)) this.logger.error({ err: error, method: methodName }, 'devserver handler failed');
     else this.logger.debug({ method: methodName, code: error.code, msg: error.message }, 'devserver call rejected');
     if (stream.closed || stream.destroyed || stream.headersSent) return;
-    const code = error instanceof ServiceError ? error.code : status.INTERNAL;
-    const message = error instanceof Error ? error.message : String(error);
-    const headers: http2.OutgoingHttpHeaders = {
-      ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': percentEncode(message),
-    };
-    if (error instanceof ServiceError) {
-      const details = error.detail ? [packAny(error.detail.typeName, error.detail.value)] : [];
-      headers['grpc-status-details-bin'] = Buffer.from(encodeMessage(lookupType('google.rpc.Status'), { code, message, details })).toString('base64');
-    }
+    const headers: http2.OutgoingHttpHeaders = Object.fromEntries(errorHeaderList(error));
     stream.respond(headers, { endStream: true });
   }
 }

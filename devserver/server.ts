@@ -3,6 +3,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { RealClock, SkippingClock, type Clock } from './clock.ts';
 import { Engine } from './engine.ts';
 import { bindService, type Handlers } from './grpc.ts';
+import { H2GrpcServer } from './h2/server.ts';
 import { Http2GrpcServer } from './http2-server.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Namespaces } from './namespaces.ts';
@@ -24,11 +25,11 @@ export interface DevServerOptions {
   timeSkippingUnlocked?: boolean;
   logger?: Logger;
   /**
-   * 'grpc-js' (default): the @grpc/grpc-js Server; 'http2': the unary gRPC server on node:http2
-   * (http2-server.ts; passes test/devserver/, saves ~8% of the server's busy CPU in a profile,
-   * within the bench's noise; see README). Env DEVSERVER_TRANSPORT=http2 picks it too.
+   * 'h2' (default): unary gRPC on the server's own HTTP/2 framing (h2/server.ts; about half the
+   * server's CPU per workflow of grpc-js, see README round 7); 'grpc-js': the @grpc/grpc-js Server;
+   * 'http2': unary gRPC on node:http2 (http2-server.ts). Env DEVSERVER_TRANSPORT picks one too.
    */
-  transport?: 'http2' | 'grpc-js';
+  transport?: 'h2' | 'http2' | 'grpc-js';
 }
 
 export interface DevServer {
@@ -79,10 +80,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ['temporal.api.testservice.v1.TestService', clock instanceof SkippingClock ? testServiceHandlers(clock) : {}],
     ['grpc.health.v1.Health', { check: () => ({ status: 'SERVING' }) }],
   ];
-  const transport = options.transport ?? (process.env.DEVSERVER_TRANSPORT === 'http2' ? 'http2' : 'grpc-js');
+  const envTransport = process.env.DEVSERVER_TRANSPORT;
+  const transport = options.transport ?? (envTransport === 'http2' || envTransport === 'grpc-js' ? envTransport : 'h2');
   let port: number;
   let shutdown: () => Promise<void> | void;
-  if (transport === 'http2') {
+  if (transport === 'h2') {
+    const server = new H2GrpcServer(logger);
+    for (const [name, handlers] of services) server.addService(name, handlers);
+    port = await server.listen(host, options.port ?? 0);
+    shutdown = () => server.close();
+  } else if (transport === 'http2') {
     const server = new Http2GrpcServer(logger);
     for (const [name, handlers] of services) server.addService(name, handlers);
     port = await server.listen(host, options.port ?? 0);

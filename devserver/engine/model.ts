@@ -87,7 +87,9 @@ export function encodeToken(token: TaskToken): Uint8Array {
 
 export function decodeToken(bytes: Uint8Array | undefined): TaskToken {
   try {
-    return JSON.parse(Buffer.from(bytes ?? []).toString()) as TaskToken;
+    // A view, not a copy: tokens come in every completion.
+    const view = !bytes ? Buffer.alloc(0) : Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return JSON.parse(view.toString()) as TaskToken;
   } catch {
     throw new InvalidArgumentError('invalid task token');
   }
