@@ -28,16 +28,21 @@ function crc32(bytes: Uint8Array): number {
 // A canonical Huffman code: how many codes of each length and the symbols in code order, decoded
 // a bit at a time (puff's way). Dynamic blocks build theirs in scratch arrays reused by every call
 // (the server is one thread and this is synchronous), so a call allocates only its output.
+// Codes of up to FAST bits are also looked up in one step on the next FAST bits as read
+// (entry = symbol << 4 | length, 0 = longer code).
+const FAST = 8;
 interface Code {
   counts: Uint16Array;
   symbols: Uint16Array;
+  table: Int32Array;
 }
 
 const offsets = new Uint16Array(16);
 
 function buildCode(lengths: Uint8Array, from: number, n: number, into: Code): Code {
-  const { counts, symbols } = into;
+  const { counts, symbols, table } = into;
   counts.fill(0);
+  table.fill(0);
   for (let i = 0; i < n; i++) counts[lengths[from + i]!]!++;
   counts[0] = 0;
   offsets[1] = 0;
@@ -46,10 +51,24 @@ function buildCode(lengths: Uint8Array, from: number, n: number, into: Code): Co
     const len = lengths[from + i]!;
     if (len !== 0) symbols[offsets[len]!++] = i;
   }
+  // The canonical codes in symbol order: the first code of each length, then one more per symbol.
+  let code = 0;
+  for (let len = 1; len <= FAST; len++) {
+    code = (code + counts[len - 1]!) << 1;
+    offsets[len] = code;
+  }
+  for (let i = 0; i < n; i++) {
+    const len = lengths[from + i]!;
+    if (len === 0 || len > FAST) continue;
+    const value = offsets[len]!++;
+    let reversed = 0;
+    for (let b = 0; b < len; b++) reversed |= ((value >> b) & 1) << (len - 1 - b);
+    for (let j = reversed; j < 1 << FAST; j += 1 << len) table[j] = (i << 4) | len;
+  }
   return into;
 }
 
-const scratch = () => ({ counts: new Uint16Array(16), symbols: new Uint16Array(320) });
+const scratch = (): Code => ({ counts: new Uint16Array(16), symbols: new Uint16Array(320), table: new Int32Array(1 << FAST) });
 const LIT = scratch();
 const DIST = scratch();
 const LENS = scratch();
@@ -84,6 +103,17 @@ class Bits {
     return value;
   }
   decode(code: Code): number {
+    while (this.bitCount < FAST && this.pos < this.input.length) {
+      this.bitBuf |= this.input[this.pos++]! << this.bitCount;
+      this.bitCount += 8;
+    }
+    const entry = code.table[this.bitBuf & ((1 << FAST) - 1)]!;
+    const length = entry & 15;
+    if (length !== 0 && length <= this.bitCount) {
+      this.bitBuf >>>= length;
+      this.bitCount -= length;
+      return entry >> 4;
+    }
     const { counts, symbols } = code;
     let c = 0;
     let first = 0;
@@ -111,14 +141,15 @@ class Bits {
     }
     throw new RangeError('bad code');
   }
-  /** Drops the bits left of the current byte (stored blocks start on a byte). */
+  /** Drops the bits left of the current byte (stored blocks start on a byte); whole bytes read ahead go back. */
   align(): void {
+    this.pos -= this.bitCount >> 3;
     this.bitBuf = 0;
     this.bitCount = 0;
   }
   /** Where the next unread byte is. */
   end(): number {
-    return this.pos;
+    return this.pos - (this.bitCount >> 3);
   }
 }
 
