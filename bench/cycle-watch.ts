@@ -7,6 +7,7 @@
 // checking stays a small load next to the starts.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { connectTemporalClient } from '../temporal/client.ts';
+import { lowerThisThreadPriority, PART_THREAD_NICE } from '../entry/threads.ts';
 
 export interface WatchInput {
   temporalAddress: string;
@@ -49,6 +50,8 @@ export function startWatch(input: WatchInput): Watch {
 }
 
 async function watch(input: WatchInput): Promise<void> {
+  // The bench's observer, not the service: it yields the core to the API's thread as the service's background parts do.
+  lowerThisThreadPriority(PART_THREAD_NICE);
   const client = connectTemporalClient({ address: input.temporalAddress, namespace: input.namespace });
   const pending = new Set(input.workflowIds);
   const waits = async (workflowId: string) => {

@@ -81,7 +81,8 @@ function postgresRssMb(): number {
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-bench-'));
 const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
-const config = loadConfig({ ...(process.env.CYCLE_START_MAX_BACKLOG ? { CYCLE_START_MAX_BACKLOG: process.env.CYCLE_START_MAX_BACKLOG } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), DEVSERVER_PORT: String(temporalPort) });
+const passed = Object.fromEntries(['CYCLE_START_MAX_BACKLOG', 'WORKER_MAX_CACHED_WORKFLOWS'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+const config = loadConfig({ ...passed, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), DEVSERVER_PORT: String(temporalPort) });
 const logger = createLogger(config);
 const lifecycle = new Lifecycle(logger);
 // Stopped by a signal: the embedded PostgreSQL and the data folder go too.
@@ -96,7 +97,7 @@ const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memory
 
 try {
   console.log(`bench:cycle  N=${N} organizations, ${os.cpus().length} cores, node ${process.version}, data ${dataDir}`);
-  console.log(`cycle start paced to a backlog of ${config.CYCLE_START_MAX_BACKLOG || 'unpaced'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+  console.log(`cycle start paced to a backlog of ${config.CYCLE_START_MAX_BACKLOG || 'unpaced'}, worker caches ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
   const databaseUrl = await startDatabase(config, logger, lifecycle);
   const orm = await startOrm(config, databaseUrl, logger, lifecycle);
   // BENCH_INLINE=1: the devserver and the worker on the API's event loop, as before they had threads of their own.

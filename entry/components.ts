@@ -24,7 +24,7 @@ import { temporalLogger } from '../temporal/logger.ts';
 import { startWorkers } from '../temporal/worker.ts';
 import { buildServer } from '../api/server.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { startPartThread } from './threads.ts';
+import { lowerV8PlatformThreadsPriority, PART_THREAD_NICE, startPartThread } from './threads.ts';
 import type { DevServerThreadData } from './devserver-thread.ts';
 import type { WorkerThreadData } from './worker-thread.ts';
 
@@ -158,6 +158,8 @@ export async function startWorkerThread(config: Config, temporalAddress: string,
     if (!(await worker.stop(config.SHUTDOWN_TIMEOUT_MS))) throw new Error('the worker thread did not stop cleanly');
   });
   await worker.ready;
+  // The workflow thread's and the worker's garbage collection runs on V8's shared platform threads: they yield to the API too.
+  lowerV8PlatformThreadsPriority(PART_THREAD_NICE);
 }
 
 const DELIVERY_EVERY_MS = 30_000;

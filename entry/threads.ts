@@ -5,7 +5,7 @@
 // exactly as separate processes would (TEMPORAL_ADDRESS, DATABASE_URL), so nothing depends on
 // where they run. A thread is stopped by a message, never by a signal: the process's own
 // lifecycle stops the parts in order (the worker before the server it polls).
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -83,6 +83,31 @@ export function lowerThisThreadPriority(nice: number): void {
   } catch {
     // Not Linux, or not allowed: the thread keeps the process's priority.
   }
+}
+
+/**
+ * Lowers V8's platform threads (`V8Worker`: the garbage collectors' concurrent marking and
+ * sweeping and the optimizing compiler of every isolate in the process) to `nice`. They start
+ * with the process at the main thread's priority, so the workflow thread's and the worker's GC
+ * work competed with the API's thread for a core; the API's own GC work still runs on them,
+ * whenever the API's thread does not need the core itself. Linux only; elsewhere nothing changes.
+ */
+export function lowerV8PlatformThreadsPriority(nice: number): number {
+  let lowered = 0;
+  try {
+    for (const tid of readdirSync('/proc/self/task').map(Number)) {
+      try {
+        if (!readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith('V8Worker')) continue;
+        os.setPriority(tid, Math.max(os.getPriority(tid), nice));
+        lowered += 1;
+      } catch {
+        // The thread ended, or lowering was refused: it keeps its priority.
+      }
+    }
+  } catch {
+    // Not Linux.
+  }
+  return lowered;
 }
 
 /** The body of a part's thread: starts it from the data it was given, says when it is ready, stops it when told. */
