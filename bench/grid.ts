@@ -21,7 +21,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +32,7 @@ import { lateBoundClock, sandboxControl } from '../entry/sandbox-control.ts';
 import { hashPassword } from '../domain/auth/passwords.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { countStatements, cpuPerMatter, cpuSample, pgRssMb, sqlTexts, statements } from './grid-measure.ts';
-import { benchSettings, dayVolumes, fateOf, LATE_DAYS, percentile as pct } from './grid-load.ts';
+import { benchSettings, dayVolumes, fateOf, freePort, inPool, LATE_DAYS, percentile as pct } from './grid-load.ts';
 
 const { values: args } = parseArgs({
   options: { matters: { type: 'string' }, days: { type: 'string' }, concurrency: { type: 'string' } },
@@ -47,14 +46,6 @@ countStatements(import.meta.url, Boolean(process.env.GRID_BENCH_SQL_TOP));
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'party-cycles-bench-grid-'));
 const [apiPort, pgPort, temporalPort] = [await freePort(), await freePort(), await freePort()];
@@ -188,13 +179,6 @@ try {
     await handle(w.id);
     if (await rate(w.follow, 'satisfied', w.address)) done += 1;
   };
-  /** Runs jobs CONCURRENCY at a time. */
-  const pool = async (jobs: (() => Promise<unknown>)[]) => {
-    let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < jobs.length) await jobs[next++]!();
-    }));
-  };
 
   // Day 1 starts at the next 08:00 in Shanghai (midnight UTC); each day ends by moving the clock to the next morning.
   const day0 = Math.ceil(clock.now().getTime() / DAY_MS) * DAY_MS;
@@ -211,7 +195,7 @@ try {
     const due = waiting.filter((w) => w.dueDay <= d);
     waiting.splice(0, waiting.length, ...waiting.filter((w) => w.dueDay > d));
     const volume = volumes[d] ?? 0;
-    await pool([...due.map((w) => () => late(w)), ...Array.from({ length: volume }, () => () => one(d))]);
+    await inPool([...due.map((w) => () => late(w)), ...Array.from({ length: volume }, () => () => one(d))], CONCURRENCY);
     const moveStart = performance.now();
     const { settled } = await control.moveTo(day0 + (d + 1) * DAY_MS);
     moveSeconds += (performance.now() - moveStart) / 1000;
