@@ -4,7 +4,8 @@
 // Rate limits: the throttle of every anonymous route, plus reports per client and hour.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PUBLIC_LINK_ACTOR } from '../../../domain/audit/record.ts';
-import { verifyAccessLink } from '../../../domain/auth/access-links.ts';
+import { ACCESS_LINK_PREFIX } from '../../../domain/auth/access-links.ts';
+import { hashSecret } from '../../../domain/auth/secrets.ts';
 import { notFound, rateLimited } from '../../../domain/errors.ts';
 import { LEVEL_NAMES, LEVELS, type Rating, type Urgency } from '../../../domain/grid-matter/rules.ts';
 import { GRID_REPORT_LINK, MATTER_FOLLOW_LINK, rateGridMatter } from '../../../domain/grid-matter/contracts.ts';
@@ -16,12 +17,19 @@ import { fileMatter } from './report.ts';
 export const REPORTS_PER_CLIENT_HOUR = 10;
 
 export function createPublicService(deps: GridMatterDeps) {
+  /**
+   * What a link opens, read with the link in one statement: a link that is unknown, revoked, expired or of another
+   * purpose finds nothing (as verifyAccessLink refuses it), and so does a link whose subject is gone.
+   */
+  const LINK_OK = 'l.token_hash = ? and l.purpose = ? and l.revoked_at is null and l.expires_at > ?';
+  const linkParams = (token: string, purpose: string) => [hashSecret(token), purpose, deps.clock.now()];
+
   async function gridOf(em: EntityManager, token: string) {
-    const check = await verifyAccessLink(em, token, GRID_REPORT_LINK);
-    if (!check.ok) throw notFound('page');
-    const [grid] = await em.execute<{ id: string; name: string; path: string; community: string | null }[]>(
-      'select g.id, g.name, g.path, c.name community from administrative_unit g left join administrative_unit c on c.id = g.parent_id where g.id = ?',
-      [check.link.subjectId],
+    if (!token.startsWith(ACCESS_LINK_PREFIX)) throw notFound('page');
+    const [grid] = await em.execute<{ id: string; name: string; path: string; level: string; community: string | null }[]>(
+      `select g.id, g.name, g.path, g.level, c.name community from access_link l
+         join administrative_unit g on g.id = l.subject_id left join administrative_unit c on c.id = g.parent_id where ${LINK_OK}`,
+      linkParams(token, GRID_REPORT_LINK),
     );
     if (!grid) throw notFound('page');
     return grid;
@@ -47,13 +55,12 @@ export function createPublicService(deps: GridMatterDeps) {
     const filed = await fileMatter(deps, em, { ...PUBLIC_LINK_ACTOR }, {
       gridId: grid.id, building: body.building, category: body.category, urgency: body.urgency, description: body.description,
       source: 'resident', reporterAccountId: null, reporterPhone: body.phone, client,
-    });
+    }, 'body', grid);
     return { number: filed.number, level: filed.level, deadlineAt: filed.deadlineAt, followToken: filed.followToken };
   }
 
   async function matterOf(em: EntityManager, token: string) {
-    const check = await verifyAccessLink(em, token, MATTER_FOLLOW_LINK);
-    if (!check.ok) throw notFound('matter');
+    if (!token.startsWith(ACCESS_LINK_PREFIX)) throw notFound('matter');
     const [row] = await em.execute<{
       id: string; number: string; workflow_id: string; grid: string; building: string | null; category_name: string; description: string; status: string;
       level: number; deadline_at: Date; answer: string | null; answered_at: Date | null; rating: Rating | null; merged_into: string | null;
@@ -61,8 +68,9 @@ export function createPublicService(deps: GridMatterDeps) {
     }[]>(
       `select m.id, m.number, m.workflow_id, g.name grid, m.building, m.category_name, m.description, m.status, m.level, m.deadline_at, m.answer,
               m.answered_at, m.rating, mi.number merged_into, m.created_at, m.closed_at
-         from grid_matter m join administrative_unit g on g.id = m.grid_id left join grid_matter mi on mi.id = m.merged_into_id where m.id = ?`,
-      [check.link.subjectId],
+         from access_link l join grid_matter m on m.id = l.subject_id join administrative_unit g on g.id = m.grid_id
+         left join grid_matter mi on mi.id = m.merged_into_id where ${LINK_OK}`,
+      linkParams(token, MATTER_FOLLOW_LINK),
     );
     if (!row) throw notFound('matter');
     return row;

@@ -34,8 +34,12 @@ export interface MatterReport {
 /** How long a reporter's follow link works. */
 const FOLLOW_LINK_DAYS = 400;
 
-export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor: AuditActor, report: MatterReport, field = 'body') {
-  const [grid] = await em.execute<{ id: string; name: string; path: string; level: string }[]>(
+/** The grid a report names, as read from administrative_unit. */
+export interface ReportedGrid { id: string; name: string; path: string; level: string }
+
+/** Files a report; `known` is its grid when the caller has just read it (a grid's QR link names it). */
+export async function fileMatter(deps: GridMatterDeps, em: EntityManager, actor: AuditActor, report: MatterReport, field = 'body', known?: ReportedGrid) {
+  const [grid] = known && known.id === report.gridId ? [known] : await em.execute<ReportedGrid[]>(
     'select id, name, path, level from administrative_unit where id = ?', [report.gridId]);
   if (!grid || grid.level !== 'grid') throw notFound('grid');
   const { settings, unitId } = await settingsFor(em, grid.path);

@@ -22,11 +22,14 @@ let app: TestApp;
 const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
 const credits: PointsCredit[] = [];
+let creditFailures = 0;
 
 beforeAll(async () => {
   harness = await startCycleHarness((app) => createGridMatterActivities({
     orm: app.orm,
     creditPoints: async (_em, credit) => {
+      // The ledger fails once: the closing step stays written and the credit is retried, once.
+      if (creditFailures++ === 0) throw new Error('the ledger is not reachable');
       if (credits.some((c) => c.sourceKey === credit.sourceKey)) return 'already';
       credits.push(credit);
       return 'credited';
@@ -141,12 +144,26 @@ describe('grid matters through HTTP', () => {
     // The resident reads the answer, is not satisfied (reopened once), then satisfied (closed).
     const followed = body(await call(null, 'GET', `/public/grid-matters/${followToken}`));
     expect(followed).toMatchObject({ number, status: 'answered', levelName: '街道党工委', answer: '街道协调环卫所已清运', canRate: true });
+    // A link opens only what it was made for, while it is live: the grid's link is no follow link and the other way round;
+    // an expired or revoked follow link opens nothing and rates nothing.
+    const reportToken = (link.path as string).split('/').at(-1)!;
+    expect((await call(null, 'GET', `/public/grid-matters/${reportToken}`)).status).toBe(404);
+    expect((await call(null, 'GET', (link.path as string).replace(reportToken, followToken))).status).toBe(404);
+    const db = app.orm.em.fork() as EntityManager;
+    for (const spoil of ['expires_at = expires_at - interval \'500 days\'', 'revoked_at = expires_at']) {
+      const [{ was }] = await db.execute<{ was: Date }[]>("select expires_at was from access_link where purpose = 'grid_matter_follow' and subject_id = ?", [id]);
+      await db.execute(`update access_link set ${spoil} where purpose = 'grid_matter_follow' and subject_id = ?`, [id]);
+      expect((await call(null, 'GET', `/public/grid-matters/${followToken}`)).status).toBe(404);
+      expect((await call(null, 'POST', `/public/grid-matters/${followToken}/rating`, { rating: 'satisfied' })).status).toBe(404);
+      await db.execute('update access_link set expires_at = ?, revoked_at = null where purpose = \'grid_matter_follow\' and subject_id = ?', [was, id]);
+    }
     expect(body(await call(null, 'POST', `/public/grid-matters/${followToken}/rating`, { rating: 'unsatisfied', comment: '还有残留' }))).toMatchObject({ status: 'open', outcome: 'reopened' });
     expect((await call(null, 'POST', `/public/grid-matters/${followToken}/rating`, { rating: 'satisfied' })).status).toBe(409);
     await call('street', 'POST', `/grid-matters/${id}/answer`, { text: '已彻底清理并冲洗地面' });
     expect(body(await call(null, 'POST', `/public/grid-matters/${followToken}/rating`, { rating: 'satisfied' }))).toMatchObject({ status: 'closed', outcome: 'closed' });
     const closed = await until(() => detail(id), (d) => d.pointsCreditedAt !== null, 'the points credit');
     expect(closed).toMatchObject({ status: 'closed', rating: 'satisfied', reopened: 1, reporterPhone: '139****5678' });
+    expect(creditFailures).toBe(2);
     expect(credits).toEqual([{ sourceKey: `grid-matter/${id}/satisfied`, phone: '13912345678', communityId: ids.community, memo: `网格事项 ${number} 办结（满意）` }]);
     expect((await call(null, 'POST', `/public/grid-matters/${followToken}/rating`, { rating: 'satisfied' })).status).toBe(409);
     expect(new Date(closed.closedAt as string).getTime() - t0).toBeGreaterThan(96 * HOUR);
