@@ -13,12 +13,13 @@
 //   their reminders, climbs and unrated close cost in workflow tasks.
 // Prints CPU per matter by thread and for PostgreSQL (bench/grid-measure.ts), workflow tasks and
 // local activities per matter read from sampled histories, and SQL statements per matter.
-//   GRID_BENCH_MATTERS=800 GRID_BENCH_DAYS=1 node bench/grid-floor.ts
+//   GRID_BENCH_MATTERS=800 GRID_BENCH_DAYS=1 npm run bench:grid-floor      (GRID_FLOOR_LEAN_SDK=1: see leanWorkflowThread)
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
@@ -40,6 +41,23 @@ const TASK_QUEUE = 'grid-floor';
 const RATING_WINDOW_DAYS = 7;
 
 countStatements(import.meta.url, false);
+
+/**
+ * GRID_FLOOR_LEAN_SDK=1: the SDK's workflow thread loads bench/sdk-lean-thread.cjs first, which switches off its
+ * per-activation watchdog and its promise stack traces (an experiment: what those two cost; the service keeps both).
+ */
+function leanWorkflowThread(): void {
+  const threads = createRequire(import.meta.url)('node:worker_threads') as { Worker: new (file: string, options?: object) => object };
+  const lean = fileURLToPath(new URL('./sdk-lean-thread.cjs', import.meta.url));
+  const Original = threads.Worker;
+  threads.Worker = class extends Original {
+    constructor(file: string, options?: object) {
+      if (typeof file === 'string' && file.includes('workflow-worker-thread')) {
+        super(`require(${JSON.stringify(lean)}); require(${JSON.stringify(file)});`, { ...options, eval: true });
+      } else super(file, options);
+    }
+  };
+}
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
@@ -53,7 +71,7 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1000);
 
 try {
-  console.log(`bench:grid floor  ${MATTERS} matters over ${DAYS} simulated days, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, node ${process.version}`);
+  console.log(`bench:grid floor${process.env.GRID_FLOOR_LEAN_SDK ? ' (lean SDK thread: no watchdog, no promise stack traces)' : ''}  ${MATTERS} matters over ${DAYS} simulated days, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, node ${process.version}`);
   console.log(`load average at start ${loadavg()}`);
   const { clock, bind } = lateBoundClock();
   const databaseUrl = await startDatabase(config, logger, lifecycle);
@@ -65,6 +83,7 @@ try {
   bind(() => devserver.clock.now());
   const control = sandboxControl(devserver, config.TEMPORAL_NAMESPACE, clock);
 
+  if (process.env.GRID_FLOOR_LEAN_SDK) leanWorkflowThread();
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const nativeConnection = await NativeConnection.connect({ address: devserver.address });
   lifecycle.add('worker connection', () => nativeConnection.close());
