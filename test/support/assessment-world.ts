@@ -19,6 +19,8 @@ export interface AssessmentWorldOptions {
   grids?: number;
   /** 洸河社区 under 洸河街道 with its 洸河社区第1网格 (ids.grid2). */
   street2Grid?: boolean;
+  /** The address the papers' QR codes and links name (the activities' publicBaseUrl; none by default). */
+  publicBaseUrl?: string;
 }
 
 export interface AssessmentWorld {
@@ -38,7 +40,7 @@ export interface AssessmentWorld {
 }
 
 export async function startAssessmentWorld(options: AssessmentWorldOptions = {}): Promise<AssessmentWorld> {
-  const harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
+  const harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm, publicBaseUrl: options.publicBaseUrl }));
   const { env, app } = harness;
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};

@@ -1,6 +1,6 @@
-// A district with two grid workers and a scheme whose residents answer a survey question and cast a vote (issue 19,
-// the residents' source through codes), for the API and workflow tests of test/api/assessments/residents.test.ts and
-// test/workflows/assessment-residents.test.ts.
+// A scheme whose residents answer a survey question and cast a vote (issue 19, the residents' source through codes), its
+// round, its slips (and a download of them cut off), for test/api/assessments/residents.test.ts (on the assessment world) and
+// test/workflows/assessment-residents.test.ts (on seedResidentsDistrict: the same district, two grid workers).
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';

@@ -10,60 +10,47 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startCycleHarness, grantWithToken, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
-import type { TestApp } from '../../support/app.ts';
-import { unitMaker } from '../../support/fixtures.ts';
-import { createAssessmentActivities } from '../../../activities/assessment.ts';
+import { grantWithToken } from '../../support/cycle-harness.ts';
+import { startAssessmentWorld, json, type AssessmentWorld, type Json } from '../../support/assessment-world.ts';
 import { Account } from '../../../domain/entities/account.ts';
+import { AdministrativeUnit } from '../../../domain/entities/administrative-unit.ts';
 import { ApiToken } from '../../../domain/entities/api-token.ts';
 import { Person } from '../../../domain/entities/person.ts';
 import { hashSecret } from '../../../domain/auth/secrets.ts';
 
-let harness: CycleHarness;
-let app: TestApp;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let world: AssessmentWorld;
+let ids: Record<string, string>;
 
+// The world's 仙营社区 (its secretary `community`, named s1 here) and 洸河社区 (s2), 仙营社区第1网格's worker w1; an administrator;
+// 党员代表 without any role: 王代表 of 仙营社区 and 李代表 of 任城区, the other district.
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
-  ({ app } = harness);
-  const em = app.orm.em.fork() as EntityManager;
-  const unit = unitMaker(em);
-  const district = unit('BD', '高新区', 'district', null);
-  const other = unit('BD2', '任城区', 'district', null);
-  const street = unit('BS', '柳行街道', 'street', district);
-  const c1 = unit('BC1', '仙营社区', 'community', street);
-  const c2 = unit('BC2', '洸河社区', 'community', street);
-  const c3 = unit('BC3', '越河社区', 'community', other);
-  const grid = unit('BG1', '仙营社区第1网格', 'grid', c1);
-  Object.assign(ids, { district: district.id, c1: c1.id, grid: grid.id });
-  grantWithToken(em, tokens, 'dept', 'org_department', { unit: district });
-  grantWithToken(em, tokens, 'otherdept', 'org_department', { unit: other });
+  world = await startAssessmentWorld({ communities: ['仙营社区', '洸河社区'], grids: 1 });
+  ids = world.ids;
+  const em = world.app.orm.em.fork() as EntityManager;
+  const tokens = world.tokens;
+  world.tokens.s1 = tokens.community!;
+  ids.s1 = (await em.findOneOrFail(Account, { login: 'community' })).id;
+  await em.execute('update account set display_name = ? where login = ?', ['s1', 'community']);
+  ids.s2 = grantWithToken(em, tokens, 's2', 'community_committee', { unit: em.getReference(AdministrativeUnit, ids.c1!) }).id;
   grantWithToken(em, tokens, 'admin', 'admin', {});
-  ids.s1 = grantWithToken(em, tokens, 's1', 'community_committee', { unit: c1 }).id;
-  ids.s2 = grantWithToken(em, tokens, 's2', 'community_committee', { unit: c2 }).id;
-  ids.w1 = grantWithToken(em, tokens, 'w1', 'community_committee', { unit: grid }).id;
-  // 党员代表 without any role: an account of a person of a community.
-  const person = (name: string, on: unknown, login: string) => {
-    const p = em.create(Person, { name, phone: null, title: null, unit: on, organization: null } as never);
+  const person = (name: string, on: string, login: string) => {
+    const p = em.create(Person, { name, phone: null, title: null, unit: em.getReference(AdministrativeUnit, on), organization: null } as never);
     const a = em.create(Account, { login, displayName: name, passwordHash: 'x', person: p } as never);
     tokens[login] = `pct_${login}_${'x'.repeat(32)}`;
     em.create(ApiToken, { account: a, name: 'test', tokenHash: hashSecret(tokens[login]!) } as never);
     return a.id;
   };
-  ids.rep = person('王代表', c1, 'rep');
-  ids.outsider = person('李代表', c3, 'outsider');
-  ids.admin = (await em.findOneOrFail(Account, { login: 'admin' })).id;
+  ids.rep = person('王代表', ids.c0!, 'rep');
+  ids.outsider = person('李代表', ids.district2!, 'outsider');
   await em.flush();
+  ids.admin = (await em.findOneOrFail(Account, { login: 'admin' })).id;
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.close();
+  await world?.close();
 });
 
-type Json = Record<string, any>;
-const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
-const json = async (p: ReturnType<typeof call>) => (await p).body as Json;
+const call = (login: string | null, method: string, url: string, payload?: unknown) => world.call(login, method, url, payload);
 const shipped = async (name: string) => (await json(call('dept', 'GET', '/assessment-schemes'))).items.find((s: Json) => s.isDefault && s.draft.name === name);
 
 describe('ballots of a 述职评议 round', () => {
@@ -129,7 +116,7 @@ describe('ballots of a 述职评议 round', () => {
     expect(progress).toMatchObject({ subjects: 2, sources: [{ source: 'party_reps', voters: [{ name: '王代表', voted: 1 }] }] });
     // Another district: nothing of the round.
     for (const url of [`${r}/ballot`, `${r}/voters`, `${r}/subjects/${s2.id}/reports`, `${r}/voter-candidates`]) {
-      expect([url, (await call('otherdept', 'GET', url)).status]).toEqual([url, 404]);
+      expect([url, (await call('dept2', 'GET', url)).status]).toEqual([url, 404]);
     }
     expect((await call('outsider', 'GET', `${r}/ballot`)).status).toBe(404);
     expect((await vote('outsider', s2, { source: 'party_reps', choices: { overall: 0 } })).status).toBe(404);

@@ -8,41 +8,23 @@
 // of a round without codes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCycleHarness, httpCaller, type CycleHarness } from '../../support/cycle-harness.ts';
-import type { TestApp } from '../../support/app.ts';
-import { createAssessmentActivities } from '../../../activities/assessment.ts';
-import { cutOffSlips, issueSlips, seedResidentsDistrict, startResidentsRound, type Json } from '../../support/residents-round.ts';
+import { startAssessmentWorld, json, until, type AssessmentWorld, type Json } from '../../support/assessment-world.ts';
+import { cutOffSlips, issueSlips, startResidentsRound } from '../../support/residents-round.ts';
 
-let harness: CycleHarness;
-let app: TestApp;
-const tokens: Record<string, string> = {};
-let district = '';
+let world: AssessmentWorld;
 
 beforeAll(async () => {
-  harness = await startCycleHarness((app) => createAssessmentActivities({ orm: app.orm }));
-  ({ app } = harness);
-  ({ district } = await seedResidentsDistrict(app, tokens, 'R'));
+  world = await startAssessmentWorld({ grids: 2 });
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.close();
+  await world?.close();
 });
-
-const call = (login: string | null, method: string, url: string, payload?: unknown) => httpCaller(app, (l) => tokens[l])(login, method, url, payload);
-const json = async (p: ReturnType<typeof call>) => (await p).body as Json;
-async function until(read: () => Promise<Json>, ok: (v: Json) => boolean, what: string, ms = 60_000): Promise<Json> {
-  let v: Json = {};
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 300)}`);
-}
 
 describe('residents answer a round with one-time codes', () => {
   it('spends a code once, computes the means and votes from the answers, shows response rates, and hides all of it from another district', async () => {
-    const round = await startResidentsRound(app, tokens, district);
+    const { app, tokens, call } = world;
+    const round = await startResidentsRound(app, tokens, world.ids.district!);
     const id = round.id as string;
     const subjects = Object.fromEntries((round.subjects as Json[]).map((s) => [s.name, s.id as string]));
     const pub = `/public/assessment-residents/${id}`;
@@ -50,9 +32,9 @@ describe('residents answer a round with one-time codes', () => {
     expect((await call(null, 'GET', pub)).status).toBe(404);
     expect(await json(call('dept', 'GET', `/assessment-rounds/${id}/residents`))).toMatchObject({ codes: false, open: true });
 
-    // Another district's department: 404 for the overview, the slips and the 线下 entry; a street: 403 (not the department's route).
-    expect((await call('otherdept', 'GET', `/assessment-rounds/${id}/residents`)).status).toBe(404);
-    expect((await call('otherdept', 'POST', `/assessment-rounds/${id}/resident-codes.xlsx`, { count: 2 })).status).toBe(404);
+    // Another district's department (dept2): 404 for the overview, the slips and the 线下 entry; a street: 403 (not the department's route).
+    expect((await call('dept2', 'GET', `/assessment-rounds/${id}/residents`)).status).toBe(404);
+    expect((await call('dept2', 'POST', `/assessment-rounds/${id}/resident-codes.xlsx`, { count: 2 })).status).toBe(404);
     expect((await call('street', 'GET', `/assessment-rounds/${id}/residents`)).status).toBe(403);
 
     // The clerk's download breaks off while the slips are made: nothing is issued, the round does not switch to codes, and
@@ -107,7 +89,7 @@ describe('residents answer a round with one-time codes', () => {
     expect((bad.body as Json).details).toEqual([
       { field: 'body.note', rule: 'must say where the answers come from (2 to 500 characters)' },
       { field: 'body.votes.residents_vote', rule: 'must add up to the 3 respondents' }]);
-    expect((await call('otherdept', 'PUT', offUrl, { respondents: 3, means: { residents_view: 4 }, votes: { residents_vote: [1, 1, 1, 0] }, note: '纸质问卷' })).status).toBe(404);
+    expect((await call('dept2', 'PUT', offUrl, { respondents: 3, means: { residents_view: 4 }, votes: { residents_vote: [1, 1, 1, 0] }, note: '纸质问卷' })).status).toBe(404);
     const entered = await call('dept', 'PUT', offUrl, { respondents: 3, means: { residents_view: 4 }, votes: { residents_vote: [1, 1, 1, 0] }, note: '居民代表会议纸质问卷3份' });
     expect(entered.status).toBe(200);
     const [audited] = await app.orm.em.fork().getConnection().execute(
