@@ -14,6 +14,19 @@ function dosTime(at: Date): { time: number; date: number } {
   return { time, date };
 }
 
+/** What an entry's local header and its central directory record both say, in the same order, from `at`. */
+function writeShared(header: Buffer, at: number, e: { time: number; date: number; crc: number; size: number; nameLength: number }) {
+  header.writeUInt16LE(20, at); // version needed to extract: 2.0
+  header.writeUInt16LE(UTF8, at + 2);
+  header.writeUInt16LE(0, at + 4); // method: stored
+  header.writeUInt16LE(e.time, at + 6);
+  header.writeUInt16LE(e.date, at + 8);
+  header.writeUInt32LE(e.crc, at + 10);
+  header.writeUInt32LE(e.size, at + 14); // compressed size = size
+  header.writeUInt32LE(e.size, at + 18);
+  header.writeUInt16LE(e.nameLength, at + 22);
+}
+
 export function storedZip(entries: ZipEntry[], at: Date): Buffer {
   if (entries.length > 0xffff) throw new Error('too many entries for a zip without zip64');
   const { time, date } = dosTime(at);
@@ -22,31 +35,16 @@ export function storedZip(entries: ZipEntry[], at: Date): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(e.data);
+    const shared = { time, date, crc: crc32(e.data), size: e.data.length, nameLength: name.length };
+    // Local header: signature, the shared fields, no extra field.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8, 6);
-    local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeShared(local, 4, shared);
+    // Central record: signature, version made by, the shared fields, no extra/comment/attributes, the local header's offset.
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(UTF8, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(e.data.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeShared(central, 6, shared);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, e.data);
     centrals.push(central, name);
