@@ -44,7 +44,7 @@ process.on('message', (message: { type: string }) => {
     global.gc?.();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
-    send({ type: 'stats', stats: server.engine.stats(), rss: memory.rss, heapUsed: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
+    send({ type: 'stats', stats: server.engine.stats(), rss: memory.rss, heapUsed: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000, sysMs: cpu.system / 1000 });
     void profileStep();
   } else if (message.type === 'stop') {
     void server.stop().then(() => process.exit(0));

@@ -37,6 +37,8 @@ interface ServerStats {
   rss: number;
   heapUsed: number;
   cpuMs: number;
+  /** Of which in the kernel (socket reads and writes, mostly). */
+  sysMs?: number;
 }
 
 interface BenchServer {
@@ -193,10 +195,11 @@ async function run(label: string, store: StoreOption, workflowBundle: WorkflowBu
   const smb = (s: ServerStats) => Math.round(s.rss / 1024 / 1024);
   const hmb = (s: ServerStats) => Math.round(s.heapUsed / 1024 / 1024);
   const serverCpu = serverAfter.cpuMs - serverRoundStart.cpuMs;
+  const serverSys = (serverAfter.sysMs ?? 0) - (serverRoundStart.sysMs ?? 0);
   console.log(
     `${label.padEnd(10)} ${N} workflows in ${elapsed.toFixed(2)} s = ${(N / elapsed).toFixed(1)} wf/s; ` +
       `latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms; ` +
-      `CPU per workflow: worker+client ${(workerCpu / N).toFixed(1)} ms, server ${(serverCpu / N).toFixed(1)} ms; ` +
+      `CPU per workflow: worker+client ${(workerCpu / N).toFixed(1)} ms, server ${(serverCpu / N).toFixed(1)} ms (kernel ${(serverSys / N).toFixed(1)}); ` +
       `RSS server ${smb(serverBefore)} / ${smb(serverAfter)} / ${smb(serverClosed)} MB ` +
       `(heap after GC ${hmb(serverBefore)} / ${hmb(serverAfter)} / ${hmb(serverClosed)} MB), ` +
       `worker ${rssBefore} / ${rssAfter} / ${rssClosed} MB (before / after / after close); ` +

@@ -11,7 +11,7 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const DATA = 0x0, HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, PUSH_PROMISE = 0x5, PING = 0x6, GOAWAY = 0x7;
 const WINDOW_UPDATE = 0x8, CONTINUATION = 0x9;
 const END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8, PRIORITY_FLAG = 0x20;
-const PROTOCOL_ERROR = 0x1, FLOW_CONTROL_ERROR = 0x3, FRAME_SIZE_ERROR = 0x6, COMPRESSION_ERROR = 0x9, CANCEL = 0x8;
+const PROTOCOL_ERROR = 0x1, INTERNAL_ERROR = 0x2, FLOW_CONTROL_ERROR = 0x3, FRAME_SIZE_ERROR = 0x6, COMPRESSION_ERROR = 0x9, CANCEL = 0x8;
 const MAX_WINDOW = 2 ** 31 - 1;
 /** The largest frame the server accepts (its SETTINGS_MAX_FRAME_SIZE). */
 const RECEIVE_FRAME_SIZE = 1 << 20;
@@ -233,8 +233,13 @@ export class H2Connection {
   }
 
   private endRequest(stream: Stream): void {
-    if (stream.size > this.handler.maxRequestSize) this.handler.onTooLarge(stream);
-    else this.handler.onRequest(stream);
+    // A failure of one call's handling resets that stream, never the connection's other calls.
+    try {
+      if (stream.size > this.handler.maxRequestSize) this.handler.onTooLarge(stream);
+      else this.handler.onRequest(stream);
+    } catch {
+      this.reset(stream, INTERNAL_ERROR);
+    }
   }
 
   private onSettings(flags: number, payload: Buffer): void {
