@@ -27,7 +27,7 @@ export const ConfigSchema = Type.Object({
   ),
   EMBEDDED_PG_PORT: Port('must be an integer from 1 to 65535 (port of the embedded PostgreSQL)', 54329),
   DEVSERVER_PORT: Port('must be an integer from 1 to 65535 (port of the embedded Temporal-compatible server)', 7233),
-  JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'must be at least 32 characters; leave unset to use a secret generated into DATA_DIR' })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'must be at least 32 characters; leave unset to use a secret generated once into the database (system_setting)' })),
   AUDIT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'must be at least 32 characters; leave unset to use a secret generated into DATA_DIR/audit-secret' })),
   REFRESH_TOKEN_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14, description: 'must be an integer of days from 1 to 365 (how long a login session lasts without a new password login)' }),
   CHROMIUM_PATH: Type.Optional(Type.String({ minLength: 1, description: 'must be the path of a Chromium executable; leave unset for the Chromium shipped through npm' })),
