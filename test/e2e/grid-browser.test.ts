@@ -123,6 +123,9 @@ describe('a resident\'s matter climbs to the street, closes, and its points are 
       await street.waitForSelector('[data-test=accept]');
       await street.locator('[data-test=accept]').click();
       await street.waitForSelector('[data-test=accept]', { hidden: true });
+      // An empty answer is refused by the API; the page says why under the field, in Chinese.
+      await street.locator('[data-test=answer]').click();
+      await waitText(street, '不能为空', '[data-test=answer-error]');
       await street.locator('textarea[data-test=answer-text]').fill('街道协调环卫所已清运');
       await street.locator('[data-test=answer]').click();
       await street.waitForSelector('[data-test=matter-actions]', { hidden: true });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveSettings, validateCommitmentSet } from '../../domain/dual-commitment/rules.ts';
 import { fieldErrors, ruleText } from '../../web/src/messages/errors.ts';
+import { DEFAULT_GRID_SETTINGS, settingsProblems, type GridMatterSettings } from '../../domain/grid-matter/rules.ts';
 import { daysUntil, starTasksOf, tasksOf } from '../../web/src/views/home/tasks.ts';
 import type { RatingRow } from '../../web/src/api/star-ratings-types.ts';
 import { resolveStarSettings } from '../../domain/star-rating/calendar.ts';
@@ -13,6 +14,27 @@ import type { SetSummary, SetView } from '../../web/src/api/dual-commitments-typ
 const FALLBACK = /^不符合要求/;
 
 describe('field rules in Chinese', () => {
+  it('translates the grid matters\' rules: a department\'s broken dispatch rules and a matter\'s refused steps', () => {
+    const broken = {
+      reminderBeforeHours: -1, ratingWindowDays: 0,
+      categories: [
+        { code: 'Bad Code', name: ' ', responderKind: 'department', responderId: null, startLevel: 'nowhere', deadlineHours: { normal: [1, 2], urgent: [1, 1, 1, 1] } },
+        { code: 'dup', name: '重复', responderKind: 'utility', responderId: 'not-registered', startLevel: 'grid', deadlineHours: { normal: [1, 1, 1, 1], urgent: [1, 1, 1, 1] } },
+        { code: 'dup', name: '重复', responderKind: 'community', responderId: 'someone', startLevel: 'grid', deadlineHours: { normal: [1, 1, 1, 1], urgent: [1, 1, 1, 1] } },
+      ],
+    } as unknown as GridMatterSettings;
+    const rules = [
+      ...settingsProblems(broken, new Map()).map((p) => p.rule),
+      ...settingsProblems({ ...DEFAULT_GRID_SETTINGS, categories: [] }, new Map()).map((p) => p.rule),
+      // What the API says of a matter's steps and a resident's report (api/services/grid-matters).
+      'must be the number of a matter (GM-…)', 'must be the number of a matter you can see', 'must be an 11-digit mobile number',
+      'must be a building of this grid: 1号楼, 2号楼', 'must be evidence uploaded first (POST /evidence)',
+    ];
+    expect(rules.length).toBeGreaterThan(12);
+    expect(rules.filter((rule) => FALLBACK.test(ruleText(rule)))).toEqual([]);
+    expect(fieldErrors([{ field: 'body.into', rule: 'must be the number of a matter (GM-…)' }])).toEqual({ into: '请填写事项编号（GM-开头）' });
+  });
+
   it('translates every rule of a broken draft and of broken cycle settings', () => {
     const problems = validateCommitmentSet(
       [
