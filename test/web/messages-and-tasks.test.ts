@@ -32,7 +32,7 @@ describe('field rules in Chinese', () => {
     ];
     expect(rules.length).toBeGreaterThan(12);
     expect(rules.filter((rule) => FALLBACK.test(ruleText(rule)))).toEqual([]);
-    expect(fieldErrors([{ field: 'body.into', rule: 'must be the number of a matter (GM-…)' }])).toEqual({ into: '请填写事项编号（GM-开头）' });
+    expect(fieldErrors([{ field: 'body.into', rule: 'must be the number of a matter (GM-…)' }])).toEqual({ into: '请填写完整的事项编号，如 GM-20261204-000001' });
   });
 
   it('translates every rule of a broken draft and of broken cycle settings', () => {

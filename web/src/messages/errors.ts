@@ -117,7 +117,7 @@ const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must match format "uuid"$/, () => '格式不正确'],
   [/^must match format "date"$/, () => '请选择日期'],
   // Grid matters (网格事项): a matter's steps and the department's dispatch rules.
-  [/^must be the number of a matter \(GM-…\)$/, () => '请填写事项编号（GM-开头）'],
+  [/^must be the number of a matter \(GM-…\)$/, () => '请填写完整的事项编号，如 GM-20261204-000001'],
   [/^must be the number of a matter you can see$/, () => '没有这个编号的事项，或不在您的管辖范围内'],
   [/^must not be empty$/, () => '不能为空'],
   [/^must be an 11-digit mobile number$/, () => '请填写11位手机号码'],
