@@ -6,14 +6,8 @@
 // does not close on its day: the department is reminded after `answerDays` and again, then
 // dismisses it and the round closes, the pay grades and bonuses following the corrected band.
 // A filing after 公示's days is refused. The final history is replayed, and a recorded one still replays.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
   answerAssessmentObjection, assessedWorkflowId, assessmentRoundStatus, assessmentRoundWorkflowId, closeAssessmentScoring, fileAssessmentObjection,
   signOffAssessmentRound, submitAssessmentScores, type RoundInput,
@@ -21,15 +15,15 @@ import {
 import { bonusOf, correctedBand, type ObjectionAnswer } from '../../domain/assessment/objections.ts';
 import { assignGrades, payGradeMove, weightedScore, type SchemeDefinition } from '../../domain/assessment/rules.ts';
 import type { Filing } from '../../domain/assessment/state.ts';
-import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
+import type { WorkflowHarness } from '../support/workflow-harness.ts';
+import { recordHistory, refusalType, replayRecorded, startAssessmentHarness, type Logged } from './assessment-support.ts';
 
 const DAY = 86_400_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const HISTORY = path.join(here, 'histories/assessment-round-objections-v1.json');
+const HISTORY = 'assessment-round-objections-v1';
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'assessment-objections-test';
-const log: { name: string; at: number; input: Record<string, any> }[] = [];
+const log: Logged[] = [];
 const filings = new Map<string, Filing[]>();
 const totals = new Map<string, number>();
 const results = new Map<string, { band: string; payAfter: number; bonus: number | null }>();
@@ -52,10 +46,9 @@ const REVIEW: SchemeDefinition = {
 };
 
 beforeAll(async () => {
-  const at = async (name: string, input: Record<string, unknown>) => log.push({ name, at: await env.currentTimeMs(), input });
-  harness = await startWorkflowHarness({
-    taskQueue,
-    activities: {
+  harness = await startAssessmentHarness({
+    taskQueue, log,
+    activities: (at) => ({
       recordAssessmentFiling: async (input: { subjectId: string; filing: Filing }) => {
         filings.set(input.subjectId, [...(filings.get(input.subjectId) ?? []), input.filing]);
       },
@@ -70,14 +63,6 @@ beforeAll(async () => {
         }
         return { graded: totals.size };
       },
-      recordAssessmentStage: (input: Record<string, unknown>) => at('recordAssessmentStage', input),
-      recordAssessmentSignOff: (input: Record<string, unknown>) => at('recordAssessmentSignOff', input),
-      remindAssessment: async (input: Record<string, unknown>) => {
-        await at('remindAssessment', input);
-        return { notified: 1 };
-      },
-      prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: {}, meta: { issuingUnit: '组织部' },
-        subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
       acceptAssessmentObjection: (input: Record<string, unknown>) => at('acceptAssessmentObjection', input),
       answerAssessmentObjection: async (input: { answer: ObjectionAnswer; definition: SchemeDefinition }) => {
         await at('answerAssessmentObjection', input);
@@ -94,8 +79,7 @@ beforeAll(async () => {
           bonuses.set(id, r.bonus);
         }
       },
-    },
-    reportActivities: { renderReport: async () => ({ sha256: 'b'.repeat(64), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 }) },
+    }),
   });
   env = harness.env;
 }, 60_000);
@@ -103,12 +87,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-const refusalType = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-};
 
 describe('assessment round with 公示 objections', () => {
   it('holds 公示 open while an objection is unanswered, reminds the department, and applies the upheld correction', async () => {
@@ -157,14 +135,11 @@ describe('assessment round with 公示 objections', () => {
     expect(Object.fromEntries(payGrades)).toEqual({ u1: 6, u2: 6, u3: 5 });
     expect(Object.fromEntries(bonuses)).toEqual({ u1: 3000, u2: 3000, u3: 1500 });
     await harness.replay(assessmentRoundWorkflowId(roundId));
-    if (process.env.RECORD_HISTORIES) await writeFile(HISTORY, historyToJSON(await round.fetchHistory()));
+    await recordHistory(HISTORY, round);
   }, 180_000);
 
   it('still replays the recorded history of a round with objections', async () => {
-    const history = historyFromJSON(JSON.parse(await readFile(HISTORY, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'assessment-round-objections-v1');
-    const updates = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
-    expect(updates).toEqual(['closeAssessmentScoring', 'signOffAssessmentRound', 'fileAssessmentObjection', 'fileAssessmentObjection',
+    expect((await replayRecorded(harness, HISTORY)).updates).toEqual(['closeAssessmentScoring', 'signOffAssessmentRound', 'fileAssessmentObjection', 'fileAssessmentObjection',
       'answerAssessmentObjection', 'answerAssessmentObjection']);
   }, 60_000);
 });

@@ -5,14 +5,9 @@
 // assessed that names 公示's end; a notice the renderer refuses is left out and the round goes on; an
 // upheld objection prints the corrected subject's papers again before the round closes. The final
 // history is replayed, and a recorded one still replays.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
   answerAssessmentObjection, assessedWorkflowId, assessmentRoundStatus, assessmentRoundWorkflowId, closeAssessmentScoring, fileAssessmentObjection, signOffAssessmentRound,
   submitAssessmentScores, type RoundInput,
@@ -20,15 +15,15 @@ import {
 import { weightedScore, type SchemeDefinition } from '../../domain/assessment/rules.ts';
 import type { Filing } from '../../domain/assessment/state.ts';
 import type { ReportRequest } from '../../domain/reports/contracts.ts';
-import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
+import type { WorkflowHarness } from '../support/workflow-harness.ts';
+import { recordHistory, replayRecorded, startAssessmentHarness, type Logged } from './assessment-support.ts';
 
 const DAY = 86_400_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const HISTORY = path.join(here, 'histories/assessment-papers-v1.json');
+const HISTORY = 'assessment-papers-v1';
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'assessment-papers-test';
-const log: { name: string; at: number; input: Record<string, any> }[] = [];
+const log: Logged[] = [];
 const filings = new Map<string, Filing[]>();
 const rendered: { type: string; subjectId: string }[] = [];
 
@@ -44,41 +39,24 @@ const SCHEME: SchemeDefinition = {
 };
 
 beforeAll(async () => {
-  const at = async (name: string, input: Record<string, unknown>) => log.push({ name, at: await env.currentTimeMs(), input });
-  harness = await startWorkflowHarness({
-    taskQueue,
-    activities: {
+  harness = await startAssessmentHarness({
+    taskQueue, log,
+    activities: (at) => ({
       recordAssessmentFiling: async (input: { subjectId: string; filing: Filing }) => {
         filings.set(input.subjectId, [...(filings.get(input.subjectId) ?? []), input.filing]);
       },
       scoreAssessedSubject: async (input: { subjectId: string; definition: SchemeDefinition }) => ({
         total: weightedScore(input.definition, filings.get(input.subjectId) ?? [], {}).total }),
       gradeAssessmentRound: async () => ({ graded: 3 }),
-      recordAssessmentStage: (input: Record<string, unknown>) => at('recordAssessmentStage', input),
-      recordAssessmentSignOff: (input: Record<string, unknown>) => at('recordAssessmentSignOff', input),
-      remindAssessment: async () => ({ notified: 1 }),
-      prepareAssessmentRanking: async (input: { roundId: string }) => {
-        await at('prepareAssessmentRanking', input);
-        return { type: 'assessment-ranking', data: {}, meta: { issuingUnit: '组织部' }, subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' };
-      },
-      prepareAssessmentPaper: async (input: { roundId: string; subjectId: string; kind: string }) => {
-        await at('prepareAssessmentPaper', input);
-        return { type: input.kind === 'score_sheet' ? 'assessment-score-sheet' : 'assessment-result-notice', data: {}, meta: { issuingUnit: '组织部' },
-          subjectType: 'assessment_subject', subjectId: input.subjectId, createdBy: 'test' };
-      },
-      recordAssessmentPapers: (input: Record<string, unknown>) => at('recordAssessmentPapers', input),
       acceptAssessmentObjection: async () => undefined,
       answerAssessmentObjection: (input: Record<string, unknown>) => at('answerAssessmentObjection', input),
-      closeAssessmentRound: (input: Record<string, unknown>) => at('closeAssessmentRound', input),
-    },
-    reportActivities: {
-      renderReport: async (request: ReportRequest) => {
-        rendered.push({ type: request.type, subjectId: request.subjectId });
-        // The renderer refuses u3's notice (bad data fails the same on every attempt): it is left out, the round goes on.
-        if (request.type === 'assessment-result-notice' && request.subjectId === 'u3') throw ApplicationFailure.nonRetryable('no grade', 'ReportDataError');
-        const n = rendered.length.toString(16).padStart(2, '0');
-        return { sha256: n.repeat(32), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 };
-      },
+    }),
+    renderReport: async (request: ReportRequest) => {
+      rendered.push({ type: request.type, subjectId: request.subjectId });
+      // The renderer refuses u3's notice (bad data fails the same on every attempt): it is left out, the round goes on.
+      if (request.type === 'assessment-result-notice' && request.subjectId === 'u3') throw ApplicationFailure.nonRetryable('no grade', 'ReportDataError');
+      const n = rendered.length.toString(16).padStart(2, '0');
+      return { sha256: n.repeat(32), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 };
     },
   });
   env = harness.env;
@@ -140,13 +118,11 @@ describe('the papers of an assessment round', () => {
     // Each paper rendered once per printing (no retries double a version): 3 sheets, 3 notices (one refused), 2 again, and the ranking.
     expect(rendered.filter((r) => r.type !== 'assessment-ranking')).toHaveLength(8);
     await harness.replay(assessmentRoundWorkflowId(roundId));
-    if (process.env.RECORD_HISTORIES) await writeFile(HISTORY, historyToJSON(await round.fetchHistory()));
+    await recordHistory(HISTORY, round);
   }, 180_000);
 
   it('still replays the recorded history of a round with papers', async () => {
-    const history = historyFromJSON(JSON.parse(await readFile(HISTORY, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'assessment-papers-v1');
-    const activities = history.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    const { activities } = await replayRecorded(harness, HISTORY);
     expect(activities.filter((a) => a === 'prepareAssessmentPaper')).toHaveLength(8);
   }, 60_000);
 });

@@ -3,39 +3,32 @@
 // returns one rating with a reason (refused without one, refused twice), the community files again, the street
 // confirms; only confirmed ratings count; the department signs; after 公示 the report to the regulator is rendered.
 // 四率评价 — rates from counts with one community 无数据, graded, signed by street and department. Final histories replay.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
   assessedWorkflowId, assessmentRoundWorkflowId, reviewAssessmentFiling, signOffAssessmentRound, submitAssessmentScores, type RoundInput,
 } from '../../domain/assessment/contracts.ts';
 import { FOUR_RATES_COMMUNITY, PROPERTY_SERVICE_RATING as P } from '../../domain/assessment/defaults-rates.ts';
 import { assignGrades, rateShare, weightedScore, type RateCount, type RateSource, type SchemeDefinition } from '../../domain/assessment/rules.ts';
 import type { Filing, Review } from '../../domain/assessment/state.ts';
-import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
+import type { WorkflowHarness } from '../support/workflow-harness.ts';
+import { recordHistory, refusalType, replayRecorded, startAssessmentHarness, type Logged } from './assessment-support.ts';
 
 const DAY = 86_400_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const HISTORY = path.join(here, 'histories/assessment-property-service-v1.json');
+const HISTORY = 'assessment-property-service-v1';
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'assessment-rates-test';
-const log: { name: string; at: number; input: Record<string, unknown> }[] = [];
+const log: Logged[] = [];
 const filings = new Map<string, (Filing & { status: string | null })[]>();
 const totals = new Map<string, number>();
 const grades: string[] = [];
 const counts: Record<string, Partial<Record<RateSource, RateCount>>> = {};
 
 beforeAll(async () => {
-  const at = async (name: string, input: Record<string, unknown>) => log.push({ name, at: await env.currentTimeMs(), input });
-  harness = await startWorkflowHarness({
-    taskQueue,
-    activities: {
+  harness = await startAssessmentHarness({
+    taskQueue, log,
+    activities: (at) => ({
       recordAssessmentFiling: async (input: { subjectId: string; filing: Filing; pendingReview?: boolean }) => {
         await at('recordAssessmentFiling', input);
         const list = (filings.get(input.subjectId) ?? []).filter((f) => !(f.source === input.filing.source && f.accountId === input.filing.accountId));
@@ -59,23 +52,12 @@ beforeAll(async () => {
         for (const p of assignGrades(input.definition, [...totals].map(([id, total]) => ({ id, name: id, total })))) grades.push(`${p.id}:${p.band}`);
         return { graded: totals.size };
       },
-      recordAssessmentStage: (input: Record<string, unknown>) => at('recordAssessmentStage', input),
-      recordAssessmentSignOff: (input: Record<string, unknown>) => at('recordAssessmentSignOff', input),
-      remindAssessment: async () => ({ notified: 0 }),
-      prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: {}, meta: { issuingUnit: '组织部' },
-        subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
-      // The shipped schemes print papers per assessed (outputs.papers): stubbed like the ranking.
-      prepareAssessmentPaper: async (input: { subjectId: string; kind: string }) => ({ type: `assessment-${input.kind}`, data: {}, meta: { issuingUnit: '组织部' },
-        subjectType: 'assessment_subject', subjectId: input.subjectId, createdBy: 'test' }),
-      recordAssessmentPapers: async () => undefined,
       prepareAssessmentReportTo: async (input: Record<string, unknown>) => {
         await at('prepareAssessmentReportTo', input);
         return { type: 'assessment-report-to', data: {}, meta: { issuingUnit: '组织部' }, subjectType: 'assessment_round', subjectId: 'r', createdBy: 'test' };
       },
       recordAssessmentReportTo: (input: Record<string, unknown>) => at('recordAssessmentReportTo', input),
-      closeAssessmentRound: (input: Record<string, unknown>) => at('closeAssessmentRound', input),
-    },
-    reportActivities: { renderReport: async () => ({ sha256: 'b'.repeat(64), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 }) },
+    }),
   });
   env = harness.env;
 }, 60_000);
@@ -83,12 +65,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-};
 
 describe('the rates lane\'s shipped schemes, whole rounds', () => {
   it('红色物业: community ratings, the street\'s first review (return with a reason, confirm), grading, sign-off, the report to the regulator', async () => {
@@ -106,13 +82,13 @@ describe('the rates lane\'s shipped schemes, whole rounds', () => {
 
     expect((await rate('p1', 38)).reviews).toEqual({ 'supervisor:community-1': 'pending' });
     await rate('p2', 40);
-    expect(await refusal(review('p2', 'return', ' '))).toBe('Invalid');
+    expect(await refusalType(review('p2', 'return', ' '))).toBe('Invalid');
     expect((await review('p2', 'return', '服务质量评分偏高，请核实投诉台账')).reviews).toEqual({ 'supervisor:community-1': 'returned' });
-    expect(await refusal(review('p2', 'confirm', null))).toBe('WrongStage');
+    expect(await refusalType(review('p2', 'confirm', null))).toBe('WrongStage');
     expect((await rate('p2', 30)).reviews).toEqual({ 'supervisor:community-1': 'pending' });
     await review('p2', 'confirm', null);
     await review('p1', 'confirm', null);
-    expect(await refusal(review('p1', 'confirm', null))).toBe('WrongStage');
+    expect(await refusalType(review('p1', 'confirm', null))).toBe('WrongStage');
 
     await env.sleep(30 * DAY);
     // p1: 20 + 35×38/40 + 20×18/20 + 25×0.9 = 93.75 (优秀, cap 20% of 2 = 0 → 良好 capped); p2: 20 + 26.25 + 18 + 12.5 = 76.75 (合格).
@@ -128,7 +104,7 @@ describe('the rates lane\'s shipped schemes, whole rounds', () => {
     expect(log.filter((l) => l.name === 'recordAssessmentReview').map((l) => (l.input.review as Review).decision)).toEqual(['return', 'confirm', 'confirm']);
     await harness.replay(assessmentRoundWorkflowId(roundId));
     await harness.replay(assessedWorkflowId(roundId, 'p2'));
-    if (process.env.RECORD_HISTORIES) await writeFile(HISTORY, historyToJSON(await round.fetchHistory()));
+    await recordHistory(HISTORY, round);
   }, 180_000);
 
   it('四率评价: a community without records is 无数据 for its rates and is not given full marks', async () => {
@@ -153,7 +129,6 @@ describe('the rates lane\'s shipped schemes, whole rounds', () => {
   }, 180_000);
 
   it('still replays the recorded 红色物业 round', async () => {
-    const history = historyFromJSON(JSON.parse(await readFile(HISTORY, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'assessment-property-service-v1');
+    await replayRecorded(harness, HISTORY);
   }, 60_000);
 });

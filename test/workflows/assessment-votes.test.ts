@@ -7,14 +7,9 @@
 // department scores the deeds, the round is graded, signed, shown (公示) and the best are
 // awarded. 述职: the assessed file a report answering every 必答题, 党员代表 and the department
 // vote once each, the grade follows the mean. Final histories are replayed and recorded ones too.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
   assessedWorkflowId, assessmentRoundStatus, assessmentRoundWorkflowId, closeAssessmentScoring, nominateAssessmentCandidate, reviewAssessmentNomination,
   signOffAssessmentRound, submitAssessmentScores, type RoundInput,
@@ -25,25 +20,23 @@ import {
 import { assignGrades, honourList, weightedScore, type SchemeDefinition } from '../../domain/assessment/rules.ts';
 import type { Filing } from '../../domain/assessment/state.ts';
 import type { Candidate, NominationEntry } from '../../domain/assessment/votes.ts';
-import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
+import type { WorkflowHarness } from '../support/workflow-harness.ts';
+import { recordHistory, refusalType, replayRecorded, startAssessmentHarness, type Logged } from './assessment-support.ts';
 
 const DAY = 86_400_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const historyFile = (name: string) => path.join(here, `histories/${name}.json`);
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'assessment-votes-test';
-const log: { name: string; at: number; input: Record<string, unknown> }[] = [];
+const log: Logged[] = [];
 const filings = new Map<string, Filing[]>();
 const recorded = new Map<string, number>();
 const totals = new Map<string, Map<string, number>>();
 const results = new Map<string, { id: string; band: string; rank: number; honoured: boolean }[]>();
 
 beforeAll(async () => {
-  const at = async (name: string, input: Record<string, unknown>) => log.push({ name, at: await env.currentTimeMs(), input });
-  harness = await startWorkflowHarness({
-    taskQueue,
-    activities: {
+  harness = await startAssessmentHarness({
+    taskQueue, log,
+    activities: (at) => ({
       recordAssessmentFiling: async (input: { subjectId: string; filing: Filing }) => {
         const key = `${input.subjectId}/${input.filing.source}:${input.filing.accountId}`;
         recorded.set(key, (recorded.get(key) ?? 0) + 1);
@@ -67,21 +60,7 @@ beforeAll(async () => {
         results.set(input.roundId, placed.map((p) => ({ id: p.id, band: p.band, rank: p.rank, honoured: honoured.has(p.id) })));
         return { graded: placed.length };
       },
-      recordAssessmentStage: (input: Record<string, unknown>) => at('recordAssessmentStage', input),
-      recordAssessmentSignOff: (input: Record<string, unknown>) => at('recordAssessmentSignOff', input),
-      remindAssessment: async (input: Record<string, unknown>) => {
-        await at('remindAssessment', input);
-        return { notified: 1 };
-      },
-      prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: {}, meta: { issuingUnit: '组织部' },
-        subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
-      // The shipped schemes print papers per assessed (outputs.papers): stubbed like the ranking.
-      prepareAssessmentPaper: async (input: { subjectId: string; kind: string }) => ({ type: `assessment-${input.kind}`, data: {}, meta: { issuingUnit: '组织部' },
-        subjectType: 'assessment_subject', subjectId: input.subjectId, createdBy: 'test' }),
-      recordAssessmentPapers: async () => undefined,
-      closeAssessmentRound: (input: Record<string, unknown>) => at('closeAssessmentRound', input),
-    },
-    reportActivities: { renderReport: async () => ({ sha256: 'b'.repeat(64), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 }) },
+    }),
   });
   env = harness.env;
 }, 60_000);
@@ -90,11 +69,6 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const refusalType = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-};
 const start = (roundId: string, definition: SchemeDefinition, subjects: RoundInput['subjects'] = []) =>
   env.client.workflow.start('assessmentRound', { taskQueue, workflowId: assessmentRoundWorkflowId(roundId), args: [{ roundId, definition, subjects }] });
 const fileFor = (roundId: string) => (id: string, f: Filing) =>
@@ -102,7 +76,7 @@ const fileFor = (roundId: string) => (id: string, f: Filing) =>
 const stagesOf = (roundId: string) => log.filter((l) => l.name === 'recordAssessmentStage' && l.input.roundId === roundId).map((l) => l.input.stage);
 async function keep(name: string, round: WorkflowHandle) {
   await harness.replay(round.workflowId);
-  if (process.env.RECORD_HISTORIES) await writeFile(historyFile(name), historyToJSON(await round.fetchHistory()));
+  await recordHistory(name, round);
 }
 
 /** Nominations through review to admitted subjects; returns the round's handle (at scoring) and when it started. */
@@ -224,7 +198,6 @@ describe('shipped schemes with votes, nominations and texts', () => {
 
   it.each(['assessment-most-beautiful-grid-worker-v1', 'assessment-most-beautiful-building-head-v1', 'assessment-report-review-v1'])(
     'still replays the recorded history %s', async (name) => {
-      const history = historyFromJSON(JSON.parse(await readFile(historyFile(name), 'utf8')));
-      await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, name);
+      await replayRecorded(harness, name);
     }, 60_000);
 });

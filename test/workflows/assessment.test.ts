@@ -6,29 +6,24 @@
 // scoring closes on day 14, the round is graded with the top band capped, the street and the
 // department sign off (the department after an escalation), the ranking is printed, 公示 runs
 // 5 days and pay grades move. Final histories are replayed, and a recorded one still replays.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import {
   assessedWorkflowId, assessmentRoundWorkflowId, closeAssessmentScoring, signOffAssessmentRound, submitAssessmentScores, type RoundInput,
 } from '../../domain/assessment/contracts.ts';
 import { GRID_WORKER_HALF_YEARLY as G } from '../../domain/assessment/defaults.ts';
 import { assignGrades, payGradeMove, weightedScore, type Entry, type SchemeDefinition } from '../../domain/assessment/rules.ts';
 import type { Filing } from '../../domain/assessment/state.ts';
-import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness.ts';
+import type { WorkflowHarness } from '../support/workflow-harness.ts';
+import { recordHistory, refusalType, replayRecorded, startAssessmentHarness, type Logged } from './assessment-support.ts';
 
 const DAY = 86_400_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const HISTORY = path.join(here, 'histories/assessment-round-v1.json');
+const HISTORY = 'assessment-round-v1';
 let env: TestWorkflowEnvironment;
 let harness: WorkflowHarness;
 const taskQueue = 'assessment-test';
-const log: { name: string; at: number; input: Record<string, unknown> }[] = [];
+const log: Logged[] = [];
 const filings = new Map<string, Filing[]>();
 const totals = new Map<string, number>();
 const results: { id: string; band: string; rank: number; payAfter: number }[] = [];
@@ -36,10 +31,9 @@ const payGrades = new Map<string, number>([['g1', 7], ['g2', 18], ['g3', 5], ['g
 const rates = { grid_matters_closed_in_time: 0.9, grid_matters_satisfied: 1 };
 
 beforeAll(async () => {
-  const at = async (name: string, input: Record<string, unknown>) => log.push({ name, at: await env.currentTimeMs(), input });
-  harness = await startWorkflowHarness({
-    taskQueue,
-    activities: {
+  harness = await startAssessmentHarness({
+    taskQueue, log,
+    activities: (at) => ({
       recordAssessmentFiling: async (input: { subjectId: string; filing: Filing }) => {
         await at('recordAssessmentFiling', input);
         const list = (filings.get(input.subjectId) ?? []).filter((f) => !(f.source === input.filing.source && f.accountId === input.filing.accountId));
@@ -57,27 +51,12 @@ beforeAll(async () => {
         }
         return { graded: totals.size };
       },
-      recordAssessmentStage: (input: Record<string, unknown>) => at('recordAssessmentStage', input),
-      recordAssessmentSignOff: (input: Record<string, unknown>) => at('recordAssessmentSignOff', input),
-      remindAssessment: async (input: Record<string, unknown>) => {
-        await at('remindAssessment', input);
-        return { notified: 1 };
-      },
-      prepareAssessmentRanking: async (input: { roundId: string }) => ({ type: 'assessment-ranking', data: { rows: results.length }, meta: { issuingUnit: '组织部' },
-        subjectType: 'assessment_round', subjectId: input.roundId, createdBy: 'test' }),
-      // The shipped scheme prints a score sheet and a result notice per assessed (outputs.papers).
-      prepareAssessmentPaper: async (input: { subjectId: string; kind: string }) => {
-        await at('prepareAssessmentPaper', input);
-        return { type: `assessment-${input.kind}`, data: {}, meta: { issuingUnit: '组织部' }, subjectType: 'assessment_subject', subjectId: input.subjectId,
-          createdBy: 'test' };
-      },
-      recordAssessmentPapers: (input: Record<string, unknown>) => at('recordAssessmentPapers', input),
+      // The shipped scheme prints a score sheet and a result notice per assessed (outputs.papers): the default stubs.
       closeAssessmentRound: async (input: Record<string, unknown>) => {
         await at('closeAssessmentRound', input);
         for (const r of results) payGrades.set(r.id, r.payAfter);
       },
-    },
-    reportActivities: { renderReport: async () => ({ sha256: 'a'.repeat(64), bytes: 1, pages: 1, storagePath: 'x', reportFileId: null, version: 1 }) },
+    }),
   });
   env = harness.env;
 }, 60_000);
@@ -86,11 +65,6 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const refusalType = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-};
 const people = (p: number, ticked: number[], d: number): Record<string, Entry> => ({ patrol: { points: p }, service: { ticked }, discipline: { points: d } });
 
 describe('assessment round driven by the shipped half-yearly 网格员 scheme', () => {
@@ -156,16 +130,10 @@ describe('assessment round driven by the shipped half-yearly 网格员 scheme', 
     expect(papers.sort()).toEqual(['g1', 'g2', 'g3', 'g4', 'g5'].flatMap((g) => [`result_notice:${g}`, `score_sheet:${g}`]).sort());
     await harness.replay(assessmentRoundWorkflowId(roundId));
     await harness.replay(assessedWorkflowId(roundId, 'g1'));
-    if (process.env.RECORD_HISTORIES) {
-      const history = await round.fetchHistory();
-      await writeFile(HISTORY, historyToJSON(history));
-    }
+    await recordHistory(HISTORY, round);
   }, 180_000);
 
   it('still replays the recorded history of a whole round', async () => {
-    const history = historyFromJSON(JSON.parse(await readFile(HISTORY, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, 'assessment-round-v1');
-    const updates = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
-    expect(updates).toEqual(['signOffAssessmentRound', 'signOffAssessmentRound']);
+    expect((await replayRecorded(harness, HISTORY)).updates).toEqual(['signOffAssessmentRound', 'signOffAssessmentRound']);
   }, 60_000);
 });
