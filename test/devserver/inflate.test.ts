@@ -1,4 +1,4 @@
-// devserver/inflate.ts: the JavaScript gunzip of small requests gives node:zlib's bytes for every
+// devserver/inflate.ts: the gunzip of small requests (fflate, checked by CRC-32 and length) gives node:zlib's bytes for every
 // kind of deflate block (stored, fixed, dynamic, long matches), and hands back to node:zlib (which
 // then raises the error) whatever it must not answer: a damaged CRC, a truncated member, two members.
 import zlib from 'node:zlib';
