@@ -4,11 +4,12 @@
 // flow control), gzipped requests, a cancelled long poll (its slot must be given up), errors as
 // trailers-only answers. The whole conformance suite runs through this transport as the default.
 import http2 from 'node:http2';
+import net from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../devserver/index.ts';
-import { HpackDecoder, huffmanEncode, type RequestHeaders } from '../../devserver/h2/hpack.ts';
+import { HpackDecoder, HpackError, type RequestHeaders } from '../../devserver/h2/hpack.ts';
 import { decodeMessage, encodeMessage, lookupType } from '../../devserver/proto.ts';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -47,12 +48,18 @@ describe('HPACK decoder', () => {
     const again = fresh();
     decoder.decode(Buffer.from([0x80 | 62, 0x80 | 63]), again);
     expect(again.all).toEqual([['ccccc', 'zzzzz'], ['bbbbb', 'yyyyy']]);
-    expect(() => decoder.decode(Buffer.from([0x80 | 64]), fresh())).toThrow(/outside the table/);
-    expect(() => decoder.decode(Buffer.from([0x3f, 0xe2, 0x1f]), fresh())).toThrow(/above the limit/);
-    // A Huffman string padded with a zero bit is malformed.
-    const bad = huffmanEncode('a');
-    bad[0] = bad[0]! & 0xfe;
-    expect(() => decoder.decode(Buffer.concat([Buffer.from([0x00, 0x81]), bad, Buffer.from([0x00])]), fresh())).toThrow(/padding/);
+    // Each error is an HpackError (the connection answers GOAWAY COMPRESSION_ERROR).
+    expect(() => decoder.decode(Buffer.from([0x80 | 64]), fresh())).toThrow(HpackError);
+    expect(() => decoder.decode(Buffer.from([0x80 | 64]), fresh())).toThrow(/OOB/);
+    // Table size updates up to the 4096 the server announced are taken, 4097 is not.
+    decoder.decode(Buffer.from([0x3f, 0xe1, 0x1f]), fresh());
+    expect(() => decoder.decode(Buffer.from([0x3f, 0xe2, 0x1f]), fresh())).toThrow(/bigger than maximum/);
+    // A Huffman string padded with a zero bit is malformed: 'a' is 00011, padded 111 (0x1f), here 110.
+    expect(() => decoder.decode(Buffer.from([0x00, 0x81, 0x1e, 0x00]), fresh())).toThrow(/not EOS/);
+    // RFC 7541 C.4.1 decodes again after the errors ('www.example.com', Huffman).
+    const after = fresh();
+    decoder.decode(hex('8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff'), after);
+    expect(after.all).toEqual([[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', 'www.example.com']]);
   });
 });
 
@@ -115,6 +122,30 @@ describe('the h2 transport with raw HTTP/2 clients', () => {
       await handle.terminate();
     }
   }, 60_000);
+
+  it('closes a connection whose header block is malformed with GOAWAY COMPRESSION_ERROR', async () => {
+    const [host, port] = [server.address.slice(0, server.address.lastIndexOf(':')), Number(server.address.slice(server.address.lastIndexOf(':') + 1))];
+    const socket = net.connect(port, host);
+    const frames = (type: number, flags: number, id: number, payload: Buffer) => {
+      const head = Buffer.alloc(9);
+      head.writeUIntBE(payload.length, 0, 3);
+      head[3] = type;
+      head[4] = flags;
+      head.writeUInt32BE(id, 5);
+      return Buffer.concat([head, payload]);
+    };
+    const received: Buffer[] = [];
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', () => undefined);
+    // The preface, empty SETTINGS, then HEADERS (END_STREAM | END_HEADERS) naming index 70, outside both tables.
+    socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), frames(4, 0, 0, Buffer.alloc(0)), frames(1, 5, 1, Buffer.from([0x80 | 70]))]));
+    await closed;
+    const bytes = Buffer.concat(received);
+    let goAway: number | undefined;
+    for (let pos = 0; pos + 9 <= bytes.length; pos += 9 + bytes.readUIntBE(pos, 3)) if (bytes[pos + 3] === 7) goAway = bytes.readUInt32BE(pos + 9 + 4);
+    expect(goAway).toBe(0x9);
+  }, 30_000);
 
   it('gives up a cancelled long poll at once, and answers errors trailers-only with their code', async () => {
     const session = http2.connect(`http://${server.address}`);
