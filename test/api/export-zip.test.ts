@@ -1,6 +1,5 @@
-// The stored zip of a round's papers (api/services/export/zip.ts) read as unzip reads it: every entry back with its UTF-8
-// name and bytes, each local header agreeing with its central record field by field (an unzip tool refuses or warns on a
-// mismatch), the moment as DOS time, and the directory where the end record says; `unzip -t` agrees where it is installed.
+// The stored zip of a round's papers (api/services/export/zip.ts): every entry back with its UTF-8 name and bytes, stored
+// (method 0) with the moment as DOS time, no name lost to a repeat, and `unzip -t` agrees where it is installed.
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,22 +22,24 @@ describe('storedZip', () => {
     expect(readStoredZip(zip)).toEqual(entries);
   });
 
-  it('writes each local header as its central record says, at the moment given', () => {
+  it('stores every entry as it is, dated at the moment given, with UTF-8 names flagged', () => {
     const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    expect([zip.readUInt16LE(end + 8), zip.readUInt16LE(end + 10), end - zip.readUInt32LE(end + 12)]).toEqual([3, 3, zip.readUInt32LE(end + 16)]);
+    expect(zip.readUInt16LE(end + 10)).toBe(entries.length);
     let central = zip.readUInt32LE(end + 16);
     for (const e of entries) {
-      const local = zip.readUInt32LE(central + 42);
-      expect(zip.readUInt32LE(local)).toBe(0x04034b50);
-      // version needed, flags, method, time, date, CRC-32, compressed size, size, name length: 24 bytes, the same in both.
-      expect(zip.subarray(local + 4, local + 28)).toEqual(zip.subarray(central + 6, central + 30));
-      expect([zip.readUInt16LE(local + 6), zip.readUInt16LE(local + 8), zip.readUInt32LE(local + 22)]).toEqual([0x0800, 0, e.data.length]);
-      const time = zip.readUInt16LE(local + 10);
-      const date = zip.readUInt16LE(local + 12);
+      expect(zip.readUInt32LE(central)).toBe(0x02014b50);
+      const [flags, method, time, date, size] = [zip.readUInt16LE(central + 8), zip.readUInt16LE(central + 10), zip.readUInt16LE(central + 12),
+        zip.readUInt16LE(central + 14), zip.readUInt32LE(central + 20)];
+      expect(zip.subarray(central + 46, central + 46 + zip.readUInt16LE(central + 28)).toString('utf8')).toBe(e.name);
+      expect([method, size, Boolean(flags & 0x0800) || /^[\x20-\x7e]*$/.test(e.name)]).toEqual([0, e.data.length, true]);
       expect([(date >> 9) + 1980, (date >> 5) & 15, date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2]).toEqual([2026, 11, 30, 9, 41, 36]);
-      central += 46 + zip.readUInt16LE(central + 28);
+      central += 46 + zip.readUInt16LE(central + 28) + zip.readUInt16LE(central + 30) + zip.readUInt16LE(central + 32);
     }
     expect(central).toBe(end);
+  });
+
+  it('refuses two entries of one name instead of losing one', () => {
+    expect(() => storedZip([entries[0]!, entries[0]!], at)).toThrow(/two entries/);
   });
 
   it('passes unzip -t', () => {
